@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.cli;
+
+import io.secretsstore.provider.ProviderVersion;
+import java.util.ServiceLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one executable: {@code serve}, {@code mount}, {@code version}, and the extensions found. */
+@Command(
+    name = "secrets-store-provider",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "A provider for the Kubernetes Secrets Store CSI driver: AWS, Azure, GCP and Vault.")
+public final class Main {
+
+  /** Runs a command line and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with every subcommand, core's and the extensions'. */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Main());
+    cli.addSubcommand(ServeCommand.commandLine());
+    cli.addSubcommand(new MountCommand());
+    cli.addSubcommand(new VersionCommand());
+    for (CommandExtension extension : ServiceLoader.load(CommandExtension.class)) {
+      cli.addSubcommand(extension.name(), extension.command());
+    }
+    return cli;
+  }
+
+  /** Supplies {@code --version}. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"secrets-store-provider " + ProviderVersion.get()};
+    }
+  }
+}

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.cli;
+
+import io.secretsstore.provider.ProviderVersion;
+import io.secretsstore.provider.concurrent.NamedThreads;
+import io.secretsstore.provider.fetch.MountEngine;
+import io.secretsstore.provider.fetch.MountLimits;
+import io.secretsstore.provider.grpc.CsiDriverProviderService;
+import io.secretsstore.provider.grpc.ProviderServer;
+import io.secretsstore.provider.grpc.SocketPath;
+import io.secretsstore.provider.health.HealthServer;
+import io.secretsstore.provider.logging.LogSetup;
+import io.secretsstore.provider.metrics.ProviderMetrics;
+import io.secretsstore.provider.spi.BackendContext;
+import io.secretsstore.provider.spi.Backends;
+import io.secretsstore.provider.spi.SecretBackend;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+/** Serves the driver's provider API for one backend on a Unix socket until SIGTERM. */
+@Command(name = "serve", description = "Serve the CSI driver's provider API for one backend on a Unix socket.")
+final class ServeCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+  @Option(names = "--backend", required = true, description = "The backend: ${COMPLETION-CANDIDATES}.", completionCandidates = BackendNames.class)
+  String backendName;
+
+  @Option(names = "--provider-name", description = "Socket name, as in SecretProviderClass spec.provider (default: the backend name).")
+  String providerName;
+
+  @Option(names = "--socket-dir", defaultValue = "/etc/kubernetes/secrets-store-csi-providers", description = "Directory of the provider socket (default: ${DEFAULT-VALUE}).")
+  Path socketDir;
+
+  @Option(names = "--health-addr", defaultValue = ":8080", description = "Address of /livez and /readyz; empty to disable (default: ${DEFAULT-VALUE}).")
+  String healthAddr;
+
+  @Option(names = "--metrics-addr", defaultValue = ":8095", description = "Address of /metrics; empty to disable (default: ${DEFAULT-VALUE}).")
+  String metricsAddr;
+
+  @Option(names = "--log-format", defaultValue = "json", description = "json or text (default: ${DEFAULT-VALUE}).")
+  LogSetup.Format logFormat;
+
+  @Option(names = "--log-level", defaultValue = "info", description = "trace, debug, info, warn or error (default: ${DEFAULT-VALUE}).")
+  String logLevel;
+
+  @Option(names = "--mount-timeout", defaultValue = "90s", converter = DurationConverter.class, description = "Deadline of one Mount, inside kubelet's 2 minutes (default: ${DEFAULT-VALUE}).")
+  Duration mountTimeout;
+
+  @Option(names = "--max-objects", defaultValue = "256", description = "Objects one SecretProviderClass may list (default: ${DEFAULT-VALUE}).")
+  int maxObjects;
+
+  @Option(names = "--max-response-bytes", defaultValue = "4194304", description = "Size limit of one Mount response; the driver's receive limit (default: ${DEFAULT-VALUE}).")
+  long maxResponseBytes;
+
+  @Option(names = "--fetch-concurrency", defaultValue = "16", description = "Backend fetches running at once across all mounts (default: ${DEFAULT-VALUE}).")
+  int fetchConcurrency;
+
+  @Option(names = "--grpc-threads", defaultValue = "16", description = "Threads serving gRPC calls (default: ${DEFAULT-VALUE}).")
+  int grpcThreads;
+
+  @Option(names = "--drain-timeout", defaultValue = "20s", converter = DurationConverter.class, description = "How long SIGTERM waits for in-flight calls (default: ${DEFAULT-VALUE}).")
+  Duration drainTimeout;
+
+  private final List<SecretBackend> backends;
+
+  private ServeCommand(List<SecretBackend> backends) {
+    this.backends = backends;
+  }
+
+  /** The serve command with every discovered backend's own options mixed in. */
+  static CommandLine commandLine() {
+    List<SecretBackend> backends = Backends.discover();
+    CommandLine serve = new CommandLine(new ServeCommand(backends));
+    for (SecretBackend backend : backends) {
+      Object options = backend.options();
+      if (options != null) {
+        serve.getCommandSpec().addMixin(backend.name(), CommandSpec.forAnnotatedObject(options));
+      }
+    }
+    return serve;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    LogSetup.configure(logFormat, logLevel);
+    SecretBackend backend = Backends.named(backends, backendName);
+    String name = providerName == null ? backend.name() : providerName;
+    Path socket = SocketPath.of(socketDir, name);
+    InetSocketAddress health = HostPort.parse(healthAddr, "--health-addr");
+    InetSocketAddress metricsAddress = HostPort.parse(metricsAddr, "--metrics-addr");
+    MountLimits limits = new MountLimits(maxObjects, maxResponseBytes, mountTimeout);
+
+    backend.start(new BackendContext(Clock.systemUTC()));
+    ProviderMetrics metrics = new ProviderMetrics();
+    if (metricsAddress != null) {
+      metrics.serve(metricsAddress);
+    }
+    MountEngine engine = new MountEngine(backend, limits, fetchConcurrency);
+    ExecutorService calls = Executors.newFixedThreadPool(grpcThreads, new NamedThreads("grpc-call"));
+    CsiDriverProviderService service =
+        new CsiDriverProviderService(engine, ProviderVersion.runtimeName(backend.name()), ProviderVersion.get(), metrics);
+    ProviderServer server = ProviderServer.start(socket, List.of(service), calls, drainTimeout);
+    HealthServer healthServer =
+        health == null ? null : HealthServer.start(health, socket, server::socketPresent, () -> true);
+    LOG.atInfo()
+        .addKeyValue("backend", backend.name())
+        .addKeyValue("version", ProviderVersion.get())
+        .addKeyValue("socket", socket.toString())
+        .log("provider started");
+
+    Thread shutdown =
+        new Thread(
+            () -> {
+              LOG.info("shutting down: draining in-flight calls");
+              if (healthServer != null) {
+                healthServer.close();
+              }
+              server.close();
+              calls.shutdownNow();
+              engine.close();
+              backend.close();
+              metrics.close();
+              LOG.info("stopped");
+            },
+            "shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdown);
+    server.awaitTermination();
+    return 0;
+  }
+
+  /** The names of the discovered backends, for help and completion. */
+  static final class BackendNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return Backends.discover().stream().map(SecretBackend::name).iterator();
+    }
+  }
+}

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.grpc;
+
+import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.secretsstore.provider.fetch.MountEngine;
+import io.secretsstore.provider.fetch.MountResult;
+import io.secretsstore.provider.logging.SafeThrowables;
+import io.secretsstore.provider.metrics.MountObserver;
+import io.secretsstore.provider.mount.MountRequestContext;
+import io.secretsstore.provider.mount.PodIdentity;
+import io.secretsstore.provider.proto.v1alpha1.CSIDriverProviderGrpc;
+import io.secretsstore.provider.proto.v1alpha1.File;
+import io.secretsstore.provider.proto.v1alpha1.MountRequest;
+import io.secretsstore.provider.proto.v1alpha1.MountResponse;
+import io.secretsstore.provider.proto.v1alpha1.ObjectVersion;
+import io.secretsstore.provider.proto.v1alpha1.VersionRequest;
+import io.secretsstore.provider.proto.v1alpha1.VersionResponse;
+import io.secretsstore.provider.spi.FetchedFile;
+import io.secretsstore.provider.spi.ProviderException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The driver's {@code v1alpha1.CSIDriverProvider} service. Thin on purpose: parse, call the mount
+ * engine, map errors. Nothing from the request is logged but the pod's names.
+ */
+public final class CsiDriverProviderService extends CSIDriverProviderGrpc.CSIDriverProviderImplBase {
+  private static final Logger LOG = LoggerFactory.getLogger(CsiDriverProviderService.class);
+  private static final String API_VERSION = "v1alpha1";
+
+  private final MountEngine engine;
+  private final String runtimeName;
+  private final String runtimeVersion;
+  private final MountObserver observer;
+
+  public CsiDriverProviderService(
+      MountEngine engine, String runtimeName, String runtimeVersion, MountObserver observer) {
+    this.engine = engine;
+    this.runtimeName = runtimeName;
+    this.runtimeVersion = runtimeVersion;
+    this.observer = observer;
+  }
+
+  @Override
+  public void version(VersionRequest request, StreamObserver<VersionResponse> response) {
+    response.onNext(
+        VersionResponse.newBuilder()
+            .setVersion(API_VERSION)
+            .setRuntimeName(runtimeName)
+            .setRuntimeVersion(runtimeVersion)
+            .build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void mount(MountRequest request, StreamObserver<MountResponse> response) {
+    long start = System.nanoTime();
+    Map<String, String> podForLog = Map.of();
+    Status status;
+    int files = 0;
+    CancellationInterrupter interrupter = CancellationInterrupter.forCurrentCall();
+    try {
+      MountRequestContext context =
+          MountRequestContext.parse(
+              request.getAttributes(),
+              request.getSecrets(),
+              request.getTargetPath(),
+              request.getPermission(),
+              request.getCurrentObjectVersionList().stream()
+                  .map(v -> new io.secretsstore.provider.spi.ObjectVersion(v.getId(), v.getVersion()))
+                  .toList());
+      podForLog = podFields(context.pod());
+      MountResult result = engine.mount(context, remainingBudget());
+      files = result.files().size();
+      response.onNext(toProto(result));
+      response.onCompleted();
+      status = Status.OK;
+    } catch (RuntimeException e) {
+      status = StatusMapper.toStatus(e);
+      if (!(e instanceof ProviderException)) {
+        LOG.atError().addKeyValue("exception", SafeThrowables.describe(e)).log("mount failed with a bug");
+      }
+      response.onError(status.asRuntimeException());
+    } finally {
+      interrupter.close();
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    observer.mountFinished(engine.backend().name(), status.getCode().name(), took);
+    var line = LOG.atLevel(status.isOk() ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN);
+    podForLog.forEach(line::addKeyValue);
+    line.addKeyValue("backend", engine.backend().name())
+        .addKeyValue("files", files)
+        .addKeyValue("code", status.getCode().name())
+        .addKeyValue("durationMs", took.toMillis());
+    if (!status.isOk()) {
+      line = line.addKeyValue("error", status.getDescription());
+    }
+    line.log("mount");
+  }
+
+  private static Map<String, String> podFields(PodIdentity pod) {
+    return Map.of(
+        "namespace", pod.namespace(), "pod", pod.name(), "serviceAccount", pod.serviceAccountName());
+  }
+
+  private static Duration remainingBudget() {
+    Deadline deadline = Context.current().getDeadline();
+    return deadline == null ? null : Duration.ofNanos(Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS)));
+  }
+
+  private static MountResponse toProto(MountResult result) {
+    MountResponse.Builder builder = MountResponse.newBuilder();
+    for (io.secretsstore.provider.spi.ObjectVersion version : result.versions()) {
+      builder.addObjectVersion(ObjectVersion.newBuilder().setId(version.id()).setVersion(version.version()));
+    }
+    for (FetchedFile file : result.files()) {
+      builder.addFiles(
+          File.newBuilder()
+              .setPath(file.path())
+              .setMode(file.mode().bits())
+              // contents() already returns a private copy; wrap it instead of copying again.
+              .setContents(UnsafeByteOperations.unsafeWrap(file.contents())));
+    }
+    return builder.build();
+  }
+}

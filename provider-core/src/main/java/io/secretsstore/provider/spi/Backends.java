@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.spi;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/** The backends on the class path, found with {@link ServiceLoader}. */
+public final class Backends {
+  private Backends() {}
+
+  /** A new instance of every backend on the class path, sorted by name. */
+  public static List<SecretBackend> discover() {
+    List<SecretBackend> backends = new ArrayList<>();
+    ServiceLoader.load(SecretBackend.class).forEach(backends::add);
+    backends.sort((a, b) -> a.name().compareTo(b.name()));
+    return backends;
+  }
+
+  /** The backend with a name, or an error that lists the available ones. */
+  public static SecretBackend named(List<SecretBackend> backends, String name) {
+    return backends.stream()
+        .filter(b -> b.name().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "no backend named \"" + name + "\"; available: "
+                        + backends.stream().map(SecretBackend::name).toList()));
+  }
+}

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.spi;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a mount will fetch and with which identity. Built by {@link SecretBackend#plan} without any
+ * I/O; the fetcher holds what it needs to authenticate (e.g. the pod token) and does its I/O only
+ * when called.
+ *
+ * @param identity the identity every object is fetched with
+ * @param objects the objects, in SecretProviderClass order
+ * @param fetcher fetches one object of this plan
+ * @param <S> the backend's spec type
+ */
+public record MountPlan<S>(IdentityKey identity, List<PlannedObject<S>> objects, ObjectFetcher<S> fetcher) {
+  public MountPlan {
+    Objects.requireNonNull(identity, "identity");
+    objects = List.copyOf(objects);
+    Objects.requireNonNull(fetcher, "fetcher");
+  }
+
+  @Override
+  public String toString() {
+    return "MountPlan[identity=" + identity + ", objects=" + objects.size() + "]";
+  }
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.spi;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The one exception type a Mount may end with. Its message is shown to anyone who can describe the
+ * pod, so it names SecretProviderClass keys and objects, never values, tokens or backend bodies:
+ * build messages only from constants and names, never from an exception of a library.
+ */
+public final class ProviderException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final ErrorKind kind;
+  private final transient Duration retryAfter;
+
+  private ProviderException(ErrorKind kind, String message, Duration retryAfter, Throwable cause) {
+    super(Objects.requireNonNull(message, "message"), cause, false, true);
+    this.kind = Objects.requireNonNull(kind, "kind");
+    this.retryAfter = retryAfter;
+  }
+
+  /** A failure of the given kind with a message safe to show in pod events. */
+  public static ProviderException of(ErrorKind kind, String message) {
+    return new ProviderException(kind, message, null, null);
+  }
+
+  /**
+   * A failure caused by {@code cause}. The cause is kept for the type and stack in debug logs only;
+   * its message is never shown or logged, since library messages may echo secret input.
+   */
+  public static ProviderException of(ErrorKind kind, String message, Throwable cause) {
+    return new ProviderException(kind, message, null, cause);
+  }
+
+  /** A throttling failure with the backend's advice on when to try again. */
+  public static ProviderException throttled(String message, Duration retryAfter) {
+    return new ProviderException(ErrorKind.RESOURCE_EXHAUSTED, message, retryAfter, null);
+  }
+
+  public static ProviderException invalidArgument(String message) {
+    return of(ErrorKind.INVALID_ARGUMENT, message);
+  }
+
+  public static ProviderException unauthenticated(String message) {
+    return of(ErrorKind.UNAUTHENTICATED, message);
+  }
+
+  public ErrorKind kind() {
+    return kind;
+  }
+
+  /** How long the backend asked us to wait, when it said so. */
+  public Optional<Duration> retryAfter() {
+    return Optional.ofNullable(retryAfter);
+  }
+
+  /** The same failure with context in front of the message, e.g. the object it concerns. */
+  public ProviderException withContext(String context) {
+    return new ProviderException(kind, context + ": " + getMessage(), retryAfter, getCause());
+  }
+}

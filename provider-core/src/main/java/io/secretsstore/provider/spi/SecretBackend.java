@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.spi;
+
+import io.secretsstore.provider.mount.MountRequestContext;
+
+/**
+ * A secret store the provider can mount from. Each backend module has exactly one public class
+ * implementing this, registered in {@code META-INF/services}; {@code serve --backend NAME} picks
+ * the one whose {@link #name()} matches.
+ *
+ * <p>Core owns everything that is the same for every backend: request parsing, path and mode
+ * rules, object and size caps, parallel fetching under a deadline, all-or-nothing, and the mapping
+ * of errors to gRPC codes. A backend only parses its parameters and fetches objects.
+ */
+public interface SecretBackend extends AutoCloseable {
+
+  /** The name used by {@code --backend} and in {@code runtime_name}, e.g. {@code vault}. */
+  String name();
+
+  /**
+   * A picocli-annotated object whose options are added to {@code serve}, or null when the backend
+   * has no flags of its own. Its option names must start with the backend name.
+   */
+  default Object options() {
+    return null;
+  }
+
+  /** Called once after flags are parsed and before the first mount. */
+  default void start(BackendContext context) throws Exception {}
+
+  /**
+   * Parses the SecretProviderClass parameters of one request into a plan. Pure: no network, no
+   * files. Errors are {@link ProviderException}s of kind INVALID_ARGUMENT naming the parameter, or
+   * UNAUTHENTICATED when the pod token the backend needs is missing or expired.
+   */
+  MountPlan<?> plan(MountRequestContext request);
+
+  @Override
+  default void close() {}
+}
