@@ -40,11 +40,20 @@ public final class LogSetup {
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.addAppender(appender);
     setLevel(level);
-    // Netty warns about SO_KEEPALIVE on Unix domain sockets, which is harmless.
-    context.getLogger("io.grpc.netty.shaded.io.netty.bootstrap").setLevel(Level.ERROR);
+    pinLibraryLevels(context);
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
     java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
+  }
+
+  /**
+   * Keeps gRPC's Netty transport at INFO whatever the root level: at DEBUG its HTTP/2 frame logger
+   * hex-dumps DATA frames, which hold tokens, attributes and secret file contents. Netty also warns
+   * about SO_KEEPALIVE on Unix domain sockets, which is harmless.
+   */
+  static void pinLibraryLevels(LoggerContext context) {
+    context.getLogger("io.grpc.netty.shaded").setLevel(Level.INFO);
+    context.getLogger("io.grpc.netty.shaded.io.netty.bootstrap").setLevel(Level.ERROR);
   }
 
   /** Changes the root level at runtime; unknown names fall back to INFO. */
