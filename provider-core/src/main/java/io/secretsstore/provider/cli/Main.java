@@ -2,6 +2,8 @@
 package io.secretsstore.provider.cli;
 
 import io.secretsstore.provider.ProviderVersion;
+import io.secretsstore.provider.logging.SafeThrowables;
+import io.secretsstore.provider.spi.ProviderException;
 import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,6 +24,7 @@ public final class Main {
   /** The command line with every subcommand, core's and the extensions'. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler(Main::reportFailure);
     cli.addSubcommand(ServeCommand.commandLine());
     cli.addSubcommand(new MountCommand());
     cli.addSubcommand(new VersionCommand());
@@ -29,6 +32,20 @@ public final class Main {
       cli.addSubcommand(extension.name(), extension.command());
     }
     return cli;
+  }
+
+  /**
+   * Reports a command's failure in one line for the errors an operator can fix (bad flags, a
+   * socket path in use), and without exception messages for anything else, since a library's
+   * message may quote secret input.
+   */
+  private static int reportFailure(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+    if (e instanceof IllegalArgumentException || e instanceof java.io.IOException || e instanceof ProviderException) {
+      cli.getErr().println("error: " + e.getMessage());
+    } else {
+      cli.getErr().println("error: unexpected failure\n" + SafeThrowables.describe(e));
+    }
+    return 1;
   }
 
   /** Supplies {@code --version}. */

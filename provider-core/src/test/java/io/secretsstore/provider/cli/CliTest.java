@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.secretsstore.provider.ProviderVersion;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class CliTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  @Test
+  void version_printsTheSemver() {
+    assertThat(run("version")).isZero();
+    assertThat(out.toString()).contains("secrets-store-provider " + ProviderVersion.get());
+    assertThat(ProviderVersion.get()).matches("\\d+\\.\\d+\\.\\d+");
+  }
+
+  @Test
+  void serve_unknownBackend_failsListingTheAvailableOnes() {
+    assertThat(run("serve", "--backend", "nope", "--socket-dir", "/tmp", "--health-addr", "", "--metrics-addr", "")).isNotZero();
+    assertThat(err.toString()).startsWith("error: no backend named \"nope\"").contains("test").doesNotContain("\tat ");
+  }
+
+  @Test
+  void serve_badProviderName_failsBeforeBinding() {
+    assertThat(run("serve", "--backend", "test", "--provider-name", "../x", "--socket-dir", "/tmp", "--health-addr", "", "--metrics-addr", "")).isNotZero();
+    assertThat(err.toString()).contains("^[a-zA-Z0-9_-]{1,30}$");
+  }
+
+  @Test
+  void serve_withoutBackend_isAUsageError() {
+    assertThat(run("serve")).isEqualTo(2);
+    assertThat(err.toString()).contains("--backend");
+  }
+
+  @Test
+  void durationConverter_readsOperatorUnits() {
+    DurationConverter converter = new DurationConverter();
+    assertThat(converter.convert("90s")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(converter.convert("2m")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(converter.convert("250ms")).isEqualTo(Duration.ofMillis(250));
+    assertThatThrownBy(() -> converter.convert("soon")).isInstanceOf(CommandLine.TypeConversionException.class);
+  }
+
+  @Test
+  void hostPort_readsGoStyleAddresses() {
+    assertThat(HostPort.parse(":8080", "--x").getPort()).isEqualTo(8080);
+    assertThat(HostPort.parse("127.0.0.1:0", "--x").getHostString()).isEqualTo("127.0.0.1");
+    assertThat(HostPort.parse("", "--x")).isNull();
+    assertThatThrownBy(() -> HostPort.parse("8080", "--x")).hasMessageContaining("--x");
+    assertThatThrownBy(() -> HostPort.parse(":99999", "--x")).hasMessageContaining("port");
+  }
+}

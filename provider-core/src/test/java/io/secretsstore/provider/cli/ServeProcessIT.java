@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.secretsstore.provider.grpc.MountReply;
+import io.secretsstore.provider.grpc.ProviderCallException;
+import io.secretsstore.provider.grpc.ProviderClient;
+import io.secretsstore.provider.testing.Attributes;
+import io.secretsstore.provider.testing.Canaries;
+import io.secretsstore.provider.testing.LogCapture;
+import io.secretsstore.provider.testing.ServeProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code serve} as a separate process: socket, Mount, health, metrics, JSON logs and SIGTERM. */
+class ServeProcessIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private Path socketDir;
+
+  @BeforeEach
+  void dir() throws Exception {
+    socketDir = Files.createTempDirectory(Path.of("/tmp"), "serve");
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    try (var paths = Files.walk(socketDir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  private int get(int port, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
+  @Test
+  void serve_mountsOverItsSocket_reportsHealthAndMetrics_andStopsCleanlyOnSigterm() throws Exception {
+    try (ServeProcess serve = ServeProcess.start("test", socketDir, "--log-format", "json", "--log-level", "trace")) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(serve.socket(), LinkOption.NOFOLLOW_LINKS)))
+          .isEqualTo("rwx------");
+      try (ProviderClient client = ProviderClient.connect(serve.socket())) {
+        assertThat(client.version(Duration.ofSeconds(10)).runtimeName()).isEqualTo("secrets-store-provider-test");
+        String objects = "[{\"name\":\"db\",\"content\":\"" + Canaries.SECRET + "\"}]";
+        MountReply reply = client.mount(new ProviderClient.MountCall(
+            Attributes.forPod().with("objects", objects).json(), "{\"k\":\"" + Canaries.NODE_PUBLISH + "\"}", "/t", "420", List.of()),
+            Duration.ofSeconds(30));
+        assertThat(reply.files()).hasSize(1);
+        assertThatThrownBy(() -> client.mount(
+            new ProviderClient.MountCall("not json " + Canaries.TOKEN, "null", "/t", "420", List.of()), Duration.ofSeconds(30)))
+            .isInstanceOfSatisfying(ProviderCallException.class, e -> assertThat(e.code()).isEqualTo("INVALID_ARGUMENT"));
+      }
+      assertThat(get(serve.healthPort(), "/livez")).isEqualTo(200);
+      assertThat(get(serve.healthPort(), "/readyz")).isEqualTo(200);
+      String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serve.metricsPort() + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(metrics).contains("secrets_store_provider_mount_requests_total{backend=\"test\",code=\"OK\"} 1");
+      assertThat(metrics).contains("code=\"INVALID_ARGUMENT\"");
+
+      assertThat(serve.terminate(Duration.ofSeconds(30))).isIn(0, 143);
+      assertThat(Files.exists(serve.socket(), LinkOption.NOFOLLOW_LINKS)).as("socket removed on SIGTERM").isFalse();
+
+      String output = serve.output();
+      LogCapture.assertNoCanaryIn(output, Canaries.all());
+      List<JsonNode> lines = output.lines().filter(l -> l.startsWith("{")).map(ServeProcessIT::parse).toList();
+      assertThat(lines).as("every log line is JSON").hasSize((int) output.lines().filter(l -> !l.isBlank()).count());
+      assertThat(lines).anySatisfy(line -> {
+        assertThat(line.path("message").asText()).isEqualTo("mount");
+        assertThat(line.toString()).contains("\"team-a\"").contains("\"OK\"");
+      });
+    }
+  }
+
+  @Test
+  void serve_livenessFailsWhenTheSocketIsDeleted() throws Exception {
+    try (ServeProcess serve = ServeProcess.start("test", socketDir, "--log-format", "text")) {
+      assertThat(get(serve.healthPort(), "/livez")).isEqualTo(200);
+      Files.delete(serve.socket());
+      assertThat(get(serve.healthPort(), "/livez")).isEqualTo(503);
+      serve.terminate(Duration.ofSeconds(30));
+    }
+  }
+
+  private static JsonNode parse(String line) {
+    try {
+      return JSON.readTree(line);
+    } catch (Exception e) {
+      throw new AssertionError("not a JSON log line: " + line, e);
+    }
+  }
+}

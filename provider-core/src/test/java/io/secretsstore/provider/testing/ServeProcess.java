@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code serve} started as a separate JVM on this test class path, as a DaemonSet would start it.
+ * Output goes to files so tests can scan everything the process printed.
+ */
+public final class ServeProcess implements AutoCloseable {
+  private final Process process;
+  private final Path socket;
+  private final Path output;
+  private final int healthPort;
+  private final int metricsPort;
+
+  private ServeProcess(Process process, Path socket, Path output, int healthPort, int metricsPort) {
+    this.process = process;
+    this.socket = socket;
+    this.output = output;
+    this.healthPort = healthPort;
+    this.metricsPort = metricsPort;
+  }
+
+  /** Starts {@code serve --backend backend} with the extra flags and waits for the socket. */
+  public static ServeProcess start(String backend, Path socketDir, String... extraFlags) throws IOException, InterruptedException {
+    int health = freePort();
+    int metrics = freePort();
+    Path output = Files.createTempFile("serve", ".log");
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-cp", System.getProperty("java.class.path"),
+        "io.secretsstore.provider.cli.Main", "serve",
+        "--backend", backend,
+        "--socket-dir", socketDir.toString(),
+        "--health-addr", "127.0.0.1:" + health,
+        "--metrics-addr", "127.0.0.1:" + metrics));
+    command.addAll(List.of(extraFlags));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    Path socket = socketDir.resolve(backend + ".sock");
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!Files.exists(socket)) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        process.destroyForcibly();
+        throw new IllegalStateException("serve did not create its socket; output:\n" + Files.readString(output));
+      }
+      Thread.sleep(50);
+    }
+    return new ServeProcess(process, socket, output, health, metrics);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  public Path socket() {
+    return socket;
+  }
+
+  public int healthPort() {
+    return healthPort;
+  }
+
+  public int metricsPort() {
+    return metricsPort;
+  }
+
+  /** Everything the process printed so far. */
+  public String output() throws IOException {
+    return Files.readString(output);
+  }
+
+  /** Sends SIGTERM and waits for the exit code. */
+  public int terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("serve did not stop within " + timeout);
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws IOException {
+    process.destroyForcibly();
+    Files.deleteIfExists(output);
+  }
+}
