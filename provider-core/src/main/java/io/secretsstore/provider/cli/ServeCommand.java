@@ -4,7 +4,7 @@ package io.secretsstore.provider.cli;
 import io.secretsstore.provider.ProviderVersion;
 import io.secretsstore.provider.concurrent.NamedThreads;
 import io.secretsstore.provider.fetch.MountEngine;
-import io.secretsstore.provider.fetch.MountLimits;
+import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.grpc.CsiDriverProviderService;
 import io.secretsstore.provider.grpc.ProviderServer;
 import io.secretsstore.provider.grpc.SocketPath;
@@ -16,7 +16,6 @@ import io.secretsstore.provider.spi.Backends;
 import io.secretsstore.provider.spi.SecretBackend;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
@@ -55,17 +55,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--log-level", defaultValue = "info", description = "trace, debug, info, warn or error (default: ${DEFAULT-VALUE}).")
   String logLevel;
 
-  @Option(names = "--mount-timeout", defaultValue = "90s", converter = DurationConverter.class, description = "Deadline of one Mount, inside kubelet's 2 minutes (default: ${DEFAULT-VALUE}).")
-  Duration mountTimeout;
-
-  @Option(names = "--max-objects", defaultValue = "256", description = "Objects one SecretProviderClass may list (default: ${DEFAULT-VALUE}).")
-  int maxObjects;
-
-  @Option(names = "--max-response-bytes", defaultValue = "4194304", description = "Size limit of one Mount response; the driver's receive limit (default: ${DEFAULT-VALUE}).")
-  long maxResponseBytes;
-
-  @Option(names = "--fetch-concurrency", defaultValue = "16", description = "Backend fetches running at once across all mounts (default: ${DEFAULT-VALUE}).")
-  int fetchConcurrency;
+  @Mixin EngineOptions engine;
 
   @Option(names = "--grpc-threads", defaultValue = "16", description = "Threads serving gRPC calls (default: ${DEFAULT-VALUE}).")
   int grpcThreads;
@@ -100,17 +90,17 @@ final class ServeCommand implements Callable<Integer> {
     Path socket = SocketPath.of(socketDir, name);
     InetSocketAddress health = HostPort.parse(healthAddr, "--health-addr");
     InetSocketAddress metricsAddress = HostPort.parse(metricsAddr, "--metrics-addr");
-    MountLimits limits = new MountLimits(maxObjects, maxResponseBytes, mountTimeout);
+    EngineSettings settings = engine.settings();
 
-    backend.start(new BackendContext(Clock.systemUTC()));
+    backend.start(BackendContext.standard());
     ProviderMetrics metrics = new ProviderMetrics();
     if (metricsAddress != null) {
       metrics.serve(metricsAddress);
     }
-    MountEngine engine = new MountEngine(backend, limits, fetchConcurrency);
+    MountEngine mountEngine = new MountEngine(backend, settings, metrics);
     ExecutorService calls = Executors.newFixedThreadPool(grpcThreads, new NamedThreads("grpc-call"));
     CsiDriverProviderService service =
-        new CsiDriverProviderService(engine, ProviderVersion.runtimeName(backend.name()), ProviderVersion.get(), metrics);
+        new CsiDriverProviderService(mountEngine, ProviderVersion.runtimeName(backend.name()), ProviderVersion.get(), metrics);
     ProviderServer server = ProviderServer.start(socket, List.of(service), calls, drainTimeout);
     HealthServer healthServer =
         health == null ? null : HealthServer.start(health, socket, server::socketPresent, () -> true);
@@ -129,7 +119,7 @@ final class ServeCommand implements Callable<Integer> {
               }
               server.close();
               calls.shutdownNow();
-              engine.close();
+              mountEngine.close();
               backend.close();
               metrics.close();
               LOG.info("stopped");

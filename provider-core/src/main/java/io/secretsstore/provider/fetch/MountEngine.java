@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.fetch;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.secretsstore.provider.concurrent.NamedThreads;
 import io.secretsstore.provider.logging.SafeThrowables;
 import io.secretsstore.provider.mount.MountRequestContext;
@@ -8,16 +9,24 @@ import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.spi.ErrorKind;
 import io.secretsstore.provider.spi.FetchedObject;
 import io.secretsstore.provider.spi.MountPlan;
+import io.secretsstore.provider.spi.ObjectFetcher;
 import io.secretsstore.provider.spi.PlannedObject;
 import io.secretsstore.provider.spi.ProviderException;
 import io.secretsstore.provider.spi.SecretBackend;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,38 +34,54 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a mount: the backend's plan, core's rules, then every object fetched in parallel on a
- * bounded pool under one deadline. All or nothing: if any object fails, the mount fails and no
- * file is returned, so a rotation never leaves a pod with part of its secrets.
+ * Runs a mount: the backend's plan, core's rules, then every object fetched in parallel through the
+ * shared cache under one deadline. All or nothing: if any object fails, the mount fails and no file
+ * is returned, so a rotation never leaves a pod with part of its secrets.
+ *
+ * <p>Backend calls go through the {@link ObjectCache} (one call per (identity, object) in flight,
+ * answers from cache while fresh, background refresh once per poll interval) and an {@link
+ * EndpointGuard} per endpoint (concurrency limit, backoff, circuit breaker), on a bounded pool.
  */
 public final class MountEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MountEngine.class);
   private static final int QUEUE_PER_THREAD = 256;
 
   private final SecretBackend backend;
-  private final MountLimits limits;
+  private final EngineSettings settings;
   private final MountRules rules;
+  private final FetchEvents events;
+  private final ObjectCache cache;
+  private final Map<String, EndpointGuard> guards = new ConcurrentHashMap<>();
   private final ThreadPoolExecutor fetchPool;
+  private final ScheduledExecutorService timers;
+
+  /** An engine with the real clock and background polling. */
+  public MountEngine(SecretBackend backend, EngineSettings settings, FetchEvents events) {
+    this(backend, settings, events, Ticker.systemTicker(), Clock.systemUTC(), true);
+  }
 
   /**
-   * @param fetchConcurrency how many backend fetches may run at once, across all mounts
+   * @param ticker the cache's time source (a fake one lets tests step through poll intervals)
+   * @param poll whether to run the rotation poller on a timer; tests call {@link #refreshDue()}
    */
-  public MountEngine(SecretBackend backend, MountLimits limits, int fetchConcurrency) {
-    if (fetchConcurrency < 1) {
-      throw new IllegalArgumentException("fetch concurrency must be at least 1");
-    }
+  MountEngine(SecretBackend backend, EngineSettings settings, FetchEvents events, Ticker ticker, Clock clock, boolean poll) {
     this.backend = backend;
-    this.limits = limits;
-    this.rules = new MountRules(limits);
+    this.settings = settings;
+    this.rules = new MountRules(settings.limits());
+    this.events = events;
+    this.cache = new ObjectCache(backend.name(), settings.cache(), ticker, clock, events);
+    int threads = settings.fetchConcurrency();
     this.fetchPool =
-        new ThreadPoolExecutor(
-            fetchConcurrency,
-            fetchConcurrency,
-            30,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(fetchConcurrency * QUEUE_PER_THREAD),
-            new NamedThreads("fetch-" + backend.name()));
+        new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(threads * QUEUE_PER_THREAD), new NamedThreads("fetch-" + backend.name()));
     fetchPool.allowCoreThreadTimeOut(true);
+    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, new NamedThreads("engine-timer-" + backend.name()));
+    scheduler.setRemoveOnCancelPolicy(true);
+    this.timers = scheduler;
+    if (poll) {
+      long tick = Math.max(100, Math.min(5_000, settings.cache().pollInterval().toMillis() / 4));
+      timers.scheduleWithFixedDelay(this::pollSafely, tick, tick, TimeUnit.MILLISECONDS);
+    }
   }
 
   /** The backend this engine mounts from. */
@@ -72,7 +97,7 @@ public final class MountEngine implements AutoCloseable {
    * @throws ProviderException for every failure, with a message safe for pod events
    */
   public MountResult mount(MountRequestContext request, Duration callerBudget) {
-    Duration budget = limits.mountTimeout();
+    Duration budget = settings.limits().mountTimeout();
     if (callerBudget != null && callerBudget.compareTo(budget) < 0) {
       budget = callerBudget;
     }
@@ -83,16 +108,13 @@ public final class MountEngine implements AutoCloseable {
   }
 
   private <S> MountResult fetchAll(MountPlan<S> plan, long deadline, Duration budget) {
+    EndpointGuard guard =
+        guards.computeIfAbsent(plan.endpoint(), e -> new EndpointGuard(backend.name(), settings.resilience(), events, System::nanoTime));
     List<PlannedObject<S>> objects = plan.objects();
-    List<Future<FetchedObject>> futures = new ArrayList<>(objects.size());
-    try {
-      for (PlannedObject<S> object : objects) {
-        futures.add(fetchPool.submit(() -> plan.fetcher().fetch(object)));
-      }
-    } catch (RejectedExecutionException e) {
-      cancel(futures);
-      throw ProviderException.of(
-          ErrorKind.RESOURCE_EXHAUSTED, "the provider is at its limit of queued fetches; try again later");
+    List<CompletableFuture<FetchedObject>> futures = new ArrayList<>(objects.size());
+    for (PlannedObject<S> object : objects) {
+      ObjectCache.Key key = new ObjectCache.Key(plan.identity(), object.spec());
+      futures.add(cache.get(key, () -> load(guard, plan.fetcher(), object)));
     }
     List<FetchedObject> fetched = new ArrayList<>(objects.size());
     List<Failures.Failure> failures = new ArrayList<>();
@@ -103,6 +125,7 @@ public final class MountEngine implements AutoCloseable {
           long remaining = Math.max(0, deadline - System.nanoTime());
           fetched.add(futures.get(i).get(remaining, TimeUnit.NANOSECONDS));
         } catch (TimeoutException e) {
+          // The shared call goes on for other mounts and the cache; it has its own time limit.
           failures.add(new Failures.Failure(ref, timedOut(budget)));
         } catch (ExecutionException e) {
           failures.add(new Failures.Failure(ref, asProviderException(e.getCause())));
@@ -111,9 +134,6 @@ public final class MountEngine implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ProviderException.of(ErrorKind.CANCELLED, "the mount was cancelled by the caller");
-    } finally {
-      // Only unfinished work is left to cancel: on success every future is done.
-      cancel(futures);
     }
     if (!failures.isEmpty()) {
       throw Failures.combine(failures, objects.size());
@@ -121,9 +141,58 @@ public final class MountEngine implements AutoCloseable {
     return rules.assemble(plan, fetched);
   }
 
+  /**
+   * Starts one backend call on the fetch pool, through the endpoint's guard, limited to the mount
+   * timeout: past it the call is interrupted, whoever still waits for it.
+   */
+  private <S> CompletableFuture<FetchedObject> load(EndpointGuard guard, ObjectFetcher<S> fetcher, PlannedObject<S> object) {
+    Duration limit = settings.limits().mountTimeout();
+    long deadline = System.nanoTime() + limit.toNanos();
+    CompletableFuture<FetchedObject> result = new CompletableFuture<>();
+    Future<?> task;
+    try {
+      task = fetchPool.submit(() -> {
+        try {
+          result.complete(guard.call(() -> fetcher.fetch(object), deadline));
+        } catch (Throwable t) {
+          result.completeExceptionally(t);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(ProviderException.of(
+          ErrorKind.RESOURCE_EXHAUSTED, "the provider is at its limit of queued fetches; try again later"));
+      return result;
+    }
+    ScheduledFuture<?> timer = timers.schedule(() -> {
+      if (result.completeExceptionally(timedOut(limit))) {
+        task.cancel(true);
+      }
+    }, limit.toNanos(), TimeUnit.NANOSECONDS);
+    result.whenComplete((value, failure) -> timer.cancel(false));
+    return result;
+  }
+
+  /** One pass of the rotation poller; the timer calls it, tests call it directly. */
+  int refreshDue() {
+    return cache.refreshDue();
+  }
+
+  /** How many objects are cached. */
+  long cachedObjects() {
+    return cache.size();
+  }
+
+  private void pollSafely() {
+    try {
+      cache.refreshDue();
+    } catch (RuntimeException e) {
+      LOG.atError().addKeyValue("exception", SafeThrowables.describe(e)).log("rotation poll failed");
+    }
+  }
+
   private static ProviderException timedOut(Duration budget) {
     return ProviderException.of(
-        ErrorKind.DEADLINE_EXCEEDED, "not fetched within the mount deadline of " + budget.toSeconds() + "s");
+        ErrorKind.DEADLINE_EXCEEDED, "not fetched within the mount deadline of " + Math.max(1, budget.toSeconds()) + "s");
   }
 
   private ProviderException asProviderException(Throwable cause) {
@@ -140,14 +209,9 @@ public final class MountEngine implements AutoCloseable {
     return ProviderException.of(ErrorKind.INTERNAL, "internal error in the " + backend.name() + " backend");
   }
 
-  private static void cancel(List<Future<FetchedObject>> futures) {
-    for (Future<FetchedObject> future : futures) {
-      future.cancel(true);
-    }
-  }
-
   @Override
   public void close() {
+    timers.shutdownNow();
     fetchPool.shutdownNow();
   }
 }

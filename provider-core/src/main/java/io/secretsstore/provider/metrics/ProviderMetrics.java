@@ -6,6 +6,8 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.secretsstore.provider.fetch.FetchEvents;
+import io.secretsstore.provider.spi.ErrorKind;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -14,7 +16,7 @@ import java.time.Duration;
  * The provider's Prometheus metrics and their HTTP endpoint. Labels carry only bounded values
  * (backend name, gRPC code), never object names, paths or error texts.
  */
-public final class ProviderMetrics implements MountObserver, AutoCloseable {
+public final class ProviderMetrics implements MountObserver, FetchEvents, AutoCloseable {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Counter mounts =
       Counter.builder()
@@ -27,6 +29,48 @@ public final class ProviderMetrics implements MountObserver, AutoCloseable {
           .name("secrets_store_provider_mount_duration_seconds")
           .help("Mount latency by backend")
           .labelNames("backend")
+          .register(registry);
+  private final Counter cache =
+      Counter.builder()
+          .name("secrets_store_provider_cache_requests_total")
+          .help("Objects asked of the cache by backend and result (hit, miss, join = single-flight join)")
+          .labelNames("backend", "result")
+          .register(registry);
+  private final Counter evictions =
+      Counter.builder()
+          .name("secrets_store_provider_cache_evictions_total")
+          .help("Cached objects dropped (idle, stale or over the size bound)")
+          .labelNames("backend")
+          .register(registry);
+  private final Counter backendCalls =
+      Counter.builder()
+          .name("secrets_store_provider_backend_requests_total")
+          .help("Backend calls by backend and outcome (OK or the error kind)")
+          .labelNames("backend", "outcome")
+          .register(registry);
+  private final Histogram backendDuration =
+      Histogram.builder()
+          .name("secrets_store_provider_backend_request_duration_seconds")
+          .help("Backend call latency by backend")
+          .labelNames("backend")
+          .register(registry);
+  private final Counter rotations =
+      Counter.builder()
+          .name("secrets_store_provider_rotations_detected_total")
+          .help("Background refreshes that found new content")
+          .labelNames("backend")
+          .register(registry);
+  private final Counter throttled =
+      Counter.builder()
+          .name("secrets_store_provider_backend_throttled_total")
+          .help("Backend calls refused by throttling")
+          .labelNames("backend")
+          .register(registry);
+  private final Counter circuits =
+      Counter.builder()
+          .name("secrets_store_provider_circuit_opened_total")
+          .help("Times calls to a failing endpoint were paused, by the kind of failure")
+          .labelNames("backend", "kind")
           .register(registry);
   private HTTPServer server;
 
@@ -57,6 +101,47 @@ public final class ProviderMetrics implements MountObserver, AutoCloseable {
   public void mountFinished(String backend, String code, Duration duration) {
     mounts.labelValues(backend, code).inc();
     mountDuration.labelValues(backend).observe(duration.toNanos() / 1e9);
+  }
+
+  @Override
+  public void cacheHit(String backend) {
+    cache.labelValues(backend, "hit").inc();
+  }
+
+  @Override
+  public void cacheMiss(String backend) {
+    cache.labelValues(backend, "miss").inc();
+  }
+
+  @Override
+  public void singleFlightJoin(String backend) {
+    cache.labelValues(backend, "join").inc();
+  }
+
+  @Override
+  public void cacheEviction(String backend) {
+    evictions.labelValues(backend).inc();
+  }
+
+  @Override
+  public void backendCall(String backend, String outcome, Duration duration) {
+    backendCalls.labelValues(backend, outcome).inc();
+    backendDuration.labelValues(backend).observe(duration.toNanos() / 1e9);
+  }
+
+  @Override
+  public void rotationDetected(String backend) {
+    rotations.labelValues(backend).inc();
+  }
+
+  @Override
+  public void throttled(String backend) {
+    throttled.labelValues(backend).inc();
+  }
+
+  @Override
+  public void circuitOpened(String backend, ErrorKind kind) {
+    circuits.labelValues(backend, kind.name()).inc();
   }
 
   @Override

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.spi;
 
+import io.secretsstore.provider.credentials.CredentialCache;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -8,9 +9,18 @@ import java.util.Objects;
  * What the process offers a backend when it starts.
  *
  * @param clock the clock for token expiry and cache ages (a fixed one in tests)
+ * @param credentials the process-wide cache of credentials derived from pod tokens, keyed by
+ *     identity; backends log in through it so one identity logs in once
  */
-public record BackendContext(Clock clock) {
+public record BackendContext(Clock clock, CredentialCache credentials) {
   public BackendContext {
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(credentials, "credentials");
+  }
+
+  /** A context with the system clock and a credential cache of 10,000 identities. */
+  public static BackendContext standard() {
+    Clock clock = Clock.systemUTC();
+    return new BackendContext(clock, new CredentialCache(clock, 10_000));
   }
 }

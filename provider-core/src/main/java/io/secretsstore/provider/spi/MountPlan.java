@@ -10,19 +10,23 @@ import java.util.Objects;
  * when called.
  *
  * @param identity the identity every object is fetched with
+ * @param endpoint the backend endpoint the objects are fetched from (address, region or vault
+ *     name): concurrency limits, backoff and the circuit breaker apply per endpoint
  * @param objects the objects, in SecretProviderClass order
  * @param fetcher fetches one object of this plan
  * @param <S> the backend's spec type
  */
-public record MountPlan<S>(IdentityKey identity, List<PlannedObject<S>> objects, ObjectFetcher<S> fetcher) {
+public record MountPlan<S>(
+    IdentityKey identity, String endpoint, List<PlannedObject<S>> objects, ObjectFetcher<S> fetcher) {
   public MountPlan {
     Objects.requireNonNull(identity, "identity");
+    Objects.requireNonNull(endpoint, "endpoint");
     objects = List.copyOf(objects);
     Objects.requireNonNull(fetcher, "fetcher");
   }
 
   @Override
   public String toString() {
-    return "MountPlan[identity=" + identity + ", objects=" + objects.size() + "]";
+    return "MountPlan[identity=" + identity + ", endpoint=" + endpoint + ", objects=" + objects.size() + "]";
   }
 }

@@ -14,17 +14,19 @@ public final class ProviderException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final ErrorKind kind;
+  private final boolean throttled;
   private final transient Duration retryAfter;
 
-  private ProviderException(ErrorKind kind, String message, Duration retryAfter, Throwable cause) {
+  private ProviderException(ErrorKind kind, String message, boolean throttled, Duration retryAfter, Throwable cause) {
     super(Objects.requireNonNull(message, "message"), cause, false, true);
     this.kind = Objects.requireNonNull(kind, "kind");
+    this.throttled = throttled;
     this.retryAfter = retryAfter;
   }
 
   /** A failure of the given kind with a message safe to show in pod events. */
   public static ProviderException of(ErrorKind kind, String message) {
-    return new ProviderException(kind, message, null, null);
+    return new ProviderException(kind, message, false, null, null);
   }
 
   /**
@@ -32,12 +34,17 @@ public final class ProviderException extends RuntimeException {
    * its message is never shown or logged, since library messages may echo secret input.
    */
   public static ProviderException of(ErrorKind kind, String message, Throwable cause) {
-    return new ProviderException(kind, message, null, cause);
+    return new ProviderException(kind, message, false, null, cause);
   }
 
-  /** A throttling failure with the backend's advice on when to try again. */
+  /**
+   * The backend is throttling (429, or its own throttling error): retried with backoff inside the
+   * mount deadline, then reported as RESOURCE_EXHAUSTED.
+   *
+   * @param retryAfter the backend's advice on when to try again, or null
+   */
   public static ProviderException throttled(String message, Duration retryAfter) {
-    return new ProviderException(ErrorKind.RESOURCE_EXHAUSTED, message, retryAfter, null);
+    return new ProviderException(ErrorKind.RESOURCE_EXHAUSTED, message, true, retryAfter, null);
   }
 
   public static ProviderException invalidArgument(String message) {
@@ -52,6 +59,11 @@ public final class ProviderException extends RuntimeException {
     return kind;
   }
 
+  /** Whether the backend throttled the call (as opposed to, say, an object being too large). */
+  public boolean isThrottled() {
+    return throttled;
+  }
+
   /** How long the backend asked us to wait, when it said so. */
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
@@ -59,6 +71,6 @@ public final class ProviderException extends RuntimeException {
 
   /** The same failure with context in front of the message, e.g. the object it concerns. */
   public ProviderException withContext(String context) {
-    return new ProviderException(kind, context + ": " + getMessage(), retryAfter, getCause());
+    return new ProviderException(kind, context + ": " + getMessage(), throttled, retryAfter, getCause());
   }
 }

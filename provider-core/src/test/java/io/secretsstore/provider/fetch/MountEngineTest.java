@@ -20,7 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class MountEngineTest {
-  private MountEngine engine = new MountEngine(new TestBackend(), MountLimits.DEFAULT, 4);
+  private final TestBackend backend = new TestBackend();
+  private MountEngine engine = new MountEngine(backend, EngineSettings.DEFAULT, FetchEvents.NONE);
 
   @AfterEach
   void close() {
@@ -49,7 +50,7 @@ class MountEngineTest {
   @Test
   void mount_fetchesObjectsInParallel() {
     long start = System.nanoTime();
-    engine.mount(request("[{\"name\":\"a\",\"delayMs\":300},{\"name\":\"b\",\"delayMs\":300},{\"name\":\"c\",\"delayMs\":300}]"), null);
+    engine.mount(request("[{\"name\":\"a\",\"content\":\"x\",\"delayMs\":300},{\"name\":\"b\",\"content\":\"x\",\"delayMs\":300},{\"name\":\"c\",\"content\":\"x\",\"delayMs\":300}]"), null);
     // Sequential fetching would need 900 ms; this bound is loose on purpose.
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(850));
   }
@@ -76,7 +77,7 @@ class MountEngineTest {
   @Test
   void mount_slowerThanTheDeadline_isDeadlineExceededAndInterruptsTheFetch() {
     engine.close();
-    engine = new MountEngine(new TestBackend(), new MountLimits(10, 1 << 20, Duration.ofMillis(200)), 2);
+    engine = new MountEngine(backend, EngineSettings.DEFAULT.withLimits(new MountLimits(10, 1 << 20, Duration.ofMillis(200))), FetchEvents.NONE);
     long start = System.nanoTime();
     assertThatThrownBy(() -> engine.mount(request("[{\"name\":\"slow\",\"delayMs\":30000}]"), null))
         .satisfies(kind(ErrorKind.DEADLINE_EXCEEDED));
@@ -100,11 +101,11 @@ class MountEngineTest {
     for (int i = 0; i < 10_000; i++) {
       objects.append(i == 0 ? "" : ",").append("{\"name\":\"o").append(i).append("\"}");
     }
-    int before = TestBackend.FETCHES.get();
+    int before = backend.fetches();
     assertThatThrownBy(() -> engine.mount(request(objects + "]"), null))
         .satisfies(kind(ErrorKind.INVALID_ARGUMENT))
         .hasMessageContaining("at most 256");
-    assertThat(TestBackend.FETCHES.get()).isEqualTo(before);
+    assertThat(backend.fetches()).isEqualTo(before);
   }
 
   @Test
@@ -125,13 +126,13 @@ class MountEngineTest {
 
   @Test
   void mount_clashingPaths_areRejectedBeforeAnyFetch() {
-    int before = TestBackend.FETCHES.get();
+    int before = backend.fetches();
     assertThatThrownBy(() -> engine.mount(request("[{\"name\":\"a\"},{\"name\":\"b\",\"path\":\"a/b\"}]"), null))
         .satisfies(kind(ErrorKind.INVALID_ARGUMENT))
         .hasMessageContaining("objects[0] (\"a\")");
     assertThatThrownBy(() -> engine.mount(request("[{\"name\":\"a\"},{\"name\":\"a\"}]"), null))
         .satisfies(kind(ErrorKind.INVALID_ARGUMENT));
-    assertThat(TestBackend.FETCHES.get()).isEqualTo(before);
+    assertThat(backend.fetches()).isEqualTo(before);
   }
 
   @Test
@@ -145,7 +146,7 @@ class MountEngineTest {
   @Test
   void mount_backendBug_isInternalWithAFixedText() {
     engine.close();
-    engine = new MountEngine(new BuggyBackend(), MountLimits.DEFAULT, 2);
+    engine = new MountEngine(new BuggyBackend(), EngineSettings.DEFAULT, FetchEvents.NONE);
     assertThatThrownBy(() -> engine.mount(request("[{\"name\":\"a\"}]"), null))
         .satisfies(kind(ErrorKind.INTERNAL))
         .message().doesNotContain(Canaries.SECRET);
@@ -162,6 +163,7 @@ class MountEngineTest {
     public io.secretsstore.provider.spi.MountPlan<?> plan(MountRequestContext request) {
       return new io.secretsstore.provider.spi.MountPlan<String>(
           io.secretsstore.provider.spi.IdentityKey.of("buggy"),
+          "buggy-endpoint",
           List.of(new io.secretsstore.provider.spi.PlannedObject<>("a", "a", request.defaultMode(), "spec")),
           object -> {
             throw new IllegalStateException("unexpected token in " + Canaries.SECRET);

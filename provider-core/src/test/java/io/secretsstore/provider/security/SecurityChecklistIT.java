@@ -35,13 +35,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SecurityChecklistIT {
   private static final String NODE_PUBLISH = "{\"clientsecret\":\"" + Canaries.NODE_PUBLISH + "\"}";
+  private static final TestBackend BACKEND = new TestBackend();
   private static ProviderFixture provider;
 
   @RegisterExtension final LogCapture logs = new LogCapture();
 
   @BeforeAll
   static void start() throws Exception {
-    provider = ProviderFixture.start(new TestBackend());
+    provider = ProviderFixture.start(BACKEND);
   }
 
   @AfterAll
@@ -67,7 +68,7 @@ class SecurityChecklistIT {
 
   /** Sends a request that must fail: checks the code, that nothing came back, no backend call, no canary. */
   private void assertRejected(ProviderClient.MountCall call, String code) {
-    int fetchesBefore = TestBackend.FETCHES.get();
+    int fetchesBefore = BACKEND.fetches();
     assertThatThrownBy(() -> provider.client().mount(call, Duration.ofSeconds(10)))
         .isInstanceOfSatisfying(ProviderCallException.class, e -> {
           assertThat(e.code()).isEqualTo(code);
@@ -75,7 +76,7 @@ class SecurityChecklistIT {
             assertThat(e.description()).doesNotContain(canary);
           }
         });
-    assertThat(TestBackend.FETCHES.get()).as("no backend call before validation").isEqualTo(fetchesBefore);
+    assertThat(BACKEND.fetches()).as("no backend call before validation").isEqualTo(fetchesBefore);
     logs.assertNoCanary(Canaries.all());
   }
 

@@ -2,7 +2,8 @@
 package io.secretsstore.provider.testing;
 
 import io.secretsstore.provider.fetch.MountEngine;
-import io.secretsstore.provider.fetch.MountLimits;
+import io.secretsstore.provider.fetch.EngineSettings;
+import io.secretsstore.provider.fetch.FetchEvents;
 import io.secretsstore.provider.grpc.CsiDriverProviderService;
 import io.secretsstore.provider.grpc.ProviderClient;
 import io.secretsstore.provider.grpc.ProviderServer;
@@ -41,12 +42,12 @@ public final class ProviderFixture implements AutoCloseable {
 
   /** Starts a backend with the default limits. */
   public static ProviderFixture start(SecretBackend backend) throws IOException {
-    return start(backend, MountLimits.DEFAULT);
+    return start(backend, EngineSettings.DEFAULT);
   }
 
-  public static ProviderFixture start(SecretBackend backend, MountLimits limits) throws IOException {
+  public static ProviderFixture start(SecretBackend backend, EngineSettings settings) throws IOException {
     Path directory = Files.createTempDirectory(Path.of("/tmp"), "ssp");
-    MountEngine engine = new MountEngine(backend, limits, 8);
+    MountEngine engine = new MountEngine(backend, settings, FetchEvents.NONE);
     ExecutorService calls = Executors.newFixedThreadPool(4);
     CsiDriverProviderService service =
         new CsiDriverProviderService(engine, "secrets-store-provider-" + backend.name(), "0.1.0", MountObserver.NONE);

@@ -17,23 +17,29 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A backend that exists only in tests, to drive core's pipeline end to end. Its {@code objects}
  * parameter is a JSON list of {@code {name, path?, mode?, content, version?, fail?, delayMs?}};
  * {@code content} is what the object "holds" (tests plant canaries there), {@code fail} an {@link
- * ErrorKind} to fail with, {@code delayMs} a backend latency. It needs the pod's token for {@code
- * audience} (default {@code test-audience}), like a real backend.
+ * ErrorKind} to fail with, {@code delayMs} a backend latency. An object without {@code content}
+ * reads the backend's store ({@link #put}), whose versions change with every put, so tests can
+ * rotate a secret. It needs the pod's token for {@code audience} (default {@code test-audience}),
+ * and {@code deny} lists service accounts the store refuses, like a real backend.
  */
 public final class TestBackend implements SecretBackend {
   public static final String NAME = "test";
   public static final String DEFAULT_AUDIENCE = "test-audience";
-  /** Backend calls made by every instance in this JVM. */
-  public static final AtomicInteger FETCHES = new AtomicInteger();
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Clock clock;
+  private final AtomicInteger fetches = new AtomicInteger();
+  private final Map<String, Stored> store = new ConcurrentHashMap<>();
+  private volatile ProviderException failure;
+
+  private record Stored(String content, int version) {}
 
   public TestBackend() {
     this(Clock.systemUTC());
@@ -41,6 +47,21 @@ public final class TestBackend implements SecretBackend {
 
   public TestBackend(Clock clock) {
     this.clock = clock;
+  }
+
+  /** Backend calls made so far. */
+  public int fetches() {
+    return fetches.get();
+  }
+
+  /** Stores (or rotates) a secret; its version increases with every put. */
+  public void put(String name, String content) {
+    store.merge(name, new Stored(content, 1), (old, x) -> new Stored(content, old.version() + 1));
+  }
+
+  /** Makes every fetch fail with this exception until {@code null} is set (throttling, outages). */
+  public void failAll(ProviderException failure) {
+    this.failure = failure;
   }
 
   @Override
@@ -71,18 +92,38 @@ public final class TestBackend implements SecretBackend {
     IdentityKey identity =
         IdentityKey.of(NAME, "namespace", request.pod().namespace(), "serviceAccount",
             request.pod().serviceAccountName(), "audience", audience);
-    return new MountPlan<>(identity, planned, TestBackend::fetch);
+    String serviceAccount = request.pod().serviceAccountName();
+    boolean denied = List.of(request.attribute("deny").orElse("").split(",")).contains(serviceAccount);
+    return new MountPlan<>(identity, request.attribute("endpoint").orElse("test-store"), planned, o -> fetch(o, denied));
   }
 
-  private static FetchedObject fetch(PlannedObject<Map<String, Object>> object) throws InterruptedException {
-    FETCHES.incrementAndGet();
+  private FetchedObject fetch(PlannedObject<Map<String, Object>> object, boolean denied) throws InterruptedException {
+    fetches.incrementAndGet();
     Map<String, Object> spec = object.spec();
+    ProviderException injected = failure;
+    if (injected != null) {
+      throw injected;
+    }
+    if (denied) {
+      throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "the test store denied the service account");
+    }
     if (spec.containsKey("delayMs")) {
       Thread.sleep(((Number) spec.get("delayMs")).longValue());
     }
     if (spec.containsKey("fail")) {
       ErrorKind kind = ErrorKind.valueOf(String.valueOf(spec.get("fail")));
       throw ProviderException.of(kind, "the test store refused the object");
+    }
+    if (!spec.containsKey("content") && !spec.containsKey("sizeBytes")) {
+      Stored stored = store.get(object.id());
+      if (stored == null) {
+        throw ProviderException.of(ErrorKind.NOT_FOUND, "the object is not in the test store");
+      }
+      FetchedObject fetched = FetchedObject.single(object, stored.content().getBytes(StandardCharsets.UTF_8), "v" + stored.version());
+      if (spec.containsKey("stableSeconds")) {
+        fetched = fetched.stableUntil(clock.instant().plusSeconds(((Number) spec.get("stableSeconds")).longValue()));
+      }
+      return fetched;
     }
     byte[] content = String.valueOf(spec.getOrDefault("content", "")).getBytes(StandardCharsets.UTF_8);
     if (spec.containsKey("sizeBytes")) {

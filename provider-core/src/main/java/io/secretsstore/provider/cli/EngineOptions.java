@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.cli;
+
+import io.secretsstore.provider.fetch.CacheSettings;
+import io.secretsstore.provider.fetch.EngineSettings;
+import io.secretsstore.provider.fetch.MountLimits;
+import io.secretsstore.provider.fetch.ResilienceSettings;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The mount engine's flags: limits, caching and rotation polling, endpoint protection. */
+final class EngineOptions {
+  @Option(names = "--mount-timeout", defaultValue = "90s", converter = DurationConverter.class,
+      description = "Deadline of one Mount, inside kubelet's 2 minutes (default: ${DEFAULT-VALUE}).")
+  Duration mountTimeout;
+
+  @Option(names = "--max-objects", defaultValue = "256", description = "Objects one SecretProviderClass may list (default: ${DEFAULT-VALUE}).")
+  int maxObjects;
+
+  @Option(names = "--max-response-bytes", defaultValue = "4194304",
+      description = "Size limit of one Mount response; the driver's receive limit (default: ${DEFAULT-VALUE}).")
+  long maxResponseBytes;
+
+  @Option(names = "--fetch-concurrency", defaultValue = "16", description = "Backend fetches running at once across all mounts (default: ${DEFAULT-VALUE}).")
+  int fetchConcurrency;
+
+  @Option(names = "--rotation-poll-interval", defaultValue = "2m", converter = DurationConverter.class,
+      description = "How often objects in use are re-read in the background (default: ${DEFAULT-VALUE}).")
+  Duration pollInterval;
+
+  @Option(names = "--rotation-poll-jitter", defaultValue = "15s", converter = DurationConverter.class,
+      description = "Up to how much later each refresh happens, to spread them out (default: ${DEFAULT-VALUE}).")
+  Duration pollJitter;
+
+  @Option(names = "--cache-freshness", defaultValue = "5m", converter = DurationConverter.class,
+      description = "Oldest a cached object may be when a Mount is answered; must exceed interval plus jitter (default: ${DEFAULT-VALUE}).")
+  Duration freshness;
+
+  @Option(names = "--cache-idle", defaultValue = "10m", converter = DurationConverter.class,
+      description = "Objects no Mount asked for this long are dropped (default: ${DEFAULT-VALUE}).")
+  Duration idle;
+
+  @Option(names = "--cache-max-bytes", defaultValue = "67108864", description = "Cache size bound in bytes (default: ${DEFAULT-VALUE}).")
+  long cacheMaxBytes;
+
+  @Option(names = "--cache-max-entries", defaultValue = "10000", description = "Cache size bound in objects (default: ${DEFAULT-VALUE}).")
+  int cacheMaxEntries;
+
+  @Option(names = "--endpoint-concurrency", defaultValue = "8", description = "Backend calls in flight per endpoint (default: ${DEFAULT-VALUE}).")
+  int endpointConcurrency;
+
+  @Option(names = "--backend-max-attempts", defaultValue = "3",
+      description = "Calls per object for throttling and transient failures, the first included (default: ${DEFAULT-VALUE}).")
+  int maxAttempts;
+
+  @Option(names = "--circuit-failures", defaultValue = "5",
+      description = "Consecutive throttling or transient failures that pause calls to an endpoint (default: ${DEFAULT-VALUE}).")
+  int circuitFailures;
+
+  @Option(names = "--circuit-open", defaultValue = "30s", converter = DurationConverter.class,
+      description = "How long calls to a failing endpoint are paused (default: ${DEFAULT-VALUE}).")
+  Duration circuitOpen;
+
+  EngineSettings settings() {
+    return new EngineSettings(
+        new MountLimits(maxObjects, maxResponseBytes, mountTimeout),
+        new CacheSettings(pollInterval, pollJitter, freshness, idle, cacheMaxBytes, cacheMaxEntries),
+        new ResilienceSettings(endpointConcurrency, maxAttempts, ResilienceSettings.DEFAULT.baseBackoff(),
+            ResilienceSettings.DEFAULT.maxBackoff(), circuitFailures, circuitOpen),
+        fetchConcurrency);
+  }
+}

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.fetch;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.secretsstore.provider.logging.SafeThrowables;
+import io.secretsstore.provider.spi.FetchedObject;
+import io.secretsstore.provider.spi.IdentityKey;
+import io.secretsstore.provider.spi.ProviderException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetched objects keyed by (identity, object spec), shared by every mount of the same identity.
+ * Two pods with different identities never share an entry, since the identity key holds all that
+ * decides authorization. Concurrent requests for a missing key share one backend call; entries in
+ * use are refreshed in the background once per poll interval (plus jitter), and a change of content
+ * is counted and served from then on; an entry is never served past its freshness window, and one
+ * no mount has used for the idle time is dropped.
+ */
+final class ObjectCache {
+  private static final Logger LOG = LoggerFactory.getLogger(ObjectCache.class);
+  /** Rough bookkeeping cost of one entry, so many tiny objects also count against the byte bound. */
+  private static final long ENTRY_OVERHEAD_BYTES = 512;
+
+  private final String backend;
+  private final CacheSettings settings;
+  private final Ticker ticker;
+  private final Clock clock;
+  private final FetchEvents events;
+  private final AsyncCache<Key, Entry> cache;
+
+  /**
+   * The key of one cached object.
+   *
+   * @param identity who fetched it
+   * @param spec what was fetched, the backend's own record
+   */
+  record Key(IdentityKey identity, Object spec) {}
+
+  /** Loads an object through the endpoint guard; the engine supplies it. */
+  @FunctionalInterface
+  interface Loader {
+    CompletableFuture<FetchedObject> load();
+  }
+
+  /** A cached object and what is needed to refresh it. */
+  static final class Entry {
+    final FetchedObject value;
+    final long fetchedAtNanos;
+    final long refreshAtNanos;
+    volatile long lastUsedNanos;
+    volatile Loader refresher;
+    final AtomicBoolean refreshing = new AtomicBoolean();
+
+    Entry(FetchedObject value, long fetchedAtNanos, long refreshAtNanos, Loader refresher) {
+      this.value = value;
+      this.fetchedAtNanos = fetchedAtNanos;
+      this.refreshAtNanos = refreshAtNanos;
+      this.lastUsedNanos = fetchedAtNanos;
+      this.refresher = refresher;
+    }
+  }
+
+  ObjectCache(String backend, CacheSettings settings, Ticker ticker, Clock clock, FetchEvents events) {
+    this.backend = backend;
+    this.settings = settings;
+    this.ticker = ticker;
+    this.clock = clock;
+    this.events = events;
+    long minWeight = Math.max(1, settings.maxBytes() / settings.maxEntries());
+    this.cache =
+        Caffeine.newBuilder()
+            .ticker(ticker)
+            // Every entry weighs at least maxBytes/maxEntries, so the one weight bound also caps the count.
+            .maximumWeight(settings.maxBytes())
+            .weigher((Key key, Entry entry) -> (int) Math.min(Integer.MAX_VALUE,
+                Math.max(minWeight, entry.value.contentBytes() + ENTRY_OVERHEAD_BYTES)))
+            .expireAfter(new FreshFor())
+            .removalListener((Key key, Entry entry, RemovalCause cause) -> {
+              if (cause.wasEvicted()) {
+                events.cacheEviction(backend);
+              }
+            })
+            .executor(Runnable::run)
+            .buildAsync();
+  }
+
+  /**
+   * The object for a key: from the cache, from a call already in flight, or from a new call.
+   *
+   * @param loader starts a backend call; also kept to refresh the entry later, with the most
+   *     recent mount's credentials
+   */
+  CompletableFuture<FetchedObject> get(Key key, Loader loader) {
+    AtomicBoolean started = new AtomicBoolean();
+    CompletableFuture<Entry> entry =
+        cache.get(key, (k, executor) -> {
+          started.set(true);
+          return loader.load().thenApply(value -> newEntry(value, loader));
+        });
+    if (started.get()) {
+      events.cacheMiss(backend);
+    } else if (entry.isDone() && !entry.isCompletedExceptionally()) {
+      events.cacheHit(backend);
+    } else {
+      events.singleFlightJoin(backend);
+    }
+    return entry.thenApply(e -> {
+      e.lastUsedNanos = ticker.read();
+      e.refresher = loader;
+      return e.value;
+    });
+  }
+
+  private Entry newEntry(FetchedObject value, Loader loader) {
+    long now = ticker.read();
+    return new Entry(value, now, refreshAt(value, now), loader);
+  }
+
+  /**
+   * When to refresh: one interval plus jitter, or for an object the backend declared stable, one
+   * interval before its stable period ends, so the new value is there before the old expires.
+   */
+  private long refreshAt(FetchedObject value, long now) {
+    if (value.stableUntil() != null) {
+      return now + Math.max(0, stableNanosLeft(value) - settings.pollInterval().toNanos());
+    }
+    long jitter = settings.pollJitter().isZero() ? 0 : ThreadLocalRandom.current().nextLong(settings.pollJitter().toNanos() + 1);
+    return now + settings.pollInterval().toNanos() + jitter;
+  }
+
+  /**
+   * One pass of the rotation poller: drops idle entries and starts a refresh of every entry in use
+   * whose refresh time has come. Refreshes run through the loader (and so the endpoint guards);
+   * their results replace the entries as they arrive.
+   *
+   * @return how many refreshes were started
+   */
+  int refreshDue() {
+    long now = ticker.read();
+    int started = 0;
+    for (Map.Entry<Key, CompletableFuture<Entry>> mapping : cache.asMap().entrySet()) {
+      CompletableFuture<Entry> future = mapping.getValue();
+      if (!future.isDone() || future.isCompletedExceptionally()) {
+        continue;
+      }
+      Entry entry = future.join();
+      if (now - entry.lastUsedNanos > settings.idleAfter().toNanos()) {
+        cache.asMap().remove(mapping.getKey(), future);
+        events.cacheEviction(backend);
+      } else if (now - entry.refreshAtNanos >= 0 && entry.refreshing.compareAndSet(false, true)) {
+        refresh(mapping.getKey(), entry);
+        started++;
+      }
+    }
+    return started;
+  }
+
+  private void refresh(Key key, Entry old) {
+    old.refresher.load().whenComplete((value, failure) -> {
+      if (failure != null) {
+        // The old value stays until its freshness ends; the next mount after that fetches again.
+        old.refreshing.set(false);
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+        LOG.atDebug().addKeyValue("backend", backend)
+            .addKeyValue("error", cause instanceof ProviderException p ? p.kind().name() : SafeThrowables.describe(cause))
+            .log("background refresh failed");
+        return;
+      }
+      if (!value.sameContent(old.value)) {
+        events.rotationDetected(backend);
+      }
+      Entry fresh = newEntry(value, old.refresher);
+      fresh.lastUsedNanos = old.lastUsedNanos;
+      cache.asMap().replace(key, CompletableFuture.completedFuture(fresh));
+    });
+  }
+
+  /** Number of entries, for tests and metrics. */
+  long size() {
+    cache.synchronous().cleanUp();
+    return cache.synchronous().estimatedSize();
+  }
+
+  private long stableNanosLeft(FetchedObject value) {
+    return Math.max(0, Duration.between(clock.instant(), value.stableUntil()).toNanos());
+  }
+
+  /** Serves an entry for the freshness window, or exactly until the end of its declared stable period. */
+  private final class FreshFor implements Expiry<Key, Entry> {
+    private long lifetime(Entry entry) {
+      return entry.value.stableUntil() == null ? settings.freshness().toNanos() : stableNanosLeft(entry.value);
+    }
+
+    @Override
+    public long expireAfterCreate(Key key, Entry entry, long currentTime) {
+      return lifetime(entry);
+    }
+
+    @Override
+    public long expireAfterUpdate(Key key, Entry entry, long currentTime, long currentDuration) {
+      return lifetime(entry);
+    }
+
+    @Override
+    public long expireAfterRead(Key key, Entry entry, long currentTime, long currentDuration) {
+      return currentDuration;
+    }
+  }
+}

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.credentials;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.secretsstore.provider.spi.IdentityKey;
+import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.testing.FakeTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class CredentialCacheTest {
+  private final FakeTime time = new FakeTime();
+  private final CredentialCache cache = new CredentialCache(time, 100);
+  private final AtomicInteger logins = new AtomicInteger();
+  private final IdentityKey alice = IdentityKey.of("vault", "namespace", "a", "serviceAccount", "alice");
+  private final IdentityKey bob = IdentityKey.of("vault", "namespace", "a", "serviceAccount", "bob");
+
+  private CredentialCache.Login<String> login(String token, Duration ttl) {
+    return () -> {
+      logins.incrementAndGet();
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return new Expiring<>(token + logins.get(), time.instant().plus(ttl));
+    };
+  }
+
+  @Test
+  void get_concurrentMountsOfOneIdentity_logInOnce() {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<CompletableFuture<String>> gets = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      gets.add(CompletableFuture.supplyAsync(() -> cache.get(alice, login("t", Duration.ofHours(1))), pool));
+    }
+    assertThat(gets.stream().map(CompletableFuture::join).distinct()).containsExactly("t1");
+    assertThat(logins.get()).isEqualTo(1);
+    pool.shutdownNow();
+  }
+
+  @Test
+  void get_identitiesNeverShareACredential() {
+    assertThat(cache.get(alice, login("a", Duration.ofHours(1)))).isEqualTo("a1");
+    assertThat(cache.get(bob, login("b", Duration.ofHours(1)))).isEqualTo("b2");
+    assertThat(cache.size()).isEqualTo(2);
+  }
+
+  @Test
+  void get_shortlyBeforeExpiry_logsInAgain() {
+    cache.get(alice, login("t", Duration.ofMinutes(10)));
+    time.advance(Duration.ofMinutes(9));
+    assertThat(cache.get(alice, login("t", Duration.ofMinutes(10)))).isEqualTo("t1");
+    time.advance(Duration.ofSeconds(40));
+    assertThat(cache.get(alice, login("t", Duration.ofMinutes(10)))).isEqualTo("t2");
+  }
+
+  @Test
+  void invalidate_forcesANewLogin() {
+    cache.get(alice, login("t", Duration.ofHours(1)));
+    cache.invalidate(alice);
+    assertThat(cache.get(alice, login("t", Duration.ofHours(1)))).isEqualTo("t2");
+  }
+
+  @Test
+  void get_failedLogin_cachesNothing() {
+    assertThatThrownBy(() -> cache.get(alice, () -> {
+      throw ProviderException.of(io.secretsstore.provider.spi.ErrorKind.PERMISSION_DENIED, "login denied");
+    })).isInstanceOf(ProviderException.class);
+    assertThat(cache.get(alice, login("t", Duration.ofHours(1)))).isEqualTo("t1");
+  }
+
+  @Test
+  void expiring_toStringHidesTheCredential() {
+    assertThat(new Expiring<>("hvs.secret-token", time.instant()).toString()).doesNotContain("hvs.secret-token");
+  }
+}
