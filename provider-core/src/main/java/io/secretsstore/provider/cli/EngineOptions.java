@@ -21,7 +21,7 @@ final class EngineOptions {
       description = "Size limit of one Mount response; the driver's receive limit (default: ${DEFAULT-VALUE}).")
   long maxResponseBytes;
 
-  @Option(names = "--fetch-concurrency", defaultValue = "16", description = "Backend fetches running at once across all mounts (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--fetch-concurrency", defaultValue = "32", description = "Backend fetches running at once across all mounts (default: ${DEFAULT-VALUE}).")
   int fetchConcurrency;
 
   @Option(names = "--rotation-poll-interval", defaultValue = "2m", converter = DurationConverter.class,
@@ -46,7 +46,7 @@ final class EngineOptions {
   @Option(names = "--cache-max-entries", defaultValue = "10000", description = "Cache size bound in objects (default: ${DEFAULT-VALUE}).")
   int cacheMaxEntries;
 
-  @Option(names = "--endpoint-concurrency", defaultValue = "8", description = "Backend calls in flight per endpoint (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--endpoint-concurrency", defaultValue = "16", description = "Backend calls in flight per endpoint (default: ${DEFAULT-VALUE}).")
   int endpointConcurrency;
 
   @Option(names = "--backend-max-attempts", defaultValue = "3",

@@ -12,9 +12,9 @@ import java.util.Objects;
  * @param fetchConcurrency backend fetches running at once across all mounts
  */
 public record EngineSettings(MountLimits limits, CacheSettings cache, ResilienceSettings resilience, int fetchConcurrency) {
-  /** The defaults of each part, 16 fetches at once. */
+  /** The defaults of each part, 32 fetches at once. */
   public static final EngineSettings DEFAULT =
-      new EngineSettings(MountLimits.DEFAULT, CacheSettings.DEFAULT, ResilienceSettings.DEFAULT, 16);
+      new EngineSettings(MountLimits.DEFAULT, CacheSettings.DEFAULT, ResilienceSettings.DEFAULT, 32);
 
   public EngineSettings {
     Objects.requireNonNull(limits, "limits");
