@@ -32,13 +32,21 @@ import picocli.CommandLine.TypeConversionException;
     sortOptions = false,
     description = {
       "Mount a SecretProviderClass through a provider socket, as the Secrets Store CSI driver does.",
-      "Builds the MountRequest as the driver does, applies the driver's checks to the response and writes the",
-      "files with its atomic-writer layout (..data -> ..<timestamp>, top-level links). The object versions of",
-      "the last mount are kept in the target as ..versions.json for driver v1.5 rotation calls.",
+      "",
+      "Builds the MountRequest as the driver does, applies the driver's checks to the response and writes the"
+          + " files with its atomic-writer layout (..data -> ..<timestamp>, a top-level link to ..data/<name> per"
+          + " name). The object versions of the last mount are kept in the target as ..versions.json, for driver"
+          + " v1.5 rotation calls.",
+      "",
       "Tokens, nodePublishSecretRef values and (without --show-contents) file contents are never printed."
+          + " Exit codes: 0 mounted, 1 the driver would fail the mount (reason on stderr), 2 usage error.",
+      ""
     })
 final class MountCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
 
   @Option(names = "--socket", required = true, paramLabel = "PATH", description = "The provider's Unix socket.")
   Path socket;
@@ -49,16 +57,16 @@ final class MountCommand implements Callable<Integer> {
   @Option(names = "--target", required = true, paramLabel = "DIR", description = "Directory to mount into; created if missing.")
   Path target;
 
-  @Option(names = "--namespace", defaultValue = "default", description = "The pod's namespace; must match the SPC's (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--namespace", paramLabel = "NAME", defaultValue = "default", description = "The pod's namespace; must match the SPC's (default: ${DEFAULT-VALUE}).")
   String namespace;
 
-  @Option(names = "--pod-name", defaultValue = "mount-cli", description = "The pod's name (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--pod-name", paramLabel = "NAME", defaultValue = "mount-cli", description = "The pod's name (default: ${DEFAULT-VALUE}).")
   String podName;
 
-  @Option(names = "--pod-uid", description = "The pod's UID (default: a random UUID).")
+  @Option(names = "--pod-uid", paramLabel = "UID", description = "The pod's UID (default: a random UUID).")
   String podUid;
 
-  @Option(names = "--service-account", defaultValue = "default", description = "The pod's service account (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--service-account", paramLabel = "NAME", defaultValue = "default", description = "The pod's service account (default: ${DEFAULT-VALUE}).")
   String serviceAccount;
 
   @Option(names = "--token", paramLabel = "AUDIENCE=FILE", description = "A service-account token (JWT) for an audience, as with CSIDriver tokenRequests; repeatable.")
@@ -73,13 +81,13 @@ final class MountCommand implements Callable<Integer> {
   @Option(names = "--volume-attribute", paramLabel = "KEY=VALUE", description = "A volumeAttributes entry of the pod's volume; repeatable.")
   Map<String, String> volumeAttributes = new LinkedHashMap<>();
 
-  @Option(names = "--ephemeral", negatable = true, defaultValue = "true", fallbackValue = "true", arity = "0..1", description = "Inline (CSI ephemeral) volume (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--ephemeral", paramLabel = "BOOLEAN", negatable = true, defaultValue = "true", fallbackValue = "true", arity = "0..1", description = "Inline (CSI ephemeral) volume (default: ${DEFAULT-VALUE}).")
   boolean ephemeral;
 
-  @Option(names = "--driver-version", defaultValue = "v1.6", converter = DriverVersionConverter.class, description = "Driver release to emulate: v1.6 or v1.5 (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--driver-version", paramLabel = "VERSION", defaultValue = "v1.6", converter = DriverVersionConverter.class, description = "Driver release to emulate: v1.6 or v1.5 (default: ${DEFAULT-VALUE}).")
   DriverVersion driverVersion;
 
-  @Option(names = "--timeout", defaultValue = "2m", converter = DurationConverter.class, description = "Deadline of the Mount call, kubelet's (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "2m", converter = DurationConverter.class, description = "Deadline of the Mount call, kubelet's (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
   @Option(names = "--show-contents", description = "Print the files' contents.")
