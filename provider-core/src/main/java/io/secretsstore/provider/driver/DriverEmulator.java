@@ -56,7 +56,9 @@ public final class DriverEmulator {
     } catch (DriverFailure e) {
       err.println("mount failed: " + e.getMessage());
       if (remount) {
-        err.println("note: on a remount the driver masks this error and the pod keeps its previous files");
+        err.println(settings.driverVersion().hasRotationReconciler()
+            ? "note: driver v1.5's rotation reconciler reports this as a MountRotationFailed event; the pod keeps its previous files"
+            : "note: on a republish driver v1.6 masks this error (kubernetes/kubernetes#121271); the pod keeps its previous files");
       }
       return MOUNT_FAILED;
     } catch (IOException e) {
@@ -105,36 +107,39 @@ public final class DriverEmulator {
     return builder.v15Rotation(versions.orElse(List.of()));
   }
 
+  /** The part of the mount the driver reports as {@code failed to mount secrets store objects ...}. */
   private CheckedResponse mountAndWrite(
       MountSettings settings, Path target, DriverRequest request, PrintWriter out, PrintWriter err) throws IOException {
-    PodSettings pod = settings.pod();
-    String prefix = "failed to mount secrets store objects for pod " + pod.namespace() + "/" + pod.name() + ", err: ";
-    checkSocket(settings.socket());
     CheckedResponse response;
-    try (ProviderClient client = ProviderClient.connect(settings.socket())) {
-      MountReply reply = ProviderCall.mount(client, request, settings.timeout(), note -> err.println("note: " + note));
-      response = DriverResponseCheck.check(reply);
-    } catch (DriverFailure e) {
-      throw new DriverFailure(prefix + e.getMessage());
-    }
-    response.warnings().forEach(warning -> err.println("warning: " + warning));
-    if (response.providerWritesFiles()) {
-      out.println("result: the provider returned no files (legacy mode: a provider that writes into target_path itself); the driver writes nothing");
-    } else {
-      AtomicWriter.Outcome outcome;
-      try {
-        outcome = new AtomicWriter(clock).write(target, response.files());
-      } catch (DriverFailure e) {
-        throw new DriverFailure(prefix + e.getMessage());
-      } catch (IOException e) {
-        throw new DriverFailure(prefix + "file write failed: " + e.getClass().getSimpleName() + ": " + Printable.of(String.valueOf(e.getMessage())));
+    try {
+      checkSocket(settings.socket());
+      try (ProviderClient client = ProviderClient.connect(settings.socket())) {
+        MountReply reply = ProviderCall.mount(client, request, settings.timeout(), note -> err.println("note: " + note));
+        response = DriverResponseCheck.check(reply);
       }
-      out.println(outcome == AtomicWriter.Outcome.UNCHANGED
-          ? "result: unchanged; the files' bytes equal the current mount, so the driver rewrites nothing (not even changed modes)"
-          : "result: wrote " + response.files().size() + " file(s) into " + target + " (..data -> " + readDataLink(target) + ")");
+      response.warnings().forEach(warning -> err.println("warning: " + warning));
+      out.println("result: " + write(target, response));
+    } catch (DriverFailure e) {
+      PodSettings pod = settings.pod();
+      throw new DriverFailure(
+          "failed to mount secrets store objects for pod " + pod.namespace() + "/" + pod.name() + ", err: " + e.getMessage());
     }
     MountedVersions.write(target, response.versions());
     return response;
+  }
+
+  private String write(Path target, CheckedResponse response) {
+    if (response.providerWritesFiles()) {
+      return "the provider returned no files (legacy mode: a provider that writes into target_path itself); the driver writes nothing";
+    }
+    try {
+      AtomicWriter.Outcome outcome = new AtomicWriter(clock).write(target, response.files());
+      return outcome == AtomicWriter.Outcome.UNCHANGED
+          ? "unchanged; the files' bytes equal the current mount, so the driver rewrites nothing (not even changed modes)"
+          : "wrote " + response.files().size() + " file(s) into " + target + " (..data -> " + readDataLink(target) + ")";
+    } catch (IOException e) {
+      throw new DriverFailure("file write failed: " + e.getClass().getSimpleName() + ": " + Printable.of(String.valueOf(e.getMessage())));
+    }
   }
 
   private static void checkSocket(Path socket) {

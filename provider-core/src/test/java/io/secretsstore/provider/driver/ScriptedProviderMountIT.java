@@ -139,7 +139,9 @@ class ScriptedProviderMountIT {
     Result result = mount(DriverVersion.V1_6);
 
     assertThat(result.exit()).isEqualTo(1);
-    assertThat(result.err()).contains("failed to mount secrets store objects for pod team-a/web-0, err: invalid path: files[2]");
+    assertThat(result.err())
+        .contains("failed to mount secrets store objects for pod team-a/web-0, err: invalid path: files[2]")
+        .contains("driver v1.6 masks this error");
     assertThat(names(target)).isEqualTo(namesBefore);
     assertThat(Files.readSymbolicLink(target.resolve("..data")).toString()).isEqualTo(before);
     assertThat(Files.readString(target.resolve("a"))).isEqualTo("old");
