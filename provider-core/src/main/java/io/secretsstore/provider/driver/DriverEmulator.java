@@ -43,7 +43,7 @@ public final class DriverEmulator {
       DriverRequest request = request(builder, settings, target, remount, err);
       out.println("provider socket: " + settings.socket());
       out.println("request: attributes " + request.attributes().keySet() + ", secrets "
-          + (request.secrets() == null ? "null" : request.secrets().keySet().toString())
+          + (request.secrets() == null ? "null" : request.secrets().isEmpty() ? "{}" : request.secrets().keySet().toString())
           + ", current_object_version " + request.currentVersions().size()
           + (request.rotationCall() ? " (driver v1.5 rotation call)" : ""));
       CheckedResponse response = mountAndWrite(settings, target, request, out, err);
