@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.driver;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * The {@code exp} claim of a JWT, read without verifying anything: kubelet reports the expiry the
+ * API server gave with the token, and for a token read from a file the claim is the best stand-in.
+ * Any failure is an empty result, never an exception: a parser's message would quote the token.
+ */
+final class JwtExpiry {
+  private static final ObjectMapper JSON =
+      new ObjectMapper(JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build());
+  /** A claim beyond year 9999 cannot be written as RFC 3339. */
+  private static final long MAX_EPOCH_SECONDS = 253402300799L;
+
+  private JwtExpiry() {}
+
+  /** The expiry in the token's payload, if it has a usable numeric {@code exp}. */
+  static Optional<Instant> of(String jwt) {
+    String[] parts = jwt.split("\\.", -1);
+    if (parts.length < 2) {
+      return Optional.empty();
+    }
+    try {
+      JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(stripPadding(parts[1])));
+      JsonNode exp = claims == null ? null : claims.get("exp");
+      if (exp == null || !exp.isNumber()) {
+        return Optional.empty();
+      }
+      long seconds = exp.asLong();
+      return seconds > 0 && seconds <= MAX_EPOCH_SECONDS ? Optional.of(Instant.ofEpochSecond(seconds)) : Optional.empty();
+    } catch (Exception e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String stripPadding(String part) {
+    int end = part.length();
+    while (end > 0 && part.charAt(end - 1) == '=') {
+      end--;
+    }
+    return part.substring(0, end);
+  }
+}

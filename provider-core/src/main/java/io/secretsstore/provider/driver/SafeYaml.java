@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.driver;
+
+import io.secretsstore.provider.mount.SafeText;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.DuplicateKeyException;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+
+/**
+ * Reads the manifests given to {@code mount} (a SecretProviderClass, a Secret) safely, and walks
+ * them with errors that name keys, never values. Loading is snakeyaml-engine's: no tag ever loads a
+ * class, duplicate keys are refused as Kubernetes refuses them, aliases and size are bounded. Its
+ * exception texts are not shown, since they quote the offending line; only line and column are.
+ */
+final class SafeYaml {
+  /** Manifests are small; this bounds memory for a mistaken or hostile file. */
+  static final int MAX_CODE_POINTS = 1024 * 1024;
+
+  private static final int MAX_ALIASES = 20;
+
+  private SafeYaml() {}
+
+  /**
+   * Loads the single YAML document in a file, which must be a mapping.
+   *
+   * @param what names the file in messages, e.g. {@code --spc}
+   */
+  static Map<?, ?> loadMapping(Path file, String what) {
+    byte[] bytes;
+    try {
+      if (Files.size(file) > 4L * MAX_CODE_POINTS) {
+        throw new DriverFailure(what + " " + file + " is larger than " + MAX_CODE_POINTS + " characters");
+      }
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new DriverFailure("cannot read " + what + " " + file + " (" + e.getClass().getSimpleName() + ")");
+    }
+    return loadMapping(utf8(bytes, what), what);
+  }
+
+  /** Loads the single YAML document in a text, which must be a mapping. */
+  static Map<?, ?> loadMapping(String text, String what) {
+    LoadSettings settings =
+        LoadSettings.builder()
+            .setLabel(what)
+            .setSchema(new CoreSchema())
+            .setAllowDuplicateKeys(false)
+            .setAllowRecursiveKeys(false)
+            .setMaxAliasesForCollections(MAX_ALIASES)
+            .setCodePointLimit(MAX_CODE_POINTS)
+            .build();
+    Object document;
+    try {
+      document = new Load(settings).loadFromString(text);
+    } catch (YamlEngineException e) {
+      throw new DriverFailure(what + " is not valid YAML" + where(e) + ": " + kind(e));
+    }
+    if (!(document instanceof Map<?, ?> mapping)) {
+      throw new DriverFailure(what + " must hold one YAML mapping (a Kubernetes manifest)");
+    }
+    return mapping;
+  }
+
+  /** The mapping under {@code key}, or empty when absent or null. */
+  static Optional<Map<?, ?>> mapping(Map<?, ?> parent, String key, String path, String what) {
+    Object value = parent.get(key);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof Map<?, ?> mapping)) {
+      throw new DriverFailure(what + ": " + path + " must be a mapping");
+    }
+    return Optional.of(mapping);
+  }
+
+  /** The string under {@code key}, or empty when absent or null. */
+  static Optional<String> string(Map<?, ?> parent, String key, String path, String what) {
+    Object value = parent.get(key);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof String text)) {
+      throw new DriverFailure(what + ": " + path + " must be a string");
+    }
+    return Optional.of(text);
+  }
+
+  /** A key of a string map, checked to be a string; non-plain keys are named by position. */
+  static String key(Object key, int index, String path, String what) {
+    if (!(key instanceof String text)) {
+      throw new DriverFailure(what + ": " + path + " has a key #" + index + " that is not a string");
+    }
+    return text;
+  }
+
+  /** How to name a key of a map in a message: quoted when plain, by position otherwise. */
+  static String describe(String path, String key, int index) {
+    return path + "." + (SafeText.isPlainName(key) ? key : "#" + index);
+  }
+
+  private static String utf8(byte[] bytes, String what) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new DriverFailure(what + " is not UTF-8 text");
+    }
+  }
+
+  private static String where(YamlEngineException e) {
+    if (e instanceof MarkedYamlEngineException marked) {
+      return marked
+          .getProblemMark()
+          .or(marked::getContextMark)
+          .map(m -> " (line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1) + ")")
+          .orElse("");
+    }
+    return "";
+  }
+
+  private static String kind(YamlEngineException e) {
+    if (e instanceof DuplicateKeyException) {
+      return "a key appears twice in one mapping";
+    }
+    String message = String.valueOf(e.getMessage());
+    // Fixed texts of snakeyaml-engine's limits; other texts may quote the input and are not shown.
+    if (message.contains("exceeds the limit")) {
+      return "the document is larger than " + MAX_CODE_POINTS + " characters";
+    }
+    if (message.contains("Number of aliases")) {
+      return "too many aliases (at most " + MAX_ALIASES + ")";
+    }
+    if (message.contains("expected a single document")) {
+      return "more than one document; give one manifest per file";
+    }
+    if (message.contains("could not determine a constructor")) {
+      return "unsupported tag";
+    }
+    return "syntax error";
+  }
+}
