@@ -97,6 +97,62 @@ class ServeProcessIT {
     }
   }
 
+  @Test
+  void mountCommand_againstServe_writesTheDriversAtomicLayoutWithModes() throws Exception {
+    Path work = Files.createTempDirectory(Path.of("/tmp"), "mnt");
+    Path spc = work.resolve("spc.yaml");
+    Files.writeString(spc, String.join("\n",
+        "apiVersion: secrets-store.csi.x-k8s.io/v1",
+        "kind: SecretProviderClass",
+        "metadata:",
+        "  name: app-secrets",
+        "  namespace: team-a",
+        "spec:",
+        "  provider: test",
+        "  parameters:",
+        "    objects: '[{\"name\":\"db-password\",\"content\":\"" + Canaries.SECRET + "\",\"mode\":\"0600\"},"
+            + "{\"name\":\"tls\",\"path\":\"certs/tls.crt\",\"content\":\"PEM\"}]'",
+        ""));
+    Path token = work.resolve("token");
+    Files.writeString(token, Canaries.TOKEN);
+    Path target = work.resolve("target");
+    try (ServeProcess serve = ServeProcess.start("test", socketDir, "--log-format", "json")) {
+      java.io.StringWriter out = new java.io.StringWriter();
+      java.io.StringWriter err = new java.io.StringWriter();
+      picocli.CommandLine cli = Main.commandLine();
+      cli.setOut(new java.io.PrintWriter(out, true));
+      cli.setErr(new java.io.PrintWriter(err, true));
+      int code = cli.execute("mount", "--socket", serve.socket().toString(), "--spc", spc.toString(),
+          "--target", target.toString(), "--namespace", "team-a", "--service-account", "app",
+          "--token", "test-audience=" + token);
+      assertThat(code).as(err.toString()).isZero();
+
+      assertThat(Files.isSymbolicLink(target.resolve("..data"))).isTrue();
+      Path data = target.resolve("..data").toRealPath();
+      assertThat(data.getFileName().toString()).matches("\\.\\.\\d{4}_\\d{2}_\\d{2}_\\d{2}_\\d{2}_\\d{2}\\..+");
+      assertThat(Files.readSymbolicLink(target.resolve("db-password")).toString()).isEqualTo("..data/db-password");
+      assertThat(Files.readSymbolicLink(target.resolve("certs")).toString()).isEqualTo("..data/certs");
+      assertThat(Files.readString(target.resolve("db-password"))).isEqualTo(Canaries.SECRET);
+      assertThat(Files.readString(target.resolve("certs/tls.crt"))).isEqualTo("PEM");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("db-password")))).isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("certs/tls.crt")))).isEqualTo("rw-r--r--");
+      assertThat(out.toString()).contains("db-password").contains("0600").contains("certs/tls.crt");
+
+      // A second mount with unchanged content rewrites nothing: ..data still points at the same directory.
+      assertThat(Main.commandLine().execute("mount", "--socket", serve.socket().toString(), "--spc", spc.toString(),
+          "--target", target.toString(), "--namespace", "team-a", "--service-account", "app",
+          "--token", "test-audience=" + token)).isZero();
+      assertThat(target.resolve("..data").toRealPath()).isEqualTo(data);
+
+      serve.terminate(Duration.ofSeconds(30));
+      LogCapture.assertNoCanaryIn(out + err.toString() + serve.output(), Canaries.all());
+    } finally {
+      try (var paths = Files.walk(work)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
   private static JsonNode parse(String line) {
     try {
       return JSON.readTree(line);
