@@ -65,10 +65,15 @@ final class Dispatcher implements HttpHandler {
       // The server is closing.
       Thread.currentThread().interrupt();
       exchange.close();
-    } catch (IOException | RuntimeException e) {
-      // The client went away, or the request could not even be read: nothing left to answer.
+    } catch (IOException e) {
+      // The client went away: nothing left to answer.
       LOG.debug("{} ended without a response: {}", operation, e.getClass().getSimpleName());
       exchange.close();
+    } catch (RuntimeException e) {
+      // A route condition, resource function or renderer failed: answer 500 rather than drop the
+      // connection, which a client would take for an injected reset.
+      LOG.warn("serving {} failed: {}", operation, e.getClass().getName());
+      sendQuietly(exchange, ErrorRenderer.DEFAULT.render(operation, 500, "internal emulator error"));
     }
   }
 
@@ -124,7 +129,12 @@ final class Dispatcher implements HttpHandler {
 
   private EmulatorResponse invoke(EmulatorHandler handler, EmulatorRequest request) throws InterruptedException {
     try {
-      return handler.handle(request);
+      EmulatorResponse response = handler.handle(request);
+      if (response == null) {
+        LOG.warn("handler of {} returned no response", request.operation());
+        return render(request.operation(), 500, "internal emulator error");
+      }
+      return response;
     } catch (EmulatorError | InterruptedException e) {
       throw e;
     } catch (Exception e) {
@@ -142,10 +152,11 @@ final class Dispatcher implements HttpHandler {
   private static void sendQuietly(HttpExchange exchange, EmulatorResponse response) {
     try {
       ExchangeWriter.send(exchange, response, null);
-    } catch (IOException | InterruptedException e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      exchange.close();
+    } catch (IOException | RuntimeException e) {
+      // Headers were already sent, or the client is gone: all that is left is to hang up.
       exchange.close();
     }
   }

@@ -64,7 +64,14 @@ final class EmulatorsCommand implements Callable<Integer> {
     Path ca = caFile != null ? caFile : ownedDirectory.resolve("ca.pem");
     EmulatorTls tls = EmulatorTls.generate();
     EmulatorOptions options = new EmulatorOptions(tls, tls.writeCaPem(ca), properties);
-    RunningEmulators running = RunningEmulators.start(chosen, options, ownedDirectory);
+    RunningEmulators running;
+    try {
+      running = RunningEmulators.start(chosen, options, ownedDirectory);
+    } catch (IOException e) {
+      // Typically a port given with --set that is already taken; the message names the cause.
+      spec.commandLine().getErr().println("cannot start the emulators: " + e);
+      return 1;
+    }
     running.print(out);
     if (exitAfterStart) {
       running.close();

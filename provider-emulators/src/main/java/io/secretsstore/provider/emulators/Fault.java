@@ -22,7 +22,11 @@ public sealed interface Fault permits Fault.Latency, Fault.ErrorResponse, Fault.
     return new Latency(delay);
   }
 
-  /** Answer with this status instead of calling the handler; add headers or a body with its {@code with} methods. */
+  /**
+   * Answer with this status instead of calling the handler; add headers or a body with its {@code
+   * with} methods. Any status 200..599 works, so a canned answer (e.g. a 200 whose body is not the
+   * JSON the client expects) is injected the same way.
+   */
   static ErrorResponse error(int status) {
     return new ErrorResponse(status, Map.of(), null);
   }

@@ -159,6 +159,17 @@ class EmulatorServerTest {
   }
 
   @Test
+  void aBrokenConditionOrAMissingResponseAnswers500InsteadOfDroppingTheConnection() throws Exception {
+    server.route(Route.of("GET", "/broken", "test.broken").when(request -> {
+      throw new IllegalStateException("bug in a condition");
+    }), request -> EmulatorResponse.empty(204));
+    server.route("GET", "/null", "test.null", request -> null);
+
+    assertThat(get("/broken").statusCode()).isEqualTo(500);
+    assertThat(get("/null").statusCode()).isEqualTo(500);
+  }
+
+  @Test
   void routesAddedAfterStartAreServedOverHttpAndHttps() throws Exception {
     server.route("GET", "/late", "test.late", request -> EmulatorResponse.text(200, request.secure() ? "https" : "http"));
     HttpClient trusting = HttpClient.newBuilder().sslContext(TLS.clientContext()).build();

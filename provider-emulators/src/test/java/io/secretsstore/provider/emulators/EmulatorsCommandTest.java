@@ -7,6 +7,8 @@ import io.secretsstore.provider.cli.Main;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
 import java.nio.file.Files;
@@ -98,6 +100,17 @@ class EmulatorsCommandTest {
 
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("no emulator named nimbus").contains("echo");
+  }
+
+  @Test
+  void aPortAlreadyTakenIsReportedWithExitCodeOne() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      int code =
+          commandLine().execute("emulators", "--only", "echo", "--set", "echo.http-port=" + taken.getLocalPort(), "--exit-after-start");
+
+      assertThat(code).isEqualTo(1);
+      assertThat(err.toString()).contains("cannot start the emulators").contains("BindException");
+    }
   }
 
   private CommandLine commandLine() {
