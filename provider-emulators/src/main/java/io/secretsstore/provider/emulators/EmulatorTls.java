@@ -69,6 +69,10 @@ public final class EmulatorTls {
   private final PrivateKey serverKey;
   private final List<String> hosts;
   private final Duration validity;
+  // Built once: key stores encrypt with PBKDF2, which costs tens of milliseconds per server start.
+  private KeyManagerFactory keyManagers;
+  private SSLContext serverContext;
+  private SSLContext clientContext;
 
   private EmulatorTls(Issuer ca, X509Certificate server, PrivateKey serverKey, List<String> hosts, Duration validity) {
     this.ca = ca;
@@ -140,7 +144,10 @@ public final class EmulatorTls {
   }
 
   /** Key managers presenting the server certificate, e.g. for a gRPC server's TLS credentials. */
-  public KeyManagerFactory keyManagerFactory() {
+  public synchronized KeyManagerFactory keyManagerFactory() {
+    if (keyManagers != null) {
+      return keyManagers;
+    }
     try {
       // A throw-away password: the store never leaves memory.
       char[] password = HexFormat.of().formatHex(randomBytes(16)).toCharArray();
@@ -149,17 +156,22 @@ public final class EmulatorTls {
       store.setKeyEntry("server", serverKey, password, new X509Certificate[] {server, ca.certificate});
       KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       factory.init(store, password);
+      keyManagers = factory;
       return factory;
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot build the server key store", e);
     }
   }
 
-  /** The TLS context of a server presenting the server certificate. */
-  public SSLContext serverContext() {
+  /** The TLS context of a server presenting the server certificate (one, shared by every server). */
+  public synchronized SSLContext serverContext() {
+    if (serverContext != null) {
+      return serverContext;
+    }
     try {
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(keyManagerFactory().getKeyManagers(), null, null);
+      serverContext = context;
       return context;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot build the server TLS context", e);
@@ -190,10 +202,14 @@ public final class EmulatorTls {
   }
 
   /** The TLS context of a client that trusts the CA and nothing else. */
-  public SSLContext clientContext() {
+  public synchronized SSLContext clientContext() {
+    if (clientContext != null) {
+      return clientContext;
+    }
     try {
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, trustManagerFactory().getTrustManagers(), null);
+      clientContext = context;
       return context;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot build the client TLS context", e);

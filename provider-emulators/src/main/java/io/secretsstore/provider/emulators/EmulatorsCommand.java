@@ -21,10 +21,12 @@ import picocli.CommandLine.Spec;
 /** Starts the emulators on the class path and serves until SIGTERM or Ctrl-C. */
 @Command(
     name = "emulators",
-    mixinStandardHelpOptions = true,
     description = "Start local stand-ins for the clouds (every emulator on the class path) and serve until Ctrl-C.")
 final class EmulatorsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
 
   @Option(names = "--only", split = ",", paramLabel = "NAME", description = "Start only these emulators (default: all).")
   List<String> only = new ArrayList<>();
@@ -38,10 +40,10 @@ final class EmulatorsCommand implements Callable<Integer> {
   @Option(names = "--exit-after-start", description = "Start, print the endpoints, stop and exit 0: a smoke test.")
   boolean exitAfterStart;
 
-  @Option(names = "--log-format", defaultValue = "text", description = "json or text (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--log-format", defaultValue = "text", paramLabel = "FORMAT", description = "json or text (default: ${DEFAULT-VALUE}).")
   LogSetup.Format logFormat;
 
-  @Option(names = "--log-level", defaultValue = "info", description = "trace, debug, info, warn or error (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--log-level", defaultValue = "info", paramLabel = "LEVEL", description = "trace, debug, info, warn or error (default: ${DEFAULT-VALUE}).")
   String logLevel;
 
   @Override
