@@ -4,6 +4,7 @@ package io.secretsstore.provider.emulators;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpsExchange;
+import io.secretsstore.provider.logging.SafeThrowables;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -72,7 +73,7 @@ final class Dispatcher implements HttpHandler {
     } catch (RuntimeException e) {
       // A route condition, resource function or renderer failed: answer 500 rather than drop the
       // connection, which a client would take for an injected reset.
-      LOG.warn("serving {} failed: {}", operation, e.getClass().getName());
+      LOG.warn("serving {} failed: {}", operation, SafeThrowables.describe(e));
       sendQuietly(exchange, ErrorRenderer.DEFAULT.render(operation, 500, "internal emulator error"));
     }
   }
@@ -138,9 +139,9 @@ final class Dispatcher implements HttpHandler {
     } catch (EmulatorError | InterruptedException e) {
       throw e;
     } catch (Exception e) {
-      // The type only: an emulator's exception text could quote the secret it was serving.
-      LOG.warn("handler of {} failed: {}", request.operation(), e.getClass().getName());
-      LOG.debug("handler of {} failed", request.operation(), e);
+      // Types and frames only: an exception's text could quote the secret the emulator was serving,
+      // and the suite scans all output for planted canaries.
+      LOG.warn("handler of {} failed: {}", request.operation(), SafeThrowables.describe(e));
       return render(request.operation(), 500, "internal emulator error");
     }
   }

@@ -3,6 +3,9 @@ package io.secretsstore.provider.emulators;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +17,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class EmulatorServerTest {
   private static final EmulatorTls TLS = EmulatorTls.generate();
@@ -146,9 +150,20 @@ class EmulatorServerTest {
     });
     server.route("POST", "/json", "test.json", request -> EmulatorResponse.json(200, request.json()));
 
-    HttpResponse<String> denied = get("/denied");
-    HttpResponse<String> bug = get("/bug");
-    HttpResponse<String> badJson = post("/json", "{not json S3CR3T", "Content-Type", "application/json");
+    Logger dispatcher = (Logger) LoggerFactory.getLogger(Dispatcher.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    dispatcher.addAppender(logged);
+    HttpResponse<String> denied;
+    HttpResponse<String> bug;
+    HttpResponse<String> badJson;
+    try {
+      denied = get("/denied");
+      bug = get("/bug");
+      badJson = post("/json", "{not json S3CR3T", "Content-Type", "application/json");
+    } finally {
+      dispatcher.detachAppender(logged);
+    }
 
     assertThat(denied.statusCode()).isEqualTo(403);
     assertThat(denied.body()).contains("test.denied: permission denied");
@@ -156,6 +171,9 @@ class EmulatorServerTest {
     assertThat(bug.body()).contains("internal emulator error").doesNotContain("S3CR3T");
     assertThat(badJson.statusCode()).isEqualTo(400);
     assertThat(badJson.body()).contains("not valid JSON").doesNotContain("S3CR3T");
+    assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
+        .anySatisfy(line -> assertThat(line).contains("test.bug").contains("IllegalStateException"))
+        .noneSatisfy(line -> assertThat(line).contains("S3CR3T"));
   }
 
   @Test
