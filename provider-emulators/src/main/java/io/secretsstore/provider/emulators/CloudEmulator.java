@@ -24,6 +24,14 @@ public interface CloudEmulator extends AutoCloseable {
   /** The calls its servers received. */
   CallCounter calls();
 
+  /**
+   * The demo of this cloud's backend against this started emulator (seeded with sample secrets),
+   * or empty when the emulator has none.
+   */
+  default java.util.Optional<DemoScenario> demo(StartedEmulator started) {
+    return java.util.Optional.empty();
+  }
+
   /** Stops serving; safe to call twice, or without a start. */
   @Override
   void close();
