@@ -2,10 +2,8 @@
 package io.secretsstore.provider.cli;
 
 import io.secretsstore.provider.ProviderVersion;
-import io.secretsstore.provider.concurrent.NamedThreads;
-import io.secretsstore.provider.fetch.MountEngine;
 import io.secretsstore.provider.fetch.EngineSettings;
-import io.secretsstore.provider.grpc.CsiDriverProviderService;
+import io.secretsstore.provider.grpc.ProviderRuntime;
 import io.secretsstore.provider.grpc.ProviderServer;
 import io.secretsstore.provider.grpc.SocketPath;
 import io.secretsstore.provider.health.HealthServer;
@@ -19,8 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -97,11 +93,9 @@ final class ServeCommand implements Callable<Integer> {
     if (metricsAddress != null) {
       metrics.serve(metricsAddress);
     }
-    MountEngine mountEngine = new MountEngine(backend, settings, metrics);
-    ExecutorService calls = Executors.newFixedThreadPool(grpcThreads, new NamedThreads("grpc-call"));
-    CsiDriverProviderService service =
-        new CsiDriverProviderService(mountEngine, ProviderVersion.runtimeName(backend.name()), ProviderVersion.get(), metrics);
-    ProviderServer server = ProviderServer.start(socket, List.of(service), calls, drainTimeout);
+    ProviderRuntime runtime =
+        ProviderRuntime.start(backend, settings, socket, metrics, metrics, grpcThreads, drainTimeout);
+    ProviderServer server = runtime.server();
     HealthServer healthServer =
         health == null ? null : HealthServer.start(health, socket, server::socketPresent, () -> true);
     LOG.atInfo()
@@ -117,9 +111,7 @@ final class ServeCommand implements Callable<Integer> {
               if (healthServer != null) {
                 healthServer.close();
               }
-              server.close();
-              calls.shutdownNow();
-              mountEngine.close();
+              runtime.close();
               backend.close();
               metrics.close();
               LOG.info("stopped");

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.testing;
 
-import io.secretsstore.provider.fetch.MountEngine;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.fetch.FetchEvents;
-import io.secretsstore.provider.grpc.CsiDriverProviderService;
 import io.secretsstore.provider.grpc.ProviderClient;
+import io.secretsstore.provider.grpc.ProviderRuntime;
 import io.secretsstore.provider.grpc.ProviderServer;
 import io.secretsstore.provider.grpc.SocketPath;
 import io.secretsstore.provider.metrics.MountObserver;
@@ -15,9 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 /**
@@ -27,33 +23,25 @@ import java.util.stream.Stream;
  */
 public final class ProviderFixture implements AutoCloseable {
   private final Path directory;
-  private final ProviderServer server;
-  private final MountEngine engine;
-  private final ExecutorService calls;
+  private final ProviderRuntime runtime;
   private final ProviderClient client;
 
-  private ProviderFixture(Path directory, ProviderServer server, MountEngine engine, ExecutorService calls) {
+  private ProviderFixture(Path directory, ProviderRuntime runtime) {
     this.directory = directory;
-    this.server = server;
-    this.engine = engine;
-    this.calls = calls;
-    this.client = ProviderClient.connect(server.socket());
+    this.runtime = runtime;
+    this.client = ProviderClient.connect(runtime.socket());
   }
 
-  /** Starts a backend with the default limits. */
+  /** Starts a backend with the default engine settings. */
   public static ProviderFixture start(SecretBackend backend) throws IOException {
     return start(backend, EngineSettings.DEFAULT);
   }
 
   public static ProviderFixture start(SecretBackend backend, EngineSettings settings) throws IOException {
     Path directory = Files.createTempDirectory(Path.of("/tmp"), "ssp");
-    MountEngine engine = new MountEngine(backend, settings, FetchEvents.NONE);
-    ExecutorService calls = Executors.newFixedThreadPool(4);
-    CsiDriverProviderService service =
-        new CsiDriverProviderService(engine, "secrets-store-provider-" + backend.name(), "0.1.0", MountObserver.NONE);
-    ProviderServer server =
-        ProviderServer.start(SocketPath.of(directory, backend.name()), List.of(service), calls, Duration.ofSeconds(2));
-    return new ProviderFixture(directory, server, engine, calls);
+    ProviderRuntime runtime = ProviderRuntime.start(backend, settings, SocketPath.of(directory, backend.name()),
+        FetchEvents.NONE, MountObserver.NONE, 4, Duration.ofSeconds(2));
+    return new ProviderFixture(directory, runtime);
   }
 
   public ProviderClient client() {
@@ -61,19 +49,17 @@ public final class ProviderFixture implements AutoCloseable {
   }
 
   public ProviderServer server() {
-    return server;
+    return runtime.server();
   }
 
   public Path socket() {
-    return server.socket();
+    return runtime.socket();
   }
 
   @Override
   public void close() throws IOException {
     client.close();
-    server.close();
-    calls.shutdownNow();
-    engine.close();
+    runtime.close();
     try (Stream<Path> paths = Files.walk(directory)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);

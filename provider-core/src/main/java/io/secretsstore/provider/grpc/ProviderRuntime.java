@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.grpc;
+
+import io.secretsstore.provider.ProviderVersion;
+import io.secretsstore.provider.concurrent.NamedThreads;
+import io.secretsstore.provider.fetch.EngineSettings;
+import io.secretsstore.provider.fetch.FetchEvents;
+import io.secretsstore.provider.fetch.MountEngine;
+import io.secretsstore.provider.metrics.MountObserver;
+import io.secretsstore.provider.spi.SecretBackend;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * One backend served on its socket: mount engine, gRPC service and Unix-socket server, started
+ * and stopped together. {@code serve}, the demo and the tests all assemble the provider this way.
+ */
+public final class ProviderRuntime implements AutoCloseable {
+  private final MountEngine engine;
+  private final ExecutorService calls;
+  private final ProviderServer server;
+
+  private ProviderRuntime(MountEngine engine, ExecutorService calls, ProviderServer server) {
+    this.engine = engine;
+    this.calls = calls;
+    this.server = server;
+  }
+
+  /**
+   * Starts serving a started backend.
+   *
+   * @param socket the socket path, from {@link SocketPath#of}
+   * @param events receives cache and backend-call events
+   * @param observer receives every finished Mount
+   * @param grpcThreads threads serving calls
+   * @param drainTimeout how long closing waits for in-flight calls
+   */
+  public static ProviderRuntime start(
+      SecretBackend backend,
+      EngineSettings settings,
+      Path socket,
+      FetchEvents events,
+      MountObserver observer,
+      int grpcThreads,
+      Duration drainTimeout)
+      throws IOException {
+    MountEngine engine = new MountEngine(backend, settings, events);
+    ExecutorService calls = Executors.newFixedThreadPool(grpcThreads, new NamedThreads("grpc-call"));
+    try {
+      CsiDriverProviderService service =
+          new CsiDriverProviderService(engine, ProviderVersion.runtimeName(backend.name()), ProviderVersion.get(), observer);
+      return new ProviderRuntime(engine, calls, ProviderServer.start(socket, List.of(service), calls, drainTimeout));
+    } catch (IOException | RuntimeException e) {
+      calls.shutdownNow();
+      engine.close();
+      throw e;
+    }
+  }
+
+  public ProviderServer server() {
+    return server;
+  }
+
+  public Path socket() {
+    return server.socket();
+  }
+
+  /** Drains and stops the server, then the engine; the backend is the caller's to close. */
+  @Override
+  public void close() {
+    server.close();
+    calls.shutdownNow();
+    engine.close();
+  }
+}
