@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.driver;
 
+import io.secretsstore.provider.cli.TextTable;
 import io.secretsstore.provider.grpc.MountReply.ReturnedFile;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -23,20 +24,18 @@ public final class MountTable {
   /** Prints the files table (unless there are none), then the versions table. */
   public static void print(PrintWriter out, CheckedResponse response) {
     if (!response.files().isEmpty()) {
-      List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"PATH", "MODE", "SIZE"});
+      TextTable files = new TextTable("PATH", "MODE", "SIZE").alignRight(2);
       for (ReturnedFile file : response.files().values()) {
-        rows.add(new String[] {Printable.of(file.path()), String.format("%04o", file.mode() & 0777), Integer.toString(file.contents().length)});
+        files.add(Printable.of(file.path()), String.format("%04o", file.mode() & 0777), Integer.toString(file.contents().length));
       }
-      printRows(out, rows, 2);
+      files.print(out);
       out.println();
     }
-    List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"OBJECT", "VERSION"});
+    TextTable versions = new TextTable("OBJECT", "VERSION");
     for (Map.Entry<String, String> version : response.versions().entrySet()) {
-      rows.add(new String[] {Printable.of(version.getKey()), Printable.of(version.getValue())});
+      versions.add(Printable.of(version.getKey()), Printable.of(version.getValue()));
     }
-    printRows(out, rows, -1);
+    versions.print(out);
   }
 
   /** Prints every file's contents under a header naming it. */
@@ -74,28 +73,5 @@ public final class MountTable {
       lines.add(Printable.of(line.replace("\t", "    ")));
     }
     return String.join("\n", lines);
-  }
-
-  /** Left-aligned columns; {@code rightColumn} (or -1) is right-aligned, for numbers. */
-  private static void printRows(PrintWriter out, List<String[]> rows, int rightColumn) {
-    int columns = rows.get(0).length;
-    int[] widths = new int[columns];
-    for (String[] row : rows) {
-      for (int c = 0; c < columns; c++) {
-        widths[c] = Math.max(widths[c], row[c].length());
-      }
-    }
-    for (String[] row : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int c = 0; c < columns; c++) {
-        String cell = row[c];
-        String pad = " ".repeat(widths[c] - cell.length());
-        line.append(c == rightColumn ? pad + cell : (c == columns - 1 ? cell : cell + pad));
-        if (c < columns - 1) {
-          line.append("  ");
-        }
-      }
-      out.println(line);
-    }
   }
 }

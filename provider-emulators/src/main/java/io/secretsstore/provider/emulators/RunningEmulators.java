@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.emulators;
 
+import io.secretsstore.provider.cli.TextTable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
