@@ -2,6 +2,8 @@
 package io.secretsstore.provider.cli;
 
 import io.secretsstore.provider.ProviderVersion;
+import io.secretsstore.provider.audit.FingerprintIndex;
+import io.secretsstore.provider.audit.MountAuditor;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.grpc.ProviderRuntime;
 import io.secretsstore.provider.grpc.ProviderServer;
@@ -14,6 +16,7 @@ import io.secretsstore.provider.spi.Backends;
 import io.secretsstore.provider.spi.SecretBackend;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -53,6 +56,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin EngineOptions engine;
 
+  @Mixin AuditOptions audit;
+
   @Option(names = "--grpc-threads", defaultValue = "16", description = "Threads serving gRPC calls (default: ${DEFAULT-VALUE}).")
   int grpcThreads;
 
@@ -89,12 +94,14 @@ final class ServeCommand implements Callable<Integer> {
     EngineSettings settings = engine.settings();
 
     backend.start(BackendContext.standard());
-    ProviderMetrics metrics = new ProviderMetrics();
+    FingerprintIndex fingerprints = new FingerprintIndex(100_000);
+    ProviderMetrics metrics = new ProviderMetrics(fingerprints::reusedCount);
+    MountAuditor auditor = audit.auditor(fingerprints, Clock.systemUTC());
     if (metricsAddress != null) {
       metrics.serve(metricsAddress);
     }
     ProviderRuntime runtime =
-        ProviderRuntime.start(backend, settings, socket, metrics, metrics, grpcThreads, drainTimeout);
+        ProviderRuntime.start(backend, settings, socket, metrics, metrics, auditor, grpcThreads, drainTimeout);
     ProviderServer server = runtime.server();
     HealthServer healthServer =
         health == null ? null : HealthServer.start(health, socket, server::socketPresent, () -> true);
@@ -112,6 +119,7 @@ final class ServeCommand implements Callable<Integer> {
                 healthServer.close();
               }
               runtime.close();
+              auditor.close();
               backend.close();
               metrics.close();
               LOG.info("stopped");

@@ -111,12 +111,12 @@ public final class MountEngine implements AutoCloseable {
     EndpointGuard guard =
         guards.computeIfAbsent(plan.endpoint(), e -> new EndpointGuard(backend.name(), settings.resilience(), events, System::nanoTime));
     List<PlannedObject<S>> objects = plan.objects();
-    List<CompletableFuture<FetchedObject>> futures = new ArrayList<>(objects.size());
+    List<CompletableFuture<ServedObject>> futures = new ArrayList<>(objects.size());
     for (PlannedObject<S> object : objects) {
       ObjectCache.Key key = new ObjectCache.Key(plan.identity(), object.spec());
-      futures.add(cache.get(key, () -> load(guard, plan.fetcher(), object)));
+      futures.add(cache.get(key, object.id(), () -> load(guard, plan.fetcher(), object)));
     }
-    List<FetchedObject> fetched = new ArrayList<>(objects.size());
+    List<ServedObject> fetched = new ArrayList<>(objects.size());
     List<Failures.Failure> failures = new ArrayList<>();
     try {
       for (int i = 0; i < futures.size(); i++) {

@@ -6,14 +6,22 @@ import io.secretsstore.provider.spi.ObjectVersion;
 import java.util.List;
 
 /**
- * A successful mount: every file and at least one version per object.
+ * A successful mount: every object in SecretProviderClass order, each with at least one version.
  *
- * @param files the files, in SecretProviderClass order
- * @param versions the object versions, in SecretProviderClass order
+ * @param objects the served objects
  */
-public record MountResult(List<FetchedFile> files, List<ObjectVersion> versions) {
+public record MountResult(List<ServedObject> objects) {
   public MountResult {
-    files = List.copyOf(files);
-    versions = List.copyOf(versions);
+    objects = List.copyOf(objects);
+  }
+
+  /** Every file, in SecretProviderClass order. */
+  public List<FetchedFile> files() {
+    return objects.stream().flatMap(o -> o.object().files().stream()).toList();
+  }
+
+  /** Every object version, in SecretProviderClass order. */
+  public List<ObjectVersion> versions() {
+    return objects.stream().flatMap(o -> o.object().versions().stream()).toList();
   }
 }

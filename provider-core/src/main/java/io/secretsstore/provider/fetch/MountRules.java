@@ -64,14 +64,13 @@ final class MountRules {
    * Checks the fetched objects together and returns the response: valid, unique paths, at least
    * one non-empty version per object, unique version ids, within the size limit.
    */
-  MountResult assemble(MountPlan<?> plan, List<FetchedObject> fetched) {
+  MountResult assemble(MountPlan<?> plan, List<ServedObject> served) {
     List<FetchedFile> files = new ArrayList<>();
-    List<ObjectVersion> versions = new ArrayList<>();
     Set<String> versionIds = new HashSet<>();
     long total = 0;
-    for (int i = 0; i < fetched.size(); i++) {
+    for (int i = 0; i < served.size(); i++) {
       PlannedObject<?> object = plan.objects().get(i);
-      FetchedObject result = fetched.get(i);
+      FetchedObject result = served.get(i).object();
       String ref = SafeText.element("objects", i, object.id());
       if (result.versions().isEmpty()) {
         throw internal(ref + ": backend returned no object version");
@@ -80,7 +79,6 @@ final class MountRules {
         if (version.id().isEmpty() || version.version().isEmpty() || !versionIds.add(version.id())) {
           throw internal(ref + ": backend returned an empty or duplicate object version");
         }
-        versions.add(version);
         total += version.id().length() + version.version().length() + 16L;
       }
       for (FetchedFile file : result.files()) {
@@ -109,7 +107,7 @@ final class MountRules {
           throw ProviderException.invalidArgument(
               "two objects write clashing files: a file path " + clash.reason());
         });
-    return new MountResult(files, versions);
+    return new MountResult(served);
   }
 
   private static String describe(List<? extends PlannedObject<?>> objects, String path) {

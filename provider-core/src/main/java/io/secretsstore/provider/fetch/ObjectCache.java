@@ -101,24 +101,27 @@ final class ObjectCache {
    * @param loader starts a backend call; also kept to refresh the entry later, with the most
    *     recent mount's credentials
    */
-  CompletableFuture<FetchedObject> get(Key key, Loader loader) {
+  CompletableFuture<ServedObject> get(Key key, String id, Loader loader) {
     AtomicBoolean started = new AtomicBoolean();
     CompletableFuture<Entry> entry =
         cache.get(key, (k, executor) -> {
           started.set(true);
           return loader.load().thenApply(value -> newEntry(value, loader));
         });
+    ServedObject.Source source = ServedObject.Source.BACKEND;
     if (started.get()) {
       events.cacheMiss(backend);
     } else if (entry.isDone() && !entry.isCompletedExceptionally()) {
       events.cacheHit(backend);
+      source = ServedObject.Source.CACHE;
     } else {
       events.singleFlightJoin(backend);
     }
+    ServedObject.Source servedFrom = source;
     return entry.thenApply(e -> {
       e.lastUsedNanos = ticker.read();
       e.refresher = loader;
-      return e.value;
+      return new ServedObject(id, e.value, servedFrom);
     });
   }
 

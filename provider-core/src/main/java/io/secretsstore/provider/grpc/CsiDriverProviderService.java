@@ -6,6 +6,7 @@ import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.secretsstore.provider.audit.MountAuditor;
 import io.secretsstore.provider.fetch.MountEngine;
 import io.secretsstore.provider.fetch.MountResult;
 import io.secretsstore.provider.logging.SafeThrowables;
@@ -39,13 +40,15 @@ public final class CsiDriverProviderService extends CSIDriverProviderGrpc.CSIDri
   private final String runtimeName;
   private final String runtimeVersion;
   private final MountObserver observer;
+  private final MountAuditor auditor;
 
   public CsiDriverProviderService(
-      MountEngine engine, String runtimeName, String runtimeVersion, MountObserver observer) {
+      MountEngine engine, String runtimeName, String runtimeVersion, MountObserver observer, MountAuditor auditor) {
     this.engine = engine;
     this.runtimeName = runtimeName;
     this.runtimeVersion = runtimeVersion;
     this.observer = observer;
+    this.auditor = auditor;
   }
 
   @Override
@@ -62,9 +65,9 @@ public final class CsiDriverProviderService extends CSIDriverProviderGrpc.CSIDri
   @Override
   public void mount(MountRequest request, StreamObserver<MountResponse> response) {
     long start = System.nanoTime();
-    Map<String, String> podForLog = Map.of();
+    MountAuditor.Requester requester = null;
+    MountResult result = null;
     Status status;
-    int files = 0;
     CancellationInterrupter interrupter = CancellationInterrupter.forCurrentCall();
     try {
       MountRequestContext context =
@@ -76,27 +79,41 @@ public final class CsiDriverProviderService extends CSIDriverProviderGrpc.CSIDri
               request.getCurrentObjectVersionList().stream()
                   .map(v -> new io.secretsstore.provider.spi.ObjectVersion(v.getId(), v.getVersion()))
                   .toList());
-      podForLog = podFields(context.pod());
-      MountResult result = engine.mount(context, remainingBudget());
-      files = result.files().size();
-      response.onNext(toProto(result));
-      response.onCompleted();
+      requester = new MountAuditor.Requester(context.pod(), context.attribute("secretProviderClass").orElse(""));
+      result = engine.mount(context, remainingBudget());
       status = Status.OK;
     } catch (RuntimeException e) {
       status = StatusMapper.toStatus(e);
       if (!(e instanceof ProviderException)) {
         LOG.atError().addKeyValue("exception", SafeThrowables.describe(e)).log("mount failed with a bug");
       }
-      response.onError(status.asRuntimeException());
     } finally {
       interrupter.close();
     }
-    Duration took = Duration.ofNanos(System.nanoTime() - start);
-    observer.mountFinished(engine.backend().name(), status.getCode().name(), took);
+    // Recorded before answering, so no audit event or metric is lost if the caller hangs up.
+    record(requester, result, status, Duration.ofNanos(System.nanoTime() - start));
+    if (result != null) {
+      response.onNext(toProto(result));
+      response.onCompleted();
+    } else {
+      response.onError(status.asRuntimeException());
+    }
+  }
+
+  private void record(MountAuditor.Requester requester, MountResult result, Status status, Duration took) {
+    String backend = engine.backend().name();
+    observer.mountFinished(backend, status.getCode().name(), took);
+    if (result != null) {
+      auditor.succeeded(backend, requester, result, took);
+    } else {
+      auditor.failed(backend, requester, status.getCode().name(), took);
+    }
     var line = LOG.atLevel(status.isOk() ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN);
-    podForLog.forEach(line::addKeyValue);
-    line.addKeyValue("backend", engine.backend().name())
-        .addKeyValue("files", files)
+    if (requester != null) {
+      podFields(requester.pod()).forEach(line::addKeyValue);
+    }
+    line.addKeyValue("backend", backend)
+        .addKeyValue("files", result == null ? 0 : result.files().size())
         .addKeyValue("code", status.getCode().name())
         .addKeyValue("durationMs", took.toMillis());
     if (!status.isOk()) {

@@ -2,6 +2,7 @@
 package io.secretsstore.provider.grpc;
 
 import io.secretsstore.provider.ProviderVersion;
+import io.secretsstore.provider.audit.MountAuditor;
 import io.secretsstore.provider.concurrent.NamedThreads;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.fetch.FetchEvents;
@@ -36,6 +37,7 @@ public final class ProviderRuntime implements AutoCloseable {
    * @param socket the socket path, from {@link SocketPath#of}
    * @param events receives cache and backend-call events
    * @param observer receives every finished Mount
+   * @param auditor records every finished Mount in the audit trail
    * @param grpcThreads threads serving calls
    * @param drainTimeout how long closing waits for in-flight calls
    */
@@ -45,6 +47,7 @@ public final class ProviderRuntime implements AutoCloseable {
       Path socket,
       FetchEvents events,
       MountObserver observer,
+      MountAuditor auditor,
       int grpcThreads,
       Duration drainTimeout)
       throws IOException {
@@ -52,7 +55,7 @@ public final class ProviderRuntime implements AutoCloseable {
     ExecutorService calls = Executors.newFixedThreadPool(grpcThreads, new NamedThreads("grpc-call"));
     try {
       CsiDriverProviderService service =
-          new CsiDriverProviderService(engine, ProviderVersion.runtimeName(backend.name()), ProviderVersion.get(), observer);
+          new CsiDriverProviderService(engine, ProviderVersion.runtimeName(backend.name()), ProviderVersion.get(), observer, auditor);
       return new ProviderRuntime(engine, calls, ProviderServer.start(socket, List.of(service), calls, drainTimeout));
     } catch (IOException | RuntimeException e) {
       calls.shutdownNow();

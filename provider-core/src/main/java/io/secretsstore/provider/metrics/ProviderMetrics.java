@@ -2,6 +2,7 @@
 package io.secretsstore.provider.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -74,8 +75,21 @@ public final class ProviderMetrics implements MountObserver, FetchEvents, AutoCl
           .register(registry);
   private HTTPServer server;
 
+  /** Metrics with no payload-reuse gauge. */
   public ProviderMetrics() {
+    this(() -> 0);
+  }
+
+  /**
+   * @param reusedPayloads how many payload fingerprints were served under more than one owner
+   */
+  public ProviderMetrics(java.util.function.LongSupplier reusedPayloads) {
     JvmMetrics.builder().register(registry);
+    GaugeWithCallback.builder()
+        .name("secrets_store_provider_reused_payloads")
+        .help("Secret values (by keyed fingerprint) served under more than one backend/namespace/object")
+        .callback(callback -> callback.call(reusedPayloads.getAsLong()))
+        .register(registry);
   }
 
   /** Serves {@code /metrics} on the address. */

@@ -72,6 +72,12 @@ class ServeProcessIT {
           HttpResponse.BodyHandlers.ofString()).body();
       assertThat(metrics).contains("secrets_store_provider_mount_requests_total{backend=\"test\",code=\"OK\"} 1");
       assertThat(metrics).contains("code=\"INVALID_ARGUMENT\"");
+      assertThat(metrics).contains("secrets_store_provider_cache_requests_total{backend=\"test\",result=\"miss\"} 1");
+      assertThat(metrics).contains("secrets_store_provider_backend_requests_total{backend=\"test\",outcome=\"OK\"} 1");
+      assertThat(metrics).contains("secrets_store_provider_mount_duration_seconds_count{backend=\"test\"} 2");
+      assertThat(metrics).contains("secrets_store_provider_reused_payloads 0");
+      assertThat(metrics).contains("jvm_memory_used_bytes");
+      LogCapture.assertNoCanaryIn(metrics, Canaries.all());
 
       assertThat(serve.terminate(Duration.ofSeconds(30))).isIn(0, 143);
       assertThat(Files.exists(serve.socket(), LinkOption.NOFOLLOW_LINKS)).as("socket removed on SIGTERM").isFalse();
@@ -80,6 +86,11 @@ class ServeProcessIT {
       LogCapture.assertNoCanaryIn(output, Canaries.all());
       List<JsonNode> lines = output.lines().filter(l -> l.startsWith("{")).map(ServeProcessIT::parse).toList();
       assertThat(lines).as("every log line is JSON").hasSize((int) output.lines().filter(l -> !l.isBlank()).count());
+      assertThat(lines).as("the audit event of the mounted object").anySatisfy(line -> {
+        assertThat(line.path("objectId").asText()).isEqualTo("db");
+        assertThat(line.path("source").asText()).isEqualTo("backend");
+        assertThat(line.path("fingerprint").asText()).startsWith("hmac-sha256:");
+      });
       assertThat(lines).anySatisfy(line -> {
         assertThat(line.path("message").asText()).isEqualTo("mount");
         assertThat(line.toString()).contains("\"team-a\"").contains("\"OK\"");

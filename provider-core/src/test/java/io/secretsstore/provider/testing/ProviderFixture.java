@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.testing;
 
+import io.secretsstore.provider.audit.MountAuditor;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.fetch.FetchEvents;
 import io.secretsstore.provider.grpc.ProviderClient;
@@ -38,9 +39,14 @@ public final class ProviderFixture implements AutoCloseable {
   }
 
   public static ProviderFixture start(SecretBackend backend, EngineSettings settings) throws IOException {
+    return start(backend, settings, MountAuditor.NONE);
+  }
+
+  /** Starts a backend whose mounts are audited by {@code auditor}. */
+  public static ProviderFixture start(SecretBackend backend, EngineSettings settings, MountAuditor auditor) throws IOException {
     Path directory = Files.createTempDirectory(Path.of("/tmp"), "ssp");
     ProviderRuntime runtime = ProviderRuntime.start(backend, settings, SocketPath.of(directory, backend.name()),
-        FetchEvents.NONE, MountObserver.NONE, 4, Duration.ofSeconds(2));
+        FetchEvents.NONE, MountObserver.NONE, auditor, 4, Duration.ofSeconds(2));
     return new ProviderFixture(directory, runtime);
   }
 

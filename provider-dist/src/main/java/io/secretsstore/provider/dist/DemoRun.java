@@ -4,6 +4,7 @@ package io.secretsstore.provider.dist;
 import io.secretsstore.provider.cli.Main;
 import io.secretsstore.provider.emulators.CloudEmulator;
 import io.secretsstore.provider.emulators.DemoScenario;
+import io.secretsstore.provider.audit.MountAuditor;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.fetch.FetchEvents;
 import io.secretsstore.provider.grpc.ProviderRuntime;
@@ -48,7 +49,7 @@ final class DemoRun {
     backend.start(BackendContext.standard());
     try (backend;
         ProviderRuntime provider = ProviderRuntime.start(backend, EngineSettings.DEFAULT,
-            SocketPath.of(dir, backend.name()), FetchEvents.NONE, MountObserver.NONE, 4, Duration.ofSeconds(2))) {
+            SocketPath.of(dir, backend.name()), FetchEvents.NONE, MountObserver.NONE, MountAuditor.NONE, 4, Duration.ofSeconds(2))) {
       out.println("provider  " + provider.socket() + " (mode 0700)");
       Path spc = Files.writeString(dir.resolve("spc.yaml"), scenario.secretProviderClass());
       List<String> args = mountArgs(provider.socket(), spc, dir.resolve("target"));

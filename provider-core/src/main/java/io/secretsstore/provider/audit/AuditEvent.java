@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.audit;
+
+import java.util.Objects;
+
+/**
+ * One access to one secret object, or one refused mount, for a SIEM. Field names are stable and
+ * documented in {@code docs/audit.md}. It holds names, ids, versions and a keyed fingerprint of
+ * the content, never content, tokens or attributes.
+ *
+ * @param time when the mount finished, RFC 3339 in UTC
+ * @param action {@code mount} (later also {@code sync})
+ * @param node the node the provider runs on, empty if unknown
+ * @param namespace the pod's namespace
+ * @param pod the pod's name
+ * @param serviceAccount the pod's service account
+ * @param secretProviderClass the SecretProviderClass name where the driver sends it, else empty
+ * @param backend the backend name
+ * @param objectId the object id, empty for a mount refused before its objects were known
+ * @param objectVersion the object's version(s), comma-separated
+ * @param source {@code cache} or {@code backend}, empty on failure
+ * @param fingerprint the keyed HMAC of the content, empty on failure
+ * @param outcome the gRPC code name, {@code OK} on success
+ * @param durationMs the mount's duration
+ */
+public record AuditEvent(
+    String time,
+    String action,
+    String node,
+    String namespace,
+    String pod,
+    String serviceAccount,
+    String secretProviderClass,
+    String backend,
+    String objectId,
+    String objectVersion,
+    String source,
+    String fingerprint,
+    String outcome,
+    long durationMs) {
+  public AuditEvent {
+    Objects.requireNonNull(time, "time");
+    Objects.requireNonNull(action, "action");
+    Objects.requireNonNull(outcome, "outcome");
+  }
+}

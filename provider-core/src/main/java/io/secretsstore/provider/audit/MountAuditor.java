@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.audit;
+
+import io.secretsstore.provider.fetch.MountResult;
+import io.secretsstore.provider.fetch.ServedObject;
+import io.secretsstore.provider.mount.PodIdentity;
+import io.secretsstore.provider.spi.ObjectVersion;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Turns finished mounts into audit events: one per object served (with its version, source and
+ * payload fingerprint), or one for a mount that failed.
+ */
+public final class MountAuditor implements AutoCloseable {
+  /** Records nothing. */
+  public static final MountAuditor NONE = new MountAuditor(AuditSink.NONE, null, null, "", Clock.systemUTC());
+
+  private final AuditSink sink;
+  private final PayloadFingerprints fingerprints;
+  private final FingerprintIndex index;
+  private final String node;
+  private final Clock clock;
+
+  /**
+   * @param fingerprints keys the payload fingerprints, or null for none
+   * @param index tracks reuse of fingerprints, or null
+   * @param node the node name, empty if unknown
+   */
+  public MountAuditor(AuditSink sink, PayloadFingerprints fingerprints, FingerprintIndex index, String node, Clock clock) {
+    this.sink = sink;
+    this.fingerprints = fingerprints;
+    this.index = index;
+    this.node = node;
+    this.clock = clock;
+  }
+
+  /** Who asked, as far as the request said. */
+  public record Requester(PodIdentity pod, String secretProviderClass) {}
+
+  /** Records every object of a successful mount. */
+  public void succeeded(String backend, Requester requester, MountResult result, Duration duration) {
+    for (ServedObject served : result.objects()) {
+      String fingerprint = fingerprints == null ? "" : fingerprints.of(served.object());
+      if (index != null && !fingerprint.isEmpty()) {
+        index.record(fingerprint, backend + "/" + requester.pod().namespace() + "/" + served.id());
+      }
+      String versions = served.object().versions().stream().map(ObjectVersion::version).collect(Collectors.joining(","));
+      sink.record(event(backend, requester, served.id(), versions, served.source().name().toLowerCase(Locale.ROOT),
+          fingerprint, "OK", duration));
+    }
+  }
+
+  /** Records a failed mount; the requester may be unknown when the request itself was malformed. */
+  public void failed(String backend, Requester requester, String code, Duration duration) {
+    sink.record(event(backend, requester, "", "", "", "", code, duration));
+  }
+
+  /** Closes the sink. */
+  @Override
+  public void close() {
+    sink.close();
+  }
+
+  private AuditEvent event(String backend, Requester requester, String objectId, String version, String source,
+      String fingerprint, String outcome, Duration duration) {
+    PodIdentity pod = requester == null ? null : requester.pod();
+    return new AuditEvent(clock.instant().toString(), "mount", node,
+        pod == null ? "" : pod.namespace(), pod == null ? "" : pod.name(), pod == null ? "" : pod.serviceAccountName(),
+        requester == null ? "" : requester.secretProviderClass(), backend, objectId, version, source, fingerprint,
+        outcome, duration.toMillis());
+  }
+}

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.cli;
+
+import io.secretsstore.provider.audit.AuditSink;
+import io.secretsstore.provider.audit.FingerprintIndex;
+import io.secretsstore.provider.audit.JsonLinesAuditSink;
+import io.secretsstore.provider.audit.MountAuditor;
+import io.secretsstore.provider.audit.PayloadFingerprints;
+import io.secretsstore.provider.kube.ImmutableSecrets;
+import io.secretsstore.provider.kube.KubeClients;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Base64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Option;
+
+/** The audit trail's flags: where events go, the node name, and the fingerprint key. */
+final class AuditOptions {
+  private static final Logger LOG = LoggerFactory.getLogger(AuditOptions.class);
+  private static final Path POD_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+
+  @Option(names = "--audit-log", defaultValue = "-", paramLabel = "FILE",
+      description = "Audit events as JSON lines: a file, - for stdout (logs go to stderr), empty to disable (default: ${DEFAULT-VALUE}).")
+  String destination;
+
+  @Option(names = "--node-name", defaultValue = "${env:NODE_NAME:-}", description = "The node's name for audit events (default: $NODE_NAME).")
+  String nodeName;
+
+  @Option(names = "--fingerprint-secret-name", paramLabel = "NAME",
+      description = "Kubernetes Secret holding the cluster-wide payload fingerprint key (data key \"key\"); created if missing.")
+  String secretName;
+
+  @Option(names = "--fingerprint-secret-namespace", paramLabel = "NAMESPACE",
+      description = "Namespace of that Secret (default: the provider's own namespace).")
+  String secretNamespace;
+
+  @Option(names = "--fingerprint-key-file", paramLabel = "FILE",
+      description = "A file with the fingerprint key (at least 32 bytes, or base64 of them), instead of the Secret.")
+  Path keyFile;
+
+  /** The auditor these flags describe. */
+  MountAuditor auditor(FingerprintIndex index, Clock clock) throws IOException {
+    if (destination.isEmpty()) {
+      return MountAuditor.NONE;
+    }
+    AuditSink sink = JsonLinesAuditSink.open(destination);
+    return new MountAuditor(sink, new PayloadFingerprints(key()), index, nodeName, clock);
+  }
+
+  private byte[] key() throws IOException {
+    if (keyFile != null) {
+      byte[] raw = Files.readAllBytes(keyFile);
+      String text = new String(raw, java.nio.charset.StandardCharsets.US_ASCII).strip();
+      try {
+        byte[] decoded = Base64.getDecoder().decode(text);
+        if (decoded.length >= 32) {
+          return decoded;
+        }
+      } catch (IllegalArgumentException notBase64) {
+        // Raw key bytes.
+      }
+      if (raw.length < 32) {
+        throw new IllegalArgumentException("--fingerprint-key-file must hold at least 32 bytes");
+      }
+      return raw;
+    }
+    if (secretName != null) {
+      String namespace = secretNamespace != null ? secretNamespace : Files.readString(POD_NAMESPACE).strip();
+      return new ImmutableSecrets(KubeClients.fromEnvironment()).getOrCreate(namespace, secretName, "key", PayloadFingerprints::newKey);
+    }
+    LOG.atWarn().addKeyValue("flag", "--fingerprint-secret-name")
+        .log("no fingerprint key configured: using a key of this process only, so fingerprints match only within it");
+    return PayloadFingerprints.newKey();
+  }
+}
