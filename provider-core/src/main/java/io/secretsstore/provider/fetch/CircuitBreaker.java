@@ -31,11 +31,13 @@ final class CircuitBreaker {
   /**
    * Lets a call through or refuses it while open.
    *
+   * @return true when the call is the one trial of a half-open circuit: its caller must call
+   *     {@link #endTrial()} when it ends, however it ends
    * @throws ProviderException of the kind that opened the circuit
    */
-  synchronized void checkAllowed() {
+  synchronized boolean checkAllowed() {
     if (consecutiveFailures < threshold) {
-      return;
+      return false;
     }
     long now = nanoTime.getAsLong();
     if (now - openUntil < 0 || trialInFlight) {
@@ -45,17 +47,21 @@ final class CircuitBreaker {
           "the backend endpoint failed repeatedly; calls to it are paused for about " + seconds + "s");
     }
     trialInFlight = true;
+    return true;
+  }
+
+  /** Ends the trial call, so a trial that died without an outcome cannot keep the circuit shut. */
+  synchronized void endTrial() {
+    trialInFlight = false;
   }
 
   synchronized void success() {
     consecutiveFailures = 0;
-    trialInFlight = false;
   }
 
   /** Records a failure; returns true when this failure opened the circuit. */
   synchronized boolean failure(ErrorKind kind) {
     lastKind = kind;
-    trialInFlight = false;
     consecutiveFailures++;
     if (consecutiveFailures >= threshold) {
       openUntil = nanoTime.getAsLong() + openNanos;

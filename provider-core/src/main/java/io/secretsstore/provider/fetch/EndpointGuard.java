@@ -42,7 +42,8 @@ final class EndpointGuard {
   /** Runs a call with the endpoint's protections until it succeeds, fails for good, or the deadline. */
   FetchedObject call(Call call, long deadlineNanos) throws InterruptedException {
     for (int attempt = 1; ; attempt++) {
-      circuit.checkAllowed();
+      // Outside the retry handling: an open circuit fails the call at once, without backoff.
+      boolean trial = circuit.checkAllowed();
       try {
         return attempt(call, deadlineNanos);
       } catch (ProviderException failure) {
@@ -54,6 +55,10 @@ final class EndpointGuard {
           throw exhausted(failure, attempt);
         }
         Thread.sleep(wait.toMillis());
+      } finally {
+        if (trial) {
+          circuit.endTrial();
+        }
       }
     }
   }
