@@ -4,6 +4,7 @@ package io.secretsstore.provider.cli;
 import io.secretsstore.provider.ProviderVersion;
 import io.secretsstore.provider.audit.FingerprintIndex;
 import io.secretsstore.provider.audit.MountAuditor;
+import io.secretsstore.provider.config.ConfigFileWatcher;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.grpc.ProviderRuntime;
 import io.secretsstore.provider.grpc.ProviderServer;
@@ -14,6 +15,7 @@ import io.secretsstore.provider.metrics.ProviderMetrics;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.spi.Backends;
 import io.secretsstore.provider.spi.SecretBackend;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -57,6 +59,14 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin EngineOptions engine;
 
   @Mixin AuditOptions audit;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "YAML file (e.g. a mounted ConfigMap) with logLevel and cache timings; reloaded on change without a restart.")
+  Path configFile;
+
+  @Option(names = "--config-check-interval", defaultValue = "5s", converter = DurationConverter.class,
+      description = "How often the configuration file is checked for changes (default: ${DEFAULT-VALUE}).")
+  Duration configCheckInterval;
 
   @Option(names = "--grpc-threads", defaultValue = "16", description = "Threads serving gRPC calls (default: ${DEFAULT-VALUE}).")
   int grpcThreads;
@@ -103,6 +113,19 @@ final class ServeCommand implements Callable<Integer> {
     ProviderRuntime runtime =
         ProviderRuntime.start(backend, settings, socket, metrics, metrics, auditor, grpcThreads, drainTimeout);
     ProviderServer server = runtime.server();
+    ConfigFileWatcher watcher = configFile == null ? null : new ConfigFileWatcher(configFile, settings.cache(), config -> {
+      LogSetup.setLevel(config.logLevel().orElse(logLevel));
+      runtime.engine().updateCacheSettings(config.cache());
+    }, metrics);
+    if (watcher != null) {
+      try {
+        watcher.start(configCheckInterval);
+      } catch (IOException | RuntimeException e) {
+        // Do not leave a socket behind for a provider that will not run.
+        runtime.close();
+        throw e;
+      }
+    }
     HealthServer healthServer =
         health == null ? null : HealthServer.start(health, socket, server::socketPresent, () -> true);
     LOG.atInfo()
@@ -117,6 +140,9 @@ final class ServeCommand implements Callable<Integer> {
               LOG.info("shutting down: draining in-flight calls");
               if (healthServer != null) {
                 healthServer.close();
+              }
+              if (watcher != null) {
+                watcher.close();
               }
               runtime.close();
               auditor.close();

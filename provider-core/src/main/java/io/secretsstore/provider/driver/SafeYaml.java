@@ -25,10 +25,7 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * exception texts are not shown, since they quote the offending line; only line and column are.
  */
 final class SafeYaml {
-  /** Manifests are small; this bounds memory for a mistaken or hostile file. */
-  static final int MAX_CODE_POINTS = 1024 * 1024;
-
-  private static final int MAX_ALIASES = 20;
+  static final int MAX_CODE_POINTS = io.secretsstore.provider.yaml.SafeYaml.MAX_CODE_POINTS;
 
   private SafeYaml() {}
 
@@ -52,15 +49,7 @@ final class SafeYaml {
 
   /** Loads the single YAML document in a text, which must be a mapping. */
   static Map<?, ?> loadMapping(String text, String what) {
-    LoadSettings settings =
-        LoadSettings.builder()
-            .setLabel(what)
-            .setSchema(new CoreSchema())
-            .setAllowDuplicateKeys(false)
-            .setAllowRecursiveKeys(false)
-            .setMaxAliasesForCollections(MAX_ALIASES)
-            .setCodePointLimit(MAX_CODE_POINTS)
-            .build();
+    LoadSettings settings = io.secretsstore.provider.yaml.SafeYaml.settings(what, new CoreSchema());
     Object document;
     try {
       document = new Load(settings).loadFromString(text);
@@ -144,7 +133,7 @@ final class SafeYaml {
       return "the document is larger than " + MAX_CODE_POINTS + " characters";
     }
     if (message.contains("Number of aliases")) {
-      return "too many aliases (at most " + MAX_ALIASES + ")";
+      return "too many aliases (at most " + io.secretsstore.provider.yaml.SafeYaml.MAX_ALIASES + ")";
     }
     if (message.contains("expected a single document")) {
       return "more than one document; give one manifest per file";

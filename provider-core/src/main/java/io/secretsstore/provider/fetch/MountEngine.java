@@ -172,6 +172,14 @@ public final class MountEngine implements AutoCloseable {
     return result;
   }
 
+  /**
+   * Applies new cache settings (from a reloaded configuration file) without a restart. The poller's
+   * tick stays as started (at most 5 s), which is fine-grained enough for any new interval.
+   */
+  public void updateCacheSettings(CacheSettings next) {
+    cache.update(next);
+  }
+
   /** One pass of the rotation poller; the timer calls it, tests call it directly. */
   int refreshDue() {
     return cache.refreshDue();

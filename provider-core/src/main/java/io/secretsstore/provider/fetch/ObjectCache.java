@@ -33,7 +33,8 @@ final class ObjectCache {
   private static final long ENTRY_OVERHEAD_BYTES = 512;
 
   private final String backend;
-  private final CacheSettings settings;
+  // Volatile: the configuration file may change the timings while mounts run.
+  private volatile CacheSettings settings;
   private final Ticker ticker;
   private final Clock clock;
   private final FetchEvents events;
@@ -57,15 +58,19 @@ final class ObjectCache {
   static final class Entry {
     final FetchedObject value;
     final long fetchedAtNanos;
-    final long refreshAtNanos;
+    /** Where in the jitter window this entry refreshes, so spread survives a change of settings. */
+    final double jitterFraction;
+    /** For an object the backend declared stable: when to refresh it; otherwise unused. */
+    final long stableRefreshAtNanos;
     volatile long lastUsedNanos;
     volatile Loader refresher;
     final AtomicBoolean refreshing = new AtomicBoolean();
 
-    Entry(FetchedObject value, long fetchedAtNanos, long refreshAtNanos, Loader refresher) {
+    Entry(FetchedObject value, long fetchedAtNanos, double jitterFraction, long stableRefreshAtNanos, Loader refresher) {
       this.value = value;
       this.fetchedAtNanos = fetchedAtNanos;
-      this.refreshAtNanos = refreshAtNanos;
+      this.jitterFraction = jitterFraction;
+      this.stableRefreshAtNanos = stableRefreshAtNanos;
       this.lastUsedNanos = fetchedAtNanos;
       this.refresher = refresher;
     }
@@ -77,14 +82,13 @@ final class ObjectCache {
     this.ticker = ticker;
     this.clock = clock;
     this.events = events;
-    long minWeight = Math.max(1, settings.maxBytes() / settings.maxEntries());
     this.cache =
         Caffeine.newBuilder()
             .ticker(ticker)
             // Every entry weighs at least maxBytes/maxEntries, so the one weight bound also caps the count.
             .maximumWeight(settings.maxBytes())
             .weigher((Key key, Entry entry) -> (int) Math.min(Integer.MAX_VALUE,
-                Math.max(minWeight, entry.value.contentBytes() + ENTRY_OVERHEAD_BYTES)))
+                Math.max(minWeight(), entry.value.contentBytes() + ENTRY_OVERHEAD_BYTES)))
             .expireAfter(new FreshFor())
             .removalListener((Key key, Entry entry, RemovalCause cause) -> {
               if (cause.wasEvicted()) {
@@ -95,6 +99,17 @@ final class ObjectCache {
             .buildAsync();
   }
 
+  private long minWeight() {
+    CacheSettings current = settings;
+    return Math.max(1, current.maxBytes() / current.maxEntries());
+  }
+
+  /** Applies new settings: timings from the next refresh or expiry on, bounds at once. */
+  void update(CacheSettings next) {
+    settings = next;
+    cache.synchronous().policy().eviction().ifPresent(eviction -> eviction.setMaximum(next.maxBytes()));
+  }
+
   /**
    * The object for a key: from the cache, from a call already in flight, or from a new call.
    *
@@ -102,6 +117,7 @@ final class ObjectCache {
    *     recent mount's credentials
    */
   CompletableFuture<ServedObject> get(Key key, String id, Loader loader) {
+    dropIfStale(key);
     AtomicBoolean started = new AtomicBoolean();
     CompletableFuture<Entry> entry =
         cache.get(key, (k, executor) -> {
@@ -125,21 +141,42 @@ final class ObjectCache {
     });
   }
 
+  /**
+   * Expiry was computed when the entry was written; if the freshness window has since been
+   * shortened by a configuration reload, an older entry must not be served.
+   */
+  private void dropIfStale(Key key) {
+    CompletableFuture<Entry> present = cache.getIfPresent(key);
+    if (present != null && present.isDone() && !present.isCompletedExceptionally()) {
+      Entry entry = present.join();
+      boolean stale = entry.value.stableUntil() == null
+          ? ticker.read() - entry.fetchedAtNanos > settings.freshness().toNanos()
+          : stableNanosLeft(entry.value) == 0;
+      if (stale) {
+        cache.asMap().remove(key, present);
+      }
+    }
+  }
+
   private Entry newEntry(FetchedObject value, Loader loader) {
     long now = ticker.read();
-    return new Entry(value, now, refreshAt(value, now), loader);
+    long stableRefreshAt = value.stableUntil() == null
+        ? 0 : now + Math.max(0, stableNanosLeft(value) - settings.pollInterval().toNanos());
+    return new Entry(value, now, ThreadLocalRandom.current().nextDouble(), stableRefreshAt, loader);
   }
 
   /**
-   * When to refresh: one interval plus jitter, or for an object the backend declared stable, one
-   * interval before its stable period ends, so the new value is there before the old expires.
+   * When to refresh, from the current settings: one interval plus this entry's share of the
+   * jitter, or for an object the backend declared stable, one interval before its stable period
+   * ends, so the new value is there before the old expires.
    */
-  private long refreshAt(FetchedObject value, long now) {
-    if (value.stableUntil() != null) {
-      return now + Math.max(0, stableNanosLeft(value) - settings.pollInterval().toNanos());
+  private long refreshAt(Entry entry) {
+    if (entry.value.stableUntil() != null) {
+      return entry.stableRefreshAtNanos;
     }
-    long jitter = settings.pollJitter().isZero() ? 0 : ThreadLocalRandom.current().nextLong(settings.pollJitter().toNanos() + 1);
-    return now + settings.pollInterval().toNanos() + jitter;
+    CacheSettings current = settings;
+    return entry.fetchedAtNanos + current.pollInterval().toNanos()
+        + (long) (entry.jitterFraction * current.pollJitter().toNanos());
   }
 
   /**
@@ -161,7 +198,7 @@ final class ObjectCache {
       if (now - entry.lastUsedNanos > settings.idleAfter().toNanos()) {
         cache.asMap().remove(mapping.getKey(), future);
         events.cacheEviction(backend);
-      } else if (now - entry.refreshAtNanos >= 0 && entry.refreshing.compareAndSet(false, true)) {
+      } else if (now - refreshAt(entry) >= 0 && entry.refreshing.compareAndSet(false, true)) {
         refresh(mapping.getKey(), entry);
         started++;
       }

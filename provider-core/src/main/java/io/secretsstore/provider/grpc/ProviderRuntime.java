@@ -64,6 +64,11 @@ public final class ProviderRuntime implements AutoCloseable {
     }
   }
 
+  /** The mount engine, e.g. to apply reloaded settings. */
+  public MountEngine engine() {
+    return engine;
+  }
+
   public ProviderServer server() {
     return server;
   }

@@ -7,6 +7,7 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.secretsstore.provider.config.ConfigFileWatcher;
 import io.secretsstore.provider.fetch.FetchEvents;
 import io.secretsstore.provider.spi.ErrorKind;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import java.time.Duration;
  * The provider's Prometheus metrics and their HTTP endpoint. Labels carry only bounded values
  * (backend name, gRPC code), never object names, paths or error texts.
  */
-public final class ProviderMetrics implements MountObserver, FetchEvents, AutoCloseable {
+public final class ProviderMetrics implements MountObserver, FetchEvents, ConfigFileWatcher.Outcomes, AutoCloseable {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Counter mounts =
       Counter.builder()
@@ -72,6 +73,12 @@ public final class ProviderMetrics implements MountObserver, FetchEvents, AutoCl
           .name("secrets_store_provider_circuit_opened_total")
           .help("Times calls to a failing endpoint were paused, by the kind of failure")
           .labelNames("backend", "kind")
+          .register(registry);
+  private final Counter configReloads =
+      Counter.builder()
+          .name("secrets_store_provider_config_reloads_total")
+          .help("Configuration file changes, applied or rejected")
+          .labelNames("result")
           .register(registry);
   private HTTPServer server;
 
@@ -156,6 +163,11 @@ public final class ProviderMetrics implements MountObserver, FetchEvents, AutoCl
   @Override
   public void circuitOpened(String backend, ErrorKind kind) {
     circuits.labelValues(backend, kind.name()).inc();
+  }
+
+  @Override
+  public void reloaded(boolean applied) {
+    configReloads.labelValues(applied ? "applied" : "rejected").inc();
   }
 
   @Override

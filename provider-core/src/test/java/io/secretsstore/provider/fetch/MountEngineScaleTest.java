@@ -158,6 +158,30 @@ class MountEngineScaleTest {
   }
 
   @Test
+  void updatedPollInterval_appliesToEntriesAlreadyCached() {
+    backend.put("secret-0", "v1");
+    MountRequestContext request = pod("app", 1, objects(1, ""));
+    engine.mount(request, null);
+    engine.updateCacheSettings(new CacheSettings(Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(1),
+        Duration.ofMinutes(10), 64L << 20, 10_000));
+    time.advance(Duration.ofSeconds(31));
+    assertThat(engine.refreshDue()).isEqualTo(1);
+    await().until(() -> backend.fetches() == 2);
+  }
+
+  @Test
+  void shortenedFreshness_isHonouredForEntriesAlreadyCached() {
+    backend.put("secret-0", "v1");
+    MountRequestContext request = pod("app", 1, objects(1, ""));
+    engine.mount(request, null);
+    backend.put("secret-0", "v2");
+    engine.updateCacheSettings(new CacheSettings(Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(1),
+        Duration.ofMinutes(10), 64L << 20, 10_000));
+    time.advance(Duration.ofSeconds(61));
+    assertThat(content(engine.mount(request, null), 0)).isEqualTo("v2");
+  }
+
+  @Test
   void idle_entriesAreDroppedAndNotRefreshed() {
     storeSecrets(1);
     engine.mount(pod("app", 1, objects(1, "")), null);

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.secretsstore.provider.fetch.CacheSettings;
+import io.secretsstore.provider.testing.Canaries;
+import io.secretsstore.provider.testing.LogCapture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ConfigFileWatcherTest {
+  @RegisterExtension final LogCapture logs = new LogCapture();
+  private final AtomicReference<ReloadableConfig> applied = new AtomicReference<>();
+  private final List<Boolean> outcomes = new ArrayList<>();
+  private Path file;
+  private ConfigFileWatcher watcher;
+
+  @BeforeEach
+  void create() throws Exception {
+    file = Files.createTempFile("config", ".yaml");
+    Files.writeString(file, "logLevel: info\n");
+    watcher = new ConfigFileWatcher(file, CacheSettings.DEFAULT, applied::set, outcomes::add);
+    watcher.start(Duration.ofHours(1));
+  }
+
+  @AfterEach
+  void delete() throws Exception {
+    watcher.close();
+    Files.deleteIfExists(file);
+  }
+
+  @Test
+  void change_isAppliedWithoutRestart() throws Exception {
+    Files.writeString(file, "logLevel: debug\nrotationPollInterval: 30s\nrotationPollJitter: 5s\ncacheFreshness: 2m\n");
+    watcher.check();
+    assertThat(applied.get().logLevel()).contains("debug");
+    assertThat(applied.get().cache().pollInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(applied.get().cache().idleAfter()).as("unset keys keep the flags' value").isEqualTo(CacheSettings.DEFAULT.idleAfter());
+    assertThat(outcomes).containsExactly(true);
+    watcher.check();
+    assertThat(outcomes).as("an unchanged file is not applied again").containsExactly(true);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+    "logLevel: [oops", "logLevel: loud", "rotationPollInterval: soon", "unknownKey: 1",
+    "rotationPollInterval: 10m", "- a list", "!!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL [\"http://127.0.0.1/\"]]]]",
+    "logLevel: info\nlogLevel: debug"})
+  void brokenFile_isRejected_previousKept_logged_counted_andNotEchoed(String content) throws Exception {
+    ReloadableConfig before = applied.get();
+    Files.writeString(file, content + "\n# " + Canaries.SECRET + "\n");
+    watcher.check();
+    assertThat(applied.get()).isSameAs(before);
+    assertThat(outcomes).containsExactly(false);
+    assertThat(logs.text()).contains("configuration file rejected");
+    logs.assertNoCanary(Canaries.all());
+    watcher.check();
+    assertThat(outcomes).as("the same broken file is reported once").containsExactly(false);
+  }
+
+  @Test
+  void brokenFileAtStart_failsTheStart() throws Exception {
+    Files.writeString(file, "cacheIdle: forever\n");
+    ConfigFileWatcher broken = new ConfigFileWatcher(file, CacheSettings.DEFAULT, applied::set, outcomes::add);
+    assertThatThrownBy(() -> broken.start(Duration.ofHours(1))).hasMessageContaining("cacheIdle");
+    broken.close();
+  }
+}
