@@ -39,6 +39,11 @@ final class Charts {
     return prepared.get(backend);
   }
 
+  /** The scratch directory holding the copied charts. */
+  static Path workDir() {
+    return WORK;
+  }
+
   /** The committed source directory of a chart (for reading values.yaml and the schema). */
   static Path source(String chartDir) {
     return SOURCE.resolve(chartDir);
@@ -61,6 +66,33 @@ final class Charts {
   /** {@code helm lint --strict} of a chart with its own values (helm-java 0.0.21 lint takes no values files). */
   static LintResult lintStrict(Backend backend) {
     return new Helm(chart(backend)).lint().strict().call();
+  }
+
+  /** A values file of src/test/resources/values, or null when that file does not exist. */
+  static Path testValues(String name) {
+    Path file = SOURCE.resolve("src/test/resources/values").resolve(name);
+    return Files.exists(file) ? file : null;
+  }
+
+  /** Every option on: the common file plus the backend's own file when there is one. */
+  static Manifests renderEverythingOn(Backend backend) {
+    Path own = testValues(backend.id() + "-everything-on.yaml");
+    return own == null
+        ? render(backend, testValues("everything-on.yaml"))
+        : render(backend, testValues("everything-on.yaml"), own);
+  }
+
+  /** The NOTES.txt an install would print (client-only dry run, no cluster). */
+  static String notes(Backend backend, String valuesYaml) {
+    return new Helm(chart(backend))
+        .install()
+        .withName(RELEASE)
+        .withNamespace(NAMESPACE)
+        .withValuesFile(valuesFile(valuesYaml))
+        .clientOnly()
+        .dryRun()
+        .call()
+        .getOutput();
   }
 
   /** Writes YAML text to a temporary values file. */
