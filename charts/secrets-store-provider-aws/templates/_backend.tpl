@@ -29,6 +29,6 @@
 {{- define "ssp.backendNamespacedRules" -}}{{- end }}
 
 {{- define "ssp.tokenAudiences" -}}
-    - audience: sts.amazonaws.com        # IAM Roles for Service Accounts (IRSA)
-    - audience: pods.eks.amazonaws.com   # EKS Pod Identity
+- audience: sts.amazonaws.com        # IAM Roles for Service Accounts (IRSA)
+- audience: pods.eks.amazonaws.com   # EKS Pod Identity
 {{- end }}

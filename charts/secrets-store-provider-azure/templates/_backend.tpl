@@ -10,5 +10,5 @@
 {{- define "ssp.backendNamespacedRules" -}}{{- end }}
 
 {{- define "ssp.tokenAudiences" -}}
-    - audience: api://AzureADTokenExchange   # Microsoft Entra Workload ID
+- audience: api://AzureADTokenExchange   # Microsoft Entra Workload ID
 {{- end }}

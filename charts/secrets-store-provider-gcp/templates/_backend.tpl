@@ -15,5 +15,5 @@
 {{- define "ssp.backendNamespacedRules" -}}{{- end }}
 
 {{- define "ssp.tokenAudiences" -}}
-    - audience: <PROJECT_ID>.svc.id.goog   # your workload identity pool
+- audience: <PROJECT_ID>.svc.id.goog   # your workload identity pool
 {{- end }}

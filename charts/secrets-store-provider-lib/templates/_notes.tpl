@@ -10,7 +10,7 @@ The Secrets Store CSI driver must look in {{ .Values.providersDir }} (driver cha
 linux.providersDir or linux.additionalProvidersDirs) and must pass pod tokens for this backend.
 Set in the driver chart (secrets-store-csi-driver):
   tokenRequests:
-{{ include "ssp.tokenAudiences" . }}
+    {{- include "ssp.tokenAudiences" . | nindent 4 }}
 {{- if .Values.tokenRequest.enabled }}
 
 tokenRequest.enabled is true: this provider may mint pod tokens itself (serviceaccounts/token create

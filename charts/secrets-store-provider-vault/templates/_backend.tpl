@@ -55,5 +55,5 @@
 {{- end }}
 
 {{- define "ssp.tokenAudiences" -}}
-    - audience: vault   # or the audience your SecretProviderClasses set (audience parameter)
+- audience: vault   # or the audience your SecretProviderClasses set (audience parameter)
 {{- end }}

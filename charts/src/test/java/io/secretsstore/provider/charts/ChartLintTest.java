@@ -55,6 +55,11 @@ class ChartLintTest {
           case GCP -> new String[] {"audience: <PROJECT_ID>.svc.id.goog"};
           case VAULT -> new String[] {"audience: vault"};
         };
-    assertThat(notes).contains("tokenRequests:").contains(audiences).contains("provider: " + backend.id());
+    assertThat(notes).contains("provider: " + backend.id());
+    // A pasteable driver values block: the list items indented under tokenRequests.
+    assertThat(notes).contains("  tokenRequests:\n    - " + audiences[0]);
+    for (String audience : audiences) {
+      assertThat(notes).contains("\n    - " + audience);
+    }
   }
 }

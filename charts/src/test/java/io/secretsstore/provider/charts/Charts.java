@@ -101,6 +101,7 @@ final class Charts {
       Path dir = WORK.resolveSibling("chart-values");
       Files.createDirectories(dir);
       Path file = Files.createTempFile(dir, "values-", ".yaml");
+      file.toFile().deleteOnExit();
       Files.writeString(file, yaml);
       return file;
     } catch (IOException e) {
