@@ -68,6 +68,23 @@ final class Charts {
     return new Helm(chart(backend)).lint().strict().call();
   }
 
+  /**
+   * {@code helm lint --strict} of a copy of the chart whose values.yaml has the given YAML appended
+   * (helm-java's lint takes no values files).
+   */
+  static LintResult lintStrictWithValuesAppended(Backend backend, String yaml) {
+    try {
+      Path scratch = Files.createDirectories(WORK.resolveSibling("chart-values"));
+      Path copy = Files.createTempDirectory(scratch, "lint-").resolve(backend.chart());
+      copyTree(chart(backend), copy);
+      Path values = copy.resolve("values.yaml");
+      Files.writeString(values, Files.readString(values) + "\n" + yaml + "\n");
+      return new Helm(copy).lint().strict().call();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A values file of src/test/resources/values, or null when that file does not exist. */
   static Path testValues(String name) {
     Path file = SOURCE.resolve("src/test/resources/values").resolve(name);
@@ -127,8 +144,10 @@ final class Charts {
   }
 
   private static Path copyChart(String name) throws IOException {
-    Path from = SOURCE.resolve(name);
-    Path to = WORK.resolve(name);
+    return copyTree(SOURCE.resolve(name), WORK.resolve(name));
+  }
+
+  private static Path copyTree(Path from, Path to) throws IOException {
     List<Path> files;
     try (Stream<Path> walk = Files.walk(from)) {
       files = new ArrayList<>(walk.toList());

@@ -62,6 +62,13 @@ class ValuesSchemaTest {
 
   @ParameterizedTest
   @EnumSource(Backend.class)
+  void strictLintFailsOnAnUnknownTopLevelKeyOrAWrongType(Backend backend) {
+    assertThat(Charts.lintStrictWithValuesAppended(backend, "kubeletPath: /var/lib/kubelet").isFailed()).isTrue();
+    assertThat(Charts.lintStrictWithValuesAppended(backend, "rbac: {create: 'no'}").isFailed()).isTrue();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
   void theEverythingOnValuesAreValid(Backend backend) {
     assertThat(Charts.renderEverythingOn(backend).all()).isNotEmpty();
   }
