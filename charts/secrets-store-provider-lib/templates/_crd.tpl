@@ -12,8 +12,7 @@ kind: CustomResourceDefinition
 metadata:
   name: secretsyncs.secret-sync.x-k8s.io
   labels:
-    {{- include "ssp.labels" . | nindent 4 }}
-    app.kubernetes.io/component: sync-controller
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller") | nindent 4 }}
   annotations:
     helm.sh/resource-policy: keep
 spec:

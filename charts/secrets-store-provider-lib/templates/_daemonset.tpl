@@ -11,8 +11,7 @@ metadata:
   name: {{ include "ssp.fullname" . }}
   namespace: {{ .Release.Namespace }}
   labels:
-    {{- include "ssp.labels" . | nindent 4 }}
-    app.kubernetes.io/component: provider
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "provider") | nindent 4 }}
 spec:
   selector:
     matchLabels:
@@ -22,11 +21,7 @@ spec:
   template:
     metadata:
       labels:
-        {{- include "ssp.labels" . | nindent 8 }}
-        app.kubernetes.io/component: provider
-        {{- with .Values.podLabels }}
-        {{- toYaml . | nindent 8 }}
-        {{- end }}
+        {{- include "ssp.componentLabels" (dict "ctx" . "component" "provider" "extra" .Values.podLabels) | nindent 8 }}
       annotations:
         checksum/config: {{ toYaml .Values.config | sha256sum }}
         {{- with .Values.podAnnotations }}

@@ -30,17 +30,26 @@ ssp.backendVolumeMounts, ssp.backendClusterRules, ssp.backendNamespacedRules, ss
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
-{{/* Labels on every object. */}}
+{{/* Labels on every object: commonLabels, then the standard labels, which commonLabels cannot replace. */}}
 {{- define "ssp.labels" -}}
-helm.sh/chart: {{ include "ssp.chart" . }}
-app.kubernetes.io/name: {{ include "ssp.name" . }}
-app.kubernetes.io/instance: {{ .Release.Name }}
-app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
-app.kubernetes.io/part-of: secrets-store-provider
-{{- with .Values.commonLabels }}
-{{ toYaml . }}
+{{- $standard := dict
+    "helm.sh/chart" (include "ssp.chart" .)
+    "app.kubernetes.io/name" (include "ssp.name" .)
+    "app.kubernetes.io/instance" .Release.Name
+    "app.kubernetes.io/version" .Chart.AppVersion
+    "app.kubernetes.io/managed-by" .Release.Service
+    "app.kubernetes.io/part-of" "secrets-store-provider" }}
+{{- toYaml (merge $standard (deepCopy (.Values.commonLabels | default dict))) }}
 {{- end }}
+
+{{/*
+Labels of an object of a component ("provider" or "sync-controller"), plus extra labels (pod labels)
+that can add to but never replace them, so selectors keep matching. Call with
+(dict "ctx" . "component" "provider" "extra" .Values.podLabels).
+*/}}
+{{- define "ssp.componentLabels" -}}
+{{- $labels := merge (dict "app.kubernetes.io/component" .component) (fromYaml (include "ssp.labels" .ctx)) }}
+{{- toYaml (merge $labels (deepCopy (.extra | default dict))) }}
 {{- end }}
 
 {{/* Selector labels of a component: "provider" or "sync-controller". Call with (dict "ctx" . "component" "provider"). */}}

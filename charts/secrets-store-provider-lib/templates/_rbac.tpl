@@ -24,8 +24,7 @@ kind: ClusterRole
 metadata:
   name: {{ include "ssp.fullname" . }}
   labels:
-    {{- include "ssp.labels" . | nindent 4 }}
-    app.kubernetes.io/component: provider
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "provider") | nindent 4 }}
 rules:
 {{ $clusterRules }}
 ---
@@ -34,8 +33,7 @@ kind: ClusterRoleBinding
 metadata:
   name: {{ include "ssp.fullname" . }}
   labels:
-    {{- include "ssp.labels" . | nindent 4 }}
-    app.kubernetes.io/component: provider
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "provider") | nindent 4 }}
 roleRef:
   apiGroup: rbac.authorization.k8s.io
   kind: ClusterRole
@@ -54,8 +52,7 @@ metadata:
   name: {{ include "ssp.fullname" . }}
   namespace: {{ .Release.Namespace }}
   labels:
-    {{- include "ssp.labels" . | nindent 4 }}
-    app.kubernetes.io/component: provider
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "provider") | nindent 4 }}
 rules:
 {{ $rules }}
 ---
@@ -65,8 +62,7 @@ metadata:
   name: {{ include "ssp.fullname" . }}
   namespace: {{ .Release.Namespace }}
   labels:
-    {{- include "ssp.labels" . | nindent 4 }}
-    app.kubernetes.io/component: provider
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "provider") | nindent 4 }}
 roleRef:
   apiGroup: rbac.authorization.k8s.io
   kind: Role

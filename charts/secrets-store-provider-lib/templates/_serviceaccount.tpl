@@ -6,8 +6,7 @@ metadata:
   name: {{ include "ssp.serviceAccountName" . }}
   namespace: {{ .Release.Namespace }}
   labels:
-    {{- include "ssp.labels" . | nindent 4 }}
-    app.kubernetes.io/component: provider
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "provider") | nindent 4 }}
   {{- with .Values.serviceAccount.annotations }}
   annotations:
     {{- toYaml . | nindent 4 }}

@@ -7,8 +7,7 @@ metadata:
   name: {{ include "ssp.fullname" . }}-metrics
   namespace: {{ .Release.Namespace }}
   labels:
-    {{- include "ssp.labels" . | nindent 4 }}
-    app.kubernetes.io/component: provider
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "provider") | nindent 4 }}
 spec:
   clusterIP: None
   selector:
@@ -25,11 +24,7 @@ metadata:
   name: {{ include "ssp.fullname" . }}
   namespace: {{ default .Release.Namespace .Values.serviceMonitor.namespace }}
   labels:
-    {{- include "ssp.labels" . | nindent 4 }}
-    app.kubernetes.io/component: provider
-    {{- with .Values.serviceMonitor.labels }}
-    {{- toYaml . | nindent 4 }}
-    {{- end }}
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "provider" "extra" .Values.serviceMonitor.labels) | nindent 4 }}
 spec:
   namespaceSelector:
     matchNames:

@@ -11,8 +11,7 @@ metadata:
   name: {{ include "ssp.syncServiceAccountName" . }}
   namespace: {{ .Release.Namespace }}
   labels:
-    {{- include "ssp.labels" . | nindent 4 }}
-    app.kubernetes.io/component: sync-controller
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller") | nindent 4 }}
   {{- with .Values.sync.serviceAccount.annotations }}
   annotations:
     {{- toYaml . | nindent 4 }}
@@ -23,8 +22,7 @@ kind: ClusterRole
 metadata:
   name: {{ include "ssp.syncName" . }}
   labels:
-    {{- include "ssp.labels" . | nindent 4 }}
-    app.kubernetes.io/component: sync-controller
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller") | nindent 4 }}
 rules:
   - apiGroups: ["secret-sync.x-k8s.io"]
     resources: ["secretsyncs"]
@@ -54,8 +52,7 @@ kind: ClusterRoleBinding
 metadata:
   name: {{ include "ssp.syncName" . }}
   labels:
-    {{- include "ssp.labels" . | nindent 4 }}
-    app.kubernetes.io/component: sync-controller
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller") | nindent 4 }}
 roleRef:
   apiGroup: rbac.authorization.k8s.io
   kind: ClusterRole
@@ -71,8 +68,7 @@ metadata:
   name: {{ include "ssp.syncName" . }}
   namespace: {{ .Release.Namespace }}
   labels:
-    {{- include "ssp.labels" . | nindent 4 }}
-    app.kubernetes.io/component: sync-controller
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller") | nindent 4 }}
 rules:
   - apiGroups: ["coordination.k8s.io"]
     resources: ["leases"]
@@ -84,8 +80,7 @@ metadata:
   name: {{ include "ssp.syncName" . }}
   namespace: {{ .Release.Namespace }}
   labels:
-    {{- include "ssp.labels" . | nindent 4 }}
-    app.kubernetes.io/component: sync-controller
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller") | nindent 4 }}
 roleRef:
   apiGroup: rbac.authorization.k8s.io
   kind: Role
@@ -101,8 +96,7 @@ metadata:
   name: {{ include "ssp.syncName" . }}
   namespace: {{ .Release.Namespace }}
   labels:
-    {{- include "ssp.labels" . | nindent 4 }}
-    app.kubernetes.io/component: sync-controller
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller") | nindent 4 }}
 spec:
   replicas: {{ .Values.sync.replicas }}
   selector:
@@ -111,11 +105,7 @@ spec:
   template:
     metadata:
       labels:
-        {{- include "ssp.labels" . | nindent 8 }}
-        app.kubernetes.io/component: sync-controller
-        {{- with .Values.sync.podLabels }}
-        {{- toYaml . | nindent 8 }}
-        {{- end }}
+        {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller" "extra" .Values.sync.podLabels) | nindent 8 }}
       annotations:
         checksum/config: {{ toYaml .Values.config | sha256sum }}
         {{- with .Values.sync.podAnnotations }}

@@ -228,4 +228,21 @@ class ProviderDaemonSetTest {
 
     assertThat(spec.get("nodeSelector").map()).isEqualTo(Map.of("kubernetes.io/os", "linux"));
   }
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void podAndCommonLabelsAddToButNeverReplaceTheSelectorLabels(Backend backend) {
+    Manifests m = Charts.render(backend, """
+        commonLabels: {app.kubernetes.io/name: other, team: a}
+        podLabels: {app.kubernetes.io/component: other, app.kubernetes.io/instance: other, tier: b}
+        """);
+    Node daemonSet = m.one("DaemonSet");
+    Map<String, Object> podLabels = daemonSet.at("spec.template.metadata.labels").map();
+
+    assertThat(podLabels).containsAllEntriesOf(daemonSet.at("spec.selector.matchLabels").map())
+        .containsEntry("team", "a").containsEntry("tier", "b");
+    assertThat(daemonSet.at("spec.selector.matchLabels").map()).isEqualTo(Map.of(
+        "app.kubernetes.io/name", backend.chart(),
+        "app.kubernetes.io/instance", Charts.RELEASE,
+        "app.kubernetes.io/component", "provider"));
+  }
 }
