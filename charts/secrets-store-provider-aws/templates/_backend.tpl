@@ -1,0 +1,34 @@
+{{/* Backend hooks of the AWS chart, called by the library templates. */}}
+{{- define "ssp.backend" -}}aws{{- end }}
+
+{{- define "ssp.backendArgs" -}}{{- end }}
+
+{{/* AWS flags are not final: other settings go through extraArgs. */}}
+{{- define "ssp.backendEnv" -}}
+{{- if .Values.awsRegion }}
+- name: AWS_REGION
+  value: {{ .Values.awsRegion | quote }}
+{{- end }}
+{{- end }}
+
+{{- define "ssp.backendVolumes" -}}{{- end }}
+{{- define "ssp.backendVolumeMounts" -}}{{- end }}
+
+{{/* Service-account annotations (IRSA role ARN); the node's region label only when no region is set. */}}
+{{- define "ssp.backendClusterRules" -}}
+- apiGroups: [""]
+  resources: ["serviceaccounts"]
+  verbs: ["get"]
+{{- if not .Values.awsRegion }}
+- apiGroups: [""]
+  resources: ["nodes"]
+  verbs: ["get"]
+{{- end }}
+{{- end }}
+
+{{- define "ssp.backendNamespacedRules" -}}{{- end }}
+
+{{- define "ssp.tokenAudiences" -}}
+- audience: sts.amazonaws.com        # IAM Roles for Service Accounts (IRSA)
+- audience: pods.eks.amazonaws.com   # EKS Pod Identity
+{{- end }}

@@ -1,0 +1,140 @@
+{{/*
+The provider DaemonSet: one pod per node serving the driver's gRPC API on
+<providersDir>/<providerName>.sock. It mounts only the providers directory from the host: the
+provider returns files to the driver, which writes them into pods, so the kubelet directory is
+never mounted.
+*/}}
+{{- define "ssp.daemonset" -}}
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: {{ include "ssp.fullname" . }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "provider") | nindent 4 }}
+spec:
+  selector:
+    matchLabels:
+      {{- include "ssp.selectorLabels" (dict "ctx" . "component" "provider") | nindent 6 }}
+  updateStrategy:
+    {{- toYaml .Values.updateStrategy | nindent 4 }}
+  template:
+    metadata:
+      labels:
+        {{- include "ssp.componentLabels" (dict "ctx" . "component" "provider" "extra" .Values.podLabels) | nindent 8 }}
+      annotations:
+        checksum/config: {{ toYaml .Values.config | sha256sum }}
+        {{- with .Values.podAnnotations }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+    spec:
+      serviceAccountName: {{ include "ssp.serviceAccountName" . }}
+      automountServiceAccountToken: {{ .Values.serviceAccount.automountToken }}
+      hostNetwork: false
+      {{- with .Values.priorityClassName }}
+      priorityClassName: {{ . }}
+      {{- end }}
+      {{- with .Values.imagePullSecrets }}
+      imagePullSecrets:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      securityContext:
+        {{- include "ssp.podSecurityContext" . | nindent 8 }}
+      {{- if .Values.socketDirInit.enabled }}
+      initContainers:
+        # The hostPath providers directory is created root-owned 0755 by kubelet (or by the driver),
+        # so the non-root provider could not create its socket in it. This container, the only one
+        # running as root and with just CHOWN and FOWNER, gives the directory to the provider's group
+        # with group write and the sticky bit (1775): the provider can create and replace its own
+        # socket but cannot remove or rename the sockets of other providers sharing the directory.
+        - name: socket-dir-init
+          image: {{ include "ssp.imageRef" (dict "image" .Values.socketDirInit.image "ctx" .) }}
+          imagePullPolicy: {{ .Values.socketDirInit.image.pullPolicy }}
+          command:
+            - sh
+            - -c
+            - chown 0:{{ .Values.securityContext.runAsGroup }} {{ .Values.providersDir | quote }} && chmod 1775 {{ .Values.providersDir | quote }}
+          securityContext:
+            runAsNonRoot: false
+            runAsUser: 0
+            runAsGroup: 0
+            privileged: false
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities:
+              drop:
+                - ALL
+              add:
+                - CHOWN
+                - FOWNER
+            seccompProfile:
+              type: RuntimeDefault
+          resources:
+            {{- toYaml .Values.socketDirInit.resources | nindent 12 }}
+          volumeMounts:
+            - name: providers-dir
+              mountPath: {{ .Values.providersDir }}
+      {{- end }}
+      containers:
+        - name: provider
+          image: {{ include "ssp.imageRef" (dict "image" .Values.image "ctx" .) }}
+          imagePullPolicy: {{ .Values.image.pullPolicy }}
+          command:
+            - secrets-store-provider
+            - serve
+            - --backend
+            - {{ include "ssp.backend" . }}
+          args:
+            - --provider-name={{ include "ssp.providerName" . }}
+            - --socket-dir={{ .Values.providersDir }}
+            - --health-addr=:{{ .Values.ports.health }}
+            - --metrics-addr=:{{ .Values.ports.metrics }}
+            {{- include "ssp.commonArgs" . | nindent 12 }}
+            {{- with .Values.extraArgs }}
+            {{- toYaml . | nindent 12 }}
+            {{- end }}
+          env:
+            {{- include "ssp.env" . | nindent 12 }}
+          ports:
+            - name: health
+              containerPort: {{ .Values.ports.health }}
+              protocol: TCP
+            - name: metrics
+              containerPort: {{ .Values.ports.metrics }}
+              protocol: TCP
+          livenessProbe:
+            httpGet:
+              path: /livez
+              port: health
+            {{- toYaml .Values.livenessProbe | nindent 12 }}
+          readinessProbe:
+            httpGet:
+              path: /readyz
+              port: health
+            {{- toYaml .Values.readinessProbe | nindent 12 }}
+          resources:
+            {{- toYaml .Values.resources | nindent 12 }}
+          securityContext:
+            {{- include "ssp.containerSecurityContext" . | nindent 12 }}
+          volumeMounts:
+            - name: providers-dir
+              mountPath: {{ .Values.providersDir }}
+            {{- include "ssp.commonVolumeMounts" . | nindent 12 }}
+      volumes:
+        - name: providers-dir
+          hostPath:
+            path: {{ .Values.providersDir }}
+            type: DirectoryOrCreate
+        {{- include "ssp.commonVolumes" . | nindent 8 }}
+      nodeSelector:
+        {{- /* Linux only (Unix sockets, glibc natives): the os label always wins over values. */}}
+        {{- toYaml (merge (dict "kubernetes.io/os" "linux") (deepCopy (.Values.nodeSelector | default dict))) | nindent 8 }}
+      {{- with .Values.affinity }}
+      affinity:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with .Values.tolerations }}
+      tolerations:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+{{- end }}

@@ -1,0 +1,186 @@
+{{/*
+The optional SecretSync controller (sync.enabled): a leader-elected Deployment running
+"secrets-store-provider sync --backend <cloud>" with the backend in-process, its own
+ServiceAccount and RBAC. It needs no host path and no node access.
+*/}}
+{{- define "ssp.sync" -}}
+{{- if .Values.sync.enabled }}
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: {{ include "ssp.syncServiceAccountName" . }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller") | nindent 4 }}
+  {{- with .Values.sync.serviceAccount.annotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: {{ include "ssp.syncName" . }}
+  labels:
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller") | nindent 4 }}
+rules:
+  - apiGroups: ["secret-sync.x-k8s.io"]
+    resources: ["secretsyncs"]
+    verbs: ["get", "list", "watch"]
+  - apiGroups: ["secret-sync.x-k8s.io"]
+    resources: ["secretsyncs/status"]
+    verbs: ["get", "update", "patch"]
+  - apiGroups: ["secrets-store.csi.x-k8s.io"]
+    resources: ["secretproviderclasses"]
+    verbs: ["get", "list", "watch"]
+  - apiGroups: [""]
+    resources: ["secrets"]
+    verbs: ["create", "update", "patch", "get", "list", "watch"]
+  - apiGroups: [""]
+    resources: ["serviceaccounts/token"]
+    verbs: ["create"]
+  - apiGroups: [""]
+    resources: ["events"]
+    verbs: ["create"]
+  {{- with (include "ssp.backendClusterRules" . | trim) }}
+  # The backend runs in-process and needs what the provider needs.
+  {{- . | nindent 2 }}
+  {{- end }}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: {{ include "ssp.syncName" . }}
+  labels:
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller") | nindent 4 }}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: {{ include "ssp.syncName" . }}
+subjects:
+  - kind: ServiceAccount
+    name: {{ include "ssp.syncServiceAccountName" . }}
+    namespace: {{ .Release.Namespace }}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: {{ include "ssp.syncName" . }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller") | nindent 4 }}
+rules:
+  - apiGroups: ["coordination.k8s.io"]
+    resources: ["leases"]
+    verbs: ["get", "create", "update"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: {{ include "ssp.syncName" . }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller") | nindent 4 }}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: {{ include "ssp.syncName" . }}
+subjects:
+  - kind: ServiceAccount
+    name: {{ include "ssp.syncServiceAccountName" . }}
+    namespace: {{ .Release.Namespace }}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "ssp.syncName" . }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller") | nindent 4 }}
+spec:
+  replicas: {{ .Values.sync.replicas }}
+  selector:
+    matchLabels:
+      {{- include "ssp.selectorLabels" (dict "ctx" . "component" "sync-controller") | nindent 6 }}
+  template:
+    metadata:
+      labels:
+        {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller" "extra" .Values.sync.podLabels) | nindent 8 }}
+      annotations:
+        checksum/config: {{ toYaml .Values.config | sha256sum }}
+        {{- with .Values.sync.podAnnotations }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+    spec:
+      serviceAccountName: {{ include "ssp.syncServiceAccountName" . }}
+      hostNetwork: false
+      {{- with .Values.sync.priorityClassName }}
+      priorityClassName: {{ . }}
+      {{- end }}
+      {{- with .Values.imagePullSecrets }}
+      imagePullSecrets:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      securityContext:
+        {{- include "ssp.podSecurityContext" . | nindent 8 }}
+      containers:
+        - name: sync-controller
+          image: {{ include "ssp.imageRef" (dict "image" .Values.image "ctx" .) }}
+          imagePullPolicy: {{ .Values.image.pullPolicy }}
+          command:
+            - secrets-store-provider
+            - sync
+            - --backend
+            - {{ include "ssp.backend" . }}
+          args:
+            - --leader-elect
+            - --leader-election-namespace={{ .Release.Namespace }}
+            - --health-addr=:{{ .Values.ports.health }}
+            - --metrics-addr=:{{ .Values.ports.metrics }}
+            {{- include "ssp.commonArgs" . | nindent 12 }}
+            {{- with .Values.sync.extraArgs }}
+            {{- toYaml . | nindent 12 }}
+            {{- end }}
+          env:
+            - name: POD_NAME
+              valueFrom:
+                fieldRef:
+                  fieldPath: metadata.name
+            {{- include "ssp.env" . | nindent 12 }}
+          ports:
+            - name: health
+              containerPort: {{ .Values.ports.health }}
+              protocol: TCP
+            - name: metrics
+              containerPort: {{ .Values.ports.metrics }}
+              protocol: TCP
+          livenessProbe:
+            httpGet:
+              path: /livez
+              port: health
+            {{- toYaml .Values.livenessProbe | nindent 12 }}
+          readinessProbe:
+            httpGet:
+              path: /readyz
+              port: health
+            {{- toYaml .Values.readinessProbe | nindent 12 }}
+          resources:
+            {{- toYaml .Values.sync.resources | nindent 12 }}
+          securityContext:
+            {{- include "ssp.containerSecurityContext" . | nindent 12 }}
+          volumeMounts:
+            {{- include "ssp.commonVolumeMounts" . | nindent 12 }}
+      volumes:
+        {{- include "ssp.commonVolumes" . | nindent 8 }}
+      nodeSelector:
+        {{- toYaml (merge (dict "kubernetes.io/os" "linux") (deepCopy (.Values.sync.nodeSelector | default dict))) | nindent 8 }}
+      {{- with .Values.sync.affinity }}
+      affinity:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with .Values.sync.tolerations }}
+      tolerations:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+{{- end }}
+{{- end }}

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.charts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ProviderRbacTest {
+  private static final String FULLNAME_PREFIX = Charts.RELEASE + "-";
+
+  static Map<String, Object> rule(String resource, String... verbs) {
+    return Map.of("apiGroups", List.of(""), "resources", List.of(resource), "verbs", List.of(verbs));
+  }
+
+  static final Map<String, Object> GET_SERVICEACCOUNTS = rule("serviceaccounts", "get");
+  static final Map<String, Object> GET_NODES = rule("nodes", "get");
+  static final Map<String, Object> CREATE_TOKENS = rule("serviceaccounts/token", "create");
+  static final Map<String, Object> CREATE_SECRETS = rule("secrets", "create");
+
+  static Map<String, Object> getHmacSecret(String name) {
+    return Map.of("apiGroups", List.of(""), "resources", List.of("secrets"), "resourceNames", List.of(name),
+        "verbs", List.of("get"));
+  }
+
+  private static String fullname(Backend backend) {
+    return FULLNAME_PREFIX + backend.chart();
+  }
+
+  /** The provider ClusterRole's rules, or empty when no ClusterRole is rendered. */
+  private static Optional<List<Object>> clusterRules(Manifests m, Backend backend) {
+    return m.find("ClusterRole", fullname(backend)).map(ProviderRbacTest::rules);
+  }
+
+  private static Optional<List<Object>> roleRules(Manifests m, Backend backend) {
+    return m.find("Role", fullname(backend)).map(ProviderRbacTest::rules);
+  }
+
+  static List<Object> rules(Manifests.Node role) {
+    return role.get("rules").list().stream().map(Manifests.Node::value).toList();
+  }
+
+  @Test
+  void awsGetsServiceAccountsAndNodesWhenTheRegionComesFromTheNode() {
+    Manifests m = Charts.render(Backend.AWS, "{}");
+
+    assertThat(clusterRules(m, Backend.AWS)).contains(List.of(GET_SERVICEACCOUNTS, GET_NODES));
+    assertThat(roleRules(m, Backend.AWS)).isEmpty();
+  }
+
+  @Test
+  void awsWithARegionSetsAwsRegionAndDoesNotGetNodes() {
+    Manifests m = Charts.render(Backend.AWS, "awsRegion: eu-west-1");
+
+    assertThat(clusterRules(m, Backend.AWS)).contains(List.of(GET_SERVICEACCOUNTS));
+    Map<String, Object> env = m.one("DaemonSet").at("spec.template.spec.containers.0").get("env").named("AWS_REGION").map();
+    assertThat(env).isEqualTo(Map.of("name", "AWS_REGION", "value", "eu-west-1"));
+  }
+
+  @Test
+  void gcpGetsServiceAccountsOnly() {
+    Manifests m = Charts.render(Backend.GCP, "{}");
+
+    assertThat(clusterRules(m, Backend.GCP)).contains(List.of(GET_SERVICEACCOUNTS));
+    assertThat(roleRules(m, Backend.GCP)).isEmpty();
+  }
+
+  @Test
+  void azureHasNoKubernetesPermissionsAtAll() {
+    Manifests m = Charts.render(Backend.AZURE, "{}");
+
+    assertThat(m.ofKind("ClusterRole")).isEmpty();
+    assertThat(m.ofKind("ClusterRoleBinding")).isEmpty();
+    assertThat(m.ofKind("Role")).isEmpty();
+    assertThat(m.ofKind("RoleBinding")).isEmpty();
+  }
+
+  @Test
+  void vaultGetsItsHmacKeySecretByNameAndCreatesSecretsInTheReleaseNamespaceOnly() {
+    Manifests m = Charts.render(Backend.VAULT, "{}");
+
+    assertThat(clusterRules(m, Backend.VAULT)).isEmpty();
+    assertThat(roleRules(m, Backend.VAULT))
+        .contains(List.of(getHmacSecret("vault-csi-provider-hmac-key"), CREATE_SECRETS));
+    assertThat(m.one("Role").at("metadata.namespace").string()).isEqualTo(Charts.NAMESPACE);
+    assertThat(m.one("DaemonSet").at("spec.template.spec.containers.0.args").strings())
+        .contains("--hmac-secret-name=vault-csi-provider-hmac-key")
+        .doesNotContain("--vault-allow-token-request");
+  }
+
+  @Test
+  void vaultHmacSecretNameDrivesBothTheFlagAndTheRole() {
+    Manifests m = Charts.render(Backend.VAULT, "hmacSecretName: my-key");
+
+    assertThat(roleRules(m, Backend.VAULT)).contains(List.of(getHmacSecret("my-key"), CREATE_SECRETS));
+    assertThat(m.one("DaemonSet").at("spec.template.spec.containers.0.args").strings())
+        .contains("--hmac-secret-name=my-key");
+  }
+
+  @Test
+  void vaultFlagsAndCaCertificateComeFromValues() {
+    Manifests m = Charts.renderEverythingOn(Backend.VAULT);
+    var provider = m.one("DaemonSet").at("spec.template.spec.containers.0");
+
+    assertThat(provider.get("args").strings()).contains(
+        "--vault-addr=https://vault.example.com:8200",
+        "--vault-mount=k8s-prod",
+        "--vault-namespace=team-a",
+        "--vault-ca-cert=/etc/secrets-store-provider/vault-ca/ca.pem",
+        "--vault-allow-token-request");
+    assertThat(provider.get("volumeMounts").named("vault-ca").get("mountPath").string())
+        .isEqualTo("/etc/secrets-store-provider/vault-ca");
+    assertThat(m.one("DaemonSet").at("spec.template.spec.volumes").named("vault-ca").at("secret.secretName").string())
+        .isEqualTo("vault-tls");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void serviceAccountTokenCreateIsGrantedOnlyWhenTokenRequestIsEnabled(Backend backend) {
+    Manifests off = Charts.render(backend, "{}");
+    Manifests on = Charts.render(backend, "tokenRequest: {enabled: true}");
+
+    assertThat(off.all().stream().filter(d -> d.get("kind").string().endsWith("Role")).map(ProviderRbacTest::rules))
+        .allSatisfy(rules -> assertThat(rules).doesNotContain(CREATE_TOKENS));
+    List<Object> rulesOn = clusterRules(on, backend).orElseThrow();
+    assertThat(rulesOn).contains(CREATE_TOKENS);
+    List<Object> withoutToken = new java.util.ArrayList<>(rulesOn);
+    withoutToken.remove(CREATE_TOKENS);
+    assertThat(withoutToken).isEqualTo(clusterRules(off, backend).orElse(List.of()));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void bindingsGrantTheRolesToTheProvidersServiceAccount(Backend backend) {
+    Manifests m = Charts.render(backend, "tokenRequest: {enabled: true}\nserviceAccount: {name: custom-sa}");
+
+    assertThat(m.one("ServiceAccount", "custom-sa").at("metadata.namespace").string()).isEqualTo(Charts.NAMESPACE);
+    assertThat(m.one("DaemonSet").at("spec.template.spec.serviceAccountName").string()).isEqualTo("custom-sa");
+    for (String kind : List.of("ClusterRoleBinding", "RoleBinding")) {
+      m.find(kind, fullname(backend)).ifPresent(binding -> {
+        assertThat(binding.get("subjects").value())
+            .isEqualTo(List.of(Map.of("kind", "ServiceAccount", "name", "custom-sa", "namespace", Charts.NAMESPACE)));
+        assertThat(binding.at("roleRef.name").string()).isEqualTo(fullname(backend));
+      });
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void rbacCreateFalseRendersNoRoles(Backend backend) {
+    Manifests m = Charts.render(backend, "rbac: {create: false}\ntokenRequest: {enabled: true}");
+
+    assertThat(m.kinds()).noneMatch(k -> k.contains("Role"));
+  }
+}

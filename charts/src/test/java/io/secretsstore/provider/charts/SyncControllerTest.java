@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.charts;
+
+import static io.secretsstore.provider.charts.ProviderRbacTest.rules;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.secretsstore.provider.charts.Manifests.Node;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class SyncControllerTest {
+  private static final String ENABLED = "sync: {enabled: true}";
+
+  private static String syncName(Backend backend) {
+    return Charts.RELEASE + "-" + backend.chart() + "-sync";
+  }
+
+  private static Map<String, Object> groupRule(String group, String resource, String... verbs) {
+    return Map.of("apiGroups", List.of(group), "resources", List.of(resource), "verbs", List.of(verbs));
+  }
+
+  /** The sync controller's own rules, then what the in-process backend needs (as the provider). */
+  private static List<Object> expectedClusterRules(Backend backend) {
+    List<Object> rules = new ArrayList<>(List.of(
+        groupRule("secret-sync.x-k8s.io", "secretsyncs", "get", "list", "watch"),
+        groupRule("secret-sync.x-k8s.io", "secretsyncs/status", "get", "update", "patch"),
+        groupRule("secrets-store.csi.x-k8s.io", "secretproviderclasses", "get", "list", "watch"),
+        ProviderRbacTest.rule("secrets", "create", "update", "patch", "get", "list", "watch"),
+        ProviderRbacTest.rule("serviceaccounts/token", "create"),
+        ProviderRbacTest.rule("events", "create")));
+    switch (backend) {
+      case AWS -> rules.addAll(List.of(ProviderRbacTest.GET_SERVICEACCOUNTS, ProviderRbacTest.GET_NODES));
+      case GCP -> rules.add(ProviderRbacTest.GET_SERVICEACCOUNTS);
+      case AZURE, VAULT -> { }
+    }
+    return rules;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void nothingOfTheSyncControllerIsRenderedByDefault(Backend backend) {
+    Manifests m = Charts.render(backend, "{}");
+
+    assertThat(m.ofKind("Deployment")).isEmpty();
+    assertThat(m.ofKind("CustomResourceDefinition")).isEmpty();
+    assertThat(m.kinds()).noneMatch(k -> k.endsWith("-sync"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void enabledRunsALeaderElectedSyncForItsBackendUnderItsOwnServiceAccount(Backend backend) {
+    Manifests m = Charts.render(backend, ENABLED);
+    Node deployment = m.one("Deployment", syncName(backend));
+    Node spec = deployment.at("spec.template.spec");
+    Node container = spec.get("containers").named("sync-controller");
+
+    assertThat(container.get("command").strings())
+        .containsExactly("secrets-store-provider", "sync", "--backend", backend.id());
+    assertThat(container.get("args").strings())
+        .contains("--leader-elect", "--leader-election-namespace=" + Charts.NAMESPACE);
+    assertThat(spec.get("serviceAccountName").string()).isEqualTo(syncName(backend));
+    assertThat(m.one("ServiceAccount", syncName(backend))).isNotNull();
+    assertThat(spec.get("hostNetwork").value()).isEqualTo(false);
+    assertThat(spec.get("volumes").list()).allSatisfy(v -> assertThat(v.get("hostPath").isMissing()).isTrue());
+    assertThat(container.at("securityContext.readOnlyRootFilesystem").value()).isEqualTo(true);
+    assertThat(container.at("securityContext.capabilities").map()).isEqualTo(Map.of("drop", List.of("ALL")));
+    assertThat(container.at("livenessProbe.httpGet.path").string()).isEqualTo("/livez");
+    assertThat(container.at("readinessProbe.httpGet.path").string()).isEqualTo("/readyz");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void enabledGrantsExactlyTheSyncRulesAndLeasesInItsNamespace(Backend backend) {
+    Manifests m = Charts.render(backend, ENABLED);
+
+    assertThat(rules(m.one("ClusterRole", syncName(backend)))).isEqualTo(expectedClusterRules(backend));
+    Node role = m.one("Role", syncName(backend));
+    assertThat(role.at("metadata.namespace").string()).isEqualTo(Charts.NAMESPACE);
+    assertThat(rules(role)).isEqualTo(List.of(groupRule("coordination.k8s.io", "leases", "get", "create", "update")));
+    for (String kind : List.of("ClusterRoleBinding", "RoleBinding")) {
+      Node binding = m.one(kind, syncName(backend));
+      assertThat(binding.at("roleRef.name").string()).isEqualTo(syncName(backend));
+      assertThat(binding.get("subjects").value()).isEqualTo(List.of(
+          Map.of("kind", "ServiceAccount", "name", syncName(backend), "namespace", Charts.NAMESPACE)));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void enabledInstallsTheSecretSyncCrdKeptOnUninstallUnlessTurnedOff(Backend backend) {
+    Node crd = Charts.render(backend, ENABLED).one("CustomResourceDefinition");
+
+    assertThat(crd.at("metadata.name").string()).isEqualTo("secretsyncs.secret-sync.x-k8s.io");
+    assertThat(crd.at("metadata.annotations").map()).containsEntry("helm.sh/resource-policy", "keep");
+    assertThat(crd.at("spec.group").string()).isEqualTo("secret-sync.x-k8s.io");
+    assertThat(crd.at("spec.scope").string()).isEqualTo("Namespaced");
+    assertThat(crd.at("spec.names.kind").string()).isEqualTo("SecretSync");
+    Node version = crd.at("spec.versions").named("v1alpha1");
+    assertThat(version.get("storage").value()).isEqualTo(true);
+    assertThat(version.at("subresources.status").map()).isEmpty();
+    Node schema = version.at("schema.openAPIV3Schema.properties");
+    assertThat(schema.at("spec.properties").map()).containsOnlyKeys(
+        "secretProviderClassName", "serviceAccountName", "secretObject", "forceSynchronization",
+        "secretSyncControllerName");
+    assertThat(schema.at("spec.properties.secretObject.properties").map())
+        .containsOnlyKeys("type", "data", "labels", "annotations");
+    assertThat(schema.at("spec.properties.secretObject.properties.data.items.properties").map())
+        .containsOnlyKeys("sourcePath", "targetKey");
+    assertThat(schema.at("status.properties").map())
+        .containsOnlyKeys("syncHash", "lastSuccessfulSyncTime", "conditions");
+
+    assertThat(Charts.render(backend, "sync: {enabled: true, crd: {install: false}}").ofKind("CustomResourceDefinition"))
+        .isEmpty();
+    assertThat(Charts.render(backend, "sync: {enabled: false, crd: {install: true}}").ofKind("CustomResourceDefinition"))
+        .isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void syncOptionsReachTheDeployment(Backend backend) {
+    Manifests m = Charts.renderEverythingOn(backend);
+    Node deployment = m.one("Deployment", syncName(backend));
+    Node container = deployment.at("spec.template.spec.containers.0");
+
+    assertThat(deployment.at("spec.replicas").value()).isEqualTo(2);
+    assertThat(deployment.at("spec.template.metadata.labels").map()).containsEntry("sync", "label");
+    assertThat(container.get("args").strings()).endsWith("--rotation-poll-interval=1h");
+    assertThat(container.get("image").string()).contains("@sha256:");
+  }
+}
