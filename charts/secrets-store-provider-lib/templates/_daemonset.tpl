@@ -22,11 +22,11 @@ spec:
     metadata:
       labels:
         {{- include "ssp.componentLabels" (dict "ctx" . "component" "provider" "extra" .Values.podLabels) | nindent 8 }}
+      {{- /* No config checksum: the provider reloads the ConfigMap itself, without rolling every node. */}}
+      {{- with .Values.podAnnotations }}
       annotations:
-        checksum/config: {{ toYaml .Values.config | sha256sum }}
-        {{- with .Values.podAnnotations }}
         {{- toYaml . | nindent 8 }}
-        {{- end }}
+      {{- end }}
     spec:
       serviceAccountName: {{ include "ssp.serviceAccountName" . }}
       automountServiceAccountToken: {{ .Values.serviceAccount.automountToken }}
@@ -89,6 +89,7 @@ spec:
             - --socket-dir={{ .Values.providersDir }}
             - --health-addr=:{{ .Values.ports.health }}
             - --metrics-addr=:{{ .Values.ports.metrics }}
+            - --config=/etc/secrets-store-provider/config.yaml
             {{- include "ssp.commonArgs" . | nindent 12 }}
             {{- with .Values.extraArgs }}
             {{- toYaml . | nindent 12 }}

@@ -140,9 +140,10 @@ seccompProfile:
 {{- define "ssp.commonVolumeMounts" -}}
 - name: tmp
   mountPath: /tmp
+# The whole directory, not a subPath: kubelet never updates subPath mounts, and the provider
+# reloads config.yaml when the ConfigMap changes.
 - name: config
-  mountPath: /etc/secrets-store-provider/config.yaml
-  subPath: config.yaml
+  mountPath: /etc/secrets-store-provider
   readOnly: true
 {{- with (include "ssp.backendVolumeMounts" . | trim) }}
 {{ . }}

@@ -162,7 +162,7 @@ class ProviderDaemonSetTest {
   @ParameterizedTest
   @EnumSource(Backend.class)
   void tmpIsAWritableEmptyDirAndTheConfigIsMountedFromItsConfigMap(Backend backend) {
-    Manifests m = Charts.render(backend, "config: {cache: {maxEntries: 10}}");
+    Manifests m = Charts.render(backend, "config: {logLevel: debug, rotationPollInterval: 1m}");
     Node spec = podSpec(m);
     Node provider = provider(m);
 
@@ -170,10 +170,13 @@ class ProviderDaemonSetTest {
     assertThat(provider.get("volumeMounts").named("tmp").get("mountPath").string()).isEqualTo("/tmp");
     assertThat(provider.get("volumeMounts").named("tmp").get("readOnly").isMissing()).isTrue();
     Node config = provider.get("volumeMounts").named("config");
-    assertThat(config.get("mountPath").string()).isEqualTo("/etc/secrets-store-provider/config.yaml");
+    // A directory, not a subPath, so kubelet delivers ConfigMap changes and the provider reloads them.
+    assertThat(config.get("mountPath").string()).isEqualTo("/etc/secrets-store-provider");
+    assertThat(config.get("subPath").isMissing()).isTrue();
+    assertThat(flag(provider, "--config")).isEqualTo("/etc/secrets-store-provider/config.yaml");
     String configMap = spec.get("volumes").named("config").at("configMap.name").string();
     assertThat(m.one("ConfigMap", configMap).get("data").get("config.yaml").string())
-        .isEqualTo("cache:\n  maxEntries: 10\n");
+        .isEqualTo("logLevel: debug\nrotationPollInterval: 1m\n");
   }
 
   @ParameterizedTest
@@ -204,7 +207,7 @@ class ProviderDaemonSetTest {
 
     assertThat(pod.at("metadata.labels").map()).containsEntry("extra", "label").containsEntry("team", "platform");
     assertThat(pod.at("metadata.annotations").map()).containsEntry("extra/annotation", "yes")
-        .containsKey("checksum/config");
+        .doesNotContainKey("checksum/config");
     assertThat(provider.get("args").strings()).endsWith("--rotation-poll-interval=5m");
     assertThat(flag(provider, "--log-format")).isEqualTo("text");
     assertThat(flag(provider, "--log-level")).isEqualTo("debug");
