@@ -127,7 +127,7 @@ final class ServeCommand implements Callable<Integer> {
       }
     }
     HealthServer healthServer =
-        health == null ? null : HealthServer.start(health, socket, server::socketPresent, () -> true);
+        health == null ? null : HealthServer.start(health, socket, server::socketPresent, backend::readinessProblem);
     LOG.atInfo()
         .addKeyValue("backend", backend.name())
         .addKeyValue("version", ProviderVersion.get())

@@ -11,7 +11,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Liveness and readiness over HTTP. {@code /livez} really calls Version over the provider's own
@@ -20,6 +22,8 @@ import java.util.function.BooleanSupplier;
  */
 public final class HealthServer implements AutoCloseable {
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+  /** Probes from several kubelets and scrapers must not each cost a backend call. */
+  private static final Duration READINESS_CACHE = Duration.ofSeconds(5);
 
   private final HttpServer server;
   private final ProviderClient client;
@@ -33,21 +37,27 @@ public final class HealthServer implements AutoCloseable {
    * Starts serving.
    *
    * @param socketPresent whether the socket is still where the driver looks for it
-   * @param backendReady whether the backend can serve mounts
+   * @param backendProblem why the backend cannot serve mounts, or empty
    */
   public static HealthServer start(
-      InetSocketAddress address, Path socket, BooleanSupplier socketPresent, BooleanSupplier backendReady)
+      InetSocketAddress address, Path socket, BooleanSupplier socketPresent, Supplier<Optional<String>> backendProblem)
       throws IOException {
+    return start(address, socket, socketPresent, backendProblem, READINESS_CACHE);
+  }
+
+  static HealthServer start(InetSocketAddress address, Path socket, BooleanSupplier socketPresent,
+      Supplier<Optional<String>> backendProblem, Duration readinessCache) throws IOException {
     HttpServer server = HttpServer.create(address, 16);
     ProviderClient client = ProviderClient.connect(socket);
     HealthServer health = new HealthServer(server, client);
     server.createContext("/livez", exchange -> health.respond(exchange, health.live(socketPresent)));
     server.createContext("/healthz", exchange -> health.respond(exchange, health.live(socketPresent)));
+    Supplier<Optional<String>> cachedProblem = new RecentResult<>(backendProblem, readinessCache);
     server.createContext(
         "/readyz",
         exchange -> {
           String live = health.live(socketPresent);
-          health.respond(exchange, live != null ? live : backendReady.getAsBoolean() ? null : "backend not ready");
+          health.respond(exchange, live != null ? live : cachedProblem.get().orElse(null));
         });
     server.start();
     return health;

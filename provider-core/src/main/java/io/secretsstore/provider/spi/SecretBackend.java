@@ -35,6 +35,16 @@ public interface SecretBackend extends AutoCloseable {
    */
   MountPlan<?> plan(MountRequestContext request);
 
+  /**
+   * Why the backend cannot serve mounts right now (its endpoint unreachable, probe credentials
+   * not obtainable), or empty when it can. Backs {@code /readyz}; called at most every few seconds,
+   * so it may make one cheap call (a health endpoint). The reason is shown to anyone who can reach
+   * the health port: no addresses' credentials, no tokens.
+   */
+  default java.util.Optional<String> readinessProblem() {
+    return java.util.Optional.empty();
+  }
+
   @Override
   default void close() {}
 }
