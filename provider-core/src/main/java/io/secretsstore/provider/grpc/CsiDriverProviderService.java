@@ -12,7 +12,6 @@ import io.secretsstore.provider.fetch.MountResult;
 import io.secretsstore.provider.logging.SafeThrowables;
 import io.secretsstore.provider.metrics.MountObserver;
 import io.secretsstore.provider.mount.MountRequestContext;
-import io.secretsstore.provider.mount.PodIdentity;
 import io.secretsstore.provider.proto.v1alpha1.CSIDriverProviderGrpc;
 import io.secretsstore.provider.proto.v1alpha1.File;
 import io.secretsstore.provider.proto.v1alpha1.MountRequest;
@@ -39,16 +38,14 @@ public final class CsiDriverProviderService extends CSIDriverProviderGrpc.CSIDri
   private final MountEngine engine;
   private final String runtimeName;
   private final String runtimeVersion;
-  private final MountObserver observer;
-  private final MountAuditor auditor;
+  private final MountRecorder recorder;
 
   public CsiDriverProviderService(
       MountEngine engine, String runtimeName, String runtimeVersion, MountObserver observer, MountAuditor auditor) {
     this.engine = engine;
     this.runtimeName = runtimeName;
     this.runtimeVersion = runtimeVersion;
-    this.observer = observer;
-    this.auditor = auditor;
+    this.recorder = new MountRecorder(engine.backend().name(), observer, auditor);
   }
 
   @Override
@@ -91,40 +88,13 @@ public final class CsiDriverProviderService extends CSIDriverProviderGrpc.CSIDri
       interrupter.close();
     }
     // Recorded before answering, so no audit event or metric is lost if the caller hangs up.
-    record(requester, result, status, Duration.ofNanos(System.nanoTime() - start));
+    recorder.record(requester, result, status, Duration.ofNanos(System.nanoTime() - start));
     if (result != null) {
       response.onNext(toProto(result));
       response.onCompleted();
     } else {
       response.onError(status.asRuntimeException());
     }
-  }
-
-  private void record(MountAuditor.Requester requester, MountResult result, Status status, Duration took) {
-    String backend = engine.backend().name();
-    observer.mountFinished(backend, status.getCode().name(), took);
-    if (result != null) {
-      auditor.succeeded(backend, requester, result, took);
-    } else {
-      auditor.failed(backend, requester, status.getCode().name(), took);
-    }
-    var line = LOG.atLevel(status.isOk() ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN);
-    if (requester != null) {
-      podFields(requester.pod()).forEach(line::addKeyValue);
-    }
-    line.addKeyValue("backend", backend)
-        .addKeyValue("files", result == null ? 0 : result.files().size())
-        .addKeyValue("code", status.getCode().name())
-        .addKeyValue("durationMs", took.toMillis());
-    if (!status.isOk()) {
-      line = line.addKeyValue("error", status.getDescription());
-    }
-    line.log("mount");
-  }
-
-  private static Map<String, String> podFields(PodIdentity pod) {
-    return Map.of(
-        "namespace", pod.namespace(), "pod", pod.name(), "serviceAccount", pod.serviceAccountName());
   }
 
   private static Duration remainingBudget() {

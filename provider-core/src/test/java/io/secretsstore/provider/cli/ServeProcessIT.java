@@ -93,7 +93,7 @@ class ServeProcessIT {
       });
       assertThat(lines).anySatisfy(line -> {
         assertThat(line.path("message").asText()).isEqualTo("mount");
-        assertThat(line.toString()).contains("\"team-a\"").contains("\"OK\"");
+        assertThat(line.toString()).contains("\"team-a\"").contains("\"OK\"").contains("objects").contains("cacheHits");
       });
     }
   }
