@@ -139,7 +139,8 @@ final class PkiEngine implements SecretsEngine {
     return Envelope.secret(data, "", 0, false);
   }
 
-  private Map<String, Object> issue(String commonName, List<String> names, Instant notAfter, String keyFormat) {
+  /** A certificate for {@code names} and its key, as {@code issue/<role>} answers ({@code pkcs8} or SEC1 key PEM). */
+  Map<String, Object> issue(String commonName, List<String> names, Instant notAfter, String keyFormat) {
     KeyPair keys = newKeyPair();
     try {
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();

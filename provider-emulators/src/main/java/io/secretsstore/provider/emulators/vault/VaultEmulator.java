@@ -10,9 +10,15 @@ import io.secretsstore.provider.emulators.FaultPlan;
 import io.secretsstore.provider.emulators.StartedEmulator;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -50,8 +56,10 @@ public final class VaultEmulator implements CloudEmulator {
   private final KubernetesAuth auth = new KubernetesAuth(serviceAccounts, tokens);
   private final AtomicInteger certificates = new AtomicInteger();
   private final AtomicInteger databaseCredentials = new AtomicInteger();
+  private boolean mutualTls;
+  private PkiEngine clientCa;
   private EmulatorServer server;
-  private EmulatorOptions options;
+  private MutualTlsProxy mutualTlsProxy;
 
   /** An emulator with nothing seeded; no I/O until {@link #start}. */
   public VaultEmulator() {}
@@ -151,16 +159,57 @@ public final class VaultEmulator implements CloudEmulator {
       throw new IllegalStateException("the vault emulator is already started");
     }
     server = EmulatorServer.start(emulatorOptions.server(name()).withFaults(faults).withCalls(calls).withErrors(new VaultErrors()));
-    options = emulatorOptions;
     new VaultApi(mounts, auth, tokens, leases).register(server);
+    URI https = server.httpsUrl();
+    if (mutualTls) {
+      try {
+        mutualTlsProxy = MutualTlsProxy.start(emulatorOptions.tls(), clientCa().caCertificate(), server.httpUrl(), 0);
+      } catch (IOException | RuntimeException e) {
+        close();
+        throw e;
+      }
+      https = mutualTlsProxy.url();
+    }
     Map<String, URI> endpoints = new LinkedHashMap<>();
     endpoints.put("http", server.httpUrl());
-    endpoints.put("https", server.httpsUrl());
+    endpoints.put("https", https);
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("VAULT_ADDR", server.httpUrl().toString());
-    settings.put("VAULT_ADDR_TLS", server.httpsUrl().toString());
-    settings.put("VAULT_CACERT", options.caFile().toString());
+    settings.put("VAULT_ADDR_TLS", https.toString());
+    settings.put("VAULT_CACERT", emulatorOptions.caFile().toString());
     return new StartedEmulator(name(), endpoints, settings);
+  }
+
+  /**
+   * Whether the {@code https} endpoint demands a client certificate from {@link
+   * #writeClientCertificate} (mutual TLS); call before {@link #start}. The plain {@code http}
+   * endpoint stays open, as a Vault listener with TLS disabled would.
+   */
+  public synchronized VaultEmulator requireClientCertificates(boolean require) {
+    if (server != null) {
+      throw new IllegalStateException("requireClientCertificates must be set before start");
+    }
+    mutualTls = require;
+    return this;
+  }
+
+  /**
+   * Writes a client certificate that the mutual-TLS endpoint accepts, issued by this emulator's own
+   * client CA, to {@code dir/vault-client.pem} and its PKCS#8 key to {@code dir/vault-client-key.pem}
+   * (owner-only where the file system allows).
+   */
+  public ClientCertificate writeClientCertificate(Path dir) throws IOException {
+    Map<String, Object> issued =
+        clientCa().issue("vault-emulator-client", List.of("vault-emulator-client"), Instant.now().plus(Duration.ofDays(1)), "pkcs8");
+    Files.createDirectories(dir);
+    Path certificate = Files.writeString(dir.resolve("vault-client.pem"), issued.get("certificate") + "\n", StandardCharsets.US_ASCII);
+    Path key = dir.resolve("vault-client-key.pem");
+    Files.deleteIfExists(key);
+    if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+      Files.createFile(key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    }
+    Files.writeString(key, issued.get("private_key") + "\n", StandardCharsets.US_ASCII);
+    return new ClientCertificate(certificate, key);
   }
 
   /** Seeds the sample secrets and role of the {@code vault} backend's demo; see {@link VaultDemo}. */
@@ -181,10 +230,21 @@ public final class VaultEmulator implements CloudEmulator {
 
   @Override
   public synchronized void close() {
+    if (mutualTlsProxy != null) {
+      mutualTlsProxy.close();
+      mutualTlsProxy = null;
+    }
     if (server != null) {
       server.close();
       server = null;
     }
+  }
+
+  private synchronized PkiEngine clientCa() {
+    if (clientCa == null) {
+      clientCa = new PkiEngine("vault-client", new AtomicInteger());
+    }
+    return clientCa;
   }
 
   private KvEngine kv(String namespace, String mount, boolean versioned) {
