@@ -3,6 +3,7 @@ package io.secretsstore.provider.emulators.vault;
 
 import io.secretsstore.provider.emulators.EmulatorError;
 import io.secretsstore.provider.emulators.EmulatorRequest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -53,6 +54,22 @@ final class Tokens {
       throw new EmulatorError(403, VaultErrors.PERMISSION_DENIED);
     }
     return token;
+  }
+
+  /** Extends a live token by {@code increment} from now (its role's TTL when null). */
+  Token renew(Token token, Duration increment) {
+    Token renewed =
+        new Token(
+            token.id(),
+            token.accessor(),
+            token.entityId(),
+            token.namespace(),
+            token.role(),
+            Instant.now().plus(increment == null ? token.role().tokenTtl() : increment));
+    if (!tokens.replace(token.id(), token, renewed)) {
+      throw new EmulatorError(403, VaultErrors.PERMISSION_DENIED);
+    }
+    return renewed;
   }
 
   void revokeAll() {

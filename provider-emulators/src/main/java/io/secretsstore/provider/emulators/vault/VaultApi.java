@@ -36,6 +36,7 @@ final class VaultApi {
   }
 
   void register(EmulatorServer server) {
+    new TokenSelfApi(tokens).register(server);
     for (String method : List.of("POST", "PUT")) {
       server.route(
           Route.of(method, "/v1/auth/{rest*}", LOGIN).when(r -> r.pathParam("rest").endsWith("/login")).resource(VaultApi::apiPath),
@@ -105,7 +106,7 @@ final class VaultApi {
     return id;
   }
 
-  private static JsonNode lenientJson(EmulatorRequest request) {
+  static JsonNode lenientJson(EmulatorRequest request) {
     if (request.bodyText().isBlank()) {
       return Envelope.JSON.createObjectNode();
     }

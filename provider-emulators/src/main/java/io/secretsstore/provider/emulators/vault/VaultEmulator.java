@@ -41,6 +41,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * secret/data/app/db}, so {@code faults().inject("vault.read", "secret/data/app/db", fault, n)}
  * fails one secret.
  *
+ * <p>Besides those, {@code vault.health} ({@code GET sys/health}, no token), {@code
+ * vault.token.lookup} ({@code GET auth/token/lookup-self}) and {@code vault.token.renew} ({@code
+ * auth/token/renew-self}) are served for clients that check Vault or keep their token alive.
+ *
+ * <p>TLS: {@code https} presents the shared emulator certificate ({@code VAULT_CACERT}). With
+ * {@link #requireClientCertificates} it also demands a client certificate from {@link
+ * #writeClientCertificate}.
+ *
  * <p>Seeding methods are thread-safe and work before and after {@link #start}.
  */
 public final class VaultEmulator implements CloudEmulator {
@@ -104,10 +112,11 @@ public final class VaultEmulator implements CloudEmulator {
     mounts.mount(ns(namespace), name, PkiEngine.class, PkiEngine.TYPE, () -> new PkiEngine(name, certificates)).addRole(role, maxTtl);
   }
 
-  /** The root CA of a PKI mount enabled with {@link #enablePki}. */
+  /** The root CA of a PKI mount enabled with {@link #enablePki}; an error for any other mount. */
   public X509Certificate pkiCaCertificate(String namespace, String mount) {
-    String name = Mounts.trimSlashes(mount);
-    return mounts.mount(ns(namespace), name, PkiEngine.class, PkiEngine.TYPE, () -> new PkiEngine(name, certificates)).caCertificate();
+    return mounts.mount(ns(namespace), mount, PkiEngine.class, PkiEngine.TYPE, () -> {
+      throw new IllegalStateException("no PKI mount " + mount + " in namespace \"" + ns(namespace) + "\"");
+    }).caCertificate();
   }
 
   /** Mounts the database engine if needed and adds a role for {@code <mount>/creds/<role>}. */
@@ -158,6 +167,7 @@ public final class VaultEmulator implements CloudEmulator {
     if (server != null) {
       throw new IllegalStateException("the vault emulator is already started");
     }
+    mutualTls |= emulatorOptions.property(name(), "require-client-certificates").map(Boolean::parseBoolean).orElse(false);
     server = EmulatorServer.start(emulatorOptions.server(name()).withFaults(faults).withCalls(calls).withErrors(new VaultErrors()));
     new VaultApi(mounts, auth, tokens, leases).register(server);
     URI https = server.httpsUrl();
@@ -182,8 +192,9 @@ public final class VaultEmulator implements CloudEmulator {
 
   /**
    * Whether the {@code https} endpoint demands a client certificate from {@link
-   * #writeClientCertificate} (mutual TLS); call before {@link #start}. The plain {@code http}
-   * endpoint stays open, as a Vault listener with TLS disabled would.
+   * #writeClientCertificate} (mutual TLS); call before {@link #start}, or start with the property
+   * {@code vault.require-client-certificates=true}. The plain {@code http} endpoint stays open, as
+   * a second Vault listener with TLS disabled would.
    */
   public synchronized VaultEmulator requireClientCertificates(boolean require) {
     if (server != null) {

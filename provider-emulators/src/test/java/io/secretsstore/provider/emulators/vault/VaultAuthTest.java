@@ -131,6 +131,25 @@ class VaultAuthTest {
   }
 
   @Test
+  void tokenSelfEndpoints_lookUpAndRenewTheCallersToken_andHealthNeedsNoToken() throws Exception {
+    VaultTestClient client = client();
+    client.login("kubernetes", "app", vault.mintServiceAccountToken("demo", "app", "vault", Duration.ofMinutes(10)));
+
+    VaultTestClient.Answer lookup = client.read("auth/token/lookup-self");
+    VaultTestClient.Answer renewed = client.write("auth/token/renew-self", Map.of("increment", "20m"));
+    VaultTestClient.Answer health = client().read("sys/health");
+
+    assertThat(lookup.status()).isEqualTo(200);
+    assertThat(lookup.data().path("ttl").asLong()).isBetween(290L, 300L);
+    assertThat(lookup.data().path("policies").toString()).isEqualTo("[\"default\",\"app\"]");
+    assertThat(renewed.json().path("auth").path("lease_duration").asLong()).isEqualTo(1200);
+    assertThat(client.read("auth/token/lookup-self").data().path("ttl").asLong()).isBetween(1190L, 1200L);
+    assertThat(health.status()).isEqualTo(200);
+    assertThat(health.json().path("sealed").asBoolean()).isFalse();
+    assertThat(client().read("auth/token/lookup-self").status()).isEqualTo(403);
+  }
+
+  @Test
   void mintedToken_hasTheKubernetesClaims() throws Exception {
     String jwt = vault.mintServiceAccountToken("demo", "app", "vault", Duration.ofMinutes(10));
     var claims = VaultTestClient.JSON.readTree(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));

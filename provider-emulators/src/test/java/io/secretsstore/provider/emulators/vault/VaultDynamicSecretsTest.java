@@ -164,6 +164,14 @@ class VaultDynamicSecretsTest {
   }
 
   @Test
+  void pkiCaCertificate_ofAMountThatIsNotPki_isAnError() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> vault.pkiCaCertificate("", "database"))
+        .isInstanceOf(IllegalStateException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> vault.pkiCaCertificate("", "nothing"))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void leaseEndpoints_needAToken() throws Exception {
     VaultTestClient anonymous = VaultTestClient.plain(started.endpoint("http"));
 
