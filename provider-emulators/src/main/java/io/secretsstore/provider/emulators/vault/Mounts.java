@@ -2,7 +2,9 @@
 package io.secretsstore.provider.emulators.vault;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /** The secrets engines mounted in each namespace, and which one a request path reaches. Thread-safe. */
@@ -41,6 +43,26 @@ final class Mounts {
     }
     String rest = apiPath.length() > best.length() ? apiPath.substring(best.length() + 1) : "";
     return new Resolved(mounts.get(best), rest);
+  }
+
+  /**
+   * The mounts of a namespace as {@code GET sys/mounts} lists them ({@code "secret/": {"type":"kv",
+   * "options":{"version":"2"}}}), which vault-java-driver reads to learn KV versions.
+   */
+  synchronized Map<String, Object> describe(String namespace) {
+    Map<String, Object> described = new TreeMap<>();
+    byNamespace.getOrDefault(namespace, Map.of()).forEach((mount, engine) -> {
+      String type = engine.type();
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("type", type.startsWith("kv-") ? "kv" : type);
+      entry.put("description", "");
+      entry.put("accessor", (type.startsWith("kv-") ? "kv" : type) + "_" + Integer.toHexString(mount.hashCode()));
+      entry.put("local", false);
+      entry.put("seal_wrap", false);
+      entry.put("options", type.startsWith("kv-") ? Map.of("version", type.substring("kv-v".length())) : null);
+      described.put(mount + "/", entry);
+    });
+    return described;
   }
 
   static String trimSlashes(String path) {

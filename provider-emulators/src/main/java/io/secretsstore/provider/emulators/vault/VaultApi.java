@@ -64,6 +64,9 @@ final class VaultApi {
     if (!token.role().allows(path)) {
       throw new EmulatorError(403, VaultErrors.PERMISSION_DENIED);
     }
+    if (!write && path.equals("sys/mounts")) {
+      return Envelope.secret(mounts.describe(namespace), "", 0, false);
+    }
     Mounts.Resolved target = mounts.resolve(namespace, path);
     if (target == null) {
       throw SecretsEngine.notFound();

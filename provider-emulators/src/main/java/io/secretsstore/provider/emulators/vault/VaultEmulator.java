@@ -41,7 +41,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * secret/data/app/db}, so {@code faults().inject("vault.read", "secret/data/app/db", fault, n)}
  * fails one secret.
  *
- * <p>Besides those, {@code vault.health} ({@code GET sys/health}, no token), {@code
+ * <p>{@code GET sys/mounts} (a {@code vault.read}, allowed when a role's prefixes include {@code
+ * sys/mounts}) lists the namespace's mounts with their KV versions, as vault-java-driver expects.
+ * Besides those, {@code vault.health} ({@code GET sys/health}, no token), {@code
  * vault.token.lookup} ({@code GET auth/token/lookup-self}) and {@code vault.token.renew} ({@code
  * auth/token/renew-self}) are served for clients that check Vault or keep their token alive.
  *

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class VaultKvTest {
   private static final VaultRole APP =
-      new VaultRole("app", List.of("app"), List.of("demo"), "vault", List.of("secret/data/app/", "kv/app/", "nomount/"), null);
+      new VaultRole("app", List.of("app"), List.of("demo"), "vault", List.of("secret/data/app/", "kv/app/", "nomount/", "sys/mounts"), null);
 
   private static VaultEmulator vault;
   private static StartedEmulator started;
@@ -186,6 +186,16 @@ class VaultKvTest {
     assertThat(client.read("secret/data/app/db").status()).isEqualTo(200);
     assertThat(started.settings().get("VAULT_ADDR")).isEqualTo(started.endpoint("http").toString());
     assertThat(started.endpoint("https").getScheme()).isEqualTo("https");
+  }
+
+  @Test
+  void sysMounts_listsTheNamespacesMountsWithTheirKvVersions() throws Exception {
+    VaultTestClient.Answer answer = loggedIn(null).read("sys/mounts");
+
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.data().path("secret/").path("type").asText()).isEqualTo("kv");
+    assertThat(answer.data().path("secret/").path("options").path("version").asText()).isEqualTo("2");
+    assertThat(answer.data().path("kv/").path("options").path("version").asText()).isEqualTo("1");
   }
 
   @Test
