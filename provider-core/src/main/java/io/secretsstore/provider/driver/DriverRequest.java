@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.driver;
 
+import io.secretsstore.provider.json.GoJson;
 import io.secretsstore.provider.grpc.ProviderClient;
 import io.secretsstore.provider.spi.ObjectVersion;
 import java.util.Collections;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.driver;
 
+import io.secretsstore.provider.json.GoJson;
 import io.secretsstore.provider.mount.SafeText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.secretsstore.provider.driver;
+package io.secretsstore.provider.json;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.secretsstore.provider.driver;
+package io.secretsstore.provider.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
