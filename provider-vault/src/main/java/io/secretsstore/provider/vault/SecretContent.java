@@ -56,7 +56,12 @@ final class SecretContent {
     try {
       if (lower.equals("base64")) {
         // Go's base64 decoder skips carriage returns and newlines.
-        return Base64.getDecoder().decode(text.replace("\r", "").replace("\n", ""));
+        String clean = text.replace("\r", "").replace("\n", "");
+        if (clean.length() % 4 != 0) {
+          // Go's StdEncoding requires padding; the JDK decoder would accept this.
+          throw new IllegalArgumentException("unpadded");
+        }
+        return Base64.getDecoder().decode(clean);
       }
       if (lower.equals("hex")) {
         return HexFormat.of().parseHex(text);
