@@ -179,7 +179,7 @@ class VaultMountIT {
     Map<String, String> forged = with(bed.attributes(DB_OBJECTS), "csi.storage.k8s.io/serviceAccount.tokens", VaultTestBed.tokens("vault", Canaries.TOKEN));
     bed.vault.faults().clear();
     // A fresh provider holds no Vault token for the identity, so the forged JWT reaches the login.
-    assertFails(provider(), forged, "PERMISSION_DENIED", "login");
+    assertFails(provider(), forged, "PERMISSION_DENIED", "log in with the role");
   }
 
   @Test
