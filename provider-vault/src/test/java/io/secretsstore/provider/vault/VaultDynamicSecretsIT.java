@@ -59,7 +59,8 @@ class VaultDynamicSecretsIT {
     for (PlannedObject<ObjectSpec> object : plan.objects()) {
       FetchedObject fetched = plan.fetcher().fetch(object);
       contents.add(new String(fetched.files().get(0).contents(), StandardCharsets.UTF_8));
-      if (checkStable && object.spec().request().path().contains("/creds/") || object.spec().request().path().contains("/issue/")) {
+      String path = object.spec().request().path();
+      if (checkStable && (path.contains("/creds/") || path.contains("/issue/"))) {
         assertThat(fetched.stableUntil()).as("dynamic objects are declared stable").isNotNull();
       }
     }
