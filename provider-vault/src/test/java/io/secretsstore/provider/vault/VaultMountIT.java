@@ -257,6 +257,29 @@ class VaultMountIT {
     assertFails(untrusted, attributes, "UNAVAILABLE", "cannot reach Vault");
   }
 
+  @Test
+  void spcSettings_overrideFlags_namespacesKv1AndQueries() throws Exception {
+    // The flag points nowhere; the SecretProviderClass's address wins, as upstream.
+    ProviderFixture provider = provider(VaultSettings.forAddress("http://127.0.0.1:9").withHmacNamespace(VaultTestBed.PROVIDER_NAMESPACE));
+    bed.vault.addRole("team", "jwt", new io.secretsstore.provider.emulators.vault.VaultRole(VaultTestBed.ROLE, List.of("app"),
+        List.of(VaultTestBed.POD_NAMESPACE), "vault", List.of("secret/", "kv1/"), Duration.ofHours(1)));
+    bed.vault.putKv2("team", "secret", "scoped", Map.of("k", "in-namespace"));
+    bed.vault.putKv1("", "kv1", "legacy", Map.of("k", "v1-value"));
+    bed.vault.putKv2("", "secret", "versioned", Map.of("k", "first"));
+    bed.vault.putKv2("", "secret", "versioned", Map.of("k", "second"));
+    Map<String, String> namespaced = with(bed.attributes("- {objectName: a, secretPath: secret/data/scoped, secretKey: k}"),
+        "vaultAddress", bed.httpAddress(), "vaultNamespace", "team", "vaultAuthMountPath", "jwt");
+    assertThat(text(mount(provider, namespaced), 0)).isEqualTo("in-namespace");
+    Map<String, String> plain = with(bed.attributes("""
+        - {objectName: legacy, secretPath: kv1/legacy, secretKey: k}
+        - {objectName: old, secretPath: 'secret/data/versioned?version=1', secretKey: k}
+        - {objectName: new, secretPath: secret/data/versioned, secretKey: k}
+        """), "vaultAddress", bed.httpAddress());
+    MountReply reply = mount(provider, plain);
+    assertThat(reply.files()).extracting(f -> new String(f.contents(), StandardCharsets.UTF_8))
+        .containsExactly("v1-value", "first", "second");
+  }
+
   private static Map<String, String> with(Map<String, String> base, String... pairs) {
     Map<String, String> copy = new java.util.LinkedHashMap<>(base);
     for (int i = 0; i < pairs.length; i += 2) {
