@@ -47,6 +47,7 @@ public final class VaultBackend implements SecretBackend {
   private VersionHmac versions;
   private ResponseCache responses;
   private PodTokenMinter minter;
+  private final LoginFailures loginFailures = new LoginFailures();
   private Cache<ClientKey, VaultClient> clients;
   private ScheduledExecutorService reaper;
 
@@ -148,7 +149,7 @@ public final class VaultBackend implements SecretBackend {
       clients.invalidateAll();
     }
     return new MountPlan<>(identity, address, objects,
-        new VaultFetcher(login, client, context.credentials(), responses, versions, minter, context.clock()));
+        new VaultFetcher(login, client, context.credentials(), responses, versions, minter, loginFailures, context.clock()));
   }
 
   private String address(VaultParameters parameters) {

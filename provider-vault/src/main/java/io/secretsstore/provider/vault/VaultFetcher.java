@@ -58,9 +58,11 @@ final class VaultFetcher implements ObjectFetcher<ObjectSpec> {
   private final VersionHmac versions;
   private final PodTokenMinter minter;
   private final Clock clock;
+  private final LoginFailures failures;
 
   VaultFetcher(Login login, VaultClient client, CredentialCache credentials, ResponseCache responses,
-      VersionHmac versions, PodTokenMinter minter, Clock clock) {
+      VersionHmac versions, PodTokenMinter minter, LoginFailures failures, Clock clock) {
+    this.failures = failures;
     this.login = login;
     this.client = client;
     this.credentials = credentials;
@@ -86,7 +88,16 @@ final class VaultFetcher implements ObjectFetcher<ObjectSpec> {
   private String token(AtomicBoolean fresh) {
     VaultToken token = credentials.get(login.identity(), () -> {
       fresh.set(true);
-      VaultToken issued = client.login(login.authMount(), login.role(), jwt(), login.namespace());
+      String jwt = jwt();
+      // The objects of one mount share a refused login instead of each trying again.
+      failures.check(login.identity(), jwt, clock.instant());
+      VaultToken issued;
+      try {
+        issued = client.login(login.authMount(), login.role(), jwt, login.namespace());
+      } catch (ProviderException e) {
+        failures.remember(login.identity(), jwt, e, clock.instant());
+        throw e;
+      }
       Duration ttl = issued.leaseSeconds() > 0 ? Duration.ofSeconds(issued.leaseSeconds()) : UNKNOWN_TTL;
       LOG.atDebug().addKeyValue("identity", login.identity().parts()).log("logged in to Vault");
       return new Expiring<>(issued, clock.instant().plus(ttl));

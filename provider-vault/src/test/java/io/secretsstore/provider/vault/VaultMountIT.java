@@ -178,8 +178,11 @@ class VaultMountIT {
         "UNAVAILABLE", "HTTP 500");
     Map<String, String> forged = with(bed.attributes(DB_OBJECTS), "csi.storage.k8s.io/serviceAccount.tokens", VaultTestBed.tokens("vault", Canaries.TOKEN));
     bed.vault.faults().clear();
-    // A fresh provider holds no Vault token for the identity, so the forged JWT reaches the login.
+    // A fresh provider holds no Vault token for the identity, so the forged JWT reaches the login,
+    // once for the mount's four objects.
+    long logins = bed.vault.calls().count("vault.login");
     assertFails(provider(), forged, "PERMISSION_DENIED", "log in with the role");
+    assertThat(bed.vault.calls().count("vault.login") - logins).isEqualTo(1);
   }
 
   @Test
