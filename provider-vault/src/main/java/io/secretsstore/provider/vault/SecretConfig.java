@@ -42,7 +42,8 @@ record SecretConfig(
     if (filePermission < 0 || filePermission > 0777) {
       throw new IllegalArgumentException("filePermission must be between 0 and 0777");
     }
-    if (!method.isEmpty() && !HTTP_TOKEN.matcher(method).matches()) {
+    // CONNECT is refused by the JDK's client and means nothing to Vault.
+    if (!method.isEmpty() && (!HTTP_TOKEN.matcher(method).matches() || method.equalsIgnoreCase("CONNECT"))) {
       throw new IllegalArgumentException("method must be an HTTP method such as GET or PUT");
     }
   }

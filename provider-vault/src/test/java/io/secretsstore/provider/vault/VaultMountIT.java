@@ -11,7 +11,6 @@ import io.secretsstore.provider.emulators.Fault;
 import io.secretsstore.provider.emulators.FaultPlan;
 import io.secretsstore.provider.grpc.MountReply;
 import io.secretsstore.provider.grpc.ProviderCallException;
-import io.secretsstore.provider.grpc.ProviderClient;
 import io.secretsstore.provider.testing.Canaries;
 import io.secretsstore.provider.testing.LogCapture;
 import io.secretsstore.provider.testing.ProviderFixture;
@@ -289,9 +288,5 @@ class VaultMountIT {
       copy.put(pairs[i], pairs[i + 1]);
     }
     return copy;
-  }
-
-  static ProviderClient.MountCall callFor(Map<String, String> attributes) {
-    return call(attributes);
   }
 }
