@@ -41,6 +41,9 @@ final class VaultClient {
     }
   };
 
+  /** Twice the driver's default receive limit: anything larger could never be mounted, so it is not read. */
+  static final int MAX_BODY_BYTES = 8 << 20;
+
   private final String address;
   private final HttpClient http;
   private final Duration timeout;
@@ -97,8 +100,15 @@ final class VaultClient {
       request.header("Content-Type", "application/json");
     }
     try {
-      HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-      return new Answer(response.statusCode(), response.headers().firstValue("Retry-After"), response.body());
+      HttpResponse<java.io.InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      try (java.io.InputStream in = response.body()) {
+        byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+        if (bytes.length > MAX_BODY_BYTES) {
+          throw ProviderException.of(ErrorKind.RESOURCE_EXHAUSTED,
+              "Vault's response is larger than " + MAX_BODY_BYTES + " bytes, more than a mount can carry");
+        }
+        return new Answer(response.statusCode(), response.headers().firstValue("Retry-After"), bytes);
+      }
     } catch (IOException e) {
       throw VaultErrors.unreachable(action, e);
     }
