@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.vault;
+
+import io.secretsstore.provider.mount.SafeText;
+import io.secretsstore.provider.spi.ProviderException;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+
+/**
+ * Parses the {@code objects} parameter: a plain YAML list of mappings, read as upstream's yaml.v3
+ * reads it, but safely. The document is only composed into nodes (no constructor runs, so no tag
+ * can load a class), aliases and size are bounded, recursion and duplicate keys are refused, and
+ * only the standard tags are accepted. Unknown keys inside an object are an error naming the key,
+ * so a typo such as {@code filePermision} cannot silently leave a file world-readable. Messages
+ * name keys and list positions, never values; the parser's own texts quote input and are dropped.
+ */
+final class ObjectsYaml {
+  static final String PARAMETER = "objects";
+  private static final int MAX_CODE_POINTS = 1024 * 1024;
+  private static final int MAX_ALIASES = 20;
+  private static final int MAX_DEPTH = 32;
+  private static final Set<String> KEYS =
+      Set.of("objectName", "secretPath", "secretKey", "method", "secretArgs", "filePermission", "encoding");
+  private static final Set<Tag> STANDARD =
+      Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.MAP, Tag.SEQ);
+
+  private ObjectsYaml() {}
+
+  /** The objects, in order; an empty list when the parameter is absent, empty or null. */
+  static List<SecretConfig> parse(String yaml) {
+    if (yaml == null || yaml.isBlank()) {
+      return List.of();
+    }
+    Optional<Node> root = compose(yaml);
+    if (root.isEmpty() || isNull(root.get())) {
+      return List.of();
+    }
+    if (!(root.get() instanceof SequenceNode list)) {
+      throw invalid(PARAMETER + " must be a YAML list of objects");
+    }
+    checkTree(list, 0);
+    List<SecretConfig> objects = new ArrayList<>();
+    for (int i = 0; i < list.getValue().size(); i++) {
+      objects.add(object(list.getValue().get(i), i));
+    }
+    return objects;
+  }
+
+  private static Optional<Node> compose(String yaml) {
+    LoadSettings settings =
+        LoadSettings.builder()
+            .setLabel(PARAMETER)
+            .setSchema(new GoYamlSchema())
+            .setAllowDuplicateKeys(false)
+            .setAllowRecursiveKeys(false)
+            .setMaxAliasesForCollections(MAX_ALIASES)
+            .setCodePointLimit(MAX_CODE_POINTS)
+            .build();
+    try {
+      return new Compose(settings).composeString(yaml);
+    } catch (MarkedYamlEngineException e) {
+      String where = e.getProblemMark().map(m -> " at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1)).orElse("");
+      throw invalid(PARAMETER + " is not valid YAML" + where);
+    } catch (YamlEngineException e) {
+      throw invalid(PARAMETER + " is not valid YAML or is too large");
+    } catch (RuntimeException e) {
+      throw invalid(PARAMETER + " is not valid YAML");
+    }
+  }
+
+  /** Refuses recursion, non-standard tags and excessive nesting anywhere in the document. */
+  private static void checkTree(Node node, int depth) {
+    if (depth > MAX_DEPTH || node.isRecursive()) {
+      throw invalid(PARAMETER + " is nested too deeply or refers to itself");
+    }
+    if (!STANDARD.contains(node.getTag())) {
+      throw invalid(PARAMETER + " uses a YAML tag other than the standard str, int, float, bool, null, map and seq");
+    }
+    if (node instanceof SequenceNode sequence) {
+      sequence.getValue().forEach(child -> checkTree(child, depth + 1));
+    } else if (node instanceof MappingNode mapping) {
+      for (NodeTuple tuple : mapping.getValue()) {
+        checkTree(tuple.getKeyNode(), depth + 1);
+        checkTree(tuple.getValueNode(), depth + 1);
+      }
+    }
+  }
+
+  private static SecretConfig object(Node node, int index) {
+    if (!(node instanceof MappingNode mapping)) {
+      throw invalid(PARAMETER + "[" + index + "] must be a mapping with objectName, secretPath, ...");
+    }
+    Map<String, Node> fields = new LinkedHashMap<>();
+    for (NodeTuple tuple : mapping.getValue()) {
+      String key = keyText(tuple.getKeyNode(), PARAMETER + "[" + index + "]");
+      if (fields.put(key, tuple.getValueNode()) != null) {
+        throw invalid(PARAMETER + "[" + index + "] has the key " + SafeText.name(key, index) + " twice");
+      }
+    }
+    String objectName = string(fields.get("objectName"), index, "objectName", "");
+    String ref = SafeText.element(PARAMETER, index, objectName);
+    for (String key : fields.keySet()) {
+      if (!KEYS.contains(key)) {
+        throw invalid(ref + ": unknown key " + (SafeText.isPlainName(key) ? "\"" + key + "\"" : "(not a plain name)")
+            + "; the keys are " + String.join(", ", List.of("objectName", "secretPath", "secretKey", "method",
+                "secretArgs", "filePermission", "encoding")));
+      }
+    }
+    try {
+      return new SecretConfig(
+          objectName,
+          string(fields.get("secretPath"), index, "secretPath", objectName),
+          string(fields.get("secretKey"), index, "secretKey", objectName),
+          string(fields.get("method"), index, "method", objectName),
+          secretArgs(fields.get("secretArgs"), ref),
+          filePermission(fields.get("filePermission"), ref),
+          string(fields.get("encoding"), index, "encoding", objectName));
+    } catch (IllegalArgumentException e) {
+      // SecretConfig's messages are constants naming the key.
+      throw invalid(ref + ": " + e.getMessage());
+    }
+  }
+
+  /** A key as yaml.v3 decodes it into a string: the scalar's text. */
+  private static String keyText(Node key, String ref) {
+    if (!(key instanceof ScalarNode scalar)) {
+      throw invalid(ref + " has a key that is not a plain string");
+    }
+    return scalar.getValue();
+  }
+
+  /** yaml.v3 decodes any scalar into a string field as its text, and null as "". */
+  private static String string(Node node, int index, String key, String objectName) {
+    if (node == null || isNull(node)) {
+      return "";
+    }
+    if (!(node instanceof ScalarNode scalar)) {
+      throw invalid(SafeText.element(PARAMETER, index, objectName) + ": " + key + " must be a string");
+    }
+    return scalar.getValue();
+  }
+
+  private static int filePermission(Node node, String ref) {
+    if (node == null || isNull(node)) {
+      return 0;
+    }
+    String message = ref + ": filePermission must be a YAML integer file mode between 0 and 0777, e.g. 0640";
+    if (!(node instanceof ScalarNode scalar) || !Tag.INT.equals(node.getTag())) {
+      throw invalid(message);
+    }
+    BigInteger value = GoYamlSchema.parseInt(scalar.getValue()).orElseThrow(() -> invalid(message));
+    if (value.signum() < 0 || value.compareTo(BigInteger.valueOf(0777)) > 0) {
+      throw invalid(message);
+    }
+    return value.intValue();
+  }
+
+  private static Map<String, Object> secretArgs(Node node, String ref) {
+    if (node == null || isNull(node)) {
+      return null;
+    }
+    if (!(node instanceof MappingNode)) {
+      throw invalid(ref + ": secretArgs must be a mapping");
+    }
+    @SuppressWarnings("unchecked") // value() returns a map for a mapping node
+    Map<String, Object> args = (Map<String, Object>) value(node, ref);
+    return args;
+  }
+
+  /** A node as yaml.v3 decodes it into interface{}. */
+  private static Object value(Node node, String ref) {
+    if (node instanceof MappingNode mapping) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      Set<String> seen = new HashSet<>();
+      for (NodeTuple tuple : mapping.getValue()) {
+        String key = keyText(tuple.getKeyNode(), ref + ": secretArgs");
+        if (!seen.add(key)) {
+          throw invalid(ref + ": secretArgs has a key twice");
+        }
+        map.put(key, value(tuple.getValueNode(), ref));
+      }
+      return map;
+    }
+    if (node instanceof SequenceNode sequence) {
+      List<Object> list = new ArrayList<>();
+      sequence.getValue().forEach(child -> list.add(value(child, ref)));
+      return list;
+    }
+    ScalarNode scalar = (ScalarNode) node;
+    Tag tag = node.getTag();
+    String text = scalar.getValue();
+    if (Tag.NULL.equals(tag)) {
+      return null;
+    }
+    if (Tag.BOOL.equals(tag)) {
+      return text.equalsIgnoreCase("true");
+    }
+    if (Tag.INT.equals(tag)) {
+      Optional<BigInteger> parsed = GoYamlSchema.parseInt(text);
+      if (parsed.isPresent()) {
+        return parsed.get();
+      }
+      throw invalid(ref + ": secretArgs holds an integer Go cannot read");
+    }
+    if (Tag.FLOAT.equals(tag)) {
+      double number = parseFloat(text);
+      if (Double.isNaN(number) || Double.isInfinite(number)) {
+        // json.Marshal fails on these upstream, so no version could be made.
+        throw invalid(ref + ": secretArgs holds .inf or .nan, which JSON cannot carry");
+      }
+      return number;
+    }
+    return text;
+  }
+
+  private static double parseFloat(String text) {
+    String lower = text.toLowerCase(java.util.Locale.ROOT);
+    if (lower.endsWith(".nan")) {
+      return Double.NaN;
+    }
+    if (lower.endsWith(".inf")) {
+      return lower.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    }
+    return Double.parseDouble(text);
+  }
+
+  private static boolean isNull(Node node) {
+    return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
+  }
+
+  private static ProviderException invalid(String message) {
+    return ProviderException.invalidArgument(message);
+  }
+}

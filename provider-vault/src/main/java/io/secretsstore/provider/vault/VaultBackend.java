@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.vault;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.secretsstore.provider.concurrent.NamedThreads;
+import io.secretsstore.provider.kube.ImmutableSecrets;
+import io.secretsstore.provider.kube.KubeClients;
+import io.secretsstore.provider.logging.SafeThrowables;
+import io.secretsstore.provider.mount.FileMode;
+import io.secretsstore.provider.mount.MountRequestContext;
+import io.secretsstore.provider.mount.SafeText;
+import io.secretsstore.provider.mount.ServiceAccountToken;
+import io.secretsstore.provider.mount.ServiceAccountTokens;
+import io.secretsstore.provider.spi.BackendContext;
+import io.secretsstore.provider.spi.ErrorKind;
+import io.secretsstore.provider.spi.IdentityKey;
+import io.secretsstore.provider.spi.MountPlan;
+import io.secretsstore.provider.spi.PlannedObject;
+import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.spi.SecretBackend;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HashiCorp Vault backend ({@code --backend vault}), a drop-in replacement for
+ * hashicorp/vault-csi-provider: the same SecretProviderClass parameters, files and object
+ * versions. Pods log in with their own service-account token (Kubernetes or JWT auth), one login
+ * per identity; dynamic-secret leases are renewed and revoked, and PKI certificates reused, by the
+ * provider itself instead of a Vault Agent sidecar.
+ */
+public final class VaultBackend implements SecretBackend {
+  private static final Logger LOG = LoggerFactory.getLogger(VaultBackend.class);
+  static final String NAME = "vault";
+
+  private final VaultOptions options;
+  private VaultSettings settings;
+  private KubernetesClient kube;
+  private final boolean ownsKube;
+  private BackendContext context;
+  private VersionHmac versions;
+  private ResponseCache responses;
+  private PodTokenMinter minter;
+  private final LoginFailures loginFailures = new LoginFailures();
+  private Cache<ClientKey, VaultClient> clients;
+  private ScheduledExecutorService reaper;
+
+  /** Found by ServiceLoader; settings come from flags and the environment at start. */
+  public VaultBackend() {
+    this.options = new VaultOptions();
+    this.ownsKube = true;
+  }
+
+  /** For tests: given settings and Kubernetes client, no flags. */
+  VaultBackend(KubernetesClient kube, VaultSettings settings) {
+    this.options = null;
+    this.kube = kube;
+    this.settings = settings;
+    this.ownsKube = false;
+  }
+
+  /** Which HTTP client serves an endpoint. */
+  private record ClientKey(String address, TlsConfig tls) {}
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Object options() {
+    return options;
+  }
+
+  @Override
+  public void start(BackendContext backendContext) {
+    this.context = backendContext;
+    if (settings == null) {
+      settings = options.settings(System.getenv());
+    }
+    if (kube == null) {
+      kube = KubeClients.fromEnvironment();
+    }
+    VaultSettings fixed = settings;
+    KubernetesClient client = kube;
+    versions = new VersionHmac(() -> {
+      if (fixed.hmacSecretNamespace().isEmpty()) {
+        throw ProviderException.of(ErrorKind.FAILED_PRECONDITION,
+            "the provider's namespace is unknown, so its HMAC key Secret cannot be found: set --hmac-secret-namespace");
+      }
+      return new ImmutableSecrets(client).getOrCreate(
+          fixed.hmacSecretNamespace(), fixed.hmacSecretName(), "key", VersionHmac::newKey);
+    });
+    responses = new ResponseCache(context.clock(), settings.leaseRevokeAfter(), settings.pkiReuseFraction());
+    minter = new PodTokenMinter(kube);
+    clients = Caffeine.newBuilder().maximumSize(Math.max(1, settings.cacheSize())).build();
+    reaper = Executors.newSingleThreadScheduledExecutor(new NamedThreads("vault-leases"));
+    long period = Math.max(100, Math.min(30_000, settings.leaseRevokeAfter().toMillis() / 4));
+    reaper.scheduleWithFixedDelay(this::reapSafely, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public MountPlan<?> plan(MountRequestContext request) {
+    if (context == null) {
+      throw ProviderException.of(ErrorKind.INTERNAL, "the vault backend was not started");
+    }
+    VaultParameters parameters = VaultParameters.parse(request.attributes(), request.targetPath());
+    String address = address(parameters);
+    TlsConfig spcTls = parameters.tls().requireClientPair("SecretProviderClass");
+    if (spcTls.skipVerify() && !settings.allowSkipTlsVerify()) {
+      throw ProviderException.invalidArgument(VaultParameters.SKIP_VERIFY
+          + " is not allowed: the provider must be started with --vault-allow-skip-tls-verify");
+    }
+    if (spcTls.namesFiles() && !settings.allowSpcFilePaths()) {
+      throw ProviderException.invalidArgument(fileKeys(spcTls)
+          + " not allowed: the provider must be started with --vault-allow-spc-file-paths");
+    }
+    TlsConfig tls = settings.tls().overlay(spcTls);
+    String namespace = parameters.namespace().isEmpty() ? settings.namespace() : parameters.namespace();
+    String mount = parameters.authMount().isEmpty() ? settings.authMount() : parameters.authMount();
+    String audience = parameters.effectiveAudience();
+    ServiceAccountToken podToken = podToken(request.tokens(), audience);
+    IdentityKey identity = IdentityKey.of(NAME,
+        "namespace", request.pod().namespace(), "serviceAccount", request.pod().serviceAccountName(),
+        "audience", audience, "role", parameters.roleName(), "authMount", mount, "address", address,
+        "vaultNamespace", namespace);
+    List<PlannedObject<ObjectSpec>> objects = new ArrayList<>();
+    for (int i = 0; i < parameters.objects().size(); i++) {
+      SecretConfig config = parameters.objects().get(i);
+      FileMode mode = config.filePermission() == 0 ? request.defaultMode() : new FileMode(config.filePermission());
+      SecretRequest secretRequest;
+      try {
+        secretRequest = SecretRequest.of(config);
+      } catch (IllegalArgumentException e) {
+        throw ProviderException.invalidArgument(SafeText.element(ObjectsYaml.PARAMETER, i, config.objectName()) + ": " + e.getMessage());
+      }
+      objects.add(new PlannedObject<>(config.objectName(), config.objectName(), mode, new ObjectSpec(config, mode, secretRequest)));
+    }
+    VaultFetcher.Login login = new VaultFetcher.Login(identity, request.pod(), podToken, parameters.audience(),
+        parameters.roleName(), mount, namespace);
+    VaultClient client = clients.get(new ClientKey(address, tls), key -> new VaultClient(key.address(), key.tls(), settings.requestTimeout()));
+    if (settings.cacheSize() == 0) {
+      clients.invalidateAll();
+    }
+    return new MountPlan<>(identity, address, objects,
+        new VaultFetcher(login, client, context.credentials(), responses, versions, minter, loginFailures, context.clock()));
+  }
+
+  private String address(VaultParameters parameters) {
+    if (parameters.address().isEmpty()) {
+      return VaultAddress.normalize(settings.address());
+    }
+    String address;
+    try {
+      address = VaultAddress.normalize(parameters.address());
+    } catch (IllegalArgumentException e) {
+      throw ProviderException.invalidArgument(VaultParameters.ADDRESS + " must be an http or https URL");
+    }
+    if (!settings.allowedAddresses().isEmpty() && !settings.allowedAddresses().contains(address)) {
+      throw ProviderException.invalidArgument(VaultParameters.ADDRESS
+          + " is not one of the addresses the provider allows (--vault-allowed-addresses)");
+    }
+    return address;
+  }
+
+  /** The driver's token for the audience, or null when the provider may mint one itself. */
+  private ServiceAccountToken podToken(ServiceAccountTokens tokens, String audience) {
+    if (tokens.has(audience) || !settings.allowTokenRequest()) {
+      // require() names the audience and fails UNAUTHENTICATED when absent, empty or expired.
+      return tokens.require(audience, context.clock().instant());
+    }
+    return null;
+  }
+
+  private static String fileKeys(TlsConfig tls) {
+    List<String> keys = new ArrayList<>();
+    if (!tls.caCert().isEmpty()) {
+      keys.add(VaultParameters.CA_CERT);
+    }
+    if (!tls.caDirectory().isEmpty()) {
+      keys.add(VaultParameters.CA_DIRECTORY);
+    }
+    if (!tls.clientCert().isEmpty()) {
+      keys.add(VaultParameters.CLIENT_CERT);
+    }
+    if (!tls.clientKey().isEmpty()) {
+      keys.add(VaultParameters.CLIENT_KEY);
+    }
+    return String.join(", ", keys) + (keys.size() == 1 ? " is" : " are");
+  }
+
+  /** One pass of lease revocation; the timer runs it, tests call it. */
+  int reap() {
+    return responses.reap();
+  }
+
+  private void reapSafely() {
+    try {
+      int revoked = responses.reap();
+      if (revoked > 0) {
+        LOG.atInfo().addKeyValue("leases", revoked).log("revoked Vault leases no mount used any more");
+      }
+    } catch (RuntimeException e) {
+      LOG.atError().addKeyValue("exception", SafeThrowables.describe(e)).log("lease revocation pass failed");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (reaper != null) {
+      reaper.shutdownNow();
+    }
+    if (responses != null) {
+      responses.close();
+    }
+    if (ownsKube && kube != null) {
+      kube.close();
+    }
+  }
+}

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.vault;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.secretsstore.provider.credentials.CredentialCache;
+import io.secretsstore.provider.emulators.EmulatorOptions;
+import io.secretsstore.provider.emulators.StartedEmulator;
+import io.secretsstore.provider.emulators.vault.VaultEmulator;
+import io.secretsstore.provider.emulators.vault.VaultRole;
+import io.secretsstore.provider.fetch.CacheSettings;
+import io.secretsstore.provider.fetch.EngineSettings;
+import io.secretsstore.provider.fetch.MountLimits;
+import io.secretsstore.provider.fetch.ResilienceSettings;
+import io.secretsstore.provider.grpc.ProviderClient;
+import io.secretsstore.provider.spi.BackendContext;
+import io.secretsstore.provider.testing.Canaries;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The world a Vault mount runs in for integration tests: the Vault emulator (HTTP and HTTPS), a
+ * CRUD-mode Kubernetes mock server for the HMAC key Secret, a role {@code app} bound to the
+ * canary pod's service account, and helpers to build driver attributes with a real pod JWT.
+ */
+final class VaultTestBed implements AutoCloseable {
+  static final String POD_NAMESPACE = "team-a";
+  static final String PROVIDER_NAMESPACE = "vault-csi";
+  static final String ROLE = "app";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Fast engine: polls every 500 ms, objects fresh for 2 s, idle after 1.5 s, three attempts. */
+  static final EngineSettings FAST = new EngineSettings(
+      new MountLimits(256, 4L << 20, Duration.ofSeconds(20)),
+      new CacheSettings(Duration.ofMillis(500), Duration.ZERO, Duration.ofSeconds(2), Duration.ofMillis(1500), 64L << 20, 10_000),
+      new ResilienceSettings(16, 3, Duration.ofMillis(50), Duration.ofSeconds(2), 50, Duration.ofSeconds(1)),
+      16);
+
+  final VaultEmulator vault = new VaultEmulator();
+  final StartedEmulator started;
+  final KubernetesMockServer kubeServer;
+  final KubernetesClient kube;
+  final Path caFile;
+
+  VaultTestBed() throws IOException {
+    caFile = Files.createTempFile("vault-ca", ".pem");
+    started = vault.start(EmulatorOptions.create(caFile));
+    kubeServer = new KubernetesMockServer(new Context(), new MockWebServer(), new java.util.HashMap<>(), new KubernetesCrudDispatcher(), false);
+    kubeServer.init();
+    kube = kubeServer.createClient();
+    vault.addRole("", "kubernetes", new VaultRole(ROLE, List.of("app"), List.of(POD_NAMESPACE), "vault",
+        List.of("secret/", "kv1/", "pki/", "database/"), Duration.ofHours(1)));
+  }
+
+  String httpAddress() {
+    return started.endpoint("http").toString();
+  }
+
+  String httpsAddress() {
+    return started.endpoint("https").toString();
+  }
+
+  /** Settings for the plain-HTTP endpoint with the HMAC Secret in the provider namespace. */
+  VaultSettings settings() {
+    return VaultSettings.forAddress(httpAddress()).withHmacNamespace(PROVIDER_NAMESPACE);
+  }
+
+  /** A started backend sharing this bed's Kubernetes. */
+  VaultBackend backend(VaultSettings settings, Clock clock) {
+    VaultBackend backend = new VaultBackend(kube, settings);
+    backend.start(new BackendContext(clock, new CredentialCache(clock, 1000)));
+    return backend;
+  }
+
+  VaultBackend backend(VaultSettings settings) {
+    return backend(settings, Clock.systemUTC());
+  }
+
+  /** A real JWT of the pod's service account for an audience, valid for an hour. */
+  String jwt(String serviceAccount, String audience) {
+    return vault.mintServiceAccountToken(POD_NAMESPACE, serviceAccount, audience, Duration.ofHours(1));
+  }
+
+  /** The driver's attributes for the canary pod (service account {@code app}) with a real token. */
+  Map<String, String> attributes(String objects) {
+    return attributes("app", objects);
+  }
+
+  Map<String, String> attributes(String serviceAccount, String objects) {
+    Map<String, String> attributes = new LinkedHashMap<>(Canaries.podAttributes());
+    attributes.put("csi.storage.k8s.io/serviceAccount.name", serviceAccount);
+    attributes.put("csi.storage.k8s.io/serviceAccount.tokens", tokens("vault", jwt(serviceAccount, "vault")));
+    attributes.put("roleName", ROLE);
+    attributes.put("objects", objects);
+    return attributes;
+  }
+
+  static String tokens(String audience, String token) {
+    return json(Map.of(audience, Map.of("token", token, "expirationTimestamp", Instant.now().plusSeconds(3600).toString())));
+  }
+
+  static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static ProviderClient.MountCall call(Map<String, String> attributes) {
+    return call(attributes, "420");
+  }
+
+  static ProviderClient.MountCall call(Map<String, String> attributes, String permission) {
+    return new ProviderClient.MountCall(json(attributes), "null",
+        "/var/lib/kubelet/pods/u/volumes/kubernetes.io~csi/v/mount", permission, List.of());
+  }
+
+  @Override
+  public void close() throws IOException {
+    vault.close();
+    kube.close();
+    kubeServer.destroy();
+    Files.deleteIfExists(caFile);
+  }
+}
