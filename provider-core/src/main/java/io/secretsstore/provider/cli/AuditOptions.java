@@ -6,13 +6,13 @@ import io.secretsstore.provider.audit.FingerprintIndex;
 import io.secretsstore.provider.audit.JsonLinesAuditSink;
 import io.secretsstore.provider.audit.MountAuditor;
 import io.secretsstore.provider.audit.PayloadFingerprints;
+import io.secretsstore.provider.credentials.KeyFiles;
 import io.secretsstore.provider.kube.ImmutableSecrets;
 import io.secretsstore.provider.kube.KubeClients;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
@@ -52,20 +52,7 @@ final class AuditOptions {
 
   private byte[] key() throws IOException {
     if (keyFile != null) {
-      byte[] raw = Files.readAllBytes(keyFile);
-      String text = new String(raw, java.nio.charset.StandardCharsets.US_ASCII).strip();
-      try {
-        byte[] decoded = Base64.getDecoder().decode(text);
-        if (decoded.length >= 32) {
-          return decoded;
-        }
-      } catch (IllegalArgumentException notBase64) {
-        // Raw key bytes.
-      }
-      if (raw.length < 32) {
-        throw new IllegalArgumentException("--fingerprint-key-file must hold at least 32 bytes");
-      }
-      return raw;
+      return KeyFiles.read(keyFile, "--fingerprint-key-file");
     }
     if (secretName != null) {
       String namespace = secretNamespace != null ? secretNamespace : Files.readString(POD_NAMESPACE).strip();

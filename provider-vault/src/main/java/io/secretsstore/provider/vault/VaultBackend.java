@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.secretsstore.provider.concurrent.NamedThreads;
 import io.secretsstore.provider.kube.ImmutableSecrets;
+import io.secretsstore.provider.credentials.KeyFiles;
 import io.secretsstore.provider.kube.KubeClients;
 import io.secretsstore.provider.logging.SafeThrowables;
 import io.secretsstore.provider.mount.FileMode;
@@ -89,7 +90,15 @@ public final class VaultBackend implements SecretBackend {
     }
     VaultSettings fixed = settings;
     KubernetesClient client = kube;
+    java.nio.file.Path keyFile = options.hmacKeyFile;
     versions = new VersionHmac(() -> {
+      if (keyFile != null) {
+        try {
+          return KeyFiles.read(keyFile, "--vault-hmac-key-file");
+        } catch (java.io.IOException e) {
+          throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, "cannot read --vault-hmac-key-file", e);
+        }
+      }
       if (fixed.hmacSecretNamespace().isEmpty()) {
         throw ProviderException.of(ErrorKind.FAILED_PRECONDITION,
             "the provider's namespace is unknown, so its HMAC key Secret cannot be found: set --hmac-secret-namespace");

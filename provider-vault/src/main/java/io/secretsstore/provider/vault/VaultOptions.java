@@ -56,6 +56,11 @@ final class VaultOptions {
       description = "Kubernetes Secret holding the key of object versions; reuse upstream's to keep versions across a migration (default: ${DEFAULT-VALUE}).")
   String hmacSecretName;
 
+  @Option(names = "--vault-hmac-key-file", paramLabel = "FILE",
+      description = "File with the version HMAC key (base64 or raw, at least 32 bytes) instead of the Kubernetes Secret: "
+          + "for running outside a cluster; every provider of a cluster must use the same key.")
+  java.nio.file.Path hmacKeyFile;
+
   @Option(names = {"--hmac-secret-namespace", "--vault-hmac-secret-namespace"},
       description = "Namespace of that Secret (default: the provider's own, from its service-account namespace file).")
   String hmacSecretNamespace;

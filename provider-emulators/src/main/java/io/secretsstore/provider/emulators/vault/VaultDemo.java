@@ -3,7 +3,13 @@ package io.secretsstore.provider.emulators.vault;
 
 import io.secretsstore.provider.emulators.DemoScenario;
 import io.secretsstore.provider.emulators.StartedEmulator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -42,6 +48,18 @@ final class VaultDemo {
 
   private VaultDemo() {}
 
+  private static Path hmacKeyFile(Path caFile) {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    Path file = caFile.resolveSibling("vault-demo-hmac-key");
+    try {
+      Files.writeString(file, Base64.getEncoder().encodeToString(key));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the demo's HMAC key file", e);
+    }
+    return file;
+  }
+
   static DemoScenario seed(VaultEmulator vault, StartedEmulator started) {
     vault.putKv2("", "secret", "app/db", Map.of("username", "app", "password", Envelope.randomAlphanumeric(24)));
     vault.putKv1("", "kv", "app/config", Map.of("log_level", "info", "feature_flags", List.of("beta")));
@@ -54,7 +72,9 @@ final class VaultDemo {
         "vault",
         List.of(
             "--vault-addr=" + started.endpoint("https"),
-            "--vault-ca-cert=" + started.settings().get("VAULT_CACERT")),
+            "--vault-ca-cert=" + started.settings().get("VAULT_CACERT"),
+            // No cluster, so no Kubernetes Secret for the version key: a key file beside the CA.
+            "--vault-hmac-key-file=" + hmacKeyFile(Path.of(started.settings().get("VAULT_CACERT")))),
         SECRET_PROVIDER_CLASS,
         NAMESPACE,
         SERVICE_ACCOUNT,
