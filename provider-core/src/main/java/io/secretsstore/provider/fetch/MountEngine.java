@@ -113,7 +113,7 @@ public final class MountEngine implements AutoCloseable {
     List<PlannedObject<S>> objects = plan.objects();
     List<CompletableFuture<ServedObject>> futures = new ArrayList<>(objects.size());
     for (PlannedObject<S> object : objects) {
-      ObjectCache.Key key = new ObjectCache.Key(plan.identity(), object.spec());
+      ObjectCache.Key key = new ObjectCache.Key(plan.identity(), object.spec(), object.path(), object.mode());
       futures.add(cache.get(key, object.id(), () -> load(guard, plan.fetcher(), object)));
     }
     List<ServedObject> fetched = new ArrayList<>(objects.size());

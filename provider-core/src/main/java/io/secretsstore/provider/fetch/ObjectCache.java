@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.secretsstore.provider.logging.SafeThrowables;
+import io.secretsstore.provider.mount.FileMode;
 import io.secretsstore.provider.spi.FetchedObject;
 import io.secretsstore.provider.spi.IdentityKey;
 import io.secretsstore.provider.spi.ProviderException;
@@ -41,12 +42,16 @@ final class ObjectCache {
   private final AsyncCache<Key, Entry> cache;
 
   /**
-   * The key of one cached object.
+   * The key of one cached object. The file path and mode are part of it because a fetched object's
+   * files carry them: two pods naming the same object with other modes (or a driver sending another
+   * {@code permission}) must not share files.
    *
    * @param identity who fetched it
    * @param spec what was fetched, the backend's own record
+   * @param path the planned file path
+   * @param mode the planned file mode
    */
-  record Key(IdentityKey identity, Object spec) {}
+  record Key(IdentityKey identity, Object spec, String path, FileMode mode) {}
 
   /** Loads an object through the endpoint guard; the engine supplies it. */
   @FunctionalInterface

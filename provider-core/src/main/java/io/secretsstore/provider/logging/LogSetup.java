@@ -47,12 +47,14 @@ public final class LogSetup {
   }
 
   /**
-   * Keeps gRPC's Netty transport at INFO whatever the root level: at DEBUG its HTTP/2 frame logger
-   * hex-dumps DATA frames, which hold tokens, attributes and secret file contents. Netty also warns
+   * Keeps wire loggers at INFO whatever the root level: at DEBUG gRPC's HTTP/2 frame logger
+   * hex-dumps DATA frames (tokens, attributes, secret file contents), and at TRACE fabric8's HTTP
+   * logging writes request and response bodies (Secrets, TokenRequest tokens). Netty also warns
    * about SO_KEEPALIVE on Unix domain sockets, which is harmless.
    */
   static void pinLibraryLevels(LoggerContext context) {
     context.getLogger("io.grpc.netty.shaded").setLevel(Level.INFO);
+    context.getLogger("io.fabric8.kubernetes.client.http").setLevel(Level.INFO);
     context.getLogger("io.grpc.netty.shaded.io.netty.bootstrap").setLevel(Level.ERROR);
   }
 

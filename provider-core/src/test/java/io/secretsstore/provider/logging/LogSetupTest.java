@@ -26,6 +26,7 @@ class LogSetupTest {
     assertThat(context.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler").getEffectiveLevel())
         .isEqualTo(Level.INFO);
     assertThat(context.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler").isDebugEnabled()).isFalse();
+    assertThat(context.getLogger("io.fabric8.kubernetes.client.http.HttpLoggingInterceptor").isTraceEnabled()).isFalse();
   }
 
   @Test

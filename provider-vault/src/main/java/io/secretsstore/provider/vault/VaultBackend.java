@@ -90,7 +90,7 @@ public final class VaultBackend implements SecretBackend {
     }
     VaultSettings fixed = settings;
     KubernetesClient client = kube;
-    java.nio.file.Path keyFile = options.hmacKeyFile;
+    java.nio.file.Path keyFile = options == null ? null : options.hmacKeyFile;
     versions = new VersionHmac(() -> {
       if (keyFile != null) {
         try {
@@ -159,6 +159,25 @@ public final class VaultBackend implements SecretBackend {
     }
     return new MountPlan<>(identity, address, objects,
         new VaultFetcher(login, client, context.credentials(), responses, versions, minter, loginFailures, context.clock()));
+  }
+
+  /**
+   * Whether Vault at the default address (flags or env) can serve. SecretProviderClasses may name
+   * other addresses; those are not probed, since the provider does not know them in advance.
+   */
+  @Override
+  public java.util.Optional<String> readinessProblem() {
+    if (settings == null) {
+      return java.util.Optional.of("the Vault backend has not started");
+    }
+    VaultClient client = clients.get(new ClientKey(settings.address(), settings.tls()),
+        key -> new VaultClient(key.address(), key.tls(), settings.requestTimeout()));
+    try {
+      return client.healthProblem(settings.namespace());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return java.util.Optional.of("interrupted while checking Vault's health");
+    }
   }
 
   private String address(VaultParameters parameters) {

@@ -115,6 +115,25 @@ final class VaultClient {
   }
 
   /**
+   * Vault's own health: reachable and able to serve (active, standby or performance standby), or
+   * why not. Unauthenticated, as Vault's {@code sys/health} is.
+   */
+  Optional<String> healthProblem(String namespace) throws InterruptedException {
+    Answer answer;
+    try {
+      answer = send("GET", "/v1/sys/health", null, null, namespace, "check Vault's health");
+    } catch (ProviderException e) {
+      return Optional.of("Vault at " + address + " is unreachable");
+    }
+    return switch (answer.status()) {
+      case 200, 429, 472, 473 -> Optional.empty();
+      case 501 -> Optional.of("Vault at " + address + " is not initialized");
+      case 503 -> Optional.of("Vault at " + address + " is sealed");
+      default -> Optional.of("Vault at " + address + " answered its health check with HTTP " + answer.status());
+    };
+  }
+
+  /**
    * Logs in with a JWT at {@code auth/<mount>/login} (Kubernetes and JWT auth share it).
    *
    * @return the token and its lease in seconds

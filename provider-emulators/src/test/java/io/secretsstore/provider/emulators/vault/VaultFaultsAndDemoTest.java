@@ -91,8 +91,12 @@ class VaultFaultsAndDemoTest {
     assertThat(demo.backend()).isEqualTo("vault");
     assertThat(demo.namespace()).isEqualTo("demo");
     assertThat(demo.serviceAccount()).isEqualTo("app");
-    assertThat(demo.serveFlags())
-        .containsExactly("--vault-addr=" + started.endpoint("https"), "--vault-ca-cert=" + dir.resolve("ca.pem"));
+    assertThat(demo.serveFlags()).containsExactly(
+        "--vault-addr=" + started.endpoint("https"),
+        "--vault-ca-cert=" + dir.resolve("ca.pem"),
+        "--vault-hmac-key-file=" + dir.resolve("vault-demo-hmac-key"));
+    assertThat(java.util.Base64.getDecoder().decode(java.nio.file.Files.readString(dir.resolve("vault-demo-hmac-key"))))
+        .hasSize(32);
     assertThat(demo.secretProviderClass())
         .contains("apiVersion: secrets-store.csi.x-k8s.io/v1", "name: app-secrets", "namespace: demo", "provider: vault", "roleName: app")
         .contains("objectName: db-password", "objectName: db-username", "objectName: config.json");
