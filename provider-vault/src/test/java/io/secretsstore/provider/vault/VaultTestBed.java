@@ -55,7 +55,13 @@ final class VaultTestBed implements AutoCloseable {
   final Path caFile;
 
   VaultTestBed() throws IOException {
+    this(false);
+  }
+
+  /** A bed whose HTTPS endpoint demands a client certificate when {@code mutualTls}. */
+  VaultTestBed(boolean mutualTls) throws IOException {
     caFile = Files.createTempFile("vault-ca", ".pem");
+    vault.requireClientCertificates(mutualTls);
     started = vault.start(EmulatorOptions.create(caFile));
     kubeServer = new KubernetesMockServer(new Context(), new MockWebServer(), new java.util.HashMap<>(), new KubernetesCrudDispatcher(), false);
     kubeServer.init();
