@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import io.secretsstore.provider.yaml.SafeYaml;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -32,8 +33,6 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  */
 final class ObjectsYaml {
   static final String PARAMETER = "objects";
-  private static final int MAX_CODE_POINTS = 1024 * 1024;
-  private static final int MAX_ALIASES = 20;
   private static final int MAX_DEPTH = 32;
   private static final Set<String> KEYS =
       Set.of("objectName", "secretPath", "secretKey", "method", "secretArgs", "filePermission", "encoding");
@@ -63,15 +62,7 @@ final class ObjectsYaml {
   }
 
   private static Optional<Node> compose(String yaml) {
-    LoadSettings settings =
-        LoadSettings.builder()
-            .setLabel(PARAMETER)
-            .setSchema(new GoYamlSchema())
-            .setAllowDuplicateKeys(false)
-            .setAllowRecursiveKeys(false)
-            .setMaxAliasesForCollections(MAX_ALIASES)
-            .setCodePointLimit(MAX_CODE_POINTS)
-            .build();
+    LoadSettings settings = SafeYaml.settings(PARAMETER, new GoYamlSchema());
     try {
       return new Compose(settings).composeString(yaml);
     } catch (MarkedYamlEngineException e) {

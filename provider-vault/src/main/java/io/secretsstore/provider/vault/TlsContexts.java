@@ -147,8 +147,26 @@ final class TlsContexts {
     return ProviderException.of(ErrorKind.FAILED_PRECONDITION, message);
   }
 
+  /** A trust manager of a client: it never judges client certificates, since it serves none. */
+  private abstract static class ClientSideTrustManager extends X509ExtendedTrustManager {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+      throw new CertificateException("not a server");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+      throw new CertificateException("not a server");
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+      throw new CertificateException("not a server");
+    }
+  }
+
   /** vault/api's {@code TLSServerName}: the chain is verified as usual, the name against the configured one. */
-  private static final class NamedServer extends X509ExtendedTrustManager {
+  private static final class NamedServer extends ClientSideTrustManager {
     private final X509TrustManager standard;
     private final String serverName;
 
@@ -199,28 +217,13 @@ final class TlsContexts {
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      throw new CertificateException("not a server");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-      throw new CertificateException("not a server");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-      throw new CertificateException("not a server");
-    }
-
-    @Override
     public X509Certificate[] getAcceptedIssuers() {
       return standard.getAcceptedIssuers();
     }
   }
 
   /** Skip-verify, only ever reached when the operator allowed it. */
-  private static final class TrustAll extends X509ExtendedTrustManager {
+  private static final class TrustAll extends ClientSideTrustManager {
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
@@ -229,21 +232,6 @@ final class TlsContexts {
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      throw new CertificateException("not a server");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-      throw new CertificateException("not a server");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-      throw new CertificateException("not a server");
-    }
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {
