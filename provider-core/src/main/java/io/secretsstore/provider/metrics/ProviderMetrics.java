@@ -82,11 +82,6 @@ public final class ProviderMetrics implements MountObserver, FetchEvents, Config
           .register(registry);
   private HTTPServer server;
 
-  /** Metrics with no payload-reuse gauge. */
-  public ProviderMetrics() {
-    this(() -> 0);
-  }
-
   /**
    * @param reusedPayloads how many payload fingerprints were served under more than one owner
    */

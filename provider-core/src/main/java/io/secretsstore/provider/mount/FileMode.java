@@ -50,14 +50,6 @@ public record FileMode(int bits) {
     return new FileMode(Integer.parseInt(text));
   }
 
-  /** A mode from an integer, e.g. a YAML number; {@code key} names it in the error. */
-  public static FileMode of(long bits, String key) {
-    if (bits < 0 || bits > MAX) {
-      throw ProviderException.invalidArgument(key + " must be a file mode between 0 and 0777");
-    }
-    return new FileMode((int) bits);
-  }
-
   /** The mode as four octal digits, e.g. {@code 0644}. */
   public String octal() {
     return String.format("%04o", bits);

@@ -34,11 +34,6 @@ public final class ServiceAccountTokens {
     return new ServiceAccountTokens(JsonMaps.objectOfStringMaps(json, KEY));
   }
 
-  /** No tokens at all. */
-  public static ServiceAccountTokens none() {
-    return NONE;
-  }
-
   /** The audiences present (names only). */
   public Set<String> audiences() {
     return byAudience.keySet();

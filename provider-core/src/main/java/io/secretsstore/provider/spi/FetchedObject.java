@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.spi;
 
-import io.secretsstore.provider.mount.FileMode;
 import java.time.Instant;
 import java.util.List;
 
@@ -49,11 +48,6 @@ public record FetchedObject(List<FetchedFile> files, List<ObjectVersion> version
     return new FetchedObject(
         List.of(new FetchedFile(object.path(), object.mode(), contents)),
         List.of(new ObjectVersion(object.id(), version)));
-  }
-
-  /** One file with an explicit path and mode. */
-  public static FetchedObject single(String path, FileMode mode, byte[] contents, ObjectVersion version) {
-    return new FetchedObject(List.of(new FetchedFile(path, mode, contents)), List.of(version));
   }
 
   /** Total size of the contents in bytes. */

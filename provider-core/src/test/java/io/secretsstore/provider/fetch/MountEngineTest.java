@@ -49,10 +49,12 @@ class MountEngineTest {
 
   @Test
   void mount_fetchesObjectsInParallel() {
-    long start = System.nanoTime();
-    engine.mount(request("[{\"name\":\"a\",\"content\":\"x\",\"delayMs\":300},{\"name\":\"b\",\"content\":\"x\",\"delayMs\":300},{\"name\":\"c\",\"content\":\"x\",\"delayMs\":300}]"), null);
-    // Sequential fetching would need 900 ms; this bound is loose on purpose.
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(850));
+    // Each fetch waits until all three are in flight: a sequential engine would time out here.
+    java.util.concurrent.CountDownLatch allInFlight = new java.util.concurrent.CountDownLatch(3);
+    engine.close();
+    engine = new MountEngine(new LatchBackend(allInFlight), EngineSettings.DEFAULT, FetchEvents.NONE);
+    MountResult result = engine.mount(request("[{\"name\":\"a\"},{\"name\":\"b\"},{\"name\":\"c\"}]"), null);
+    assertThat(result.files()).hasSize(3);
   }
 
   @Test
@@ -150,6 +152,34 @@ class MountEngineTest {
     assertThatThrownBy(() -> engine.mount(request("[{\"name\":\"a\"}]"), null))
         .satisfies(kind(ErrorKind.INTERNAL))
         .message().doesNotContain(Canaries.SECRET);
+  }
+
+  /** A backend whose fetches each wait for all of a mount's fetches to be in flight. */
+  private static final class LatchBackend implements io.secretsstore.provider.spi.SecretBackend {
+    private final java.util.concurrent.CountDownLatch latch;
+
+    LatchBackend(java.util.concurrent.CountDownLatch latch) {
+      this.latch = latch;
+    }
+
+    @Override
+    public String name() {
+      return "latch";
+    }
+
+    @Override
+    public io.secretsstore.provider.spi.MountPlan<?> plan(MountRequestContext request) {
+      List<io.secretsstore.provider.spi.PlannedObject<String>> objects = List.of("a", "b", "c").stream()
+          .map(id -> new io.secretsstore.provider.spi.PlannedObject<>(id, id, request.defaultMode(), id)).toList();
+      return new io.secretsstore.provider.spi.MountPlan<>(io.secretsstore.provider.spi.IdentityKey.of("latch"), "latch", objects,
+          object -> {
+            latch.countDown();
+            if (!latch.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+              throw ProviderException.of(ErrorKind.INTERNAL, "fetches did not run in parallel");
+            }
+            return io.secretsstore.provider.spi.FetchedObject.single(object, new byte[] {1}, "1");
+          });
+    }
   }
 
   /** A backend whose fetch throws a library-style exception quoting a secret. */

@@ -33,10 +33,4 @@ class FileModeTest {
     assertThat(FileMode.parseDecimal("511", "permission").bits()).isEqualTo(0777);
     assertThatThrownBy(() -> FileMode.parseDecimal("512", "permission")).isInstanceOf(ProviderException.class);
   }
-
-  @Test
-  void of_boundsYamlIntegers() {
-    assertThat(FileMode.of(0440, "mode").bits()).isEqualTo(0440);
-    assertThatThrownBy(() -> FileMode.of(0x800, "mode")).hasMessageContaining("mode");
-  }
 }
