@@ -18,7 +18,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /** JDK HTTP clients as the tests' stand-in for a cloud SDK. */
-final class TestClients {
+public final class TestClients {
   private TestClients() {}
 
   /** A new client (so no pooled connection carries over between tests) with default trust. */
@@ -27,7 +27,7 @@ final class TestClients {
   }
 
   /** A new client that trusts the certificates in a PEM file and nothing else, as an SDK given a CA file would. */
-  static HttpClient trusting(Path pem) throws IOException, GeneralSecurityException {
+  public static HttpClient trusting(Path pem) throws IOException, GeneralSecurityException {
     KeyStore store = KeyStore.getInstance("PKCS12");
     store.load(null, null);
     try (InputStream in = Files.newInputStream(pem)) {

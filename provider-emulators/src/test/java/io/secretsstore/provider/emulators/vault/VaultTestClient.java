@@ -3,22 +3,16 @@ package io.secretsstore.provider.emulators.vault;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.secretsstore.provider.emulators.TestClients;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Map;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /** A minimal Vault HTTP client on the JDK's HttpClient, standing in for vault-java-driver in these tests. */
 final class VaultTestClient {
@@ -46,19 +40,7 @@ final class VaultTestClient {
   }
 
   static VaultTestClient trusting(URI base, Path pem) throws IOException, GeneralSecurityException {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    store.load(null, null);
-    try (InputStream in = Files.newInputStream(pem)) {
-      int i = 0;
-      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        store.setCertificateEntry("ca-" + i++, certificate);
-      }
-    }
-    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(store);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, trust.getTrustManagers(), null);
-    return new VaultTestClient(HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build(), base);
+    return new VaultTestClient(TestClients.trusting(pem), base);
   }
 
   VaultTestClient token(String value) {
