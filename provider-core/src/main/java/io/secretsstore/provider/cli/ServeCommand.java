@@ -103,9 +103,9 @@ final class ServeCommand implements Callable<Integer> {
     InetSocketAddress metricsAddress = HostPort.parse(metricsAddr, "--metrics-addr");
     EngineSettings settings = engine.settings();
 
-    backend.start(BackendContext.standard());
     FingerprintIndex fingerprints = new FingerprintIndex(100_000);
     ProviderMetrics metrics = new ProviderMetrics(fingerprints::reusedCount);
+    backend.start(BackendContext.standard(metrics.callsOf(backend.name())));
     MountAuditor auditor = audit.auditor(fingerprints, Clock.systemUTC());
     if (metricsAddress != null) {
       metrics.serve(metricsAddress);

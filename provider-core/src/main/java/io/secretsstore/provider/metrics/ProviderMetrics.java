@@ -9,6 +9,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.secretsstore.provider.config.ConfigFileWatcher;
 import io.secretsstore.provider.fetch.FetchEvents;
+import io.secretsstore.provider.spi.BackendCalls;
 import io.secretsstore.provider.spi.ErrorKind;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -79,6 +80,18 @@ public final class ProviderMetrics implements MountObserver, FetchEvents, Config
           .name("secrets_store_provider_config_reloads_total")
           .help("Configuration file changes, applied or rejected")
           .labelNames("result")
+          .register(registry);
+  private final Counter backendOperations =
+      Counter.builder()
+          .name("secrets_store_provider_backend_operations_total")
+          .help("Calls to the cloud API by backend, operation and outcome (OK, HTTP status or unreachable)")
+          .labelNames("backend", "operation", "outcome")
+          .register(registry);
+  private final Histogram backendOperationDuration =
+      Histogram.builder()
+          .name("secrets_store_provider_backend_operation_duration_seconds")
+          .help("Latency of calls to the cloud API by backend and operation")
+          .labelNames("backend", "operation")
           .register(registry);
   private HTTPServer server;
 
@@ -158,6 +171,14 @@ public final class ProviderMetrics implements MountObserver, FetchEvents, Config
   @Override
   public void circuitOpened(String backend, ErrorKind kind) {
     circuits.labelValues(backend, kind.name()).inc();
+  }
+
+  /** Where a backend reports its calls to its cloud, labelled with the backend's name. */
+  public BackendCalls callsOf(String backend) {
+    return (operation, outcome, duration) -> {
+      backendOperations.labelValues(backend, operation, outcome).inc();
+      backendOperationDuration.labelValues(backend, operation).observe(duration.toNanos() / 1e9);
+    };
   }
 
   @Override

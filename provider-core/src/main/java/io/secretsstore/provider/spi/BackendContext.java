@@ -11,16 +11,23 @@ import java.util.Objects;
  * @param clock the clock for token expiry and cache ages (a fixed one in tests)
  * @param credentials the process-wide cache of credentials derived from pod tokens, keyed by
  *     identity; backends log in through it so one identity logs in once
+ * @param calls where the backend reports each call to its cloud, for per-operation metrics
  */
-public record BackendContext(Clock clock, CredentialCache credentials) {
+public record BackendContext(Clock clock, CredentialCache credentials, BackendCalls calls) {
   public BackendContext {
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(credentials, "credentials");
+    Objects.requireNonNull(calls, "calls");
+  }
+
+  /** A context whose calls are not recorded (tests, the demo). */
+  public BackendContext(Clock clock, CredentialCache credentials) {
+    this(clock, credentials, BackendCalls.NONE);
   }
 
   /** A context with the system clock and a credential cache of 10,000 identities. */
-  public static BackendContext standard() {
+  public static BackendContext standard(BackendCalls calls) {
     Clock clock = Clock.systemUTC();
-    return new BackendContext(clock, new CredentialCache(clock, 10_000));
+    return new BackendContext(clock, new CredentialCache(clock, 10_000), calls);
   }
 }

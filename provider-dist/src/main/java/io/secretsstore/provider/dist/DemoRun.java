@@ -10,6 +10,7 @@ import io.secretsstore.provider.fetch.FetchEvents;
 import io.secretsstore.provider.grpc.ProviderRuntime;
 import io.secretsstore.provider.grpc.SocketPath;
 import io.secretsstore.provider.metrics.MountObserver;
+import io.secretsstore.provider.spi.BackendCalls;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.spi.Backends;
 import io.secretsstore.provider.spi.SecretBackend;
@@ -46,7 +47,7 @@ final class DemoRun {
     out.println("== " + scenario.backend() + " ==========================================================");
     SecretBackend backend = Backends.named(Backends.discover(), scenario.backend());
     applyFlags(backend);
-    backend.start(BackendContext.standard());
+    backend.start(BackendContext.standard(BackendCalls.NONE));
     try (backend;
         ProviderRuntime provider = ProviderRuntime.start(backend, EngineSettings.DEFAULT,
             SocketPath.of(dir, backend.name()), FetchEvents.NONE, MountObserver.NONE, MountAuditor.NONE, 4, Duration.ofSeconds(2))) {

@@ -153,7 +153,7 @@ public final class VaultBackend implements SecretBackend {
     }
     VaultFetcher.Login login = new VaultFetcher.Login(identity, request.pod(), podToken, parameters.audience(),
         parameters.roleName(), mount, namespace);
-    VaultClient client = clients.get(new ClientKey(address, tls), key -> new VaultClient(key.address(), key.tls(), settings.requestTimeout()));
+    VaultClient client = clients.get(new ClientKey(address, tls), key -> new VaultClient(key.address(), key.tls(), settings.requestTimeout(), context.calls()));
     if (settings.cacheSize() == 0) {
       clients.invalidateAll();
     }
@@ -167,11 +167,11 @@ public final class VaultBackend implements SecretBackend {
    */
   @Override
   public java.util.Optional<String> readinessProblem() {
-    if (settings == null) {
+    if (settings == null || context == null) {
       return java.util.Optional.of("the Vault backend has not started");
     }
     VaultClient client = clients.get(new ClientKey(settings.address(), settings.tls()),
-        key -> new VaultClient(key.address(), key.tls(), settings.requestTimeout()));
+        key -> new VaultClient(key.address(), key.tls(), settings.requestTimeout(), context.calls()));
     try {
       return client.healthProblem(settings.namespace());
     } catch (InterruptedException e) {

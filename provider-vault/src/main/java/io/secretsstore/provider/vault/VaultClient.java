@@ -6,6 +6,7 @@ import io.github.jopenlibs.vault.Vault;
 import io.github.jopenlibs.vault.VaultConfig;
 import io.github.jopenlibs.vault.VaultException;
 import io.github.jopenlibs.vault.response.AuthResponse;
+import io.secretsstore.provider.spi.BackendCalls;
 import io.secretsstore.provider.spi.ErrorKind;
 import io.secretsstore.provider.spi.ProviderException;
 import java.io.IOException;
@@ -47,10 +48,12 @@ final class VaultClient {
   private final String address;
   private final HttpClient http;
   private final Duration timeout;
+  private final BackendCalls calls;
 
-  VaultClient(String address, TlsConfig tls, Duration timeout) {
+  VaultClient(String address, TlsConfig tls, Duration timeout, BackendCalls calls) {
     this.address = Objects.requireNonNull(address, "address");
     this.timeout = timeout;
+    this.calls = calls;
     HttpClient.Builder builder = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(timeout)
@@ -99,8 +102,11 @@ final class VaultClient {
     if (body != null) {
       request.header("Content-Type", "application/json");
     }
+    String operation = operation(method, pathAndQuery);
+    long start = System.nanoTime();
     try {
       HttpResponse<java.io.InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      calls.record(operation, outcome(response.statusCode()), Duration.ofNanos(System.nanoTime() - start));
       try (java.io.InputStream in = response.body()) {
         byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
         if (bytes.length > MAX_BODY_BYTES) {
@@ -110,8 +116,27 @@ final class VaultClient {
         return new Answer(response.statusCode(), response.headers().firstValue("Retry-After"), bytes);
       }
     } catch (IOException e) {
+      calls.record(operation, "unreachable", Duration.ofNanos(System.nanoTime() - start));
       throw VaultErrors.unreachable(action, e);
     }
+  }
+
+  /** The metric name of a call: a fixed word, never the secret path. */
+  private static String operation(String method, String pathAndQuery) {
+    if (pathAndQuery.startsWith("/v1/sys/health")) {
+      return "health";
+    }
+    if (pathAndQuery.startsWith("/v1/sys/leases/renew")) {
+      return "renew";
+    }
+    if (pathAndQuery.startsWith("/v1/sys/leases/revoke")) {
+      return "revoke";
+    }
+    return method.equals("GET") ? "read" : "write";
+  }
+
+  private static String outcome(int status) {
+    return status >= 200 && status < 300 ? "OK" : Integer.toString(status);
   }
 
   /**
@@ -139,6 +164,8 @@ final class VaultClient {
    * @return the token and its lease in seconds
    */
   VaultToken login(String mount, String role, String jwt, String namespace) {
+    long start = System.nanoTime();
+    String outcome = "OK";
     try {
       AuthResponse response = driver(null, namespace).auth().loginByJwt(mount, role, jwt);
       String token = response.getAuthClientToken();
@@ -147,11 +174,14 @@ final class VaultClient {
       }
       return new VaultToken(token, response.getAuthLeaseDuration());
     } catch (VaultException e) {
+      outcome = e.getHttpStatusCode() > 0 ? Integer.toString(e.getHttpStatusCode()) : "unreachable";
       if (e.getHttpStatusCode() == 400) {
         // Kubernetes and JWT auth answer 400 for a role that does not bind this service account.
         throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "Vault refused the login for the role (HTTP 400)");
       }
       throw driverFailure(e, "log in with the role at the auth mount");
+    } finally {
+      calls.record("login", outcome, Duration.ofNanos(System.nanoTime() - start));
     }
   }
 
