@@ -113,9 +113,10 @@ final class ServeCommand implements Callable<Integer> {
     ProviderRuntime runtime =
         ProviderRuntime.start(backend, settings, socket, metrics, metrics, auditor, grpcThreads, drainTimeout);
     ProviderServer server = runtime.server();
-    ConfigFileWatcher watcher = configFile == null ? null : new ConfigFileWatcher(configFile, settings.cache(), config -> {
+    ConfigFileWatcher watcher = configFile == null ? null : new ConfigFileWatcher(configFile, settings.cache(), settings.resilience(), config -> {
       LogSetup.setLevel(config.logLevel().orElse(logLevel));
       runtime.engine().updateCacheSettings(config.cache());
+      runtime.engine().updateResilience(config.resilience());
     }, metrics);
     if (watcher != null) {
       try {

@@ -3,6 +3,7 @@ package io.secretsstore.provider.config;
 
 import io.secretsstore.provider.concurrent.NamedThreads;
 import io.secretsstore.provider.fetch.CacheSettings;
+import io.secretsstore.provider.fetch.ResilienceSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +27,7 @@ public final class ConfigFileWatcher implements AutoCloseable {
 
   private final Path file;
   private final CacheSettings base;
+  private final ResilienceSettings baseResilience;
   private final Consumer<ReloadableConfig> apply;
   private final Outcomes outcomes;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(new NamedThreads("config-watch"));
@@ -38,11 +40,14 @@ public final class ConfigFileWatcher implements AutoCloseable {
 
   /**
    * @param base the cache settings from flags, which the file overrides
+   * @param baseResilience the endpoint protections from flags, which the file overrides
    * @param apply applies a parsed configuration
    */
-  public ConfigFileWatcher(Path file, CacheSettings base, Consumer<ReloadableConfig> apply, Outcomes outcomes) {
+  public ConfigFileWatcher(Path file, CacheSettings base, ResilienceSettings baseResilience,
+      Consumer<ReloadableConfig> apply, Outcomes outcomes) {
     this.file = file;
     this.base = base;
+    this.baseResilience = baseResilience;
     this.apply = apply;
     this.outcomes = outcomes;
   }
@@ -53,7 +58,7 @@ public final class ConfigFileWatcher implements AutoCloseable {
    */
   public void start(java.time.Duration period) throws IOException {
     byte[] content = Files.readAllBytes(file);
-    apply.accept(ReloadableConfig.parse(new String(content, StandardCharsets.UTF_8), base));
+    apply.accept(ReloadableConfig.parse(new String(content, StandardCharsets.UTF_8), base, baseResilience));
     applied = content;
     timer.scheduleWithFixedDelay(this::check, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -71,7 +76,7 @@ public final class ConfigFileWatcher implements AutoCloseable {
       return;
     }
     try {
-      apply.accept(ReloadableConfig.parse(new String(content, StandardCharsets.UTF_8), base));
+      apply.accept(ReloadableConfig.parse(new String(content, StandardCharsets.UTF_8), base, baseResilience));
       applied = content;
       outcomes.reloaded(true);
       LOG.atInfo().addKeyValue("file", file.toString()).log("configuration reloaded");

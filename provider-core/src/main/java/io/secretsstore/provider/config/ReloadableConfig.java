@@ -2,6 +2,7 @@
 package io.secretsstore.provider.config;
 
 import io.secretsstore.provider.fetch.CacheSettings;
+import io.secretsstore.provider.fetch.ResilienceSettings;
 import io.secretsstore.provider.yaml.SafeYaml;
 import java.time.Duration;
 import java.util.Locale;
@@ -20,18 +21,20 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  *
  * @param logLevel trace, debug, info, warn or error
  * @param cache the cache settings after applying the file to the flags' values
+ * @param resilience the endpoint protections after applying the file to the flags' values
  */
-public record ReloadableConfig(Optional<String> logLevel, CacheSettings cache) {
+public record ReloadableConfig(Optional<String> logLevel, CacheSettings cache, ResilienceSettings resilience) {
   private static final Set<String> LEVELS = Set.of("trace", "debug", "info", "warn", "error");
   private static final Set<String> KEYS =
-      Set.of("logLevel", "rotationPollInterval", "rotationPollJitter", "cacheFreshness", "cacheIdle");
+      Set.of("logLevel", "rotationPollInterval", "rotationPollJitter", "cacheFreshness", "cacheIdle",
+          "endpointConcurrency", "backendMaxAttempts", "circuitFailures", "circuitOpen");
 
   /**
    * Parses a file's text on top of the settings given by flags.
    *
    * @throws IllegalArgumentException naming the key at fault
    */
-  public static ReloadableConfig parse(String text, CacheSettings base) {
+  public static ReloadableConfig parse(String text, CacheSettings base, ResilienceSettings baseResilience) {
     Object document;
     try {
       document = new Load(SafeYaml.settings("config", new CoreSchema())).loadFromString(text);
@@ -39,7 +42,7 @@ public record ReloadableConfig(Optional<String> logLevel, CacheSettings cache) {
       throw new IllegalArgumentException("the configuration file is not valid YAML");
     }
     if (document == null) {
-      return new ReloadableConfig(Optional.empty(), base);
+      return new ReloadableConfig(Optional.empty(), base, baseResilience);
     }
     if (!(document instanceof Map<?, ?> map)) {
       throw new IllegalArgumentException("the configuration file must be a YAML mapping");
@@ -61,11 +64,29 @@ public record ReloadableConfig(Optional<String> logLevel, CacheSettings cache) {
           duration(map, "cacheIdle", base.idleAfter()),
           base.maxBytes(),
           base.maxEntries());
-      return new ReloadableConfig(level, cache);
+      ResilienceSettings resilience = new ResilienceSettings(
+          count(map, "endpointConcurrency", baseResilience.maxConcurrentPerEndpoint()),
+          count(map, "backendMaxAttempts", baseResilience.maxAttempts()),
+          baseResilience.baseBackoff(),
+          baseResilience.maxBackoff(),
+          count(map, "circuitFailures", baseResilience.circuitFailureThreshold()),
+          duration(map, "circuitOpen", baseResilience.circuitOpenFor()));
+      return new ReloadableConfig(level, cache, resilience);
     } catch (IllegalArgumentException e) {
-      // CacheSettings' own messages name the rule (e.g. freshness must exceed interval plus jitter).
-      throw new IllegalArgumentException("the configuration file's cache timings are inconsistent: " + e.getMessage());
+      // The settings' own messages name the rule (e.g. freshness must exceed interval plus jitter).
+      throw new IllegalArgumentException("the configuration file's settings are inconsistent: " + e.getMessage());
     }
+  }
+
+  private static int count(Map<?, ?> map, String key, int fallback) {
+    Object value = map.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Number number) || number.longValue() < 1 || number.longValue() > 10_000) {
+      throw new IllegalArgumentException(key + " must be a whole number between 1 and 10000");
+    }
+    return number.intValue();
   }
 
   private static Duration duration(Map<?, ?> map, String key, Duration fallback) {

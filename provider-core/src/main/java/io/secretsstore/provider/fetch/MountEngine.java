@@ -52,6 +52,8 @@ public final class MountEngine implements AutoCloseable {
   private final FetchEvents events;
   private final ObjectCache cache;
   private final Map<String, EndpointGuard> guards = new ConcurrentHashMap<>();
+  // Volatile: a reloaded configuration may change the endpoint protections.
+  private volatile ResilienceSettings resilience;
   private final ThreadPoolExecutor fetchPool;
   private final ScheduledExecutorService timers;
 
@@ -68,6 +70,7 @@ public final class MountEngine implements AutoCloseable {
     this.backend = backend;
     this.settings = settings;
     this.rules = new MountRules(settings.limits());
+    this.resilience = settings.resilience();
     this.events = events;
     this.cache = new ObjectCache(backend.name(), settings.cache(), ticker, clock, events);
     int threads = settings.fetchConcurrency();
@@ -109,7 +112,7 @@ public final class MountEngine implements AutoCloseable {
 
   private <S> MountResult fetchAll(MountPlan<S> plan, long deadline, Duration budget) {
     EndpointGuard guard =
-        guards.computeIfAbsent(plan.endpoint(), e -> new EndpointGuard(backend.name(), settings.resilience(), events, System::nanoTime));
+        guards.computeIfAbsent(plan.endpoint(), e -> new EndpointGuard(backend.name(), resilience, events, System::nanoTime));
     List<PlannedObject<S>> objects = plan.objects();
     List<CompletableFuture<ServedObject>> futures = new ArrayList<>(objects.size());
     for (PlannedObject<S> object : objects) {
@@ -178,6 +181,16 @@ public final class MountEngine implements AutoCloseable {
    */
   public void updateCacheSettings(CacheSettings next) {
     cache.update(next);
+  }
+
+  /**
+   * Applies new endpoint protections (from a reloaded configuration file): calls from now on go
+   * through fresh guards with the new limits; calls in flight finish under the old ones. Circuit
+   * state starts afresh, which at worst lets one more trial call through.
+   */
+  public void updateResilience(ResilienceSettings next) {
+    resilience = next;
+    guards.clear();
   }
 
   /** One pass of the rotation poller; the timer calls it, tests call it directly. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.secretsstore.provider.fetch.CacheSettings;
+import io.secretsstore.provider.fetch.ResilienceSettings;
 import io.secretsstore.provider.testing.Canaries;
 import io.secretsstore.provider.testing.LogCapture;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ class ConfigFileWatcherTest {
   void create() throws Exception {
     file = Files.createTempFile("config", ".yaml");
     Files.writeString(file, "logLevel: info\n");
-    watcher = new ConfigFileWatcher(file, CacheSettings.DEFAULT, applied::set, outcomes::add);
+    watcher = new ConfigFileWatcher(file, CacheSettings.DEFAULT, ResilienceSettings.DEFAULT, applied::set, outcomes::add);
     watcher.start(Duration.ofHours(1));
   }
 
@@ -43,11 +44,15 @@ class ConfigFileWatcherTest {
 
   @Test
   void change_isAppliedWithoutRestart() throws Exception {
-    Files.writeString(file, "logLevel: debug\nrotationPollInterval: 30s\nrotationPollJitter: 5s\ncacheFreshness: 2m\n");
+    Files.writeString(file, "logLevel: debug\nrotationPollInterval: 30s\nrotationPollJitter: 5s\ncacheFreshness: 2m\n"
+        + "endpointConcurrency: 4\ncircuitOpen: 10s\n");
     watcher.check();
     assertThat(applied.get().logLevel()).contains("debug");
     assertThat(applied.get().cache().pollInterval()).isEqualTo(Duration.ofSeconds(30));
     assertThat(applied.get().cache().idleAfter()).as("unset keys keep the flags' value").isEqualTo(CacheSettings.DEFAULT.idleAfter());
+    assertThat(applied.get().resilience().maxConcurrentPerEndpoint()).isEqualTo(4);
+    assertThat(applied.get().resilience().circuitOpenFor()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(applied.get().resilience().maxAttempts()).isEqualTo(ResilienceSettings.DEFAULT.maxAttempts());
     assertThat(outcomes).containsExactly(true);
     watcher.check();
     assertThat(outcomes).as("an unchanged file is not applied again").containsExactly(true);
@@ -57,7 +62,7 @@ class ConfigFileWatcherTest {
   @ValueSource(strings = {
     "logLevel: [oops", "logLevel: loud", "rotationPollInterval: soon", "unknownKey: 1",
     "rotationPollInterval: 10m", "- a list", "!!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL [\"http://127.0.0.1/\"]]]]",
-    "logLevel: info\nlogLevel: debug"})
+    "logLevel: info\nlogLevel: debug", "endpointConcurrency: 0", "backendMaxAttempts: many"})
   void brokenFile_isRejected_previousKept_logged_counted_andNotEchoed(String content) throws Exception {
     ReloadableConfig before = applied.get();
     Files.writeString(file, content + "\n# " + Canaries.SECRET + "\n");
@@ -73,7 +78,7 @@ class ConfigFileWatcherTest {
   @Test
   void brokenFileAtStart_failsTheStart() throws Exception {
     Files.writeString(file, "cacheIdle: forever\n");
-    ConfigFileWatcher broken = new ConfigFileWatcher(file, CacheSettings.DEFAULT, applied::set, outcomes::add);
+    ConfigFileWatcher broken = new ConfigFileWatcher(file, CacheSettings.DEFAULT, ResilienceSettings.DEFAULT, applied::set, outcomes::add);
     assertThatThrownBy(() -> broken.start(Duration.ofHours(1))).hasMessageContaining("cacheIdle");
     broken.close();
   }

@@ -182,6 +182,17 @@ class MountEngineScaleTest {
   }
 
   @Test
+  void updatedResilience_appliesToTheNextCalls() {
+    storeSecrets(1);
+    MountRequestContext request = pod("app", 1, objects(1, ""));
+    engine.updateResilience(new ResilienceSettings(8, 1, Duration.ofMillis(1), Duration.ofMillis(1), 1, Duration.ofMinutes(5)));
+    backend.failAll(ProviderException.of(ErrorKind.UNAVAILABLE, "connection refused"));
+    assertThatThrownBy(() -> engine.mount(request, null)).isInstanceOf(ProviderException.class);
+    assertThatThrownBy(() -> engine.mount(request, null)).hasMessageContaining("paused");
+    assertThat(backend.fetches()).as("one attempt, then the one-failure circuit is open").isEqualTo(1);
+  }
+
+  @Test
   void idle_entriesAreDroppedAndNotRefreshed() {
     storeSecrets(1);
     engine.mount(pod("app", 1, objects(1, "")), null);
