@@ -124,6 +124,14 @@ public final class AwsEmulator implements CloudEmulator {
     return new String[] {pair.accessKeyId(), pair.secretAccessKey()};
   }
 
+  /**
+   * Expires every session credential issued so far (STS and Pod Identity): later calls signed
+   * with them get {@code ExpiredTokenException}, so a client must fetch new ones.
+   */
+  public void expireSessions() {
+    credentials.expireSessions();
+  }
+
   /** Calls of {@code AssumeRoleWithWebIdentity}, answered or failed. */
   public int stsCalls() {
     return (int) calls.count("aws.sts.AssumeRoleWithWebIdentity");

@@ -39,6 +39,12 @@ final class Credentials {
     return session;
   }
 
+  /** Makes every issued session expire now (the static pair stays valid). */
+  void expireSessions() {
+    Instant past = Instant.now().minusSeconds(1);
+    sessions.replaceAll((id, s) -> s.sessionToken() == null ? s : new Session(id, s.secretAccessKey(), s.sessionToken(), s.roleArn(), past));
+  }
+
   Session find(String accessKeyId) {
     return sessions.get(accessKeyId);
   }
