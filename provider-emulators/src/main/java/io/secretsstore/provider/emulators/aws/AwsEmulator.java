@@ -39,6 +39,10 @@ import java.util.function.BiFunction;
  * (an ARN SecretId is reduced to it); of {@code GetParameters}, the requested name when there is
  * exactly one. Injected {@code Fault.error(429)} renders as {@code ThrottlingException}.
  *
+ * <p>{@code start} returns endpoints {@code http}, {@code https} and {@code pod-identity} (the
+ * agent's full plain-HTTP URL, as {@code http://169.254.170.23/v1/credentials} would be), and
+ * settings {@code AWS_ENDPOINT_URL} (https), {@code AWS_CA_BUNDLE} and {@code AWS_REGION}.
+ *
  * <p>Seeding methods are thread-safe and work before and after {@link #start}.
  */
 public final class AwsEmulator implements CloudEmulator {
@@ -163,6 +167,7 @@ public final class AwsEmulator implements CloudEmulator {
     Map<String, URI> endpoints = new LinkedHashMap<>();
     endpoints.put("http", server.httpUrl());
     endpoints.put("https", server.httpsUrl());
+    endpoints.put("pod-identity", URI.create(server.httpUrl() + "/v1/credentials"));
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("AWS_ENDPOINT_URL", server.httpsUrl().toString());
     settings.put("AWS_CA_BUNDLE", options.caFile().toString());

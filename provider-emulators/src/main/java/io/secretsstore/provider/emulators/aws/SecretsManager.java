@@ -115,7 +115,7 @@ final class SecretsManager {
     }
   }
 
-  private Secret find(SigV4.Caller caller, String secretId) {
+  private Secret find(SigV4.Caller caller, String secretId, String action) {
     if (secretId == null || secretId.isEmpty()) {
       throw error(400, "InvalidParameterException", "SecretId must be given.");
     }
@@ -125,11 +125,11 @@ final class SecretsManager {
       secret = null;
     }
     if (secret != null && !credentials.allowed(caller.session(), secret.name)) {
-      throw denied(caller, "secretsmanager:GetSecretValue", secretId);
+      throw denied(caller, "secretsmanager:" + action, secretId);
     }
     if (secret == null) {
       if (!credentials.allowed(caller.session(), name)) {
-        throw denied(caller, "secretsmanager:GetSecretValue", secretId);
+        throw denied(caller, "secretsmanager:" + action, secretId);
       }
       throw error(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
     }
@@ -166,7 +166,7 @@ final class SecretsManager {
   }
 
   synchronized Map<String, Object> getSecretValue(SigV4.Caller caller, JsonNode body) {
-    Secret secret = find(caller, text(body, "SecretId"));
+    Secret secret = find(caller, text(body, "SecretId"), "GetSecretValue");
     return value(secret, select(secret, text(body, "VersionId"), text(body, "VersionStage")));
   }
 
@@ -186,7 +186,7 @@ final class SecretsManager {
   }
 
   synchronized Map<String, Object> describeSecret(SigV4.Caller caller, JsonNode body) {
-    Secret secret = find(caller, text(body, "SecretId"));
+    Secret secret = find(caller, text(body, "SecretId"), "DescribeSecret");
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("ARN", arn(secret.region, secret.name));
     out.put("Name", secret.name);
@@ -203,7 +203,7 @@ final class SecretsManager {
   }
 
   synchronized Map<String, Object> listSecretVersionIds(SigV4.Caller caller, JsonNode body) {
-    Secret secret = find(caller, text(body, "SecretId"));
+    Secret secret = find(caller, text(body, "SecretId"), "ListSecretVersionIds");
     boolean deprecated = body.path("IncludeDeprecated").asBoolean(false);
     List<Object> versions = new ArrayList<>();
     for (Version v : secret.versions.values()) {
@@ -223,7 +223,7 @@ final class SecretsManager {
   }
 
   synchronized Map<String, Object> putSecretValue(SigV4.Caller caller, JsonNode body) {
-    Secret secret = find(caller, text(body, "SecretId"));
+    Secret secret = find(caller, text(body, "SecretId"), "PutSecretValue");
     String string = text(body, "SecretString");
     String binary = text(body, "SecretBinary");
     if ((string == null) == (binary == null)) {
@@ -262,7 +262,7 @@ final class SecretsManager {
     List<Object> errors = new ArrayList<>();
     for (JsonNode id : ids) {
       try {
-        Secret secret = find(caller, id.asText());
+        Secret secret = find(caller, id.asText(), "GetSecretValue");
         values.add(value(secret, select(secret, null, null)));
       } catch (AwsErrors.AwsException e) {
         Map<String, Object> entry = new LinkedHashMap<>();

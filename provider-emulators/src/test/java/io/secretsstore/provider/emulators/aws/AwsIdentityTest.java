@@ -138,7 +138,7 @@ class AwsIdentityTest {
   void podIdentityAgent_givesContainerCredentials_forAnAssociatedServiceAccount() throws Exception {
     aws.podIdentityRole("ns", "app", ROLE);
     HttpClient client = TestClients.trusting(dir.resolve("ca.pem"));
-    URI uri = URI.create(started.endpoint("https") + "/v1/credentials");
+    URI uri = started.endpoint("pod-identity");
 
     HttpResponse<String> ok = get(client, uri, aws.mintWebIdentityToken("ns", "app", "pods.eks.amazonaws.com", Duration.ofMinutes(5)));
     assertThat(ok.statusCode()).isEqualTo(200);

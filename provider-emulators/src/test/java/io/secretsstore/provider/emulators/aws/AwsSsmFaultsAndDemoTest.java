@@ -223,7 +223,8 @@ class AwsSsmFaultsAndDemoTest {
   void isFoundByServiceLoader_andAdvertisesItsSettings() {
     List<CloudEmulator> all = Emulators.discover();
     assertThat(all).anyMatch(e -> e instanceof AwsEmulator && e.name().equals("aws"));
-    assertThat(started.endpoints().keySet()).containsExactly("http", "https");
+    assertThat(started.endpoints().keySet()).containsExactly("http", "https", "pod-identity");
+    assertThat(started.endpoint("pod-identity")).isEqualTo(URI.create(started.endpoint("http") + "/v1/credentials"));
     assertThat(started.settings())
         .isEqualTo(Map.of("AWS_ENDPOINT_URL", started.endpoint("https").toString(), "AWS_CA_BUNDLE", dir.resolve("ca.pem").toString(), "AWS_REGION", "us-east-1"));
   }
