@@ -51,7 +51,7 @@ final class AwsFetcher implements ObjectFetcher<AwsSpec> {
   @Override
   public FetchedObject fetch(PlannedObject<AwsSpec> object) throws InterruptedException {
     AwsSpec spec = object.spec();
-    String where = SafeText.name(spec.primary().name(), 0);
+    String where = quoted(spec.primary().name());
     AwsSessionCredentials session = credentials.get(identity, login);
     Value value;
     try {
@@ -67,7 +67,7 @@ final class AwsFetcher implements ObjectFetcher<AwsSpec> {
           .addKeyValue("object", spec.fileName()).addKeyValue("error", e.getMessage())
           .log("primary region failed with a retryable error; reading the failover region");
       try {
-        value = read(spec, spec.failover(), session, SafeText.name(spec.failover().name(), 0));
+        value = read(spec, spec.failover(), session, quoted(spec.failover().name()));
       } catch (ProviderException f) {
         throw ProviderException.of(f.kind(), "Failed to fetch secret from all regions: " + e.getMessage() + "; " + f.getMessage());
       }
@@ -89,6 +89,12 @@ final class AwsFetcher implements ObjectFetcher<AwsSpec> {
       }
     }
     return new FetchedObject(files, versions);
+  }
+
+  /** A plain name (SSM names may start with a slash) quoted for messages; anything else is left out (the engine names the entry). */
+  private static String quoted(String name) {
+    String rest = name.startsWith("/") ? name.substring(1) : name;
+    return SafeText.isPlainName(rest) ? "\"" + name + "\"" : "(name not shown)";
   }
 
   /** The bytes and version of one object in one region. */

@@ -51,8 +51,12 @@ final class AwsOptions {
       }
       roles.put(mapping.substring(0, eq), mapping.substring(eq + 1));
     }
+    URI agent = URI.create(podIdentityEndpoint);
+    if (!("http".equals(agent.getScheme()) || "https".equals(agent.getScheme())) || agent.getHost() == null) {
+      throw new IllegalArgumentException("--aws-pod-identity-endpoint must be an http or https URL");
+    }
     return new AwsSettings(uri, bundle == null || bundle.isEmpty() ? null : Path.of(bundle),
-        firstSet(region, env.get("AWS_REGION"), env.get("AWS_DEFAULT_REGION")), roles, URI.create(podIdentityEndpoint));
+        firstSet(region, env.get("AWS_REGION"), env.get("AWS_DEFAULT_REGION")), roles, agent);
   }
 
   private static String firstSet(String... values) {
