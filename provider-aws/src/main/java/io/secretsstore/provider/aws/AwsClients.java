@@ -10,11 +10,14 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -27,6 +30,7 @@ import software.amazon.awssdk.services.sts.StsClient;
  * of their own: every request names the pod's, so one client serves every identity.
  */
 final class AwsClients implements AutoCloseable {
+  private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
   private final AwsSettings settings;
   private final SdkHttpClient http;
   private final Map<String, SecretsManagerClient> secretsManager = new ConcurrentHashMap<>();
@@ -46,7 +50,7 @@ final class AwsClients implements AutoCloseable {
   SecretsManagerClient secretsManager(String region) {
     return secretsManager.computeIfAbsent(region, r -> {
       var builder = SecretsManagerClient.builder().region(Region.of(r)).httpClient(http)
-          .credentialsProvider(AnonymousCredentialsProvider.create());
+          .credentialsProvider(AnonymousCredentialsProvider.create()).overrideConfiguration(AwsClients::noSdkRetries);
       if (settings.endpoint() != null) {
         builder.endpointOverride(settings.endpoint());
       }
@@ -57,7 +61,7 @@ final class AwsClients implements AutoCloseable {
   SsmClient ssm(String region) {
     return ssm.computeIfAbsent(region, r -> {
       var builder = SsmClient.builder().region(Region.of(r)).httpClient(http)
-          .credentialsProvider(AnonymousCredentialsProvider.create());
+          .credentialsProvider(AnonymousCredentialsProvider.create()).overrideConfiguration(AwsClients::noSdkRetries);
       if (settings.endpoint() != null) {
         builder.endpointOverride(settings.endpoint());
       }
@@ -68,12 +72,20 @@ final class AwsClients implements AutoCloseable {
   StsClient sts(String region) {
     return sts.computeIfAbsent(region, r -> {
       var builder = StsClient.builder().region(Region.of(r)).httpClient(http)
-          .credentialsProvider(AnonymousCredentialsProvider.create());
+          .credentialsProvider(AnonymousCredentialsProvider.create()).overrideConfiguration(AwsClients::noSdkRetries);
       if (settings.endpoint() != null) {
         builder.endpointOverride(settings.endpoint());
       }
       return builder.build();
     });
+  }
+
+  /**
+   * The engine is the one retry layer (attempts, backoff, Retry-After, circuit breaker per region),
+   * so the SDK does not retry underneath it and multiply the calls.
+   */
+  private static void noSdkRetries(ClientOverrideConfiguration.Builder builder) {
+    builder.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallAttemptTimeout(ATTEMPT_TIMEOUT);
   }
 
   private static TrustManager[] trustManagers(AwsSettings settings) {
