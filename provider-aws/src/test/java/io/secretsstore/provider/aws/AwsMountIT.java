@@ -208,6 +208,59 @@ class AwsMountIT {
   }
 
   @Test
+  void concurrentMounts_oneIdentity_shareOneLogin_andRenewNearExpiry() throws Exception {
+    MutableClock clock = new MutableClock();
+    AwsBackend backend = bed.backend(bed.settings(), clock);
+    ProviderFixture provider = ProviderFixture.start(backend, AwsTestBed.FAST);
+    closeables.add(provider);
+    closeables.add(backend);
+    int before = bed.aws.stsCalls();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<MountReply>> replies = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        Map<String, String> attributes = bed.attributes("- {objectName: app/db, objectType: secretsmanager}\n");
+        replies.add(pool.submit(() -> mount(provider, attributes)));
+      }
+      for (java.util.concurrent.Future<MountReply> reply : replies) {
+        assertThat(reply.get().files()).hasSize(1);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(bed.aws.stsCalls() - before).isEqualTo(1);
+    // 25 s before the one-hour session ends it is no longer handed out: the next fetch logs in again.
+    clock.advance(Duration.ofHours(1).minusSeconds(25));
+    bed.aws.putSecret(AwsTestBed.REGION, "app/late", "late");
+    assertThat(text(mount(provider, bed.attributes("- {objectName: app/late, objectType: secretsmanager}\n")), 0)).isEqualTo("late");
+    assertThat(bed.aws.stsCalls() - before).isEqualTo(2);
+  }
+
+  /** A clock tests move forward. */
+  private static final class MutableClock extends java.time.Clock {
+    private volatile java.time.Instant now = java.time.Instant.now();
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
+  }
+
+  @Test
   void podIdentity_agentCredentials_cachedToo() throws Exception {
     ProviderFixture provider = provider();
     long before = bed.aws.calls().count("aws.podidentity.credentials");
