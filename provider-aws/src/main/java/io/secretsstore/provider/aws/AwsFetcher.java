@@ -14,7 +14,11 @@ import io.secretsstore.provider.spi.PlannedObject;
 import io.secretsstore.provider.spi.ProviderException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -35,17 +39,44 @@ import software.amazon.awssdk.services.ssm.model.Parameter;
  */
 final class AwsFetcher implements ObjectFetcher<AwsSpec> {
   private static final Logger LOG = LoggerFactory.getLogger(AwsFetcher.class);
+  static final int SSM_BATCH = 10;
+  private static final long SHARE_WINDOW_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(250);
 
   private final IdentityKey identity;
   private final CredentialCache credentials;
   private final CredentialCache.Login<AwsSessionCredentials> login;
   private final AwsClients clients;
+  /** The plan's primary SSM reads in groups of at most 10, as upstream batches GetParameters. */
+  private final List<List<AwsSpec.Target>> ssmBatches = new ArrayList<>();
+  private final Map<AwsSpec.Target, Integer> ssmBatchOf = new HashMap<>();
+  private final Map<Integer, Batch> ssmResults = new ConcurrentHashMap<>();
 
-  AwsFetcher(IdentityKey identity, CredentialCache credentials, CredentialCache.Login<AwsSessionCredentials> login, AwsClients clients) {
+  /**
+   * One batch call and when it started. The engine keeps this fetcher to refresh cached objects
+   * later, so an answer is shared only by the reads of one moment (a mount's parallel fetches),
+   * never served to a later refresh.
+   */
+  private record Batch(long startedNanos, CompletableFuture<Map<String, Value>> result) {
+    boolean shareable() {
+      return !result.isDone() || System.nanoTime() - startedNanos < SHARE_WINDOW_NANOS;
+    }
+  }
+
+  AwsFetcher(IdentityKey identity, CredentialCache credentials, CredentialCache.Login<AwsSessionCredentials> login, AwsClients clients,
+      List<AwsSpec> specs) {
     this.identity = identity;
     this.credentials = credentials;
     this.login = login;
     this.clients = clients;
+    for (AwsSpec spec : specs) {
+      if (spec.type() == SecretType.SSM_PARAMETER && !ssmBatchOf.containsKey(spec.primary())) {
+        if (ssmBatches.isEmpty() || ssmBatches.get(ssmBatches.size() - 1).size() == SSM_BATCH) {
+          ssmBatches.add(new ArrayList<>());
+        }
+        ssmBatches.get(ssmBatches.size() - 1).add(spec.primary());
+        ssmBatchOf.put(spec.primary(), ssmBatches.size() - 1);
+      }
+    }
   }
 
   @Override
@@ -129,7 +160,64 @@ final class AwsFetcher implements ObjectFetcher<AwsSpec> {
     return new Value(contents, response.versionId() == null ? "" : response.versionId());
   }
 
+  /**
+   * A primary SSM read: served from its batch's one GetParameters call (the first object of the
+   * batch makes it, the others wait for it). A name the batch answer does not match falls back to
+   * a call of its own; one invalid name fails only its own object.
+   */
   private Value parameter(AwsSpec.Target target, AwsRequestOverrideConfiguration auth, String where) {
+    Integer batch = ssmBatchOf.get(target);
+    if (batch == null || ssmBatches.get(batch).size() == 1) {
+      return single(target, auth, where);
+    }
+    Batch mine = new Batch(System.nanoTime(), new CompletableFuture<>());
+    Batch shared = ssmResults.compute(batch, (index, current) -> current != null && current.shareable() ? current : mine);
+    if (shared == mine) {
+      try {
+        mine.result().complete(batchRead(ssmBatches.get(batch), auth, where));
+      } catch (RuntimeException e) {
+        mine.result().completeExceptionally(e);
+      }
+    }
+    Map<String, Value> values;
+    try {
+      values = shared.result().join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof ProviderException failure) {
+        throw ProviderException.of(failure.kind(), failure.getMessage());
+      }
+      throw e;
+    }
+    Value value = values.get(target.ssmSelector());
+    return value != null ? value : single(target, auth, where);
+  }
+
+  /** One GetParameters call for a batch; values keyed by the selector each name was asked with. */
+  private Map<String, Value> batchRead(List<AwsSpec.Target> targets, AwsRequestOverrideConfiguration auth, String where) {
+    List<String> names = targets.stream().map(AwsSpec.Target::ssmSelector).toList();
+    GetParametersResponse response;
+    try {
+      response = clients.ssm(targets.get(0).region()).getParameters(
+          GetParametersRequest.builder().names(names).withDecryption(true).overrideConfiguration(auth).build());
+    } catch (SdkException e) {
+      throw AwsErrors.map(e, targets.get(0).region(), "GetParameters", where);
+    }
+    Map<String, Value> values = new HashMap<>();
+    if (response.hasParameters()) {
+      for (Parameter parameter : response.parameters()) {
+        String key = parameter.name() + (parameter.selector() == null ? "" : parameter.selector());
+        values.put(key, value(parameter));
+      }
+    }
+    return values;
+  }
+
+  private static Value value(Parameter parameter) {
+    return new Value(parameter.value() == null ? new byte[0] : parameter.value().getBytes(StandardCharsets.UTF_8),
+        parameter.version() == null ? "" : String.valueOf(parameter.version()));
+  }
+
+  private Value single(AwsSpec.Target target, AwsRequestOverrideConfiguration auth, String where) {
     GetParametersRequest request = GetParametersRequest.builder().names(target.ssmSelector()).withDecryption(true)
         .overrideConfiguration(auth).build();
     GetParametersResponse response;
@@ -142,8 +230,6 @@ final class AwsFetcher implements ObjectFetcher<AwsSpec> {
         || response.parameters().isEmpty()) {
       throw ProviderException.of(ErrorKind.NOT_FOUND, target.region() + ": GetParameters " + where + ": Invalid parameters");
     }
-    Parameter parameter = response.parameters().get(0);
-    return new Value(parameter.value() == null ? new byte[0] : parameter.value().getBytes(StandardCharsets.UTF_8),
-        parameter.version() == null ? "" : String.valueOf(parameter.version()));
+    return value(response.parameters().get(0));
   }
 }

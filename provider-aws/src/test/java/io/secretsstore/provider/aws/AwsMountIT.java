@@ -147,6 +147,33 @@ class AwsMountIT {
   }
 
   @Test
+  void ssm_batchesOfTen_oneBadNameFailsAlone_andRotationIsNotHeldBack() throws Exception {
+    StringBuilder objects = new StringBuilder();
+    for (int i = 0; i < 12; i++) {
+      bed.aws.putParameter(AwsTestBed.REGION, "/app/batch/p" + i, "v" + i, i % 2 == 0);
+      objects.append("- {objectName: /app/batch/p").append(i).append(", objectType: ssmparameter}\n");
+    }
+    ProviderFixture provider = provider();
+    long before = bed.aws.calls().count("aws.ssm.GetParameters");
+    MountReply reply = mount(provider, bed.attributes(objects.toString()));
+    assertThat(reply.files()).hasSize(12);
+    for (int i = 0; i < 12; i++) {
+      assertThat(text(reply, i)).isEqualTo("v" + i);
+    }
+    assertThat(bed.aws.calls().count("aws.ssm.GetParameters") - before).as("12 parameters, batches of 10").isEqualTo(2);
+
+    bed.aws.putParameter(AwsTestBed.REGION, "/app/batch/p3", "rotated", false);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+      MountReply rotated = mount(provider, bed.attributes(objects.toString()));
+      assertThat(text(rotated, 3)).isEqualTo("rotated");
+      assertThat(rotated.versions().get(3).version()).isEqualTo("2");
+    });
+
+    assertFails(provider(), bed.attributes(objects + "- {objectName: /app/batch/missing, objectType: ssmparameter}\n"),
+        "NOT_FOUND", "objects[12]");
+  }
+
+  @Test
   void binarySecret_writtenRaw() throws Exception {
     byte[] raw = {0, 1, 2, (byte) 0xff, 10};
     bed.aws.putSecretBinary(AwsTestBed.REGION, "app/bin", raw);
