@@ -15,10 +15,15 @@ import io.secretsstore.provider.spi.MountPlan;
 import io.secretsstore.provider.spi.PlannedObject;
 import io.secretsstore.provider.spi.ProviderException;
 import io.secretsstore.provider.spi.SecretBackend;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 
 /**
@@ -32,6 +37,7 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 public final class AwsBackend implements SecretBackend {
   static final String NAME = "aws";
   private static final Duration POD_IDENTITY_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration READINESS_TIMEOUT = Duration.ofSeconds(2);
 
   private final AwsOptions options;
   private AwsSettings settings;
@@ -121,6 +127,32 @@ public final class AwsBackend implements SecretBackend {
     }
     return new MountPlan<>(identity, parameters.region(), objects,
         new AwsFetcher(identity, context.credentials(), login, clients, parameters.objects()));
+  }
+
+  /**
+   * Whether the provider can reach AWS: a TCP connection to the configured endpoint, or else to
+   * the default region's STS endpoint (every IRSA mount starts there). Without either there is
+   * nothing to probe: SecretProviderClasses name their regions.
+   */
+  @Override
+  public Optional<String> readinessProblem() {
+    if (settings == null || clients == null) {
+      return Optional.of("the AWS backend has not started");
+    }
+    URI target = settings.endpoint();
+    if (target == null && !settings.region().isEmpty()) {
+      target = URI.create("https://sts." + settings.region() + ".amazonaws.com");
+    }
+    if (target == null || target.getHost() == null) {
+      return Optional.empty();
+    }
+    int port = target.getPort() > 0 ? target.getPort() : 443;
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(target.getHost(), port), (int) READINESS_TIMEOUT.toMillis());
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of("cannot reach AWS at " + target.getHost() + ":" + port);
+    }
   }
 
   private Expiring<AwsSessionCredentials> podIdentity(ServiceAccountToken token) {

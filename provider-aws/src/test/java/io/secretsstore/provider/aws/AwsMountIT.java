@@ -174,6 +174,20 @@ class AwsMountIT {
   }
 
   @Test
+  void readiness_probesTheEndpoint() throws Exception {
+    AwsBackend reachable = bed.backend(bed.settings());
+    closeables.add(reachable);
+    assertThat(reachable.readinessProblem()).isEmpty();
+    java.net.ServerSocket closed = new java.net.ServerSocket(0);
+    int port = closed.getLocalPort();
+    closed.close();
+    AwsBackend unreachable = bed.backend(new AwsSettings(java.net.URI.create("https://127.0.0.1:" + port), null, "us-east-1", Map.of(),
+        AwsSettings.POD_IDENTITY_IPV4));
+    closeables.add(unreachable);
+    assertThat(unreachable.readinessProblem()).contains("cannot reach AWS at 127.0.0.1:" + port);
+  }
+
+  @Test
   void binarySecret_writtenRaw() throws Exception {
     byte[] raw = {0, 1, 2, (byte) 0xff, 10};
     bed.aws.putSecretBinary(AwsTestBed.REGION, "app/bin", raw);
