@@ -119,7 +119,18 @@ public final class AwsBackend implements SecretBackend {
       String stsRegion = parameters.region();
       identity = IdentityKey.of(NAME, "auth", "irsa", "namespace", pod.namespace(),
           "serviceAccount", pod.serviceAccountName(), "roleArn", roleArn);
-      login = () -> Logins.irsa(clients, stsRegion, roleArn, pod, token);
+      String failoverRegion = parameters.failoverRegion();
+      login = () -> {
+        try {
+          return Logins.irsa(clients, stsRegion, roleArn, pod, token);
+        } catch (ProviderException e) {
+          // STS is regional: with a failover region, a retryable STS failure is retried there.
+          if (failoverRegion.isEmpty() || !AwsErrors.retryable(e)) {
+            throw e;
+          }
+          return Logins.irsa(clients, failoverRegion, roleArn, pod, token);
+        }
+      };
     }
     List<PlannedObject<AwsSpec>> objects = new ArrayList<>();
     for (AwsSpec spec : parameters.objects()) {

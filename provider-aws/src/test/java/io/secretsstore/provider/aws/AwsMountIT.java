@@ -333,6 +333,13 @@ class AwsMountIT {
     assertThat(text(mount(provider(), attributes), 0)).isEqualTo(failoverValue);
 
     bed.aws.faults().clear();
+    // STS down in the primary region: the login is retried in the failover region.
+    int sts = bed.aws.stsCalls();
+    bed.aws.faults().inject("aws.sts.AssumeRoleWithWebIdentity", Fault.error(503), 1);
+    assertThat(text(mount(provider(), attributes), 0)).isEqualTo("from-primary");
+    assertThat(bed.aws.stsCalls() - sts).isEqualTo(2);
+
+    bed.aws.faults().clear();
     bed.aws.faults().inject("aws.secretsmanager.GetSecretValue", "app/fo", Fault.error(400), FaultPlan.ALWAYS);
     ProviderFixture fresh = provider();
     // A 4xx answer never falls over: the mount fails with the primary's error.
