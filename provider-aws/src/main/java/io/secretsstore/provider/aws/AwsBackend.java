@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.aws;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.secretsstore.provider.credentials.CredentialCache;
+import io.secretsstore.provider.credentials.Expiring;
+import io.secretsstore.provider.kube.KubeClients;
+import io.secretsstore.provider.mount.MountRequestContext;
+import io.secretsstore.provider.mount.PodIdentity;
+import io.secretsstore.provider.mount.ServiceAccountToken;
+import io.secretsstore.provider.spi.BackendContext;
+import io.secretsstore.provider.spi.ErrorKind;
+import io.secretsstore.provider.spi.IdentityKey;
+import io.secretsstore.provider.spi.MountPlan;
+import io.secretsstore.provider.spi.PlannedObject;
+import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.spi.SecretBackend;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+
+/**
+ * The AWS backend ({@code --backend aws}), a drop-in replacement for
+ * aws/secrets-store-csi-driver-provider-aws 3.x: the same SecretProviderClass parameters, files
+ * and object versions from Secrets Manager and SSM Parameter Store. Pods authenticate with IRSA
+ * or EKS Pod Identity; unlike upstream, credentials are cached per identity until shortly before
+ * they expire, role ARNs come from an informer instead of a GET per mount, and the failover region
+ * is read only when the primary failed with a retryable error.
+ */
+public final class AwsBackend implements SecretBackend {
+  static final String NAME = "aws";
+  private static final Duration POD_IDENTITY_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration READINESS_TIMEOUT = Duration.ofSeconds(2);
+
+  private final AwsOptions options;
+  private AwsSettings settings;
+  private KubernetesClient kube;
+  private final boolean ownsKube;
+  private BackendContext context;
+  private AwsClients clients;
+  private RoleArns roles;
+  private HttpClient agentHttp;
+
+  /** Found by ServiceLoader; settings come from flags and the environment at start. */
+  public AwsBackend() {
+    this.options = new AwsOptions();
+    this.ownsKube = true;
+  }
+
+  /** For tests: given settings and (possibly null) Kubernetes client, no flags. */
+  AwsBackend(KubernetesClient kube, AwsSettings settings) {
+    this.options = null;
+    this.kube = kube;
+    this.settings = settings;
+    this.ownsKube = false;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Object options() {
+    return options;
+  }
+
+  @Override
+  public void start(BackendContext backendContext) {
+    this.context = backendContext;
+    if (settings == null) {
+      try {
+        settings = options.settings(System.getenv());
+      } catch (IllegalArgumentException e) {
+        throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, e.getMessage());
+      }
+    }
+    clients = new AwsClients(settings);
+    roles = new RoleArns(settings.roleArnFor(), this::kube);
+    agentHttp = HttpClient.newBuilder().connectTimeout(POD_IDENTITY_TIMEOUT).build();
+  }
+
+  private synchronized KubernetesClient kube() {
+    if (kube == null && ownsKube) {
+      kube = KubeClients.fromEnvironment();
+    }
+    return kube;
+  }
+
+  @Override
+  public MountPlan<?> plan(MountRequestContext request) {
+    if (context == null) {
+      throw ProviderException.of(ErrorKind.INTERNAL, "the aws backend was not started");
+    }
+    AwsParameters parameters = AwsParameters.parse(request.attributes(), settings.region(), request.defaultMode());
+    PodIdentity pod = request.pod();
+    String audience = parameters.usePodIdentity() ? Logins.POD_IDENTITY_AUDIENCE : Logins.IRSA_AUDIENCE;
+    ServiceAccountToken token;
+    try {
+      token = request.tokens().require(audience, context.clock().instant());
+    } catch (ProviderException e) {
+      throw e.withContext("CSI token error (ensure tokenRequests is configured in the CSIDriver spec)");
+    }
+    IdentityKey identity;
+    CredentialCache.Login<AwsSessionCredentials> login;
+    if (parameters.usePodIdentity()) {
+      identity = IdentityKey.of(NAME, "auth", "podIdentity", "namespace", pod.namespace(),
+          "serviceAccount", pod.serviceAccountName(), "agent", settings.podIdentityEndpoint().toString());
+      login = () -> podIdentity(token);
+    } else {
+      String roleArn = roles.roleArn(pod.namespace(), pod.serviceAccountName());
+      String stsRegion = parameters.region();
+      identity = IdentityKey.of(NAME, "auth", "irsa", "namespace", pod.namespace(),
+          "serviceAccount", pod.serviceAccountName(), "roleArn", roleArn);
+      String failoverRegion = parameters.failoverRegion();
+      login = () -> {
+        try {
+          return Logins.irsa(clients, stsRegion, roleArn, pod, token);
+        } catch (ProviderException e) {
+          // STS is regional: with a failover region, a retryable STS failure is retried there.
+          if (failoverRegion.isEmpty() || !AwsErrors.retryable(e)) {
+            throw e;
+          }
+          return Logins.irsa(clients, failoverRegion, roleArn, pod, token);
+        }
+      };
+    }
+    List<PlannedObject<AwsSpec>> objects = new ArrayList<>();
+    for (AwsSpec spec : parameters.objects()) {
+      objects.add(new PlannedObject<>(spec.fileName(), spec.fileName(), spec.mode(), spec));
+    }
+    return new MountPlan<>(identity, parameters.region(), objects,
+        new AwsFetcher(identity, context.credentials(), login, clients, parameters.objects()));
+  }
+
+  /**
+   * Whether the provider can reach AWS: a TCP connection to the configured endpoint, or else to
+   * the default region's STS endpoint (every IRSA mount starts there). Without either there is
+   * nothing to probe: SecretProviderClasses name their regions.
+   */
+  @Override
+  public Optional<String> readinessProblem() {
+    if (settings == null || clients == null) {
+      return Optional.of("the AWS backend has not started");
+    }
+    URI target = settings.endpoint();
+    if (target == null && !settings.region().isEmpty()) {
+      target = URI.create("https://sts." + settings.region() + ".amazonaws.com");
+    }
+    if (target == null || target.getHost() == null) {
+      return Optional.empty();
+    }
+    int port = target.getPort() > 0 ? target.getPort() : 443;
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(target.getHost(), port), (int) READINESS_TIMEOUT.toMillis());
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of("cannot reach AWS at " + target.getHost() + ":" + port);
+    }
+  }
+
+  private Expiring<AwsSessionCredentials> podIdentity(ServiceAccountToken token) {
+    try {
+      return Logins.podIdentity(agentHttp, settings.podIdentityEndpoint(), POD_IDENTITY_TIMEOUT, token);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ProviderException.of(ErrorKind.CANCELLED, "interrupted while asking the EKS Pod Identity agent");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (roles != null) {
+      roles.close();
+    }
+    if (clients != null) {
+      clients.close();
+    }
+    if (ownsKube && kube != null) {
+      kube.close();
+    }
+  }
+}

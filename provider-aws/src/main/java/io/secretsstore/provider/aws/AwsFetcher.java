@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.aws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.secretsstore.provider.credentials.CredentialCache;
+import io.secretsstore.provider.mount.SafeText;
+import io.secretsstore.provider.spi.ErrorKind;
+import io.secretsstore.provider.spi.FetchedFile;
+import io.secretsstore.provider.spi.FetchedObject;
+import io.secretsstore.provider.spi.IdentityKey;
+import io.secretsstore.provider.spi.ObjectFetcher;
+import io.secretsstore.provider.spi.ObjectVersion;
+import io.secretsstore.provider.spi.PlannedObject;
+import io.secretsstore.provider.spi.ProviderException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
+import software.amazon.awssdk.services.ssm.model.GetParametersRequest;
+import software.amazon.awssdk.services.ssm.model.GetParametersResponse;
+import software.amazon.awssdk.services.ssm.model.Parameter;
+
+/**
+ * Fetches one mount's objects with the pod's AWS credentials, which come from the process-wide
+ * credential cache: one STS (or Pod Identity agent) call per identity while they are valid. The
+ * primary region is read first; the failover region only when the primary failed with an error a
+ * retry could fix (network, 5xx, throttling), never after a 4xx answer.
+ */
+final class AwsFetcher implements ObjectFetcher<AwsSpec> {
+  private static final Logger LOG = LoggerFactory.getLogger(AwsFetcher.class);
+  static final int SSM_BATCH = 10;
+  private static final long SHARE_WINDOW_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(250);
+
+  private final IdentityKey identity;
+  private final CredentialCache credentials;
+  private final CredentialCache.Login<AwsSessionCredentials> login;
+  private final AwsClients clients;
+  /** The plan's primary SSM reads in groups of at most 10, as upstream batches GetParameters. */
+  private final List<List<AwsSpec.Target>> ssmBatches = new ArrayList<>();
+  private final Map<AwsSpec.Target, Integer> ssmBatchOf = new HashMap<>();
+  private final Map<Integer, Batch> ssmResults = new ConcurrentHashMap<>();
+
+  /**
+   * One batch call and when it started. The engine keeps this fetcher to refresh cached objects
+   * later, so an answer is shared only by the reads of one moment (a mount's parallel fetches),
+   * never served to a later refresh.
+   */
+  private record Batch(long startedNanos, CompletableFuture<Map<String, Value>> result) {
+    boolean shareable() {
+      return !result.isDone() || System.nanoTime() - startedNanos < SHARE_WINDOW_NANOS;
+    }
+  }
+
+  AwsFetcher(IdentityKey identity, CredentialCache credentials, CredentialCache.Login<AwsSessionCredentials> login, AwsClients clients,
+      List<AwsSpec> specs) {
+    this.identity = identity;
+    this.credentials = credentials;
+    this.login = login;
+    this.clients = clients;
+    for (AwsSpec spec : specs) {
+      if (spec.type() == SecretType.SSM_PARAMETER && !ssmBatchOf.containsKey(spec.primary())) {
+        if (ssmBatches.isEmpty() || ssmBatches.get(ssmBatches.size() - 1).size() == SSM_BATCH) {
+          ssmBatches.add(new ArrayList<>());
+        }
+        ssmBatches.get(ssmBatches.size() - 1).add(spec.primary());
+        ssmBatchOf.put(spec.primary(), ssmBatches.size() - 1);
+      }
+    }
+  }
+
+  @Override
+  public FetchedObject fetch(PlannedObject<AwsSpec> object) throws InterruptedException {
+    AwsSpec spec = object.spec();
+    String where = quoted(spec.primary().name());
+    AwsSessionCredentials session = credentials.get(identity, login);
+    Value value;
+    try {
+      value = read(spec, spec.primary(), session, where);
+    } catch (ProviderException e) {
+      if (spec.failover() == null || !AwsErrors.retryable(e)) {
+        if (e.kind() == ErrorKind.PERMISSION_DENIED) {
+          credentials.invalidate(identity);
+        }
+        throw e;
+      }
+      LOG.atWarn().addKeyValue("region", spec.primary().region()).addKeyValue("failoverRegion", spec.failover().region())
+          .addKeyValue("object", spec.fileName()).addKeyValue("error", e.getMessage())
+          .log("primary region failed with a retryable error; reading the failover region");
+      try {
+        value = read(spec, spec.failover(), session, quoted(spec.failover().name()));
+      } catch (ProviderException f) {
+        throw ProviderException.of(f.kind(), "Failed to fetch secret from all regions: " + e.getMessage() + "; " + f.getMessage());
+      }
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      throw new InterruptedException();
+    }
+    List<FetchedFile> files = new ArrayList<>();
+    List<ObjectVersion> versions = new ArrayList<>();
+    files.add(new FetchedFile(object.path(), object.mode(), value.contents()));
+    versions.add(new ObjectVersion(object.id(), value.version()));
+    if (!spec.jmes().isEmpty()) {
+      JsonNode document = JmesExtractor.parse(value.contents(), where);
+      for (int i = 0; i < spec.jmes().size(); i++) {
+        AwsSpec.Jmes jmes = spec.jmes().get(i);
+        byte[] extracted = JmesExtractor.extract(document, jmes.path(), where + " jmesPath[" + i + "]");
+        files.add(new FetchedFile(jmes.fileName(), jmes.mode(), extracted));
+        versions.add(new ObjectVersion(jmes.fileName(), value.version()));
+      }
+    }
+    return new FetchedObject(files, versions);
+  }
+
+  /** A plain name (SSM names may start with a slash) quoted for messages; anything else is left out (the engine names the entry). */
+  private static String quoted(String name) {
+    String rest = name.startsWith("/") ? name.substring(1) : name;
+    return SafeText.isPlainName(rest) ? "\"" + name + "\"" : "(name not shown)";
+  }
+
+  /** The bytes and version of one object in one region. */
+  private record Value(byte[] contents, String version) {}
+
+  private Value read(AwsSpec spec, AwsSpec.Target target, AwsSessionCredentials session, String where) {
+    AwsRequestOverrideConfiguration auth = AwsRequestOverrideConfiguration.builder()
+        .credentialsProvider(StaticCredentialsProvider.create(session)).build();
+    return switch (spec.type()) {
+      case SECRETS_MANAGER -> secret(target, auth, where);
+      case SSM_PARAMETER -> parameter(target, auth, where);
+    };
+  }
+
+  private Value secret(AwsSpec.Target target, AwsRequestOverrideConfiguration auth, String where) {
+    GetSecretValueRequest.Builder request = GetSecretValueRequest.builder().secretId(target.name()).overrideConfiguration(auth);
+    if (!target.version().isEmpty()) {
+      request.versionId(target.version());
+    }
+    if (!target.label().isEmpty()) {
+      request.versionStage(target.label());
+    }
+    GetSecretValueResponse response;
+    try {
+      response = clients.secretsManager(target.region()).getSecretValue(request.build());
+    } catch (SdkException e) {
+      throw AwsErrors.map(e, target.region(), "GetSecretValue", where);
+    }
+    byte[] contents = response.secretString() != null
+        ? response.secretString().getBytes(StandardCharsets.UTF_8)
+        : response.secretBinary() != null ? response.secretBinary().asByteArray() : new byte[0];
+    return new Value(contents, response.versionId() == null ? "" : response.versionId());
+  }
+
+  /**
+   * A primary SSM read: served from its batch's one GetParameters call (the first object of the
+   * batch makes it, the others wait for it). A name the batch answer does not match falls back to
+   * a call of its own; one invalid name fails only its own object.
+   */
+  private Value parameter(AwsSpec.Target target, AwsRequestOverrideConfiguration auth, String where) {
+    Integer batch = ssmBatchOf.get(target);
+    if (batch == null || ssmBatches.get(batch).size() == 1) {
+      return single(target, auth, where);
+    }
+    Batch mine = new Batch(System.nanoTime(), new CompletableFuture<>());
+    Batch shared = ssmResults.compute(batch, (index, current) -> current != null && current.shareable() ? current : mine);
+    if (shared == mine) {
+      try {
+        mine.result().complete(batchRead(ssmBatches.get(batch), auth, where));
+      } catch (RuntimeException e) {
+        mine.result().completeExceptionally(e);
+      }
+    }
+    Map<String, Value> values;
+    try {
+      values = shared.result().join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof ProviderException failure) {
+        throw ProviderException.of(failure.kind(), failure.getMessage());
+      }
+      throw e;
+    }
+    Value value = values.get(target.ssmSelector());
+    return value != null ? value : single(target, auth, where);
+  }
+
+  /** One GetParameters call for a batch; values keyed by the selector each name was asked with. */
+  private Map<String, Value> batchRead(List<AwsSpec.Target> targets, AwsRequestOverrideConfiguration auth, String where) {
+    List<String> names = targets.stream().map(AwsSpec.Target::ssmSelector).toList();
+    GetParametersResponse response;
+    try {
+      response = clients.ssm(targets.get(0).region()).getParameters(
+          GetParametersRequest.builder().names(names).withDecryption(true).overrideConfiguration(auth).build());
+    } catch (SdkException e) {
+      throw AwsErrors.map(e, targets.get(0).region(), "GetParameters", where);
+    }
+    Map<String, Value> values = new HashMap<>();
+    if (response.hasParameters()) {
+      for (Parameter parameter : response.parameters()) {
+        String key = parameter.name() + (parameter.selector() == null ? "" : parameter.selector());
+        values.put(key, value(parameter));
+      }
+    }
+    return values;
+  }
+
+  private static Value value(Parameter parameter) {
+    return new Value(parameter.value() == null ? new byte[0] : parameter.value().getBytes(StandardCharsets.UTF_8),
+        parameter.version() == null ? "" : String.valueOf(parameter.version()));
+  }
+
+  private Value single(AwsSpec.Target target, AwsRequestOverrideConfiguration auth, String where) {
+    GetParametersRequest request = GetParametersRequest.builder().names(target.ssmSelector()).withDecryption(true)
+        .overrideConfiguration(auth).build();
+    GetParametersResponse response;
+    try {
+      response = clients.ssm(target.region()).getParameters(request);
+    } catch (SdkException e) {
+      throw AwsErrors.map(e, target.region(), "GetParameters", where);
+    }
+    if (response.hasInvalidParameters() && !response.invalidParameters().isEmpty() || !response.hasParameters()
+        || response.parameters().isEmpty()) {
+      throw ProviderException.of(ErrorKind.NOT_FOUND, target.region() + ": GetParameters " + where + ": Invalid parameters");
+    }
+    return value(response.parameters().get(0));
+  }
+}

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.aws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.burt.jmespath.Expression;
+import io.burt.jmespath.JmesPath;
+import io.burt.jmespath.JmesPathException;
+import io.burt.jmespath.jackson.JacksonRuntime;
+import io.secretsstore.provider.spi.ErrorKind;
+import io.secretsstore.provider.spi.ProviderException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Upstream's {@code jmesPath} extraction: the secret must be JSON and each expression must yield
+ * a string, written as the extra file's contents. Messages name the entry, never the secret.
+ */
+final class JmesExtractor {
+  private static final JmesPath<JsonNode> JMESPATH = new JacksonRuntime();
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private JmesExtractor() {}
+
+  /** A compiled expression; an IllegalArgumentException when it does not parse. */
+  static Expression<JsonNode> compile(String path) {
+    try {
+      return JMESPATH.compile(path);
+    } catch (JmesPathException e) {
+      throw new IllegalArgumentException("invalid JMESPath expression", e);
+    }
+  }
+
+  /** The secret parsed as JSON. */
+  static JsonNode parse(byte[] secret, String where) {
+    try {
+      return MAPPER.readTree(secret);
+    } catch (java.io.IOException e) {
+      throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, where + ": the secret is not valid JSON, so jmesPath cannot be applied");
+    }
+  }
+
+  /** The string at the path, as UTF-8 bytes. */
+  static byte[] extract(JsonNode document, String path, String where) {
+    JsonNode result;
+    try {
+      result = compile(path).search(document);
+    } catch (RuntimeException e) {
+      throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, where + ": JMESPath evaluation failed");
+    }
+    if (result == null || result.isNull() || result.isMissingNode()) {
+      throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, where + ": JSON path does not point to a valid object");
+    }
+    if (!result.isTextual()) {
+      throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, where + ": Invalid JMES search result type: Only string is allowed");
+    }
+    return result.textValue().getBytes(StandardCharsets.UTF_8);
+  }
+
+}

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.aws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.secretsstore.provider.credentials.Expiring;
+import io.secretsstore.provider.mount.PodIdentity;
+import io.secretsstore.provider.mount.ServiceAccountToken;
+import io.secretsstore.provider.spi.ErrorKind;
+import io.secretsstore.provider.spi.ProviderException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sts.model.AssumeRoleWithWebIdentityRequest;
+import software.amazon.awssdk.services.sts.model.AssumeRoleWithWebIdentityResponse;
+import software.amazon.awssdk.services.sts.model.Credentials;
+
+/** The two ways a pod's token becomes AWS credentials: IRSA (STS) and EKS Pod Identity. */
+final class Logins {
+  static final String IRSA_AUDIENCE = "sts.amazonaws.com";
+  static final String POD_IDENTITY_AUDIENCE = "pods.eks.amazonaws.com";
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final int MAX_AGENT_RESPONSE = 64 * 1024;
+
+  private Logins() {}
+
+  /** AssumeRoleWithWebIdentity in the primary region with the pod's {@code sts.amazonaws.com} token. */
+  static Expiring<AwsSessionCredentials> irsa(AwsClients clients, String region, String roleArn, PodIdentity pod, ServiceAccountToken token) {
+    AssumeRoleWithWebIdentityResponse response;
+    try {
+      response = clients.sts(region).assumeRoleWithWebIdentity(AssumeRoleWithWebIdentityRequest.builder()
+          .roleArn(roleArn).webIdentityToken(token.value()).roleSessionName(sessionName(pod)).build());
+    } catch (SdkException e) {
+      throw AwsErrors.map(e, region, "AssumeRoleWithWebIdentity", "for service account " + pod.namespace() + "/" + pod.serviceAccountName());
+    }
+    Credentials c = response.credentials();
+    return new Expiring<>(AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken()), c.expiration());
+  }
+
+  /** The EKS Pod Identity agent, sent the pod's {@code pods.eks.amazonaws.com} token. */
+  static Expiring<AwsSessionCredentials> podIdentity(HttpClient http, URI agent, Duration timeout, ServiceAccountToken token)
+      throws InterruptedException {
+    HttpResponse<byte[]> response;
+    try {
+      response = http.send(HttpRequest.newBuilder(agent).timeout(timeout).header("Authorization", token.value()).GET().build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw ProviderException.of(ErrorKind.UNAVAILABLE, "cannot reach the EKS Pod Identity agent");
+    }
+    if (response.statusCode() == 401 || response.statusCode() == 403 || response.statusCode() == 400) {
+      throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "the EKS Pod Identity agent refused the pod's token (HTTP " + response.statusCode() + ")");
+    }
+    if (response.statusCode() != 200 || response.body().length > MAX_AGENT_RESPONSE) {
+      throw ProviderException.of(ErrorKind.UNAVAILABLE, "the EKS Pod Identity agent answered HTTP " + response.statusCode());
+    }
+    try {
+      JsonNode json = MAPPER.readTree(response.body());
+      return new Expiring<>(AwsSessionCredentials.create(json.path("AccessKeyId").asText(), json.path("SecretAccessKey").asText(),
+          json.path("Token").asText()), Instant.parse(json.path("Expiration").asText()));
+    } catch (IOException | RuntimeException e) {
+      throw ProviderException.of(ErrorKind.UNAVAILABLE, "the EKS Pod Identity agent's answer is not valid credentials JSON");
+    }
+  }
+
+  /** Upstream-like session name, within STS's 64 characters of [\w+=,.@-]. */
+  static String sessionName(PodIdentity pod) {
+    String name = ("secrets-store-csi-" + pod.namespace() + "-" + pod.name()).replaceAll("[^\\w+=,.@-]", "-");
+    return name.length() > 64 ? name.substring(0, 64) : name;
+  }
+}

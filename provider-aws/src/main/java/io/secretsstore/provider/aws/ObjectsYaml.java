@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.aws;
+
+import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.yaml.SafeYaml;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+
+/**
+ * Parses the {@code objects} parameter as upstream does (sigs.k8s.io/yaml, then Go's
+ * encoding/json): YAML or JSON, a list of mappings whose field names match case-insensitively and
+ * whose unknown fields are ignored. Loading goes through core's {@link SafeYaml} settings, so no
+ * tag loads a class and size and aliases are bounded. Messages name positions and fields, never
+ * values; the parser's own texts quote input and are dropped.
+ */
+final class ObjectsYaml {
+  static final String PARAMETER = "objects";
+  private static final String LOAD_FAILED = "Failed to load SecretProviderClass: ";
+
+  private ObjectsYaml() {}
+
+  /** The entries, in order; empty when the parameter is absent, blank or null. */
+  static List<AwsObject> parse(String yaml) {
+    if (yaml == null || yaml.isBlank()) {
+      return List.of();
+    }
+    Object root;
+    try {
+      root = new Load(SafeYaml.settings(PARAMETER, new CoreSchema())).loadFromString(yaml);
+    } catch (MarkedYamlEngineException e) {
+      String where = e.getProblemMark().map(m -> " at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1)).orElse("");
+      throw invalid(LOAD_FAILED + PARAMETER + " is not valid YAML" + where);
+    } catch (RuntimeException e) {
+      throw invalid(LOAD_FAILED + PARAMETER + " is not valid YAML or is too large");
+    }
+    if (root == null) {
+      return List.of();
+    }
+    if (!(root instanceof List<?> list)) {
+      throw invalid(LOAD_FAILED + PARAMETER + " must be a list of objects");
+    }
+    List<AwsObject> objects = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String where = PARAMETER + "[" + i + "]";
+      Object entry = list.get(i);
+      if (entry == null) {
+        throw invalid("Empty descriptor entry: " + where);
+      }
+      Map<?, ?> map = mapping(entry, where);
+      objects.add(new AwsObject(
+          string(map, "objectName", where),
+          string(map, "objectType", where),
+          string(map, "objectAlias", where),
+          string(map, "objectVersion", where),
+          string(map, "objectVersionLabel", where),
+          string(map, "filePermission", where),
+          jmes(field(map, "jmesPath"), where + ".jmesPath"),
+          failover(field(map, "failoverObject"), where + ".failoverObject")));
+    }
+    return objects;
+  }
+
+  private static List<AwsObject.JmesEntry> jmes(Object value, String where) {
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof List<?> list)) {
+      throw invalid(LOAD_FAILED + where + " must be a list");
+    }
+    List<AwsObject.JmesEntry> entries = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String at = where + "[" + i + "]";
+      if (list.get(i) == null) {
+        entries.add(new AwsObject.JmesEntry("", "", ""));
+        continue;
+      }
+      Map<?, ?> map = mapping(list.get(i), at);
+      entries.add(new AwsObject.JmesEntry(string(map, "path", at), string(map, "objectAlias", at), string(map, "filePermission", at)));
+    }
+    return entries;
+  }
+
+  private static AwsObject.FailoverObject failover(Object value, String where) {
+    if (value == null) {
+      return null;
+    }
+    Map<?, ?> map = mapping(value, where);
+    return new AwsObject.FailoverObject(
+        string(map, "objectName", where), string(map, "objectVersion", where), string(map, "objectVersionLabel", where));
+  }
+
+  private static Map<?, ?> mapping(Object value, String where) {
+    if (!(value instanceof Map<?, ?> map)) {
+      throw invalid(LOAD_FAILED + where + " must be a mapping");
+    }
+    return map;
+  }
+
+  /**
+   * A field as encoding/json finds it: the exact name first, otherwise the first key equal to it
+   * ignoring case. Unknown keys are ignored.
+   */
+  private static Object field(Map<?, ?> map, String name) {
+    if (map.containsKey(name)) {
+      return map.get(name);
+    }
+    String lower = name.toLowerCase(Locale.ROOT);
+    for (Map.Entry<?, ?> entry : map.entrySet()) {
+      if (entry.getKey() instanceof String key && key.toLowerCase(Locale.ROOT).equals(lower)) {
+        return entry.getValue();
+      }
+    }
+    return null;
+  }
+
+  /** A string field; null means absent, as JSON null leaves a Go string empty. */
+  private static String string(Map<?, ?> map, String name, String where) {
+    Object value = field(map, name);
+    if (value == null) {
+      return "";
+    }
+    if (!(value instanceof String text)) {
+      throw invalid(LOAD_FAILED + where + "." + name + " must be a string (quote it)");
+    }
+    return text;
+  }
+
+  private static ProviderException invalid(String message) {
+    return ProviderException.invalidArgument(message);
+  }
+}

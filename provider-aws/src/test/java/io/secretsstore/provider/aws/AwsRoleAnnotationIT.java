@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.aws;
+
+import static io.secretsstore.provider.aws.AwsTestBed.call;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.secretsstore.provider.credentials.CredentialCache;
+import io.secretsstore.provider.grpc.ProviderCallException;
+import io.secretsstore.provider.spi.BackendContext;
+import io.secretsstore.provider.testing.Canaries;
+import io.secretsstore.provider.testing.LogCapture;
+import io.secretsstore.provider.testing.ProviderFixture;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The role ARN from the service account's {@code eks.amazonaws.com/role-arn} annotation, read
+ * through an informer: mounts cost no Kubernetes GET, and a missing annotation fails with
+ * upstream's message.
+ */
+class AwsRoleAnnotationIT {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  @RegisterExtension final LogCapture logs = new LogCapture();
+
+  @Test
+  void annotation_givesTheRole_throughTheInformer_withoutAGetPerMount() throws Exception {
+    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+    server.init();
+    try (AwsTestBed bed = new AwsTestBed(); KubernetesClient kube = server.createClient()) {
+      bed.aws.putSecret(AwsTestBed.REGION, "app/db", Canaries.SECRET);
+      kube.serviceAccounts().inNamespace(AwsTestBed.NAMESPACE).resource(new ServiceAccountBuilder().withNewMetadata()
+          .withName("app").withNamespace(AwsTestBed.NAMESPACE).addToAnnotations(RoleArns.ANNOTATION, AwsTestBed.ROLE).endMetadata().build())
+          .create();
+      kube.serviceAccounts().inNamespace(AwsTestBed.NAMESPACE).resource(new ServiceAccountBuilder().withNewMetadata()
+          .withName("plain").withNamespace(AwsTestBed.NAMESPACE).endMetadata().build()).create();
+      AwsSettings base = bed.settings();
+      AwsBackend backend = new AwsBackend(kube, new AwsSettings(base.endpoint(), base.caBundle(), base.region(), Map.of(), base.podIdentityEndpoint()));
+      backend.start(new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 100)));
+      try (backend; ProviderFixture provider = ProviderFixture.start(backend, AwsTestBed.FAST)) {
+        String objects = "- {objectName: app/db, objectType: secretsmanager}";
+        for (int i = 0; i < 5; i++) {
+          assertThat(new String(provider.client().mount(call(bed.attributes(objects)), TIMEOUT).files().get(0).contents(), StandardCharsets.UTF_8))
+              .isEqualTo(Canaries.SECRET);
+        }
+        int requestsAfterMounts = server.getRequestCount();
+        provider.client().mount(call(bed.attributes(objects)), TIMEOUT);
+        assertThat(server.getRequestCount()).as("no Kubernetes request per mount").isEqualTo(requestsAfterMounts);
+
+        Map<String, String> plain = new HashMap<>(bed.attributes(objects));
+        plain.put("csi.storage.k8s.io/serviceAccount.name", "plain");
+        assertThatThrownBy(() -> provider.client().mount(call(plain), TIMEOUT)).isInstanceOfSatisfying(ProviderCallException.class, e -> {
+          assertThat(e.code()).isEqualTo("FAILED_PRECONDITION");
+          assertThat(e.description()).contains("An IAM role must be associated with service account team-a/plain");
+        });
+
+        // An annotation added later reaches the informer through its watch (the attributes carry
+        // the app account's token, which the role trusts, so the mount then succeeds).
+        kube.serviceAccounts().inNamespace(AwsTestBed.NAMESPACE).withName("plain")
+            .edit(sa -> new ServiceAccountBuilder(sa).editMetadata().addToAnnotations(RoleArns.ANNOTATION, AwsTestBed.ROLE).endMetadata().build());
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+            .untilAsserted(() -> assertThat(provider.client().mount(call(plain), TIMEOUT).files()).hasSize(1));
+      }
+    } finally {
+      server.destroy();
+    }
+    logs.assertNoCanary(Canaries.all());
+  }
+}

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.aws;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.secretsstore.provider.credentials.CredentialCache;
+import io.secretsstore.provider.emulators.EmulatorOptions;
+import io.secretsstore.provider.emulators.StartedEmulator;
+import io.secretsstore.provider.emulators.aws.AwsEmulator;
+import io.secretsstore.provider.fetch.CacheSettings;
+import io.secretsstore.provider.fetch.EngineSettings;
+import io.secretsstore.provider.fetch.MountLimits;
+import io.secretsstore.provider.fetch.ResilienceSettings;
+import io.secretsstore.provider.grpc.ProviderClient;
+import io.secretsstore.provider.spi.BackendContext;
+import io.secretsstore.provider.testing.Canaries;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The world an AWS mount runs in for integration tests: the AWS emulator over HTTPS with its own
+ * CA, a role trusted for the canary pod's service account ({@code team-a/app}) that may read names
+ * under {@code app/} and {@code /app/}, and helpers for driver attributes with real tokens.
+ */
+final class AwsTestBed implements AutoCloseable {
+  static final String NAMESPACE = "team-a";
+  static final String REGION = "us-east-1";
+  static final String FAILOVER = "us-west-2";
+  static final String ROLE = "arn:aws:iam::" + AwsEmulator.ACCOUNT + ":role/app";
+  static final String SUBJECT = "system:serviceaccount:team-a:app";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Fast engine: polls every 500 ms, objects fresh for 2 s, idle after 1.5 s, three attempts. */
+  static final EngineSettings FAST = new EngineSettings(
+      new MountLimits(256, 4L << 20, Duration.ofSeconds(20)),
+      new CacheSettings(Duration.ofMillis(500), Duration.ZERO, Duration.ofSeconds(2), Duration.ofMillis(1500), 64L << 20, 10_000),
+      new ResilienceSettings(16, 3, Duration.ofMillis(50), Duration.ofSeconds(2), 50, Duration.ofSeconds(1)),
+      16);
+
+  final AwsEmulator aws = new AwsEmulator();
+  final StartedEmulator started;
+  final Path caFile;
+
+  AwsTestBed() throws IOException {
+    caFile = Files.createTempFile("aws-ca", ".pem");
+    started = aws.start(EmulatorOptions.create(caFile));
+    aws.addRole(ROLE, Logins.IRSA_AUDIENCE, SUBJECT);
+    aws.allow(ROLE, "app/", "/app/");
+    aws.podIdentityRole(NAMESPACE, "app", ROLE);
+  }
+
+  URI endpoint() {
+    return started.endpoint("https");
+  }
+
+  /** The emulator over HTTPS with its CA, region us-east-1, team-a/app mapped to the role. */
+  AwsSettings settings() {
+    return new AwsSettings(endpoint(), caFile, REGION, Map.of(NAMESPACE + "/app", ROLE),
+        started.endpoint("http").resolve("/v1/credentials"));
+  }
+
+  AwsBackend backend(AwsSettings settings, Clock clock) {
+    AwsBackend backend = new AwsBackend(null, settings);
+    backend.start(new BackendContext(clock, new CredentialCache(clock, 1000)));
+    return backend;
+  }
+
+  AwsBackend backend(AwsSettings settings) {
+    return backend(settings, Clock.systemUTC());
+  }
+
+  /** The driver's attributes for the canary pod with a real {@code sts.amazonaws.com} token. */
+  Map<String, String> attributes(String objects, String... extra) {
+    Map<String, String> attributes = new LinkedHashMap<>(Canaries.podAttributes());
+    attributes.put("csi.storage.k8s.io/serviceAccount.tokens", tokens(Map.of(
+        Logins.IRSA_AUDIENCE, aws.mintWebIdentityToken(NAMESPACE, "app", Logins.IRSA_AUDIENCE, Duration.ofHours(1)),
+        Logins.POD_IDENTITY_AUDIENCE, aws.mintWebIdentityToken(NAMESPACE, "app", Logins.POD_IDENTITY_AUDIENCE, Duration.ofHours(1)))));
+    attributes.put("objects", objects);
+    for (int i = 0; i < extra.length; i += 2) {
+      attributes.put(extra[i], extra[i + 1]);
+    }
+    return attributes;
+  }
+
+  static String tokens(Map<String, String> byAudience) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    byAudience.forEach((audience, token) ->
+        map.put(audience, Map.of("token", token, "expirationTimestamp", Instant.now().plusSeconds(3600).toString())));
+    return json(map);
+  }
+
+  static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static ProviderClient.MountCall call(Map<String, String> attributes) {
+    return new ProviderClient.MountCall(json(attributes), "null",
+        "/var/lib/kubelet/pods/u/volumes/kubernetes.io~csi/v/mount", "420", List.of());
+  }
+
+  @Override
+  public void close() throws IOException {
+    aws.close();
+    Files.deleteIfExists(caFile);
+  }
+}
