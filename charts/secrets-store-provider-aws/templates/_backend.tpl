@@ -14,11 +14,12 @@
 {{- define "ssp.backendVolumes" -}}{{- end }}
 {{- define "ssp.backendVolumeMounts" -}}{{- end }}
 
-{{/* Service-account annotations (IRSA role ARN); the node's region label only when no region is set. */}}
+{{/* Service-account annotations (IRSA role ARN), read through an informer (list, watch) rather than a
+GET per mount; the node's region label only when no region is set. */}}
 {{- define "ssp.backendClusterRules" -}}
 - apiGroups: [""]
   resources: ["serviceaccounts"]
-  verbs: ["get"]
+  verbs: ["get", "list", "watch"]
 {{- if not .Values.awsRegion }}
 - apiGroups: [""]
   resources: ["nodes"]

@@ -19,6 +19,8 @@ class ProviderRbacTest {
 
   static final Map<String, Object> GET_SERVICEACCOUNTS = rule("serviceaccounts", "get");
   static final Map<String, Object> GET_NODES = rule("nodes", "get");
+  /** AWS reads role annotations through an informer, which lists and watches. */
+  static final Map<String, Object> WATCH_SERVICEACCOUNTS = rule("serviceaccounts", "get", "list", "watch");
   static final Map<String, Object> CREATE_TOKENS = rule("serviceaccounts/token", "create");
   static final Map<String, Object> CREATE_SECRETS = rule("secrets", "create");
 
@@ -48,7 +50,7 @@ class ProviderRbacTest {
   void awsGetsServiceAccountsAndNodesWhenTheRegionComesFromTheNode() {
     Manifests m = Charts.render(Backend.AWS, "{}");
 
-    assertThat(clusterRules(m, Backend.AWS)).contains(List.of(GET_SERVICEACCOUNTS, GET_NODES));
+    assertThat(clusterRules(m, Backend.AWS)).contains(List.of(WATCH_SERVICEACCOUNTS, GET_NODES));
     assertThat(roleRules(m, Backend.AWS)).isEmpty();
   }
 
@@ -56,7 +58,7 @@ class ProviderRbacTest {
   void awsWithARegionSetsAwsRegionAndDoesNotGetNodes() {
     Manifests m = Charts.render(Backend.AWS, "awsRegion: eu-west-1");
 
-    assertThat(clusterRules(m, Backend.AWS)).contains(List.of(GET_SERVICEACCOUNTS));
+    assertThat(clusterRules(m, Backend.AWS)).contains(List.of(WATCH_SERVICEACCOUNTS));
     Map<String, Object> env = m.one("DaemonSet").at("spec.template.spec.containers.0").get("env").named("AWS_REGION").map();
     assertThat(env).isEqualTo(Map.of("name", "AWS_REGION", "value", "eu-west-1"));
   }

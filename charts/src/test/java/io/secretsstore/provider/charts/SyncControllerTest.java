@@ -32,7 +32,7 @@ class SyncControllerTest {
         ProviderRbacTest.rule("serviceaccounts/token", "create"),
         ProviderRbacTest.rule("events", "create")));
     switch (backend) {
-      case AWS -> rules.addAll(List.of(ProviderRbacTest.GET_SERVICEACCOUNTS, ProviderRbacTest.GET_NODES));
+      case AWS -> rules.addAll(List.of(ProviderRbacTest.WATCH_SERVICEACCOUNTS, ProviderRbacTest.GET_NODES));
       case GCP -> rules.add(ProviderRbacTest.GET_SERVICEACCOUNTS);
       case AZURE, VAULT -> { }
     }

@@ -23,8 +23,9 @@ class DemoIT {
     assertThat(out.toString())
         .contains("== vault")
         .contains("db-password").contains("db-username").contains("config.json")
+        .contains("== aws").contains("demo_db").contains("_demo_api-key")
         .contains("served from the cache")
-        .contains("demo finished: ");
+        .contains("demo finished: 2 backend(s) mounted");
     assertThat(out.toString()).containsPattern("same pod again: [0-9.]+ ms, 0 calls");
   }
 }
