@@ -4,25 +4,16 @@ package io.secretsstore.provider.emulators.aws;
 import static io.secretsstore.provider.emulators.aws.AwsErrors.error;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.secretsstore.provider.emulators.EmulatorRequest;
 import io.secretsstore.provider.emulators.EmulatorResponse;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
+import io.secretsstore.provider.emulators.ServiceAccountJwts;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -36,30 +27,18 @@ final class WebIdentity {
   static final String POD_IDENTITY_AUDIENCE = "pods.eks.amazonaws.com";
   static final Duration POD_IDENTITY_TTL = Duration.ofHours(6);
 
-  private static final String ALGORITHM = "ES256";
-  private static final String SIGNATURE = "SHA256withECDSAinP1363Format";
-  private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-  private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
   private record Trust(String audience, String subject) {}
 
   private record Claims(String subject, List<String> audiences) {}
 
-  private final KeyPair keys;
-  private final String keyId = UUID.randomUUID().toString();
+  private final ServiceAccountJwts jwts = new ServiceAccountJwts(ISSUER);
   private final Map<String, List<Trust>> roles = new ConcurrentHashMap<>();
   private final Map<String, String> podIdentity = new ConcurrentHashMap<>();
   private final Credentials credentials;
 
   WebIdentity(Credentials credentials) {
     this.credentials = credentials;
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec("secp256r1"), Credentials.RANDOM);
-      keys = generator.generateKeyPair();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("EC P-256 keys are not available", e);
-    }
   }
 
   void addRole(String roleArn, String audience, String subject) {
@@ -71,27 +50,7 @@ final class WebIdentity {
   }
 
   String mint(String namespace, String serviceAccount, String audience, Duration ttl) {
-    Instant now = Instant.now();
-    Map<String, Object> header = new LinkedHashMap<>();
-    header.put("alg", ALGORITHM);
-    header.put("kid", keyId);
-    Map<String, Object> claims = new LinkedHashMap<>();
-    claims.put("aud", List.of(audience));
-    claims.put("exp", now.plus(ttl).getEpochSecond());
-    claims.put("iat", now.getEpochSecond());
-    claims.put("iss", ISSUER);
-    claims.put("kubernetes.io", Map.of("namespace", namespace, "serviceaccount", Map.of("name", serviceAccount)));
-    claims.put("nbf", now.getEpochSecond());
-    claims.put("sub", "system:serviceaccount:" + namespace + ":" + serviceAccount);
-    String signingInput = encode(header) + "." + encode(claims);
-    try {
-      Signature signer = Signature.getInstance(SIGNATURE);
-      signer.initSign(keys.getPrivate());
-      signer.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-      return signingInput + "." + ENCODER.encodeToString(signer.sign());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot sign a web identity token", e);
-    }
+    return jwts.mint(namespace, serviceAccount, audience, ttl);
   }
 
   /** STS {@code AssumeRoleWithWebIdentity} (query protocol, form body, unsigned). */
@@ -177,67 +136,27 @@ final class WebIdentity {
   }
 
   private Claims verify(String jwt, String invalidCode) {
-    String[] parts = jwt.split("\\.", -1);
-    if (parts.length != 3) {
-      throw error(400, invalidCode, "The web identity token is not a valid JWT");
+    ServiceAccountJwts.Claims claims;
+    try {
+      claims = jwts.verify(jwt);
+    } catch (ServiceAccountJwts.InvalidToken e) {
+      throw switch (e.reason()) {
+        case MALFORMED -> error(400, invalidCode, "The web identity token is not a valid JWT");
+        case UNSUPPORTED_ALGORITHM, BAD_SIGNATURE -> error(400, invalidCode, "The web identity token's signature could not be verified");
+        case EXPIRED -> error(400, "ExpiredTokenException", "Token expired: current date/time must be before the expiration date/time");
+      };
     }
-    JsonNode header = decode(parts[0], invalidCode);
-    if (!ALGORITHM.equals(header.path("alg").asText()) || !signatureValid(parts)) {
-      throw error(400, invalidCode, "The web identity token's signature could not be verified");
-    }
-    JsonNode claims = decode(parts[1], invalidCode);
-    if (!claims.path("exp").canConvertToLong() || claims.path("exp").asLong() <= Instant.now().getEpochSecond()) {
-      throw error(400, "ExpiredTokenException", "Token expired: current date/time must be before the expiration date/time");
-    }
-    if (!ISSUER.equals(claims.path("iss").asText())) {
+    if (!ISSUER.equals(claims.issuer())) {
       throw error(400, invalidCode, "The token issuer is not trusted");
     }
-    List<String> audiences = new ArrayList<>();
-    JsonNode aud = claims.path("aud");
-    if (aud.isArray()) {
-      aud.forEach(a -> audiences.add(a.asText()));
-    } else if (aud.isTextual()) {
-      audiences.add(aud.asText());
-    }
-    if (audiences.isEmpty()) {
+    if (claims.audiences().isEmpty()) {
       throw error(400, invalidCode, "Incorrect token audience");
     }
-    return new Claims(claims.path("sub").asText(""), audiences);
-  }
-
-  private boolean signatureValid(String[] parts) {
-    try {
-      Signature verifier = Signature.getInstance(SIGNATURE);
-      verifier.initVerify(keys.getPublic());
-      verifier.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
-      return verifier.verify(DECODER.decode(parts[2]));
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
-      return false;
-    }
+    return new Claims(claims.subject(), claims.audiences());
   }
 
   private static String first(Map<String, List<String>> form, String key) {
     List<String> values = form.get(key);
     return values == null || values.isEmpty() || values.get(0).isEmpty() ? null : values.get(0);
-  }
-
-  private static String encode(Map<String, Object> json) {
-    try {
-      return ENCODER.encodeToString(AwsErrors.JSON.writeValueAsBytes(json));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write a JWT part", e);
-    }
-  }
-
-  private static JsonNode decode(String part, String invalidCode) {
-    try {
-      JsonNode node = AwsErrors.JSON.readTree(DECODER.decode(part));
-      if (node == null || !node.isObject()) {
-        throw error(400, invalidCode, "The web identity token is not a valid JWT");
-      }
-      return node;
-    } catch (IOException | IllegalArgumentException e) {
-      throw error(400, invalidCode, "The web identity token is not a valid JWT");
-    }
   }
 }
