@@ -13,7 +13,6 @@ import io.secretsstore.provider.spi.ObjectVersion;
 import io.secretsstore.provider.testing.Canaries;
 import io.secretsstore.provider.testing.LogCapture;
 import io.secretsstore.provider.testing.ProviderFixture;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * URLConnection client, the emulator's CA) against the AWS emulator.
  */
 class AwsMountIT {
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
   private static AwsTestBed bed;
   private static String dbVersion;
 
@@ -71,20 +69,15 @@ class AwsMountIT {
   }
 
   private static MountReply mount(ProviderFixture provider, Map<String, String> attributes) {
-    return provider.client().mount(call(attributes), TIMEOUT);
+    return provider.mount(call(attributes));
   }
 
   private static String text(MountReply reply, int file) {
-    return new String(reply.files().get(file).contents(), StandardCharsets.UTF_8);
+    return ProviderFixture.text(reply, file);
   }
 
   private void assertFails(ProviderFixture provider, Map<String, String> attributes, String code, String message) {
-    assertThatThrownBy(() -> mount(provider, attributes))
-        .isInstanceOfSatisfying(ProviderCallException.class, e -> {
-          assertThat(e.code()).isEqualTo(code);
-          assertThat(e.description()).contains(message);
-          LogCapture.assertNoCanaryIn(e.description(), Canaries.all());
-        });
+    provider.assertRejected(call(attributes), code, message);
     logs.assertNoCanary(Canaries.all());
   }
 

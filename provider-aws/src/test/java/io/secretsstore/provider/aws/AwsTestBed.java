@@ -7,12 +7,10 @@ import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.emulators.EmulatorOptions;
 import io.secretsstore.provider.emulators.StartedEmulator;
 import io.secretsstore.provider.emulators.aws.AwsEmulator;
-import io.secretsstore.provider.fetch.CacheSettings;
 import io.secretsstore.provider.fetch.EngineSettings;
-import io.secretsstore.provider.fetch.MountLimits;
-import io.secretsstore.provider.fetch.ResilienceSettings;
 import io.secretsstore.provider.grpc.ProviderClient;
 import io.secretsstore.provider.spi.BackendContext;
+import io.secretsstore.provider.testing.ProviderFixture;
 import io.secretsstore.provider.testing.Canaries;
 import java.io.IOException;
 import java.net.URI;
@@ -38,12 +36,8 @@ final class AwsTestBed implements AutoCloseable {
   static final String SUBJECT = "system:serviceaccount:team-a:app";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Fast engine: polls every 500 ms, objects fresh for 2 s, idle after 1.5 s, three attempts. */
-  static final EngineSettings FAST = new EngineSettings(
-      new MountLimits(256, 4L << 20, Duration.ofSeconds(20)),
-      new CacheSettings(Duration.ofMillis(500), Duration.ZERO, Duration.ofSeconds(2), Duration.ofMillis(1500), 64L << 20, 10_000),
-      new ResilienceSettings(16, 3, Duration.ofMillis(50), Duration.ofSeconds(2), 50, Duration.ofSeconds(1)),
-      16);
+  /** The shared fast engine of backend integration tests. */
+  static final EngineSettings FAST = ProviderFixture.FAST;
 
   final AwsEmulator aws = new AwsEmulator();
   final StartedEmulator started;

@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.secretsstore.provider.audit.MountAuditor;
+import io.secretsstore.provider.fetch.CacheSettings;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.fetch.FetchEvents;
+import io.secretsstore.provider.fetch.MountLimits;
+import io.secretsstore.provider.fetch.ResilienceSettings;
+import io.secretsstore.provider.grpc.MountReply;
+import io.secretsstore.provider.grpc.ProviderCallException;
 import io.secretsstore.provider.grpc.ProviderClient;
 import io.secretsstore.provider.grpc.ProviderRuntime;
 import io.secretsstore.provider.grpc.ProviderServer;
@@ -11,6 +18,7 @@ import io.secretsstore.provider.grpc.SocketPath;
 import io.secretsstore.provider.metrics.MountObserver;
 import io.secretsstore.provider.spi.SecretBackend;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +31,17 @@ import java.util.stream.Stream;
  * the directory is made under /tmp rather than a build directory.
  */
 public final class ProviderFixture implements AutoCloseable {
+  /**
+   * An engine for backend integration tests: polls every 500 ms, objects fresh for 2 s, idle after
+   * 1.5 s, three attempts, a circuit that never opens in practice.
+   */
+  public static final EngineSettings FAST = new EngineSettings(
+      new MountLimits(256, 4L << 20, Duration.ofSeconds(20)),
+      new CacheSettings(Duration.ofMillis(500), Duration.ZERO, Duration.ofSeconds(2), Duration.ofMillis(1500), 64L << 20, 10_000),
+      new ResilienceSettings(16, 3, Duration.ofMillis(50), Duration.ofSeconds(2), 50, Duration.ofSeconds(1)),
+      16);
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
   private final Path directory;
   private final ProviderRuntime runtime;
   private final ProviderClient client;
@@ -48,6 +67,32 @@ public final class ProviderFixture implements AutoCloseable {
     ProviderRuntime runtime = ProviderRuntime.start(backend, settings, SocketPath.of(directory, backend.name()),
         FetchEvents.NONE, MountObserver.NONE, auditor, 4, Duration.ofSeconds(2));
     return new ProviderFixture(directory, runtime);
+  }
+
+  /** Mounts through the socket as the driver would, with a 30 s deadline. */
+  public MountReply mount(ProviderClient.MountCall call) {
+    return client.mount(call, TIMEOUT);
+  }
+
+  /**
+   * Asserts that a mount fails with the code, that its description names the problem, and that
+   * the description holds no canary; returns the failure.
+   */
+  public ProviderCallException assertRejected(ProviderClient.MountCall call, String code, String message) {
+    try {
+      client.mount(call, TIMEOUT);
+    } catch (ProviderCallException e) {
+      assertThat(e.code()).isEqualTo(code);
+      assertThat(e.description()).contains(message);
+      LogCapture.assertNoCanaryIn(e.description(), Canaries.all());
+      return e;
+    }
+    throw new AssertionError("the mount should have failed with " + code);
+  }
+
+  /** The text of a returned file. */
+  public static String text(MountReply reply, int file) {
+    return new String(reply.files().get(file).contents(), StandardCharsets.UTF_8);
   }
 
   public ProviderClient client() {

@@ -3,14 +3,11 @@ package io.secretsstore.provider.vault;
 
 import static io.secretsstore.provider.vault.VaultTestBed.call;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.secretsstore.provider.emulators.Fault;
 import io.secretsstore.provider.emulators.FaultPlan;
 import io.secretsstore.provider.grpc.MountReply;
-import io.secretsstore.provider.grpc.ProviderCallException;
 import io.secretsstore.provider.testing.Canaries;
 import io.secretsstore.provider.testing.LogCapture;
 import io.secretsstore.provider.testing.ProviderFixture;
@@ -36,7 +33,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * real vault-java-driver and HTTP clients, and Kubernetes from the fabric8 mock server.
  */
 class VaultMountIT {
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
   private static VaultTestBed bed;
 
   @RegisterExtension final LogCapture logs = new LogCapture();
@@ -74,20 +70,15 @@ class VaultMountIT {
   }
 
   private static MountReply mount(ProviderFixture provider, Map<String, String> attributes) {
-    return provider.client().mount(call(attributes), TIMEOUT);
+    return provider.mount(call(attributes));
   }
 
   private static String text(MountReply reply, int file) {
-    return new String(reply.files().get(file).contents(), StandardCharsets.UTF_8);
+    return ProviderFixture.text(reply, file);
   }
 
   private void assertFails(ProviderFixture provider, Map<String, String> attributes, String code, String message) {
-    assertThatThrownBy(() -> mount(provider, attributes))
-        .isInstanceOfSatisfying(ProviderCallException.class, e -> {
-          assertThat(e.code()).isEqualTo(code);
-          assertThat(e.description()).contains(message);
-          LogCapture.assertNoCanaryIn(e.description(), Canaries.all());
-        });
+    provider.assertRejected(call(attributes), code, message);
     logs.assertNoCanary(Canaries.all());
   }
 
