@@ -2,6 +2,8 @@
 package io.secretsstore.provider.emulators;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * A local stand-in for one cloud, found with {@link java.util.ServiceLoader} (list the class in
@@ -28,8 +30,18 @@ public interface CloudEmulator extends AutoCloseable {
    * The demo of this cloud's backend against this started emulator (seeded with sample secrets),
    * or empty when the emulator has none.
    */
-  default java.util.Optional<DemoScenario> demo(StartedEmulator started) {
-    return java.util.Optional.empty();
+  default Optional<DemoScenario> demo(StartedEmulator started) {
+    return Optional.empty();
+  }
+
+  /**
+   * Load-test scenarios for {@code provider-bench}: seeds {@code objects} fresh secrets, readable by
+   * {@code identities} fresh service accounts of one fresh namespace, and returns one scenario per
+   * service account, all with the same SecretProviderClass naming those objects. Every call seeds new
+   * names, so a first Mount of a returned identity is a cold Mount. Empty when the emulator has none.
+   */
+  default List<DemoScenario> load(StartedEmulator started, int objects, int identities) {
+    return List.of();
   }
 
   /** Stops serving; safe to call twice, or without a start. */

@@ -60,6 +60,15 @@ final class VaultDemo {
     return file;
   }
 
+  /** The {@code serve} flags that point the backend at this started emulator. */
+  static List<String> serveFlags(StartedEmulator started) {
+    return List.of(
+        "--vault-addr=" + started.endpoint("https"),
+        "--vault-ca-cert=" + started.settings().get("VAULT_CACERT"),
+        // No cluster, so no Kubernetes Secret for the version key: a key file beside the CA.
+        "--vault-hmac-key-file=" + hmacKeyFile(Path.of(started.settings().get("VAULT_CACERT"))));
+  }
+
   static DemoScenario seed(VaultEmulator vault, StartedEmulator started) {
     vault.putKv2("", "secret", "app/db", Map.of("username", "app", "password", Envelope.randomAlphanumeric(24)));
     vault.putKv1("", "kv", "app/config", Map.of("log_level", "info", "feature_flags", List.of("beta")));
@@ -70,11 +79,7 @@ final class VaultDemo {
     String token = vault.mintServiceAccountToken(NAMESPACE, SERVICE_ACCOUNT, AUDIENCE, Duration.ofHours(24));
     return new DemoScenario(
         "vault",
-        List.of(
-            "--vault-addr=" + started.endpoint("https"),
-            "--vault-ca-cert=" + started.settings().get("VAULT_CACERT"),
-            // No cluster, so no Kubernetes Secret for the version key: a key file beside the CA.
-            "--vault-hmac-key-file=" + hmacKeyFile(Path.of(started.settings().get("VAULT_CACERT")))),
+        serveFlags(started),
         SECRET_PROVIDER_CLASS,
         NAMESPACE,
         SERVICE_ACCOUNT,

@@ -231,6 +231,12 @@ public final class VaultEmulator implements CloudEmulator {
     return Optional.of(VaultDemo.seed(this, started));
   }
 
+  /** Seeds load-test secrets and service accounts; see {@link VaultLoad}. */
+  @Override
+  public List<DemoScenario> load(StartedEmulator started, int objects, int identities) {
+    return VaultLoad.seed(this, started, objects, identities);
+  }
+
   @Override
   public FaultPlan faults() {
     return faults;
