@@ -40,7 +40,8 @@ final class EngineOptions {
       description = "Objects no Mount asked for this long are dropped (default: ${DEFAULT-VALUE}).")
   Duration idle;
 
-  @Option(names = "--cache-max-bytes", defaultValue = "67108864", description = "Cache size bound in bytes (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--cache-max-bytes", defaultValue = "16777216",
+      description = "Cache size bound in bytes of secret content; keep it well under the heap (-Xmx64m in the launcher) (default: ${DEFAULT-VALUE}).")
   long cacheMaxBytes;
 
   @Option(names = "--cache-max-entries", defaultValue = "10000", description = "Cache size bound in objects (default: ${DEFAULT-VALUE}).")

@@ -21,7 +21,7 @@ public record CacheSettings(
   /** Poll every 2 minutes (the driver's rotation default) plus up to 15 s; fresh for 5 minutes; idle after 10. */
   public static final CacheSettings DEFAULT =
       new CacheSettings(
-          Duration.ofMinutes(2), Duration.ofSeconds(15), Duration.ofMinutes(5), Duration.ofMinutes(10), 64L << 20, 10_000);
+          Duration.ofMinutes(2), Duration.ofSeconds(15), Duration.ofMinutes(5), Duration.ofMinutes(10), 16L << 20, 10_000);
 
   public CacheSettings {
     if (pollInterval.isZero() || pollInterval.isNegative() || pollJitter.isNegative()) {

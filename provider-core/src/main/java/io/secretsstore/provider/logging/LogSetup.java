@@ -26,10 +26,18 @@ public final class LogSetup {
 
   private LogSetup() {}
 
-  /** Replaces the logging configuration. */
+  /** Replaces the logging configuration, and routes java.util.logging (gRPC, Netty) here. */
   public static void configure(Format format, String level) {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     context.reset();
+    install(context, format, level);
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
+  }
+
+  /** One stderr appender in the format, the root level, and the pinned library levels. */
+  static void install(LoggerContext context, Format format, String level) {
     Encoder<ILoggingEvent> encoder = format == Format.json ? jsonEncoder(context) : textEncoder(context);
     ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
     appender.setContext(context);
@@ -39,11 +47,8 @@ public final class LogSetup {
     appender.start();
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.addAppender(appender);
-    setLevel(level);
+    root.setLevel(Level.toLevel(level.toUpperCase(Locale.ROOT), Level.INFO));
     pinLibraryLevels(context);
-    SLF4JBridgeHandler.removeHandlersForRootLogger();
-    SLF4JBridgeHandler.install();
-    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
   }
 
   /**

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The per-cloud distributions Maven assembles in target/: core plus exactly one backend, no
+ * emulator, no demo and no other cloud's SDK, and a launcher that starts it.
+ */
+class DistributionsIT {
+  /** Jar name prefixes that only a cloud's SDK (or backend) brings. */
+  private static final Map<String, List<String>> CLOUD_JARS = Map.of(
+      "aws", List.of("provider-aws-", "secretsmanager-", "ssm-", "sts-", "aws-core-", "url-connection-client-"),
+      "azure", List.of("provider-azure-", "azure-", "msal4j-"),
+      "gcp", List.of("provider-gcp-", "google-cloud-secretmanager-", "proto-google-cloud-secretmanager-", "gax-"),
+      "vault", List.of("provider-vault-", "vault-java-driver-"));
+
+  @ParameterizedTest
+  @ValueSource(strings = {"aws", "vault"})
+  void aCloudsDistributionHoldsCoreAndThatBackendOnly(String cloud) throws IOException {
+    List<String> jars = jars(cloud);
+    assertThat(jars).anyMatch(jar -> jar.startsWith("provider-core-")).anyMatch(jar -> jar.startsWith("proto-"))
+        .anyMatch(jar -> jar.startsWith("provider-" + cloud + "-"))
+        .noneMatch(jar -> jar.startsWith("provider-emulators-") || jar.startsWith("provider-dist-"));
+    CLOUD_JARS.forEach((other, prefixes) -> {
+      if (!other.equals(cloud)) {
+        assertThat(jars).as("%s jars in the %s distribution", other, cloud)
+            .noneMatch(jar -> prefixes.stream().anyMatch(jar::startsWith));
+      }
+    });
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"aws", "vault"})
+  void theLauncherStartsTheProviderWithOnlyItsBackend(String cloud) throws Exception {
+    Path launcher = home(cloud).resolve("bin/secrets-store-provider");
+    assertThat(Files.isExecutable(launcher)).isTrue();
+
+    assertThat(run(launcher, "version")).startsWith("secrets-store-provider ");
+    String other = cloud.equals("aws") ? "vault" : "aws";
+    assertThat(run(launcher, "serve", "--backend", other, "--socket-dir", Files.createTempDirectory("dist").toString()))
+        .contains(other).contains("[" + cloud + "]");
+  }
+
+  private static String run(Path launcher, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(launcher.toString()));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+  }
+
+  private static Path home(String cloud) {
+    return Path.of("target", "secrets-store-provider-" + cloud);
+  }
+
+  private static List<String> jars(String cloud) throws IOException {
+    try (Stream<Path> files = Files.list(home(cloud).resolve("lib"))) {
+      return files.map(path -> path.getFileName().toString()).sorted().toList();
+    }
+  }
+}
