@@ -174,8 +174,7 @@ class AwsMountIT {
     java.net.ServerSocket closed = new java.net.ServerSocket(0);
     int port = closed.getLocalPort();
     closed.close();
-    AwsBackend unreachable = bed.backend(new AwsSettings(java.net.URI.create("https://127.0.0.1:" + port), null, "us-east-1", Map.of(),
-        AwsSettings.POD_IDENTITY_IPV4));
+    AwsBackend unreachable = bed.backend(AwsSettings.of(java.net.URI.create("https://127.0.0.1:" + port), null, "us-east-1", Map.of()));
     closeables.add(unreachable);
     assertThat(unreachable.readinessProblem()).contains("cannot reach AWS at 127.0.0.1:" + port);
   }

@@ -27,7 +27,9 @@ class AwsOptionsTest {
     assertThat(settings.caBundle()).isEqualTo(Path.of("/ca.pem"));
     assertThat(settings.region()).isEqualTo("us-east-1");
     assertThat(settings.roleArnFor()).containsExactly(Map.entry("demo/app", "arn:aws:iam::111122223333:role/demo-app"));
-    assertThat(settings.podIdentityEndpoint()).isEqualTo(AwsSettings.POD_IDENTITY_IPV4);
+    assertThat(settings.agent()).isEqualTo(PodIdentityAgent.DEFAULT);
+    assertThat(settings.regionLookup()).isEqualTo(RegionLookup.DEFAULT);
+    assertThat(settings.batchSecrets()).isFalse();
   }
 
   @Test

@@ -57,8 +57,8 @@ final class AwsTestBed implements AutoCloseable {
 
   /** The emulator over HTTPS with its CA, region us-east-1, team-a/app mapped to the role. */
   AwsSettings settings() {
-    return new AwsSettings(endpoint(), caFile, REGION, Map.of(NAMESPACE + "/app", ROLE),
-        started.endpoint("http").resolve("/v1/credentials"));
+    URI agent = started.endpoint("http").resolve("/v1/credentials");
+    return AwsSettings.of(endpoint(), caFile, REGION, Map.of(NAMESPACE + "/app", ROLE)).withAgent(PodIdentityAgent.at(agent, agent));
   }
 
   AwsBackend backend(AwsSettings settings, Clock clock) {
