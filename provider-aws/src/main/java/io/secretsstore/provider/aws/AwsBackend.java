@@ -141,7 +141,7 @@ public final class AwsBackend implements SecretBackend {
       objects.add(new PlannedObject<>(spec.fileName(), spec.fileName(), spec.mode(), spec));
     }
     return new MountPlan<>(identity, parameters.region(), objects,
-        new AwsFetcher(identity, context.credentials(), login, clients, parameters.objects()));
+        new AwsFetcher(identity, context.credentials(), login, clients, parameters.objects(), settings.batchSecrets()));
   }
 
   /**

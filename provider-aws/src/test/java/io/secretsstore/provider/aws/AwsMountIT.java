@@ -57,8 +57,12 @@ class AwsMountIT {
   }
 
   private ProviderFixture provider(AwsSettings settings) throws Exception {
+    return provider(settings, AwsTestBed.FAST);
+  }
+
+  private ProviderFixture provider(AwsSettings settings, io.secretsstore.provider.fetch.EngineSettings engine) throws Exception {
     AwsBackend backend = bed.backend(settings);
-    ProviderFixture fixture = ProviderFixture.start(backend, AwsTestBed.FAST);
+    ProviderFixture fixture = ProviderFixture.start(backend, engine);
     closeables.add(fixture);
     closeables.add(backend);
     return fixture;
@@ -164,6 +168,38 @@ class AwsMountIT {
 
     assertFails(provider(), bed.attributes(objects + "- {objectName: /app/batch/missing, objectType: ssmparameter}\n"),
         "NOT_FOUND", "objects[12]");
+  }
+
+  @Test
+  void batchGetSecretValue_behindTheFlag_twentyPerCall_pinnedAndMissingReadAlone() throws Exception {
+    StringBuilder objects = new StringBuilder();
+    List<String> versions = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      versions.add(bed.aws.putSecret(AwsTestBed.REGION, "app/bulk/s" + i, "value-" + i));
+      objects.append("- {objectName: app/bulk/s").append(i).append(", objectType: secretsmanager}\n");
+    }
+    String pinned = bed.aws.putSecret(AwsTestBed.REGION, "app/bulk/s0", "newer");
+    objects.append("- {objectName: app/bulk/s0, objectType: secretsmanager, objectAlias: pinned, objectVersion: \"").append(versions.get(0))
+        .append("\"}\n");
+    long batches = bed.aws.calls().count("aws.secretsmanager.BatchGetSecretValue");
+    long singles = bed.aws.calls().count("aws.secretsmanager.GetSecretValue");
+    MountReply reply = mount(provider(bed.settings().withBatchSecrets(true), AwsTestBed.NO_POLL), bed.attributes(objects.toString()));
+    assertThat(reply.files()).hasSize(26);
+    assertThat(text(reply, 0)).isEqualTo("newer");
+    assertThat(reply.versions().get(0).version()).isEqualTo(pinned);
+    for (int i = 1; i < 25; i++) {
+      assertThat(text(reply, i)).isEqualTo("value-" + i);
+      assertThat(reply.versions().get(i).version()).isEqualTo(versions.get(i));
+    }
+    assertThat(text(reply, 25)).isEqualTo("value-0");
+    assertThat(bed.aws.calls().count("aws.secretsmanager.BatchGetSecretValue") - batches).as("25 unpinned secrets, 20 per call").isEqualTo(2);
+    assertThat(bed.aws.calls().count("aws.secretsmanager.GetSecretValue") - singles).as("only the pinned one alone").isEqualTo(1);
+
+    assertFails(provider(bed.settings().withBatchSecrets(true), AwsTestBed.NO_POLL),
+        bed.attributes(objects + "- {objectName: app/bulk/missing, objectType: secretsmanager}\n"), "NOT_FOUND", "ResourceNotFoundException");
+    long before = bed.aws.calls().count("aws.secretsmanager.BatchGetSecretValue");
+    assertThat(mount(provider(bed.settings(), AwsTestBed.NO_POLL), bed.attributes(objects.toString())).files()).hasSize(26);
+    assertThat(bed.aws.calls().count("aws.secretsmanager.BatchGetSecretValue")).as("off by default").isEqualTo(before);
   }
 
   @Test

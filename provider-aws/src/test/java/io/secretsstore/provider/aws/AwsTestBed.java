@@ -7,6 +7,7 @@ import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.emulators.EmulatorOptions;
 import io.secretsstore.provider.emulators.StartedEmulator;
 import io.secretsstore.provider.emulators.aws.AwsEmulator;
+import io.secretsstore.provider.fetch.CacheSettings;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.grpc.ProviderClient;
 import io.secretsstore.provider.spi.BackendContext;
@@ -38,6 +39,11 @@ final class AwsTestBed implements AutoCloseable {
 
   /** The shared fast engine of backend integration tests. */
   static final EngineSettings FAST = ProviderFixture.FAST;
+
+  /** FAST without background refreshes within a test, so backend call counts are the mounts' own. */
+  static final EngineSettings NO_POLL = new EngineSettings(FAST.limits(),
+      new CacheSettings(Duration.ofMinutes(10), Duration.ZERO, Duration.ofMinutes(20), Duration.ofMinutes(30), 64L << 20, 10_000),
+      FAST.resilience(), FAST.fetchConcurrency());
 
   final AwsEmulator aws = new AwsEmulator();
   final StartedEmulator started;
