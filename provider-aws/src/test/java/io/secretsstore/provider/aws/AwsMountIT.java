@@ -33,7 +33,6 @@ class AwsMountIT {
   private static String dbVersion;
 
   @RegisterExtension final LogCapture logs = new LogCapture();
-  private final List<AutoCloseable> closeables = new ArrayList<>();
 
   @BeforeAll
   static void startBed() throws Exception {
@@ -49,10 +48,7 @@ class AwsMountIT {
 
   @AfterEach
   void closeAll() throws Exception {
-    bed.aws.faults().clear();
-    for (AutoCloseable closeable : closeables) {
-      closeable.close();
-    }
+    bed.closeTracked();
     logs.assertNoCanary(Canaries.all());
   }
 
@@ -61,11 +57,7 @@ class AwsMountIT {
   }
 
   private ProviderFixture provider(AwsSettings settings, io.secretsstore.provider.fetch.EngineSettings engine) throws Exception {
-    AwsBackend backend = bed.backend(settings);
-    ProviderFixture fixture = ProviderFixture.start(backend, engine);
-    closeables.add(fixture);
-    closeables.add(backend);
-    return fixture;
+    return bed.provider(settings, engine);
   }
 
   private ProviderFixture provider() throws Exception {
@@ -137,10 +129,15 @@ class AwsMountIT {
         - {objectName: /app/p, objectType: ssmparameter, objectAlias: platest}
         - {objectName: /app/p, objectType: ssmparameter, objectAlias: pv1, objectVersion: "1"}
         - {objectName: /app/p, objectType: ssmparameter, objectAlias: plabel, objectVersionLabel: first}
-        """.formatted(v1)));
-    assertThat(List.of(text(reply, 0), text(reply, 1), text(reply, 2), text(reply, 3), text(reply, 4), text(reply, 5)))
-        .containsExactly("two", "one", "one", "p2", "p1", "p1");
-    assertThat(reply.versions()).extracting(ObjectVersion::version).containsExactly(v2, v1, v1, "2", "1", "1");
+        - {objectName: app/pinned, objectType: secretsmanager, objectAlias: both, objectVersion: "%s", objectVersionLabel: OLD}
+        - {objectName: "%s", objectAlias: pbyarn}
+        """.formatted(v1, v1, "arn:aws:ssm:us-east-1:" + io.secretsstore.provider.emulators.aws.AwsEmulator.ACCOUNT + ":parameter/app/p")));
+    assertThat(List.of(text(reply, 0), text(reply, 1), text(reply, 2), text(reply, 3), text(reply, 4), text(reply, 5), text(reply, 6),
+        text(reply, 7))).containsExactly("two", "one", "one", "p2", "p1", "p1", "one", "p2");
+    assertThat(reply.versions()).extracting(ObjectVersion::version).containsExactly(v2, v1, v1, "2", "1", "1", v1, "2");
+    // Secrets Manager allows a version and a label together; they must name the same version.
+    assertFails(provider(), bed.attributes("- {objectName: app/pinned, objectType: secretsmanager, objectVersion: \"%s\", objectVersionLabel: OLD}"
+        .formatted(v2)), "FAILED_PRECONDITION", "us-east-1: GetSecretValue \"app/pinned\": InvalidRequestException");
   }
 
   @Test
@@ -204,14 +201,12 @@ class AwsMountIT {
 
   @Test
   void readiness_probesTheEndpoint() throws Exception {
-    AwsBackend reachable = bed.backend(bed.settings());
-    closeables.add(reachable);
+    AwsBackend reachable = bed.track(bed.backend(bed.settings()));
     assertThat(reachable.readinessProblem()).isEmpty();
     java.net.ServerSocket closed = new java.net.ServerSocket(0);
     int port = closed.getLocalPort();
     closed.close();
-    AwsBackend unreachable = bed.backend(AwsSettings.of(java.net.URI.create("https://127.0.0.1:" + port), null, "us-east-1", Map.of()));
-    closeables.add(unreachable);
+    AwsBackend unreachable = bed.track(bed.backend(AwsSettings.of(java.net.URI.create("https://127.0.0.1:" + port), null, "us-east-1", Map.of())));
     assertThat(unreachable.readinessProblem()).contains("cannot reach AWS at 127.0.0.1:" + port);
   }
 
@@ -279,10 +274,7 @@ class AwsMountIT {
   @Test
   void concurrentMounts_oneIdentity_shareOneLogin_andRenewNearExpiry() throws Exception {
     MutableClock clock = new MutableClock();
-    AwsBackend backend = bed.backend(bed.settings(), clock);
-    ProviderFixture provider = ProviderFixture.start(backend, AwsTestBed.FAST);
-    closeables.add(provider);
-    closeables.add(backend);
+    ProviderFixture provider = bed.provider(bed.backend(bed.settings(), clock), AwsTestBed.FAST);
     int before = bed.aws.stsCalls();
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
     try {

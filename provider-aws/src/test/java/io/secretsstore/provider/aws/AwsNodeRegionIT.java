@@ -11,16 +11,12 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import io.secretsstore.provider.credentials.CredentialCache;
-import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.testing.Canaries;
 import io.secretsstore.provider.testing.LogCapture;
 import io.secretsstore.provider.testing.ProviderFixture;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -43,7 +39,6 @@ class AwsNodeRegionIT {
   private static AwsTestBed bed;
 
   @RegisterExtension final LogCapture logs = new LogCapture();
-  private final List<AutoCloseable> closeables = new ArrayList<>();
 
   @BeforeAll
   static void startBed() throws Exception {
@@ -59,40 +54,33 @@ class AwsNodeRegionIT {
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
+    bed.closeTracked();
     logs.assertNoCanary(Canaries.all());
   }
 
   private KubernetesMockServer crudServer() {
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
     server.init();
-    closeables.add(server::destroy);
+    bed.track((AutoCloseable) server::destroy);
     return server;
   }
 
   private KubernetesMockServer expectationServer() {
     KubernetesMockServer server = new KubernetesMockServer(false);
     server.init();
-    closeables.add(server::destroy);
+    bed.track((AutoCloseable) server::destroy);
     return server;
   }
 
   private KubernetesClient client(KubernetesMockServer server) {
     KubernetesClient kube = server.createClient();
-    closeables.add(kube);
+    bed.track(kube);
     return kube;
   }
 
   /** A provider whose region comes only from the node (the settings name none). */
   private ProviderFixture provider(KubernetesClient kube, RegionLookup lookup) throws Exception {
-    AwsBackend backend = new AwsBackend(kube, bed.settings().withRegion("").withRegionLookup(lookup));
-    backend.start(new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 100)));
-    closeables.add(backend);
-    ProviderFixture provider = ProviderFixture.start(backend, AwsTestBed.FAST);
-    closeables.add(provider);
-    return provider;
+    return bed.provider(bed.backend(kube, bed.settings().withRegion("").withRegionLookup(lookup), Clock.systemUTC()), AwsTestBed.FAST);
   }
 
   private static void createPodAndNode(KubernetesClient kube, String podName, Map<String, String> nodeLabels) {
@@ -139,11 +127,7 @@ class AwsNodeRegionIT {
     }
     assertThat(server.getRequestCount() - before).as("one GET node, no pod GET").isEqualTo(1);
 
-    AwsBackend withRegion = new AwsBackend(kube, bed.settings());
-    withRegion.start(new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 100)));
-    closeables.add(withRegion);
-    ProviderFixture regional = ProviderFixture.start(withRegion, AwsTestBed.FAST);
-    closeables.add(regional);
+    ProviderFixture regional = bed.provider(bed.backend(kube, bed.settings(), Clock.systemUTC()), AwsTestBed.FAST);
     int beforeRegional = server.getRequestCount();
     regional.assertRejected(call(bed.attributes(OBJECTS)), "NOT_FOUND", "us-east-1: GetSecretValue");
     assertThat(server.getRequestCount()).as("--aws-region (env AWS_REGION) needs no node").isEqualTo(beforeRegional);

@@ -210,6 +210,20 @@ class AwsParametersTest {
   }
 
   @Test
+  void ssmFailoverObject_mayNotPinBothVersionAndLabel_andItsArnMustBeSsm() {
+    String ssmArn = "arn:aws:ssm:us-west-2:123456789012:parameter/app/key";
+    String base = "- objectName: /app/key\n  objectType: ssmparameter\n  objectAlias: key\n  failoverObject:\n    objectName: ";
+    assertThat(parse(params(base + ssmArn + "\n    objectVersionLabel: L\n", "failoverRegion", "us-west-2")).objects().get(0).failover())
+        .isEqualTo(new AwsSpec.Target("us-west-2", ssmArn, "", "L"));
+    assertInvalid(params("- objectName: /app/key\n  objectType: ssmparameter\n  objectAlias: key\n  objectVersion: \"1\"\n  failoverObject:\n"
+        + "    objectName: /app/key\n    objectVersion: \"1\"\n    objectVersionLabel: L\n", "failoverRegion", "us-west-2"),
+        "ssm parameters can not specify both objectVersion and objectVersionLabel");
+    assertInvalid(params(base + SM_ARN.replace("us-east-1", "us-west-2") + "\n", "failoverRegion", "us-west-2"),
+        "objectType does not match the ARN's service");
+    assertInvalid(params(base + "\"\"\n", "failoverRegion", "us-west-2"), "failoverObject: Object name must be specified");
+  }
+
+  @Test
   void duplicates_otherwiseRefusedByFileName() {
     assertThat(parse(params("- objectName: a\n  objectType: secretsmanager\n- objectName: a\n  objectType: secretsmanager\n  objectAlias: b\n"))
         .objects()).hasSize(2);

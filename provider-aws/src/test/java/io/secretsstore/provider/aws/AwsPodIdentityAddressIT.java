@@ -11,8 +11,6 @@ import io.secretsstore.provider.testing.ProviderFixture;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +32,6 @@ class AwsPodIdentityAddressIT {
   private static URI agent;
 
   @RegisterExtension final LogCapture logs = new LogCapture();
-  private final List<AutoCloseable> closeables = new ArrayList<>();
 
   @BeforeAll
   static void startBed() throws IOException {
@@ -53,19 +50,12 @@ class AwsPodIdentityAddressIT {
 
   @AfterEach
   void closeAll() throws Exception {
-    bed.aws.faults().clear();
-    for (AutoCloseable closeable : closeables) {
-      closeable.close();
-    }
+    bed.closeTracked();
     logs.assertNoCanary(Canaries.all());
   }
 
   private ProviderFixture provider(URI ipv4, URI ipv6) throws Exception {
-    AwsBackend backend = bed.backend(bed.settings().withAgent(PodIdentityAgent.at(ipv4, ipv6)));
-    closeables.add(backend);
-    ProviderFixture provider = ProviderFixture.start(backend, AwsTestBed.FAST);
-    closeables.add(provider);
-    return provider;
+    return bed.provider(bed.settings().withAgent(PodIdentityAgent.at(ipv4, ipv6)), AwsTestBed.FAST);
   }
 
   private static Map<String, String> podIdentity(String addressType) {

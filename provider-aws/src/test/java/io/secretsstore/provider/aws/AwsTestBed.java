@@ -3,6 +3,7 @@ package io.secretsstore.provider.aws;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.emulators.EmulatorOptions;
 import io.secretsstore.provider.emulators.StartedEmulator;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,7 @@ final class AwsTestBed implements AutoCloseable {
   final AwsEmulator aws = new AwsEmulator();
   final StartedEmulator started;
   final Path caFile;
+  private final List<AutoCloseable> tracked = new ArrayList<>();
 
   AwsTestBed() throws IOException {
     caFile = Files.createTempFile("aws-ca", ".pem");
@@ -68,9 +71,40 @@ final class AwsTestBed implements AutoCloseable {
   }
 
   AwsBackend backend(AwsSettings settings, Clock clock) {
-    AwsBackend backend = new AwsBackend(null, settings);
+    return backend(null, settings, clock);
+  }
+
+  /** A started backend that reads the Kubernetes API through this client (null: none). */
+  AwsBackend backend(KubernetesClient kube, AwsSettings settings, Clock clock) {
+    AwsBackend backend = new AwsBackend(kube, settings);
     backend.start(new BackendContext(clock, new CredentialCache(clock, 1000)));
     return backend;
+  }
+
+  /** A provider on its own socket for a started backend; both closed by {@link #closeTracked}. */
+  ProviderFixture provider(AwsBackend backend, EngineSettings engine) throws IOException {
+    track(backend);
+    return track(ProviderFixture.start(backend, engine));
+  }
+
+  /** As {@link #provider(AwsBackend, EngineSettings)} for a backend without Kubernetes. */
+  ProviderFixture provider(AwsSettings settings, EngineSettings engine) throws IOException {
+    return provider(backend(settings), engine);
+  }
+
+  /** Closes it after the test, in {@link #closeTracked}. */
+  <T extends AutoCloseable> T track(T closeable) {
+    tracked.add(closeable);
+    return closeable;
+  }
+
+  /** After each test: faults cleared, and what the test tracked closed, last first. */
+  void closeTracked() throws Exception {
+    aws.faults().clear();
+    for (int i = tracked.size() - 1; i >= 0; i--) {
+      tracked.get(i).close();
+    }
+    tracked.clear();
   }
 
   AwsBackend backend(AwsSettings settings) {
