@@ -211,6 +211,17 @@ class AwsMountIT {
   }
 
   @Test
+  void pathTranslationOff_nestedFiles_leadingSlashStripped() throws Exception {
+    MountReply reply = mount(provider(), bed.attributes("""
+        - {objectName: /app/key, objectType: ssmparameter}
+        - {objectName: app/db, objectType: secretsmanager, objectAlias: conf/db/all, jmesPath: [{path: username, objectAlias: conf/db/user}]}
+        """, "pathTranslation", "False"));
+    assertThat(reply.files()).extracting(MountReply.ReturnedFile::path).containsExactly("app/key", "conf/db/all", "conf/db/user");
+    assertThat(text(reply, 2)).isEqualTo("app-user");
+    assertThat(reply.versions()).extracting(ObjectVersion::id).containsExactly("app/key", "conf/db/all", "conf/db/user");
+  }
+
+  @Test
   void binarySecret_writtenRaw() throws Exception {
     byte[] raw = {0, 1, 2, (byte) 0xff, 10};
     bed.aws.putSecretBinary(AwsTestBed.REGION, "app/bin", raw);
