@@ -11,46 +11,30 @@ import io.secretsstore.provider.grpc.MountReply;
 import io.secretsstore.provider.grpc.ProviderCallException;
 import io.secretsstore.provider.spi.ObjectVersion;
 import io.secretsstore.provider.testing.Canaries;
-import io.secretsstore.provider.testing.LogCapture;
 import io.secretsstore.provider.testing.ProviderFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Mounts through the real provider stack on a real socket, with the real AWS SDK (SigV4, STS,
  * URLConnection client, the emulator's CA) against the AWS emulator.
  */
-class AwsMountIT {
-  private static AwsTestBed bed;
+class AwsMountIT extends AwsBedTests {
   private static String dbVersion;
 
-  @RegisterExtension final LogCapture logs = new LogCapture();
 
   @BeforeAll
-  static void startBed() throws Exception {
-    bed = new AwsTestBed();
+  static void seed() throws Exception {
     dbVersion = bed.aws.putSecret(AwsTestBed.REGION, "app/db", "{\"username\":\"app-user\",\"password\":\"" + Canaries.SECRET + "\",\"a-b\":\"dash\",\"port\":5432}");
     bed.aws.putParameter(AwsTestBed.REGION, "/app/key", Canaries.SECRET, true);
   }
 
-  @AfterAll
-  static void stopBed() throws Exception {
-    bed.close();
-  }
 
-  @AfterEach
-  void closeAll() throws Exception {
-    bed.closeTracked();
-    logs.assertNoCanary(Canaries.all());
-  }
 
   private ProviderFixture provider(AwsSettings settings) throws Exception {
     return provider(settings, AwsTestBed.FAST);

@@ -12,18 +12,14 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.secretsstore.provider.testing.Canaries;
-import io.secretsstore.provider.testing.LogCapture;
 import io.secretsstore.provider.testing.ProviderFixture;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The last step of the region order: with no {@code region} parameter and no provider region, the
@@ -32,31 +28,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * by every mount; a slow, forbidden or rate-limited API fails the mount within the lookup timeout
  * with a message that says what to set.
  */
-class AwsNodeRegionIT {
+class AwsNodeRegionIT extends AwsBedTests {
   private static final String LABELLED_REGION = "eu-central-1";
   private static final String NODE = "node-a";
   private static final String OBJECTS = "- {objectName: app/regional, objectType: secretsmanager}";
-  private static AwsTestBed bed;
 
-  @RegisterExtension final LogCapture logs = new LogCapture();
 
   @BeforeAll
-  static void startBed() throws Exception {
-    bed = new AwsTestBed();
+  static void seed() throws Exception {
     // Only the labelled region holds the secret, so a mount that reads it used the label.
     bed.aws.putSecret(LABELLED_REGION, "app/regional", Canaries.SECRET);
   }
 
-  @AfterAll
-  static void stopBed() throws Exception {
-    bed.close();
-  }
 
-  @AfterEach
-  void closeAll() throws Exception {
-    bed.closeTracked();
-    logs.assertNoCanary(Canaries.all());
-  }
 
   private KubernetesMockServer crudServer() {
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
@@ -142,14 +126,18 @@ class AwsNodeRegionIT {
         "Region not found: node node-a has no topology.kubernetes.io/region label; set the region parameter or start the provider with --aws-region");
   }
 
+  /** A provider that knows its node, whose one node GET the server answers, rejects a mount. */
+  private void assertRejectedOnNode(KubernetesMockServer server, Duration timeout, String code, String message) throws Exception {
+    provider(client(server), new RegionLookup(NODE, 5, 10, timeout)).assertRejected(call(bed.attributes(OBJECTS)), code, message);
+  }
+
   @Test
   void slowApi_failsWithinTheLookupTimeout_unavailable() throws Exception {
     KubernetesMockServer server = expectationServer();
     server.expect().get().delay(30, TimeUnit.SECONDS).withPath("/api/v1/nodes/" + NODE)
         .andReturn(200, new NodeBuilder().withNewMetadata().withName(NODE).addToLabels(NodeRegions.LABEL, LABELLED_REGION).endMetadata().build())
         .always();
-    ProviderFixture provider = provider(client(server), new RegionLookup(NODE, 5, 10, Duration.ofMillis(300)));
-    provider.assertRejected(call(bed.attributes(OBJECTS)), "UNAVAILABLE",
+    assertRejectedOnNode(server, Duration.ofMillis(300), "UNAVAILABLE",
         "Region not found: the node's topology.kubernetes.io/region label could not be read within 300 ms");
   }
 
@@ -157,9 +145,7 @@ class AwsNodeRegionIT {
   void forbidden_failedPrecondition_namesTheRbacToGrant() throws Exception {
     KubernetesMockServer server = expectationServer();
     server.expect().get().withPath("/api/v1/nodes/" + NODE).andReturn(403, "{\"kind\":\"Status\",\"code\":403}").always();
-    ProviderFixture provider = provider(client(server), new RegionLookup(NODE, 5, 10, Duration.ofSeconds(5)));
-    provider.assertRejected(call(bed.attributes(OBJECTS)), "FAILED_PRECONDITION",
-        "the provider may not get nodes (HTTP 403); grant get on pods and nodes");
+    assertRejectedOnNode(server, Duration.ofSeconds(5), "FAILED_PRECONDITION", "the provider may not get nodes (HTTP 403); grant get on pods and nodes");
   }
 
   @Test

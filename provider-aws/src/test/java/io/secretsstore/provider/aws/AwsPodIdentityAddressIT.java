@@ -6,17 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.secretsstore.provider.emulators.Fault;
 import io.secretsstore.provider.testing.Canaries;
-import io.secretsstore.provider.testing.LogCapture;
 import io.secretsstore.provider.testing.ProviderFixture;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * EKS Pod Identity's {@code preferredAddressType}: the agent's IPv4 address points at a closed port
@@ -24,18 +20,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * error, ipv4 must fail, ipv6 must go straight to the second address, and an HTTP answer from the
  * first address must not fall back.
  */
-class AwsPodIdentityAddressIT {
+class AwsPodIdentityAddressIT extends AwsBedTests {
   private static final String AGENT = "aws.podidentity.credentials";
   private static final String OBJECTS = "- {objectName: /app/key, objectType: ssmparameter}";
-  private static AwsTestBed bed;
   private static URI closed;
   private static URI agent;
 
-  @RegisterExtension final LogCapture logs = new LogCapture();
 
   @BeforeAll
-  static void startBed() throws IOException {
-    bed = new AwsTestBed();
+  static void seed() throws IOException {
     bed.aws.putParameter(AwsTestBed.REGION, "/app/key", Canaries.SECRET, true);
     agent = bed.started.endpoint("http").resolve("/v1/credentials");
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -43,16 +36,7 @@ class AwsPodIdentityAddressIT {
     }
   }
 
-  @AfterAll
-  static void stopBed() throws IOException {
-    bed.close();
-  }
 
-  @AfterEach
-  void closeAll() throws Exception {
-    bed.closeTracked();
-    logs.assertNoCanary(Canaries.all());
-  }
 
   private ProviderFixture provider(URI ipv4, URI ipv6) throws Exception {
     return bed.provider(bed.settings().withAgent(PodIdentityAgent.at(ipv4, ipv6)), AwsTestBed.FAST);

@@ -10,36 +10,29 @@ import io.secretsstore.provider.emulators.FaultPlan;
 import io.secretsstore.provider.grpc.MountReply;
 import io.secretsstore.provider.spi.ObjectVersion;
 import io.secretsstore.provider.testing.Canaries;
-import io.secretsstore.provider.testing.LogCapture;
 import io.secretsstore.provider.testing.ProviderFixture;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Upstream's example SecretProviderClasses ({@code src/test/resources/upstream-examples}), read as
  * files and mounted unchanged through the real socket against the AWS emulator, with the files and
  * versions upstream documents.
  */
-class AwsUpstreamExamplesIT {
+class AwsUpstreamExamplesIT extends AwsBedTests {
   private static final String PRIMARY_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:PrimarySecret-12345";
   private static final String FAILOVER_ARN = "arn:aws:secretsmanager:us-east-2:123456789012:secret:FailoverSecret-12345";
-  private static AwsTestBed bed;
   private static ProviderFixture provider;
   private static AwsBackend backend;
   private static String mySecretVersion;
 
-  @RegisterExtension final LogCapture logs = new LogCapture();
-
   @BeforeAll
-  static void start() throws Exception {
-    bed = new AwsTestBed();
+  static void seedAndStart() throws Exception {
     bed.aws.allow(AwsTestBed.ROLE, "MySecret", "MyHyphenatedSecret", "PrimarySecret", "FailoverSecret");
     mySecretVersion = bed.aws.putSecret(AwsTestBed.REGION, "MySecret", "{\"username\":\"memeuser\", \"password\":\"" + Canaries.SECRET + "\"}");
     bed.aws.putSecret(AwsTestBed.REGION, "MyHyphenatedSecret", "{\"hyphenated-path\":\"" + Canaries.SECRET + "\"}");
@@ -50,16 +43,9 @@ class AwsUpstreamExamplesIT {
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  static void stopProvider() throws Exception {
     provider.close();
     backend.close();
-    bed.close();
-  }
-
-  @AfterEach
-  void noCanaries() {
-    bed.aws.faults().clear();
-    logs.assertNoCanary(Canaries.all());
   }
 
   /** The driver's attributes for the example: its parameters unchanged, plus the pod's keys and tokens. */
