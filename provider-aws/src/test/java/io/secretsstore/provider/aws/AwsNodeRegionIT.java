@@ -67,9 +67,16 @@ class AwsNodeRegionIT extends AwsBedTests {
     return bed.provider(bed.backend(kube, bed.settings().withRegion("").withRegionLookup(lookup), Clock.systemUTC()), AwsTestBed.FAST);
   }
 
-  private static void createPodAndNode(KubernetesClient kube, String podName, Map<String, String> nodeLabels) {
+  /** A client of the server's cluster, which holds node-a with these labels and the canary pod on it. */
+  private KubernetesClient clusterWithCanaryPod(KubernetesMockServer server, Map<String, String> nodeLabels) {
+    KubernetesClient kube = client(server);
     kube.nodes().resource(new NodeBuilder().withNewMetadata().withName(NODE).addToLabels(nodeLabels).endMetadata().build()).create();
-    kube.pods().inNamespace(AwsTestBed.NAMESPACE).resource(new PodBuilder().withNewMetadata().withName(podName)
+    createPod(kube, Canaries.podAttributes().get("csi.storage.k8s.io/pod.name"));
+    return kube;
+  }
+
+  private static void createPod(KubernetesClient kube, String name) {
+    kube.pods().inNamespace(AwsTestBed.NAMESPACE).resource(new PodBuilder().withNewMetadata().withName(name)
         .withNamespace(AwsTestBed.NAMESPACE).endMetadata().withNewSpec().withNodeName(NODE).endSpec().build()).create();
   }
 
@@ -83,10 +90,7 @@ class AwsNodeRegionIT extends AwsBedTests {
   @Test
   void nodeLabel_givesTheRegion_onePodGetAndOneNodeGet_forManyMounts() throws Exception {
     KubernetesMockServer server = crudServer();
-    KubernetesClient kube = client(server);
-    String pod = Canaries.podAttributes().get("csi.storage.k8s.io/pod.name");
-    createPodAndNode(kube, pod, Map.of(NodeRegions.LABEL, LABELLED_REGION));
-    ProviderFixture provider = provider(kube, RegionLookup.DEFAULT);
+    ProviderFixture provider = provider(clusterWithCanaryPod(server, Map.of(NodeRegions.LABEL, LABELLED_REGION)), RegionLookup.DEFAULT);
     int before = server.getRequestCount();
     for (int i = 0; i < 5; i++) {
       assertThat(ProviderFixture.text(provider.mount(call(bed.attributes(OBJECTS))), 0)).isEqualTo(Canaries.SECRET);
@@ -102,8 +106,7 @@ class AwsNodeRegionIT extends AwsBedTests {
   @Test
   void knownNodeName_needsNoPodGet_andTheProviderRegionWinsOverTheNode() throws Exception {
     KubernetesMockServer server = crudServer();
-    KubernetesClient kube = client(server);
-    createPodAndNode(kube, "elsewhere", Map.of(NodeRegions.LABEL, LABELLED_REGION));
+    KubernetesClient kube = clusterWithCanaryPod(server, Map.of(NodeRegions.LABEL, LABELLED_REGION));
     ProviderFixture provider = provider(kube, new RegionLookup(NODE, 5, 10, Duration.ofSeconds(5)));
     int before = server.getRequestCount();
     for (int i = 0; i < 3; i++) {
@@ -119,10 +122,7 @@ class AwsNodeRegionIT extends AwsBedTests {
 
   @Test
   void nodeWithoutLabel_regionNotFound_namingWhatToSet() throws Exception {
-    KubernetesMockServer server = crudServer();
-    KubernetesClient kube = client(server);
-    createPodAndNode(kube, Canaries.podAttributes().get("csi.storage.k8s.io/pod.name"), Map.of("kubernetes.io/os", "linux"));
-    provider(kube, RegionLookup.DEFAULT).assertRejected(call(bed.attributes(OBJECTS)), "INVALID_ARGUMENT",
+    provider(clusterWithCanaryPod(crudServer(), Map.of("kubernetes.io/os", "linux")), RegionLookup.DEFAULT).assertRejected(call(bed.attributes(OBJECTS)), "INVALID_ARGUMENT",
         "Region not found: node node-a has no topology.kubernetes.io/region label; set the region parameter or start the provider with --aws-region");
   }
 
@@ -151,11 +151,8 @@ class AwsNodeRegionIT extends AwsBedTests {
   @Test
   void clientSideRateLimit_refusesAtOnce_whileKnownPodsStillMount() throws Exception {
     KubernetesMockServer server = crudServer();
-    KubernetesClient kube = client(server);
-    String pod = Canaries.podAttributes().get("csi.storage.k8s.io/pod.name");
-    createPodAndNode(kube, pod, Map.of(NodeRegions.LABEL, LABELLED_REGION));
-    kube.pods().inNamespace(AwsTestBed.NAMESPACE).resource(new PodBuilder().withNewMetadata().withName("second")
-        .withNamespace(AwsTestBed.NAMESPACE).endMetadata().withNewSpec().withNodeName(NODE).endSpec().build()).create();
+    KubernetesClient kube = clusterWithCanaryPod(server, Map.of(NodeRegions.LABEL, LABELLED_REGION));
+    createPod(kube, "second");
     // Two requests, then one per ~3 hours: the first pod's two GETs use the burst up.
     ProviderFixture provider = provider(kube, new RegionLookup("", 0.0001, 2, Duration.ofSeconds(5)));
     assertThat(provider.mount(call(bed.attributes(OBJECTS))).files()).hasSize(1);
