@@ -37,7 +37,9 @@ import software.amazon.awssdk.services.ssm.model.Parameter;
  * Fetches one mount's objects with the pod's AWS credentials, which come from the process-wide
  * credential cache: one STS (or Pod Identity agent) call per identity while they are valid. The
  * primary region is read first; the failover region only when the primary failed with an error a
- * retry could fix (network, 5xx, throttling), never after a 4xx answer.
+ * retry could fix (network, 5xx, throttling), never after a 4xx answer. SSM parameters are read
+ * in GetParameters batches of 10 and, when the operator allows it, unpinned secrets in
+ * BatchGetSecretValue batches of 20.
  */
 final class AwsFetcher implements ObjectFetcher<AwsSpec> {
   private static final Logger LOG = LoggerFactory.getLogger(AwsFetcher.class);

@@ -12,6 +12,7 @@ import io.secretsstore.provider.concurrent.NamedThreads;
 import io.secretsstore.provider.mount.PodIdentity;
 import io.secretsstore.provider.spi.ErrorKind;
 import io.secretsstore.provider.spi.ProviderException;
+import java.math.BigDecimal;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -42,6 +44,7 @@ import java.util.function.Supplier;
 final class NodeRegions implements AutoCloseable {
   static final String LABEL = "topology.kubernetes.io/region";
   private static final int REMEMBERED_PODS = 4096;
+  private static final String HINT = "set the region parameter or start the provider with --aws-region";
 
   private final RegionLookup settings;
   private final Supplier<KubernetesClient> kube;
@@ -88,8 +91,6 @@ final class NodeRegions implements AutoCloseable {
     }
   }
 
-  private static final String HINT = "set the region parameter or start the provider with --aws-region";
-
   /** The node's region, read by one shared request; a failed read is forgotten, so the next mount tries again. */
   private CompletableFuture<String> forNode(String node, long deadline) {
     return byNode.compute(node, (name, current) -> current != null && !current.isCompletedExceptionally() ? current
@@ -118,11 +119,11 @@ final class NodeRegions implements AutoCloseable {
   }
 
   /** One rate-limited GET through the lookup client; null when the object does not exist. */
-  private <T> T get(String action, long deadline, java.util.function.Function<KubernetesClient, T> request) {
+  private <T> T get(String action, long deadline, Function<KubernetesClient, T> request) {
     long wait = rate.reserve(deadline - System.nanoTime());
     if (wait < 0) {
       throw ProviderException.of(ErrorKind.UNAVAILABLE, "Region not found: the client-side Kubernetes rate limit (--aws-kube-qps "
-          + java.math.BigDecimal.valueOf(settings.qps()).stripTrailingZeros().toPlainString() + ", --aws-kube-burst " + settings.burst() + ") leaves no request within the lookup timeout; " + HINT);
+          + BigDecimal.valueOf(settings.qps()).stripTrailingZeros().toPlainString() + ", --aws-kube-burst " + settings.burst() + ") leaves no request within the lookup timeout; " + HINT);
     }
     try {
       TimeUnit.NANOSECONDS.sleep(wait);
