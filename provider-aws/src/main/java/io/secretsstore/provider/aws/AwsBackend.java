@@ -31,12 +31,12 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
  * aws/secrets-store-csi-driver-provider-aws 3.x: the same SecretProviderClass parameters, files
  * and object versions from Secrets Manager and SSM Parameter Store. Pods authenticate with IRSA
  * or EKS Pod Identity; unlike upstream, credentials are cached per identity until shortly before
- * they expire, role ARNs come from an informer instead of a GET per mount, and the failover region
- * is read only when the primary failed with a retryable error.
+ * they expire, role ARNs come from an informer instead of a GET per mount, a node's region label
+ * is read once instead of on every mount, and the failover region is read only when the primary
+ * failed with a retryable error.
  */
 public final class AwsBackend implements SecretBackend {
   static final String NAME = "aws";
-  private static final Duration POD_IDENTITY_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration READINESS_TIMEOUT = Duration.ofSeconds(2);
 
   private final AwsOptions options;
@@ -46,6 +46,7 @@ public final class AwsBackend implements SecretBackend {
   private BackendContext context;
   private AwsClients clients;
   private RoleArns roles;
+  private NodeRegions nodeRegions;
   private HttpClient agentHttp;
 
   /** Found by ServiceLoader; settings come from flags and the environment at start. */
@@ -84,7 +85,8 @@ public final class AwsBackend implements SecretBackend {
     }
     clients = new AwsClients(settings);
     roles = new RoleArns(settings.roleArnFor(), this::kube);
-    agentHttp = HttpClient.newBuilder().connectTimeout(POD_IDENTITY_TIMEOUT).build();
+    nodeRegions = new NodeRegions(settings.regionLookup(), this::kube);
+    agentHttp = HttpClient.newBuilder().connectTimeout(settings.agent().timeout()).build();
   }
 
   private synchronized KubernetesClient kube() {
@@ -99,8 +101,9 @@ public final class AwsBackend implements SecretBackend {
     if (context == null) {
       throw ProviderException.of(ErrorKind.INTERNAL, "the aws backend was not started");
     }
-    AwsParameters parameters = AwsParameters.parse(request.attributes(), settings.region(), request.defaultMode());
     PodIdentity pod = request.pod();
+    AwsParameters parameters = AwsParameters.parse(request.attributes(),
+        () -> settings.region().isEmpty() ? nodeRegions.region(pod) : settings.region(), request.defaultMode());
     String audience = parameters.usePodIdentity() ? Logins.POD_IDENTITY_AUDIENCE : Logins.IRSA_AUDIENCE;
     ServiceAccountToken token;
     try {
@@ -111,9 +114,10 @@ public final class AwsBackend implements SecretBackend {
     IdentityKey identity;
     CredentialCache.Login<AwsSessionCredentials> login;
     if (parameters.usePodIdentity()) {
+      PodIdentityAgent.AddressType addressType = parameters.preferredAddressType();
       identity = IdentityKey.of(NAME, "auth", "podIdentity", "namespace", pod.namespace(),
-          "serviceAccount", pod.serviceAccountName(), "agent", settings.podIdentityEndpoint().toString());
-      login = () -> podIdentity(token);
+          "serviceAccount", pod.serviceAccountName(), "agent", settings.agent().endpoints(addressType).toString());
+      login = () -> podIdentity(addressType, token);
     } else {
       String roleArn = roles.roleArn(pod.namespace(), pod.serviceAccountName());
       String stsRegion = parameters.region();
@@ -137,7 +141,7 @@ public final class AwsBackend implements SecretBackend {
       objects.add(new PlannedObject<>(spec.fileName(), spec.fileName(), spec.mode(), spec));
     }
     return new MountPlan<>(identity, parameters.region(), objects,
-        new AwsFetcher(identity, context.credentials(), login, clients, parameters.objects()));
+        new AwsFetcher(identity, context.credentials(), login, clients, parameters.objects(), settings.batchSecrets()));
   }
 
   /**
@@ -166,9 +170,9 @@ public final class AwsBackend implements SecretBackend {
     }
   }
 
-  private Expiring<AwsSessionCredentials> podIdentity(ServiceAccountToken token) {
+  private Expiring<AwsSessionCredentials> podIdentity(PodIdentityAgent.AddressType addressType, ServiceAccountToken token) {
     try {
-      return Logins.podIdentity(agentHttp, settings.podIdentityEndpoint(), POD_IDENTITY_TIMEOUT, token);
+      return Logins.podIdentity(agentHttp, settings.agent(), addressType, token);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ProviderException.of(ErrorKind.CANCELLED, "interrupted while asking the EKS Pod Identity agent");
@@ -179,6 +183,9 @@ public final class AwsBackend implements SecretBackend {
   public void close() {
     if (roles != null) {
       roles.close();
+    }
+    if (nodeRegions != null) {
+      nodeRegions.close();
     }
     if (clients != null) {
       clients.close();

@@ -17,16 +17,18 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.secretsmanager.model.BatchGetSecretValueRequest;
+import software.amazon.awssdk.services.secretsmanager.model.BatchGetSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
+import software.amazon.awssdk.services.secretsmanager.model.SecretValueEntry;
 import software.amazon.awssdk.services.ssm.model.GetParametersRequest;
 import software.amazon.awssdk.services.ssm.model.GetParametersResponse;
 import software.amazon.awssdk.services.ssm.model.Parameter;
@@ -35,48 +37,36 @@ import software.amazon.awssdk.services.ssm.model.Parameter;
  * Fetches one mount's objects with the pod's AWS credentials, which come from the process-wide
  * credential cache: one STS (or Pod Identity agent) call per identity while they are valid. The
  * primary region is read first; the failover region only when the primary failed with an error a
- * retry could fix (network, 5xx, throttling), never after a 4xx answer.
+ * retry could fix (network, 5xx, throttling), never after a 4xx answer. SSM parameters are read
+ * in GetParameters batches of 10 and, when the operator allows it, unpinned secrets in
+ * BatchGetSecretValue batches of 20.
  */
 final class AwsFetcher implements ObjectFetcher<AwsSpec> {
   private static final Logger LOG = LoggerFactory.getLogger(AwsFetcher.class);
   static final int SSM_BATCH = 10;
-  private static final long SHARE_WINDOW_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(250);
+  static final int SECRETS_BATCH = 20;
 
   private final IdentityKey identity;
   private final CredentialCache credentials;
   private final CredentialCache.Login<AwsSessionCredentials> login;
   private final AwsClients clients;
   /** The plan's primary SSM reads in groups of at most 10, as upstream batches GetParameters. */
-  private final List<List<AwsSpec.Target>> ssmBatches = new ArrayList<>();
-  private final Map<AwsSpec.Target, Integer> ssmBatchOf = new HashMap<>();
-  private final Map<Integer, Batch> ssmResults = new ConcurrentHashMap<>();
-
-  /**
-   * One batch call and when it started. The engine keeps this fetcher to refresh cached objects
-   * later, so an answer is shared only by the reads of one moment (a mount's parallel fetches),
-   * never served to a later refresh.
-   */
-  private record Batch(long startedNanos, CompletableFuture<Map<String, Value>> result) {
-    boolean shareable() {
-      return !result.isDone() || System.nanoTime() - startedNanos < SHARE_WINDOW_NANOS;
-    }
-  }
+  private final SharedBatches<AwsSpec.Target, Map<String, Value>> ssmBatches;
+  /** With --aws-batch-get-secret-value: the unpinned primary secrets in groups of at most 20. */
+  private final SharedBatches<AwsSpec.Target, Map<String, Value>> secretBatches;
 
   AwsFetcher(IdentityKey identity, CredentialCache credentials, CredentialCache.Login<AwsSessionCredentials> login, AwsClients clients,
-      List<AwsSpec> specs) {
+      List<AwsSpec> specs, boolean batchSecrets) {
     this.identity = identity;
     this.credentials = credentials;
     this.login = login;
     this.clients = clients;
-    for (AwsSpec spec : specs) {
-      if (spec.type() == SecretType.SSM_PARAMETER && !ssmBatchOf.containsKey(spec.primary())) {
-        if (ssmBatches.isEmpty() || ssmBatches.get(ssmBatches.size() - 1).size() == SSM_BATCH) {
-          ssmBatches.add(new ArrayList<>());
-        }
-        ssmBatches.get(ssmBatches.size() - 1).add(spec.primary());
-        ssmBatchOf.put(spec.primary(), ssmBatches.size() - 1);
-      }
-    }
+    this.ssmBatches = new SharedBatches<>(specs.stream().filter(s -> s.type() == SecretType.SSM_PARAMETER).map(AwsSpec::primary).toList(),
+        SSM_BATCH);
+    // BatchGetSecretValue reads only AWSCURRENT, so pinned versions and labels are read one by one.
+    this.secretBatches = new SharedBatches<>(!batchSecrets ? List.of() : specs.stream()
+        .filter(s -> s.type() == SecretType.SECRETS_MANAGER && s.primary().version().isEmpty() && s.primary().label().isEmpty())
+        .map(AwsSpec::primary).toList(), SECRETS_BATCH);
   }
 
   @Override
@@ -135,8 +125,8 @@ final class AwsFetcher implements ObjectFetcher<AwsSpec> {
     AwsRequestOverrideConfiguration auth = AwsRequestOverrideConfiguration.builder()
         .credentialsProvider(StaticCredentialsProvider.create(session)).build();
     return switch (spec.type()) {
-      case SECRETS_MANAGER -> secret(target, auth, where);
-      case SSM_PARAMETER -> parameter(target, auth, where);
+      case SECRETS_MANAGER -> secretBatches.batched(target) ? batchedSecret(target, auth, where) : secret(target, auth, where);
+      case SSM_PARAMETER -> ssmBatches.batched(target) ? parameter(target, auth, where) : single(target, auth, where);
     };
   }
 
@@ -154,42 +144,52 @@ final class AwsFetcher implements ObjectFetcher<AwsSpec> {
     } catch (SdkException e) {
       throw AwsErrors.map(e, target.region(), "GetSecretValue", where);
     }
-    byte[] contents = response.secretString() != null
-        ? response.secretString().getBytes(StandardCharsets.UTF_8)
-        : response.secretBinary() != null ? response.secretBinary().asByteArray() : new byte[0];
-    return new Value(contents, response.versionId() == null ? "" : response.versionId());
+    return secretValue(response.secretString(), response.secretBinary(), response.versionId());
+  }
+
+  /** A secret's bytes: the string as UTF-8, or the binary raw. */
+  private static Value secretValue(String string, SdkBytes binary, String versionId) {
+    byte[] contents = string != null ? string.getBytes(StandardCharsets.UTF_8) : binary != null ? binary.asByteArray() : new byte[0];
+    return new Value(contents, versionId == null ? "" : versionId);
   }
 
   /**
-   * A primary SSM read: served from its batch's one GetParameters call (the first object of the
-   * batch makes it, the others wait for it). A name the batch answer does not match falls back to
-   * a call of its own; one invalid name fails only its own object.
+   * A primary SSM read served from its batch's one GetParameters call. A name the batch answer
+   * does not match falls back to a call of its own, so one invalid name fails only its own object.
    */
   private Value parameter(AwsSpec.Target target, AwsRequestOverrideConfiguration auth, String where) {
-    Integer batch = ssmBatchOf.get(target);
-    if (batch == null || ssmBatches.get(batch).size() == 1) {
-      return single(target, auth, where);
-    }
-    Batch mine = new Batch(System.nanoTime(), new CompletableFuture<>());
-    Batch shared = ssmResults.compute(batch, (index, current) -> current != null && current.shareable() ? current : mine);
-    if (shared == mine) {
-      try {
-        mine.result().complete(batchRead(ssmBatches.get(batch), auth, where));
-      } catch (RuntimeException e) {
-        mine.result().completeExceptionally(e);
-      }
-    }
-    Map<String, Value> values;
-    try {
-      values = shared.result().join();
-    } catch (java.util.concurrent.CompletionException e) {
-      if (e.getCause() instanceof ProviderException failure) {
-        throw ProviderException.of(failure.kind(), failure.getMessage());
-      }
-      throw e;
-    }
-    Value value = values.get(target.ssmSelector());
+    Value value = ssmBatches.answer(target, batch -> batchRead(batch, auth, where)).get(target.ssmSelector());
     return value != null ? value : single(target, auth, where);
+  }
+
+  /**
+   * An unpinned primary secret served from its batch's one BatchGetSecretValue call, keyed by the
+   * name and the ARN the answer gives. A secret the answer lacks (not found, denied, a partial
+   * ARN) is read on its own, so its error is exactly GetSecretValue's.
+   */
+  private Value batchedSecret(AwsSpec.Target target, AwsRequestOverrideConfiguration auth, String where) {
+    Value value = secretBatches.answer(target, batch -> batchSecretsRead(batch, auth, where)).get(target.name());
+    return value != null ? value : secret(target, auth, where);
+  }
+
+  private Map<String, Value> batchSecretsRead(List<AwsSpec.Target> targets, AwsRequestOverrideConfiguration auth, String where) {
+    String region = targets.get(0).region();
+    BatchGetSecretValueResponse response;
+    try {
+      response = clients.secretsManager(region).batchGetSecretValue(BatchGetSecretValueRequest.builder()
+          .secretIdList(targets.stream().map(AwsSpec.Target::name).toList()).overrideConfiguration(auth).build());
+    } catch (SdkException e) {
+      throw AwsErrors.map(e, region, "BatchGetSecretValue", where);
+    }
+    Map<String, Value> values = new HashMap<>();
+    if (response.hasSecretValues()) {
+      for (SecretValueEntry entry : response.secretValues()) {
+        Value value = secretValue(entry.secretString(), entry.secretBinary(), entry.versionId());
+        values.put(entry.name(), value);
+        values.put(entry.arn(), value);
+      }
+    }
+    return values;
   }
 
   /** One GetParameters call for a batch; values keyed by the selector each name was asked with. */

@@ -6,11 +6,12 @@ import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.spi.ProviderException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -22,10 +23,11 @@ import java.util.regex.Pattern;
  * @param region the primary region
  * @param failoverRegion the failover region, or empty
  * @param usePodIdentity EKS Pod Identity instead of IRSA
- * @param preferredAddressType {@code ipv4}, {@code ipv6} or {@code auto}
+ * @param preferredAddressType which EKS Pod Identity agent address to use
  * @param objects the validated entries, in order
  */
-record AwsParameters(String region, String failoverRegion, boolean usePodIdentity, String preferredAddressType, List<AwsSpec> objects) {
+record AwsParameters(String region, String failoverRegion, boolean usePodIdentity, PodIdentityAgent.AddressType preferredAddressType,
+    List<AwsSpec> objects) {
   static final String OBJECTS = "objects";
   static final String REGION = "region";
   static final String FAILOVER_REGION = "failoverRegion";
@@ -41,19 +43,29 @@ record AwsParameters(String region, String failoverRegion, boolean usePodIdentit
     objects = List.copyOf(objects);
   }
 
+  /** As {@link #parse(Map, Supplier, FileMode)} with a fixed provider region (empty: none). */
+  static AwsParameters parse(Map<String, String> attributes, String defaultRegion, FileMode defaultMode) {
+    return parse(attributes, () -> {
+      if (defaultRegion == null || defaultRegion.isEmpty()) {
+        throw ProviderException.invalidArgument(
+            "Region not found: set the region parameter or start the provider with --aws-region (env AWS_REGION)");
+      }
+      return defaultRegion;
+    }, defaultMode);
+  }
+
   /**
    * Parses and validates the attributes of one request.
    *
-   * @param defaultRegion the provider's region ({@code --aws-region} or {@code AWS_REGION}), or empty
+   * @param defaultRegion the region when the parameter is unset, in upstream's order: the
+   *     provider's ({@code --aws-region} or {@code AWS_REGION}), then the node's label; asked only
+   *     when needed, since the node lookup costs Kubernetes requests
    * @param defaultMode the request's {@code permission}
    */
-  static AwsParameters parse(Map<String, String> attributes, String defaultRegion, FileMode defaultMode) {
+  static AwsParameters parse(Map<String, String> attributes, Supplier<String> defaultRegion, FileMode defaultMode) {
     String region = attributes.getOrDefault(REGION, "");
     if (region.isEmpty()) {
-      region = defaultRegion == null ? "" : defaultRegion;
-    }
-    if (region.isEmpty()) {
-      throw ProviderException.invalidArgument("Region not found: set the region parameter or start the provider with --aws-region (env AWS_REGION)");
+      region = defaultRegion.get();
     }
     String failoverRegion = attributes.getOrDefault(FAILOVER_REGION, "");
     if (failoverRegion.equals(region)) {
@@ -61,19 +73,21 @@ record AwsParameters(String region, String failoverRegion, boolean usePodIdentit
     }
     String translate = translation(attributes.getOrDefault(PATH_TRANSLATION, ""));
     boolean podIdentity = parseBool(attributes.getOrDefault(USE_POD_IDENTITY, ""));
-    String addressType = attributes.getOrDefault(PREFERRED_ADDRESS_TYPE, "").toLowerCase(Locale.ROOT);
-    if (!addressType.equals("ipv4") && !addressType.equals("ipv6")) {
-      addressType = "auto";
+    PodIdentityAgent.AddressType addressType = PodIdentityAgent.AddressType.parse(attributes.getOrDefault(PREFERRED_ADDRESS_TYPE, ""));
+    if (addressType == null) {
+      throw PodIdentityAgent.invalidAddressType(PREFERRED_ADDRESS_TYPE);
     }
     List<AwsObject> entries = ObjectsYaml.parse(attributes.get(OBJECTS));
     List<AwsSpec> specs = new ArrayList<>();
     Set<String> names = new HashSet<>();
+    Map<String, AwsObject> byObjectName = new HashMap<>();
     for (int i = 0; i < entries.size(); i++) {
       AwsObject entry = entries.get(i);
       String where = SafeText.element(OBJECTS, i, entry.objectName());
       AwsSpec spec;
       try {
         spec = validate(entry, region, failoverRegion, translate, defaultMode);
+        checkDuplicateName(entry, byObjectName.put(entry.objectName(), entry));
       } catch (IllegalArgumentException e) {
         throw ProviderException.invalidArgument(where + ": " + e.getMessage());
       }
@@ -88,6 +102,26 @@ record AwsParameters(String region, String failoverRegion, boolean usePodIdentit
       specs.add(spec);
     }
     return new AwsParameters(region, failoverRegion, podIdentity, addressType, specs);
+  }
+
+  /**
+   * Upstream's four cases (#50) in which an objectName seen before is refused: the same alias (or
+   * none) and the same version label (or none). Other repeats may still collide on the file name,
+   * which the caller refuses next. Aliases and labels are names, not values, so they may be shown
+   * when plain.
+   */
+  private static void checkDuplicateName(AwsObject entry, AwsObject earlier) {
+    if (earlier == null) {
+      return;
+    }
+    boolean sameAlias = entry.objectAlias().equals(earlier.objectAlias());
+    boolean sameLabel = entry.objectVersionLabel().equals(earlier.objectVersionLabel());
+    if (!sameAlias || !sameLabel) {
+      return;
+    }
+    String alias = entry.objectAlias().isEmpty() ? "no object alias" : "duplicate object alias";
+    String label = entry.objectVersionLabel().isEmpty() ? "no version label" : "duplicate version label";
+    throw new IllegalArgumentException("found descriptor with duplicate object name, " + alias + ", and " + label);
   }
 
   /** The replacement for {@code /}, or empty when translation is off. */

@@ -13,8 +13,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sts.model.AssumeRoleWithWebIdentityRequest;
@@ -27,6 +29,7 @@ final class Logins {
   static final String POD_IDENTITY_AUDIENCE = "pods.eks.amazonaws.com";
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final int MAX_AGENT_RESPONSE = 64 * 1024;
+  private static final Logger LOG = LoggerFactory.getLogger(Logins.class);
 
   private Logins() {}
 
@@ -43,15 +46,28 @@ final class Logins {
     return new Expiring<>(AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken()), c.expiration());
   }
 
-  /** The EKS Pod Identity agent, sent the pod's {@code pods.eks.amazonaws.com} token. */
-  static Expiring<AwsSessionCredentials> podIdentity(HttpClient http, URI agent, Duration timeout, ServiceAccountToken token)
-      throws InterruptedException {
-    HttpResponse<byte[]> response;
-    try {
-      response = http.send(HttpRequest.newBuilder(agent).timeout(timeout).header("Authorization", token.value()).GET().build(),
-          HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
-      throw ProviderException.of(ErrorKind.UNAVAILABLE, "cannot reach the EKS Pod Identity agent");
+  /**
+   * The EKS Pod Identity agent, sent the pod's {@code pods.eks.amazonaws.com} token. The agent's
+   * addresses are tried in the order the address type gives; the next one only when the previous
+   * could not be reached at all (an HTTP answer, even an error, ends the search).
+   */
+  static Expiring<AwsSessionCredentials> podIdentity(HttpClient http, PodIdentityAgent agent, PodIdentityAgent.AddressType type,
+      ServiceAccountToken token) throws InterruptedException {
+    HttpResponse<byte[]> response = null;
+    List<URI> endpoints = agent.endpoints(type);
+    for (int i = 0; response == null; i++) {
+      URI endpoint = endpoints.get(i);
+      try {
+        response = http.send(HttpRequest.newBuilder(endpoint).timeout(agent.timeout()).header("Authorization", token.value()).GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+      } catch (IOException e) {
+        if (i + 1 == endpoints.size()) {
+          throw ProviderException.of(ErrorKind.UNAVAILABLE, "cannot reach the EKS Pod Identity agent at " + hosts(endpoints)
+              + " (" + e.getClass().getSimpleName() + ")");
+        }
+        LOG.atWarn().addKeyValue("agent", endpoint.getHost()).addKeyValue("next", endpoints.get(i + 1).getHost())
+            .addKeyValue("error", e.getClass().getSimpleName()).log("cannot reach the EKS Pod Identity agent; trying its next address");
+      }
     }
     if (response.statusCode() == 401 || response.statusCode() == 403 || response.statusCode() == 400) {
       throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "the EKS Pod Identity agent refused the pod's token (HTTP " + response.statusCode() + ")");
@@ -66,6 +82,10 @@ final class Logins {
     } catch (IOException | RuntimeException e) {
       throw ProviderException.of(ErrorKind.UNAVAILABLE, "the EKS Pod Identity agent's answer is not valid credentials JSON");
     }
+  }
+
+  private static String hosts(List<URI> endpoints) {
+    return String.join(" and ", endpoints.stream().map(URI::getHost).toList());
   }
 
   /** Upstream-like session name, within STS's 64 characters of [\w+=,.@-]. */

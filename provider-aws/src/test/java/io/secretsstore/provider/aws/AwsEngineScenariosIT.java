@@ -43,8 +43,7 @@ class AwsEngineScenariosIT {
     bed.aws.addRole(INTRUDER_ROLE, Logins.IRSA_AUDIENCE, "system:serviceaccount:team-a:intruder");
     bed.aws.allow(INTRUDER_ROLE, "intruder/");
     AwsSettings base = bed.settings();
-    backend = bed.backend(new AwsSettings(base.endpoint(), base.caBundle(), base.region(),
-        Map.of("team-a/app", AwsTestBed.ROLE, "team-a/intruder", INTRUDER_ROLE), base.podIdentityEndpoint()));
+    backend = bed.backend(base.withRoleArnFor(Map.of("team-a/app", AwsTestBed.ROLE, "team-a/intruder", INTRUDER_ROLE)));
     provider = ProviderFixture.start(backend, AwsTestBed.FAST);
     bed.aws.faults().inject(FaultPlan.ANY_OPERATION, Fault.latency(Duration.ofMillis(50)));
   }

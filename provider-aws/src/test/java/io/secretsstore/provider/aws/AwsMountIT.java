@@ -11,57 +11,37 @@ import io.secretsstore.provider.grpc.MountReply;
 import io.secretsstore.provider.grpc.ProviderCallException;
 import io.secretsstore.provider.spi.ObjectVersion;
 import io.secretsstore.provider.testing.Canaries;
-import io.secretsstore.provider.testing.LogCapture;
 import io.secretsstore.provider.testing.ProviderFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Mounts through the real provider stack on a real socket, with the real AWS SDK (SigV4, STS,
  * URLConnection client, the emulator's CA) against the AWS emulator.
  */
-class AwsMountIT {
-  private static AwsTestBed bed;
+class AwsMountIT extends AwsBedTests {
   private static String dbVersion;
 
-  @RegisterExtension final LogCapture logs = new LogCapture();
-  private final List<AutoCloseable> closeables = new ArrayList<>();
 
   @BeforeAll
-  static void startBed() throws Exception {
-    bed = new AwsTestBed();
+  static void seed() throws Exception {
     dbVersion = bed.aws.putSecret(AwsTestBed.REGION, "app/db", "{\"username\":\"app-user\",\"password\":\"" + Canaries.SECRET + "\",\"a-b\":\"dash\",\"port\":5432}");
     bed.aws.putParameter(AwsTestBed.REGION, "/app/key", Canaries.SECRET, true);
   }
 
-  @AfterAll
-  static void stopBed() throws Exception {
-    bed.close();
-  }
 
-  @AfterEach
-  void closeAll() throws Exception {
-    bed.aws.faults().clear();
-    for (AutoCloseable closeable : closeables) {
-      closeable.close();
-    }
-    logs.assertNoCanary(Canaries.all());
-  }
 
   private ProviderFixture provider(AwsSettings settings) throws Exception {
-    AwsBackend backend = bed.backend(settings);
-    ProviderFixture fixture = ProviderFixture.start(backend, AwsTestBed.FAST);
-    closeables.add(fixture);
-    closeables.add(backend);
-    return fixture;
+    return provider(settings, AwsTestBed.FAST);
+  }
+
+  private ProviderFixture provider(AwsSettings settings, io.secretsstore.provider.fetch.EngineSettings engine) throws Exception {
+    return bed.provider(settings, engine);
   }
 
   private ProviderFixture provider() throws Exception {
@@ -133,10 +113,15 @@ class AwsMountIT {
         - {objectName: /app/p, objectType: ssmparameter, objectAlias: platest}
         - {objectName: /app/p, objectType: ssmparameter, objectAlias: pv1, objectVersion: "1"}
         - {objectName: /app/p, objectType: ssmparameter, objectAlias: plabel, objectVersionLabel: first}
-        """.formatted(v1)));
-    assertThat(List.of(text(reply, 0), text(reply, 1), text(reply, 2), text(reply, 3), text(reply, 4), text(reply, 5)))
-        .containsExactly("two", "one", "one", "p2", "p1", "p1");
-    assertThat(reply.versions()).extracting(ObjectVersion::version).containsExactly(v2, v1, v1, "2", "1", "1");
+        - {objectName: app/pinned, objectType: secretsmanager, objectAlias: both, objectVersion: "%s", objectVersionLabel: OLD}
+        - {objectName: "%s", objectAlias: pbyarn}
+        """.formatted(v1, v1, "arn:aws:ssm:us-east-1:" + io.secretsstore.provider.emulators.aws.AwsEmulator.ACCOUNT + ":parameter/app/p")));
+    assertThat(List.of(text(reply, 0), text(reply, 1), text(reply, 2), text(reply, 3), text(reply, 4), text(reply, 5), text(reply, 6),
+        text(reply, 7))).containsExactly("two", "one", "one", "p2", "p1", "p1", "one", "p2");
+    assertThat(reply.versions()).extracting(ObjectVersion::version).containsExactly(v2, v1, v1, "2", "1", "1", v1, "2");
+    // Secrets Manager allows a version and a label together; they must name the same version.
+    assertFails(provider(), bed.attributes("- {objectName: app/pinned, objectType: secretsmanager, objectVersion: \"%s\", objectVersionLabel: OLD}"
+        .formatted(v2)), "FAILED_PRECONDITION", "us-east-1: GetSecretValue \"app/pinned\": InvalidRequestException");
   }
 
   @Test
@@ -167,17 +152,57 @@ class AwsMountIT {
   }
 
   @Test
+  void batchGetSecretValue_behindTheFlag_twentyPerCall_pinnedAndMissingReadAlone() throws Exception {
+    StringBuilder objects = new StringBuilder();
+    List<String> versions = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      versions.add(bed.aws.putSecret(AwsTestBed.REGION, "app/bulk/s" + i, "value-" + i));
+      objects.append("- {objectName: app/bulk/s").append(i).append(", objectType: secretsmanager}\n");
+    }
+    String pinned = bed.aws.putSecret(AwsTestBed.REGION, "app/bulk/s0", "newer");
+    objects.append("- {objectName: app/bulk/s0, objectType: secretsmanager, objectAlias: pinned, objectVersion: \"").append(versions.get(0))
+        .append("\"}\n");
+    long batches = bed.aws.calls().count("aws.secretsmanager.BatchGetSecretValue");
+    long singles = bed.aws.calls().count("aws.secretsmanager.GetSecretValue");
+    MountReply reply = mount(provider(bed.settings().withBatchSecrets(true), AwsTestBed.NO_POLL), bed.attributes(objects.toString()));
+    assertThat(reply.files()).hasSize(26);
+    assertThat(text(reply, 0)).isEqualTo("newer");
+    assertThat(reply.versions().get(0).version()).isEqualTo(pinned);
+    for (int i = 1; i < 25; i++) {
+      assertThat(text(reply, i)).isEqualTo("value-" + i);
+      assertThat(reply.versions().get(i).version()).isEqualTo(versions.get(i));
+    }
+    assertThat(text(reply, 25)).isEqualTo("value-0");
+    assertThat(bed.aws.calls().count("aws.secretsmanager.BatchGetSecretValue") - batches).as("25 unpinned secrets, 20 per call").isEqualTo(2);
+    assertThat(bed.aws.calls().count("aws.secretsmanager.GetSecretValue") - singles).as("only the pinned one alone").isEqualTo(1);
+
+    assertFails(provider(bed.settings().withBatchSecrets(true), AwsTestBed.NO_POLL),
+        bed.attributes(objects + "- {objectName: app/bulk/missing, objectType: secretsmanager}\n"), "NOT_FOUND", "ResourceNotFoundException");
+    long before = bed.aws.calls().count("aws.secretsmanager.BatchGetSecretValue");
+    assertThat(mount(provider(bed.settings(), AwsTestBed.NO_POLL), bed.attributes(objects.toString())).files()).hasSize(26);
+    assertThat(bed.aws.calls().count("aws.secretsmanager.BatchGetSecretValue")).as("off by default").isEqualTo(before);
+  }
+
+  @Test
   void readiness_probesTheEndpoint() throws Exception {
-    AwsBackend reachable = bed.backend(bed.settings());
-    closeables.add(reachable);
+    AwsBackend reachable = bed.track(bed.backend(bed.settings()));
     assertThat(reachable.readinessProblem()).isEmpty();
     java.net.ServerSocket closed = new java.net.ServerSocket(0);
     int port = closed.getLocalPort();
     closed.close();
-    AwsBackend unreachable = bed.backend(new AwsSettings(java.net.URI.create("https://127.0.0.1:" + port), null, "us-east-1", Map.of(),
-        AwsSettings.POD_IDENTITY_IPV4));
-    closeables.add(unreachable);
+    AwsBackend unreachable = bed.track(bed.backend(AwsSettings.of(java.net.URI.create("https://127.0.0.1:" + port), null, "us-east-1", Map.of())));
     assertThat(unreachable.readinessProblem()).contains("cannot reach AWS at 127.0.0.1:" + port);
+  }
+
+  @Test
+  void pathTranslationOff_nestedFiles_leadingSlashStripped() throws Exception {
+    MountReply reply = mount(provider(), bed.attributes("""
+        - {objectName: /app/key, objectType: ssmparameter}
+        - {objectName: app/db, objectType: secretsmanager, objectAlias: conf/db/all, jmesPath: [{path: username, objectAlias: conf/db/user}]}
+        """, "pathTranslation", "False"));
+    assertThat(reply.files()).extracting(MountReply.ReturnedFile::path).containsExactly("app/key", "conf/db/all", "conf/db/user");
+    assertThat(text(reply, 2)).isEqualTo("app-user");
+    assertThat(reply.versions()).extracting(ObjectVersion::id).containsExactly("app/key", "conf/db/all", "conf/db/user");
   }
 
   @Test
@@ -244,10 +269,7 @@ class AwsMountIT {
   @Test
   void concurrentMounts_oneIdentity_shareOneLogin_andRenewNearExpiry() throws Exception {
     MutableClock clock = new MutableClock();
-    AwsBackend backend = bed.backend(bed.settings(), clock);
-    ProviderFixture provider = ProviderFixture.start(backend, AwsTestBed.FAST);
-    closeables.add(provider);
-    closeables.add(backend);
+    ProviderFixture provider = bed.provider(bed.backend(bed.settings(), clock), AwsTestBed.FAST);
     int before = bed.aws.stsCalls();
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
     try {

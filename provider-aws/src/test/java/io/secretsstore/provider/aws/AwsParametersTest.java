@@ -45,7 +45,7 @@ class AwsParametersTest {
     assertThat(p.region()).isEqualTo("us-east-1");
     assertThat(p.failoverRegion()).isEmpty();
     assertThat(p.usePodIdentity()).isFalse();
-    assertThat(p.preferredAddressType()).isEqualTo("auto");
+    assertThat(p.preferredAddressType()).isEqualTo(PodIdentityAgent.AddressType.AUTO);
     AwsSpec spec = p.objects().get(0);
     assertThat(spec.fileName()).isEqualTo("_app_db");
     assertThat(spec.mode()).isEqualTo(FileMode.DEFAULT);
@@ -106,9 +106,16 @@ class AwsParametersTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"IPv4,ipv4", "ipv6,ipv6", "AUTO,auto", "bogus,auto"})
-  void preferredAddressType_unknownMeansAuto(String value, String expected) {
+  @CsvSource({"IPv4,IPV4", "ipv4,IPV4", "IPV6,IPV6", "ipv6,IPV6", "AUTO,AUTO", "auto,AUTO", "'',AUTO"})
+  void preferredAddressType_caseInsensitive_emptyMeansAuto(String value, PodIdentityAgent.AddressType expected) {
     assertThat(parse(params("", "preferredAddressType", value)).preferredAddressType()).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ipv5", "both", " ipv4", "CANARY-value"})
+  void preferredAddressType_otherValues_refusedByKey(String value) {
+    assertInvalid(params("", "preferredAddressType", value), "preferredAddressType must be ipv4, ipv6 or auto");
+    assertThatThrownBy(() -> parse(params("", "preferredAddressType", value))).hasMessageNotContaining("CANARY");
   }
 
   @Test
@@ -190,12 +197,43 @@ class AwsParametersTest {
         "failoverObject.objectVersion must match the primary objectVersion");
   }
 
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "''|''|''|''|no object alias, and no version label",
+      "x|''|x|''|duplicate object alias, and no version label",
+      "''|L|''|L|no object alias, and duplicate version label",
+      "x|L|x|L|duplicate object alias, and duplicate version label"})
+  void duplicateObjectName_upstreamsFourCases(String alias1, String label1, String alias2, String label2, String reason) {
+    String entry = "- {objectName: a, objectType: secretsmanager, objectAlias: \"%s\", objectVersionLabel: \"%s\"}\n";
+    assertInvalid(params(entry.formatted(alias1, label1) + entry.formatted(alias2, label2)),
+        "objects[1] (\"a\"): found descriptor with duplicate object name, " + reason);
+  }
+
   @Test
-  void duplicates_refusedByFileName() {
-    assertInvalid(params("- objectName: a\n  objectType: secretsmanager\n- objectName: a\n  objectType: secretsmanager\n"),
-        "objects[1] (\"a\"): Name already in use for objectAlias");
+  void ssmFailoverObject_mayNotPinBothVersionAndLabel_andItsArnMustBeSsm() {
+    String ssmArn = "arn:aws:ssm:us-west-2:123456789012:parameter/app/key";
+    String base = "- objectName: /app/key\n  objectType: ssmparameter\n  objectAlias: key\n  failoverObject:\n    objectName: ";
+    assertThat(parse(params(base + ssmArn + "\n    objectVersionLabel: L\n", "failoverRegion", "us-west-2")).objects().get(0).failover())
+        .isEqualTo(new AwsSpec.Target("us-west-2", ssmArn, "", "L"));
+    assertInvalid(params("- objectName: /app/key\n  objectType: ssmparameter\n  objectAlias: key\n  objectVersion: \"1\"\n  failoverObject:\n"
+        + "    objectName: /app/key\n    objectVersion: \"1\"\n    objectVersionLabel: L\n", "failoverRegion", "us-west-2"),
+        "ssm parameters can not specify both objectVersion and objectVersionLabel");
+    assertInvalid(params(base + SM_ARN.replace("us-east-1", "us-west-2") + "\n", "failoverRegion", "us-west-2"),
+        "objectType does not match the ARN's service");
+    assertInvalid(params(base + "\"\"\n", "failoverRegion", "us-west-2"), "failoverObject: Object name must be specified");
+  }
+
+  @Test
+  void duplicates_otherwiseRefusedByFileName() {
     assertThat(parse(params("- objectName: a\n  objectType: secretsmanager\n- objectName: a\n  objectType: secretsmanager\n  objectAlias: b\n"))
         .objects()).hasSize(2);
+    assertThat(parse(params("- {objectName: a, objectType: secretsmanager, objectAlias: x, objectVersionLabel: L1}\n"
+        + "- {objectName: a, objectType: secretsmanager, objectAlias: y, objectVersionLabel: L2}\n")).objects()).hasSize(2);
+    // Upstream lets these two through and writes one file twice; the second would hide the first.
+    assertInvalid(params("- {objectName: a, objectType: secretsmanager, objectVersionLabel: L1}\n"
+        + "- {objectName: a, objectType: secretsmanager, objectVersionLabel: L2}\n"), "objects[1] (\"a\"): Name already in use for objectAlias");
+    assertInvalid(params("- {objectName: a, objectType: secretsmanager, objectAlias: x}\n- {objectName: b, objectType: secretsmanager, objectAlias: x}\n"),
+        "objects[1] (\"b\"): Name already in use for objectAlias");
     assertInvalid(params("- objectName: a\n  objectType: secretsmanager\n  jmesPath:\n    - path: x\n      objectAlias: a\n"),
         "jmesPath[0]: Name already in use for objectAlias");
   }

@@ -47,7 +47,7 @@ class AwsRoleAnnotationIT {
       kube.serviceAccounts().inNamespace(AwsTestBed.NAMESPACE).resource(new ServiceAccountBuilder().withNewMetadata()
           .withName("plain").withNamespace(AwsTestBed.NAMESPACE).endMetadata().build()).create();
       AwsSettings base = bed.settings();
-      AwsBackend backend = new AwsBackend(kube, new AwsSettings(base.endpoint(), base.caBundle(), base.region(), Map.of(), base.podIdentityEndpoint()));
+      AwsBackend backend = new AwsBackend(kube, base.withRoleArnFor(Map.of()));
       backend.start(new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 100)));
       try (backend; ProviderFixture provider = ProviderFixture.start(backend, AwsTestBed.FAST)) {
         String objects = "- {objectName: app/db, objectType: secretsmanager}";

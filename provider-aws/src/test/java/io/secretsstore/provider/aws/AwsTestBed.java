@@ -3,10 +3,12 @@ package io.secretsstore.provider.aws;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.emulators.EmulatorOptions;
 import io.secretsstore.provider.emulators.StartedEmulator;
 import io.secretsstore.provider.emulators.aws.AwsEmulator;
+import io.secretsstore.provider.fetch.CacheSettings;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.grpc.ProviderClient;
 import io.secretsstore.provider.spi.BackendContext;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +42,15 @@ final class AwsTestBed implements AutoCloseable {
   /** The shared fast engine of backend integration tests. */
   static final EngineSettings FAST = ProviderFixture.FAST;
 
+  /** FAST without background refreshes within a test, so backend call counts are the mounts' own. */
+  static final EngineSettings NO_POLL = new EngineSettings(FAST.limits(),
+      new CacheSettings(Duration.ofMinutes(10), Duration.ZERO, Duration.ofMinutes(20), Duration.ofMinutes(30), 64L << 20, 10_000),
+      FAST.resilience(), FAST.fetchConcurrency());
+
   final AwsEmulator aws = new AwsEmulator();
   final StartedEmulator started;
   final Path caFile;
+  private final List<AutoCloseable> tracked = new ArrayList<>();
 
   AwsTestBed() throws IOException {
     caFile = Files.createTempFile("aws-ca", ".pem");
@@ -57,14 +66,45 @@ final class AwsTestBed implements AutoCloseable {
 
   /** The emulator over HTTPS with its CA, region us-east-1, team-a/app mapped to the role. */
   AwsSettings settings() {
-    return new AwsSettings(endpoint(), caFile, REGION, Map.of(NAMESPACE + "/app", ROLE),
-        started.endpoint("http").resolve("/v1/credentials"));
+    URI agent = started.endpoint("http").resolve("/v1/credentials");
+    return AwsSettings.of(endpoint(), caFile, REGION, Map.of(NAMESPACE + "/app", ROLE)).withAgent(PodIdentityAgent.at(agent, agent));
   }
 
   AwsBackend backend(AwsSettings settings, Clock clock) {
-    AwsBackend backend = new AwsBackend(null, settings);
+    return backend(null, settings, clock);
+  }
+
+  /** A started backend that reads the Kubernetes API through this client (null: none). */
+  AwsBackend backend(KubernetesClient kube, AwsSettings settings, Clock clock) {
+    AwsBackend backend = new AwsBackend(kube, settings);
     backend.start(new BackendContext(clock, new CredentialCache(clock, 1000)));
     return backend;
+  }
+
+  /** A provider on its own socket for a started backend; both closed by {@link #closeTracked}. */
+  ProviderFixture provider(AwsBackend backend, EngineSettings engine) throws IOException {
+    track(backend);
+    return track(ProviderFixture.start(backend, engine));
+  }
+
+  /** As {@link #provider(AwsBackend, EngineSettings)} for a backend without Kubernetes. */
+  ProviderFixture provider(AwsSettings settings, EngineSettings engine) throws IOException {
+    return provider(backend(settings), engine);
+  }
+
+  /** Closes it after the test, in {@link #closeTracked}. */
+  <T extends AutoCloseable> T track(T closeable) {
+    tracked.add(closeable);
+    return closeable;
+  }
+
+  /** After each test: faults cleared, and what the test tracked closed, last first. */
+  void closeTracked() throws Exception {
+    aws.faults().clear();
+    for (int i = tracked.size() - 1; i >= 0; i--) {
+      tracked.get(i).close();
+    }
+    tracked.clear();
   }
 
   AwsBackend backend(AwsSettings settings) {

@@ -78,6 +78,14 @@ public final class AwsEmulator implements CloudEmulator {
     return secrets.put(req(region), req(name), null, Objects.requireNonNull(secretBinary, "secretBinary"), null, List.of(SecretsManager.CURRENT));
   }
 
+  /**
+   * Creates a secret whose ARN is the given one rather than this emulator's own pattern, so a
+   * SecretProviderClass written for a real account mounts unchanged. Returns its VersionId.
+   */
+  public String putSecretAt(String arn, String secretString) {
+    return secrets.putAt(req(arn), Objects.requireNonNull(secretString, "secretString"));
+  }
+
   /** The secret's ARN: {@code arn:aws:secretsmanager:<region>:111122223333:secret:<name>-AbCdEf}. */
   public String arn(String region, String name) {
     return SecretsManager.arn(req(region), req(name));

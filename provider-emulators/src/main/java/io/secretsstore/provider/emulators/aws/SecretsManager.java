@@ -38,13 +38,15 @@ final class SecretsManager {
   private static final class Secret {
     final String region;
     final String name;
+    final String arn;
     final Instant created = Instant.now();
     Instant changed = created;
     final Map<String, Version> versions = new LinkedHashMap<>();
 
-    Secret(String region, String name) {
+    Secret(String region, String name, String arn) {
       this.region = region;
       this.name = name;
+      this.arn = arn;
     }
   }
 
@@ -72,7 +74,27 @@ final class SecretsManager {
   }
 
   synchronized String put(String region, String name, String string, byte[] binary, String versionId, List<String> stages) {
-    Secret secret = secrets.computeIfAbsent(region + "\n" + name, k -> new Secret(region, name));
+    return put(region, name, arn(region, name), string, binary, versionId, stages);
+  }
+
+  /**
+   * Creates a secret under an ARN of the caller's choosing (any account, any suffix), as examples
+   * written for real AWS name them: {@code arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>}.
+   */
+  synchronized String putAt(String arn, String string) {
+    String[] parts = arn.split(":", 7);
+    int dash = parts.length == 7 ? parts[6].lastIndexOf('-') : -1;
+    if (!arn.startsWith("arn:aws:secretsmanager:") || !"secret".equals(parts[5]) || dash <= 0) {
+      throw new IllegalArgumentException("not a Secrets Manager secret ARN with a suffix: " + arn);
+    }
+    return put(parts[3], parts[6].substring(0, dash), arn, string, null, null, List.of(CURRENT));
+  }
+
+  private String put(String region, String name, String arn, String string, byte[] binary, String versionId, List<String> stages) {
+    Secret secret = secrets.computeIfAbsent(region + "\n" + name, k -> new Secret(region, name, arn));
+    if (!secret.arn.equals(arn)) {
+      throw new IllegalArgumentException("secret " + name + " in " + region + " already has the ARN " + secret.arn);
+    }
     String id = versionId == null ? UUID.randomUUID().toString() : versionId;
     Version existing = secret.versions.get(id);
     if (existing != null) {
@@ -121,8 +143,9 @@ final class SecretsManager {
     }
     String name = nameOf(secretId);
     Secret secret = secrets.get(caller.region() + "\n" + name);
-    if (secretId.startsWith("arn:") && secret != null && !arn(caller.region(), name).equals(secretId)) {
-      secret = null;
+    if (secretId.startsWith("arn:")) {
+      // An ARN names exactly one secret, in the region the request was sent to.
+      secret = secrets.values().stream().filter(s -> s.arn.equals(secretId) && s.region.equals(caller.region())).findFirst().orElse(null);
     }
     if (secret != null && !credentials.allowed(caller.session(), secret.name)) {
       throw denied(caller, "secretsmanager:" + action, secretId);
@@ -172,7 +195,7 @@ final class SecretsManager {
 
   private static Map<String, Object> value(Secret secret, Version version) {
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("ARN", arn(secret.region, secret.name));
+    out.put("ARN", secret.arn);
     out.put("Name", secret.name);
     out.put("VersionId", version.id);
     if (version.string != null) {
@@ -188,7 +211,7 @@ final class SecretsManager {
   synchronized Map<String, Object> describeSecret(SigV4.Caller caller, JsonNode body) {
     Secret secret = find(caller, text(body, "SecretId"), "DescribeSecret");
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("ARN", arn(secret.region, secret.name));
+    out.put("ARN", secret.arn);
     out.put("Name", secret.name);
     out.put("LastChangedDate", epoch(secret.changed));
     out.put("CreatedDate", epoch(secret.created));
@@ -217,7 +240,7 @@ final class SecretsManager {
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("Versions", versions);
-    out.put("ARN", arn(secret.region, secret.name));
+    out.put("ARN", secret.arn);
     out.put("Name", secret.name);
     return out;
   }
@@ -243,7 +266,7 @@ final class SecretsManager {
             text(body, "ClientRequestToken"),
             stages);
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("ARN", arn(secret.region, secret.name));
+    out.put("ARN", secret.arn);
     out.put("Name", secret.name);
     out.put("VersionId", id);
     out.put("VersionStages", stages);

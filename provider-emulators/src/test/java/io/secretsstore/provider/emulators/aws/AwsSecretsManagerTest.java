@@ -70,6 +70,24 @@ class AwsSecretsManagerTest {
   }
 
   @Test
+  void putSecretAt_aForeignArn_answersToThatArnOnly_inItsRegion() {
+    String arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:PrimarySecret-12345";
+    aws.putSecretAt(arn, "primary");
+    GetSecretValueResponse byArn = client.getSecretValue(b -> b.secretId(arn));
+    assertThat(byArn.secretString()).isEqualTo("primary");
+    assertThat(byArn.arn()).isEqualTo(arn);
+    assertThat(byArn.name()).isEqualTo("PrimarySecret");
+    assertThat(client.getSecretValue(b -> b.secretId("PrimarySecret")).arn()).isEqualTo(arn);
+    assertThatThrownBy(() -> client.getSecretValue(b -> b.secretId(arn.replace("-12345", "-AbCdEf"))))
+        .isInstanceOf(ResourceNotFoundException.class);
+    try (SecretsManagerClient west = AwsClients.secrets(started, http, AwsClients.staticPair(aws), "us-west-2")) {
+      assertThatThrownBy(() -> west.getSecretValue(b -> b.secretId(arn))).isInstanceOf(ResourceNotFoundException.class);
+    }
+    assertThatThrownBy(() -> aws.putSecretAt("arn:aws:ssm:us-east-1:1:parameter/x", "v")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> aws.putSecret("us-east-1", "PrimarySecret", "v")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void binarySecrets_andRegionsAreSeparate() {
     aws.putSecretBinary("eu-west-1", "bin", new byte[] {0, 1, 2, (byte) 255});
     try (SecretsManagerClient eu = AwsClients.secrets(started, http, AwsClients.staticPair(aws), "eu-west-1")) {
