@@ -52,6 +52,9 @@ class ProviderRbacTest {
 
     assertThat(clusterRules(m, Backend.AWS)).contains(List.of(WATCH_SERVICEACCOUNTS, GET_NODES));
     assertThat(roleRules(m, Backend.AWS)).isEmpty();
+    // The provider knows its node from the downward API (--aws-node-name reads NODE_NAME), so it never reads pods.
+    Map<String, Object> env = m.one("DaemonSet").at("spec.template.spec.containers.0").get("env").named("NODE_NAME").map();
+    assertThat(env).isEqualTo(Map.of("name", "NODE_NAME", "valueFrom", Map.of("fieldRef", Map.of("fieldPath", "spec.nodeName"))));
   }
 
   @Test
