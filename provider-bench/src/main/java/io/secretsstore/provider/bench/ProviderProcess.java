@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One cloud's distribution started as a DaemonSet would start it ({@code bin/secrets-store-provider
- * serve}), with its start-up time to socket ready and its memory read from {@code /proc}.
+ * serve}), with its start-up time to socket ready and its memory read from {@code /proc}. What it
+ * prints goes to a file that is kept for inspection.
  */
 final class ProviderProcess implements AutoCloseable {
   private final Process process;
@@ -28,7 +29,7 @@ final class ProviderProcess implements AutoCloseable {
   }
 
   /** Starts {@code serve --backend} from the distribution and waits until its socket exists. */
-  static ProviderProcess start(Path distribution, String backend, Path socketDir, List<String> flags)
+  static ProviderProcess start(Path distribution, String backend, Path socketDir, Path output, List<String> flags)
       throws IOException, InterruptedException {
     Path launcher = distribution.resolve("bin/secrets-store-provider");
     if (!Files.isExecutable(launcher)) {
@@ -37,9 +38,8 @@ final class ProviderProcess implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(launcher.toString(), "serve", "--backend", backend,
         "--socket-dir", socketDir.toString(),
         "--health-addr", "127.0.0.1:" + freePort(), "--metrics-addr", "127.0.0.1:" + freePort(),
-        "--log-level", "warn"));
+        "--log-format", "text"));
     command.addAll(flags);
-    Path output = Files.createTempFile("bench-serve", ".log");
     Path socket = socketDir.resolve(backend + ".sock");
     long start = System.nanoTime();
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
@@ -100,7 +100,6 @@ final class ProviderProcess implements AutoCloseable {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
-    Files.deleteIfExists(output);
   }
 
   /** Resident memory in MiB and the JVM's thread count. */

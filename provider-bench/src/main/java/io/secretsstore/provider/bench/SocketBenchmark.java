@@ -74,11 +74,16 @@ final class SocketBenchmark implements Callable<Integer> {
       description = "Scenarios to run, comma-separated (default: ${DEFAULT-VALUE}).")
   Set<String> scenarios;
 
+  @Option(names = "--provider-log-level", defaultValue = "warn",
+      description = "The provider's --log-level; its output is kept beside the JSON result (default: ${DEFAULT-VALUE}).")
+  String providerLogLevel;
+
   @Option(names = "--out", defaultValue = "provider-bench/target", description = "Directory for the JSON result (default: ${DEFAULT-VALUE}).")
   Path out;
 
   private final PrintWriter console = new PrintWriter(System.out, true);
   private final Map<String, Object> results = new LinkedHashMap<>();
+  private final long runId = System.currentTimeMillis();
 
   @Override
   public Integer call() throws Exception {
@@ -105,9 +110,12 @@ final class SocketBenchmark implements Callable<Integer> {
       List<String> flags = new ArrayList<>(cold1.get(0).serveFlags());
       flags.addAll(List.of("--rotation-poll-interval=" + interval.toSeconds() + "s",
           "--rotation-poll-jitter=" + Math.max(1, interval.toSeconds() / 5) + "s",
-          "--cache-freshness=" + interval.toSeconds() * 3 + "s"));
+          "--cache-freshness=" + interval.toSeconds() * 3 + "s", "--log-level=" + providerLogLevel));
       Files.createDirectories(work.resolve("sockets"));
-      try (ProviderProcess provider = ProviderProcess.start(dist, cloud, work.resolve("sockets"), flags);
+      Files.createDirectories(out);
+      Path providerOutput = out.resolve("bench-" + cloud + "-" + runId + "-provider.log");
+      results.put("providerOutput", providerOutput.toString());
+      try (ProviderProcess provider = ProviderProcess.start(dist, cloud, work.resolve("sockets"), providerOutput, flags);
           ProviderClient client = ProviderClient.connect(provider.socket())) {
         Thread.sleep(3000);
         ProviderProcess.Memory idle = provider.memory();
@@ -131,8 +139,7 @@ final class SocketBenchmark implements Callable<Integer> {
         }
       }
     }
-    Files.createDirectories(out);
-    Path file = out.resolve("bench-" + cloud + "-" + System.currentTimeMillis() + ".json");
+    Path file = out.resolve("bench-" + cloud + "-" + runId + ".json");
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), results);
     console.println("results: " + file);
     return 0;

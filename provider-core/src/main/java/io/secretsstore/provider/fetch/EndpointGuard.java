@@ -106,9 +106,11 @@ final class EndpointGuard {
 
   private static ProviderException exhausted(ProviderException failure, int attempts) {
     if (failure.isThrottled()) {
-      return ProviderException.of(
-          ErrorKind.RESOURCE_EXHAUSTED,
-          "the backend is throttling requests (" + attempts + " attempts); the next mount or poll will try again");
+      // Still throttled (RESOURCE_EXHAUSTED) and still carrying the backend's Retry-After, so the
+      // rotation poller waits that long before its next attempt.
+      return ProviderException.throttled(
+          "the backend is throttling requests (" + attempts + " attempts); the next mount or poll will try again",
+          failure.retryAfter().orElse(null));
     }
     return failure;
   }

@@ -70,6 +70,8 @@ final class ObjectCache {
     volatile long lastUsedNanos;
     volatile Loader refresher;
     final AtomicBoolean refreshing = new AtomicBoolean();
+    /** After a failed refresh: no new attempt before this time. */
+    volatile long retryAtNanos;
 
     Entry(FetchedObject value, long fetchedAtNanos, double jitterFraction, long stableRefreshAtNanos, Loader refresher) {
       this.value = value;
@@ -203,7 +205,8 @@ final class ObjectCache {
       if (now - entry.lastUsedNanos > settings.idleAfter().toNanos()) {
         cache.asMap().remove(mapping.getKey(), future);
         events.cacheEviction(backend);
-      } else if (now - refreshAt(entry) >= 0 && entry.refreshing.compareAndSet(false, true)) {
+      } else if (now - refreshAt(entry) >= 0 && now - entry.retryAtNanos >= 0
+          && entry.refreshing.compareAndSet(false, true)) {
         refresh(mapping.getKey(), entry);
         started++;
       }
@@ -215,8 +218,11 @@ final class ObjectCache {
     old.refresher.load().whenComplete((value, failure) -> {
       if (failure != null) {
         // The old value stays until its freshness ends; the next mount after that fetches again.
-        old.refreshing.set(false);
+        // Until then the poller tries again after a back-off, not on every tick: a failing or
+        // throttling backend must not get several calls per object per interval.
         Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+        old.retryAtNanos = ticker.read() + retryDelay(cause).toNanos();
+        old.refreshing.set(false);
         LOG.atDebug().addKeyValue("backend", backend)
             .addKeyValue("error", cause instanceof ProviderException p ? p.kind().name() : SafeThrowables.describe(cause))
             .log("background refresh failed");
@@ -229,6 +235,13 @@ final class ObjectCache {
       fresh.lastUsedNanos = old.lastUsedNanos;
       cache.asMap().replace(key, CompletableFuture.completedFuture(fresh));
     });
+  }
+
+  /** A quarter of the poll interval, or the backend's Retry-After when that is longer. */
+  private Duration retryDelay(Throwable cause) {
+    Duration delay = settings.pollInterval().dividedBy(4);
+    Duration advised = cause instanceof ProviderException p ? p.retryAfter().orElse(Duration.ZERO) : Duration.ZERO;
+    return advised.compareTo(delay) > 0 ? advised : delay;
   }
 
   /** Number of entries, for tests and metrics. */

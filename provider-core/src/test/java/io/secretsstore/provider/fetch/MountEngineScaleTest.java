@@ -158,6 +158,43 @@ class MountEngineScaleTest {
   }
 
   @Test
+  void failedRefresh_isRetriedAfterABackOff_notOnEveryPollerTick() {
+    storeSecrets(1);
+    MountRequestContext request = pod("app", 1, objects(1, ""));
+    engine.mount(request, null);
+    backend.failAll(ProviderException.of(ErrorKind.UNAVAILABLE, "the test store is down"));
+    passOneInterval();
+    int attempts = ResilienceSettings.DEFAULT.maxAttempts();
+    await().untilAsserted(() -> assertThat(backend.fetches()).isEqualTo(1 + attempts));
+
+    // The poller ticks every quarter interval; ticks within the back-off call nothing.
+    time.advance(INTERVAL.dividedBy(8));
+    assertThat(engine.refreshDue()).isZero();
+    time.advance(INTERVAL.dividedBy(8));
+    assertThat(engine.refreshDue()).isOne();
+    await().until(() -> backend.fetches() > 1 + attempts);
+    // The old value is still served meanwhile: it is within its freshness.
+    assertThat(content(engine.mount(request, null), 0)).isEqualTo("value-0");
+  }
+
+  @Test
+  void throttledRefresh_waitsForTheBackendsRetryAfter() {
+    storeSecrets(1);
+    MountRequestContext request = pod("app", 1, objects(1, ""));
+    engine.mount(request, null);
+    // Longer than the mount timeout, so the one attempt is not retried within the refresh.
+    Duration retryAfter = MountLimits.DEFAULT.mountTimeout().plusSeconds(10);
+    backend.failAll(ProviderException.throttled("429 from the test store", retryAfter));
+    passOneInterval();
+    await().untilAsserted(() -> assertThat(backend.fetches()).isEqualTo(2));
+
+    time.advance(retryAfter.minusSeconds(1));
+    assertThat(engine.refreshDue()).isZero();
+    time.advance(Duration.ofSeconds(1));
+    assertThat(engine.refreshDue()).isOne();
+  }
+
+  @Test
   void updatedPollInterval_appliesToEntriesAlreadyCached() {
     backend.put("secret-0", "v1");
     MountRequestContext request = pod("app", 1, objects(1, ""));

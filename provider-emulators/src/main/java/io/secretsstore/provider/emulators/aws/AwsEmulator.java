@@ -228,6 +228,12 @@ public final class AwsEmulator implements CloudEmulator {
     return Optional.of(AwsDemo.seed(this, started));
   }
 
+  /** Seeds load-test secrets, roles and Pod Identity associations; see {@link AwsLoad}. */
+  @Override
+  public List<DemoScenario> load(StartedEmulator started, int objects, int identities) {
+    return AwsLoad.seed(this, started, objects, identities);
+  }
+
   @Override
   public FaultPlan faults() {
     return faults;
