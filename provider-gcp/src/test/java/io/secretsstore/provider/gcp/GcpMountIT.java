@@ -5,8 +5,6 @@ import static io.secretsstore.provider.gcp.GcpTestBed.PROJECT;
 import static io.secretsstore.provider.gcp.GcpTestBed.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.secretsstore.provider.fetch.CacheSettings;
-import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.grpc.MountReply;
 import io.secretsstore.provider.grpc.ProviderCallException;
 import io.secretsstore.provider.spi.ObjectVersion;
@@ -319,11 +317,9 @@ class GcpMountIT {
   @Test
   void oneHundredMounts_ofOneIdentity_causeOneTokenExchange() throws Exception {
     // No background refresh during the test, so every read below is a mount's own.
-    EngineSettings quiet = new EngineSettings(ProviderFixture.FAST.limits(), new CacheSettings(Duration.ofHours(1), Duration.ZERO,
-        Duration.ofHours(2), Duration.ofHours(1), 64L << 20, 10_000), ProviderFixture.FAST.resilience(), 16);
     GcpBackend backend = bed.backend(bed.impersonating());
     closeables.add(backend);
-    ProviderFixture provider = ProviderFixture.start(backend, quiet);
+    ProviderFixture provider = ProviderFixture.start(backend, GcpTestBed.QUIET);
     closeables.add(provider);
     for (int i = 0; i < 100; i++) {
       bed.gcp.addVersion(PROJECT + "/secrets/gsa-many-" + i, "value-" + i);

@@ -7,9 +7,12 @@ import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.emulators.EmulatorOptions;
 import io.secretsstore.provider.emulators.StartedEmulator;
 import io.secretsstore.provider.emulators.gcp.GcpEmulator;
+import io.secretsstore.provider.fetch.CacheSettings;
+import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.grpc.ProviderClient;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.testing.Canaries;
+import io.secretsstore.provider.testing.ProviderFixture;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -34,6 +37,9 @@ final class GcpTestBed implements AutoCloseable {
   static final String PROJECT = "projects/" + GcpEmulator.PROJECT;
   static final String READER = "reader@" + GcpEmulator.PROJECT + ".iam.gserviceaccount.com";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The fast engine without background refresh, for tests that count every backend call. */
+  static final EngineSettings QUIET = new EngineSettings(ProviderFixture.FAST.limits(), new CacheSettings(Duration.ofHours(1),
+      Duration.ZERO, Duration.ofHours(2), Duration.ofHours(1), 64L << 20, 10_000), ProviderFixture.FAST.resilience(), 16);
 
   final GcpEmulator gcp = new GcpEmulator();
   final StartedEmulator started;
