@@ -94,7 +94,7 @@ final class SecretManagerService {
     return response.setTotalSize(response.getVersionsCount()).build();
   }
 
-  private static <Q extends Message, R extends Message> MethodDescriptor<Q, R> method(String name, Q request, R response) {
+  static <Q extends Message, R extends Message> MethodDescriptor<Q, R> method(String name, Q request, R response) {
     Descriptors.MethodDescriptor descriptor = SERVICE.findMethodByName(name);
     if (descriptor == null || !descriptor.getInputType().equals(request.getDescriptorForType())) {
       throw new IllegalStateException("Secret Manager v1 has no method " + name + " taking " + request.getDescriptorForType().getName());
