@@ -198,7 +198,7 @@ public final class GcpBackend implements SecretBackend {
     // The key itself decides what may be read; its digest keys the cache without holding it.
     IdentityKey identity = IdentityKey.of(NAME, "auth", AuthMode.NODE_PUBLISH_SECRET.label(), "namespace", pod.namespace(),
         "keySha256", sha256(keyJson));
-    return new Login(identity, () -> ProviderCredentials.serviceAccountKey(keyJson, cas));
+    return new Login(identity, () -> ProviderCredentials.serviceAccountKey(keyJson, settings.oauthTokenEndpoint().toString(), cas));
   }
 
   private static String sha256(String text) {

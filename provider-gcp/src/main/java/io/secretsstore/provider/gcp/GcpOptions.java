@@ -40,6 +40,10 @@ final class GcpOptions {
       description = "IAM Credentials base URL for impersonation (default: https://iamcredentials.googleapis.com).")
   String iamCredentials;
 
+  @Option(names = "--gcp-oauth-token-endpoint", paramLabel = "URL",
+      description = "The only token_uri a key.json may name (default: https://oauth2.googleapis.com/token).")
+  String oauthTokenEndpoint;
+
   @Option(names = "--gcp-ca-bundle", paramLabel = "FILE", description = "PEM file of CAs trusted for the three endpoints (env GCP_CA_BUNDLE; default: the JDK's).")
   Path caBundle;
 
@@ -97,7 +101,8 @@ final class GcpOptions {
     }
     boolean nodePublish = allowNodePublishSecret || "true".equalsIgnoreCase(env.getOrDefault("ALLOW_NODE_PUBLISH_SECRET", ""));
     return new GcpSettings(global, regional, exchange, iam, bundle == null || bundle.isEmpty() ? null : Path.of(bundle),
-        identity(env), mapped, nodePublish, allowProviderAdc, allowTokenRequest);
+        identity(env), mapped, nodePublish, allowProviderAdc, allowTokenRequest,
+        https(firstSet(oauthTokenEndpoint, GcpSettings.OAUTH_TOKEN.toString()), "--gcp-oauth-token-endpoint"));
   }
 
   /** Upstream's order: GKE (project and cluster), then a federation audience. */

@@ -18,12 +18,11 @@ import java.util.List;
 /**
  * The two credentials that do not come from the pod, each enabled only by an operator flag: the
  * provider's own Application Default Credentials ({@code auth: provider-adc}) and a service-account
- * key from the nodePublishSecretRef ({@code key.json}). A key's {@code token_uri} must be Google's:
- * the key comes from a pod author, and the provider must not post signed assertions wherever a
- * key file points.
+ * key from the nodePublishSecretRef ({@code key.json}). A key's {@code token_uri} must be Google's
+ * (or {@code --gcp-oauth-token-endpoint}): the key comes from a pod author, and the provider must
+ * not post signed assertions wherever a key file points.
  */
 final class ProviderCredentials {
-  static final String GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ProviderCredentials() {}
@@ -36,7 +35,7 @@ final class ProviderCredentials {
     }
   }
 
-  static Expiring<GoogleCredentials> serviceAccountKey(String keyJson, TrustedCas cas) {
+  static Expiring<GoogleCredentials> serviceAccountKey(String keyJson, String allowedTokenUri, TrustedCas cas) {
     JsonNode key;
     try {
       key = JSON.readTree(keyJson);
@@ -47,9 +46,9 @@ final class ProviderCredentials {
       throw ProviderException.of(ErrorKind.PERMISSION_DENIED,
           "unable to generate credentials from key.json: it must be a service_account key file");
     }
-    String tokenUri = key.path("token_uri").asText(GOOGLE_TOKEN_URI);
-    if (!tokenUri.equals(GOOGLE_TOKEN_URI)) {
-      throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "unable to generate credentials from key.json: token_uri must be " + GOOGLE_TOKEN_URI);
+    String tokenUri = key.path("token_uri").asText(allowedTokenUri);
+    if (!tokenUri.equals(allowedTokenUri)) {
+      throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "unable to generate credentials from key.json: token_uri must be " + allowedTokenUri);
     }
     NetHttpTransport transport = new NetHttpTransport.Builder().setSslSocketFactory(cas.sslContext().getSocketFactory()).build();
     try {

@@ -315,6 +315,29 @@ class GcpMountIT {
   }
 
   @Test
+  void nodePublishSecretKey_whenAllowed_readsAsTheKeysServiceAccount_withOneTokenPerKey() throws Exception {
+    String account = "keyed@emulator-project.iam.gserviceaccount.com";
+    String keyJson = bed.gcp.serviceAccountKey(account);
+    String privateKeyLine = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(keyJson)
+        .path("private_key").asText().split("\n")[1];
+    bed.plantCanary(privateKeyLine);
+    bed.gcp.grant(io.secretsstore.provider.emulators.gcp.GcpEmulator.serviceAccountMember(account), PROJECT + "/secrets/keyed-");
+    bed.gcp.addVersion(PROJECT + "/secrets/keyed-value", "keyed-" + Canaries.SECRET);
+    ProviderFixture provider = provider(bed.settings().withOptIns(true, false, false)
+        .withOauthTokenEndpoint(java.net.URI.create(bed.started.settings().get("GCP_OAUTH_TOKEN_ENDPOINT"))));
+    String nodePublish = GcpTestBed.json(Map.of("key.json", keyJson));
+    long tokens = bed.gcp.calls().count("gcp.oauth.token");
+    long exchanges = bed.gcp.calls().count("gcp.sts.token");
+    for (int i = 0; i < 3; i++) {
+      MountReply reply = provider.mount(call(bed.attributes(
+          "- resourceName: projects/emulator-project/secrets/keyed-value/versions/latest\n  fileName: v" + i + "\n"), nodePublish));
+      assertThat(ProviderFixture.text(reply, 0)).isEqualTo("keyed-" + Canaries.SECRET);
+    }
+    assertThat(bed.gcp.calls().count("gcp.oauth.token") - tokens).as("one key login for three mounts").isEqualTo(1);
+    assertThat(bed.gcp.calls().count("gcp.sts.token") - exchanges).as("the pod's token is not used").isZero();
+  }
+
+  @Test
   void oneHundredMounts_ofOneIdentity_causeOneTokenExchange() throws Exception {
     // No background refresh during the test, so every read below is a mount's own.
     GcpBackend backend = bed.backend(bed.impersonating());

@@ -108,6 +108,11 @@ final class GcpTestBed implements AutoCloseable {
     return attributes;
   }
 
+  /** Adds a value that must never appear in any output (e.g. a line of a private key). */
+  synchronized void plantCanary(String value) {
+    mintedTokens.add(value);
+  }
+
   /** Every canary: the planted ones and each token minted so far. */
   String[] canaries() {
     List<String> all = new ArrayList<>(List.of(Canaries.all()));

@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Google Cloud as the provider sees it: Secret Manager v1 over gRPC with TLS (global and regional
  * secrets, numbered versions that can be disabled or destroyed), and on one HTTP(S) server the STS
- * token exchange ({@code POST /v1/identitybindingtoken}, {@code POST /v1/token}) and IAM
+ * token exchange ({@code POST /v1/identitybindingtoken}, {@code POST /v1/token}), the OAuth token
+ * endpoint for service-account keys ({@code POST /token}) and IAM
  * Credentials ({@code POST /v1/projects/-/serviceAccounts/EMAIL:generateAccessToken}).
  *
  * <p>Every Secret Manager call must carry a bearer token this emulator issued; the token's member
@@ -41,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Operations, for {@link #calls()} and {@link #faults()}: {@code
  * gcp.secretmanager.AccessSecretVersion}, {@code gcp.secretmanager.GetSecretVersion}, {@code
  * gcp.secretmanager.ListSecretVersions} (resource: the name in the request), {@code gcp.sts.token}
- * and {@code gcp.iamcredentials.generateAccessToken}. An injected {@code Fault.error(429)} is
+ * {@code gcp.iamcredentials.generateAccessToken} and {@code gcp.oauth.token} (service-account keys). An injected {@code Fault.error(429)} is
  * RESOURCE_EXHAUSTED on gRPC, 503 UNAVAILABLE.
  *
  * <p>{@code start} returns endpoints {@code secretmanager} ({@code https://127.0.0.1:PORT}, gRPC),
@@ -73,6 +74,7 @@ public final class GcpEmulator implements CloudEmulator {
       + "/locations/" + CLUSTER_LOCATION + "/clusters/" + CLUSTER_NAME);
   private final TokenExchange exchange = new TokenExchange(jwts, tokens, PROJECT_NUMBER);
   private final IamCredentials iam = new IamCredentials(tokens);
+  private final ServiceAccountKeys keys = new ServiceAccountKeys(tokens);
   private EmulatorServer http;
   private Server grpc;
 
@@ -129,6 +131,18 @@ public final class GcpEmulator implements CloudEmulator {
     iam.allowImpersonation(email, member);
   }
 
+  /**
+   * A new key ({@code key.json} text) of a Google service account, whose {@code token_uri} is this
+   * emulator's OAuth endpoint ({@code https://127.0.0.1:PORT/token}); the emulator must be started.
+   */
+  public synchronized String serviceAccountKey(String email) {
+    if (http == null) {
+      throw new IllegalStateException("start the gcp emulator first: the key names its token endpoint");
+    }
+    iam.addServiceAccount(email);
+    return keys.create(email, PROJECT, http.httpsUrl() + "/token");
+  }
+
   /** Accepts another token-exchange audience (e.g. a workload identity federation provider) for a pool. */
   public void acceptAudience(String audience, String pool) {
     exchange.acceptAudience(audience, pool);
@@ -157,6 +171,7 @@ public final class GcpEmulator implements CloudEmulator {
     http = EmulatorServer.start(options.server(name()).withFaults(faults).withCalls(calls).withErrors(new GcpErrors()));
     http.route(Route.of("POST", "/v1/identitybindingtoken", "gcp.sts.token").resource(r -> null), exchange::exchange);
     http.route(Route.of("POST", "/v1/token", "gcp.sts.token").resource(r -> null), exchange::exchange);
+    http.route(Route.of("POST", "/token", "gcp.oauth.token").resource(r -> null), keys::token);
     http.route(Route.of("POST", "/v1/projects/{project}/serviceAccounts/{name}", "gcp.iamcredentials.generateAccessToken"),
         iam::generateAccessToken);
     int port = options.property(name(), "grpc-port").map(p -> Integer.parseInt(p.trim())).orElse(0);
@@ -175,6 +190,7 @@ public final class GcpEmulator implements CloudEmulator {
     settings.put("GCP_SECRETMANAGER_ENDPOINT", grpcAddress);
     settings.put("GCP_TOKEN_EXCHANGE_ENDPOINT", http.httpsUrl() + "/v1/identitybindingtoken");
     settings.put("GCP_IAM_CREDENTIALS_ENDPOINT", http.httpsUrl().toString());
+    settings.put("GCP_OAUTH_TOKEN_ENDPOINT", http.httpsUrl() + "/token");
     settings.put("GCP_CA_BUNDLE", options.caFile().toString());
     settings.put("GCP_PROJECT", PROJECT);
     return new StartedEmulator(name(), endpoints, settings);
