@@ -42,13 +42,13 @@ import java.util.concurrent.TimeUnit;
  * <p>Operations, for {@link #calls()} and {@link #faults()}: {@code
  * gcp.secretmanager.AccessSecretVersion}, {@code gcp.secretmanager.GetSecretVersion}, {@code
  * gcp.secretmanager.ListSecretVersions} (resource: the name in the request), {@code gcp.sts.token}
- * {@code gcp.iamcredentials.generateAccessToken} and {@code gcp.oauth.token} (service-account keys). An injected {@code Fault.error(429)} is
- * RESOURCE_EXHAUSTED on gRPC, 503 UNAVAILABLE.
+ * {@code gcp.iamcredentials.generateAccessToken} and {@code gcp.oauth.token} (service-account
+ * keys). An injected {@code Fault.error(429)} is RESOURCE_EXHAUSTED on gRPC, 503 UNAVAILABLE.
  *
  * <p>{@code start} returns endpoints {@code secretmanager} ({@code https://127.0.0.1:PORT}, gRPC),
  * {@code http} and {@code https}, and settings {@code GCP_SECRETMANAGER_ENDPOINT} (host:port),
- * {@code GCP_TOKEN_EXCHANGE_ENDPOINT}, {@code GCP_IAM_CREDENTIALS_ENDPOINT}, {@code GCP_CA_BUNDLE}
- * and {@code GCP_PROJECT}. Property {@code gcp.grpc-port} fixes the gRPC port.
+ * {@code GCP_TOKEN_EXCHANGE_ENDPOINT}, {@code GCP_IAM_CREDENTIALS_ENDPOINT}, {@code
+ * GCP_OAUTH_TOKEN_ENDPOINT}, {@code GCP_CA_BUNDLE} and {@code GCP_PROJECT}. Property {@code gcp.grpc-port} fixes the gRPC port.
  */
 public final class GcpEmulator implements CloudEmulator {
   /** The project whose workload identity pool the emulator trusts. */
