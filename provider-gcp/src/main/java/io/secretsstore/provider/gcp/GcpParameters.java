@@ -106,7 +106,8 @@ record GcpParameters(AuthMode auth, String keyJson, List<Entry> entries) {
     if (path.isEmpty()) {
       throw new IllegalArgumentException("fileName or path must be set");
     }
-    FileMode mode = entry.mode() == null ? defaultMode : mode(entry.mode());
+    // An empty `mode:` is YAML null, which leaves upstream's *int32 unset.
+    FileMode mode = entry.mode() == null || entry.mode().isEmpty() ? defaultMode : mode(entry.mode());
     return new Entry(path, mode, new GcpSpec(resource, entry.extractJsonKey(), entry.extractYamlKey()));
   }
 

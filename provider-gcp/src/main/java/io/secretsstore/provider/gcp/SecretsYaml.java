@@ -6,9 +6,14 @@ import io.secretsstore.provider.yaml.SafeYaml;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.HashMap;
+import org.snakeyaml.engine.v2.api.ConstructNode;
 import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.constructor.ConstructYamlNull;
+import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.schema.FailsafeSchema;
+import org.snakeyaml.engine.v2.schema.Schema;
 
 /**
  * Parses the {@code secrets} parameter as upstream does (gopkg.in/yaml.v3 into a list of structs):
@@ -20,13 +25,22 @@ import org.snakeyaml.engine.v2.schema.FailsafeSchema;
 final class SecretsYaml {
   static final String PARAMETER = "secrets";
   private static final String FAILED = "failed to unmarshal secrets attribute: ";
+  /** Every scalar as text; an empty value ({@code mode:}) is null, as yaml.v3 leaves a field unset. */
+  private static final Schema TEXT = new FailsafeSchema() {
+    @Override
+    public Map<Tag, ConstructNode> getSchemaTagConstructors() {
+      Map<Tag, ConstructNode> constructors = new HashMap<>(super.getSchemaTagConstructors());
+      constructors.put(Tag.NULL, new ConstructYamlNull());
+      return constructors;
+    }
+  };
 
   private SecretsYaml() {}
 
   static List<SecretEntry> parse(String yaml) {
     Object root;
     try {
-      root = new Load(SafeYaml.settings(PARAMETER, new FailsafeSchema())).loadFromString(yaml);
+      root = new Load(SafeYaml.settings(PARAMETER, TEXT)).loadFromString(yaml);
     } catch (MarkedYamlEngineException e) {
       String where = e.getProblemMark().map(m -> " at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1)).orElse("");
       throw ProviderException.invalidArgument(FAILED + PARAMETER + " is not valid YAML" + where);
@@ -54,7 +68,7 @@ final class SecretsYaml {
           string(map, "resourceName", where),
           string(map, "fileName", where),
           string(map, "path", where),
-          map.containsKey("mode") ? string(map, "mode", where) : null,
+          map.get("mode") == null ? null : string(map, "mode", where),
           string(map, "extractJSONKey", where),
           string(map, "extractYAMLKey", where)));
     }

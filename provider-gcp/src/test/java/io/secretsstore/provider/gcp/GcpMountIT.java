@@ -64,6 +64,7 @@ class GcpMountIT {
       closeable.close();
     }
     logs.assertNoCanary(bed.canaries());
+    assertThat(logs.text()).as("no Google access token in the logs").doesNotContain("ya29.");
   }
 
   private ProviderFixture provider(GcpSettings settings) throws Exception {

@@ -49,6 +49,8 @@ class GcpParametersTest {
     assertThat(parameters.entries()).extracting(e -> e.spec().resource().pinned()).containsExactly(false, true, false);
     assertThat(parameters.auth()).isEqualTo(AuthMode.POD_ADC);
     invalid("- resourceName: projects/p/secrets/s\n  fileName: a\n", "unknown resource type");
+    invalid("- resourceName:\n  fileName: a\n", "resourceName must be set");
+    invalid("-\n- resourceName: projects/p/secrets/s/versions/1\n  fileName: a\n", "secrets[0]: resourceName must be set");
     invalid("- resourceName: x/projects/p/secrets/s/versions/1\n  fileName: a\n", "unknown resource type");
     invalid("- resourceName: projects/p/locations/" + "a".repeat(31) + "/secrets/s/versions/1\n  fileName: a\n",
         "Invalid location: location length exceeds limit");
@@ -71,6 +73,7 @@ class GcpParametersTest {
           mode: 0o640
         - resourceName: projects/p/secrets/v/versions/1
           fileName: name4
+          mode:
         """);
     assertThat(parameters.entries()).extracting(GcpParameters.Entry::path).containsExactly("dir/path", "name2", "name3", "name4");
     assertThat(parameters.entries()).extracting(e -> e.mode().bits()).containsExactly(0400, 0400, 0640, 0644);
