@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.gcp;
+
+import com.google.auth.oauth2.GoogleCredentials;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.secretsstore.provider.credentials.CredentialCache;
+import io.secretsstore.provider.kube.KubeClients;
+import io.secretsstore.provider.kube.TokenRequests;
+import io.secretsstore.provider.mount.MountRequestContext;
+import io.secretsstore.provider.mount.PodIdentity;
+import io.secretsstore.provider.mount.ServiceAccountToken;
+import io.secretsstore.provider.spi.BackendContext;
+import io.secretsstore.provider.spi.ErrorKind;
+import io.secretsstore.provider.spi.IdentityKey;
+import io.secretsstore.provider.spi.MountPlan;
+import io.secretsstore.provider.spi.PlannedObject;
+import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.spi.SecretBackend;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The GCP backend ({@code --backend gcp}), a drop-in replacement for
+ * GoogleCloudPlatform/secrets-store-csi-driver-provider-gcp 1.x: the same {@code secrets} and
+ * {@code auth} parameters, files and object versions from Google Secret Manager (global and
+ * regional). Pods authenticate with workload identity. Unlike upstream, tokens are cached per
+ * identity until shortly before they expire, Google service accounts come from an informer
+ * instead of a GET per mount, fetches are bounded by the engine, and pinned versions are served
+ * from the cache on rotation.
+ */
+public final class GcpBackend implements SecretBackend {
+  static final String NAME = "gcp";
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+  private final GcpOptions options;
+  private GcpSettings settings;
+  private KubernetesClient kube;
+  private final boolean ownsKube;
+  private BackendContext context;
+  private TrustedCas cas;
+  private GcpClients clients;
+  private GoogleTokens tokens;
+  private ServiceAccountAnnotations annotations;
+
+  /** Found by ServiceLoader; settings come from flags and the environment at start. */
+  public GcpBackend() {
+    this.options = new GcpOptions();
+    this.ownsKube = true;
+  }
+
+  /** For tests: given settings and (possibly null) Kubernetes client, no flags. */
+  GcpBackend(KubernetesClient kube, GcpSettings settings) {
+    this.options = null;
+    this.kube = kube;
+    this.settings = settings;
+    this.ownsKube = false;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Object options() {
+    return options;
+  }
+
+  @Override
+  public void start(BackendContext backendContext) {
+    this.context = backendContext;
+    if (settings == null) {
+      try {
+        settings = options.settings(System.getenv());
+      } catch (IllegalArgumentException e) {
+        throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, e.getMessage());
+      }
+    }
+    cas = TrustedCas.load(settings.caBundle());
+    clients = new GcpClients(settings, cas);
+    HttpClient http = HttpClient.newBuilder().sslContext(cas.sslContext()).connectTimeout(CONNECT_TIMEOUT).build();
+    tokens = new GoogleTokens(http, settings, backendContext.clock(), backendContext.calls());
+    annotations = new ServiceAccountAnnotations(settings.serviceAccountFor(), this::kube);
+  }
+
+  private synchronized KubernetesClient kube() {
+    if (kube == null && ownsKube) {
+      kube = KubeClients.fromEnvironment();
+    }
+    return kube;
+  }
+
+  @Override
+  public MountPlan<?> plan(MountRequestContext request) {
+    if (context == null) {
+      throw ProviderException.of(ErrorKind.INTERNAL, "the gcp backend was not started");
+    }
+    GcpParameters parameters = GcpParameters.parse(request.attributes(), request.nodePublishSecrets(),
+        settings.allowNodePublishSecret(), request.defaultMode());
+    Login login = switch (parameters.auth()) {
+      case POD_ADC -> podAdc(request);
+      case PROVIDER_ADC -> providerAdc();
+      case NODE_PUBLISH_SECRET -> nodePublishSecret(request.pod(), parameters.keyJson());
+    };
+    List<PlannedObject<GcpSpec>> objects = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (GcpParameters.Entry entry : parameters.entries()) {
+      // Upstream's id is the resourceName; one secret mounted at two paths (its own README does
+      // this) needs distinct ids here, so the second one carries its path.
+      String id = entry.spec().resource().name();
+      if (!ids.add(id)) {
+        id = id + "@" + entry.path();
+        ids.add(id);
+      }
+      objects.add(new PlannedObject<>(id, entry.path(), entry.mode(), entry.spec()));
+    }
+    return new MountPlan<>(login.identity(), settings.secretManager(), objects,
+        new GcpFetcher(login.identity(), context.credentials(), login.login(), clients, context.clock(), context.calls()));
+  }
+
+  /** An identity and how to log in as it. */
+  private record Login(IdentityKey identity, CredentialCache.Login<GoogleCredentials> login) {}
+
+  private Login podAdc(MountRequestContext request) {
+    WorkloadIdentityPool pool = settings.identity();
+    if (pool == null) {
+      throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, "unable to obtain auth for mount: the workload identity pool is unknown; "
+          + "start the provider with --gcp-project, --gcp-cluster-location and --gcp-cluster-name (env PROJECT, CLUSTER_LOCATION, "
+          + "CLUSTER_NAME) or --gcp-token-audience");
+    }
+    PodIdentity pod = request.pod();
+    TokenSource token = podToken(request, pool);
+    GoogleServiceAccount google = annotations.lookup(pod.namespace(), pod.serviceAccountName());
+    IdentityKey identity = IdentityKey.of(NAME, "auth", AuthMode.POD_ADC.label(), "namespace", pod.namespace(),
+        "serviceAccount", pod.serviceAccountName(), "audience", pool.audience(),
+        "googleServiceAccount", google == null ? "" : google.email(),
+        "delegates", google == null ? "" : String.join(",", google.delegates()),
+        "tokenExchange", settings.tokenExchange().toString(), "secretManager", settings.secretManager());
+    return new Login(identity, () -> {
+      try {
+        return tokens.login(token.get(), pool.audience(), google);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw ProviderException.of(ErrorKind.CANCELLED, "interrupted while obtaining the pod's Google token");
+      }
+    });
+  }
+
+  @FunctionalInterface
+  private interface TokenSource {
+    ServiceAccountToken get();
+  }
+
+  /**
+   * The pod's token whose audience is the pool or the full audience (upstream accepts either);
+   * without one, a self-minted TokenRequest only when the operator allows it.
+   */
+  private TokenSource podToken(MountRequestContext request, WorkloadIdentityPool pool) {
+    String audience = !pool.pool().isEmpty() && request.tokens().has(pool.pool()) ? pool.pool() : pool.audience();
+    if (request.tokens().has(audience)) {
+      try {
+        ServiceAccountToken token = request.tokens().require(audience, context.clock().instant());
+        return () -> token;
+      } catch (ProviderException e) {
+        throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "unable to obtain auth for mount: " + e.getMessage());
+      }
+    }
+    if (settings.allowTokenRequest() && kube() != null) {
+      String minted = pool.pool().isEmpty() ? pool.audience() : pool.pool();
+      return () -> new TokenRequests(kube()).mint(request.pod(), minted);
+    }
+    throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "unable to obtain auth for mount: no service account token for audience \""
+        + (pool.pool().isEmpty() ? pool.audience() : pool.pool()) + "\" in csi.storage.k8s.io/serviceAccount.tokens: "
+        + "add it to the CSIDriver's tokenRequests");
+  }
+
+  private Login providerAdc() {
+    if (!settings.allowProviderAdc()) {
+      throw ProviderException.of(ErrorKind.PERMISSION_DENIED,
+          "unable to obtain auth for mount: auth provider-adc is disabled; the operator enables it with --gcp-allow-provider-adc");
+    }
+    return new Login(IdentityKey.of(NAME, "auth", AuthMode.PROVIDER_ADC.label()), ProviderCredentials::applicationDefault);
+  }
+
+  private Login nodePublishSecret(PodIdentity pod, String keyJson) {
+    // The key itself decides what may be read; its digest keys the cache without holding it.
+    IdentityKey identity = IdentityKey.of(NAME, "auth", AuthMode.NODE_PUBLISH_SECRET.label(), "namespace", pod.namespace(),
+        "keySha256", sha256(keyJson));
+    return new Login(identity, () -> ProviderCredentials.serviceAccountKey(keyJson, settings.oauthTokenEndpoint().toString(), cas));
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always available", e);
+    }
+  }
+
+  /** How many Secret Manager clients exist (one per location used). */
+  int clientCount() {
+    return clients.size();
+  }
+
+  /** Whether the provider can open a TCP connection to Secret Manager's global endpoint. */
+  @Override
+  public Optional<String> readinessProblem() {
+    if (settings == null || clients == null) {
+      return Optional.of("the GCP backend has not started");
+    }
+    String address = settings.secretManager();
+    int colon = address.lastIndexOf(':');
+    String host = address.substring(0, colon);
+    int port = Integer.parseInt(address.substring(colon + 1));
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), (int) CONNECT_TIMEOUT.toMillis());
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of("cannot reach Secret Manager at " + address);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (annotations != null) {
+      annotations.close();
+    }
+    if (clients != null) {
+      clients.close();
+    }
+    if (ownsKube && kube != null) {
+      kube.close();
+    }
+  }
+}

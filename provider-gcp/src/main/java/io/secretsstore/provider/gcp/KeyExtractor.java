@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.gcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.secretsstore.provider.mount.SafeText;
+import io.secretsstore.provider.spi.ErrorKind;
+import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.yaml.SafeYaml;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+
+/**
+ * {@code extractJSONKey} and {@code extractYAMLKey} as upstream's {@code util/key_extractor.go}:
+ * the payload must be a mapping, the key a top-level key, and its value a string, which replaces
+ * the file's content. Messages keep upstream's wording but never echo the payload or a parser
+ * message (which would quote it); the key is named when it is a plain name.
+ */
+final class KeyExtractor {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private KeyExtractor() {}
+
+  static byte[] json(byte[] payload, String key) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(payload);
+    } catch (IOException e) {
+      root = null;
+    }
+    if (root == null || !root.isObject()) {
+      throw failed("failed to unmarshal JSON. Invalid JSON format for key extraction");
+    }
+    JsonNode value = root.get(key);
+    if (value == null) {
+      throw failed("key " + quoted(key) + " not found in JSON");
+    }
+    if (!value.isTextual()) {
+      throw failed("unsupported value type for key " + quoted(key));
+    }
+    return value.asText().getBytes(StandardCharsets.UTF_8);
+  }
+
+  static byte[] yaml(byte[] payload, String key) {
+    Object root;
+    try {
+      root = new Load(SafeYaml.settings("secret", new CoreSchema())).loadFromString(new String(payload, StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      root = null;
+    }
+    if (!(root instanceof Map<?, ?> map)) {
+      throw failed("failed to unmarshal YAML. Invalid YAML format for key extraction");
+    }
+    if (!map.containsKey(key)) {
+      throw failed("key " + quoted(key) + " not found in YAML");
+    }
+    if (!(map.get(key) instanceof String text)) {
+      throw failed("unsupported value type for key " + quoted(key));
+    }
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String quoted(String key) {
+    return SafeText.isPlainName(key) ? "'" + key + "'" : "(not shown)";
+  }
+
+  /** The secret exists but cannot be served as the SecretProviderClass asks. */
+  private static ProviderException failed(String message) {
+    return ProviderException.of(ErrorKind.FAILED_PRECONDITION, message);
+  }
+}

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.gcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.api.client.http.javanet.NetHttpTransport;
+import com.google.auth.oauth2.AccessToken;
+import com.google.auth.oauth2.GoogleCredentials;
+import io.secretsstore.provider.credentials.Expiring;
+import io.secretsstore.provider.spi.ErrorKind;
+import io.secretsstore.provider.spi.ProviderException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The two credentials that do not come from the pod, each enabled only by an operator flag: the
+ * provider's own Application Default Credentials ({@code auth: provider-adc}) and a service-account
+ * key from the nodePublishSecretRef ({@code key.json}). A key's {@code token_uri} must be Google's
+ * (or {@code --gcp-oauth-token-endpoint}): the key comes from a pod author, and the provider must
+ * not post signed assertions wherever a key file points.
+ */
+final class ProviderCredentials {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ProviderCredentials() {}
+
+  static Expiring<GoogleCredentials> applicationDefault() {
+    try {
+      return refreshed(GoogleCredentials.getApplicationDefault().createScoped(List.of(GoogleTokens.SCOPE)), "provider-adc");
+    } catch (IOException e) {
+      throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "unable to obtain auth for mount: the provider has no Application Default Credentials");
+    }
+  }
+
+  static Expiring<GoogleCredentials> serviceAccountKey(String keyJson, String allowedTokenUri, TrustedCas cas) {
+    JsonNode key;
+    try {
+      key = JSON.readTree(keyJson);
+    } catch (IOException e) {
+      key = null;
+    }
+    if (key == null || !"service_account".equals(key.path("type").asText())) {
+      throw ProviderException.of(ErrorKind.PERMISSION_DENIED,
+          "unable to generate credentials from key.json: it must be a service_account key file");
+    }
+    String tokenUri = key.path("token_uri").asText(allowedTokenUri);
+    if (!tokenUri.equals(allowedTokenUri)) {
+      throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "unable to generate credentials from key.json: token_uri must be " + allowedTokenUri);
+    }
+    NetHttpTransport transport = new NetHttpTransport.Builder().setSslSocketFactory(cas.sslContext().getSocketFactory()).build();
+    try {
+      GoogleCredentials credentials = GoogleCredentials.fromStream(new ByteArrayInputStream(keyJson.getBytes(StandardCharsets.UTF_8)),
+          () -> transport).createScoped(List.of(GoogleTokens.SCOPE));
+      return refreshed(credentials, "key.json");
+    } catch (IOException e) {
+      throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "unable to generate credentials from key.json");
+    }
+  }
+
+  /** A fresh access token of the credentials, as a fixed credential the cache replaces before expiry. */
+  private static Expiring<GoogleCredentials> refreshed(GoogleCredentials credentials, String what) {
+    try {
+      credentials.refresh();
+    } catch (IOException e) {
+      throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "unable to obtain auth for mount: " + what + " was refused");
+    }
+    AccessToken token = credentials.getAccessToken();
+    Instant expiry = token.getExpirationTime() == null ? Instant.now().plusSeconds(300) : token.getExpirationTime().toInstant();
+    return new Expiring<>(GoogleCredentials.create(token), expiry);
+  }
+}

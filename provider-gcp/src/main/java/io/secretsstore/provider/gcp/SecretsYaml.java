@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.gcp;
+
+import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.yaml.SafeYaml;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
+import org.snakeyaml.engine.v2.api.ConstructNode;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.constructor.ConstructYamlNull;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.schema.FailsafeSchema;
+import org.snakeyaml.engine.v2.schema.Schema;
+
+/**
+ * Parses the {@code secrets} parameter as upstream does (gopkg.in/yaml.v3 into a list of structs):
+ * field names match exactly (they are case-sensitive) and unknown fields are ignored. Scalars are
+ * read as text (the failsafe schema) so that {@code mode: 0400} keeps its leading zero and can be
+ * read as octal, as yaml.v3 does. Loading goes through core's {@link SafeYaml} settings; messages
+ * name positions and fields, never values.
+ */
+final class SecretsYaml {
+  static final String PARAMETER = "secrets";
+  private static final String FAILED = "failed to unmarshal secrets attribute: ";
+  /** Every scalar as text; an empty value ({@code mode:}) is null, as yaml.v3 leaves a field unset. */
+  private static final Schema TEXT = new FailsafeSchema() {
+    @Override
+    public Map<Tag, ConstructNode> getSchemaTagConstructors() {
+      Map<Tag, ConstructNode> constructors = new HashMap<>(super.getSchemaTagConstructors());
+      constructors.put(Tag.NULL, new ConstructYamlNull());
+      return constructors;
+    }
+  };
+
+  private SecretsYaml() {}
+
+  static List<SecretEntry> parse(String yaml) {
+    Object root;
+    try {
+      root = new Load(SafeYaml.settings(PARAMETER, TEXT)).loadFromString(yaml);
+    } catch (MarkedYamlEngineException e) {
+      String where = e.getProblemMark().map(m -> " at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1)).orElse("");
+      throw ProviderException.invalidArgument(FAILED + PARAMETER + " is not valid YAML" + where);
+    } catch (RuntimeException e) {
+      throw ProviderException.invalidArgument(FAILED + PARAMETER + " is not valid YAML or is too large");
+    }
+    if (root == null || root instanceof String text && text.isEmpty()) {
+      return List.of();
+    }
+    if (!(root instanceof List<?> list)) {
+      throw ProviderException.invalidArgument(FAILED + PARAMETER + " must be a list of entries");
+    }
+    List<SecretEntry> entries = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String where = PARAMETER + "[" + i + "]";
+      Object item = list.get(i);
+      if (item == null || item instanceof String text && text.isEmpty()) {
+        entries.add(new SecretEntry("", "", "", null, "", ""));
+        continue;
+      }
+      if (!(item instanceof Map<?, ?> map)) {
+        throw ProviderException.invalidArgument(FAILED + where + " must be a mapping");
+      }
+      entries.add(new SecretEntry(
+          string(map, "resourceName", where),
+          string(map, "fileName", where),
+          string(map, "path", where),
+          map.get("mode") == null ? null : string(map, "mode", where),
+          string(map, "extractJSONKey", where),
+          string(map, "extractYAMLKey", where)));
+    }
+    return entries;
+  }
+
+  private static String string(Map<?, ?> map, String field, String where) {
+    Object value = map.get(field);
+    if (value == null) {
+      return "";
+    }
+    if (!(value instanceof String text)) {
+      throw ProviderException.invalidArgument(FAILED + where + "." + field + " must be a scalar");
+    }
+    return text;
+  }
+}
