@@ -45,6 +45,8 @@ import org.bouncycastle.pkcs.jcajce.JcePKCSPBEOutputEncryptorBuilder;
  */
 public final class CertificateChain {
   private static final SecureRandom RANDOM = new SecureRandom();
+  // An instance, never registered globally: the PKCS#12 PBE ciphers are not all in the JDK.
+  private static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
   private static final Duration VALIDITY = Duration.ofDays(30);
   // Key Vault's PFX has no password: an empty one, as Go's pkcs12 and the SDKs read it.
   private static final char[] NO_PASSWORD = new char[0];
@@ -130,8 +132,8 @@ public final class CertificateChain {
         pfx.addData(new JcaPKCS12SafeBagBuilder(certificate).build());
       }
       pfx.addData(new JcaPKCS12SafeBagBuilder(key, new JcePKCSPBEOutputEncryptorBuilder(
-          PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC).build(NO_PASSWORD)).build());
-      PKCS12PfxPdu pdu = pfx.build(new JcePKCS12MacCalculatorBuilder(), NO_PASSWORD);
+          PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC).setProvider(BC).build(NO_PASSWORD)).build());
+      PKCS12PfxPdu pdu = pfx.build(new JcePKCS12MacCalculatorBuilder().setProvider(BC), NO_PASSWORD);
       return pdu.getEncoded();
     } catch (IOException | OperatorCreationException | PKCSException e) {
       throw new IllegalStateException("cannot build a PKCS#12 file", e);
