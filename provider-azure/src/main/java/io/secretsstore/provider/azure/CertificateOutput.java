@@ -51,28 +51,24 @@ final class CertificateOutput {
   static Parts fromPkcs12(byte[] pfx, boolean constructChain, String context) {
     List<byte[]> keys = new ArrayList<>();
     List<X509CertificateHolder> certificates = new ArrayList<>();
-    try {
-      PKCS12PfxPdu pdu = new PKCS12PfxPdu(pfx);
-      InputDecryptorProvider decryptor = new JcePKCSPBEInputDecryptorProviderBuilder().setProvider(BC).setTryWrongPKCS12Zero(true)
-          .build(NO_PASSWORD);
-      for (var info : pdu.getContentInfos()) {
-        ASN1ObjectIdentifier type = info.getContentType();
-        PKCS12SafeBagFactory factory = type.equals(PKCSObjectIdentifiers.encryptedData)
-            ? new PKCS12SafeBagFactory(info, decryptor) : new PKCS12SafeBagFactory(info);
-        for (PKCS12SafeBag bag : factory.getSafeBags()) {
-          Object value = bag.getBagValue();
-          if (value instanceof X509CertificateHolder certificate) {
-            certificates.add(certificate);
-          } else if (value instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
-            keys.add(encrypted.decryptPrivateKeyInfo(decryptor).getEncoded());
-          } else if (value instanceof PrivateKeyInfo key) {
-            keys.add(key.getEncoded());
-          }
-        }
+    PKCSException last = null;
+    // The empty password has two encodings in the wild (no bytes, or a UTF-16 NUL): try both.
+    for (boolean wrongZero : new boolean[] {false, true}) {
+      keys.clear();
+      certificates.clear();
+      try {
+        read(pfx, new JcePKCSPBEInputDecryptorProviderBuilder().setProvider(BC).setTryWrongPKCS12Zero(wrongZero).build(NO_PASSWORD),
+            keys, certificates);
+        last = null;
+        break;
+      } catch (PKCSException e) {
+        last = e;
+      } catch (IOException | RuntimeException e) {
+        throw notPkcs12(context);
       }
-    } catch (IOException | PKCSException | RuntimeException e) {
-      throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, context + ": the certificate-backed secret is not a PKCS#12 file "
-          + "without a password");
+    }
+    if (last != null) {
+      throw notPkcs12(context);
     }
     StringBuilder keyPem = new StringBuilder();
     for (byte[] key : keys) {
@@ -88,6 +84,31 @@ final class CertificateOutput {
       throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, context + ": a certificate of the secret cannot be encoded");
     }
     return new Parts(keyPem.toString(), certificatePem.toString());
+  }
+
+  private static void read(byte[] pfx, InputDecryptorProvider decryptor, List<byte[]> keys, List<X509CertificateHolder> certificates)
+      throws IOException, PKCSException {
+    PKCS12PfxPdu pdu = new PKCS12PfxPdu(pfx);
+    for (var info : pdu.getContentInfos()) {
+      ASN1ObjectIdentifier type = info.getContentType();
+      PKCS12SafeBagFactory factory = type.equals(PKCSObjectIdentifiers.encryptedData)
+          ? new PKCS12SafeBagFactory(info, decryptor) : new PKCS12SafeBagFactory(info);
+      for (PKCS12SafeBag bag : factory.getSafeBags()) {
+        Object value = bag.getBagValue();
+        if (value instanceof X509CertificateHolder certificate) {
+          certificates.add(certificate);
+        } else if (value instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
+          keys.add(encrypted.decryptPrivateKeyInfo(decryptor).getEncoded());
+        } else if (value instanceof PrivateKeyInfo key) {
+          keys.add(key.getEncoded());
+        }
+      }
+    }
+  }
+
+  private static ProviderException notPkcs12(String context) {
+    return ProviderException.of(ErrorKind.FAILED_PRECONDITION, context + ": the certificate-backed secret is not a PKCS#12 file "
+        + "without a password");
   }
 
   /**

@@ -81,8 +81,10 @@ final class ActiveDirectory {
       return error(400, "unauthorized_client", 700016,
           "Application with identifier '" + safe(clientId) + "' was not found in the directory '" + safe(tenant) + "'.");
     }
-    String scope = request.formParam("scope").orElse("");
-    if (!scope.endsWith("/.default")) {
+    // MSAL adds the reserved scopes (openid, profile, offline_access) beside the resource's.
+    String scope = java.util.Arrays.stream(request.formParam("scope").orElse("").split(" "))
+        .filter(s -> s.endsWith("/.default")).findFirst().orElse("");
+    if (scope.isEmpty()) {
       return error(400, "invalid_scope", 1002012, "The provided value for scope is not valid.");
     }
     Optional<String> assertion = request.formParam("client_assertion");
