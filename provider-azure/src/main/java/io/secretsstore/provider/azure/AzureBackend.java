@@ -105,8 +105,7 @@ public final class AzureBackend implements SecretBackend {
       ids.add(id);
       objects.add(new PlannedObject<>(id, spec.path(), spec.mode(), spec));
     }
-    KeyVaultClients.Clients clients = keyVaults.forIdentity(vaultUrl, auth.identity(), auth.login());
-    return new MountPlan<>(auth.identity(), vaultUrl, objects, new AzureFetcher(clients, settings));
+    return new MountPlan<>(auth.identity(), vaultUrl, objects, new AzureFetcher(keyVaults, vaultUrl, auth.identity(), auth.login(), settings));
   }
 
   private record Auth(IdentityKey identity, CachedTokenCredential.Login login) {}

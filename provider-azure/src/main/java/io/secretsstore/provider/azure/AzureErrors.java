@@ -56,6 +56,12 @@ final class AzureErrors {
     return ProviderException.of(ErrorKind.UNAVAILABLE, context + ": cannot reach Key Vault (" + e.getClass().getSimpleName() + ")");
   }
 
+  /** Whether Key Vault answered 401 to a request that carried a token. */
+  static boolean unauthorized(RuntimeException e) {
+    return providerCause(e) == null && e instanceof HttpResponseException http && http.getResponse() != null
+        && http.getResponse().getStatusCode() == 401;
+  }
+
   /** A failed token request to Entra ID (or another token source). */
   static ProviderException login(RuntimeException e, String source) {
     ProviderException wrapped = providerCause(e);

@@ -8,6 +8,7 @@ import com.azure.security.keyvault.secrets.models.KeyVaultSecret;
 import io.secretsstore.provider.spi.ErrorKind;
 import io.secretsstore.provider.spi.FetchedFile;
 import io.secretsstore.provider.spi.FetchedObject;
+import io.secretsstore.provider.spi.IdentityKey;
 import io.secretsstore.provider.spi.ObjectFetcher;
 import io.secretsstore.provider.spi.ObjectVersion;
 import io.secretsstore.provider.spi.PlannedObject;
@@ -31,12 +32,27 @@ final class AzureFetcher implements ObjectFetcher<AzureSpec> {
   private static final String PEM_CONTENT = "application/x-pem-file";
   private static final String PKCS12_CONTENT = "application/x-pkcs12";
 
-  private final KeyVaultClients.Clients clients;
+  private final KeyVaultClients keyVaults;
+  private final String vaultUrl;
+  private final IdentityKey identity;
+  private final CachedTokenCredential.Login login;
   private final AzureSettings settings;
+  private volatile KeyVaultClients.Clients clients;
 
-  AzureFetcher(KeyVaultClients.Clients clients, AzureSettings settings) {
-    this.clients = clients;
+  AzureFetcher(KeyVaultClients keyVaults, String vaultUrl, IdentityKey identity, CachedTokenCredential.Login login,
+      AzureSettings settings) {
+    this.keyVaults = keyVaults;
+    this.vaultUrl = vaultUrl;
+    this.identity = identity;
+    this.login = login;
     this.settings = settings;
+    this.clients = keyVaults.forIdentity(vaultUrl, identity, login);
+  }
+
+  /** After Key Vault refused a token: new clients (the SDK caches tokens inside them) and new tokens. */
+  private void renewClients() {
+    keyVaults.discard(vaultUrl, identity);
+    clients = keyVaults.forIdentity(vaultUrl, identity, login);
   }
 
   /** What one version of an object writes: the main file, optional .crt/.key, and its version id. */
@@ -64,7 +80,7 @@ final class AzureFetcher implements ObjectFetcher<AzureSpec> {
     } catch (RuntimeException e) {
       ProviderException mapped = AzureErrors.keyVault(e, spec.context());
       if (mapped.kind() == ErrorKind.PERMISSION_DENIED) {
-        clients.credential().invalidateAll();
+        renewClients();
       }
       throw mapped;
     }
@@ -84,7 +100,23 @@ final class AzureFetcher implements ObjectFetcher<AzureSpec> {
     versions.add(new ObjectVersion(id, content.version()));
   }
 
+  /**
+   * One read; when Key Vault refuses the cached token (401: revoked, or expired early), the
+   * identity's tokens are dropped and the read is made once more with a new one.
+   */
   private Content read(AzureSpec spec, String version) {
+    try {
+      return readOnce(spec, version);
+    } catch (RuntimeException e) {
+      if (!AzureErrors.unauthorized(e)) {
+        throw e;
+      }
+      renewClients();
+      return readOnce(spec, version);
+    }
+  }
+
+  private Content readOnce(AzureSpec spec, String version) {
     return switch (spec.type()) {
       case SECRET -> secret(spec, version);
       case KEY -> key(spec, version);
@@ -173,6 +205,18 @@ final class AzureFetcher implements ObjectFetcher<AzureSpec> {
    * emits N.
    */
   private List<String> history(AzureSpec spec) {
+    try {
+      return historyOnce(spec);
+    } catch (RuntimeException e) {
+      if (!AzureErrors.unauthorized(e)) {
+        throw e;
+      }
+      renewClients();
+      return historyOnce(spec);
+    }
+  }
+
+  private List<String> historyOnce(AzureSpec spec) {
     List<Listed> listed = new ArrayList<>();
     switch (spec.type()) {
       case SECRET -> clients.secrets().listPropertiesOfSecretVersions(spec.name()).forEach(p ->

@@ -74,6 +74,18 @@ final class KeyVaultClients {
     return set;
   }
 
+  /**
+   * Drops the clients of a vault and identity, with the tokens the SDK cached inside them (it
+   * keeps a token until shortly before expiry even after Key Vault refused it), and the cached
+   * tokens of the identity.
+   */
+  void discard(String vaultUrl, IdentityKey identity) {
+    Clients set = clients.asMap().remove(new Key(vaultUrl, identity));
+    if (set != null) {
+      set.credential().invalidateAll();
+    }
+  }
+
   private Clients build(String vaultUrl, CachedTokenCredential credential) {
     SecretClientBuilder secrets = new SecretClientBuilder().vaultUrl(vaultUrl).credential(credential).httpClient(http).retryOptions(NO_RETRIES);
     KeyClientBuilder keys = new KeyClientBuilder().vaultUrl(vaultUrl).credential(credential).httpClient(http).retryOptions(NO_RETRIES);

@@ -168,6 +168,11 @@ public final class AzureEmulator implements CloudEmulator {
     vaults.setEnabled(vault, kindOf(kind), name, version, enabled);
   }
 
+  /** Reads of objects with this name (any vault and kind) that returned a value: calls refused or failed are not counted. */
+  public long reads(String objectName) {
+    return vaults.reads(objectName);
+  }
+
   /** Token requests to AAD, answered or refused. */
   public long tokenRequests() {
     return calls.count("azure.aad.token");

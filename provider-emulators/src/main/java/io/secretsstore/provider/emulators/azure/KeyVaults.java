@@ -58,6 +58,7 @@ final class KeyVaults {
 
   private final ActiveDirectory directory;
   private final Map<String, Vault> vaults = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicLong> reads = new ConcurrentHashMap<>();
   private Instant lastCreated = Instant.EPOCH;
 
   KeyVaults(ActiveDirectory directory) {
@@ -107,8 +108,15 @@ final class KeyVaults {
     Vault vault = authorized(request, vaultName);
     String version = request.pathParams().getOrDefault("version", "");
     Version found = find(vault, kind, request.pathParam("name"), version, true);
+    reads.computeIfAbsent(request.pathParam("name"), n -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
     String vaultUrl = request.baseUri() + "/" + vaultName;
     return EmulatorResponse.json(200, body(vaultUrl, kind, request.pathParam("name"), found, true));
+  }
+
+  /** Authorized reads of objects with this name that returned a value. */
+  long reads(String name) {
+    java.util.concurrent.atomic.AtomicLong count = reads.get(name);
+    return count == null ? 0 : count.get();
   }
 
   /** GET of the versions list (one page). */
