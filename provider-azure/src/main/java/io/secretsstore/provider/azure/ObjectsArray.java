@@ -27,6 +27,9 @@ final class ObjectsArray {
 
   /** Each element's fields (the names of {@link #FIELDS}, trimmed values, empty when absent). */
   static List<Map<String, String>> parse(String yaml) {
+    if (yaml.isBlank()) {
+      return List.of();
+    }
     Object root = load(yaml, PARAMETER);
     if (root == null) {
       return List.of();
@@ -65,6 +68,9 @@ final class ObjectsArray {
   }
 
   private static Object load(String yaml, String label) {
+    if (yaml.isBlank()) {
+      return null;
+    }
     try {
       return new Load(SafeYaml.settings(label, new FailsafeSchema())).loadFromString(yaml);
     } catch (RuntimeException e) {
