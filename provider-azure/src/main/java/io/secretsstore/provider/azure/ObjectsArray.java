@@ -23,6 +23,14 @@ final class ObjectsArray {
   static final List<String> FIELDS = List.of("objectName", "objectType", "objectVersion", "objectAlias", "objectFormat",
       "objectEncoding", "filePermission", "objectVersionHistory");
 
+  /** Every scalar as text, except an empty value, which is null (Go leaves the field empty). */
+  private static final FailsafeSchema TEXT_AND_NULL = new FailsafeSchema() {
+    @Override
+    public Map<org.snakeyaml.engine.v2.nodes.Tag, org.snakeyaml.engine.v2.api.ConstructNode> getSchemaTagConstructors() {
+      return Map.of(org.snakeyaml.engine.v2.nodes.Tag.NULL, new org.snakeyaml.engine.v2.constructor.ConstructYamlNull());
+    }
+  };
+
   private ObjectsArray() {}
 
   /** Each element's fields (the names of {@link #FIELDS}, trimmed values, empty when absent). */
@@ -72,7 +80,7 @@ final class ObjectsArray {
       return null;
     }
     try {
-      return new Load(SafeYaml.settings(label, new FailsafeSchema())).loadFromString(yaml);
+      return new Load(SafeYaml.settings(label, TEXT_AND_NULL)).loadFromString(yaml);
     } catch (RuntimeException e) {
       throw invalid("failed to unmarshal " + label + ": not valid YAML");
     }

@@ -64,6 +64,8 @@ class AzureParametersTest {
   void emptyArrayAndEmptyObjects_giveNoObjects() {
     assertThat(parse(attributes("array:")).objects()).isEmpty();
     assertThat(parse(attributes("")).objects()).isEmpty();
+    assertThat(parse(attributes(objects("objectName: a\nobjectType: secret\nobjectAlias:\nobjectVersion: ''"))).objects().get(0).fileName())
+        .isEqualTo("a");
   }
 
   @ParameterizedTest
