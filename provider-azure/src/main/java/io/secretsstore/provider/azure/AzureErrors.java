@@ -68,20 +68,30 @@ final class AzureErrors {
     if (wrapped != null) {
       return wrapped;
     }
-    Set<String> codes = codes(String.valueOf(e.getMessage()), AADSTS);
+    String text = String.valueOf(e.getMessage());
+    Set<String> codes = codes(text, AADSTS);
     Integer status = e instanceof HttpResponseException http && http.getResponse() != null ? http.getResponse().getStatusCode() : null;
     String message = source + " refused the token request" + (codes.isEmpty() ? "" : " (" + String.join(", ", codes) + ")");
     if (status != null && status == 429) {
       return ProviderException.throttled(message, DEFAULT_RETRY_AFTER);
     }
-    if (!codes.isEmpty() || e instanceof ClientAuthenticationException && (status == null || status < 500)) {
-      if (codes.isEmpty() && status == null && !String.valueOf(e.getMessage()).contains("AADSTS")) {
-        // No answer from the authority at all: a network failure, not a refusal.
-        return ProviderException.of(ErrorKind.UNAVAILABLE, "cannot reach " + source + " (" + e.getClass().getSimpleName() + ")");
-      }
+    if (status != null && status >= 500) {
+      return ProviderException.of(ErrorKind.UNAVAILABLE, message);
+    }
+    if (!codes.isEmpty() || status != null) {
       return ProviderException.of(ErrorKind.PERMISSION_DENIED, message);
     }
-    return ProviderException.of(ErrorKind.UNAVAILABLE, "cannot reach " + source + " (" + e.getClass().getSimpleName() + ")");
+    if (text.contains("not configured to acquire tokens for tenant")) {
+      return ProviderException.of(ErrorKind.PERMISSION_DENIED, "the key vault belongs to another tenant than tenantId");
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.io.IOException) {
+        return ProviderException.of(ErrorKind.UNAVAILABLE, "cannot reach " + source + " (" + t.getClass().getSimpleName() + ")");
+      }
+    }
+    return e instanceof ClientAuthenticationException
+        ? ProviderException.of(ErrorKind.PERMISSION_DENIED, message)
+        : ProviderException.of(ErrorKind.UNAVAILABLE, "cannot reach " + source + " (" + e.getClass().getSimpleName() + ")");
   }
 
   private static ProviderException providerCause(Throwable e) {
