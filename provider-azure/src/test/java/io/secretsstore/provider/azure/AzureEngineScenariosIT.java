@@ -38,7 +38,6 @@ class AzureEngineScenariosIT {
   private static final String INTRUDER_ID = "9f9f9f9f-0000-0000-0000-000000000001";
   @RegisterExtension final LogCapture logs = new LogCapture();
   private AzureTestBed bed;
-  private AzureBackend backend;
   private ProviderFixture provider;
 
   @BeforeEach
@@ -46,15 +45,12 @@ class AzureEngineScenariosIT {
     bed = new AzureTestBed();
     bed.azure.setSecret(AzureTestBed.VAULT, "config", Canaries.SECRET);
     bed.azure.addApplication(AzureTestBed.TENANT, INTRUDER_ID, null, "system:serviceaccount:team-a:intruder");
-    backend = bed.backend(bed.settings());
-    provider = ProviderFixture.start(backend, ProviderFixture.FAST);
+    provider = bed.provider(bed.settings());
     bed.azure.faults().inject(FaultPlan.ANY_OPERATION, Fault.latency(Duration.ofMillis(20)));
   }
 
   @AfterEach
   void stop() throws Exception {
-    provider.close();
-    backend.close();
     logs.assertNoCanary(bed.secrets());
     bed.close();
   }

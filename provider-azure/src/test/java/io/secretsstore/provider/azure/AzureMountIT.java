@@ -44,7 +44,6 @@ class AzureMountIT {
   private static CertificateChain ecChain;
 
   @RegisterExtension final LogCapture logs = new LogCapture();
-  private final List<AutoCloseable> closeables = new ArrayList<>();
 
   @BeforeAll
   static void startBed() throws Exception {
@@ -64,18 +63,12 @@ class AzureMountIT {
   @AfterEach
   void closeAll() throws Exception {
     bed.azure.faults().clear();
-    for (AutoCloseable closeable : closeables) {
-      closeable.close();
-    }
+    bed.closeProviders();
     logs.assertNoCanary(bed.secrets());
   }
 
   private ProviderFixture provider(AzureSettings settings) throws Exception {
-    AzureBackend backend = bed.backend(settings);
-    ProviderFixture fixture = ProviderFixture.start(backend, ProviderFixture.FAST);
-    closeables.add(fixture);
-    closeables.add(backend);
-    return fixture;
+    return bed.provider(settings);
   }
 
   private ProviderFixture provider() throws Exception {

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class AzureRejectionsIT {
   private static final String SECRET = objects("objectName: db-password\nobjectType: secret");
   private static AzureTestBed bed;
-  private static AzureBackend backend;
   private static ProviderFixture provider;
   private static String disabledVersion;
   @RegisterExtension final LogCapture logs = new LogCapture();
@@ -34,14 +33,11 @@ class AzureRejectionsIT {
     bed.azure.setSecret(AzureTestBed.VAULT, "db-password", Canaries.SECRET);
     disabledVersion = bed.azure.setSecret(AzureTestBed.VAULT, "db-password", "newer");
     bed.azure.setEnabled(AzureTestBed.VAULT, "secret", "db-password", disabledVersion, false);
-    backend = bed.backend(bed.settings());
-    provider = ProviderFixture.start(backend, ProviderFixture.FAST);
+    provider = bed.provider(bed.settings());
   }
 
   @AfterAll
   static void stop() throws Exception {
-    provider.close();
-    backend.close();
     bed.close();
   }
 

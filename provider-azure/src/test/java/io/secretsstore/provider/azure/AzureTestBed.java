@@ -10,6 +10,7 @@ import io.secretsstore.provider.emulators.azure.AzureEmulator;
 import io.secretsstore.provider.grpc.ProviderClient;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.testing.Canaries;
+import io.secretsstore.provider.testing.ProviderFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ final class AzureTestBed implements AutoCloseable {
   final StartedEmulator started;
   final Path caFile;
   private final java.util.List<String> minted = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.Deque<AutoCloseable> running = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
   AzureTestBed() throws IOException {
     caFile = Files.createTempFile("azure-ca", ".pem");
@@ -56,6 +58,22 @@ final class AzureTestBed implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     backend.start(new BackendContext(clock, new CredentialCache(clock, 1000)));
     return backend;
+  }
+
+  /** The provider stack (fast engine, real socket) over a started backend; closed with this bed. */
+  ProviderFixture provider(AzureSettings settings) throws IOException {
+    AzureBackend backend = backend(settings);
+    running.push(backend);
+    ProviderFixture fixture = ProviderFixture.start(backend, ProviderFixture.FAST);
+    running.push(fixture);
+    return fixture;
+  }
+
+  /** Closes the providers started so far, newest first. */
+  void closeProviders() throws Exception {
+    for (AutoCloseable closeable = running.poll(); closeable != null; closeable = running.poll()) {
+      closeable.close();
+    }
   }
 
   /** A fresh service-account token of {@code team-a/<serviceAccount>} for the exchange audience. */
@@ -128,6 +146,11 @@ final class AzureTestBed implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    try {
+      closeProviders();
+    } catch (Exception e) {
+      throw new IOException("cannot close a provider", e);
+    }
     azure.close();
     Files.deleteIfExists(caFile);
   }

@@ -30,7 +30,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class AzureUpstreamExamplesIT {
   private static AzureTestBed bed;
-  private static AzureBackend backend;
   private static ProviderFixture provider;
   private static CertificateChain chain;
   @RegisterExtension final LogCapture logs = new LogCapture();
@@ -45,14 +44,11 @@ class AzureUpstreamExamplesIT {
     bed.azure.setKey(AzureTestBed.VAULT, "key1", generator.generateKeyPair().getPublic());
     chain = CertificateChain.generate("upstream.example", "RSA", 1);
     bed.azure.importCertificate(AzureTestBed.VAULT, "cert1", chain, chain.certificates(), AzureEmulator.PKCS12);
-    backend = bed.backend(bed.settings().withServicePrincipal(true));
-    provider = ProviderFixture.start(backend, ProviderFixture.FAST);
+    provider = bed.provider(bed.settings().withServicePrincipal(true));
   }
 
   @AfterAll
   static void stop() throws Exception {
-    provider.close();
-    backend.close();
     bed.close();
   }
 
