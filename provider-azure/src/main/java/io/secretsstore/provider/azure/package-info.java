@@ -1,3 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-/** The azure backend (its issue is still open: this package is intentionally empty). */
+/**
+ * The azure backend: a drop-in for Azure/secrets-store-csi-driver-provider-azure 1.8 (Key Vault
+ * secrets, keys and certificates with workload identity or a service principal).
+ */
 package io.secretsstore.provider.azure;

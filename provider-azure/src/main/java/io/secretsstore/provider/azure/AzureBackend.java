@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.azure;
+
+import io.secretsstore.provider.mount.MountRequestContext;
+import io.secretsstore.provider.mount.PodIdentity;
+import io.secretsstore.provider.mount.ServiceAccountToken;
+import io.secretsstore.provider.spi.BackendContext;
+import io.secretsstore.provider.spi.ErrorKind;
+import io.secretsstore.provider.spi.IdentityKey;
+import io.secretsstore.provider.spi.MountPlan;
+import io.secretsstore.provider.spi.PlannedObject;
+import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.spi.SecretBackend;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The Azure backend ({@code --backend azure}), a drop-in replacement for
+ * Azure/secrets-store-csi-driver-provider-azure 1.8: the same SecretProviderClass parameters,
+ * files and object versions from Key Vault. Pods authenticate with workload identity (or, when
+ * the operator allows it, a service principal, the node's managed identity or AAD Pod Identity).
+ * Unlike upstream, Entra ID tokens are cached per identity until shortly before they expire, the
+ * custom cloud file is read per mount instead of through a process-wide variable, objects are
+ * fetched in parallel, and duplicate file names are refused.
+ */
+public final class AzureBackend implements SecretBackend {
+  static final String NAME = "azure";
+
+  private final AzureOptions options;
+  private AzureSettings settings;
+  private BackendContext context;
+  private KeyVaultClients keyVaults;
+  private java.net.http.HttpClient nmiHttp;
+  private final byte[] fingerprintKey = new byte[32];
+
+  /** Found by ServiceLoader; settings come from flags at start. */
+  public AzureBackend() {
+    this.options = new AzureOptions();
+  }
+
+  /** For tests and the demo: given settings, no flags. */
+  AzureBackend(AzureSettings settings) {
+    this.options = null;
+    this.settings = settings;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Object options() {
+    return options;
+  }
+
+  @Override
+  public void start(BackendContext backendContext) {
+    this.context = backendContext;
+    if (settings == null) {
+      try {
+        settings = options.settings();
+      } catch (IllegalArgumentException e) {
+        throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, e.getMessage());
+      }
+    }
+    try {
+      keyVaults = new KeyVaultClients(settings.caBundle(), settings.keyVaultEndpoint() == null, backendContext.credentials());
+    } catch (IllegalArgumentException e) {
+      throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, e.getMessage());
+    }
+    nmiHttp = java.net.http.HttpClient.newHttpClient();
+    new SecureRandom().nextBytes(fingerprintKey);
+  }
+
+  @Override
+  public MountPlan<?> plan(MountRequestContext request) {
+    if (context == null) {
+      throw ProviderException.of(ErrorKind.INTERNAL, "the azure backend was not started");
+    }
+    AzureParameters parameters = AzureParameters.parse(request.attributes(), request.defaultMode(), settings.separateFiles());
+    AzureCloud cloud = AzureCloud.resolve(parameters.cloudName().isEmpty() ? settings.cloudName() : parameters.cloudName(),
+        parameters.cloudEnvFile(), settings.cloudEnvDirectories());
+    String vaultUrl = settings.keyVaultEndpoint() != null
+        ? settings.keyVaultEndpoint().toString().replaceAll("/+$", "") + "/" + parameters.vaultName()
+        : "https://" + parameters.vaultName() + "." + cloud.keyVaultDnsSuffix() + "/";
+    String authority = settings.authorityHost() != null ? settings.authorityHost().toString() : cloud.authorityHost();
+    Auth auth = authenticate(parameters, request, authority);
+    List<PlannedObject<AzureSpec>> objects = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (AzureSpec spec : parameters.objects()) {
+      // Upstream's id is <type>/<objectName>, so two aliases of one object share it; the driver
+      // needs unique ids, so a repeat is told apart by its file name.
+      String id = ids.add(spec.id()) ? spec.id() : spec.id() + "@" + spec.fileName();
+      ids.add(id);
+      objects.add(new PlannedObject<>(id, spec.path(), spec.mode(), spec));
+    }
+    return new MountPlan<>(auth.identity(), vaultUrl, objects, new AzureFetcher(keyVaults, vaultUrl, auth.identity(), auth.login(), settings));
+  }
+
+  private record Auth(IdentityKey identity, CachedTokenCredential.Login login) {}
+
+  /** The identity of a mount and how it gets tokens (reference A3), refusing modes the operator did not enable. */
+  private Auth authenticate(AzureParameters parameters, MountRequestContext request, String authority) {
+    PodIdentity pod = request.pod();
+    String tenant = parameters.tenantId();
+    if (parameters.useAzureTokenProxy()) {
+      throw ProviderException.invalidArgument("useAzureTokenProxy (AKS identity binding) is not supported by this provider; "
+          + "use workload identity (clientID)");
+    }
+    if (parameters.usePodIdentity()) {
+      if (!settings.podIdentity()) {
+        throw ProviderException.invalidArgument("usePodIdentity is disabled on this provider: the operator must start it with "
+            + "--azure-enable-pod-identity=true (AAD Pod Identity is deprecated; use workload identity)");
+      }
+      return new Auth(IdentityKey.of(NAME, "auth", "podIdentity", "tenant", tenant, "namespace", pod.namespace(), "pod", pod.name(),
+          "nmi", settings.podIdentityEndpoint().toString()), AzureLogins.podIdentity(nmiHttp, settings.podIdentityEndpoint(), pod));
+    }
+    if (parameters.useVmManagedIdentity()) {
+      if (!settings.managedIdentity()) {
+        throw ProviderException.invalidArgument("useVMManagedIdentity is disabled on this provider: the operator must start it with "
+            + "--azure-enable-managed-identity=true, since every pod on the node would share the node's identity");
+      }
+      return new Auth(IdentityKey.of(NAME, "auth", "managedIdentity", "clientId", parameters.userAssignedIdentityId()),
+          AzureLogins.managedIdentity(parameters.userAssignedIdentityId(), keyVaults.http()));
+    }
+    if (!parameters.clientId().isEmpty()) {
+      if (request.tokens().audiences().isEmpty()) {
+        throw ProviderException.unauthenticated("failed to parse workload identity tokens, error: service account tokens not found "
+            + "(add the audience " + AzureLogins.EXCHANGE_AUDIENCE + " to the CSIDriver's tokenRequests)");
+      }
+      if (!request.tokens().has(AzureLogins.EXCHANGE_AUDIENCE)) {
+        throw ProviderException.unauthenticated("token for audience " + AzureLogins.EXCHANGE_AUDIENCE + " not found");
+      }
+      ServiceAccountToken token = request.tokens().require(AzureLogins.EXCHANGE_AUDIENCE, context.clock().instant());
+      return new Auth(IdentityKey.of(NAME, "auth", "workloadIdentity", "tenant", tenant, "clientId", parameters.clientId(),
+          "namespace", pod.namespace(), "serviceAccount", pod.serviceAccountName(), "authority", authority),
+          AzureLogins.workloadIdentity(tenant, parameters.clientId(), authority, keyVaults.http(), token));
+    }
+    if (!settings.servicePrincipal()) {
+      throw ProviderException.invalidArgument("clientID is not set, and service principal credentials from nodePublishSecretRef are "
+          + "disabled on this provider (--azure-allow-service-principal); set clientID to use workload identity");
+    }
+    Map<String, String> secrets = request.nodePublishSecrets();
+    if (secrets.isEmpty()) {
+      throw ProviderException.invalidArgument("failed to get credentials, nodePublishSecretRef secret is not set");
+    }
+    String clientId = caseInsensitive(secrets, "clientid");
+    if (clientId == null || clientId.isEmpty()) {
+      throw ProviderException.invalidArgument("could not find clientid in secrets");
+    }
+    String clientSecret = caseInsensitive(secrets, "clientsecret");
+    if (clientSecret == null || clientSecret.isEmpty()) {
+      throw ProviderException.invalidArgument("could not find clientsecret in secrets");
+    }
+    if (!clientId.matches("[A-Za-z0-9-]{1,64}")) {
+      throw ProviderException.invalidArgument("clientid in nodePublishSecretRef must be a client id (a GUID)");
+    }
+    return new Auth(IdentityKey.of(NAME, "auth", "servicePrincipal", "tenant", tenant, "clientId", clientId, "authority", authority,
+        "secret", fingerprint(clientSecret)),
+        AzureLogins.servicePrincipal(tenant, clientId, clientSecret, authority, keyVaults.http()));
+  }
+
+  private static String caseInsensitive(Map<String, String> map, String key) {
+    for (Map.Entry<String, String> entry : map.entrySet()) {
+      if (entry.getKey().toLowerCase(Locale.ROOT).equals(key)) {
+        return entry.getValue().trim();
+      }
+    }
+    return null;
+  }
+
+  /** Tells identities with different client secrets apart without the key holding the secret. */
+  private String fingerprint(String secret) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(fingerprintKey, "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(secret.getBytes(StandardCharsets.UTF_8)), 0, 8);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.azure;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.secretsstore.provider.spi.ProviderException;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * An Azure cloud: where its vaults live ({@code https://<vault>.<keyVaultDnsSuffix>/}) and its
+ * Entra ID authority host. Names are go-autorest's, matched ignoring case. Upstream's custom cloud
+ * ({@code AzureStackCloud} from {@code cloudEnvFileName}) sets a process-wide environment variable
+ * that concurrent mounts race on; here the file is read per mount, and only from directories the
+ * operator allowed, since the path comes from a SecretProviderClass.
+ *
+ * @param name the canonical name
+ * @param keyVaultDnsSuffix e.g. {@code vault.azure.net}
+ * @param authorityHost e.g. {@code https://login.microsoftonline.com/}
+ */
+record AzureCloud(String name, String keyVaultDnsSuffix, String authorityHost) {
+  static final String STACK = "AzureStackCloud";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long MAX_FILE = 64 * 1024;
+
+  /**
+   * The cloud of a mount.
+   *
+   * @param name {@code cloudName}, or the provider's default when empty
+   * @param envFile {@code cloudEnvFileName}, or empty
+   * @param allowedDirectories where custom cloud files may be read from (operator flag)
+   */
+  static AzureCloud resolve(String name, String envFile, List<Path> allowedDirectories) {
+    switch (name.toUpperCase(Locale.ROOT)) {
+      case "AZURECLOUD", "AZUREPUBLICCLOUD":
+        return new AzureCloud("AzurePublicCloud", "vault.azure.net", "https://login.microsoftonline.com/");
+      case "AZURECHINACLOUD":
+        return new AzureCloud("AzureChinaCloud", "vault.azure.cn", "https://login.chinacloudapi.cn/");
+      case "AZUREUSGOVERNMENT", "AZUREUSGOVERNMENTCLOUD":
+        return new AzureCloud("AzureUSGovernmentCloud", "vault.usgovcloudapi.net", "https://login.microsoftonline.us/");
+      case "AZUREGERMANCLOUD":
+        return new AzureCloud("AzureGermanCloud", "vault.microsoftazure.de", "https://login.microsoftonline.de/");
+      case "AZURESTACKCLOUD":
+        return fromFile(envFile, allowedDirectories);
+      default:
+        throw ProviderException.invalidArgument("cloudName: there is no cloud environment matching the name "
+            + (name.matches("[A-Za-z]{1,64}") ? "\"" + name + "\"" : "given"));
+    }
+  }
+
+  private static AzureCloud fromFile(String envFile, List<Path> allowedDirectories) {
+    if (envFile.isEmpty()) {
+      throw ProviderException.invalidArgument("cloudEnvFileName is required when cloudName is AzureStackCloud");
+    }
+    Path file;
+    try {
+      file = Path.of(envFile).normalize();
+    } catch (RuntimeException e) {
+      throw ProviderException.invalidArgument("cloudEnvFileName is not a valid path");
+    }
+    boolean allowed = file.isAbsolute() && allowedDirectories.stream().anyMatch(dir -> file.startsWith(dir.toAbsolutePath().normalize()));
+    if (!allowed) {
+      throw ProviderException.invalidArgument("cloudEnvFileName is not in a directory the operator allowed with --azure-cloud-env-dir");
+    }
+    JsonNode json;
+    try {
+      if (!Files.isRegularFile(file) || Files.size(file) > MAX_FILE) {
+        throw ProviderException.invalidArgument("cloudEnvFileName does not name a readable cloud environment file");
+      }
+      json = JSON.readTree(Files.readAllBytes(file));
+    } catch (IOException e) {
+      throw ProviderException.invalidArgument("cloudEnvFileName is not a JSON cloud environment file");
+    }
+    String suffix = json == null ? "" : json.path("keyVaultDNSSuffix").asText("");
+    String authority = json == null ? "" : json.path("activeDirectoryEndpoint").asText("");
+    if (!suffix.matches("[A-Za-z0-9.-]{1,253}") || !authority.startsWith("https://")) {
+      throw ProviderException.invalidArgument("cloudEnvFileName must set keyVaultDNSSuffix and an https activeDirectoryEndpoint");
+    }
+    URI.create(authority);
+    return new AzureCloud(json.path("name").asText(STACK), suffix, authority.endsWith("/") ? authority : authority + "/");
+  }
+}

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.azure;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The backend's process settings, from its flags.
+ *
+ * @param keyVaultEndpoint serve every vault from {@code <endpoint>/<keyvaultName>} (an emulator or
+ *     a proxy), or null for the cloud's {@code https://<name>.<suffix>/}
+ * @param authorityHost the Entra ID authority host instead of the cloud's, or null
+ * @param caBundle PEM CAs trusted for Key Vault and Entra ID, or null for the JDK's
+ * @param cloudName the cloud when a SecretProviderClass names none (upstream {@code --cloud-name})
+ * @param cloudEnvDirectories directories whose files {@code cloudEnvFileName} may name
+ * @param constructPemChain order certificates leaf to root (upstream {@code --construct-pem-chain})
+ * @param separateFiles also write {@code .crt} and {@code .key} (upstream {@code --write-cert-and-key-in-separate-files})
+ * @param servicePrincipal whether nodePublishSecretRef client secrets may be used
+ * @param managedIdentity whether {@code useVMManagedIdentity} may use the node's identity
+ * @param podIdentity whether {@code usePodIdentity} may ask the NMI endpoint
+ * @param podIdentityEndpoint the NMI token URL
+ */
+record AzureSettings(URI keyVaultEndpoint, URI authorityHost, Path caBundle, String cloudName, List<Path> cloudEnvDirectories,
+    boolean constructPemChain, boolean separateFiles, boolean servicePrincipal, boolean managedIdentity, boolean podIdentity,
+    URI podIdentityEndpoint) {
+  static final URI NMI = URI.create("http://localhost:2579/host/token/");
+
+  AzureSettings {
+    cloudEnvDirectories = List.copyOf(cloudEnvDirectories);
+  }
+
+  /** Settings for tests and the demo: an emulator's Key Vault and authority with its CA, upstream's defaults otherwise. */
+  static AzureSettings emulated(URI keyVaultEndpoint, URI authorityHost, Path caBundle) {
+    return new AzureSettings(keyVaultEndpoint, authorityHost, caBundle, "AzurePublicCloud", List.of(), true, false, false, false, false,
+        NMI);
+  }
+
+  AzureSettings withServicePrincipal(boolean allowed) {
+    return new AzureSettings(keyVaultEndpoint, authorityHost, caBundle, cloudName, cloudEnvDirectories, constructPemChain,
+        separateFiles, allowed, managedIdentity, podIdentity, podIdentityEndpoint);
+  }
+
+  AzureSettings withOutput(boolean pemChain, boolean separate) {
+    return new AzureSettings(keyVaultEndpoint, authorityHost, caBundle, cloudName, cloudEnvDirectories, pemChain, separate,
+        servicePrincipal, managedIdentity, podIdentity, podIdentityEndpoint);
+  }
+
+  AzureSettings withCloud(String defaultCloud, List<Path> envDirectories) {
+    return new AzureSettings(keyVaultEndpoint, authorityHost, caBundle, defaultCloud, envDirectories, constructPemChain,
+        separateFiles, servicePrincipal, managedIdentity, podIdentity, podIdentityEndpoint);
+  }
+
+  AzureSettings withNodeIdentities(boolean managed, boolean pod, URI nmi) {
+    return new AzureSettings(keyVaultEndpoint, authorityHost, caBundle, cloudName, cloudEnvDirectories, constructPemChain,
+        separateFiles, servicePrincipal, managed, pod, nmi);
+  }
+}

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.azure;
+
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.core.http.policy.FixedDelayOptions;
+import com.azure.core.http.policy.RetryOptions;
+import com.azure.security.keyvault.certificates.CertificateClient;
+import com.azure.security.keyvault.certificates.CertificateClientBuilder;
+import com.azure.security.keyvault.keys.KeyClient;
+import com.azure.security.keyvault.keys.KeyClientBuilder;
+import com.azure.security.keyvault.secrets.SecretClient;
+import com.azure.security.keyvault.secrets.SecretClientBuilder;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.secretsstore.provider.credentials.CredentialCache;
+import io.secretsstore.provider.spi.IdentityKey;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The Key Vault clients, one set per vault and identity, sharing one JDK HTTP client. The SDK's
+ * retries are off (the mount engine is the one retry layer, and it honours Retry-After within the
+ * mount deadline); clients are kept so Key Vault's bearer challenge is answered once per vault.
+ */
+final class KeyVaultClients {
+  /** No SDK retries: one attempt per call. */
+  static final RetryOptions NO_RETRIES = new RetryOptions(new FixedDelayOptions(0, Duration.ZERO));
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  /** The three clients of one vault and identity, and their credential. */
+  record Clients(SecretClient secrets, KeyClient keys, CertificateClient certificates, CachedTokenCredential credential) {}
+
+  private record Key(String vaultUrl, IdentityKey identity) {}
+
+  private final HttpClient http;
+  private final boolean verifyChallengeResource;
+  private final CredentialCache credentials;
+  private final Cache<Key, Clients> clients = Caffeine.newBuilder().maximumSize(1000).expireAfterAccess(Duration.ofMinutes(30)).build();
+
+  /**
+   * @param caBundle PEM CAs to trust instead of the JDK's, or null
+   * @param verifyChallengeResource whether the challenge's resource must match the vault's host
+   *     (off only when vaults are served from an emulator or proxy address)
+   */
+  KeyVaultClients(Path caBundle, boolean verifyChallengeResource, CredentialCache credentials) {
+    java.net.http.HttpClient.Builder jdk = java.net.http.HttpClient.newBuilder().connectTimeout(TIMEOUT);
+    if (caBundle != null) {
+      jdk.sslContext(sslContext(caBundle));
+    }
+    this.http = new JdkHttpClientBuilder(jdk).responseTimeout(TIMEOUT).build();
+    this.verifyChallengeResource = verifyChallengeResource;
+    this.credentials = credentials;
+  }
+
+  /** The HTTP client, shared with the Entra ID credentials. */
+  HttpClient http() {
+    return http;
+  }
+
+  /** The clients of a vault for an identity, whose token requests use {@code login} from now on. */
+  Clients forIdentity(String vaultUrl, IdentityKey identity, CachedTokenCredential.Login login) {
+    Clients set = clients.get(new Key(vaultUrl, identity), key -> build(vaultUrl, new CachedTokenCredential(identity, credentials)));
+    set.credential().useLogin(login);
+    return set;
+  }
+
+  /**
+   * Drops the clients of a vault and identity, with the tokens the SDK cached inside them (it
+   * keeps a token until shortly before expiry even after Key Vault refused it), and the cached
+   * tokens of the identity.
+   */
+  void discard(String vaultUrl, IdentityKey identity) {
+    Clients set = clients.asMap().remove(new Key(vaultUrl, identity));
+    if (set != null) {
+      set.credential().invalidateAll();
+    }
+  }
+
+  private Clients build(String vaultUrl, CachedTokenCredential credential) {
+    SecretClientBuilder secrets = new SecretClientBuilder().vaultUrl(vaultUrl).credential(credential).httpClient(http).retryOptions(NO_RETRIES);
+    KeyClientBuilder keys = new KeyClientBuilder().vaultUrl(vaultUrl).credential(credential).httpClient(http).retryOptions(NO_RETRIES);
+    CertificateClientBuilder certificates =
+        new CertificateClientBuilder().vaultUrl(vaultUrl).credential(credential).httpClient(http).retryOptions(NO_RETRIES);
+    if (!verifyChallengeResource) {
+      secrets.disableChallengeResourceVerification();
+      keys.disableChallengeResourceVerification();
+      certificates.disableChallengeResourceVerification();
+    }
+    return new Clients(secrets.buildClient(), keys.buildClient(), certificates.buildClient(), credential);
+  }
+
+  private static SSLContext sslContext(Path caBundle) {
+    try (InputStream in = Files.newInputStream(caBundle)) {
+      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+      trust.load(null, null);
+      int i = 0;
+      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        trust.setCertificateEntry("ca-" + i++, certificate);
+      }
+      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(trust);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, factory.getTrustManagers(), null);
+      return context;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException("--azure-ca-bundle is not a readable PEM file of certificates", e);
+    }
+  }
+}
