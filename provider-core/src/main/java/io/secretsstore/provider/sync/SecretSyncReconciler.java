@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,11 @@ public final class SecretSyncReconciler {
   private final Clock clock;
   /** The SecretProviderClass by namespace and name, from the informer's cache. */
   private final BiFunction<String, String, GenericKubernetesResource> providerClasses;
+  /**
+   * The status this replica last wrote, by SecretSync UID: the informer's copy can lag behind our
+   * own status write, and reading it then would rewrite an unchanged Secret.
+   */
+  private final Map<String, SyncStatus> written = new ConcurrentHashMap<>();
 
   public SecretSyncReconciler(KubernetesClient client, MountEngine engine, TokenCache tokens, SyncSettings settings,
       SyncHash hash, SyncObserver observer, MountAuditor auditor, Clock clock,
@@ -69,7 +75,9 @@ public final class SecretSyncReconciler {
   public Outcome reconcile(GenericKubernetesResource secretSync) {
     long start = System.nanoTime();
     String backend = engine.backend().name();
-    SyncStatus status = SyncStatus.of(secretSync.getAdditionalProperties().get("status"));
+    String uid = secretSync.getMetadata().getUid();
+    SyncStatus status = uid == null ? SyncStatus.of(null)
+        : written.getOrDefault(uid, SyncStatus.of(secretSync.getAdditionalProperties().get("status")));
     long generation = secretSync.getMetadata().getGeneration() == null ? 0 : secretSync.getMetadata().getGeneration();
     SyncStatus.Clocked now = new SyncStatus.Clocked(clock.instant(), generation);
     Outcome outcome;
@@ -77,7 +85,9 @@ public final class SecretSyncReconciler {
       SecretSyncSpec spec = SecretSyncSpec.parse(secretSync);
       outcome = sync(spec, status, now, start);
     } catch (SyncFailure failure) {
-      writeStatus(secretSync, status, status.failed(failure.reason(), failure.getMessage(), now));
+      SyncStatus failed = status.failed(failure.reason(), failure.getMessage(), now);
+      writeStatus(secretSync, status, failed);
+      remember(uid, failed);
       LOG.atWarn().addKeyValue("secretSync", key(secretSync)).addKeyValue("reason", failure.reason().text())
           .addKeyValue("message", failure.getMessage()).log("sync failed");
       outcome = new Outcome(failure.reason(), failure.retryable());
@@ -88,6 +98,10 @@ public final class SecretSyncReconciler {
 
   private Outcome sync(SecretSyncSpec spec, SyncStatus status, SyncStatus.Clocked now, long start) {
     GenericKubernetesResource spc = providerClasses.apply(spec.namespace(), spec.secretProviderClassName());
+    if (spc == null) {
+      // The informer may not have seen a class created a moment ago.
+      spc = readProviderClass(spec);
+    }
     if (spc == null) {
       throw SyncFailure.misconfigured(SyncReason.SECRET_PROVIDER_CLASS_MISCONFIGURED,
           "SecretProviderClass " + spec.secretProviderClassName() + " not found in namespace " + spec.namespace());
@@ -105,7 +119,9 @@ public final class SecretSyncReconciler {
     auditor.synced(engine.backend().name(), spec.namespace(), spec.serviceAccountName(), spec.secretProviderClassName(),
         spec.name(), result, Duration.ofNanos(System.nanoTime() - start));
     boolean created = existing.isEmpty() && !status.created();
-    writeStatusOf(spec, status.succeeded(created, newHash, now));
+    SyncStatus succeeded = status.succeeded(created, newHash, now);
+    writeStatusOf(spec, succeeded);
+    remember(spec.uid(), succeeded);
     LOG.atInfo().addKeyValue("secretSync", spec.key()).addKeyValue("keys", data.asMap().keySet())
         .addKeyValue("created", created).log("Secret synced");
     return new Outcome(created ? SyncReason.CREATE_SUCCESSFUL : SyncReason.UPDATE_SUCCESSFUL, false);
@@ -138,12 +154,35 @@ public final class SecretSyncReconciler {
     }
   }
 
+  /** Drops what is remembered of a deleted SecretSync. */
+  public void forget(String uid) {
+    if (uid != null) {
+      written.remove(uid);
+    }
+  }
+
+  private void remember(String uid, SyncStatus status) {
+    if (uid != null) {
+      written.put(uid, status);
+    }
+  }
+
   /** SecretProviderClass spec.parameters as strings, as the driver passes them. */
   private static Map<String, String> parameters(GenericKubernetesResource spc) {
     Map<String, Object> spec = SecretSyncSpec.map(spc.getAdditionalProperties().get("spec"));
     Map<String, String> parameters = new LinkedHashMap<>();
     SecretSyncSpec.map(spec.get("parameters")).forEach((k, v) -> parameters.put(k, v == null ? "" : String.valueOf(v)));
     return parameters;
+  }
+
+  private GenericKubernetesResource readProviderClass(SecretSyncSpec spec) {
+    try {
+      return client.genericKubernetesResources(SyncResources.SECRET_PROVIDER_CLASS).inNamespace(spec.namespace())
+          .withName(spec.secretProviderClassName()).get();
+    } catch (KubernetesClientException e) {
+      throw new SyncFailure(SyncReason.CONTROLLER_SYNC_ERROR,
+          "could not read SecretProviderClass " + spec.secretProviderClassName() + " (HTTP " + e.getCode() + ")", true);
+    }
   }
 
   private void writeStatus(GenericKubernetesResource secretSync, SyncStatus before, SyncStatus after) {

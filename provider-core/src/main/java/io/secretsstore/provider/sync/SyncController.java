@@ -34,7 +34,7 @@ public final class SyncController implements AutoCloseable {
   private final WorkQueue queue;
   private final ExecutorService workers;
   private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(new NamedThreads("sync-poll"));
-  private SecretSyncReconciler reconciler;
+  private volatile SecretSyncReconciler reconciler;
   private SharedIndexInformer<GenericKubernetesResource> secretSyncs;
   private SharedIndexInformer<GenericKubernetesResource> providerClasses;
   private volatile boolean closed;
@@ -170,6 +170,10 @@ public final class SyncController implements AutoCloseable {
     public void onDelete(GenericKubernetesResource sync, boolean finalStateUnknown) {
       // Its Secret goes with it through garbage collection (owner reference).
       queue.forget(key(sync));
+      SecretSyncReconciler current = reconciler;
+      if (current != null) {
+        current.forget(sync.getMetadata().getUid());
+      }
     }
   }
 
