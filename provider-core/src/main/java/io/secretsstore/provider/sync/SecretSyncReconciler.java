@@ -2,7 +2,6 @@
 package io.secretsstore.provider.sync;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -197,13 +196,16 @@ public final class SecretSyncReconciler {
   }
 
   private void patchStatus(String namespace, String name, SyncStatus status) {
-    GenericKubernetesResource patch = new GenericKubernetesResource();
-    patch.setApiVersion(SyncResources.apiVersion(SyncResources.SECRET_SYNC));
-    patch.setKind(SyncResources.SECRET_SYNC.getKind());
-    patch.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
-    patch.setAdditionalProperty("status", status.asMap());
     try {
-      client.genericKubernetesResources(SyncResources.SECRET_SYNC).inNamespace(namespace).resource(patch).patchStatus();
+      // A replace of the status subresource against the latest resourceVersion: a concurrent
+      // change makes it fail (409) instead of overwriting, and the next sync writes it again.
+      var resource = client.genericKubernetesResources(SyncResources.SECRET_SYNC).inNamespace(namespace).withName(name);
+      GenericKubernetesResource current = resource.get();
+      if (current == null) {
+        return;
+      }
+      current.setAdditionalProperty("status", status.asMap());
+      client.genericKubernetesResources(SyncResources.SECRET_SYNC).inNamespace(namespace).resource(current).updateStatus();
     } catch (KubernetesClientException e) {
       // The Secret is already right; the next sync writes the status again.
       LOG.atWarn().addKeyValue("secretSync", namespace + "/" + name).addKeyValue("httpCode", e.getCode())
