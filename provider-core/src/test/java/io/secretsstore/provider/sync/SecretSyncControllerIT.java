@@ -133,13 +133,15 @@ class SecretSyncControllerIT {
   void forceSynchronization_rewritesTheSecretThoughTheDataIsUnchanged() {
     createDbSync();
     harness.start("sync-0");
-    await().atMost(WAIT).until(() -> api.secretApplies(NS, "db") == 1);
+    await().atMost(WAIT).until(() -> "True".equals(condition("db", SyncStatus.CREATED).get("status")));
     String hash = String.valueOf(SecretSyncSpec.map(api.secretSync(NS, "db").getAdditionalProperties().get("status")).get("syncHash"));
 
-    kube.genericKubernetesResources(SyncResources.SECRET_SYNC).inNamespace(NS).withName("db").edit(s -> {
-      SecretSyncSpec.map(s.getAdditionalProperties().get("spec")).put("forceSynchronization", "2026-11-28T19:00:00Z");
-      return s;
-    });
+    // A user's edit, retried like kubectl's when it races the controller's status write (409).
+    await().atMost(WAIT).ignoreExceptions().until(() -> kube.genericKubernetesResources(SyncResources.SECRET_SYNC)
+        .inNamespace(NS).withName("db").edit(s -> {
+          SecretSyncSpec.map(s.getAdditionalProperties().get("spec")).put("forceSynchronization", "2026-11-28T19:00:00Z");
+          return s;
+        }) != null);
 
     await().atMost(WAIT).until(() -> api.secretApplies(NS, "db") == 2);
     await().atMost(WAIT).until(() -> !hash.equals(String.valueOf(
