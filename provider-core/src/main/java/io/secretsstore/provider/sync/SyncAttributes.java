@@ -35,7 +35,15 @@ public final class SyncAttributes {
    */
   public static MountRequestContext request(
       Map<String, String> parameters, ControllerPod pod, SecretSyncSpec sync, List<ServiceAccountToken> tokens) {
-    return MountRequestContext.parse(json(attributes(parameters, pod, sync, tokens)), "{}", "", PERMISSION, List.of());
+    return MountRequestContext.parse(json(attributes(parameters, pod, sync, tokens)), "{}", targetPath(sync), PERMISSION, List.of());
+  }
+
+  /**
+   * A target path naming the SecretSync: nothing is written there, but some backends (Vault, as
+   * upstream) refuse a mount without one.
+   */
+  static String targetPath(SecretSyncSpec sync) {
+    return "/var/run/secrets-store-sync/" + sync.namespace() + "/" + sync.name();
   }
 
   /** The attributes map (holds tokens: never log it). */
