@@ -11,6 +11,7 @@ import io.secretsstore.provider.fetch.MountEngine;
 import io.secretsstore.provider.kube.KubeClients;
 import io.secretsstore.provider.kube.TokenRequests;
 import io.secretsstore.provider.logging.LogSetup;
+import io.secretsstore.provider.logging.SafeThrowables;
 import io.secretsstore.provider.metrics.ProviderMetrics;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.spi.Backends;
@@ -57,6 +58,10 @@ final class SyncCommand implements Callable<Integer> {
 
   @Option(names = "--backend", required = true, description = "The backend: ${COMPLETION-CANDIDATES}.", completionCandidates = ServeCommand.BackendNames.class)
   String backendName;
+
+  @Option(names = "--provider-name",
+      description = "Sync only SecretSyncs whose SecretProviderClass has this spec.provider (default: the backend name).")
+  String providerName;
 
   @Option(names = "--token-request-audience", split = ",", paramLabel = "AUDIENCE",
       description = "Audiences of the tokens minted for spec.serviceAccountName (default: the backend's usual ones; required for gcp).")
@@ -140,7 +145,7 @@ final class SyncCommand implements Callable<Integer> {
     SyncSettings settings = new SyncSettings(
         new SyncAttributes.ControllerPod(podName, podUid.isEmpty() ? UUID.randomUUID().toString() : podUid),
         tokenAudiences, tokenTtl, engineSettings.cache().pollInterval(), workers, Duration.ofSeconds(1),
-        Duration.ofMinutes(5), controllerName);
+        Duration.ofMinutes(5), controllerName, providerName == null ? backend.name() : providerName);
 
     FingerprintIndex fingerprints = new FingerprintIndex(100_000);
     ProviderMetrics metrics = new ProviderMetrics(fingerprints::reusedCount);
@@ -164,8 +169,17 @@ final class SyncCommand implements Callable<Integer> {
     }
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean shuttingDown = new AtomicBoolean();
-    Runnable lead = () -> controller.start(lookup -> new SecretSyncReconciler(client, mountEngine, tokens, settings, hash,
-        metrics, auditor, Clock.systemUTC(), lookup));
+    Runnable lead = () -> {
+      try {
+        controller.start(lookup -> new SecretSyncReconciler(client, mountEngine, tokens, settings, hash,
+            metrics, auditor, Clock.systemUTC(), lookup));
+      } catch (RuntimeException e) {
+        // E.g. the SecretSync CRD is not installed: exit rather than hold the Lease doing nothing.
+        LOG.atError().addKeyValue("exception", SafeThrowables.describe(e)).log("the sync controller could not start");
+        stopped.countDown();
+        throw e;
+      }
+    };
     LeaderElection election = null;
     if (leaderElect) {
       election = LeaderElection.start(client, leaseNamespace, leaseName, podName, LeaderElection.Timing.DEFAULT,

@@ -67,8 +67,15 @@ public final class SecretSyncReconciler {
     this.providerClasses = providerClasses;
   }
 
-  /** How a sync ended. */
-  public record Outcome(SyncReason reason, boolean retry) {}
+  /**
+   * How a sync ended.
+   *
+   * @param reason the condition reason, or null when the SecretSync belongs to another provider's
+   *     controller and was left alone
+   */
+  public record Outcome(SyncReason reason, boolean retry) {
+    static final Outcome NOT_MINE = new Outcome(null, false);
+  }
 
   /** Syncs a SecretSync as read from the informer. */
   public Outcome reconcile(GenericKubernetesResource secretSync) {
@@ -83,6 +90,9 @@ public final class SecretSyncReconciler {
     try {
       SecretSyncSpec spec = SecretSyncSpec.parse(secretSync);
       outcome = sync(spec, status, now, start);
+      if (outcome.reason() == null) {
+        return outcome;
+      }
     } catch (SyncFailure failure) {
       SyncStatus failed = status.failed(failure.reason(), failure.getMessage(), now);
       writeStatus(secretSync, status, failed);
@@ -104,6 +114,11 @@ public final class SecretSyncReconciler {
     if (spc == null) {
       throw SyncFailure.misconfigured(SyncReason.SECRET_PROVIDER_CLASS_MISCONFIGURED,
           "SecretProviderClass " + spec.secretProviderClassName() + " not found in namespace " + spec.namespace());
+    }
+    Object provider = SecretSyncSpec.map(spc.getAdditionalProperties().get("spec")).get("provider");
+    if (!settings.providerName().equals(provider)) {
+      // Another backend's controller syncs it (one chart per backend, one CRD).
+      return Outcome.NOT_MINE;
     }
     MountResult result = mount(spec, parameters(spc));
     SecretData data = SecretData.from(result.files(), spec);

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param retryMax the longest retry delay
  * @param controllerName only SecretSyncs naming this controller (spec.secretSyncControllerName),
  *     or every SecretSync when empty
+ * @param providerName only SecretSyncs whose SecretProviderClass names this provider (its {@code
+ *     spec.provider}), so the controllers of several backends in one cluster share the SecretSyncs
  */
 public record SyncSettings(
     SyncAttributes.ControllerPod pod,
@@ -26,7 +28,8 @@ public record SyncSettings(
     int workers,
     Duration retryBase,
     Duration retryMax,
-    String controllerName) {
+    String controllerName,
+    String providerName) {
   public SyncSettings {
     Objects.requireNonNull(pod, "pod");
     audiences = List.copyOf(audiences);
@@ -43,5 +46,6 @@ public record SyncSettings(
       throw new IllegalArgumentException("--rotation-poll-interval must not be negative");
     }
     Objects.requireNonNull(controllerName, "controllerName");
+    Objects.requireNonNull(providerName, "providerName");
   }
 }

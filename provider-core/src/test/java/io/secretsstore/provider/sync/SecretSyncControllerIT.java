@@ -256,6 +256,19 @@ class SecretSyncControllerIT {
   }
 
   @Test
+  void secretSyncOfAnotherProvidersClass_isLeftToThatProvidersController() {
+    api.createProviderClass(NS, "elsewhere", "aws", Map.of("objects", "[{\"name\":\"db/password\"}]"));
+    api.createSecretSync(NS, "theirs", SyncApiServer.opaqueSpec("elsewhere", "app", "db/password", "password"));
+    createDbSync();
+    harness.start("sync-0");
+
+    await().atMost(WAIT).until(() -> secret("db") != null);
+    await().pollDelay(SyncHarness.POLL.multipliedBy(3)).atMost(WAIT).until(() -> true);
+    assertThat(secret("theirs")).isNull();
+    assertThat(api.secretSync(NS, "theirs").getAdditionalProperties()).doesNotContainKey("status");
+  }
+
+  @Test
   void twoReplicas_onlyTheLeaderWrites_andTheOtherTakesOverWhenItStepsDown() {
     createDbSync();
     LeaderElection first = harness.startElected("sync-a");

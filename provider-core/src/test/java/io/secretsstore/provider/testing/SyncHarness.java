@@ -61,7 +61,7 @@ public final class SyncHarness implements AutoCloseable {
 
   private SyncController start(String replica, KubernetesClient client) {
     SyncSettings settings = new SyncSettings(new SyncAttributes.ControllerPod(replica, "0b7c3e52-" + replica), audiences,
-        Duration.ofHours(1), POLL, 2, Duration.ofMillis(100), Duration.ofSeconds(1), "");
+        Duration.ofHours(1), POLL, 2, Duration.ofMillis(100), Duration.ofSeconds(1), "", backend.name());
     TokenCache tokens = new TokenCache(new TokenRequests(client)::mintUnbound, settings.tokenTtl(), Clock.systemUTC());
     SyncController controller = new SyncController(client, settings);
     MountAuditor auditor = new MountAuditor(audit::add, new PayloadFingerprints(key), null, "", Clock.systemUTC());
