@@ -131,3 +131,64 @@ spec:
                         type: string
 {{- end }}
 {{- end }}
+{{/*
+The SecretProviderClass CRD (secrets-store.csi.x-k8s.io/v1), for clusters where the SecretSync
+controller runs without the CSI driver, which otherwise installs it. Opt-in
+(sync.crd.installSecretProviderClass): installing it beside the driver's would make two owners of
+one CRD. Kept on uninstall for the same reason as the SecretSync CRD.
+*/}}
+{{- define "ssp.spcCrd" -}}
+{{- if and .Values.sync.enabled .Values.sync.crd.installSecretProviderClass }}
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: secretproviderclasses.secrets-store.csi.x-k8s.io
+  labels:
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller") | nindent 4 }}
+  annotations:
+    helm.sh/resource-policy: keep
+spec:
+  group: secrets-store.csi.x-k8s.io
+  names:
+    kind: SecretProviderClass
+    listKind: SecretProviderClassList
+    plural: secretproviderclasses
+    singular: secretproviderclass
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          description: SecretProviderClass names a provider and the parameters it mounts or syncs objects with.
+          type: object
+          properties:
+            apiVersion:
+              type: string
+            kind:
+              type: string
+            metadata:
+              type: object
+            spec:
+              type: object
+              properties:
+                provider:
+                  description: The provider name (its socket name for the CSI driver).
+                  type: string
+                parameters:
+                  description: Provider parameters, passed as mount attributes.
+                  type: object
+                  additionalProperties:
+                    type: string
+                secretObjects:
+                  description: The CSI driver's mount-bound Secret sync (not used by the SecretSync controller).
+                  type: array
+                  items:
+                    type: object
+                    x-kubernetes-preserve-unknown-fields: true
+            status:
+              type: object
+              x-kubernetes-preserve-unknown-fields: true
+{{- end }}
+{{- end }}

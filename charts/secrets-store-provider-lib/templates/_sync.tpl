@@ -146,6 +146,11 @@ spec:
               valueFrom:
                 fieldRef:
                   fieldPath: metadata.name
+            # The controller sends its own pod name and UID as the mount's pod, as upstream does.
+            - name: POD_UID
+              valueFrom:
+                fieldRef:
+                  fieldPath: metadata.uid
             {{- include "ssp.env" . | nindent 12 }}
           ports:
             - name: health

@@ -120,6 +120,39 @@ class SyncControllerTest {
 
   @ParameterizedTest
   @EnumSource(Backend.class)
+  void secretProviderClassCrdIsOptIn_forClustersWithoutTheDriver(Backend backend) {
+    assertThat(Charts.render(backend, ENABLED).ofKind("CustomResourceDefinition"))
+        .noneMatch(crd -> crd.at("metadata.name").string().startsWith("secretproviderclasses."));
+    assertThat(Charts.render(backend, "sync: {enabled: false, crd: {installSecretProviderClass: true}}")
+        .ofKind("CustomResourceDefinition")).isEmpty();
+
+    Manifests m = Charts.render(backend, "sync: {enabled: true, crd: {installSecretProviderClass: true}}");
+    Node crd = m.one("CustomResourceDefinition", "secretproviderclasses.secrets-store.csi.x-k8s.io");
+    assertThat(crd.at("metadata.annotations").map()).containsEntry("helm.sh/resource-policy", "keep");
+    assertThat(crd.at("spec.group").string()).isEqualTo("secrets-store.csi.x-k8s.io");
+    assertThat(crd.at("spec.scope").string()).isEqualTo("Namespaced");
+    assertThat(crd.at("spec.names.kind").string()).isEqualTo("SecretProviderClass");
+    assertThat(crd.at("spec.names.plural").string()).isEqualTo("secretproviderclasses");
+    Node version = crd.at("spec.versions").named("v1");
+    assertThat(version.get("storage").value()).isEqualTo(true);
+    Node spec = version.at("schema.openAPIV3Schema.properties.spec.properties");
+    assertThat(spec.map()).containsKeys("provider", "parameters", "secretObjects");
+    assertThat(spec.at("parameters.additionalProperties.type").string()).isEqualTo("string");
+    // The SecretSync CRD is still there beside it.
+    assertThat(m.one("CustomResourceDefinition", "secretsyncs.secret-sync.x-k8s.io")).isNotNull();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void theControllerKnowsItsPodNameAndUid_whichItSendsAsTheMountsPod(Backend backend) {
+    Node container = Charts.render(backend, ENABLED).one("Deployment", syncName(backend))
+        .at("spec.template.spec.containers").named("sync-controller");
+    assertThat(container.get("env").named("POD_NAME").at("valueFrom.fieldRef.fieldPath").string()).isEqualTo("metadata.name");
+    assertThat(container.get("env").named("POD_UID").at("valueFrom.fieldRef.fieldPath").string()).isEqualTo("metadata.uid");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
   void syncOptionsReachTheDeployment(Backend backend) {
     Manifests m = Charts.renderEverythingOn(backend);
     Node deployment = m.one("Deployment", syncName(backend));

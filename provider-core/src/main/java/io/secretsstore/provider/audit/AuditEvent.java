@@ -9,10 +9,10 @@ import java.util.Objects;
  * the content, never content, tokens or attributes.
  *
  * @param time when the mount finished, RFC 3339 in UTC
- * @param action {@code mount} (later also {@code sync})
+ * @param action {@code mount}, or {@code sync} for a SecretSync write
  * @param node the node the provider runs on, empty if unknown
  * @param namespace the pod's namespace
- * @param pod the pod's name
+ * @param pod the pod's name, empty for a sync
  * @param serviceAccount the pod's service account
  * @param secretProviderClass the SecretProviderClass name where the driver sends it, else empty
  * @param backend the backend name
@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param fingerprint the keyed HMAC of the content, empty on failure
  * @param outcome the gRPC code name, {@code OK} on success
  * @param durationMs the mount's duration
+ * @param secret the Kubernetes Secret a sync wrote (in {@code namespace}), empty for mounts
  */
 public record AuditEvent(
     String time,
@@ -37,7 +38,8 @@ public record AuditEvent(
     String source,
     String fingerprint,
     String outcome,
-    long durationMs) {
+    long durationMs,
+    String secret) {
   public AuditEvent {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(action, "action");

@@ -42,20 +42,35 @@ public final class MountAuditor implements AutoCloseable {
 
   /** Records every object of a successful mount. */
   public void succeeded(String backend, Requester requester, MountResult result, Duration duration) {
+    recordObjects("mount", backend, requester, "", result, duration);
+  }
+
+  /**
+   * Records every object a SecretSync wrote into its Secret: the SecretSync's namespace and
+   * service account stand where a pod's would, and {@code secret} names the Secret.
+   */
+  public void synced(String backend, String namespace, String serviceAccount, String secretProviderClass, String secret,
+      MountResult result, Duration duration) {
+    Requester requester = new Requester(new PodIdentity(namespace, "", "", serviceAccount), secretProviderClass);
+    recordObjects("sync", backend, requester, secret, result, duration);
+  }
+
+  private void recordObjects(String action, String backend, Requester requester, String secret, MountResult result,
+      Duration duration) {
     for (ServedObject served : result.objects()) {
       String fingerprint = fingerprints == null ? "" : fingerprints.of(served.object());
       if (index != null && !fingerprint.isEmpty()) {
         index.record(fingerprint, backend + "/" + requester.pod().namespace() + "/" + served.id());
       }
       String versions = served.object().versions().stream().map(ObjectVersion::version).collect(Collectors.joining(","));
-      sink.record(event(backend, requester, served.id(), versions, served.source().name().toLowerCase(Locale.ROOT),
-          fingerprint, "OK", duration));
+      sink.record(event(action, backend, requester, served.id(), versions, served.source().name().toLowerCase(Locale.ROOT),
+          fingerprint, "OK", duration, secret));
     }
   }
 
   /** Records a failed mount; the requester may be unknown when the request itself was malformed. */
   public void failed(String backend, Requester requester, String code, Duration duration) {
-    sink.record(event(backend, requester, "", "", "", "", code, duration));
+    sink.record(event("mount", backend, requester, "", "", "", "", code, duration, ""));
   }
 
   /** Closes the sink. */
@@ -64,12 +79,12 @@ public final class MountAuditor implements AutoCloseable {
     sink.close();
   }
 
-  private AuditEvent event(String backend, Requester requester, String objectId, String version, String source,
-      String fingerprint, String outcome, Duration duration) {
+  private AuditEvent event(String action, String backend, Requester requester, String objectId, String version,
+      String source, String fingerprint, String outcome, Duration duration, String secret) {
     PodIdentity pod = requester == null ? null : requester.pod();
-    return new AuditEvent(clock.instant().toString(), "mount", node,
+    return new AuditEvent(clock.instant().toString(), action, node,
         pod == null ? "" : pod.namespace(), pod == null ? "" : pod.name(), pod == null ? "" : pod.serviceAccountName(),
         requester == null ? "" : requester.secretProviderClass(), backend, objectId, version, source, fingerprint,
-        outcome, duration.toMillis());
+        outcome, duration.toMillis(), secret);
   }
 }

@@ -50,7 +50,20 @@ final class AuditOptions {
     return new MountAuditor(sink, new PayloadFingerprints(key()), index, nodeName, clock);
   }
 
-  private byte[] key() throws IOException {
+  private byte[] key;
+
+  /**
+   * The cluster-wide fingerprint key (read once): audit fingerprints and the SecretSync hash are
+   * both keyed from it, so every replica computes the same values.
+   */
+  synchronized byte[] key() throws IOException {
+    if (key == null) {
+      key = readKey();
+    }
+    return key.clone();
+  }
+
+  private byte[] readKey() throws IOException {
     if (keyFile != null) {
       return KeyFiles.read(keyFile, "--fingerprint-key-file");
     }

@@ -8,7 +8,7 @@ import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The one executable: {@code serve}, {@code mount}, {@code version}, and the extensions found. */
+/** The one executable: {@code serve}, {@code sync}, {@code mount}, {@code version}, and the extensions found. */
 @Command(
     name = "secrets-store-provider",
     mixinStandardHelpOptions = true,
@@ -26,6 +26,7 @@ public final class Main {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(Main::reportFailure);
     cli.addSubcommand(ServeCommand.commandLine());
+    cli.addSubcommand(SyncCommand.commandLine());
     cli.addSubcommand(new MountCommand());
     cli.addSubcommand(new VersionCommand());
     cli.addSubcommand(new FingerprintsCommand());

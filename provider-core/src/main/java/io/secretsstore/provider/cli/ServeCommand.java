@@ -83,14 +83,18 @@ final class ServeCommand implements Callable<Integer> {
   /** The serve command with every discovered backend's own options mixed in. */
   static CommandLine commandLine() {
     List<SecretBackend> backends = Backends.discover();
-    CommandLine serve = new CommandLine(new ServeCommand(backends));
+    return withBackendOptions(new CommandLine(new ServeCommand(backends)), backends);
+  }
+
+  /** Adds every backend's own flags to a command that runs a backend ({@code serve}, {@code sync}). */
+  static CommandLine withBackendOptions(CommandLine command, List<SecretBackend> backends) {
     for (SecretBackend backend : backends) {
       Object options = backend.options();
       if (options != null) {
-        serve.getCommandSpec().addMixin(backend.name(), CommandSpec.forAnnotatedObject(options));
+        command.getCommandSpec().addMixin(backend.name(), CommandSpec.forAnnotatedObject(options));
       }
     }
-    return serve;
+    return command;
   }
 
   @Override

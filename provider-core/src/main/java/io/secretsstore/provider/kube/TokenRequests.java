@@ -44,16 +44,35 @@ public final class TokenRequests {
             .endSpec()
             .build();
     try {
-      TokenRequest response =
-          client.serviceAccounts().inNamespace(pod.namespace()).withName(pod.serviceAccountName()).tokenRequest(request);
-      if (response == null || response.getStatus() == null || response.getStatus().getToken() == null) {
-        throw ProviderException.unauthenticated("the TokenRequest API returned no token for the pod's service account");
-      }
-      String expiry = response.getStatus().getExpirationTimestamp();
-      Instant expiresAt = expiry == null ? Instant.now().plus(TTL) : OffsetDateTime.parse(expiry).toInstant();
-      return new ServiceAccountToken(audience, response.getStatus().getToken(), expiresAt);
+      return token(client.serviceAccounts().inNamespace(pod.namespace()).withName(pod.serviceAccountName()).tokenRequest(request),
+          audience, TTL);
     } catch (KubernetesClientException e) {
       throw KubeErrors.translate(e, "create a token for service account " + pod.namespace() + "/" + pod.serviceAccountName());
     }
+  }
+
+  /**
+   * A token for a service account itself, bound to no pod, with one audience (the SecretSync
+   * controller fetches for {@code spec.serviceAccountName}, which no pod of its own runs as).
+   *
+   * @throws ProviderException UNAUTHENTICATED (or per {@link KubeErrors}) without the token
+   */
+  public ServiceAccountToken mintUnbound(String namespace, String serviceAccount, String audience, Duration ttl) {
+    TokenRequest request =
+        new TokenRequestBuilder().withNewSpec().withAudiences(List.of(audience)).withExpirationSeconds(ttl.toSeconds()).endSpec().build();
+    try {
+      return token(client.serviceAccounts().inNamespace(namespace).withName(serviceAccount).tokenRequest(request), audience, ttl);
+    } catch (KubernetesClientException e) {
+      throw KubeErrors.translate(e, "create a token for service account " + namespace + "/" + serviceAccount);
+    }
+  }
+
+  private static ServiceAccountToken token(TokenRequest response, String audience, Duration ttl) {
+    if (response == null || response.getStatus() == null || response.getStatus().getToken() == null) {
+      throw ProviderException.unauthenticated("the TokenRequest API returned no token for the service account");
+    }
+    String expiry = response.getStatus().getExpirationTimestamp();
+    Instant expiresAt = expiry == null ? Instant.now().plus(ttl) : OffsetDateTime.parse(expiry).toInstant();
+    return new ServiceAccountToken(audience, response.getStatus().getToken(), expiresAt);
   }
 }

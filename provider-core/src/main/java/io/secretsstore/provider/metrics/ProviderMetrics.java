@@ -19,7 +19,7 @@ import java.time.Duration;
  * The provider's Prometheus metrics and their HTTP endpoint. Labels carry only bounded values
  * (backend name, gRPC code), never object names, paths or error texts.
  */
-public final class ProviderMetrics implements MountObserver, FetchEvents, ConfigFileWatcher.Outcomes, AutoCloseable {
+public final class ProviderMetrics implements MountObserver, SyncObserver, FetchEvents, ConfigFileWatcher.Outcomes, AutoCloseable {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Counter mounts =
       Counter.builder()
@@ -93,6 +93,24 @@ public final class ProviderMetrics implements MountObserver, FetchEvents, Config
           .help("Latency of calls to the cloud API by backend and operation")
           .labelNames("backend", "operation")
           .register(registry);
+  private final Counter syncs =
+      Counter.builder()
+          .name("secrets_store_provider_syncs_total")
+          .help("SecretSync syncs by backend and outcome (the condition reason, e.g. SecretUpToDate)")
+          .labelNames("backend", "outcome")
+          .register(registry);
+  private final Histogram syncDuration =
+      Histogram.builder()
+          .name("secrets_store_provider_sync_duration_seconds")
+          .help("SecretSync sync latency by backend")
+          .labelNames("backend")
+          .register(registry);
+  private final Counter secretsWritten =
+      Counter.builder()
+          .name("secrets_store_provider_sync_secrets_written_total")
+          .help("Kubernetes Secrets created or changed by the SecretSync controller")
+          .labelNames("backend")
+          .register(registry);
   private HTTPServer server;
 
   /**
@@ -130,6 +148,17 @@ public final class ProviderMetrics implements MountObserver, FetchEvents, Config
   public void mountFinished(String backend, String code, Duration duration) {
     mounts.labelValues(backend, code).inc();
     mountDuration.labelValues(backend).observe(duration.toNanos() / 1e9);
+  }
+
+  @Override
+  public void syncFinished(String backend, String outcome, Duration duration) {
+    syncs.labelValues(backend, outcome).inc();
+    syncDuration.labelValues(backend).observe(duration.toNanos() / 1e9);
+  }
+
+  @Override
+  public void secretWritten(String backend) {
+    secretsWritten.labelValues(backend).inc();
   }
 
   @Override

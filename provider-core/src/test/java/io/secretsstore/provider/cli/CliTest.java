@@ -30,6 +30,22 @@ class CliTest {
   }
 
   @Test
+  void sync_acceptsTheFlagsTheChartPasses() {
+    CommandLine.ParseResult parsed = Main.commandLine().parseArgs("sync", "--backend", "test", "--leader-elect", "--leader-election-namespace=csi",
+        "--health-addr=:8080", "--metrics-addr=:8095", "--log-format=json", "--log-level=info",
+        "--config=/etc/secrets-store-provider/config.yaml", "--rotation-poll-interval=1h", "--token-request-audience=a,b");
+    assertThat(parsed.subcommand().errors()).isEmpty();
+    assertThat(parsed.subcommand().matchedOptionValue("--token-request-audience", java.util.List.of())).containsExactly("a", "b");
+    assertThat(parsed.subcommand().hasMatchedOption("--leader-elect")).isTrue();
+  }
+
+  @Test
+  void sync_backendWithoutAFixedAudience_failsNamingTheFlag() {
+    assertThat(run("sync", "--backend", "test", "--health-addr", "", "--metrics-addr", "", "--audit-log", "")).isNotZero();
+    assertThat(err.toString()).startsWith("error: --token-request-audience is required for backend test");
+  }
+
+  @Test
   void serve_unknownBackend_failsListingTheAvailableOnes() {
     assertThat(run("serve", "--backend", "nope", "--socket-dir", "/tmp", "--health-addr", "", "--metrics-addr", "")).isNotZero();
     assertThat(err.toString()).startsWith("error: no backend named \"nope\"").contains("test").doesNotContain("\tat ");

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.secretsstore.provider.ProviderVersion;
+import io.secretsstore.provider.audit.FingerprintIndex;
+import io.secretsstore.provider.audit.MountAuditor;
+import io.secretsstore.provider.config.ConfigFileWatcher;
+import io.secretsstore.provider.fetch.EngineSettings;
+import io.secretsstore.provider.fetch.MountEngine;
+import io.secretsstore.provider.kube.KubeClients;
+import io.secretsstore.provider.kube.TokenRequests;
+import io.secretsstore.provider.logging.LogSetup;
+import io.secretsstore.provider.logging.SafeThrowables;
+import io.secretsstore.provider.metrics.ProviderMetrics;
+import io.secretsstore.provider.spi.BackendContext;
+import io.secretsstore.provider.spi.Backends;
+import io.secretsstore.provider.spi.SecretBackend;
+import io.secretsstore.provider.sync.LeaderElection;
+import io.secretsstore.provider.sync.SecretSyncReconciler;
+import io.secretsstore.provider.sync.SyncAttributes;
+import io.secretsstore.provider.sync.SyncController;
+import io.secretsstore.provider.sync.SyncHash;
+import io.secretsstore.provider.sync.SyncHealth;
+import io.secretsstore.provider.sync.SyncSettings;
+import io.secretsstore.provider.sync.TokenCache;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs the SecretSync controller for one backend, in process: no socket, no pod mount. With
+ * {@code --leader-elect} only the replica holding the Lease syncs; losing the Lease ends the
+ * process (exit 1) so Kubernetes restarts it as a standby, as client-go controllers do.
+ */
+@Command(name = "sync", description = "Keep Kubernetes Secrets equal to the backend for every SecretSync (secret-sync.x-k8s.io).")
+final class SyncCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(SyncCommand.class);
+  /** Audiences of backends whose identity federation uses a fixed one. */
+  private static final Map<String, List<String>> DEFAULT_AUDIENCES = Map.of(
+      "vault", List.of("vault"),
+      "aws", List.of("sts.amazonaws.com", "pods.eks.amazonaws.com"),
+      "azure", List.of("api://AzureADTokenExchange"));
+
+  @Option(names = "--backend", required = true, description = "The backend: ${COMPLETION-CANDIDATES}.", completionCandidates = ServeCommand.BackendNames.class)
+  String backendName;
+
+  @Option(names = "--provider-name",
+      description = "Sync only SecretSyncs whose SecretProviderClass has this spec.provider (default: the backend name).")
+  String providerName;
+
+  @Option(names = "--token-request-audience", split = ",", paramLabel = "AUDIENCE",
+      description = "Audiences of the tokens minted for spec.serviceAccountName (default: the backend's usual ones; required for gcp).")
+  List<String> audiences;
+
+  @Option(names = "--token-ttl", defaultValue = "1h", converter = DurationConverter.class,
+      description = "Lifetime requested for those tokens; reused until a fifth is left (default: ${DEFAULT-VALUE}).")
+  Duration tokenTtl;
+
+  @Option(names = "--leader-elect", description = "Sync only while holding the Lease (run several replicas).")
+  boolean leaderElect;
+
+  @Option(names = "--leader-election-namespace", defaultValue = "${env:POD_NAMESPACE:-default}",
+      description = "Namespace of the Lease (default: $POD_NAMESPACE).")
+  String leaseNamespace;
+
+  @Option(names = "--leader-election-id", defaultValue = "secrets-store-sync-controller",
+      description = "Name of the Lease (default: ${DEFAULT-VALUE}).")
+  String leaseName;
+
+  @Option(names = "--pod-name", defaultValue = "${env:POD_NAME:-secrets-store-sync-controller}",
+      description = "This pod's name: the Lease identity and the mount's pod name (default: $POD_NAME).")
+  String podName;
+
+  @Option(names = "--pod-uid", defaultValue = "${env:POD_UID:-}", description = "This pod's UID for the mount (default: $POD_UID, else random).")
+  String podUid;
+
+  @Option(names = "--secret-sync-controller-name", defaultValue = "",
+      description = "Sync only SecretSyncs whose spec.secretSyncControllerName is this (default: all).")
+  String controllerName;
+
+  @Option(names = "--workers", defaultValue = "4", description = "SecretSyncs synced at once (default: ${DEFAULT-VALUE}).")
+  int workers;
+
+  @Option(names = "--health-addr", defaultValue = ":8080", description = "Address of /livez and /readyz; empty to disable (default: ${DEFAULT-VALUE}).")
+  String healthAddr;
+
+  @Option(names = "--metrics-addr", defaultValue = ":8095", description = "Address of /metrics; empty to disable (default: ${DEFAULT-VALUE}).")
+  String metricsAddr;
+
+  @Option(names = "--log-format", defaultValue = "json", description = "json or text (default: ${DEFAULT-VALUE}).")
+  LogSetup.Format logFormat;
+
+  @Option(names = "--log-level", defaultValue = "info", description = "trace, debug, info, warn or error (default: ${DEFAULT-VALUE}).")
+  String logLevel;
+
+  @Mixin EngineOptions engine;
+
+  @Mixin AuditOptions audit;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML file with logLevel and cache timings; reloaded on change.")
+  Path configFile;
+
+  @Option(names = "--config-check-interval", defaultValue = "5s", converter = DurationConverter.class,
+      description = "How often the configuration file is checked for changes (default: ${DEFAULT-VALUE}).")
+  Duration configCheckInterval;
+
+  private final List<SecretBackend> backends;
+
+  private SyncCommand(List<SecretBackend> backends) {
+    this.backends = backends;
+  }
+
+  /** The sync command with every discovered backend's own options mixed in. */
+  static CommandLine commandLine() {
+    List<SecretBackend> backends = Backends.discover();
+    return ServeCommand.withBackendOptions(new CommandLine(new SyncCommand(backends)), backends);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    LogSetup.configure(logFormat, logLevel);
+    SecretBackend backend = Backends.named(backends, backendName);
+    List<String> tokenAudiences = audiences != null ? audiences : DEFAULT_AUDIENCES.get(backend.name());
+    if (tokenAudiences == null) {
+      throw new IllegalArgumentException("--token-request-audience is required for backend " + backend.name());
+    }
+    InetSocketAddress health = HostPort.parse(healthAddr, "--health-addr");
+    InetSocketAddress metricsAddress = HostPort.parse(metricsAddr, "--metrics-addr");
+    EngineSettings engineSettings = engine.settings();
+    SyncSettings settings = new SyncSettings(
+        new SyncAttributes.ControllerPod(podName, podUid.isEmpty() ? UUID.randomUUID().toString() : podUid),
+        tokenAudiences, tokenTtl, engineSettings.cache().pollInterval(), workers, Duration.ofSeconds(1),
+        Duration.ofMinutes(5), controllerName, providerName == null ? backend.name() : providerName);
+
+    FingerprintIndex fingerprints = new FingerprintIndex(100_000);
+    ProviderMetrics metrics = new ProviderMetrics(fingerprints::reusedCount);
+    backend.start(BackendContext.standard(metrics.callsOf(backend.name())));
+    MountAuditor auditor = audit.auditor(fingerprints, Clock.systemUTC());
+    SyncHash hash = new SyncHash(audit.key());
+    if (metricsAddress != null) {
+      metrics.serve(metricsAddress);
+    }
+    KubernetesClient client = KubeClients.fromEnvironment();
+    MountEngine mountEngine = new MountEngine(backend, engineSettings, metrics);
+    TokenCache tokens = new TokenCache(new TokenRequests(client)::mintUnbound, settings.tokenTtl(), Clock.systemUTC());
+    SyncController controller = new SyncController(client, settings);
+    ConfigFileWatcher watcher = configFile == null ? null : new ConfigFileWatcher(configFile, engineSettings.cache(), engineSettings.resilience(), config -> {
+      LogSetup.setLevel(config.logLevel().orElse(logLevel));
+      mountEngine.updateCacheSettings(config.cache());
+      mountEngine.updateResilience(config.resilience());
+    }, metrics);
+    if (watcher != null) {
+      watcher.start(configCheckInterval);
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    AtomicBoolean shuttingDown = new AtomicBoolean();
+    Runnable lead = () -> {
+      try {
+        controller.start(lookup -> new SecretSyncReconciler(client, mountEngine, tokens, settings, hash,
+            metrics, auditor, Clock.systemUTC(), lookup));
+      } catch (RuntimeException e) {
+        // E.g. the SecretSync CRD is not installed: exit rather than hold the Lease doing nothing.
+        LOG.atError().addKeyValue("exception", SafeThrowables.describe(e)).log("the sync controller could not start");
+        stopped.countDown();
+        throw e;
+      }
+    };
+    LeaderElection election = null;
+    if (leaderElect) {
+      election = LeaderElection.start(client, leaseNamespace, leaseName, podName, LeaderElection.Timing.DEFAULT,
+          lead, stopped::countDown);
+    } else {
+      lead.run();
+    }
+    SyncHealth healthServer = health == null ? null
+        : SyncHealth.start(health, () -> stopped.getCount() == 0 ? Optional.of("stopped") : Optional.empty(), backend::readinessProblem);
+    LOG.atInfo().addKeyValue("backend", backend.name()).addKeyValue("version", ProviderVersion.get())
+        .addKeyValue("leaderElect", leaderElect).log("sync controller running");
+
+    LeaderElection elected = election;
+    Thread shutdown = new Thread(() -> {
+      shuttingDown.set(true);
+      LOG.info("shutting down: finishing the syncs in flight");
+      if (elected != null) {
+        elected.close();
+      }
+      controller.close();
+      if (healthServer != null) {
+        healthServer.close();
+      }
+      if (watcher != null) {
+        watcher.close();
+      }
+      mountEngine.close();
+      auditor.close();
+      backend.close();
+      metrics.close();
+      client.close();
+      stopped.countDown();
+      LOG.info("stopped");
+    }, "shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdown);
+    stopped.await();
+    // Leadership lost while running: exit 1 so a restart competes again from a clean state.
+    return shuttingDown.get() ? 0 : 1;
+  }
+}

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.testing;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.secretsstore.provider.kube.SyncResources;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Kubernetes API for SecretSync tests: fabric8's mock server in CRUD mode, plus expectations for
+ * what CRUD mode cannot do (TokenRequest), plus server-side apply, which the mock does not know:
+ * an apply creates a missing object and merges into an existing one (enough for tests that apply
+ * with one field manager). It counts the applies per object, so tests can prove "no write".
+ */
+public final class SyncApiServer implements AutoCloseable {
+  private final Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+  private final Map<String, AtomicInteger> applies = new ConcurrentHashMap<>();
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+
+  public SyncApiServer() {
+    // The fake API server logs every object it stores, Secret data included; it is not the product.
+    for (String logger : List.of("io.fabric8.kubernetes.client.server.mock", "io.fabric8.mockwebserver", "io.netty", "io.vertx")) {
+      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(logger)).setLevel(ch.qos.logback.classic.Level.INFO);
+    }
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, new ApplyingDispatcher(), false);
+    server.init();
+    client = server.createClient();
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** A second client of the same server (another controller replica). */
+  public KubernetesClient newClient() {
+    return server.createClient();
+  }
+
+  public KubernetesMockServer server() {
+    return server;
+  }
+
+  /** TokenRequests for the service account answer with this token, valid for an hour. */
+  public void serviceAccountToken(String namespace, String serviceAccount, String token) {
+    server.expect().post().withPath("/api/v1/namespaces/" + namespace + "/serviceaccounts/" + serviceAccount + "/token")
+        .andReturn(201, new TokenRequestBuilder().withNewStatus().withToken(token)
+            .withExpirationTimestamp(Instant.now().plusSeconds(3600).toString()).endStatus().build())
+        .always();
+  }
+
+  /** Server-side applies of the Secret so far. */
+  public int secretApplies(String namespace, String name) {
+    return applies.getOrDefault("/api/v1/namespaces/" + namespace + "/secrets/" + name, new AtomicInteger()).get();
+  }
+
+  /** Creates a SecretProviderClass with these parameters. */
+  public GenericKubernetesResource createProviderClass(String namespace, String name, String provider, Map<String, String> parameters) {
+    GenericKubernetesResource spc = new GenericKubernetesResource();
+    spc.setApiVersion(SyncResources.apiVersion(SyncResources.SECRET_PROVIDER_CLASS));
+    spc.setKind("SecretProviderClass");
+    spc.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+    spc.setAdditionalProperty("spec", Map.of("provider", provider, "parameters", parameters));
+    return client.genericKubernetesResources(SyncResources.SECRET_PROVIDER_CLASS).inNamespace(namespace).resource(spc).create();
+  }
+
+  /** Creates a SecretSync with this {@code spec}. */
+  public GenericKubernetesResource createSecretSync(String namespace, String name, Map<String, Object> spec) {
+    GenericKubernetesResource sync = new GenericKubernetesResource();
+    sync.setApiVersion(SyncResources.apiVersion(SyncResources.SECRET_SYNC));
+    sync.setKind("SecretSync");
+    sync.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+    sync.setAdditionalProperty("spec", spec);
+    return client.genericKubernetesResources(SyncResources.SECRET_SYNC).inNamespace(namespace).resource(sync).create();
+  }
+
+  /** A SecretSync as stored now. */
+  public GenericKubernetesResource secretSync(String namespace, String name) {
+    return client.genericKubernetesResources(SyncResources.SECRET_SYNC).inNamespace(namespace).withName(name).get();
+  }
+
+  /** The spec of a SecretSync for one Opaque key. */
+  public static Map<String, Object> opaqueSpec(String spc, String serviceAccount, String sourcePath, String targetKey) {
+    return spec(spc, serviceAccount, "Opaque", List.of(Map.of("sourcePath", sourcePath, "targetKey", targetKey)));
+  }
+
+  /** The spec of a SecretSync. */
+  public static Map<String, Object> spec(String spc, String serviceAccount, String type, List<Map<String, String>> data) {
+    Map<String, Object> spec = new HashMap<>();
+    spec.put("secretProviderClassName", spc);
+    spec.put("serviceAccountName", serviceAccount);
+    spec.put("secretObject", Map.of("type", type, "data", data));
+    return spec;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+
+  /** Mixed dispatch, with server-side apply mapped onto CRUD create and merge patch. */
+  private final class ApplyingDispatcher extends KubernetesMixedDispatcher {
+    ApplyingDispatcher() {
+      super(responses);
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+      String contentType = request.getHeader("Content-Type");
+      if (!"PATCH".equals(request.getMethod()) || contentType == null || !contentType.contains("apply-patch")) {
+        return super.dispatch(request);
+      }
+      String path = request.getPath().split("\\?")[0];
+      applies.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+      byte[] body = request.getBody().getBytes();
+      MockResponse existing = super.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.GET, path, request.getHeaders(), new Buffer()));
+      if (existing.code() == 404) {
+        String collection = path.substring(0, path.lastIndexOf('/'));
+        io.fabric8.mockwebserver.http.Headers json = request.getHeaders().newBuilder().set("Content-Type", "application/json").build();
+        return super.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.POST, collection, json, new Buffer(body)));
+      }
+      io.fabric8.mockwebserver.http.Headers merge =
+          request.getHeaders().newBuilder().set("Content-Type", "application/merge-patch+json").build();
+      return super.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.PATCH, path, merge, new Buffer(body)));
+    }
+  }
+}
