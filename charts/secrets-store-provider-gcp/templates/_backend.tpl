@@ -1,15 +1,23 @@
 {{/* Backend hooks of the GCP chart, called by the library templates. GCP flags are not final: use extraArgs. */}}
 {{- define "ssp.backend" -}}gcp{{- end }}
 {{- define "ssp.backendArgs" -}}{{- end }}
-{{- define "ssp.backendEnv" -}}{{- end }}
+{{/* The cluster's identity for pod-adc (upstream's env names). */}}
+{{- define "ssp.backendEnv" -}}
+{{- range $name, $value := dict "PROJECT" .Values.gcpProject "CLUSTER_LOCATION" .Values.gkeClusterLocation "CLUSTER_NAME" .Values.gkeClusterName }}
+{{- if $value }}
+- name: {{ $name }}
+  value: {{ $value | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- define "ssp.backendVolumes" -}}{{- end }}
 {{- define "ssp.backendVolumeMounts" -}}{{- end }}
 
-{{/* Service-account annotations (iam.gke.io/gcp-service-account). */}}
+{{/* Service-account annotations (iam.gke.io/gcp-service-account), read through an informer. */}}
 {{- define "ssp.backendClusterRules" -}}
 - apiGroups: [""]
   resources: ["serviceaccounts"]
-  verbs: ["get"]
+  verbs: ["get", "list", "watch"]
 {{- end }}
 
 {{- define "ssp.backendNamespacedRules" -}}{{- end }}

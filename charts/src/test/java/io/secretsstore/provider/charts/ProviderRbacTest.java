@@ -17,7 +17,6 @@ class ProviderRbacTest {
     return Map.of("apiGroups", List.of(""), "resources", List.of(resource), "verbs", List.of(verbs));
   }
 
-  static final Map<String, Object> GET_SERVICEACCOUNTS = rule("serviceaccounts", "get");
   static final Map<String, Object> GET_NODES = rule("nodes", "get");
   /** AWS reads role annotations through an informer, which lists and watches. */
   static final Map<String, Object> WATCH_SERVICEACCOUNTS = rule("serviceaccounts", "get", "list", "watch");
@@ -67,11 +66,15 @@ class ProviderRbacTest {
   }
 
   @Test
-  void gcpGetsServiceAccountsOnly() {
-    Manifests m = Charts.render(Backend.GCP, "{}");
+  void gcpWatchesServiceAccountsOnly_andPassesTheClustersIdentity() {
+    Manifests m = Charts.render(Backend.GCP, "{gcpProject: my-project, gkeClusterLocation: europe-west1, gkeClusterName: prod}");
 
-    assertThat(clusterRules(m, Backend.GCP)).contains(List.of(GET_SERVICEACCOUNTS));
+    assertThat(clusterRules(m, Backend.GCP)).contains(List.of(WATCH_SERVICEACCOUNTS));
     assertThat(roleRules(m, Backend.GCP)).isEmpty();
+    Manifests.Node env = m.one("DaemonSet").at("spec.template.spec.containers.0").get("env");
+    assertThat(env.named("PROJECT").map()).isEqualTo(Map.of("name", "PROJECT", "value", "my-project"));
+    assertThat(env.named("CLUSTER_LOCATION").map()).isEqualTo(Map.of("name", "CLUSTER_LOCATION", "value", "europe-west1"));
+    assertThat(env.named("CLUSTER_NAME").map()).isEqualTo(Map.of("name", "CLUSTER_NAME", "value", "prod"));
   }
 
   @Test

@@ -33,7 +33,7 @@ class SyncControllerTest {
         ProviderRbacTest.rule("events", "create")));
     switch (backend) {
       case AWS -> rules.addAll(List.of(ProviderRbacTest.WATCH_SERVICEACCOUNTS, ProviderRbacTest.GET_NODES));
-      case GCP -> rules.add(ProviderRbacTest.GET_SERVICEACCOUNTS);
+      case GCP -> rules.add(ProviderRbacTest.WATCH_SERVICEACCOUNTS);
       case AZURE, VAULT -> { }
     }
     return rules;

@@ -28,7 +28,7 @@ class DistributionsIT {
       "vault", List.of("provider-vault-", "vault-java-driver-"));
 
   @ParameterizedTest
-  @ValueSource(strings = {"aws", "vault"})
+  @ValueSource(strings = {"aws", "azure", "gcp", "vault"})
   void aCloudsDistributionHoldsCoreAndThatBackendOnly(String cloud) throws IOException {
     List<String> jars = jars(cloud);
     assertThat(jars).anyMatch(jar -> jar.startsWith("provider-core-")).anyMatch(jar -> jar.startsWith("proto-"))
@@ -43,7 +43,7 @@ class DistributionsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"aws", "vault"})
+  @ValueSource(strings = {"aws", "azure", "gcp", "vault"})
   void theLauncherStartsTheProviderWithOnlyItsBackend(String cloud) throws Exception {
     Path launcher = home(cloud).resolve("bin/secrets-store-provider");
     assertThat(Files.isExecutable(launcher)).isTrue();

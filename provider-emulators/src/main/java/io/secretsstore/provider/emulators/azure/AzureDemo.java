@@ -64,13 +64,18 @@ final class AzureDemo {
     String token = azure.mintServiceAccountToken(NAMESPACE, SERVICE_ACCOUNT, AzureEmulator.EXCHANGE_AUDIENCE, Duration.ofHours(24));
     return new DemoScenario(
         "azure",
-        List.of(
-            "--azure-keyvault-endpoint=" + started.endpoint("keyvault"),
-            "--azure-authority-host=" + started.endpoint("aad"),
-            "--azure-ca-bundle=" + started.settings().get("AZURE_CA_BUNDLE")),
+        serveFlags(started),
         SECRET_PROVIDER_CLASS,
         NAMESPACE,
         SERVICE_ACCOUNT,
         Map.of(AzureEmulator.EXCHANGE_AUDIENCE, token));
+  }
+
+  /** The {@code serve} flags that point the backend at this started emulator. */
+  static List<String> serveFlags(StartedEmulator started) {
+    return List.of(
+        "--azure-keyvault-endpoint=" + started.endpoint("keyvault"),
+        "--azure-authority-host=" + started.endpoint("aad"),
+        "--azure-ca-bundle=" + started.settings().get("AZURE_CA_BUNDLE"));
   }
 }

@@ -263,6 +263,12 @@ public final class AzureEmulator implements CloudEmulator {
     return Optional.of(AzureDemo.seed(this, started));
   }
 
+  /** Seeds load-test secrets and identities; see {@link AzureLoad}. */
+  @Override
+  public List<DemoScenario> load(StartedEmulator started, int objects, int identities) {
+    return AzureLoad.seed(this, started, objects, identities);
+  }
+
   @Override
   public FaultPlan faults() {
     return faults;

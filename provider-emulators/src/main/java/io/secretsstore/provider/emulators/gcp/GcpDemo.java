@@ -5,6 +5,7 @@ import io.secretsstore.provider.emulators.DemoScenario;
 import io.secretsstore.provider.emulators.StartedEmulator;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -50,25 +51,31 @@ final class GcpDemo {
     gcp.allowImpersonation(GOOGLE_SERVICE_ACCOUNT, gcp.workloadMember(NAMESPACE, SERVICE_ACCOUNT));
     gcp.grant(GcpEmulator.serviceAccountMember(GOOGLE_SERVICE_ACCOUNT), project + "/secrets/demo-", project + "/locations/us-central1/secrets/demo-");
     String token = gcp.mintServiceAccountToken(NAMESPACE, SERVICE_ACCOUNT, GcpEmulator.POOL, Duration.ofHours(24));
-    Map<String, String> settings = started.settings();
+    List<String> flags = new ArrayList<>(serveFlags(started));
+    flags.add("--gcp-service-account-for=" + NAMESPACE + "/" + SERVICE_ACCOUNT + "=" + GOOGLE_SERVICE_ACCOUNT);
     return new DemoScenario(
         "gcp",
-        List.of(
-            "--gcp-secretmanager-endpoint=" + settings.get("GCP_SECRETMANAGER_ENDPOINT"),
-            "--gcp-token-exchange-endpoint=" + settings.get("GCP_TOKEN_EXCHANGE_ENDPOINT"),
-            "--gcp-iam-credentials-endpoint=" + settings.get("GCP_IAM_CREDENTIALS_ENDPOINT"),
-            "--gcp-ca-bundle=" + settings.get("GCP_CA_BUNDLE"),
-            "--gcp-project=" + GcpEmulator.PROJECT,
-            "--gcp-cluster-location=" + GcpEmulator.CLUSTER_LOCATION,
-            "--gcp-cluster-name=" + GcpEmulator.CLUSTER_NAME,
-            "--gcp-service-account-for=" + NAMESPACE + "/" + SERVICE_ACCOUNT + "=" + GOOGLE_SERVICE_ACCOUNT),
+        flags,
         SECRET_PROVIDER_CLASS,
         NAMESPACE,
         SERVICE_ACCOUNT,
         Map.of(GcpEmulator.POOL, token));
   }
 
-  private static String random(int bytes) {
+  /** The {@code serve} flags that point the backend at this started emulator's endpoints and cluster. */
+  static List<String> serveFlags(StartedEmulator started) {
+    Map<String, String> settings = started.settings();
+    return List.of(
+        "--gcp-secretmanager-endpoint=" + settings.get("GCP_SECRETMANAGER_ENDPOINT"),
+        "--gcp-token-exchange-endpoint=" + settings.get("GCP_TOKEN_EXCHANGE_ENDPOINT"),
+        "--gcp-iam-credentials-endpoint=" + settings.get("GCP_IAM_CREDENTIALS_ENDPOINT"),
+        "--gcp-ca-bundle=" + settings.get("GCP_CA_BUNDLE"),
+        "--gcp-project=" + GcpEmulator.PROJECT,
+        "--gcp-cluster-location=" + GcpEmulator.CLUSTER_LOCATION,
+        "--gcp-cluster-name=" + GcpEmulator.CLUSTER_NAME);
+  }
+
+  static String random(int bytes) {
     byte[] value = new byte[bytes];
     new SecureRandom().nextBytes(value);
     return HexFormat.of().formatHex(value);

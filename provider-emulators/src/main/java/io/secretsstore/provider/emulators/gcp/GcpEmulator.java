@@ -21,6 +21,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -203,6 +204,12 @@ public final class GcpEmulator implements CloudEmulator {
   @Override
   public Optional<DemoScenario> demo(StartedEmulator started) {
     return Optional.of(GcpDemo.seed(this, started));
+  }
+
+  /** Seeds load-test secrets and identities; see {@link GcpLoad}. */
+  @Override
+  public List<DemoScenario> load(StartedEmulator started, int objects, int identities) {
+    return GcpLoad.seed(this, started, objects, identities);
   }
 
   @Override
