@@ -27,6 +27,7 @@ public final class Main {
     cli.setExecutionExceptionHandler(Main::reportFailure);
     cli.addSubcommand(ServeCommand.commandLine());
     cli.addSubcommand(new MountCommand());
+    cli.addSubcommand(new ConformanceCommand());
     cli.addSubcommand(new VersionCommand());
     cli.addSubcommand(new FingerprintsCommand());
     for (CommandExtension extension : ServiceLoader.load(CommandExtension.class)) {
