@@ -38,7 +38,9 @@ final class AwsCases extends CaseBook {
     aws.allow(ROLE, "conf/");
     List<String> flags = new ArrayList<>(List.of("--aws-endpoint=" + started.endpoint("https"), "--aws-region=" + AwsEmulator.DEFAULT_REGION,
         "--aws-role-arn-for=" + NAMESPACE + "/" + SERVICE_ACCOUNT + "=" + ROLE,
-        "--aws-role-arn-for=" + OTHER_NAMESPACE + "/" + SERVICE_ACCOUNT + "=" + ROLE));
+        "--aws-role-arn-for=" + OTHER_NAMESPACE + "/" + SERVICE_ACCOUNT + "=" + ROLE,
+        // Mapped to the role, which trusts only the canary pod, so STS refuses it (row 36).
+        "--aws-role-arn-for=" + NAMESPACE + "/intruder=" + ROLE));
     if (trustCa) {
       flags.add("--aws-ca-bundle=" + started.settings().get("AWS_CA_BUNDLE"));
     }
@@ -95,6 +97,19 @@ final class AwsCases extends CaseBook {
   Map<String, String> operatorOnlyParameters() {
     // No AWS parameter chooses an endpoint, a file or an identity other than the pod's.
     return Map.of();
+  }
+
+  @Override
+  Optional<String> mountsFileNameAs(String name) {
+    // Upstream joins the alias to the mount directory, so "/abs" is the file abs there.
+    return name.equals("/abs") ? Optional.of("abs") : Optional.empty();
+  }
+
+  @Override
+  Optional<String> knownGap(int row) {
+    return row == 6
+        ? Optional.of("provider-aws accepts unknown keys inside an objects entry (filePermision), so a typo silently leaves the default mode")
+        : Optional.empty();
   }
 
   @Override

@@ -148,6 +148,18 @@ final class ProviderUnderTest implements AutoCloseable {
     }
   }
 
+  /** Asserts the mount fails with one of the codes and no canary in its message; returns the code. */
+  String rejectedWithAnyOf(ProviderClient.MountCall call, String... codes) {
+    try {
+      MountReply reply = client.mount(call, TIMEOUT);
+      return fail("expected one of " + List.of(codes) + " but the mount returned " + reply.files().size() + " files");
+    } catch (ProviderCallException e) {
+      assertThat(e.code()).as(e.description()).isIn((Object[]) codes);
+      LogCapture.assertNoCanaryIn(e.description(), canaries());
+      return e.code();
+    }
+  }
+
   /** Calls the emulator received in all. */
   long calls() {
     return emulator.calls().total();

@@ -98,7 +98,7 @@ final class VaultCases extends CaseBook {
         "vaultSkipTLSVerify", "true",
         "vaultAddress", "https://vault.attacker.invalid:8200",
         "vaultCACertPath", "/etc/ssl/certs/ca-certificates.crt",
-        "vaultTLSClientKeyPath", "/var/run/secrets/kubernetes.io/serviceaccount/token");
+        "vaultCADirectory", "/etc/ssl/certs");
   }
 
   @Override
