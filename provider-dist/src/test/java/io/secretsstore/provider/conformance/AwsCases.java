@@ -89,6 +89,16 @@ final class AwsCases extends CaseBook {
   }
 
   @Override
+  String resource(String name) {
+    return "conf/" + name;
+  }
+
+  @Override
+  List<String> fallbackOperations() {
+    return List.of("aws.podidentity.credentials");
+  }
+
+  @Override
   String loginOperation() {
     return "aws.sts.AssumeRoleWithWebIdentity";
   }

@@ -69,6 +69,17 @@ abstract class CaseBook {
   /** The emulator's operation name for reading one object. */
   abstract String readOperation();
 
+  /** How the emulator names the resource of object {@code name}, to fault that object alone. */
+  abstract String resource(String name);
+
+  /**
+   * Emulator operations that would mean the provider fell back to an identity other than the
+   * pod's (row 27); empty when the emulator offers none.
+   */
+  List<String> fallbackOperations() {
+    return List.of();
+  }
+
   /** The emulator's operation name for exchanging the pod token. */
   abstract String loginOperation();
 

@@ -88,6 +88,11 @@ final class VaultCases extends CaseBook {
   }
 
   @Override
+  String resource(String name) {
+    return "secret/data/conf/" + name;
+  }
+
+  @Override
   String loginOperation() {
     return "vault.login";
   }
