@@ -173,6 +173,11 @@ final class ProviderUnderTest implements AutoCloseable {
     return client;
   }
 
+  /** The started backend, for its parser alone. */
+  SecretBackend backend() {
+    return backend;
+  }
+
   /** The canaries plus the real pod token, which must not leak either. */
   String[] canaries() {
     return Stream.concat(Stream.of(Canaries.all()), Stream.of(podToken)).toArray(String[]::new);
