@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.conformance;
 
+import io.secretsstore.provider.driver.AtomicWriter;
 import io.secretsstore.provider.driver.DriverRequest;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -74,7 +72,7 @@ public final class ConformanceSuite {
       results.sort(Comparator.comparingInt(CheckResult::number));
       return results;
     } finally {
-      deleteTree(work);
+      AtomicWriter.deleteTree(work);
     }
   }
 
@@ -89,21 +87,5 @@ public final class ConformanceSuite {
       results.add(CheckResult.of(number, outcome, why));
     }
     return results;
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
   }
 }

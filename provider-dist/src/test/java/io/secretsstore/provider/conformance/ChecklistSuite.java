@@ -58,10 +58,7 @@ abstract class ChecklistSuite {
 
   @BeforeAll
   void start() throws Exception {
-    provider = ProviderUnderTest.start(book, NO_BACKGROUND_POLLS);
-    for (String name : List.of("one", "two", "three")) {
-      book.put(provider.emulator, name, Canaries.SECRET + "-" + name);
-    }
+    provider = ProviderUnderTest.seeded(book, NO_BACKGROUND_POLLS, "one", "two", "three");
   }
 
   @AfterAll

@@ -51,10 +51,7 @@ abstract class FaultSuite {
 
   @BeforeAll
   void start() throws Exception {
-    provider = ProviderUnderTest.start(book, ChecklistSuite.NO_BACKGROUND_POLLS);
-    for (String name : List.of("one", "two", "three")) {
-      book.put(provider.emulator, name, Canaries.SECRET + "-" + name);
-    }
+    provider = ProviderUnderTest.seeded(book, ChecklistSuite.NO_BACKGROUND_POLLS, "one", "two", "three");
   }
 
   @AfterAll

@@ -92,6 +92,15 @@ final class ProviderUnderTest implements AutoCloseable {
     return new ProviderUnderTest(book, settings, true);
   }
 
+  /** A provider whose emulator holds the secrets {@code conf/<name>} with canary values. */
+  static ProviderUnderTest seeded(CaseBook book, EngineSettings settings, String... names) throws IOException {
+    ProviderUnderTest provider = start(book, settings);
+    for (String name : names) {
+      book.put(provider.emulator, name, Canaries.SECRET + "-" + name);
+    }
+    return provider;
+  }
+
   /** A provider whose backend is not told the emulator's CA. */
   static ProviderUnderTest withoutTheEmulatorsCa(CaseBook book, EngineSettings settings) throws IOException {
     return new ProviderUnderTest(book, settings, false);
