@@ -111,8 +111,13 @@ final class AwsCases extends CaseBook {
 
   @Override
   Optional<String> mountsFileNameAs(String name) {
-    // Upstream joins the alias to the mount directory, so "/abs" is the file abs there.
-    return name.equals("/abs") ? Optional.of("abs") : Optional.empty();
+    // Upstream joins the alias to the mount directory, so "/abs" is the file abs there; an empty
+    // alias is no alias, so the object keeps its name (here with pathTranslation off).
+    return switch (name) {
+      case "/abs" -> Optional.of("abs");
+      case "" -> Optional.of("conf/one");
+      default -> Optional.empty();
+    };
   }
 
   @Override
