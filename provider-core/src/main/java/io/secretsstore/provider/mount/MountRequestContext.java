@@ -73,13 +73,10 @@ public final class MountRequestContext {
         permission == null || permission.isEmpty()
             ? FileMode.DEFAULT
             : FileMode.parseDecimal(permission, "permission");
-    PodIdentity pod = PodIdentity.from(attributes);
-    ServiceAccountTokens tokens = ServiceAccountTokens.parse(tokensJson);
-    TokenSubjects.requireIssuedTo(tokens, pod);
     return new MountRequestContext(
         attributes,
-        pod,
-        tokens,
+        PodIdentity.from(attributes),
+        ServiceAccountTokens.parse(tokensJson),
         Map.copyOf(secrets),
         Objects.requireNonNullElse(targetPath, ""),
         mode,
