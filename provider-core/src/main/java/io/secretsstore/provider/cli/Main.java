@@ -28,6 +28,7 @@ public final class Main {
     cli.addSubcommand(ServeCommand.commandLine());
     cli.addSubcommand(SyncCommand.commandLine());
     cli.addSubcommand(new MountCommand());
+    cli.addSubcommand(new ConformanceCommand());
     cli.addSubcommand(new VersionCommand());
     cli.addSubcommand(new FingerprintsCommand());
     for (CommandExtension extension : ServiceLoader.load(CommandExtension.class)) {

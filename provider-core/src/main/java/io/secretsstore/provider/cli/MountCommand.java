@@ -103,13 +103,13 @@ final class MountCommand implements Callable<Integer> {
             namespace, podName, podUid == null ? UUID.randomUUID().toString() : podUid, serviceAccount, ephemeral, volumeAttributes);
     MountSettings settings =
         new MountSettings(
-            socket, spcFile, target, pod, tokenFiles(), tokensInSecrets, Optional.ofNullable(nodePublishSecret),
+            socket, spcFile, target, pod, tokenFiles(tokens, spec), tokensInSecrets, Optional.ofNullable(nodePublishSecret),
             driverVersion, timeout, showContents);
     return new DriverEmulator(Clock.systemUTC()).run(settings, spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
   /** Parsed here rather than by picocli, whose message would echo the value, possibly a token. */
-  private Map<String, Path> tokenFiles() {
+  static Map<String, Path> tokenFiles(List<String> tokens, CommandSpec spec) {
     Map<String, Path> files = new LinkedHashMap<>();
     for (String token : tokens) {
       int eq = token.indexOf('=');

@@ -183,7 +183,7 @@ public final class AtomicWriter {
   }
 
   /** Deletes a tree without following links: a link is removed, never what it points to. */
-  static void deleteTree(Path root) throws IOException {
+  public static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

@@ -3,7 +3,9 @@ package io.secretsstore.provider.driver;
 
 import io.secretsstore.provider.grpc.SocketPath;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,13 +25,21 @@ public final class SecretProviderClassFile {
   private final Optional<String> namespace;
   private final String provider;
   private final Map<String, String> parameters;
+  private final List<SyncedKey> syncedKeys;
+
+  /**
+   * One {@code spec.secretObjects[].data[]} entry: the mounted file ({@code objectName}, a path the
+   * provider returned) that feeds a key of a synced Secret of a type.
+   */
+  public record SyncedKey(String secretType, String objectName, String key) {}
 
   private SecretProviderClassFile(
-      String name, Optional<String> namespace, String provider, Map<String, String> parameters) {
+      String name, Optional<String> namespace, String provider, Map<String, String> parameters, List<SyncedKey> syncedKeys) {
     this.name = name;
     this.namespace = namespace;
     this.provider = provider;
     this.parameters = Map.copyOf(parameters);
+    this.syncedKeys = List.copyOf(syncedKeys);
   }
 
   /** Reads and checks a SecretProviderClass manifest file. */
@@ -60,7 +70,25 @@ public final class SecretProviderClassFile {
     Map<?, ?> spec = SafeYaml.mapping(manifest, "spec", "spec", WHAT).orElse(Map.of());
     String provider = SafeYaml.string(spec, "provider", "spec.provider", WHAT).orElse("");
     Map<?, ?> rawParameters = SafeYaml.mapping(spec, "parameters", "spec.parameters", WHAT).orElse(Map.of());
-    return new SecretProviderClassFile(name, namespace, provider, stringMap(rawParameters));
+    return new SecretProviderClassFile(name, namespace, provider, stringMap(rawParameters), syncedKeys(spec));
+  }
+
+  /** The driver trims {@code objectName} before it looks the file up; entries that are not mappings are skipped. */
+  private static List<SyncedKey> syncedKeys(Map<?, ?> spec) {
+    List<SyncedKey> keys = new ArrayList<>();
+    if (spec.get("secretObjects") instanceof List<?> secretObjects) {
+      for (Object secretObject : secretObjects) {
+        if (secretObject instanceof Map<?, ?> object && object.get("data") instanceof List<?> data) {
+          String type = String.valueOf(object.get("type") == null ? "" : object.get("type"));
+          for (Object entry : data) {
+            if (entry instanceof Map<?, ?> item && item.get("objectName") instanceof String objectName) {
+              keys.add(new SyncedKey(type, objectName.strip(), String.valueOf(item.get("key") == null ? "" : item.get("key"))));
+            }
+          }
+        }
+      }
+    }
+    return keys;
   }
 
   private static Map<String, String> stringMap(Map<?, ?> raw) {
@@ -121,6 +149,11 @@ public final class SecretProviderClassFile {
   /** spec.parameters, the base of the attributes. */
   public Map<String, String> parameters() {
     return parameters;
+  }
+
+  /** spec.secretObjects' data entries, empty when the class syncs no Secret. */
+  public List<SyncedKey> syncedKeys() {
+    return syncedKeys;
   }
 
   @Override

@@ -80,6 +80,25 @@ public final class ServeProcess implements AutoCloseable {
     return Files.readString(output);
   }
 
+  /** Waits for the process to exit on its own; returns its exit code. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("serve did not exit within " + timeout);
+    }
+    return process.exitValue();
+  }
+
+  /** Whether the process is still running. */
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Sends SIGKILL, as an OOM kill or a node problem would, and waits for it to die. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
   /** Sends SIGTERM and waits for the exit code. */
   public int terminate(Duration timeout) throws InterruptedException {
     process.destroy();

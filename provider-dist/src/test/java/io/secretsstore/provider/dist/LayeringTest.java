@@ -17,7 +17,7 @@ class LayeringTest {
   private static final String BASE = "io.secretsstore.provider";
   private static final JavaClasses CLASSES =
       new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-          // core's test-jar (test support for the sync tests) is tests too, though packaged as a jar.
+          // core's test jar (on this module's test class path) is tests too, though packaged as a jar.
           .withImportOption(location -> !location.contains("-tests.jar"))
           .importPackages(BASE);
   private static final String[] BACKENDS = {"aws", "azure", "gcp", "vault"};

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.conformance;
+
+import io.secretsstore.provider.emulators.CloudEmulator;
+import io.secretsstore.provider.emulators.StartedEmulator;
+import io.secretsstore.provider.testing.Canaries;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the checklist needs to know of one backend: its emulator and flags, how its
+ * SecretProviderClass names objects, file names and modes, and its backend-specific bad inputs.
+ * Adding a backend to the checklist is one subclass of this and one of {@link ChecklistSuite}.
+ *
+ * <p>Every backend is set up for the canary pod ({@link #NAMESPACE}/{@link #SERVICE_ACCOUNT}),
+ * with secrets under {@code conf/} whose values start with {@link Canaries#SECRET}.
+ */
+abstract class CaseBook {
+  static final String NAMESPACE = "team-a";
+  static final String SERVICE_ACCOUNT = "app";
+  /** A second namespace whose pods the backend must refuse for this role (row 18). */
+  static final String OTHER_NAMESPACE = "team-b";
+
+  /** The backend's name ({@code serve --backend}). */
+  abstract String backend();
+
+  /** A new, unstarted emulator of the backend's cloud. */
+  abstract CloudEmulator emulator();
+
+  /**
+   * Seeds the identity of the canary pod and returns the backend's flags for the started
+   * emulator; without {@code trustCa} the flags leave out the emulator's CA (row 30).
+   */
+  abstract List<String> prepare(CloudEmulator emulator, StartedEmulator started, Path work, boolean trustCa) throws IOException;
+
+  /** Stores (or rotates) the secret behind object {@code name}. */
+  abstract void put(CloudEmulator emulator, String name, String value);
+
+  /** The audience of the pod token the backend uses. */
+  abstract String audience();
+
+  /** A real pod token the emulator accepts, for a pod of {@code namespace}/{@code serviceAccount}. */
+  abstract String token(CloudEmulator emulator, String namespace, String serviceAccount);
+
+  /** SecretProviderClass parameters besides the objects (e.g. {@code roleName}, {@code region}). */
+  abstract Map<String, String> parameters();
+
+  /** The parameter that lists the objects. */
+  String objectsKey() {
+    return "objects";
+  }
+
+  /**
+   * One entry of the objects list (a YAML block sequence item) for the secret {@code name}, mounted
+   * as {@code file} (already YAML-quoted, or null for the backend's default) with {@code mode} as
+   * written in the SecretProviderClass (null for the default).
+   */
+  abstract String object(String name, String file, String mode);
+
+  /** The file path an object without an explicit file name is mounted at. */
+  abstract String defaultPath(String name);
+
+  /** How a mode is written in this backend's objects, e.g. {@code 0600} or {@code "0600"}. */
+  abstract String mode(String octal);
+
+  /** The emulator's operation name for reading one object. */
+  abstract String readOperation();
+
+  /** How the emulator names the resource of object {@code name}, to fault that object alone. */
+  abstract String resource(String name);
+
+  /**
+   * Emulator operations that would mean the provider fell back to an identity other than the
+   * pod's (row 27); empty when the emulator offers none.
+   */
+  List<String> fallbackOperations() {
+    return List.of();
+  }
+
+  /** The emulator's operation name for exchanging the pod token. */
+  abstract String loginOperation();
+
+  /**
+   * SecretProviderClass parameters that ask for something only the operator may enable (row 16):
+   * TLS verification off, an address outside the allow-list, a file of the provider pod. Empty
+   * when the backend has none.
+   */
+  abstract Map<String, String> operatorOnlyParameters();
+
+  /**
+   * Row 22: objects that ask for a JSON key of a secret that is not JSON, after seeding (or
+   * faulting) what is needed; empty when the backend has no such case.
+   */
+  abstract Optional<String> jsonKeyOfNonJson(CloudEmulator emulator);
+
+  /**
+   * Why a row of the checklist does not hold for this backend yet, reported as an aborted test
+   * rather than hidden; empty for every row that holds.
+   */
+  Optional<String> knownGap(int row) {
+    return Optional.empty();
+  }
+
+  /**
+   * For a file name row 8 lists as bad, the relative path this backend mounts it at instead of
+   * refusing it, when upstream does the same (the driver never sees the bad name); empty when the
+   * backend refuses it.
+   */
+  Optional<String> mountsFileNameAs(String name) {
+    return Optional.empty();
+  }
+
+  /** The objects list for these entries. */
+  final String objects(String... entries) {
+    return String.join("\n", entries);
+  }
+
+  /** An object with the defaults of file name and mode. */
+  final String object(String name) {
+    return object(name, null, null);
+  }
+
+  /** A YAML double-quoted scalar of any text, with control characters escaped. */
+  static String quoted(String text) {
+    StringBuilder out = new StringBuilder("\"");
+    text.codePoints().forEach(c -> {
+      if (c == '"' || c == '\\') {
+        out.append('\\').appendCodePoint(c);
+      } else if (c < 0x20 || c == 0x7f) {
+        out.append(String.format("\\x%02x", c));
+      } else {
+        out.appendCodePoint(c);
+      }
+    });
+    return out.append('"').toString();
+  }
+
+  @Override
+  public String toString() {
+    return backend();
+  }
+}

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.conformance;
+
+import io.secretsstore.provider.grpc.ProviderCallException;
+import io.secretsstore.provider.grpc.ProviderClient;
+import io.secretsstore.provider.testing.ServeProcess;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** {@code serve} processes for the checklist's process rows, pointed at a provider-under-test's emulator. */
+final class ServeProcesses {
+  private ServeProcesses() {}
+
+  /** Starts {@code serve} for the backend with the flags the provider under test was given. */
+  static ServeProcess start(ProviderUnderTest provider, Path dir) throws IOException, InterruptedException {
+    List<String> flags = new ArrayList<>(provider.flags);
+    // Debug rather than trace keeps the child fast; row 36 runs at trace in the test JVM.
+    flags.addAll(List.of("--log-format", "text", "--log-level", "debug", "--drain-timeout", "1s"));
+    return ServeProcess.start(provider.book.backend(), dir, flags.toArray(String[]::new));
+  }
+
+  /** Waits until the provider answers Version: a restarted one may still be binding. */
+  static void awaitVersion(ProviderClient client) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      try {
+        client.version(Duration.ofSeconds(2));
+        return;
+      } catch (ProviderCallException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  static int httpStatus(int port, String path) throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newHttpClient();
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+}
