@@ -73,10 +73,13 @@ public final class MountRequestContext {
         permission == null || permission.isEmpty()
             ? FileMode.DEFAULT
             : FileMode.parseDecimal(permission, "permission");
+    PodIdentity pod = PodIdentity.from(attributes);
+    ServiceAccountTokens tokens = ServiceAccountTokens.parse(tokensJson);
+    TokenSubjects.requireIssuedTo(tokens, pod);
     return new MountRequestContext(
         attributes,
-        PodIdentity.from(attributes),
-        ServiceAccountTokens.parse(tokensJson),
+        pod,
+        tokens,
         Map.copyOf(secrets),
         Objects.requireNonNullElse(targetPath, ""),
         mode,

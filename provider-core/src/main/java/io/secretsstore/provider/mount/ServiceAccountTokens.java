@@ -34,6 +34,13 @@ public final class ServiceAccountTokens {
     return new ServiceAccountTokens(JsonMaps.objectOfStringMaps(json, KEY));
   }
 
+  /** Each audience's token text, empty when absent; for checks before the backend sees them. */
+  Map<String, String> tokensByAudience() {
+    Map<String, String> tokens = new java.util.LinkedHashMap<>();
+    byAudience.forEach((audience, entry) -> tokens.put(audience, Optional.ofNullable(entry.get("token")).orElse("")));
+    return tokens;
+  }
+
   /** The audiences present (names only). */
   public Set<String> audiences() {
     return byAudience.keySet();

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.mount;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.secretsstore.provider.spi.ProviderException;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Refuses a request whose pod token was issued to another service account than the attributes
+ * name (security checklist row 15). The claim is read without verifying the token, which is safe
+ * because it can only refuse: authorization stays with the backend, which verifies the token. It
+ * matters because caches and credentials are keyed by the attributes' identity, so without this
+ * a token of one service account could be answered from another's cache entry.
+ */
+final class TokenSubjects {
+  private static final String PREFIX = "system:serviceaccount:";
+  private static final ObjectMapper JSON =
+      new ObjectMapper(JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build());
+
+  private TokenSubjects() {}
+
+  /**
+   * @throws ProviderException UNAUTHENTICATED naming the audience, when a token's {@code sub} is a
+   *     service account other than the pod's; tokens without a readable one pass to the backend
+   */
+  static void requireIssuedTo(ServiceAccountTokens tokens, PodIdentity pod) {
+    String expected = PREFIX + pod.namespace() + ":" + pod.serviceAccountName();
+    for (Map.Entry<String, String> token : tokens.tokensByAudience().entrySet()) {
+      subject(token.getValue())
+          .filter(sub -> sub.startsWith(PREFIX) && !sub.equals(expected))
+          .ifPresent(sub -> {
+            throw ProviderException.unauthenticated("the service account token for audience \"" + token.getKey()
+                + "\" was issued to another service account than " + PodIdentity.NAMESPACE + " and "
+                + PodIdentity.SERVICE_ACCOUNT + " name");
+          });
+    }
+  }
+
+  private static Optional<String> subject(String jwt) {
+    String[] parts = jwt.split("\\.", -1);
+    if (parts.length != 3) {
+      return Optional.empty();
+    }
+    try {
+      JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1].replace("=", "")));
+      JsonNode sub = claims == null ? null : claims.get("sub");
+      return sub != null && sub.isTextual() ? Optional.of(sub.asText()) : Optional.empty();
+    } catch (Exception e) {
+      // Not a JWT this check can read (its message could quote the token): the backend decides.
+      return Optional.empty();
+    }
+  }
+}
