@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.aws;
 
+import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.spi.ProviderException;
 import io.secretsstore.provider.yaml.SafeYaml;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,7 +53,8 @@ final class ObjectsYaml {
       if (entry == null) {
         throw invalid("Empty descriptor entry: " + where);
       }
-      Map<?, ?> map = mapping(entry, where);
+      Map<?, ?> map = mapping(entry, where, "objectName", "objectType", "objectAlias", "objectVersion",
+          "objectVersionLabel", "filePermission", "jmesPath", "failoverObject");
       objects.add(new AwsObject(
           string(map, "objectName", where),
           string(map, "objectType", where),
@@ -79,7 +82,7 @@ final class ObjectsYaml {
         entries.add(new AwsObject.JmesEntry("", "", ""));
         continue;
       }
-      Map<?, ?> map = mapping(list.get(i), at);
+      Map<?, ?> map = mapping(list.get(i), at, "path", "objectAlias", "filePermission");
       entries.add(new AwsObject.JmesEntry(string(map, "path", at), string(map, "objectAlias", at), string(map, "filePermission", at)));
     }
     return entries;
@@ -89,21 +92,31 @@ final class ObjectsYaml {
     if (value == null) {
       return null;
     }
-    Map<?, ?> map = mapping(value, where);
+    Map<?, ?> map = mapping(value, where, "objectName", "objectVersion", "objectVersionLabel");
     return new AwsObject.FailoverObject(
         string(map, "objectName", where), string(map, "objectVersion", where), string(map, "objectVersionLabel", where));
   }
 
-  private static Map<?, ?> mapping(Object value, String where) {
+  /** A mapping whose keys are all among the fields (ignoring case, as they are matched). */
+  private static Map<?, ?> mapping(Object value, String where, String... fields) {
     if (!(value instanceof Map<?, ?> map)) {
       throw invalid(LOAD_FAILED + where + " must be a mapping");
+    }
+    int index = 0;
+    for (Object key : map.keySet()) {
+      boolean known = key instanceof String name && Arrays.stream(fields).anyMatch(name::equalsIgnoreCase);
+      if (!known) {
+        throw invalid(LOAD_FAILED + where + " has an unknown field " + SafeText.name(String.valueOf(key), index)
+            + "; the fields are " + String.join(", ", fields));
+      }
+      index++;
     }
     return map;
   }
 
   /**
    * A field as encoding/json finds it: the exact name first, otherwise the first key equal to it
-   * ignoring case. Unknown keys are ignored.
+   * ignoring case.
    */
   private static Object field(Map<?, ?> map, String name) {
     if (map.containsKey(name)) {

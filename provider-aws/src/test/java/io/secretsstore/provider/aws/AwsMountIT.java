@@ -250,8 +250,7 @@ class AwsMountIT extends AwsBedTests {
     Map<String, String> forged = with(bed.attributes("- {objectName: app/db, objectType: secretsmanager}\n"),
         "csi.storage.k8s.io/serviceAccount.tokens", Canaries.tokensJson(Logins.IRSA_AUDIENCE));
     assertFails(provider(), forged, "PERMISSION_DENIED", "AssumeRoleWithWebIdentity");
-    Map<String, String> unmapped = with(bed.attributes("- {objectName: app/db, objectType: secretsmanager}\n"),
-        "csi.storage.k8s.io/serviceAccount.name", "other");
+    Map<String, String> unmapped = bed.attributesOf("other", "- {objectName: app/db, objectType: secretsmanager}\n");
     assertFails(provider(bed.settings()), unmapped, "FAILED_PRECONDITION", "use --aws-role-arn-for");
   }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.secretsstore.provider.mount.FileMode;
 import io.secretsstore.provider.spi.ErrorKind;
 import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.testing.Canaries;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -54,9 +55,19 @@ class AwsParametersTest {
   }
 
   @Test
-  void fieldNames_areCaseInsensitive_unknownFieldsIgnored_jsonAccepted() {
-    AwsParameters p = parse(params("- ObjectName: a\n  OBJECTTYPE: ssmparameter\n  objectalias: x\n  Path: ignored\n  colour: blue\n"));
+  void fieldNames_areCaseInsensitive_unknownFieldsRefusedByName_jsonAccepted() {
+    AwsParameters p = parse(params("- ObjectName: a\n  OBJECTTYPE: ssmparameter\n  objectalias: x\n"));
     assertThat(p.objects().get(0).fileName()).isEqualTo("x");
+    assertThatThrownBy(() -> parse(params("- objectName: a\n  filePermision: \"0600\"\n")))
+        .isInstanceOfSatisfying(ProviderException.class, e -> {
+          assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+          assertThat(e.getMessage()).contains("objects[0] has an unknown field \"filePermision\"");
+        });
+    assertThatThrownBy(() -> parse(params("- objectName: a\n  jmesPath:\n    - {path: u, objectAlias: u, colour: blue}\n")))
+        .hasMessageContaining("objects[0].jmesPath[0] has an unknown field \"colour\"");
+    // A key that is not a plain name is referred to by position, never quoted.
+    assertThatThrownBy(() -> parse(params("- objectName: a\n  \"" + Canaries.SECRET + " \": x\n")))
+        .hasMessageContaining("unknown field #1").hasMessageNotContaining(Canaries.SECRET);
     AwsParameters json = parse(params("[{\"objectName\": \"a\", \"objectType\": \"secretsmanager\", \"filePermission\": \"0600\"}]"));
     assertThat(json.objects().get(0).mode()).isEqualTo(new FileMode(0600));
   }

@@ -59,15 +59,15 @@ class AwsRoleAnnotationIT {
         provider.client().mount(call(bed.attributes(objects)), TIMEOUT);
         assertThat(server.getRequestCount()).as("no Kubernetes request per mount").isEqualTo(requestsAfterMounts);
 
-        Map<String, String> plain = new HashMap<>(bed.attributes(objects));
-        plain.put("csi.storage.k8s.io/serviceAccount.name", "plain");
+        Map<String, String> plain = bed.attributesOf("plain", objects);
         assertThatThrownBy(() -> provider.client().mount(call(plain), TIMEOUT)).isInstanceOfSatisfying(ProviderCallException.class, e -> {
           assertThat(e.code()).isEqualTo("FAILED_PRECONDITION");
           assertThat(e.description()).contains("An IAM role must be associated with service account team-a/plain");
         });
 
-        // An annotation added later reaches the informer through its watch (the attributes carry
-        // the app account's token, which the role trusts, so the mount then succeeds).
+        // An annotation added later reaches the informer through its watch (the role trusts the
+        // plain account too, so the mount then succeeds).
+        bed.aws.addRole(AwsTestBed.ROLE, Logins.IRSA_AUDIENCE, "system:serviceaccount:" + AwsTestBed.NAMESPACE + ":plain");
         kube.serviceAccounts().inNamespace(AwsTestBed.NAMESPACE).withName("plain")
             .edit(sa -> new ServiceAccountBuilder(sa).editMetadata().addToAnnotations(RoleArns.ANNOTATION, AwsTestBed.ROLE).endMetadata().build());
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))

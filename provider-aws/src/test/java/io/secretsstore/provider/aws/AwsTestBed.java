@@ -113,10 +113,16 @@ final class AwsTestBed implements AutoCloseable {
 
   /** The driver's attributes for the canary pod with a real {@code sts.amazonaws.com} token. */
   Map<String, String> attributes(String objects, String... extra) {
+    return attributesOf("app", objects, extra);
+  }
+
+  /** The driver's attributes for the canary pod running as another service account, with its own tokens. */
+  Map<String, String> attributesOf(String serviceAccount, String objects, String... extra) {
     Map<String, String> attributes = new LinkedHashMap<>(Canaries.podAttributes());
+    attributes.put("csi.storage.k8s.io/serviceAccount.name", serviceAccount);
     attributes.put("csi.storage.k8s.io/serviceAccount.tokens", tokens(Map.of(
-        Logins.IRSA_AUDIENCE, aws.mintWebIdentityToken(NAMESPACE, "app", Logins.IRSA_AUDIENCE, Duration.ofHours(1)),
-        Logins.POD_IDENTITY_AUDIENCE, aws.mintWebIdentityToken(NAMESPACE, "app", Logins.POD_IDENTITY_AUDIENCE, Duration.ofHours(1)))));
+        Logins.IRSA_AUDIENCE, aws.mintWebIdentityToken(NAMESPACE, serviceAccount, Logins.IRSA_AUDIENCE, Duration.ofHours(1)),
+        Logins.POD_IDENTITY_AUDIENCE, aws.mintWebIdentityToken(NAMESPACE, serviceAccount, Logins.POD_IDENTITY_AUDIENCE, Duration.ofHours(1)))));
     attributes.put("objects", objects);
     for (int i = 0; i < extra.length; i += 2) {
       attributes.put(extra[i], extra[i + 1]);

@@ -121,13 +121,6 @@ final class AwsCases extends CaseBook {
   }
 
   @Override
-  Optional<String> knownGap(int row) {
-    return row == 6
-        ? Optional.of("provider-aws accepts unknown keys inside an objects entry (filePermision), so a typo silently leaves the default mode")
-        : Optional.empty();
-  }
-
-  @Override
   Optional<String> jsonKeyOfNonJson(CloudEmulator emulator) {
     put(emulator, "plain", Canaries.SECRET + " is not json");
     return Optional.of("- objectName: \"conf/plain\"\n  objectType: secretsmanager\n  jmesPath:\n    - path: username\n      objectAlias: user");

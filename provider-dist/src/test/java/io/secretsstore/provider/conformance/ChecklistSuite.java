@@ -221,11 +221,8 @@ abstract class ChecklistSuite {
 
   @Test
   void row15_tokenOfAnotherServiceAccount_isUnauthenticated_evenForACachedObject() {
-    // Core keys caches and credentials by the attributes' identity and does not compare the token's
-    // subject with it, so a foreign token is answered from the cache. The fix (core commit "refuse a
-    // pod token issued to another service account") was reverted on this branch because two
-    // provider-aws tests rely on the mismatch; see the report and docs/security.md.
-    Assumptions.abort("known core gap: a token of another service account is answered from the attributes' cache entry");
+    // Caches and credentials are keyed by the attributes' identity, so a token issued to another
+    // service account must be refused before any cache is consulted.
     provider.mount(valid());
     String intruder = book.token(provider.emulator, CaseBook.NAMESPACE, "intruder");
     refusedUpFront(ProviderUnderTest.call(with("csi.storage.k8s.io/serviceAccount.tokens",
