@@ -35,6 +35,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
+import picocli.CommandLine;
 
 /**
  * The hot paths that are pure code: what every Mount pays before and after its backend calls.
@@ -98,8 +99,12 @@ public class MicroBenchmarks {
     aws.close();
   }
 
+  /** A backend with its flags at their defaults (parsed, as {@code serve} parses them). */
   private static SecretBackend started(String name) throws Exception {
     SecretBackend backend = Backends.named(Backends.discover(), name);
+    if (backend.options() != null) {
+      new CommandLine(CommandLine.Model.CommandSpec.forAnnotatedObject(backend.options())).parseArgs();
+    }
     backend.start(BackendContext.standard(BackendCalls.NONE));
     return backend;
   }
