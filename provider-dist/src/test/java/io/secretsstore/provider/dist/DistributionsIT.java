@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -52,6 +53,20 @@ class DistributionsIT {
     String other = cloud.equals("aws") ? "vault" : "aws";
     assertThat(run(launcher, "serve", "--backend", other, "--socket-dir", Files.createTempDirectory("dist").toString()))
         .contains(other).contains("[" + cloud + "]");
+  }
+
+  @Test
+  void aClassDataSharingArchive_isWrittenFromAServeRun_andUsedByTheLauncher() throws Exception {
+    Path home = home("vault");
+    Path archive = home.resolve("lib/app.jsa");
+    try {
+      assertThat(run(home.resolve("bin/create-cds-archive"), "vault")).contains("wrote " + archive.toAbsolutePath());
+      assertThat(Files.size(archive)).isPositive();
+      // The launcher maps it (an archive of another JVM would be refused, and -Xshare:auto would go on without it).
+      assertThat(run(home.resolve("bin/secrets-store-provider"), "version")).startsWith("secrets-store-provider ");
+    } finally {
+      Files.deleteIfExists(archive);
+    }
   }
 
   private static String run(Path launcher, String... args) throws Exception {
