@@ -127,11 +127,10 @@ class ProviderDaemonSetTest {
 
   @ParameterizedTest
   @EnumSource(Backend.class)
-  void resourcesDefaultToFiftyMillicoresAndHundredMebibytesAsRequestsAndLimits(Backend backend) {
-    Map<String, Object> same = Map.of("cpu", "50m", "memory", "100Mi");
-
-    assertThat(provider(Charts.render(backend, "{}")).get("resources").map())
-        .isEqualTo(Map.of("requests", same, "limits", same));
+  void resourcesDefault_memoryRequestsEqualLimits_cpuBurstsForStartUp(Backend backend) {
+    assertThat(provider(Charts.render(backend, "{}")).get("resources").map()).isEqualTo(Map.of(
+        "requests", Map.of("cpu", "50m", "memory", "192Mi"),
+        "limits", Map.of("cpu", "500m", "memory", "192Mi")));
   }
 
   @ParameterizedTest

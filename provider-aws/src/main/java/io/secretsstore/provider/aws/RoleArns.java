@@ -3,6 +3,7 @@ package io.secretsstore.provider.aws;
 
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.secretsstore.provider.spi.ErrorKind;
 import io.secretsstore.provider.spi.ProviderException;
@@ -54,7 +55,12 @@ final class RoleArns implements AutoCloseable {
             throw ProviderException.of(ErrorKind.FAILED_PRECONDITION,
                 "no Kubernetes API to read the service account's role: use --aws-role-arn-for");
           }
-          current = client.serviceAccounts().inAnyNamespace().inform();
+          try {
+            current = client.serviceAccounts().inAnyNamespace().inform();
+          } catch (KubernetesClientException e) {
+            // Not a bug of the mount: the API server is down or unreachable. Its text names hosts only.
+            throw ProviderException.of(ErrorKind.UNAVAILABLE, "the Kubernetes API cannot be reached to read the service account's role annotation; the next mount tries again");
+          }
           informer = current;
         }
       }

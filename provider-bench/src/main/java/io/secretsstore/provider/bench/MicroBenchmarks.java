@@ -8,6 +8,7 @@ import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.fetch.FetchEvents;
 import io.secretsstore.provider.fetch.MountEngine;
 import io.secretsstore.provider.grpc.CsiDriverProviderService;
+import io.secretsstore.provider.logging.LogSetup;
 import io.secretsstore.provider.metrics.MountObserver;
 import io.secretsstore.provider.mount.FileMode;
 import io.secretsstore.provider.mount.FilePaths;
@@ -22,6 +23,7 @@ import io.secretsstore.provider.spi.PlannedObject;
 import io.secretsstore.provider.spi.SecretBackend;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +48,7 @@ import picocli.CommandLine;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class MicroBenchmarks {
+  private static final String TOKENS = "csi.storage.k8s.io/serviceAccount.tokens";
   private static final String TARGET = "/var/lib/kubelet/pods/8d1f9a1e-7a49-4b8e-9f58-2a1d8f1c0b11/volumes/kubernetes.io~csi/secrets/mount";
 
   private String vaultAttributes;
@@ -73,8 +76,11 @@ public class MicroBenchmarks {
           .append(i).append('\n');
       paths.add("dir-" + (i % 3) + "/obj-" + i);
     }
-    vaultAttributes = attributes(Map.of("roleName", "app", "objects", vaultObjects.toString()));
-    awsAttributes = attributes(Map.of("region", "us-east-1", "objects", awsObjects.toString()));
+    LogSetup.configure(LogSetup.Format.text, "warn");
+    String tokens = tokens("vault", "pods.eks.amazonaws.com");
+    vaultAttributes = attributes(Map.of("roleName", "app", "objects", vaultObjects.toString(), TOKENS, tokens));
+    // Pod Identity: the role comes from the agent at fetch time, not from a service-account lookup at plan time.
+    awsAttributes = attributes(Map.of("region", "us-east-1", "usePodIdentity", "true", "objects", awsObjects.toString(), TOKENS, tokens));
     vaultRequest = parse(vaultAttributes);
     awsRequest = parse(awsAttributes);
     vault = started("vault");
@@ -116,6 +122,20 @@ public class MicroBenchmarks {
         + "\"csi.storage.k8s.io/serviceAccount.name\":\"app\",\"csi.storage.k8s.io/ephemeral\":\"false\"");
     parameters.forEach((key, value) -> json.append(",\"").append(key).append("\":\"")
         .append(value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append('"'));
+    return json.append('}').toString();
+  }
+
+  /** The driver's tokens attribute: an (unsigned) token of the pod's service account per audience. */
+  private static String tokens(String... audiences) {
+    Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+    StringBuilder json = new StringBuilder("{");
+    for (String audience : audiences) {
+      String claims = "{\"aud\":[\"" + audience + "\"],\"sub\":\"system:serviceaccount:team-a:app\",\"exp\":4102444800}";
+      String jwt = base64.encodeToString("{\"alg\":\"RS256\"}".getBytes(StandardCharsets.UTF_8)) + "."
+          + base64.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + ".c2lnbmF0dXJl";
+      json.append(json.length() > 1 ? "," : "").append('"').append(audience).append("\":{\"token\":\"").append(jwt)
+          .append("\",\"expirationTimestamp\":\"2100-01-01T00:00:00Z\"}");
+    }
     return json.append('}').toString();
   }
 

@@ -168,7 +168,7 @@ final class SocketBenchmark implements Callable<Integer> {
 
   /** 2. Cold Mounts: every sample is the first Mount of a fresh identity (login + fetch). */
   private void cold(ProviderClient client, PodMounts pods, List<DemoScenario> one, List<DemoScenario> ten) throws Exception {
-    section("2. cold Mount (fresh identity: one login, then the objects), L = " + latencyMillis + " ms");
+    section("3. cold Mount (fresh identity: one login, then the objects), L = " + latencyMillis + " ms");
     TextTable table = table("objects", "p50 ms", "p99 ms", "p50 / L", "p99 / L", "upstream by design");
     Map<String, Object> cold = new LinkedHashMap<>();
     for (List<DemoScenario> scenarios : List.of(one, ten)) {
@@ -192,7 +192,7 @@ final class SocketBenchmark implements Callable<Integer> {
 
   /** 3. Cached republish: 1, 8 and 64 clients, each its own pod, Mounts answered from the cache. */
   private void throughput(ProviderClient client, PodMounts pods, List<DemoScenario> identities, double floorMillis) throws Exception {
-    section("3. cached republish (10 objects per Mount), " + throughputSeconds + " s per row");
+    section("4. cached republish (10 objects per Mount), " + throughputSeconds + " s per row");
     TextTable table = table("clients", "Mounts/s", "p50 ms", "p99 ms", "p50 / floor", "failed");
     List<Object> rows = new ArrayList<>();
     for (int clients : List.of(1, 8, 64)) {
@@ -217,7 +217,7 @@ final class SocketBenchmark implements Callable<Integer> {
    */
   private void storm(ProviderClient client, PodMounts pods, List<DemoScenario> identities, CloudEmulator emulator, Duration interval)
       throws Exception {
-    section("4. rotation storm: " + STORM_PODS + " pods x 10 objects x " + STORM_IDENTITIES + " identities, interval "
+    section("2. rotation storm: " + STORM_PODS + " pods x 10 objects x " + STORM_IDENTITIES + " identities, interval "
         + interval.toSeconds() + " s");
     List<ProviderClient.MountCall> calls = new ArrayList<>();
     for (int pod = 0; pod < STORM_PODS; pod++) {

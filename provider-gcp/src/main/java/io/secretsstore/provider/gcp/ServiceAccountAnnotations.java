@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.secretsstore.provider.spi.ErrorKind;
 import io.secretsstore.provider.spi.ProviderException;
@@ -74,7 +75,12 @@ final class ServiceAccountAnnotations implements AutoCloseable {
           if (client == null) {
             return null;
           }
-          current = client.serviceAccounts().inAnyNamespace().inform();
+          try {
+            current = client.serviceAccounts().inAnyNamespace().inform();
+          } catch (KubernetesClientException e) {
+            // Not a bug of the mount: the API server is down or unreachable. Its text names hosts only.
+            throw ProviderException.of(ErrorKind.UNAVAILABLE, "the Kubernetes API cannot be reached to read the service account's " + ANNOTATION + " annotation; the next mount tries again");
+          }
           informer = current;
         }
       }
