@@ -18,13 +18,11 @@ import java.util.concurrent.TimeUnit;
 final class ProviderProcess implements AutoCloseable {
   private final Process process;
   private final Path socket;
-  private final Path output;
   private final Duration startup;
 
-  private ProviderProcess(Process process, Path socket, Path output, Duration startup) {
+  private ProviderProcess(Process process, Path socket, Duration startup) {
     this.process = process;
     this.socket = socket;
-    this.output = output;
     this.startup = startup;
   }
 
@@ -51,7 +49,7 @@ final class ProviderProcess implements AutoCloseable {
       }
       Thread.sleep(2);
     }
-    return new ProviderProcess(process, socket, output, Duration.ofNanos(System.nanoTime() - start));
+    return new ProviderProcess(process, socket, Duration.ofNanos(System.nanoTime() - start));
   }
 
   private static int freePort() throws IOException {
