@@ -52,7 +52,7 @@ public final class GcpBackend implements SecretBackend {
   private TrustedCas cas;
   private GcpClients clients;
   private GoogleTokens tokens;
-  private ServiceAccountAnnotations annotations;
+  private GoogleServiceAccounts annotations;
 
   /** Found by ServiceLoader; settings come from flags and the environment at start. */
   public GcpBackend() {
@@ -92,7 +92,7 @@ public final class GcpBackend implements SecretBackend {
     clients = new GcpClients(settings, cas);
     HttpClient http = HttpClient.newBuilder().sslContext(cas.sslContext()).connectTimeout(CONNECT_TIMEOUT).build();
     tokens = new GoogleTokens(http, settings, backendContext.clock(), backendContext.calls());
-    annotations = new ServiceAccountAnnotations(settings.serviceAccountFor(), this::kube);
+    annotations = new GoogleServiceAccounts(settings.serviceAccountFor(), this::kube);
   }
 
   private synchronized KubernetesClient kube() {

@@ -51,8 +51,8 @@ class GcpServiceAccountAnnotationIT {
       bed.gcp.addVersion(PROJECT + "/secrets/app-direct", "direct");
       kube.serviceAccounts().inNamespace(GcpTestBed.NAMESPACE).resource(new ServiceAccountBuilder().withNewMetadata()
           .withName("app").withNamespace(GcpTestBed.NAMESPACE)
-          .addToAnnotations(ServiceAccountAnnotations.ANNOTATION, TARGET)
-          .addToAnnotations(ServiceAccountAnnotations.DELEGATES, "[\"" + DELEGATE + "\"]").endMetadata().build()).create();
+          .addToAnnotations(GoogleServiceAccounts.ANNOTATION, TARGET)
+          .addToAnnotations(GoogleServiceAccounts.DELEGATES, "[\"" + DELEGATE + "\"]").endMetadata().build()).create();
       kube.serviceAccounts().inNamespace(GcpTestBed.NAMESPACE).resource(new ServiceAccountBuilder().withNewMetadata()
           .withName("plain").withNamespace(GcpTestBed.NAMESPACE).endMetadata().build()).create();
       GcpBackend backend = new GcpBackend(kube, bed.settings());
@@ -78,7 +78,7 @@ class GcpServiceAccountAnnotationIT {
         // the delegate, which has no access to app-direct.
         bed.gcp.allowImpersonation(DELEGATE, bed.gcp.workloadMember(GcpTestBed.NAMESPACE, "plain"));
         kube.serviceAccounts().inNamespace(GcpTestBed.NAMESPACE).withName("plain").edit(sa -> new ServiceAccountBuilder(sa)
-            .editMetadata().addToAnnotations(ServiceAccountAnnotations.ANNOTATION, DELEGATE).endMetadata().build());
+            .editMetadata().addToAnnotations(GoogleServiceAccounts.ANNOTATION, DELEGATE).endMetadata().build());
         Map<String, String> plainAgain = new HashMap<>(plain);
         plainAgain.put("secrets", "- resourceName: " + PROJECT + "/secrets/app-direct/versions/1\n  fileName: d\n");
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.secretsstore.provider.gcp;
+package io.secretsstore.provider.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,7 +11,6 @@ import io.secretsstore.provider.spi.ErrorKind;
 import io.secretsstore.provider.spi.ProviderException;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** An unreachable Kubernetes API fails a mount as UNAVAILABLE (retried by the next mount), not as a bug. */
@@ -20,12 +19,12 @@ class ServiceAccountAnnotationsTest {
   void unreachableKubernetesApi_isUnavailable_andTheNextLookupTriesAgain() throws IOException {
     try (KubernetesClient kube = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
             .withMasterUrl("http://127.0.0.1:" + closedPort()).withRequestRetryBackoffLimit(0).build()).build();
-        ServiceAccountAnnotations annotations = new ServiceAccountAnnotations(Map.of(), () -> kube)) {
+        ServiceAccountAnnotations annotations = new ServiceAccountAnnotations(() -> kube, "example.com/role")) {
       for (int attempt = 0; attempt < 2; attempt++) {
-        assertThatThrownBy(() -> annotations.lookup("team-a", "app"))
+        assertThatThrownBy(() -> annotations.of("team-a", "app"))
             .isInstanceOfSatisfying(ProviderException.class, e -> {
               assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
-              assertThat(e.getMessage()).contains("Kubernetes API cannot be reached").contains(ServiceAccountAnnotations.ANNOTATION);
+              assertThat(e.getMessage()).contains("Kubernetes API cannot be reached").contains("example.com/role");
             });
       }
     }

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.gcp;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.secretsstore.provider.kube.ServiceAccountAnnotations;
+import io.secretsstore.provider.spi.ErrorKind;
+import io.secretsstore.provider.spi.ProviderException;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Which Google service account a Kubernetes service account impersonates: {@code
+ * --gcp-service-account-for} first, else its {@code iam.gke.io/gcp-service-account} and {@code
+ * -delegates} annotations read from core's service-account informer, so a mount never costs a GET
+ * (upstream GETs the service account on every mount and is throttled in bursts, its #383). Without
+ * either, the pod's federated token is used directly.
+ */
+final class GoogleServiceAccounts implements AutoCloseable {
+  static final String ANNOTATION = "iam.gke.io/gcp-service-account";
+  static final String DELEGATES = "iam.gke.io/gcp-service-account-delegates";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Map<String, String> fixed;
+  private final ServiceAccountAnnotations annotations;
+
+  GoogleServiceAccounts(Map<String, String> fixed, Supplier<KubernetesClient> kube) {
+    this.fixed = Map.copyOf(fixed);
+    this.annotations = new ServiceAccountAnnotations(kube, ANNOTATION);
+  }
+
+  /** The Google service account to impersonate, or null for direct federated access. */
+  GoogleServiceAccount lookup(String namespace, String serviceAccount) {
+    String key = namespace + "/" + serviceAccount;
+    String mapped = fixed.get(key);
+    if (mapped != null) {
+      return new GoogleServiceAccount(mapped, List.of());
+    }
+    if (!annotations.available()) {
+      return null;
+    }
+    Map<String, String> found = annotations.of(namespace, serviceAccount).orElse(null);
+    String email = found == null ? null : found.get(ANNOTATION);
+    if (email == null || email.isBlank()) {
+      return null;
+    }
+    return new GoogleServiceAccount(email.strip(), delegates(found.get(DELEGATES), key));
+  }
+
+  private static List<String> delegates(String json, String key) {
+    if (json == null || json.isBlank()) {
+      return List.of();
+    }
+    try {
+      return JSON.readValue(json, new TypeReference<List<String>>() {});
+    } catch (IOException e) {
+      throw ProviderException.of(ErrorKind.PERMISSION_DENIED,
+          "unable to parse delegates annotation on SA " + key + ": " + DELEGATES + " must be a JSON list of emails");
+    }
+  }
+
+  @Override
+  public void close() {
+    annotations.close();
+  }
+}
