@@ -74,6 +74,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--drain-timeout", defaultValue = "20s", converter = DurationConverter.class, description = "How long SIGTERM waits for in-flight calls (default: ${DEFAULT-VALUE}).")
   Duration drainTimeout;
 
+  @Option(names = "--socket-check-interval", defaultValue = "2s", converter = DurationConverter.class,
+      description = "How often to check that the socket is still there and publish a new one if it was deleted; 0s never checks (default: ${DEFAULT-VALUE}).")
+  Duration socketCheck;
+
   private final List<SecretBackend> backends;
 
   private ServeCommand(List<SecretBackend> backends) {
@@ -115,7 +119,7 @@ final class ServeCommand implements Callable<Integer> {
       metrics.serve(metricsAddress);
     }
     ProviderRuntime runtime =
-        ProviderRuntime.start(backend, settings, socket, metrics, metrics, auditor, grpcThreads, drainTimeout);
+        ProviderRuntime.start(backend, settings, socket, metrics, metrics, auditor, grpcThreads, drainTimeout, socketCheck);
     ProviderServer server = runtime.server();
     ConfigFileWatcher watcher = configFile == null ? null : new ConfigFileWatcher(configFile, settings.cache(), settings.resilience(), config -> {
       LogSetup.setLevel(config.logLevel().orElse(logLevel));

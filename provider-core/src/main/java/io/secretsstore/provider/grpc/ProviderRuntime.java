@@ -40,6 +40,7 @@ public final class ProviderRuntime implements AutoCloseable {
    * @param auditor records every finished Mount in the audit trail
    * @param grpcThreads threads serving calls
    * @param drainTimeout how long closing waits for in-flight calls
+   * @param socketCheck how often to check that the socket is still there (zero: never)
    */
   public static ProviderRuntime start(
       SecretBackend backend,
@@ -49,14 +50,15 @@ public final class ProviderRuntime implements AutoCloseable {
       MountObserver observer,
       MountAuditor auditor,
       int grpcThreads,
-      Duration drainTimeout)
+      Duration drainTimeout,
+      Duration socketCheck)
       throws IOException {
     MountEngine engine = new MountEngine(backend, settings, events);
     ExecutorService calls = Executors.newFixedThreadPool(grpcThreads, new NamedThreads("grpc-call"));
     try {
       CsiDriverProviderService service =
           new CsiDriverProviderService(engine, ProviderVersion.runtimeName(backend.name()), ProviderVersion.get(), observer, auditor);
-      return new ProviderRuntime(engine, calls, ProviderServer.start(socket, List.of(service), calls, drainTimeout));
+      return new ProviderRuntime(engine, calls, ProviderServer.start(socket, List.of(service), calls, drainTimeout, socketCheck));
     } catch (IOException | RuntimeException e) {
       calls.shutdownNow();
       engine.close();

@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,25 +34,52 @@ import org.slf4j.LoggerFactory;
  * public path, so there is no moment at which it is reachable with wider permissions; the rename
  * also replaces a stale socket left by an unclean exit in one step. Closing drains in-flight calls
  * for a bounded time and removes the socket, unless another process has replaced it meanwhile.
+ *
+ * <p>A socket deleted from outside (a node clean-up script, an operator) would leave the driver
+ * unable to reach a running provider until kubelet restarts it, so the server checks its path
+ * periodically (every {@link #DEFAULT_SOCKET_CHECK} by default) and binds a new socket when the
+ * path is empty. A path now
+ * held by another socket is left alone: that is a newer provider taking over.
  */
 public final class ProviderServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProviderServer.class);
   /** The driver sends at most its own 4 MiB default; more is refused with RESOURCE_EXHAUSTED. */
   public static final int MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+  /** How often the socket's path is checked by default; well inside a liveness probe's failure window. */
+  public static final Duration DEFAULT_SOCKET_CHECK = Duration.ofSeconds(2);
 
-  private final Server server;
   private final Path socket;
-  private final Object socketFileKey;
-  private final List<EventLoopGroup> eventLoops;
+  private final List<BindableService> services;
+  private final Executor executor;
+  private final EventLoopGroup boss;
+  private final EventLoopGroup worker;
   private final Duration drainTimeout;
+  private final ScheduledFuture<?> socketCheck;
+  private volatile Bound bound;
+  private volatile boolean closing;
 
-  private ProviderServer(
-      Server server, Path socket, Object socketFileKey, List<EventLoopGroup> eventLoops, Duration drainTimeout) {
-    this.server = server;
+  /** One bound gRPC server and the identity (inode) of the socket file it published. */
+  private record Bound(Server server, Object fileKey) {}
+
+  private ProviderServer(Path socket, List<BindableService> services, Executor executor, EventLoopGroup boss,
+      EventLoopGroup worker, Duration drainTimeout, Duration socketCheck, Bound bound) {
     this.socket = socket;
-    this.socketFileKey = socketFileKey;
-    this.eventLoops = eventLoops;
+    this.services = services;
+    this.executor = executor;
+    this.boss = boss;
+    this.worker = worker;
     this.drainTimeout = drainTimeout;
+    this.bound = bound;
+    // The check runs on the accept loop (no thread of its own); a rebind blocks, so it goes to the executor.
+    this.socketCheck = socketCheck.isZero() ? null : boss.scheduleAtFixedRate(() -> {
+      if (!closing && !Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+        try {
+          executor.execute(this::restoreSocket);
+        } catch (RejectedExecutionException e) {
+          // Closing: the executor stopped first.
+        }
+      }
+    }, socketCheck.toMillis(), socketCheck.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -59,17 +88,30 @@ public final class ProviderServer implements AutoCloseable {
    * @param socket the public socket path, from {@link SocketPath#of}
    * @param executor runs the service methods
    * @param drainTimeout how long {@link #close()} waits for in-flight calls
+   * @param socketCheck how often to check that the socket is still there; zero never checks
    * @throws IOException when the path is taken by something that is not a socket, or binding fails
    */
-  public static ProviderServer start(
-      Path socket, List<BindableService> services, Executor executor, Duration drainTimeout) throws IOException {
+  public static ProviderServer start(Path socket, List<BindableService> services, Executor executor,
+      Duration drainTimeout, Duration socketCheck) throws IOException {
     Objects.requireNonNull(socket, "socket");
+    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new NamedThreads("grpc-accept"), EpollIoHandler.newFactory());
+    EventLoopGroup worker = new MultiThreadIoEventLoopGroup(2, new NamedThreads("grpc-io"), EpollIoHandler.newFactory());
+    try {
+      Bound bound = bind(socket, List.copyOf(services), executor, boss, worker);
+      LOG.atInfo().addKeyValue("socket", socket.toString()).log("serving");
+      return new ProviderServer(socket, List.copyOf(services), executor, boss, worker, drainTimeout, socketCheck, bound);
+    } catch (IOException | RuntimeException e) {
+      boss.shutdownGracefully();
+      worker.shutdownGracefully();
+      throw e;
+    }
+  }
+
+  private static Bound bind(Path socket, List<BindableService> services, Executor executor, EventLoopGroup boss,
+      EventLoopGroup worker) throws IOException {
     SocketPath.checkReplaceable(socket);
     Path privateDir = SocketPath.createPrivateDirectory(socket);
     Path bindPath = privateDir.resolve("s");
-    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new NamedThreads("grpc-accept"), EpollIoHandler.newFactory());
-    EventLoopGroup worker = new MultiThreadIoEventLoopGroup(2, new NamedThreads("grpc-io"), EpollIoHandler.newFactory());
-    List<EventLoopGroup> loops = List.of(boss, worker);
     Server server = null;
     try {
       NettyServerBuilder builder =
@@ -84,18 +126,35 @@ public final class ProviderServer implements AutoCloseable {
       Files.setPosixFilePermissions(bindPath, PosixFilePermissions.fromString("rwx------"));
       SocketPath.checkReplaceable(socket);
       Files.move(bindPath, socket, StandardCopyOption.ATOMIC_MOVE);
-      Object fileKey = Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-      LOG.atInfo().addKeyValue("socket", socket.toString()).log("serving");
-      return new ProviderServer(server, socket, fileKey, loops, drainTimeout);
+      return new Bound(server, Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey());
     } catch (IOException | RuntimeException e) {
       if (server != null) {
         server.shutdownNow();
       }
-      loops.forEach(EventLoopGroup::shutdownGracefully);
       throw e;
     } finally {
       Files.deleteIfExists(bindPath);
       Files.deleteIfExists(privateDir);
+    }
+  }
+
+  /**
+   * Publishes a new socket when the path is empty; the old server finishes its in-flight calls.
+   * Synchronized so that two checks never bind twice, and against {@link #close()}.
+   */
+  synchronized void restoreSocket() {
+    if (closing || Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Bound old = bound;
+    try {
+      bound = bind(socket, services, executor, boss, worker);
+      old.server().shutdown();
+      LOG.atWarn().addKeyValue("socket", socket.toString()).log("the socket was deleted from outside; serving on a new one");
+    } catch (IOException | RuntimeException e) {
+      // Liveness keeps failing meanwhile, and the next check tries again.
+      LOG.atError().addKeyValue("socket", socket.toString()).addKeyValue("error", e.getClass().getSimpleName())
+          .log("the socket was deleted from outside and could not be published again");
     }
   }
 
@@ -104,12 +163,12 @@ public final class ProviderServer implements AutoCloseable {
     return socket;
   }
 
-  /** Whether the socket is still at its path (it may be deleted from outside). */
+  /** Whether our socket is at its path (it may be deleted, or replaced by another process). */
   public boolean socketPresent() {
     try {
       return SocketPath.isSocket(socket)
           && Objects.equals(
-              socketFileKey,
+              bound.fileKey(),
               Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey());
     } catch (IOException e) {
       return false;
@@ -118,12 +177,26 @@ public final class ProviderServer implements AutoCloseable {
 
   /** Blocks until the server has terminated. */
   public void awaitTermination() throws InterruptedException {
-    server.awaitTermination();
+    while (true) {
+      Bound current = bound;
+      current.server().awaitTermination();
+      if (closing || current == bound) {
+        return;
+      }
+    }
   }
 
   /** Stops accepting calls, drains in-flight ones for the drain timeout, and removes the socket. */
   @Override
   public void close() {
+    Server server;
+    synchronized (this) {
+      closing = true;
+      if (socketCheck != null) {
+        socketCheck.cancel(false);
+      }
+      server = bound.server();
+    }
     server.shutdown();
     try {
       if (!server.awaitTermination(drainTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -135,7 +208,8 @@ public final class ProviderServer implements AutoCloseable {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     }
-    eventLoops.forEach(loop -> loop.shutdownGracefully(0, 1, TimeUnit.SECONDS));
+    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    worker.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     removeSocket();
   }
 

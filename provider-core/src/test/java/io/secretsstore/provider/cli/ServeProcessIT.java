@@ -100,7 +100,8 @@ class ServeProcessIT {
 
   @Test
   void serve_livenessFailsWhenTheSocketIsDeleted() throws Exception {
-    try (ServeProcess serve = ServeProcess.start("test", socketDir, "--log-format", "text")) {
+    // Without the socket check, so that nothing publishes a new socket before the probe.
+    try (ServeProcess serve = ServeProcess.start("test", socketDir, "--log-format", "text", "--socket-check-interval", "0s")) {
       assertThat(get(serve.healthPort(), "/livez")).isEqualTo(200);
       Files.delete(serve.socket());
       assertThat(get(serve.healthPort(), "/livez")).isEqualTo(503);

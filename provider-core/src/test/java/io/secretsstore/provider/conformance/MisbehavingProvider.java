@@ -54,7 +54,7 @@ final class MisbehavingProvider extends CSIDriverProviderGrpc.CSIDriverProviderI
   MisbehavingProvider(Misbehaviour misbehaviour) throws IOException {
     this.misbehaviour = misbehaviour;
     dir = Files.createTempDirectory(Path.of("/tmp"), "conf");
-    server = ProviderServer.start(dir.resolve("e2e-provider.sock"), List.<BindableService>of(this), executor, Duration.ofSeconds(1));
+    server = ProviderServer.start(dir.resolve("e2e-provider.sock"), List.<BindableService>of(this), executor, Duration.ofSeconds(1), Duration.ZERO);
     if (misbehaviour == Misbehaviour.WIDE_SOCKET_MODE) {
       Files.setPosixFilePermissions(server.socket(), PosixFilePermissions.fromString("rwxr-xr-x"));
     }

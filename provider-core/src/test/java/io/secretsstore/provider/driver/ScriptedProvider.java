@@ -41,7 +41,7 @@ final class ScriptedProvider extends CSIDriverProviderGrpc.CSIDriverProviderImpl
   private ScriptedProvider() throws IOException {
     // Unix socket paths are limited to 107 bytes: keep the directory short.
     socketDir = Files.createTempDirectory(Path.of("/tmp"), "drv");
-    server = ProviderServer.start(socketDir.resolve("scripted.sock"), List.<BindableService>of(this), executor, Duration.ofSeconds(1));
+    server = ProviderServer.start(socketDir.resolve("scripted.sock"), List.<BindableService>of(this), executor, Duration.ofSeconds(1), Duration.ZERO);
   }
 
   /** Starts a provider on a fresh socket. */

@@ -51,7 +51,7 @@ class ProviderServerIT {
   }
 
   private ProviderServer start(CSIDriverProviderGrpc.CSIDriverProviderImplBase service) throws IOException {
-    return ProviderServer.start(SocketPath.of(dir, "vault"), List.of(service), executor, Duration.ofSeconds(5));
+    return ProviderServer.start(SocketPath.of(dir, "vault"), List.of(service), executor, Duration.ofSeconds(5), Duration.ZERO);
   }
 
   @Test
@@ -137,6 +137,51 @@ class ProviderServerIT {
       Files.delete(server.socket());
       assertThat(server.socketPresent()).isFalse();
     }
+  }
+
+  @Test
+  void aDeletedSocket_isPublishedAgain_ownerOnly_andServes() throws Exception {
+    try (ProviderServer server = ProviderServer.start(SocketPath.of(dir, "vault"), List.of(new VersionOnly()), executor,
+        Duration.ofSeconds(5), Duration.ofMillis(100))) {
+      Files.delete(server.socket());
+      assertThat(server.socketPresent()).isFalse();
+      awaitSocketPresent(server);
+      int mode = (Integer) Files.getAttribute(server.socket(), "unix:mode", LinkOption.NOFOLLOW_LINKS);
+      assertThat(mode & 0777).isEqualTo(0700);
+      try (var entries = Files.list(dir)) {
+        assertThat(entries.map(p -> p.getFileName().toString())).as("no private bind directory left").containsExactly("vault.sock");
+      }
+      try (ProviderClient client = ProviderClient.connect(server.socket())) {
+        assertThat(client.version(Duration.ofSeconds(5)).runtimeName()).isEqualTo("stub");
+      }
+    }
+    assertThat(Files.exists(dir.resolve("vault.sock"), LinkOption.NOFOLLOW_LINKS)).as("removed on close").isFalse();
+  }
+
+  @Test
+  void aSocketOfAnotherProcessAtThePath_isLeftAlone() throws Exception {
+    try (ProviderServer server = ProviderServer.start(SocketPath.of(dir, "vault"), List.of(new VersionOnly()), executor,
+        Duration.ofSeconds(5), Duration.ofMillis(100))) {
+      Files.delete(server.socket());
+      try (ServerSocketChannel newer = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+        // A newer provider (e.g. during a rolling update) published its socket before our check ran.
+        newer.bind(UnixDomainSocketAddress.of(server.socket()));
+        Object newerKey = Files.readAttributes(server.socket(), java.nio.file.attribute.BasicFileAttributes.class,
+            LinkOption.NOFOLLOW_LINKS).fileKey();
+        Thread.sleep(500);
+        assertThat(server.socketPresent()).isFalse();
+        assertThat(Files.readAttributes(server.socket(), java.nio.file.attribute.BasicFileAttributes.class,
+            LinkOption.NOFOLLOW_LINKS).fileKey()).isEqualTo(newerKey);
+      }
+    }
+  }
+
+  private static void awaitSocketPresent(ProviderServer server) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!server.socketPresent() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(server.socketPresent()).as("a new socket within 10 s").isTrue();
   }
 
   /** Answers Version only. */

@@ -65,7 +65,9 @@ public final class ProviderFixture implements AutoCloseable {
   public static ProviderFixture start(SecretBackend backend, EngineSettings settings, MountAuditor auditor) throws IOException {
     Path directory = Files.createTempDirectory(Path.of("/tmp"), "ssp");
     ProviderRuntime runtime = ProviderRuntime.start(backend, settings, SocketPath.of(directory, backend.name()),
-        FetchEvents.NONE, MountObserver.NONE, auditor, 4, Duration.ofSeconds(2));
+        FetchEvents.NONE, MountObserver.NONE, auditor, 4, Duration.ofSeconds(2),
+        // Tests that delete the socket check what follows; ProviderServerIT covers the restoring.
+        Duration.ZERO);
     return new ProviderFixture(directory, runtime);
   }
 

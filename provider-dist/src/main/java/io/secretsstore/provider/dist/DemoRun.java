@@ -8,6 +8,7 @@ import io.secretsstore.provider.audit.MountAuditor;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.fetch.FetchEvents;
 import io.secretsstore.provider.grpc.ProviderRuntime;
+import io.secretsstore.provider.grpc.ProviderServer;
 import io.secretsstore.provider.grpc.SocketPath;
 import io.secretsstore.provider.metrics.MountObserver;
 import io.secretsstore.provider.spi.BackendCalls;
@@ -50,7 +51,8 @@ final class DemoRun {
     backend.start(BackendContext.standard(BackendCalls.NONE));
     try (backend;
         ProviderRuntime provider = ProviderRuntime.start(backend, EngineSettings.DEFAULT,
-            SocketPath.of(dir, backend.name()), FetchEvents.NONE, MountObserver.NONE, MountAuditor.NONE, 4, Duration.ofSeconds(2))) {
+            SocketPath.of(dir, backend.name()), FetchEvents.NONE, MountObserver.NONE, MountAuditor.NONE, 4, Duration.ofSeconds(2),
+            ProviderServer.DEFAULT_SOCKET_CHECK)) {
       out.println("provider  " + provider.socket() + " (mode 0700)");
       Path spc = Files.writeString(dir.resolve("spc.yaml"), scenario.secretProviderClass());
       List<String> args = mountArgs(provider.socket(), spc, dir.resolve("target"));

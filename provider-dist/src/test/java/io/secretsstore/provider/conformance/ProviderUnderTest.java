@@ -83,7 +83,7 @@ final class ProviderUnderTest implements AutoCloseable {
     }
     MountAuditor auditor = new MountAuditor(JsonLinesAuditSink.to(audit), new PayloadFingerprints(PayloadFingerprints.newKey()),
         new FingerprintIndex(1000), "node-1", Clock.systemUTC());
-    runtime = ProviderRuntime.start(backend, settings, SocketPath.of(work, backend.name()), metrics, metrics, auditor, 8, Duration.ofSeconds(2));
+    runtime = ProviderRuntime.start(backend, settings, SocketPath.of(work, backend.name()), metrics, metrics, auditor, 8, Duration.ofSeconds(2), Duration.ZERO);
     client = ProviderClient.connect(runtime.socket());
     podToken = book.token(emulator, CaseBook.NAMESPACE, CaseBook.SERVICE_ACCOUNT);
   }

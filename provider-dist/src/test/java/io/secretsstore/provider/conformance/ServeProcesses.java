@@ -21,9 +21,10 @@ import java.util.stream.Stream;
 final class ServeProcesses {
   private ServeProcesses() {}
 
-  /** Starts {@code serve} for the backend with the flags the provider under test was given. */
-  static ServeProcess start(ProviderUnderTest provider, Path dir) throws IOException, InterruptedException {
+  /** Starts {@code serve} for the backend with the flags the provider under test was given, and {@code extra}. */
+  static ServeProcess start(ProviderUnderTest provider, Path dir, String... extra) throws IOException, InterruptedException {
     List<String> flags = new ArrayList<>(provider.flags);
+    flags.addAll(List.of(extra));
     // Debug rather than trace keeps the child fast; row 36 runs at trace in the test JVM.
     flags.addAll(List.of("--log-format", "text", "--log-level", "debug", "--drain-timeout", "1s"));
     return ServeProcess.start(provider.book.backend(), dir, flags.toArray(String[]::new));

@@ -38,24 +38,39 @@ class ServeSocketIT {
   }
 
   @Test
-  void row32_row34_socketIsOwnerOnly_andDeletingItFailsLiveness_whileTheProcessRuns() throws Exception {
+  void row32_row34_socketIsOwnerOnly_andADeletedSocketIsPublishedAgain_withLivenessBackToOk() throws Exception {
     Path dir = Files.createTempDirectory(Path.of("/tmp"), "sv");
-    try (ServeProcess process = ServeProcesses.start(provider, dir); ProviderClient client = ProviderClient.connect(process.socket())) {
-      int mode = (Integer) Files.getAttribute(process.socket(), "unix:mode", LinkOption.NOFOLLOW_LINKS);
-      assertThat(mode & 0777).as("socket mode").isEqualTo(0700);
-      try (var entries = Files.list(dir)) {
-        assertThat(entries.map(p -> p.getFileName().toString())).as("no private bind directory left").containsExactly(BOOK.backend() + ".sock");
+    try (ServeProcess process = ServeProcesses.start(provider, dir, "--socket-check-interval", "1s")) {
+      assertOwnerOnlySocket(process, dir);
+      try (ProviderClient client = ProviderClient.connect(process.socket())) {
+        assertThat(client.mount(ProviderUnderTest.call(provider.attributes(BOOK.objects(BOOK.object("one")))), Duration.ofSeconds(30)).files()).hasSize(1);
       }
-      assertThat(client.mount(ProviderUnderTest.call(provider.attributes(BOOK.objects(BOOK.object("one")))), Duration.ofSeconds(30)).files()).hasSize(1);
       assertThat(ServeProcesses.httpStatus(process.healthPort(), "/livez")).isEqualTo(200);
       Files.delete(process.socket());
-      // What serve does today: liveness fails at once and the process keeps running until kubelet restarts it.
-      assertThat(ServeProcesses.httpStatus(process.healthPort(), "/livez")).isEqualTo(503);
-      assertThat(process.isAlive()).isTrue();
+      // Liveness fails until the check publishes a new socket (ServeProcessIT shows the failure with the check off).
+      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      while (ServeProcesses.httpStatus(process.healthPort(), "/livez") != 200 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(ServeProcesses.httpStatus(process.healthPort(), "/livez")).as("liveness once a new socket is published").isEqualTo(200);
+      assertOwnerOnlySocket(process, dir);
+      try (ProviderClient client = ProviderClient.connect(process.socket())) {
+        assertThat(client.mount(ProviderUnderTest.call(provider.attributes(BOOK.objects(BOOK.object("one")))), Duration.ofSeconds(30)).files()).hasSize(1);
+      }
+      assertThat(process.output()).contains("serving on a new one");
       assertThat(process.terminate(Duration.ofSeconds(30))).as("exit on SIGTERM").isIn(0, 143);
       LogCapture.assertNoCanaryIn(process.output(), provider.canaries());
     } finally {
       ServeProcesses.deleteTree(dir);
+    }
+  }
+
+  /** The socket is 0700 and alone in its directory (no private bind directory left behind). */
+  private static void assertOwnerOnlySocket(ServeProcess process, Path dir) throws Exception {
+    int mode = (Integer) Files.getAttribute(process.socket(), "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    assertThat(mode & 0777).as("socket mode").isEqualTo(0700);
+    try (var entries = Files.list(dir)) {
+      assertThat(entries.map(p -> p.getFileName().toString())).as("no private bind directory left").containsExactly(BOOK.backend() + ".sock");
     }
   }
 
