@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,9 +27,12 @@ final class ProviderProcess implements AutoCloseable {
     this.startup = startup;
   }
 
-  /** Starts {@code serve --backend} from the distribution and waits until its socket exists. */
-  static ProviderProcess start(Path distribution, String backend, Path socketDir, Path output, List<String> flags)
-      throws IOException, InterruptedException {
+  /**
+   * Starts {@code serve --backend} from the distribution with {@code environment} added to this
+   * process's, and waits until its socket exists.
+   */
+  static ProviderProcess start(Path distribution, String backend, Path socketDir, Path output, List<String> flags,
+      Map<String, String> environment) throws IOException, InterruptedException {
     Path launcher = distribution.resolve("bin/secrets-store-provider");
     if (!Files.isExecutable(launcher)) {
       throw new IllegalArgumentException("no distribution at " + distribution + " (build it with ./mvnw -DskipTests package)");
@@ -40,7 +44,9 @@ final class ProviderProcess implements AutoCloseable {
     command.addAll(flags);
     Path socket = socketDir.resolve(backend + ".sock");
     long start = System.nanoTime();
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     long deadline = start + Duration.ofSeconds(60).toNanos();
     while (!Files.exists(socket)) {
       if (!process.isAlive() || System.nanoTime() > deadline) {

@@ -24,6 +24,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -81,6 +82,10 @@ final class SocketBenchmark implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "provider-bench/target", description = "Directory for the JSON result (default: ${DEFAULT-VALUE}).")
   Path out;
 
+  @Option(names = "--provider-flag", paramLabel = "FLAG",
+      description = "An extra flag for the provider's serve, e.g. --provider-flag=--grpc-threads=8 (repeatable).")
+  List<String> providerFlags = List.of();
+
   private final PrintWriter console = new PrintWriter(System.out, true);
   private final Map<String, Object> results = new LinkedHashMap<>();
   private final long runId = System.currentTimeMillis();
@@ -95,7 +100,7 @@ final class SocketBenchmark implements Callable<Integer> {
         "os", System.getProperty("os.name") + " " + System.getProperty("os.version")));
     results.put("latencyMs", latencyMillis);
     CloudEmulator emulator = Emulators.select(Emulators.discover(), List.of(cloud)).get(0);
-    try (emulator) {
+    try (emulator; KubeApi kube = new KubeApi()) {
       StartedEmulator started = emulator.start(EmulatorOptions.create(work.resolve("ca.pem")));
       List<DemoScenario> cold1 = emulator.load(started, 1, coldSamples);
       if (cold1.isEmpty()) {
@@ -110,11 +115,16 @@ final class SocketBenchmark implements Callable<Integer> {
       flags.addAll(List.of("--rotation-poll-interval=" + interval.toSeconds() + "s",
           "--rotation-poll-jitter=" + Math.max(1, interval.toSeconds() / 5) + "s",
           "--cache-freshness=" + interval.toSeconds() * 3 + "s", "--log-level=" + providerLogLevel));
+      flags.addAll(providerFlags);
+      results.put("providerFlags", providerFlags);
+      // The launcher's JVM flags are its defaults unless these replace or extend them.
+      results.put("javaOpts", Objects.toString(System.getenv("JAVA_OPTS"), "launcher defaults"));
+      results.put("javaOptsExtra", Objects.toString(System.getenv("JAVA_OPTS_EXTRA"), ""));
       Files.createDirectories(work.resolve("sockets"));
       Files.createDirectories(out);
       Path providerOutput = out.resolve("bench-" + cloud + "-" + runId + "-provider.log");
       results.put("providerOutput", providerOutput.toString());
-      try (ProviderProcess provider = ProviderProcess.start(dist, cloud, work.resolve("sockets"), providerOutput, flags);
+      try (ProviderProcess provider = ProviderProcess.start(dist, cloud, work.resolve("sockets"), providerOutput, flags, kube.environment());
           ProviderClient client = ProviderClient.connect(provider.socket())) {
         Thread.sleep(3000);
         ProviderProcess.Memory idle = provider.memory();
