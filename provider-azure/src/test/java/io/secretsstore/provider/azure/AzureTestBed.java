@@ -53,6 +53,17 @@ final class AzureTestBed implements AutoCloseable {
     return AzureSettings.emulated(started.endpoint("keyvault"), started.endpoint("aad"), caFile);
   }
 
+  /** The emulator's IMDS, NMI and identity-binding proxy (with its SNI name and CA). */
+  AzureSettings.TokenEndpoints endpoints() {
+    return new AzureSettings.TokenEndpoints(started.endpoint("imds"), started.endpoint("nmi"), started.endpoint("token-proxy"),
+        AzureEmulator.TOKEN_PROXY_SNI_NAME, caFile);
+  }
+
+  /** Settings with the node identities enabled and every token source at the emulator. */
+  AzureSettings nodeIdentitySettings() {
+    return settings().withNodeIdentities(true, true).withEndpoints(endpoints());
+  }
+
   AzureBackend backend(AzureSettings settings) {
     AzureBackend backend = new AzureBackend(settings);
     Clock clock = Clock.systemUTC();
@@ -78,7 +89,12 @@ final class AzureTestBed implements AutoCloseable {
 
   /** A fresh service-account token of {@code team-a/<serviceAccount>} for the exchange audience. */
   String token(String serviceAccount) {
-    String token = azure.mintServiceAccountToken(NAMESPACE, serviceAccount, AzureEmulator.EXCHANGE_AUDIENCE, Duration.ofHours(1));
+    return token(serviceAccount, AzureEmulator.EXCHANGE_AUDIENCE);
+  }
+
+  /** A fresh service-account token of {@code team-a/<serviceAccount>} for {@code audience}. */
+  String token(String serviceAccount, String audience) {
+    String token = azure.mintServiceAccountToken(NAMESPACE, serviceAccount, audience, Duration.ofHours(1));
     minted.add(token);
     return token;
   }
