@@ -108,6 +108,9 @@ final class KeyVaultClients {
       for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
         trust.setCertificateEntry("ca-" + i++, certificate);
       }
+      if (i == 0) {
+        throw new IOException("no certificate");
+      }
       TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       factory.init(trust);
       SSLContext context = SSLContext.getInstance("TLS");
