@@ -28,8 +28,9 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The Azure backend ({@code --backend azure}), a drop-in replacement for
  * Azure/secrets-store-csi-driver-provider-azure 1.8: the same SecretProviderClass parameters,
- * files and object versions from Key Vault. Pods authenticate with workload identity (or, when
- * the operator allows it, a service principal, the node's managed identity or AAD Pod Identity).
+ * files and object versions from Key Vault. Pods authenticate with workload identity or AKS
+ * identity binding (or, when the operator allows it, a service principal, the node's managed
+ * identity or AAD Pod Identity).
  * Unlike upstream, Entra ID tokens are cached per identity until shortly before they expire, the
  * custom cloud file is read per mount instead of through a process-wide variable, objects are
  * fetched in parallel, and duplicate file names are refused.

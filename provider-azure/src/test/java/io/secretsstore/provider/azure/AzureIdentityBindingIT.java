@@ -2,7 +2,6 @@
 package io.secretsstore.provider.azure;
 
 import static io.secretsstore.provider.azure.AzureTestBed.call;
-import static io.secretsstore.provider.azure.AzureTestBed.objects;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.secretsstore.provider.emulators.azure.AzureEmulator;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * proxy's SNI name, and the proxy's Entra ID token reads Key Vault through the real SDK.
  */
 class AzureIdentityBindingIT {
-  private static final String SECRET = objects("objectName: db-password\nobjectType: secret");
   private static final String BOUND_ID = "7b7b7b7b-0000-4000-8000-000000000001";
   // Identities used by one test each, so no other test's cached token answers for them.
   private static final String FIRST_USE_ID = "7b7b7b7b-0000-4000-8000-000000000002";
@@ -38,8 +36,7 @@ class AzureIdentityBindingIT {
 
   @BeforeAll
   static void start() throws Exception {
-    bed = new AzureTestBed();
-    bed.azure.setSecret(AzureTestBed.VAULT, "db-password", Canaries.SECRET);
+    bed = AzureTestBed.withDbPassword();
     for (String id : new String[] {BOUND_ID, FIRST_USE_ID, AUDIENCE_CHECK_ID}) {
       bed.azure.bindIdentity(AzureTestBed.TENANT, id, AzureTestBed.SUBJECT);
       bed.azure.allow(AzureTestBed.VAULT, id);
@@ -54,21 +51,13 @@ class AzureIdentityBindingIT {
 
   @AfterEach
   void scan() {
-    logs.assertNoCanary(bed.secrets());
+    logs.assertNoCanary(bed.secretsAndAccessTokens());
   }
 
   /** The canary pod with identity binding, its tokens as {@code tokensByAudience} (null: no tokens attribute). */
   private static Map<String, String> attributes(Map<String, String> tokensByAudience, String... extra) {
-    Map<String, String> attributes = bed.attributes(SECRET, "useAzureTokenProxy", "true", "clientID", BOUND_ID,
-        "csi.storage.k8s.io/serviceAccount.tokens", tokensByAudience == null ? null : AzureTestBed.tokens(tokensByAudience));
-    for (int i = 0; i < extra.length; i += 2) {
-      if (extra[i + 1] == null) {
-        attributes.remove(extra[i]);
-      } else {
-        attributes.put(extra[i], extra[i + 1]);
-      }
-    }
-    return attributes;
+    return AzureTestBed.with(bed.attributes(AzureTestBed.DB_PASSWORD, "useAzureTokenProxy", "true", "clientID", BOUND_ID,
+        "csi.storage.k8s.io/serviceAccount.tokens", tokensByAudience == null ? null : AzureTestBed.tokens(tokensByAudience)), extra);
   }
 
   private static Map<String, String> bindingToken() {
@@ -141,7 +130,7 @@ class AzureIdentityBindingIT {
           endpoints.nmi(), endpoints.tokenProxy(), endpoints.tokenProxySniName(), notPem)));
       badCa.assertRejected(call(attributes(bindingToken())), "FAILED_PRECONDITION", "--azure-token-proxy-ca-file");
       // Workload identity on the same provider is unaffected.
-      MountReply reply = badCa.client().mount(call(bed.attributes(SECRET)), Duration.ofSeconds(30));
+      MountReply reply = badCa.client().mount(call(bed.attributes(AzureTestBed.DB_PASSWORD)), Duration.ofSeconds(30));
       assertThat(ProviderFixture.text(reply, 0)).isEqualTo(Canaries.SECRET);
     } finally {
       Files.deleteIfExists(notPem);

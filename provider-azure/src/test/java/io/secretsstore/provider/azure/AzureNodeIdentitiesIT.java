@@ -2,7 +2,6 @@
 package io.secretsstore.provider.azure;
 
 import static io.secretsstore.provider.azure.AzureTestBed.call;
-import static io.secretsstore.provider.azure.AzureTestBed.objects;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.secretsstore.provider.emulators.Fault;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * pod identity per pod, so one pod never reads with another pod's token.
  */
 class AzureNodeIdentitiesIT {
-  private static final String SECRET = objects("objectName: db-password\nobjectType: secret");
   private static final String SYSTEM_ID = "5e5e5e5e-0000-4000-8000-000000000001";
   private static final String USER_ID = "5e5e5e5e-0000-4000-8000-000000000002";
   private static final String NOT_ALLOWED_ID = "5e5e5e5e-0000-4000-8000-000000000003";
@@ -39,8 +37,7 @@ class AzureNodeIdentitiesIT {
 
   @BeforeAll
   static void start() throws Exception {
-    bed = new AzureTestBed();
-    bed.azure.setSecret(AzureTestBed.VAULT, "db-password", Canaries.SECRET);
+    bed = AzureTestBed.withDbPassword();
     bed.azure.setSystemAssignedIdentity(AzureTestBed.TENANT, SYSTEM_ID);
     bed.azure.addUserAssignedIdentity(AzureTestBed.TENANT, USER_ID);
     bed.azure.addUserAssignedIdentity(AzureTestBed.TENANT, NOT_ALLOWED_ID);
@@ -60,16 +57,12 @@ class AzureNodeIdentitiesIT {
   @AfterEach
   void scan() {
     bed.azure.faults().clear();
-    logs.assertNoCanary(bed.secrets());
+    logs.assertNoCanary(bed.secretsAndAccessTokens());
   }
 
   /** The canary pod's attributes in a node-identity mode: no clientID, no pod tokens. */
   private static Map<String, String> attributes(String... extra) {
-    Map<String, String> attributes = bed.attributes(SECRET, "clientID", null, "csi.storage.k8s.io/serviceAccount.tokens", null);
-    for (int i = 0; i < extra.length; i += 2) {
-      attributes.put(extra[i], extra[i + 1]);
-    }
-    return attributes;
+    return AzureTestBed.with(bed.attributes(AzureTestBed.DB_PASSWORD, "clientID", null, "csi.storage.k8s.io/serviceAccount.tokens", null), extra);
   }
 
   private static MountReply mount(Map<String, String> attributes) {

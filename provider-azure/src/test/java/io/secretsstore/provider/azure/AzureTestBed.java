@@ -33,6 +33,8 @@ final class AzureTestBed implements AutoCloseable {
   static final String CLIENT_ID = "0a1b2c3d-1111-2222-3333-444455556666";
   static final String NAMESPACE = "team-a";
   static final String SUBJECT = "system:serviceaccount:team-a:app";
+  /** {@code objects} naming the secret {@code db-password}. */
+  static final String DB_PASSWORD = objects("objectName: db-password\nobjectType: secret");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   final AzureEmulator azure = new AzureEmulator();
@@ -47,6 +49,13 @@ final class AzureTestBed implements AutoCloseable {
     azure.createVault(VAULT, TENANT);
     azure.addApplication(TENANT, CLIENT_ID, Canaries.NODE_PUBLISH, SUBJECT);
     azure.allow(VAULT, CLIENT_ID);
+  }
+
+  /** A bed whose vault holds {@code db-password} = {@link Canaries#SECRET} (objects {@link #DB_PASSWORD}). */
+  static AzureTestBed withDbPassword() throws IOException {
+    AzureTestBed bed = new AzureTestBed();
+    bed.azure.setSecret(VAULT, "db-password", Canaries.SECRET);
+    return bed;
   }
 
   AzureSettings settings() {
@@ -114,14 +123,27 @@ final class AzureTestBed implements AutoCloseable {
     attributes.put("tenantId", TENANT);
     attributes.put("clientID", CLIENT_ID);
     attributes.put("objects", objects);
+    return with(attributes, extra);
+  }
+
+  /** {@code attributes} changed by {@code extra} key/value pairs, a null value removing the key. */
+  static Map<String, String> with(Map<String, String> attributes, String... extra) {
+    Map<String, String> changed = new LinkedHashMap<>(attributes);
     for (int i = 0; i < extra.length; i += 2) {
       if (extra[i + 1] == null) {
-        attributes.remove(extra[i]);
+        changed.remove(extra[i]);
       } else {
-        attributes.put(extra[i], extra[i + 1]);
+        changed.put(extra[i], extra[i + 1]);
       }
     }
-    return attributes;
+    return changed;
+  }
+
+  /** Every token minted so far and every access token the emulator issued, to scan output for. */
+  String[] secretsAndAccessTokens() {
+    List<String> all = new java.util.ArrayList<>(List.of(secrets()));
+    all.addAll(azure.issuedAccessTokens());
+    return all.toArray(new String[0]);
   }
 
   /** {@code objects} as upstream writes it: {@code array:} of YAML strings. */

@@ -60,6 +60,11 @@ final class ActiveDirectory {
     return grant != null && grant.expiresAt().isAfter(Instant.now()) ? Optional.of(grant) : Optional.empty();
   }
 
+  /** The access tokens issued and not forgotten. */
+  java.util.List<String> issuedTokens() {
+    return java.util.List.copyOf(tokens.keySet());
+  }
+
   /** Forgets every issued token, as if they had all expired. */
   void revokeAll() {
     tokens.clear();

@@ -216,6 +216,11 @@ public final class AzureEmulator implements CloudEmulator {
     return vaults.reads(objectName);
   }
 
+  /** Every access token issued by any token source and not revoked, for tests to scan output for. */
+  public List<String> issuedAccessTokens() {
+    return directory.issuedTokens();
+  }
+
   /** Token requests to AAD, answered or refused. */
   public long tokenRequests() {
     return calls.count("azure.aad.token");
