@@ -4,6 +4,7 @@ package io.secretsstore.provider.azure;
 import static io.secretsstore.provider.azure.AzureTestBed.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.secretsstore.provider.emulators.Fault;
 import io.secretsstore.provider.emulators.azure.AzureEmulator;
 import io.secretsstore.provider.grpc.MountReply;
 import io.secretsstore.provider.testing.Canaries;
@@ -30,6 +31,7 @@ class AzureIdentityBindingIT {
   // Identities used by one test each, so no other test's cached token answers for them.
   private static final String FIRST_USE_ID = "7b7b7b7b-0000-4000-8000-000000000002";
   private static final String AUDIENCE_CHECK_ID = "7b7b7b7b-0000-4000-8000-000000000003";
+  private static final String FAULT_ID = "7b7b7b7b-0000-4000-8000-000000000004";
   private static AzureTestBed bed;
   private static ProviderFixture provider;
   @RegisterExtension final LogCapture logs = new LogCapture();
@@ -37,7 +39,7 @@ class AzureIdentityBindingIT {
   @BeforeAll
   static void start() throws Exception {
     bed = AzureTestBed.withDbPassword();
-    for (String id : new String[] {BOUND_ID, FIRST_USE_ID, AUDIENCE_CHECK_ID}) {
+    for (String id : new String[] {BOUND_ID, FIRST_USE_ID, AUDIENCE_CHECK_ID, FAULT_ID}) {
       bed.azure.bindIdentity(AzureTestBed.TENANT, id, AzureTestBed.SUBJECT);
       bed.azure.allow(AzureTestBed.VAULT, id);
     }
@@ -118,6 +120,19 @@ class AzureIdentityBindingIT {
     ProviderFixture down = bed.provider(bed.settings().withEndpoints(new AzureSettings.TokenEndpoints(endpoints.imds(),
         endpoints.nmi(), URI.create("https://127.0.0.1:1"), endpoints.tokenProxySniName(), endpoints.tokenProxyCa())));
     down.assertRejected(call(attributes(bindingToken())), "UNAVAILABLE", "cannot reach the AKS identity binding token proxy");
+  }
+
+  @Test
+  void theProxyFailing_isUnavailable_thenRecovers() {
+    bed.azure.faults().inject("azure.tokenproxy.token", Fault.error(503));
+    try {
+      provider.assertRejected(call(attributes(bindingToken(), "clientID", FAULT_ID)), "UNAVAILABLE",
+          "the AKS identity binding token proxy");
+    } finally {
+      bed.azure.faults().clear();
+    }
+    MountReply reply = provider.client().mount(call(attributes(bindingToken(), "clientID", FAULT_ID)), Duration.ofSeconds(30));
+    assertThat(ProviderFixture.text(reply, 0)).isEqualTo(Canaries.SECRET);
   }
 
   @Test
