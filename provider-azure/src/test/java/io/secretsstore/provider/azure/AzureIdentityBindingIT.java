@@ -127,7 +127,7 @@ class AzureIdentityBindingIT {
     bed.azure.faults().inject("azure.tokenproxy.token", Fault.error(503));
     try {
       provider.assertRejected(call(attributes(bindingToken(), "clientID", FAULT_ID)), "UNAVAILABLE",
-          "the AKS identity binding token proxy");
+          "the AKS identity binding token proxy answered HTTP 503");
     } finally {
       bed.azure.faults().clear();
     }
