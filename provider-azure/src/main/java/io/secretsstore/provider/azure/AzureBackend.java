@@ -11,6 +11,7 @@ import io.secretsstore.provider.spi.MountPlan;
 import io.secretsstore.provider.spi.PlannedObject;
 import io.secretsstore.provider.spi.ProviderException;
 import io.secretsstore.provider.spi.SecretBackend;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -27,8 +28,9 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The Azure backend ({@code --backend azure}), a drop-in replacement for
  * Azure/secrets-store-csi-driver-provider-azure 1.8: the same SecretProviderClass parameters,
- * files and object versions from Key Vault. Pods authenticate with workload identity (or, when
- * the operator allows it, a service principal, the node's managed identity or AAD Pod Identity).
+ * files and object versions from Key Vault. Pods authenticate with workload identity or AKS
+ * identity binding (or, when the operator allows it, a service principal, the node's managed
+ * identity or AAD Pod Identity).
  * Unlike upstream, Entra ID tokens are cached per identity until shortly before they expire, the
  * custom cloud file is read per mount instead of through a process-wide variable, objects are
  * fetched in parallel, and duplicate file names are refused.
@@ -40,7 +42,8 @@ public final class AzureBackend implements SecretBackend {
   private AzureSettings settings;
   private BackendContext context;
   private KeyVaultClients keyVaults;
-  private java.net.http.HttpClient nmiHttp;
+  private java.net.http.HttpClient nodeHttp;
+  private TokenProxy tokenProxy;
   private final byte[] fingerprintKey = new byte[32];
 
   /** Found by ServiceLoader; settings come from flags at start. */
@@ -79,7 +82,9 @@ public final class AzureBackend implements SecretBackend {
     } catch (IllegalArgumentException e) {
       throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, e.getMessage());
     }
-    nmiHttp = java.net.http.HttpClient.newHttpClient();
+    // IMDS and NMI are plain HTTP on the node; a short connect timeout makes a missing one UNAVAILABLE quickly.
+    nodeHttp = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
+    tokenProxy = TokenProxy.start(settings.endpoints());
     new SecureRandom().nextBytes(fingerprintKey);
   }
 
@@ -115,24 +120,47 @@ public final class AzureBackend implements SecretBackend {
     PodIdentity pod = request.pod();
     String tenant = parameters.tenantId();
     if (parameters.useAzureTokenProxy()) {
-      throw ProviderException.invalidArgument("useAzureTokenProxy (AKS identity binding) is not supported by this provider; "
-          + "use workload identity (clientID)");
+      // Upstream's checks and messages (buildAuthConfig), for mode AzureTokenProxy.
+      String mode = "failed to build auth config for mode AzureTokenProxy: ";
+      if (parameters.clientId().isEmpty()) {
+        throw ProviderException.invalidArgument(mode + "clientID is required for identity binding");
+      }
+      if (request.tokens().audiences().isEmpty()) {
+        throw ProviderException.unauthenticated(mode + "service account tokens are required for identity binding (add the audience "
+            + AzureLogins.IDENTITY_BINDING_AUDIENCE + " to the CSIDriver's tokenRequests)");
+      }
+      if (!request.tokens().has(AzureLogins.IDENTITY_BINDING_AUDIENCE)) {
+        throw ProviderException.unauthenticated(mode + "failed to parse service account token for identity binding, error: "
+            + "token for audience " + AzureLogins.IDENTITY_BINDING_AUDIENCE + " not found");
+      }
+      ServiceAccountToken token = request.tokens().require(AzureLogins.IDENTITY_BINDING_AUDIENCE, context.clock().instant());
+      return new Auth(IdentityKey.of(NAME, "auth", "identityBinding", "tenant", tenant, "clientId", parameters.clientId(),
+          "namespace", pod.namespace(), "serviceAccount", pod.serviceAccountName(), "authority", authority,
+          "proxy", settings.endpoints().tokenProxy().toString()),
+          AzureLogins.identityBinding(tenant, parameters.clientId(), authority, tokenProxy, token));
     }
     if (parameters.usePodIdentity()) {
       if (!settings.podIdentity()) {
         throw ProviderException.invalidArgument("usePodIdentity is disabled on this provider: the operator must start it with "
             + "--azure-enable-pod-identity=true (AAD Pod Identity is deprecated; use workload identity)");
       }
-      return new Auth(IdentityKey.of(NAME, "auth", "podIdentity", "tenant", tenant, "namespace", pod.namespace(), "pod", pod.name(),
-          "nmi", settings.podIdentityEndpoint().toString()), AzureLogins.podIdentity(nmiHttp, settings.podIdentityEndpoint(), pod));
+      // NMI maps a pod (by namespace and name, through its labels) to an identity, so the token is
+      // the pod's: the key names the pod, and its uid, so a later pod of the same name (which may
+      // carry other labels) never gets this one's token.
+      URI nmi = settings.endpoints().nmi();
+      return new Auth(IdentityKey.of(NAME, "auth", "podIdentity", "namespace", pod.namespace(), "pod", pod.name(), "podUid", pod.uid(),
+          "nmi", nmi.toString()), NodeTokenSources.podIdentity(nodeHttp, nmi, pod));
     }
     if (parameters.useVmManagedIdentity()) {
       if (!settings.managedIdentity()) {
         throw ProviderException.invalidArgument("useVMManagedIdentity is disabled on this provider: the operator must start it with "
             + "--azure-enable-managed-identity=true, since every pod on the node would share the node's identity");
       }
-      return new Auth(IdentityKey.of(NAME, "auth", "managedIdentity", "clientId", parameters.userAssignedIdentityId()),
-          AzureLogins.managedIdentity(parameters.userAssignedIdentityId(), keyVaults.http()));
+      // The node's identity is the same for every pod that asks: the key is the identity (system-
+      // or user-assigned client id) at this IMDS, not the pod.
+      URI imds = settings.endpoints().imds();
+      return new Auth(IdentityKey.of(NAME, "auth", "managedIdentity", "clientId", parameters.userAssignedIdentityId(),
+          "imds", imds.toString()), NodeTokenSources.managedIdentity(nodeHttp, imds, parameters.userAssignedIdentityId()));
     }
     if (!parameters.clientId().isEmpty()) {
       if (request.tokens().audiences().isEmpty()) {

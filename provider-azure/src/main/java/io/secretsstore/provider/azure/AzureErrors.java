@@ -70,13 +70,13 @@ final class AzureErrors {
     }
     String text = String.valueOf(e.getMessage());
     Set<String> codes = codes(text, AADSTS);
-    Integer status = e instanceof HttpResponseException http && http.getResponse() != null ? http.getResponse().getStatusCode() : null;
+    Integer status = status(e);
     String message = source + " refused the token request" + (codes.isEmpty() ? "" : " (" + String.join(", ", codes) + ")");
     if (status != null && status == 429) {
       return ProviderException.throttled(message, DEFAULT_RETRY_AFTER);
     }
     if (status != null && status >= 500) {
-      return ProviderException.of(ErrorKind.UNAVAILABLE, message);
+      return ProviderException.of(ErrorKind.UNAVAILABLE, source + " answered HTTP " + status);
     }
     if (!codes.isEmpty() || status != null) {
       return ProviderException.of(ErrorKind.PERMISSION_DENIED, message);
@@ -92,6 +92,19 @@ final class AzureErrors {
     return e instanceof ClientAuthenticationException
         ? ProviderException.of(ErrorKind.PERMISSION_DENIED, message)
         : ProviderException.of(ErrorKind.UNAVAILABLE, "cannot reach " + source + " (" + e.getClass().getSimpleName() + ")");
+  }
+
+  /** The HTTP status of a failed token request: azure-core's, or MSAL's (wrapped in RuntimeExceptions by azure-identity). */
+  private static Integer status(RuntimeException e) {
+    if (e instanceof HttpResponseException http && http.getResponse() != null) {
+      return http.getResponse().getStatusCode();
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof com.microsoft.aad.msal4j.MsalServiceException msal && msal.statusCode() != null && msal.statusCode() > 0) {
+        return msal.statusCode();
+      }
+    }
+    return null;
   }
 
   private static ProviderException providerCause(Throwable e) {

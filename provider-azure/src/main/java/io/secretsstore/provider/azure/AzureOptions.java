@@ -54,10 +54,28 @@ final class AzureOptions {
       description = "NMI token URL (default: ${DEFAULT-VALUE}).")
   String podIdentityEndpoint;
 
+  @Option(names = "--azure-imds-endpoint", paramLabel = "URL", defaultValue = "http://169.254.169.254",
+      description = "Instance Metadata Service for useVMManagedIdentity (default: ${DEFAULT-VALUE}).")
+  String imdsEndpoint;
+
+  @Option(names = "--azure-token-proxy-url", paramLabel = "URL", defaultValue = "https://kubernetes.default.svc.cluster.local",
+      description = "AKS identity-binding token proxy for useAzureTokenProxy, upstream's --token-proxy-url (default: ${DEFAULT-VALUE}).")
+  String tokenProxyUrl;
+
+  @Option(names = "--azure-token-proxy-sni-name", paramLabel = "NAME",
+      description = "TLS server name of the token proxy, upstream's --sni-name (default: derived from the API server's certificate).")
+  String tokenProxySniName;
+
+  @Option(names = "--azure-token-proxy-ca-file", paramLabel = "FILE", defaultValue = "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt",
+      description = "PEM CAs trusted for the token proxy; the JDK's when the file does not exist (default: ${DEFAULT-VALUE}).")
+  Path tokenProxyCaFile;
+
   AzureSettings settings() {
     return new AzureSettings(url(keyVaultEndpoint, "--azure-keyvault-endpoint", true), url(authorityHost, "--azure-authority-host", true),
         caBundle, cloudName, cloudEnvDirectories, constructPemChain, separateFiles, servicePrincipal, managedIdentity, podIdentity,
-        url(podIdentityEndpoint, "--azure-pod-identity-endpoint", false));
+        new AzureSettings.TokenEndpoints(url(imdsEndpoint, "--azure-imds-endpoint", false),
+            url(podIdentityEndpoint, "--azure-pod-identity-endpoint", false), url(tokenProxyUrl, "--azure-token-proxy-url", true),
+            tokenProxySniName == null || tokenProxySniName.isBlank() ? null : tokenProxySniName.trim(), tokenProxyCaFile));
   }
 
   private static URI url(String text, String flag, boolean httpsOnly) {

@@ -19,12 +19,26 @@ import java.util.List;
  * @param servicePrincipal whether nodePublishSecretRef client secrets may be used
  * @param managedIdentity whether {@code useVMManagedIdentity} may use the node's identity
  * @param podIdentity whether {@code usePodIdentity} may ask the NMI endpoint
- * @param podIdentityEndpoint the NMI token URL
+ * @param endpoints where managed identity, pod identity and identity binding get their tokens
  */
 record AzureSettings(URI keyVaultEndpoint, URI authorityHost, Path caBundle, String cloudName, List<Path> cloudEnvDirectories,
     boolean constructPemChain, boolean separateFiles, boolean servicePrincipal, boolean managedIdentity, boolean podIdentity,
-    URI podIdentityEndpoint) {
-  static final URI NMI = URI.create("http://localhost:2579/host/token/");
+    TokenEndpoints endpoints) {
+  /**
+   * The token sources besides Entra ID.
+   *
+   * @param imds the Instance Metadata Service (managed identity), upstream's {@code http://169.254.169.254}
+   * @param nmi AAD Pod Identity's NMI token URL, upstream's {@code http://localhost:2579/host/token/}
+   * @param tokenProxy the AKS identity-binding token proxy (upstream {@code --token-proxy-url})
+   * @param tokenProxySniName the TLS server name of the proxy (upstream {@code --sni-name}), or
+   *     null to derive it from the API server's certificate as upstream does
+   * @param tokenProxyCa PEM CAs trusted for the proxy; when the file does not exist, the JDK's
+   */
+  record TokenEndpoints(URI imds, URI nmi, URI tokenProxy, String tokenProxySniName, Path tokenProxyCa) {
+    static final TokenEndpoints UPSTREAM = new TokenEndpoints(URI.create("http://169.254.169.254"),
+        URI.create("http://localhost:2579/host/token/"), URI.create("https://kubernetes.default.svc.cluster.local"), null,
+        Path.of("/var/run/secrets/kubernetes.io/serviceaccount/ca.crt"));
+  }
 
   AzureSettings {
     cloudEnvDirectories = List.copyOf(cloudEnvDirectories);
@@ -33,26 +47,31 @@ record AzureSettings(URI keyVaultEndpoint, URI authorityHost, Path caBundle, Str
   /** Settings for tests and the demo: an emulator's Key Vault and authority with its CA, upstream's defaults otherwise. */
   static AzureSettings emulated(URI keyVaultEndpoint, URI authorityHost, Path caBundle) {
     return new AzureSettings(keyVaultEndpoint, authorityHost, caBundle, "AzurePublicCloud", List.of(), true, false, false, false, false,
-        NMI);
+        TokenEndpoints.UPSTREAM);
   }
 
   AzureSettings withServicePrincipal(boolean allowed) {
     return new AzureSettings(keyVaultEndpoint, authorityHost, caBundle, cloudName, cloudEnvDirectories, constructPemChain,
-        separateFiles, allowed, managedIdentity, podIdentity, podIdentityEndpoint);
+        separateFiles, allowed, managedIdentity, podIdentity, endpoints);
   }
 
   AzureSettings withOutput(boolean pemChain, boolean separate) {
     return new AzureSettings(keyVaultEndpoint, authorityHost, caBundle, cloudName, cloudEnvDirectories, pemChain, separate,
-        servicePrincipal, managedIdentity, podIdentity, podIdentityEndpoint);
+        servicePrincipal, managedIdentity, podIdentity, endpoints);
   }
 
   AzureSettings withCloud(String defaultCloud, List<Path> envDirectories) {
     return new AzureSettings(keyVaultEndpoint, authorityHost, caBundle, defaultCloud, envDirectories, constructPemChain,
-        separateFiles, servicePrincipal, managedIdentity, podIdentity, podIdentityEndpoint);
+        separateFiles, servicePrincipal, managedIdentity, podIdentity, endpoints);
   }
 
-  AzureSettings withNodeIdentities(boolean managed, boolean pod, URI nmi) {
+  AzureSettings withNodeIdentities(boolean managed, boolean pod) {
     return new AzureSettings(keyVaultEndpoint, authorityHost, caBundle, cloudName, cloudEnvDirectories, constructPemChain,
-        separateFiles, servicePrincipal, managed, pod, nmi);
+        separateFiles, servicePrincipal, managed, pod, endpoints);
+  }
+
+  AzureSettings withEndpoints(TokenEndpoints tokenEndpoints) {
+    return new AzureSettings(keyVaultEndpoint, authorityHost, caBundle, cloudName, cloudEnvDirectories, constructPemChain,
+        separateFiles, servicePrincipal, managedIdentity, podIdentity, tokenEndpoints);
   }
 }

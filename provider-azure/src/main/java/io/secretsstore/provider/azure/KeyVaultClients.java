@@ -55,7 +55,7 @@ final class KeyVaultClients {
   KeyVaultClients(Path caBundle, boolean verifyChallengeResource, CredentialCache credentials) {
     java.net.http.HttpClient.Builder jdk = java.net.http.HttpClient.newBuilder().connectTimeout(TIMEOUT);
     if (caBundle != null) {
-      jdk.sslContext(sslContext(caBundle));
+      jdk.sslContext(sslContext(caBundle, "--azure-ca-bundle"));
     }
     this.http = new JdkHttpClientBuilder(jdk).responseTimeout(TIMEOUT).build();
     this.verifyChallengeResource = verifyChallengeResource;
@@ -99,7 +99,8 @@ final class KeyVaultClients {
     return new Clients(secrets.buildClient(), keys.buildClient(), certificates.buildClient(), credential);
   }
 
-  private static SSLContext sslContext(Path caBundle) {
+  /** A TLS context trusting the PEM certificates of {@code caBundle}, from the flag {@code flag}. */
+  static SSLContext sslContext(Path caBundle, String flag) {
     try (InputStream in = Files.newInputStream(caBundle)) {
       KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
       trust.load(null, null);
@@ -107,13 +108,16 @@ final class KeyVaultClients {
       for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
         trust.setCertificateEntry("ca-" + i++, certificate);
       }
+      if (i == 0) {
+        throw new IOException("no certificate");
+      }
       TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       factory.init(trust);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, factory.getTrustManagers(), null);
       return context;
     } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalArgumentException("--azure-ca-bundle is not a readable PEM file of certificates", e);
+      throw new IllegalArgumentException(flag + " is not a readable PEM file of certificates", e);
     }
   }
 }

@@ -78,7 +78,6 @@ class AzureRejectionsIT {
     rejected(bed.attributes(SECRET, "usePodIdentity", "true"), "null", "INVALID_ARGUMENT", "--azure-enable-pod-identity");
     rejected(bed.attributes(SECRET, "useVMManagedIdentity", "true", "userAssignedIdentityID", "1234"), "null", "INVALID_ARGUMENT",
         "--azure-enable-managed-identity");
-    rejected(bed.attributes(SECRET, "useAzureTokenProxy", "true"), "null", "INVALID_ARGUMENT", "useAzureTokenProxy");
   }
 
   @Test

@@ -33,6 +33,8 @@ final class AzureTestBed implements AutoCloseable {
   static final String CLIENT_ID = "0a1b2c3d-1111-2222-3333-444455556666";
   static final String NAMESPACE = "team-a";
   static final String SUBJECT = "system:serviceaccount:team-a:app";
+  /** {@code objects} naming the secret {@code db-password}. */
+  static final String DB_PASSWORD = objects("objectName: db-password\nobjectType: secret");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   final AzureEmulator azure = new AzureEmulator();
@@ -49,8 +51,26 @@ final class AzureTestBed implements AutoCloseable {
     azure.allow(VAULT, CLIENT_ID);
   }
 
+  /** A bed whose vault holds {@code db-password} = {@link Canaries#SECRET} (objects {@link #DB_PASSWORD}). */
+  static AzureTestBed withDbPassword() throws IOException {
+    AzureTestBed bed = new AzureTestBed();
+    bed.azure.setSecret(VAULT, "db-password", Canaries.SECRET);
+    return bed;
+  }
+
   AzureSettings settings() {
     return AzureSettings.emulated(started.endpoint("keyvault"), started.endpoint("aad"), caFile);
+  }
+
+  /** The emulator's IMDS, NMI and identity-binding proxy (with its SNI name and CA). */
+  AzureSettings.TokenEndpoints endpoints() {
+    return new AzureSettings.TokenEndpoints(started.endpoint("imds"), started.endpoint("nmi"), started.endpoint("token-proxy"),
+        AzureEmulator.TOKEN_PROXY_SNI_NAME, caFile);
+  }
+
+  /** Settings with the node identities enabled and every token source at the emulator. */
+  AzureSettings nodeIdentitySettings() {
+    return settings().withNodeIdentities(true, true).withEndpoints(endpoints());
   }
 
   AzureBackend backend(AzureSettings settings) {
@@ -78,7 +98,12 @@ final class AzureTestBed implements AutoCloseable {
 
   /** A fresh service-account token of {@code team-a/<serviceAccount>} for the exchange audience. */
   String token(String serviceAccount) {
-    String token = azure.mintServiceAccountToken(NAMESPACE, serviceAccount, AzureEmulator.EXCHANGE_AUDIENCE, Duration.ofHours(1));
+    return token(serviceAccount, AzureEmulator.EXCHANGE_AUDIENCE);
+  }
+
+  /** A fresh service-account token of {@code team-a/<serviceAccount>} for {@code audience}. */
+  String token(String serviceAccount, String audience) {
+    String token = azure.mintServiceAccountToken(NAMESPACE, serviceAccount, audience, Duration.ofHours(1));
     minted.add(token);
     return token;
   }
@@ -98,14 +123,27 @@ final class AzureTestBed implements AutoCloseable {
     attributes.put("tenantId", TENANT);
     attributes.put("clientID", CLIENT_ID);
     attributes.put("objects", objects);
+    return with(attributes, extra);
+  }
+
+  /** {@code attributes} changed by {@code extra} key/value pairs, a null value removing the key. */
+  static Map<String, String> with(Map<String, String> attributes, String... extra) {
+    Map<String, String> changed = new LinkedHashMap<>(attributes);
     for (int i = 0; i < extra.length; i += 2) {
       if (extra[i + 1] == null) {
-        attributes.remove(extra[i]);
+        changed.remove(extra[i]);
       } else {
-        attributes.put(extra[i], extra[i + 1]);
+        changed.put(extra[i], extra[i + 1]);
       }
     }
-    return attributes;
+    return changed;
+  }
+
+  /** Every token minted so far and every access token the emulator issued, to scan output for. */
+  String[] secretsAndAccessTokens() {
+    List<String> all = new java.util.ArrayList<>(List.of(secrets()));
+    all.addAll(azure.issuedAccessTokens());
+    return all.toArray(new String[0]);
   }
 
   /** {@code objects} as upstream writes it: {@code array:} of YAML strings. */

@@ -60,6 +60,11 @@ final class ActiveDirectory {
     return grant != null && grant.expiresAt().isAfter(Instant.now()) ? Optional.of(grant) : Optional.empty();
   }
 
+  /** The access tokens issued and not forgotten. */
+  java.util.List<String> issuedTokens() {
+    return java.util.List.copyOf(tokens.keySet());
+  }
+
   /** Forgets every issued token, as if they had all expired. */
   void revokeAll() {
     tokens.clear();
@@ -112,16 +117,31 @@ final class ActiveDirectory {
         return error(401, "invalid_client", 7000215, "Invalid client secret provided.");
       }
     }
+    return EmulatorResponse.json(200, accessTokenBody(issue(tenant, clientId, scope.substring(0, scope.length() - "/.default".length()))));
+  }
+
+  /** An issued access token and what it stands for. */
+  record Issued(String accessToken, Grant grant, Duration ttl) {}
+
+  /** Issues an access token of an identity in a tenant for a resource, as every token source here does. */
+  Issued issue(String tenant, String clientId, String resource) {
+    addTenant(tenant);
     String accessToken = "eyJ0eXAi." + HexFormat.of().formatHex(randomBytes(24));
     Duration ttl = lifetime;
-    tokens.put(accessToken, new Grant(tenant, clientId, scope.substring(0, scope.length() - "/.default".length()),
-        Instant.now().plus(ttl)));
+    Grant grant = new Grant(tenant, clientId, resource, Instant.now().plus(ttl));
+    tokens.put(accessToken, grant);
+    return new Issued(accessToken, grant, ttl);
+  }
+
+  /** The v2.0 token endpoint's answer for an issued token. */
+  static Map<String, Object> accessTokenBody(Issued issued) {
+    long ttl = issued.ttl().toSeconds();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("token_type", "Bearer");
-    body.put("expires_in", ttl.toSeconds());
-    body.put("ext_expires_in", ttl.toSeconds());
-    body.put("access_token", accessToken);
-    return EmulatorResponse.json(200, body);
+    body.put("expires_in", ttl);
+    body.put("ext_expires_in", ttl);
+    body.put("access_token", issued.accessToken());
+    return body;
   }
 
   /** {@code GET /common/discovery/instance}: the instance metadata MSAL asks for. */
@@ -142,7 +162,7 @@ final class ActiveDirectory {
         "issuer", base + "/v2.0"));
   }
 
-  private static EmulatorResponse error(int status, String error, int code, String description) {
+  static EmulatorResponse error(int status, String error, int code, String description) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", error);
     body.put("error_description", "AADSTS" + code + ": " + description);

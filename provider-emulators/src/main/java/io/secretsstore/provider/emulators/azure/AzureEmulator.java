@@ -10,6 +10,7 @@ import io.secretsstore.provider.emulators.EmulatorResponse;
 import io.secretsstore.provider.emulators.EmulatorServer;
 import io.secretsstore.provider.emulators.FaultPlan;
 import io.secretsstore.provider.emulators.Route;
+import io.secretsstore.provider.emulators.ServerOptions;
 import io.secretsstore.provider.emulators.ServiceAccountJwts;
 import io.secretsstore.provider.emulators.StartedEmulator;
 import io.secretsstore.provider.emulators.azure.KeyVaults.Kind;
@@ -29,27 +30,42 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Azure as the provider sees it, on one HTTPS server: Microsoft Entra ID's token endpoint
- * ({@code POST /{tenant}/oauth2/v2.0/token}, plus the discovery documents MSAL may ask for) and
- * the Key Vault data plane of every vault, a vault's URL being {@code <keyvault endpoint>/<name>}.
+ * Azure as the provider sees it: Microsoft Entra ID's token endpoint ({@code POST
+ * /{tenant}/oauth2/v2.0/token}, plus the discovery documents MSAL may ask for) and the Key Vault
+ * data plane of every vault, a vault's URL being {@code <keyvault endpoint>/<name>}, on one HTTPS
+ * server; on its plain HTTP listener the node's token sources, IMDS's managed-identity endpoint and
+ * AAD Pod Identity's NMI ({@link NodeIdentities}); and on a second HTTPS server, whose certificate
+ * names only {@link #TOKEN_PROXY_SNI_NAME}, the AKS identity-binding token proxy
+ * ({@link IdentityBindingProxy}).
  *
  * <p>Key Vault answers a call without a token with 401 and the {@code WWW-Authenticate} bearer
- * challenge naming the vault's tenant, as the SDK expects; tokens must come from that tenant's
- * endpoint, and the application must be {@link #allow allowed} to read the vault.
+ * challenge naming the vault's tenant, as the SDK expects; tokens must come from that tenant (from
+ * any of the token sources), and the identity must be {@link #allow allowed} to read the vault.
  *
  * <p>Operations, for {@link #calls()} and {@link #faults()}: {@code azure.aad.token}, {@code
- * azure.aad.discovery}, {@code azure.aad.openid}, {@code azure.keyvault.<kind>.get} and {@code
+ * azure.aad.discovery}, {@code azure.aad.openid}, {@code azure.imds.token} (resource: the client
+ * id, or {@code system}), {@code azure.nmi.token} (resource: {@code <namespace>/<pod>}), {@code
+ * azure.tokenproxy.token} (resource: the tenant), {@code azure.keyvault.<kind>.get} and {@code
  * azure.keyvault.<kind>.versions} with kind {@code secret}, {@code key} or {@code certificate};
- * the resource of a Key Vault call is the object name. Injected errors render as Key Vault (or
- * AAD) errors, so {@code Fault.throttled} is Key Vault's 429 with {@code Retry-After}.
+ * the resource of a Key Vault call is the object name. Injected errors render in each service's
+ * format, so {@code Fault.throttled} is Key Vault's 429 with {@code Retry-After}.
  *
- * <p>{@code start} returns endpoints {@code keyvault} and {@code aad} (the authority host) and
- * settings {@code AZURE_KEYVAULT_ENDPOINT}, {@code AZURE_AUTHORITY_HOST} and {@code AZURE_CA_BUNDLE}.
+ * <p>{@code start} returns endpoints {@code keyvault}, {@code aad} (the authority host), {@code
+ * imds}, {@code nmi} and {@code token-proxy}, and settings {@code AZURE_KEYVAULT_ENDPOINT}, {@code
+ * AZURE_AUTHORITY_HOST}, {@code AZURE_CA_BUNDLE}, {@code AZURE_IMDS_ENDPOINT}, {@code
+ * AZURE_POD_IDENTITY_ENDPOINT}, {@code AZURE_TOKEN_PROXY_URL} and {@code AZURE_TOKEN_PROXY_SNI_NAME}.
  * Seeding methods are thread-safe and work before and after {@link #start}.
  */
 public final class AzureEmulator implements CloudEmulator {
   /** The audience of the service-account tokens AAD exchanges. */
   public static final String EXCHANGE_AUDIENCE = ActiveDirectory.EXCHANGE_AUDIENCE;
+  /** The audience of the service-account tokens the AKS identity-binding proxy exchanges. */
+  public static final String IDENTITY_BINDING_AUDIENCE = IdentityBindingProxy.AUDIENCE;
+  /**
+   * The TLS server name of the identity-binding proxy: its certificate names only this, so a
+   * client that does not send it as SNI (and check the certificate against it) cannot connect.
+   */
+  public static final String TOKEN_PROXY_SNI_NAME = "aemulator0identity0binding.ests.aks";
   /** The issuer of the service-account tokens this emulator mints. */
   public static final String ISSUER = "https://oidc.emulator.local/azure";
   /** Key Vault's content type of a PEM certificate-backed secret. */
@@ -62,7 +78,10 @@ public final class AzureEmulator implements CloudEmulator {
   private final ServiceAccountJwts jwts = new ServiceAccountJwts(ISSUER);
   private final ActiveDirectory directory = new ActiveDirectory(jwts);
   private final KeyVaults vaults = new KeyVaults(directory);
+  private final NodeIdentities nodeIdentities = new NodeIdentities(directory);
+  private final IdentityBindingProxy bindingProxy = new IdentityBindingProxy(jwts, directory);
   private EmulatorServer server;
+  private EmulatorServer proxyServer;
 
   /** An emulator with nothing seeded; no I/O until {@link #start}. */
   public AzureEmulator() {}
@@ -86,6 +105,30 @@ public final class AzureEmulator implements CloudEmulator {
    */
   public void addApplication(String tenant, String clientId, String clientSecret, String... federatedSubjects) {
     directory.addApplication(tenant, clientId, clientSecret, Set.of(federatedSubjects));
+  }
+
+  /** Gives the node (IMDS) a system-assigned managed identity: the application {@code clientId} of {@code tenant}. */
+  public void setSystemAssignedIdentity(String tenant, String clientId) {
+    nodeIdentities.systemAssigned(tenant, clientId);
+  }
+
+  /** Assigns a user-assigned managed identity to the node (IMDS answers for its client id). */
+  public void addUserAssignedIdentity(String tenant, String clientId) {
+    nodeIdentities.userAssigned(tenant, clientId);
+  }
+
+  /** Assigns an identity to a pod, as an AzureIdentityBinding of AAD Pod Identity would (NMI answers for the pod). */
+  public void assignPodIdentity(String namespace, String pod, String tenant, String clientId) {
+    nodeIdentities.assignToPod(namespace, pod, tenant, clientId);
+  }
+
+  /**
+   * An AKS identity binding: the token proxy exchanges {@link #IDENTITY_BINDING_AUDIENCE} tokens
+   * of these service-account subjects ({@code system:serviceaccount:<ns>:<sa>}) for tokens of the
+   * managed identity {@code clientId} in {@code tenant}.
+   */
+  public void bindIdentity(String tenant, String clientId, String... subjects) {
+    bindingProxy.bind(tenant, clientId, Set.of(subjects));
   }
 
   /** Lets an application (by client id) read everything in a vault. */
@@ -173,9 +216,29 @@ public final class AzureEmulator implements CloudEmulator {
     return vaults.reads(objectName);
   }
 
+  /** Every access token issued by any token source and not revoked, for tests to scan output for. */
+  public List<String> issuedAccessTokens() {
+    return directory.issuedTokens();
+  }
+
   /** Token requests to AAD, answered or refused. */
   public long tokenRequests() {
     return calls.count("azure.aad.token");
+  }
+
+  /** Token requests to IMDS ({@code azure.imds.token}), answered or refused. */
+  public long imdsRequests() {
+    return calls.count("azure.imds.token");
+  }
+
+  /** Token requests to NMI ({@code azure.nmi.token}), answered or refused. */
+  public long nmiRequests() {
+    return calls.count("azure.nmi.token");
+  }
+
+  /** Token requests to the identity-binding proxy ({@code azure.tokenproxy.token}), answered or refused. */
+  public long tokenProxyRequests() {
+    return calls.count("azure.tokenproxy.token");
   }
 
   private static Map<String, Object> secretFields(String value, String contentType, String kid) {
@@ -217,13 +280,30 @@ public final class AzureEmulator implements CloudEmulator {
       server.route(Route.of("GET", "/{vault}/" + kind.path + "/{name}/{version*}", operation + ".get").resource(r -> r.pathParam("name")),
           guarded(request -> vaults.get(request, kind)));
     }
+    server.route(Route.of("GET", "/metadata/identity/oauth2/token", "azure.imds.token")
+        .resource(r -> r.queryParam("client_id").orElse("system")), nodeIdentities::imds);
+    server.route(Route.of("GET", "/host/token/", "azure.nmi.token")
+        .resource(r -> r.header("podns").orElse("") + "/" + r.header("podname").orElse("")), nodeIdentities::nmi);
+    // The proxy is its own HTTPS server, since its certificate names only the SNI name.
+    ServerOptions proxyOptions = options.server(name());
+    proxyServer = EmulatorServer.start(new ServerOptions(options.tls().forHosts(TOKEN_PROXY_SNI_NAME), 0, 0, proxyOptions.threads(),
+        faults, calls, AzureEmulator::renderError));
+    proxyServer.route(Route.of("POST", "/{tenant}/oauth2/v2.0/token", "azure.tokenproxy.token").resource(r -> r.pathParam("tenant")),
+        bindingProxy::token);
     Map<String, URI> endpoints = new LinkedHashMap<>();
     endpoints.put("keyvault", server.httpsUrl());
     endpoints.put("aad", server.httpsUrl());
+    endpoints.put("imds", server.httpUrl());
+    endpoints.put("nmi", URI.create(server.httpUrl() + "/host/token/"));
+    endpoints.put("token-proxy", proxyServer.httpsUrl());
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("AZURE_KEYVAULT_ENDPOINT", server.httpsUrl().toString());
     settings.put("AZURE_AUTHORITY_HOST", server.httpsUrl().toString());
     settings.put("AZURE_CA_BUNDLE", options.caFile().toString());
+    settings.put("AZURE_IMDS_ENDPOINT", server.httpUrl().toString());
+    settings.put("AZURE_POD_IDENTITY_ENDPOINT", server.httpUrl() + "/host/token/");
+    settings.put("AZURE_TOKEN_PROXY_URL", proxyServer.httpsUrl().toString());
+    settings.put("AZURE_TOKEN_PROXY_SNI_NAME", TOKEN_PROXY_SNI_NAME);
     return new StartedEmulator(name(), endpoints, settings);
   }
 
@@ -238,7 +318,13 @@ public final class AzureEmulator implements CloudEmulator {
   }
 
   private static EmulatorResponse renderError(String operation, int status, String message) {
-    if (operation.startsWith("azure.aad")) {
+    if (operation.equals("azure.nmi.token")) {
+      return EmulatorResponse.text(status, message + "\n");
+    }
+    if (operation.equals("azure.imds.token")) {
+      return EmulatorResponse.json(status, Map.of("error", status == 429 ? "too_many_requests" : "unknown_error", "error_description", message));
+    }
+    if (operation.startsWith("azure.aad") || operation.startsWith("azure.tokenproxy")) {
       return EmulatorResponse.json(status, Map.of("error", status == 429 ? "temporarily_unavailable" : "server_error",
           "error_description", message));
     }
@@ -284,6 +370,10 @@ public final class AzureEmulator implements CloudEmulator {
     if (server != null) {
       server.close();
       server = null;
+    }
+    if (proxyServer != null) {
+      proxyServer.close();
+      proxyServer = null;
     }
   }
 }
