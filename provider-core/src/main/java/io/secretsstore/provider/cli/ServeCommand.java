@@ -4,6 +4,7 @@ package io.secretsstore.provider.cli;
 import io.secretsstore.provider.ProviderVersion;
 import io.secretsstore.provider.audit.FingerprintIndex;
 import io.secretsstore.provider.audit.MountAuditor;
+import io.secretsstore.provider.audit.SwitchingAuditSink;
 import io.secretsstore.provider.config.ConfigFileWatcher;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.grpc.ProviderRuntime;
@@ -61,7 +62,7 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin AuditOptions audit;
 
   @Option(names = "--config", paramLabel = "FILE",
-      description = "YAML file (e.g. a mounted ConfigMap) with logLevel and cache timings; reloaded on change without a restart.")
+      description = "YAML file (e.g. a mounted ConfigMap) with logLevel, cache timings, auditLog and allow-lists; reloaded on change without a restart.")
   Path configFile;
 
   @Option(names = "--config-check-interval", defaultValue = "5s", converter = DurationConverter.class,
@@ -109,22 +110,21 @@ final class ServeCommand implements Callable<Integer> {
 
     FingerprintIndex fingerprints = new FingerprintIndex(100_000);
     ProviderMetrics metrics = new ProviderMetrics(fingerprints::reusedCount);
-    backend.start(BackendContext.standard(metrics.callsOf(backend.name())));
-    MountAuditor auditor = audit.auditor(fingerprints, Clock.systemUTC());
+    BackendContext context = BackendContext.standard(metrics.callsOf(backend.name()));
+    backend.start(context);
+    SwitchingAuditSink auditSink = audit.sink();
+    MountAuditor auditor = audit.auditor(auditSink, configFile != null, fingerprints, Clock.systemUTC());
     if (metricsAddress != null) {
       metrics.serve(metricsAddress);
     }
     ProviderRuntime runtime =
         ProviderRuntime.start(backend, settings, socket, metrics, metrics, auditor, grpcThreads, drainTimeout);
     ProviderServer server = runtime.server();
-    ConfigFileWatcher watcher = configFile == null ? null : new ConfigFileWatcher(configFile, settings.cache(), settings.resilience(), config -> {
-      LogSetup.setLevel(config.logLevel().orElse(logLevel));
-      runtime.engine().updateCacheSettings(config.cache());
-      runtime.engine().updateResilience(config.resilience());
-    }, metrics);
-    if (watcher != null) {
+    ConfigFileWatcher watcher = null;
+    if (configFile != null) {
       try {
-        watcher.start(configCheckInterval);
+        watcher = ConfigWatching.start(configFile, configCheckInterval, settings, audit, logLevel, runtime.engine(),
+            auditSink, context.allowLists(), metrics);
       } catch (IOException | RuntimeException e) {
         // Do not leave a socket behind for a provider that will not run.
         runtime.close();
@@ -139,6 +139,7 @@ final class ServeCommand implements Callable<Integer> {
         .addKeyValue("socket", socket.toString())
         .log("provider started");
 
+    ConfigFileWatcher startedWatcher = watcher;
     Thread shutdown =
         new Thread(
             () -> {
@@ -146,8 +147,8 @@ final class ServeCommand implements Callable<Integer> {
               if (healthServer != null) {
                 healthServer.close();
               }
-              if (watcher != null) {
-                watcher.close();
+              if (startedWatcher != null) {
+                startedWatcher.close();
               }
               runtime.close();
               auditor.close();
