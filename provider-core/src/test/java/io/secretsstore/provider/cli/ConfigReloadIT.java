@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.secretsstore.provider.grpc.ProviderClient;
 import io.secretsstore.provider.testing.Attributes;
 import io.secretsstore.provider.testing.Canaries;
+import io.secretsstore.provider.testing.ConfigFiles;
 import io.secretsstore.provider.testing.LogCapture;
 import io.secretsstore.provider.testing.ServeProcess;
 import java.net.URI;
@@ -78,13 +79,6 @@ class ConfigReloadIT {
     }
   }
 
-  /** Replaces the file in one step, as a ConfigMap update does, so the watcher never reads half of it. */
-  private static void replace(Path file, String content) throws Exception {
-    Path next = file.resolveSibling(file.getFileName() + ".next");
-    Files.writeString(next, content);
-    Files.move(next, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-  }
-
   private String metrics(ServeProcess serve) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serve.metricsPort() + "/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).body();
@@ -95,25 +89,25 @@ class ConfigReloadIT {
     Path first = dir.resolve("first.jsonl");
     Path second = dir.resolve("second.jsonl");
     Path config = dir.resolve("config.yaml");
-    replace(config, "logLevel: info\n");
+    ConfigFiles.replace(config, "logLevel: info\n");
     try (ServeProcess serve = ServeProcess.start("test", dir, "--log-format", "json", "--audit-log", first.toString(),
         "--config", config.toString(), "--config-check-interval", "100ms")) {
       mount(serve, "before-switch");
 
-      replace(config, "logLevel: info\nauditLog: " + second + "\n");
+      ConfigFiles.replace(config, "logLevel: info\nauditLog: " + second + "\n");
       awaitLogged(serve, "configuration reloaded", 1);
       mount(serve, "after-switch");
 
       // Broken: an unknown key beside a new destination. Nothing of it applies.
-      replace(config, "auditLog: " + dir.resolve("third.jsonl") + "\nauditLogg: " + Canaries.SECRET + "\n");
+      ConfigFiles.replace(config, "auditLog: " + dir.resolve("third.jsonl") + "\nauditLogg: " + Canaries.SECRET + "\n");
       awaitLogged(serve, "configuration file rejected", 1);
       mount(serve, "after-broken-file");
 
       // Audit off, then the flag's destination again once the file no longer sets one.
-      replace(config, "auditLog: ''\n");
+      ConfigFiles.replace(config, "auditLog: ''\n");
       awaitLogged(serve, "configuration reloaded", 2);
       mount(serve, "while-off");
-      replace(config, "logLevel: info\n");
+      ConfigFiles.replace(config, "logLevel: info\n");
       awaitLogged(serve, "configuration reloaded", 3);
       mount(serve, "back-to-the-flag");
 

@@ -14,11 +14,11 @@ import io.secretsstore.provider.spi.AllowLists;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.spi.BackendCalls;
 import io.secretsstore.provider.testing.Canaries;
+import io.secretsstore.provider.testing.ConfigFiles;
 import io.secretsstore.provider.testing.LogCapture;
 import io.secretsstore.provider.testing.ProviderFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,11 +70,8 @@ class VaultAllowListReloadIT {
     Files.deleteIfExists(config);
   }
 
-  /** Replaces the file in one step, as a ConfigMap update does. */
   private void write(String content) throws Exception {
-    Path next = config.resolveSibling(config.getFileName() + ".next");
-    Files.writeString(next, content);
-    Files.move(next, config, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    ConfigFiles.replace(config, content);
   }
 
   private Map<String, String> namingTheEmulator() {
