@@ -5,7 +5,6 @@ import io.secretsstore.provider.ProviderVersion;
 import io.secretsstore.provider.audit.FingerprintIndex;
 import io.secretsstore.provider.audit.MountAuditor;
 import io.secretsstore.provider.audit.SwitchingAuditSink;
-import io.secretsstore.provider.config.ConfigFileWatcher;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.grpc.ProviderRuntime;
 import io.secretsstore.provider.grpc.ProviderServer;
@@ -16,7 +15,6 @@ import io.secretsstore.provider.metrics.ProviderMetrics;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.spi.Backends;
 import io.secretsstore.provider.spi.SecretBackend;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -114,22 +112,17 @@ final class ServeCommand implements Callable<Integer> {
     backend.start(context);
     SwitchingAuditSink auditSink = audit.sink();
     MountAuditor auditor = audit.auditor(auditSink, configFile != null, fingerprints, Clock.systemUTC());
+    // Before the socket exists: no mount may run under allow-lists or an audit destination the file overrides.
+    ConfigWatching watcher = configFile == null ? null : ConfigWatching.start(configFile, configCheckInterval, settings,
+        audit, logLevel, auditSink, context.allowLists(), metrics);
     if (metricsAddress != null) {
       metrics.serve(metricsAddress);
     }
     ProviderRuntime runtime =
         ProviderRuntime.start(backend, settings, socket, metrics, metrics, auditor, grpcThreads, drainTimeout);
     ProviderServer server = runtime.server();
-    ConfigFileWatcher watcher = null;
-    if (configFile != null) {
-      try {
-        watcher = ConfigWatching.start(configFile, configCheckInterval, settings, audit, logLevel, runtime.engine(),
-            auditSink, context.allowLists(), metrics);
-      } catch (IOException | RuntimeException e) {
-        // Do not leave a socket behind for a provider that will not run.
-        runtime.close();
-        throw e;
-      }
+    if (watcher != null) {
+      watcher.attach(runtime.engine());
     }
     HealthServer healthServer =
         health == null ? null : HealthServer.start(health, socket, server::socketPresent, backend::readinessProblem);
@@ -139,7 +132,6 @@ final class ServeCommand implements Callable<Integer> {
         .addKeyValue("socket", socket.toString())
         .log("provider started");
 
-    ConfigFileWatcher startedWatcher = watcher;
     Thread shutdown =
         new Thread(
             () -> {
@@ -147,8 +139,8 @@ final class ServeCommand implements Callable<Integer> {
               if (healthServer != null) {
                 healthServer.close();
               }
-              if (startedWatcher != null) {
-                startedWatcher.close();
+              if (watcher != null) {
+                watcher.close();
               }
               runtime.close();
               auditor.close();

@@ -6,7 +6,6 @@ import io.secretsstore.provider.ProviderVersion;
 import io.secretsstore.provider.audit.FingerprintIndex;
 import io.secretsstore.provider.audit.MountAuditor;
 import io.secretsstore.provider.audit.SwitchingAuditSink;
-import io.secretsstore.provider.config.ConfigFileWatcher;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.fetch.MountEngine;
 import io.secretsstore.provider.kube.KubeClients;
@@ -162,8 +161,11 @@ final class SyncCommand implements Callable<Integer> {
     MountEngine mountEngine = new MountEngine(backend, engineSettings, metrics);
     TokenCache tokens = new TokenCache(new TokenRequests(client)::mintUnbound, settings.tokenTtl(), Clock.systemUTC());
     SyncController controller = new SyncController(client, settings);
-    ConfigFileWatcher watcher = configFile == null ? null : ConfigWatching.start(configFile, configCheckInterval,
-        engineSettings, audit, logLevel, mountEngine, auditSink, context.allowLists(), metrics);
+    ConfigWatching watcher = configFile == null ? null : ConfigWatching.start(configFile, configCheckInterval,
+        engineSettings, audit, logLevel, auditSink, context.allowLists(), metrics);
+    if (watcher != null) {
+      watcher.attach(mountEngine);
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean shuttingDown = new AtomicBoolean();
     Runnable lead = () -> {

@@ -121,4 +121,19 @@ class ConfigReloadIT {
       LogCapture.assertNoCanaryIn(serve.output() + Files.readString(first) + Files.readString(second) + metrics, Canaries.all());
     }
   }
+
+  @Test
+  void fileAtStart_isInForceBeforeTheSocketAcceptsAMount() throws Exception {
+    Path flagFile = dir.resolve("flag.jsonl");
+    Path fileFile = dir.resolve("file.jsonl");
+    Path config = dir.resolve("config.yaml");
+    ConfigFiles.replace(config, "auditLog: " + fileFile + "\n");
+    try (ServeProcess serve = ServeProcess.start("test", dir, "--audit-log", flagFile.toString(), "--config", config.toString())) {
+      // ServeProcess returns as soon as the socket exists: the first mount must already see the file.
+      mount(serve, "first");
+      assertThat(objectIds(flagFile)).isEmpty();
+      assertThat(objectIds(fileFile)).containsExactly("first");
+      serve.terminate(Duration.ofSeconds(30));
+    }
+  }
 }

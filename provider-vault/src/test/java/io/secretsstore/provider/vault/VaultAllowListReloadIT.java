@@ -55,10 +55,13 @@ class VaultAllowListReloadIT {
     AllowLists allowLists = new AllowLists();
     backend = new VaultBackend(bed.kube, bed.settings());
     backend.start(new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 100), BackendCalls.NONE, allowLists));
-    provider = ProviderFixture.start(backend, VaultTestBed.FAST);
+    // In serve's order: the file is applied before the socket accepts mounts, the engine attached after.
+    ConfigApplier applier = new ConfigApplier("info", SwitchingAuditSink.open(""), allowLists);
     watcher = new ConfigFileWatcher(config, new ConfigDefaults(VaultTestBed.FAST.cache(), VaultTestBed.FAST.resilience(), "",
-        allowLists.checks()), new ConfigApplier("info", provider.engine(), SwitchingAuditSink.open(""), allowLists), reloads::add);
+        allowLists.checks()), applier, reloads::add);
     watcher.start(Duration.ofHours(1));
+    provider = ProviderFixture.start(backend, VaultTestBed.FAST);
+    applier.attach(provider.engine());
   }
 
   @AfterEach
