@@ -29,6 +29,10 @@ GET per mount; the node's region label only when no region is set. */}}
 
 {{- define "ssp.backendNamespacedRules" -}}{{- end }}
 
+{{- define "ssp.backendKeySecrets" -}}{{- end }}
+
+{{- define "ssp.backendConfigKeys" -}}{{- end }}
+
 {{- define "ssp.tokenAudiences" -}}
 - audience: sts.amazonaws.com        # IAM Roles for Service Accounts (IRSA)
 - audience: pods.eks.amazonaws.com   # EKS Pod Identity

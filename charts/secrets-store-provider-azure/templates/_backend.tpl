@@ -9,6 +9,10 @@
 {{- define "ssp.backendClusterRules" -}}{{- end }}
 {{- define "ssp.backendNamespacedRules" -}}{{- end }}
 
+{{- define "ssp.backendKeySecrets" -}}{{- end }}
+
+{{- define "ssp.backendConfigKeys" -}}{{- end }}
+
 {{- define "ssp.tokenAudiences" -}}
 - audience: api://AzureADTokenExchange   # Microsoft Entra Workload ID
 {{- end }}

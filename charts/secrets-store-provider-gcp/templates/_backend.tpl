@@ -22,6 +22,10 @@
 
 {{- define "ssp.backendNamespacedRules" -}}{{- end }}
 
+{{- define "ssp.backendKeySecrets" -}}{{- end }}
+
+{{- define "ssp.backendConfigKeys" -}}{{- end }}
+
 {{- define "ssp.tokenAudiences" -}}
 - audience: <PROJECT_ID>.svc.id.goog   # your workload identity pool
 {{- end }}

@@ -9,6 +9,14 @@ metadata:
     {{- include "ssp.labels" . | nindent 4 }}
 data:
   config.yaml: |
+    # Read by serve and sync (--config) and reloaded without a restart; a broken file is rejected,
+    # logged and counted, and the previous configuration stays. Keys (each overrides its flag):
+    # logLevel, rotationPollInterval, rotationPollJitter, cacheFreshness, cacheIdle,
+    # endpointConcurrency, backendMaxAttempts, circuitFailures, circuitOpen,
+    # auditLog ("-" for stdout, "" for no audit, or an absolute file path; switched without losing an event)
+    {{- with (include "ssp.backendConfigKeys" . | trim) }}
+    {{- . | nindent 4 }}
+    {{- end }}
     {{- if .Values.config }}
     {{- toYaml .Values.config | nindent 4 }}
     {{- else }}

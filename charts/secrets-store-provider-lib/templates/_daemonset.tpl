@@ -89,7 +89,6 @@ spec:
             - --socket-dir={{ .Values.providersDir }}
             - --health-addr=:{{ .Values.ports.health }}
             - --metrics-addr=:{{ .Values.ports.metrics }}
-            - --config=/etc/secrets-store-provider/config.yaml
             {{- include "ssp.commonArgs" . | nindent 12 }}
             {{- with .Values.extraArgs }}
             {{- toYaml . | nindent 12 }}

@@ -85,10 +85,19 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- end }}
 
-{{/* The flags serve and sync share: logging and the backend's own flags. */}}
+{{/*
+The flags serve and sync share: logging, the configuration file, the payload fingerprint key
+Secret (one per namespace, so every provider and the sync controller fingerprint alike), and the
+backend's own flags.
+*/}}
 {{- define "ssp.commonArgs" -}}
 - --log-format={{ .Values.logFormat }}
 - --log-level={{ .Values.logLevel }}
+- --config=/etc/secrets-store-provider/config.yaml
+{{- with .Values.fingerprintSecretName }}
+- --fingerprint-secret-name={{ . }}
+- --fingerprint-secret-namespace={{ $.Release.Namespace }}
+{{- end }}
 {{- with (include "ssp.backendArgs" . | trim) }}
 {{ . }}
 {{- end }}

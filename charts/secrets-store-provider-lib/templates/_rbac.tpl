@@ -1,8 +1,10 @@
 {{/*
 The provider's RBAC: the backend's cluster-wide rules (hook ssp.backendClusterRules) plus
 serviceaccounts/token create only when the provider mints pod tokens itself (tokenRequest.enabled),
-and the backend's rules in the release namespace (hook ssp.backendNamespacedRules). A ClusterRole or
-Role without rules is not rendered.
+and in the release namespace the backend's rules (hook ssp.backendNamespacedRules) plus the key
+Secrets the provider reads or creates: the backend's (hook ssp.backendKeySecrets, a YAML list of
+names) and the payload fingerprint key (fingerprintSecretName). A ClusterRole or Role without rules
+is not rendered.
 */}}
 {{- define "ssp.clusterRules" -}}
 {{- with (include "ssp.backendClusterRules" . | trim) }}
@@ -12,6 +14,36 @@ Role without rules is not rendered.
 - apiGroups: [""]
   resources: ["serviceaccounts/token"]
   verbs: ["create"]
+{{- end }}
+{{- end }}
+
+{{/*
+Key Secrets: get only those names. Create is granted for the namespace because Kubernetes cannot
+restrict create by resourceNames (the authorizer sees no name before the object exists); the
+provider only ever creates the Secrets named here, and only when they are missing.
+*/}}
+{{- define "ssp.keySecretRules" -}}
+{{- $names := include "ssp.backendKeySecrets" . | fromYamlArray | default list }}
+{{- with .Values.fingerprintSecretName }}
+{{- $names = append $names . }}
+{{- end }}
+{{- if $names }}
+- apiGroups: [""]
+  resources: ["secrets"]
+  resourceNames: {{ $names | uniq | toJson }}
+  verbs: ["get"]
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["create"]
+{{- end }}
+{{- end }}
+
+{{- define "ssp.namespacedRules" -}}
+{{- with (include "ssp.backendNamespacedRules" . | trim) }}
+{{ . }}
+{{- end }}
+{{- with (include "ssp.keySecretRules" . | trim) }}
+{{ . }}
 {{- end }}
 {{- end }}
 
@@ -43,7 +75,7 @@ subjects:
     name: {{ include "ssp.serviceAccountName" . }}
     namespace: {{ .Release.Namespace }}
 {{- end }}
-{{- $rules := include "ssp.backendNamespacedRules" . | trim }}
+{{- $rules := include "ssp.namespacedRules" . | trim }}
 {{- if $rules }}
 ---
 apiVersion: rbac.authorization.k8s.io/v1

@@ -106,11 +106,11 @@ spec:
     metadata:
       labels:
         {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller" "extra" .Values.sync.podLabels) | nindent 8 }}
+      {{- /* No config checksum: the controller reloads the ConfigMap itself (--config), without a restart. */}}
+      {{- with .Values.sync.podAnnotations }}
       annotations:
-        checksum/config: {{ toYaml .Values.config | sha256sum }}
-        {{- with .Values.sync.podAnnotations }}
         {{- toYaml . | nindent 8 }}
-        {{- end }}
+      {{- end }}
     spec:
       serviceAccountName: {{ include "ssp.syncServiceAccountName" . }}
       hostNetwork: false

@@ -43,15 +43,16 @@
 
 {{- define "ssp.backendClusterRules" -}}{{- end }}
 
-{{/* The HMAC key Secret: get by name; create cannot be scoped by resourceNames. */}}
-{{- define "ssp.backendNamespacedRules" -}}
-- apiGroups: [""]
-  resources: ["secrets"]
-  resourceNames: [{{ .Values.hmacSecretName | quote }}]
-  verbs: ["get"]
-- apiGroups: [""]
-  resources: ["secrets"]
-  verbs: ["create"]
+{{- define "ssp.backendNamespacedRules" -}}{{- end }}
+
+{{/* The HMAC key Secret of object versions, read or created by the provider (see ssp.keySecretRules). */}}
+{{- define "ssp.backendConfigKeys" -}}
+# vaultAllowedAddresses: the vaultAddress values a SecretProviderClass may name, replacing
+# --vault-allowed-addresses while set ([] allows none); checked on every mount.
+{{- end }}
+
+{{- define "ssp.backendKeySecrets" -}}
+- {{ .Values.hmacSecretName | quote }}
 {{- end }}
 
 {{- define "ssp.tokenAudiences" -}}

@@ -174,8 +174,11 @@ class ProviderDaemonSetTest {
     assertThat(config.get("subPath").isMissing()).isTrue();
     assertThat(flag(provider, "--config")).isEqualTo("/etc/secrets-store-provider/config.yaml");
     String configMap = spec.get("volumes").named("config").at("configMap.name").string();
-    assertThat(m.one("ConfigMap", configMap).get("data").get("config.yaml").string())
-        .isEqualTo("logLevel: debug\nrotationPollInterval: 1m\n");
+    String file = m.one("ConfigMap", configMap).get("data").get("config.yaml").string();
+    assertThat(file).as("the values, after a comment naming every key").endsWith("\nlogLevel: debug\nrotationPollInterval: 1m\n");
+    assertThat(file.lines().filter(line -> !line.startsWith("#")).toList()).containsExactly("logLevel: debug", "rotationPollInterval: 1m");
+    assertThat(file).contains("auditLog").contains("circuitOpen");
+    assertThat(file.contains("vaultAllowedAddresses")).isEqualTo(backend == Backend.VAULT);
   }
 
   @ParameterizedTest

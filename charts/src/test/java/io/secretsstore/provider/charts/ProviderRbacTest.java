@@ -23,10 +23,16 @@ class ProviderRbacTest {
   static final Map<String, Object> CREATE_TOKENS = rule("serviceaccounts/token", "create");
   static final Map<String, Object> CREATE_SECRETS = rule("secrets", "create");
 
-  static Map<String, Object> getHmacSecret(String name) {
-    return Map.of("apiGroups", List.of(""), "resources", List.of("secrets"), "resourceNames", List.of(name),
+  static final String FINGERPRINT_SECRET = "secrets-store-provider-fingerprint-key";
+
+  /** {@code get} on exactly the named Secrets. */
+  static Map<String, Object> getSecrets(String... names) {
+    return Map.of("apiGroups", List.of(""), "resources", List.of("secrets"), "resourceNames", List.of(names),
         "verbs", List.of("get"));
   }
+
+  /** The provider's Role by default: the fingerprint key Secret, got by name, created if missing. */
+  static final List<Object> FINGERPRINT_KEY_RULES = List.of(getSecrets(FINGERPRINT_SECRET), CREATE_SECRETS);
 
   private static String fullname(Backend backend) {
     return FULLNAME_PREFIX + backend.chart();
@@ -50,7 +56,7 @@ class ProviderRbacTest {
     Manifests m = Charts.render(Backend.AWS, "{}");
 
     assertThat(clusterRules(m, Backend.AWS)).contains(List.of(WATCH_SERVICEACCOUNTS, GET_NODES));
-    assertThat(roleRules(m, Backend.AWS)).isEmpty();
+    assertThat(roleRules(m, Backend.AWS)).contains(FINGERPRINT_KEY_RULES);
     // The provider knows its node from the downward API (--aws-node-name reads NODE_NAME), so it never reads pods.
     Map<String, Object> env = m.one("DaemonSet").at("spec.template.spec.containers.0").get("env").named("NODE_NAME").map();
     assertThat(env).isEqualTo(Map.of("name", "NODE_NAME", "valueFrom", Map.of("fieldRef", Map.of("fieldPath", "spec.nodeName"))));
@@ -70,7 +76,7 @@ class ProviderRbacTest {
     Manifests m = Charts.render(Backend.GCP, "{gcpProject: my-project, gkeClusterLocation: europe-west1, gkeClusterName: prod}");
 
     assertThat(clusterRules(m, Backend.GCP)).contains(List.of(WATCH_SERVICEACCOUNTS));
-    assertThat(roleRules(m, Backend.GCP)).isEmpty();
+    assertThat(roleRules(m, Backend.GCP)).contains(FINGERPRINT_KEY_RULES);
     Manifests.Node env = m.one("DaemonSet").at("spec.template.spec.containers.0").get("env");
     assertThat(env.named("PROJECT").map()).isEqualTo(Map.of("name", "PROJECT", "value", "my-project"));
     assertThat(env.named("CLUSTER_LOCATION").map()).isEqualTo(Map.of("name", "CLUSTER_LOCATION", "value", "europe-west1"));
@@ -78,9 +84,11 @@ class ProviderRbacTest {
   }
 
   @Test
-  void azureHasNoKubernetesPermissionsAtAll() {
-    Manifests m = Charts.render(Backend.AZURE, "{}");
+  void azureHasNoClusterPermissions_andOnlyTheFingerprintKeyRole() {
+    assertThat(Charts.render(Backend.AZURE, "{}").ofKind("ClusterRole")).isEmpty();
+    assertThat(roleRules(Charts.render(Backend.AZURE, "{}"), Backend.AZURE)).contains(FINGERPRINT_KEY_RULES);
 
+    Manifests m = Charts.render(Backend.AZURE, "fingerprintSecretName: ''");
     assertThat(m.ofKind("ClusterRole")).isEmpty();
     assertThat(m.ofKind("ClusterRoleBinding")).isEmpty();
     assertThat(m.ofKind("Role")).isEmpty();
@@ -93,7 +101,7 @@ class ProviderRbacTest {
 
     assertThat(clusterRules(m, Backend.VAULT)).isEmpty();
     assertThat(roleRules(m, Backend.VAULT))
-        .contains(List.of(getHmacSecret("vault-csi-provider-hmac-key"), CREATE_SECRETS));
+        .contains(List.of(getSecrets("vault-csi-provider-hmac-key", FINGERPRINT_SECRET), CREATE_SECRETS));
     assertThat(m.one("Role").at("metadata.namespace").string()).isEqualTo(Charts.NAMESPACE);
     assertThat(m.one("DaemonSet").at("spec.template.spec.containers.0.args").strings())
         .contains("--hmac-secret-name=vault-csi-provider-hmac-key")
@@ -104,7 +112,11 @@ class ProviderRbacTest {
   void vaultHmacSecretNameDrivesBothTheFlagAndTheRole() {
     Manifests m = Charts.render(Backend.VAULT, "hmacSecretName: my-key");
 
-    assertThat(roleRules(m, Backend.VAULT)).contains(List.of(getHmacSecret("my-key"), CREATE_SECRETS));
+    assertThat(roleRules(m, Backend.VAULT)).contains(List.of(getSecrets("my-key", FINGERPRINT_SECRET), CREATE_SECRETS));
+    assertThat(roleRules(Charts.render(Backend.VAULT, "{hmacSecretName: my-key, fingerprintSecretName: ''}"), Backend.VAULT))
+        .contains(List.of(getSecrets("my-key"), CREATE_SECRETS));
+    assertThat(roleRules(Charts.render(Backend.VAULT, "{hmacSecretName: same, fingerprintSecretName: same}"), Backend.VAULT))
+        .as("one name is listed once").contains(List.of(getSecrets("same"), CREATE_SECRETS));
     assertThat(m.one("DaemonSet").at("spec.template.spec.containers.0.args").strings())
         .contains("--hmac-secret-name=my-key");
   }
@@ -155,6 +167,32 @@ class ProviderRbacTest {
         assertThat(binding.at("roleRef.name").string()).isEqualTo(fullname(backend));
       });
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void fingerprintSecretName_reachesServeAndSync_andItsRoleGetsOnlyThatSecret(Backend backend) {
+    Manifests m = Charts.render(backend, "{fingerprintSecretName: audit-key, sync: {enabled: true}}");
+
+    for (String kind : List.of("DaemonSet", "Deployment")) {
+      assertThat(m.one(kind).at("spec.template.spec.containers.0.args").strings()).as(kind)
+          .contains("--fingerprint-secret-name=audit-key", "--fingerprint-secret-namespace=" + Charts.NAMESPACE);
+    }
+    List<Object> expected = backend == Backend.VAULT
+        ? List.of(getSecrets("vault-csi-provider-hmac-key", "audit-key"), CREATE_SECRETS)
+        : List.of(getSecrets("audit-key"), CREATE_SECRETS);
+    assertThat(roleRules(m, backend)).contains(expected);
+    // The sync controller's ClusterRole already reads and creates Secrets in every namespace.
+    assertThat(m.find("Role", fullname(backend) + "-sync").map(ProviderRbacTest::rules).orElseThrow())
+        .noneMatch(rule -> rule.toString().contains("secrets"));
+
+    Manifests off = Charts.render(backend, "{fingerprintSecretName: '', sync: {enabled: true}}");
+    for (String kind : List.of("DaemonSet", "Deployment")) {
+      assertThat(off.one(kind).at("spec.template.spec.containers.0.args").strings()).as(kind)
+          .noneMatch(arg -> arg.startsWith("--fingerprint-secret"));
+    }
+    assertThat(roleRules(off, backend)).isEqualTo(backend == Backend.VAULT
+        ? Optional.of(List.of(getSecrets("vault-csi-provider-hmac-key"), CREATE_SECRETS)) : Optional.empty());
   }
 
   @ParameterizedTest

@@ -60,7 +60,11 @@ class SyncControllerTest {
     assertThat(container.get("command").strings())
         .containsExactly("secrets-store-provider", "sync", "--backend", backend.id());
     assertThat(container.get("args").strings())
-        .contains("--leader-elect", "--leader-election-namespace=" + Charts.NAMESPACE);
+        .contains("--leader-elect", "--leader-election-namespace=" + Charts.NAMESPACE,
+            "--config=/etc/secrets-store-provider/config.yaml",
+            "--fingerprint-secret-name=secrets-store-provider-fingerprint-key");
+    assertThat(deployment.at("spec.template.metadata.annotations").isMissing())
+        .as("no config checksum: the controller reloads the ConfigMap itself").isTrue();
     assertThat(spec.get("serviceAccountName").string()).isEqualTo(syncName(backend));
     assertThat(m.one("ServiceAccount", syncName(backend))).isNotNull();
     assertThat(spec.get("hostNetwork").value()).isEqualTo(false);

@@ -44,6 +44,8 @@ class ValuesSchemaTest {
         "providersDir: relative/path",
         "logLevel: verbose",
         "serviceMonitor: {enabled: true, intervall: 30s}",
+        "fingerprintSecretName: Not_A_Secret_Name",
+        "fingerprintSecretName: 42",
     }) {
       assertThatThrownBy(() -> Charts.render(backend, values))
           .as(values)

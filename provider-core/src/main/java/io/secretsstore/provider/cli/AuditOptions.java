@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.cli;
 
-import io.secretsstore.provider.audit.AuditSink;
 import io.secretsstore.provider.audit.FingerprintIndex;
-import io.secretsstore.provider.audit.JsonLinesAuditSink;
 import io.secretsstore.provider.audit.MountAuditor;
 import io.secretsstore.provider.audit.PayloadFingerprints;
+import io.secretsstore.provider.audit.SwitchingAuditSink;
 import io.secretsstore.provider.credentials.KeyFiles;
 import io.secretsstore.provider.kube.ImmutableSecrets;
 import io.secretsstore.provider.kube.KubeClients;
@@ -41,12 +40,27 @@ final class AuditOptions {
       description = "A file with the fingerprint key (at least 32 bytes, or base64 of them), instead of the Secret.")
   Path keyFile;
 
-  /** The auditor these flags describe. */
-  MountAuditor auditor(FingerprintIndex index, Clock clock) throws IOException {
-    if (destination.isEmpty()) {
+  /** The destination {@code --audit-log} names, which a configuration file's {@code auditLog} overrides. */
+  String destination() {
+    return destination;
+  }
+
+  /** The sink of {@code --audit-log}; a configuration file may switch it to another destination later. */
+  SwitchingAuditSink sink() {
+    return SwitchingAuditSink.open(destination);
+  }
+
+  /**
+   * The auditor writing to {@code sink}. With audit off and no configuration file that could turn
+   * it on there is none, and no fingerprint key is read; otherwise the key is read now, so that
+   * turning audit on later cannot fail on it.
+   *
+   * @param reloadable whether a configuration file may change the destination
+   */
+  MountAuditor auditor(SwitchingAuditSink sink, boolean reloadable, FingerprintIndex index, Clock clock) throws IOException {
+    if (destination.isEmpty() && !reloadable) {
       return MountAuditor.NONE;
     }
-    AuditSink sink = JsonLinesAuditSink.open(destination);
     return new MountAuditor(sink, new PayloadFingerprints(key()), index, nodeName, clock);
   }
 

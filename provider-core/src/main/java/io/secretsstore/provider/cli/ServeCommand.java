@@ -4,7 +4,7 @@ package io.secretsstore.provider.cli;
 import io.secretsstore.provider.ProviderVersion;
 import io.secretsstore.provider.audit.FingerprintIndex;
 import io.secretsstore.provider.audit.MountAuditor;
-import io.secretsstore.provider.config.ConfigFileWatcher;
+import io.secretsstore.provider.audit.SwitchingAuditSink;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.grpc.ProviderRuntime;
 import io.secretsstore.provider.grpc.ProviderServer;
@@ -15,7 +15,6 @@ import io.secretsstore.provider.metrics.ProviderMetrics;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.spi.Backends;
 import io.secretsstore.provider.spi.SecretBackend;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -61,7 +60,7 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin AuditOptions audit;
 
   @Option(names = "--config", paramLabel = "FILE",
-      description = "YAML file (e.g. a mounted ConfigMap) with logLevel and cache timings; reloaded on change without a restart.")
+      description = "YAML file (e.g. a mounted ConfigMap) with logLevel, cache timings, auditLog and allow-lists; reloaded on change without a restart.")
   Path configFile;
 
   @Option(names = "--config-check-interval", defaultValue = "5s", converter = DurationConverter.class,
@@ -113,27 +112,21 @@ final class ServeCommand implements Callable<Integer> {
 
     FingerprintIndex fingerprints = new FingerprintIndex(100_000);
     ProviderMetrics metrics = new ProviderMetrics(fingerprints::reusedCount);
-    backend.start(BackendContext.standard(metrics.callsOf(backend.name())));
-    MountAuditor auditor = audit.auditor(fingerprints, Clock.systemUTC());
+    BackendContext context = BackendContext.standard(metrics.callsOf(backend.name()));
+    backend.start(context);
+    SwitchingAuditSink auditSink = audit.sink();
+    MountAuditor auditor = audit.auditor(auditSink, configFile != null, fingerprints, Clock.systemUTC());
+    // Before the socket exists: no mount may run under allow-lists or an audit destination the file overrides.
+    ConfigWatching watcher = configFile == null ? null : ConfigWatching.start(configFile, configCheckInterval, settings,
+        audit, logLevel, auditSink, context.allowLists(), metrics);
     if (metricsAddress != null) {
       metrics.serve(metricsAddress);
     }
     ProviderRuntime runtime =
         ProviderRuntime.start(backend, settings, socket, metrics, metrics, auditor, grpcThreads, drainTimeout, socketCheck);
     ProviderServer server = runtime.server();
-    ConfigFileWatcher watcher = configFile == null ? null : new ConfigFileWatcher(configFile, settings.cache(), settings.resilience(), config -> {
-      LogSetup.setLevel(config.logLevel().orElse(logLevel));
-      runtime.engine().updateCacheSettings(config.cache());
-      runtime.engine().updateResilience(config.resilience());
-    }, metrics);
     if (watcher != null) {
-      try {
-        watcher.start(configCheckInterval);
-      } catch (IOException | RuntimeException e) {
-        // Do not leave a socket behind for a provider that will not run.
-        runtime.close();
-        throw e;
-      }
+      watcher.attach(runtime.engine());
     }
     HealthServer healthServer =
         health == null ? null : HealthServer.start(health, socket, server::socketPresent, backend::readinessProblem);

@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.secretsstore.provider.ProviderVersion;
 import io.secretsstore.provider.audit.FingerprintIndex;
 import io.secretsstore.provider.audit.MountAuditor;
-import io.secretsstore.provider.config.ConfigFileWatcher;
+import io.secretsstore.provider.audit.SwitchingAuditSink;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.fetch.MountEngine;
 import io.secretsstore.provider.kube.KubeClients;
@@ -112,7 +112,7 @@ final class SyncCommand implements Callable<Integer> {
 
   @Mixin AuditOptions audit;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML file with logLevel and cache timings; reloaded on change.")
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML file with logLevel, cache timings, auditLog and allow-lists; reloaded on change.")
   Path configFile;
 
   @Option(names = "--config-check-interval", defaultValue = "5s", converter = DurationConverter.class,
@@ -149,8 +149,10 @@ final class SyncCommand implements Callable<Integer> {
 
     FingerprintIndex fingerprints = new FingerprintIndex(100_000);
     ProviderMetrics metrics = new ProviderMetrics(fingerprints::reusedCount);
-    backend.start(BackendContext.standard(metrics.callsOf(backend.name())));
-    MountAuditor auditor = audit.auditor(fingerprints, Clock.systemUTC());
+    BackendContext context = BackendContext.standard(metrics.callsOf(backend.name()));
+    backend.start(context);
+    SwitchingAuditSink auditSink = audit.sink();
+    MountAuditor auditor = audit.auditor(auditSink, configFile != null, fingerprints, Clock.systemUTC());
     SyncHash hash = new SyncHash(audit.key());
     if (metricsAddress != null) {
       metrics.serve(metricsAddress);
@@ -159,13 +161,10 @@ final class SyncCommand implements Callable<Integer> {
     MountEngine mountEngine = new MountEngine(backend, engineSettings, metrics);
     TokenCache tokens = new TokenCache(new TokenRequests(client)::mintUnbound, settings.tokenTtl(), Clock.systemUTC());
     SyncController controller = new SyncController(client, settings);
-    ConfigFileWatcher watcher = configFile == null ? null : new ConfigFileWatcher(configFile, engineSettings.cache(), engineSettings.resilience(), config -> {
-      LogSetup.setLevel(config.logLevel().orElse(logLevel));
-      mountEngine.updateCacheSettings(config.cache());
-      mountEngine.updateResilience(config.resilience());
-    }, metrics);
+    ConfigWatching watcher = configFile == null ? null : ConfigWatching.start(configFile, configCheckInterval,
+        engineSettings, audit, logLevel, auditSink, context.allowLists(), metrics);
     if (watcher != null) {
-      watcher.start(configCheckInterval);
+      watcher.attach(mountEngine);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean shuttingDown = new AtomicBoolean();

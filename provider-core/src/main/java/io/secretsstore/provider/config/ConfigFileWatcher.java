@@ -2,8 +2,6 @@
 package io.secretsstore.provider.config;
 
 import io.secretsstore.provider.concurrent.NamedThreads;
-import io.secretsstore.provider.fetch.CacheSettings;
-import io.secretsstore.provider.fetch.ResilienceSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,8 +24,7 @@ public final class ConfigFileWatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigFileWatcher.class);
 
   private final Path file;
-  private final CacheSettings base;
-  private final ResilienceSettings baseResilience;
+  private final ConfigDefaults defaults;
   private final Consumer<ReloadableConfig> apply;
   private final Outcomes outcomes;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(new NamedThreads("config-watch"));
@@ -39,15 +36,13 @@ public final class ConfigFileWatcher implements AutoCloseable {
   }
 
   /**
-   * @param base the cache settings from flags, which the file overrides
-   * @param baseResilience the endpoint protections from flags, which the file overrides
-   * @param apply applies a parsed configuration
+   * @param defaults the flags' values, which the file overrides, and the allow-lists it may set
+   * @param apply applies a parsed configuration, or throws {@link IllegalArgumentException} naming
+   *     the key it cannot apply (e.g. an audit file that cannot be opened) after applying nothing
    */
-  public ConfigFileWatcher(Path file, CacheSettings base, ResilienceSettings baseResilience,
-      Consumer<ReloadableConfig> apply, Outcomes outcomes) {
+  public ConfigFileWatcher(Path file, ConfigDefaults defaults, Consumer<ReloadableConfig> apply, Outcomes outcomes) {
     this.file = file;
-    this.base = base;
-    this.baseResilience = baseResilience;
+    this.defaults = defaults;
     this.apply = apply;
     this.outcomes = outcomes;
   }
@@ -58,7 +53,7 @@ public final class ConfigFileWatcher implements AutoCloseable {
    */
   public void start(java.time.Duration period) throws IOException {
     byte[] content = Files.readAllBytes(file);
-    apply.accept(ReloadableConfig.parse(new String(content, StandardCharsets.UTF_8), base, baseResilience));
+    apply.accept(ReloadableConfig.parse(new String(content, StandardCharsets.UTF_8), defaults));
     applied = content;
     timer.scheduleWithFixedDelay(this::check, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -76,7 +71,7 @@ public final class ConfigFileWatcher implements AutoCloseable {
       return;
     }
     try {
-      apply.accept(ReloadableConfig.parse(new String(content, StandardCharsets.UTF_8), base, baseResilience));
+      apply.accept(ReloadableConfig.parse(new String(content, StandardCharsets.UTF_8), defaults));
       applied = content;
       outcomes.reloaded(true);
       LOG.atInfo().addKeyValue("file", file.toString()).log("configuration reloaded");

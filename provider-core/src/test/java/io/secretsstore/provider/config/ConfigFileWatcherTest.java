@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.secretsstore.provider.fetch.CacheSettings;
 import io.secretsstore.provider.fetch.ResilienceSettings;
+import io.secretsstore.provider.spi.AllowLists;
 import io.secretsstore.provider.testing.Canaries;
 import io.secretsstore.provider.testing.LogCapture;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ class ConfigFileWatcherTest {
   void create() throws Exception {
     file = Files.createTempFile("config", ".yaml");
     Files.writeString(file, "logLevel: info\n");
-    watcher = new ConfigFileWatcher(file, CacheSettings.DEFAULT, ResilienceSettings.DEFAULT, applied::set, outcomes::add);
+    watcher = new ConfigFileWatcher(file, ConfigDefaults.of(CacheSettings.DEFAULT, ResilienceSettings.DEFAULT), applied::set, outcomes::add);
     watcher.start(Duration.ofHours(1));
   }
 
@@ -75,10 +76,60 @@ class ConfigFileWatcherTest {
     assertThat(outcomes).as("the same broken file is reported once").containsExactly(false);
   }
 
+  /** Defaults as serve builds them for a backend that declared one allow-list of URL-ish entries. */
+  private static ConfigDefaults withAllowList() {
+    AllowLists lists = new AllowLists();
+    lists.declare("testAllowedHosts", entry -> {
+      if (!entry.startsWith("https://")) {
+        throw new IllegalArgumentException("an entry must be an https URL");
+      }
+      return entry.toLowerCase(java.util.Locale.ROOT);
+    });
+    return new ConfigDefaults(CacheSettings.DEFAULT, ResilienceSettings.DEFAULT, "-", lists.checks());
+  }
+
+  @Test
+  void auditLogAndAllowLists_areParsed_andUnsetOnesKeepTheFlags() {
+    ReloadableConfig config = ReloadableConfig.parse(
+        "auditLog: /var/log/ssp/audit.jsonl\ntestAllowedHosts: [\"https://A.example\", \"https://a.example\"]\n", withAllowList());
+    assertThat(config.auditLog()).isEqualTo("/var/log/ssp/audit.jsonl");
+    assertThat(config.allowLists()).as("entries normalised by the backend's check, duplicates folded")
+        .containsExactly(java.util.Map.entry("testAllowedHosts", List.of("https://a.example")));
+
+    ReloadableConfig unset = ReloadableConfig.parse("logLevel: info\n", withAllowList());
+    assertThat(unset.auditLog()).as("the flag's destination").isEqualTo("-");
+    assertThat(unset.allowLists()).as("a list the file leaves out falls back to its flag").isEmpty();
+
+    assertThat(ReloadableConfig.parse("auditLog: ''\ntestAllowedHosts: []\n", withAllowList()))
+        .satisfies(off -> {
+          assertThat(off.auditLog()).as("audit off").isEmpty();
+          assertThat(off.allowLists().get("testAllowedHosts")).as("an empty list allows nothing").isEmpty();
+        });
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+    "auditLog: relative/audit.jsonl|auditLog",
+    "auditLog: 42|auditLog",
+    "auditLog: [a]|auditLog",
+    "testAllowedHosts: https://single.example|testAllowedHosts",
+    "testAllowedHosts: [1]|testAllowedHosts[0]",
+    "testAllowedHosts: [\"https://ok.example\", \"ftp://CANARY\"]|testAllowedHosts[1]: an entry must be an https URL",
+    "otherAllowedHosts: []|unknown key"})
+  void badAuditOrAllowListValue_rejectsTheFile_namingTheKey_notTheValue(String row) {
+    String[] parts = row.split("\\|");
+    String content = parts[0].replace("CANARY", Canaries.SECRET);
+    assertThatThrownBy(() -> ReloadableConfig.parse(content, withAllowList()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(parts[1])
+        .satisfies(e -> LogCapture.assertNoCanaryIn(e.getMessage(), Canaries.all()))
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("relative/audit").doesNotContain("single.example"));
+  }
+
   @Test
   void brokenFileAtStart_failsTheStart() throws Exception {
     Files.writeString(file, "cacheIdle: forever\n");
-    ConfigFileWatcher broken = new ConfigFileWatcher(file, CacheSettings.DEFAULT, ResilienceSettings.DEFAULT, applied::set, outcomes::add);
+    ConfigFileWatcher broken = new ConfigFileWatcher(file, ConfigDefaults.of(CacheSettings.DEFAULT, ResilienceSettings.DEFAULT), applied::set, outcomes::add);
     assertThatThrownBy(() -> broken.start(Duration.ofHours(1))).hasMessageContaining("cacheIdle");
     broken.close();
   }

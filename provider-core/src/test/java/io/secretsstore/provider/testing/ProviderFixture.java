@@ -7,6 +7,7 @@ import io.secretsstore.provider.audit.MountAuditor;
 import io.secretsstore.provider.fetch.CacheSettings;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.fetch.FetchEvents;
+import io.secretsstore.provider.fetch.MountEngine;
 import io.secretsstore.provider.fetch.MountLimits;
 import io.secretsstore.provider.fetch.ResilienceSettings;
 import io.secretsstore.provider.grpc.MountReply;
@@ -107,6 +108,11 @@ public final class ProviderFixture implements AutoCloseable {
 
   public Path socket() {
     return runtime.socket();
+  }
+
+  /** The mount engine, for tests that apply a reloaded configuration to it. */
+  public MountEngine engine() {
+    return runtime.engine();
   }
 
   @Override

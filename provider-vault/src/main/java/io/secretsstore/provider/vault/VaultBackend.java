@@ -14,6 +14,7 @@ import io.secretsstore.provider.mount.MountRequestContext;
 import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.mount.ServiceAccountToken;
 import io.secretsstore.provider.mount.ServiceAccountTokens;
+import io.secretsstore.provider.spi.AllowLists;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.spi.ErrorKind;
 import io.secretsstore.provider.spi.IdentityKey;
@@ -39,12 +40,15 @@ import org.slf4j.LoggerFactory;
 public final class VaultBackend implements SecretBackend {
   private static final Logger LOG = LoggerFactory.getLogger(VaultBackend.class);
   static final String NAME = "vault";
+  /** The configuration-file key of the addresses a SecretProviderClass may name; overrides --vault-allowed-addresses. */
+  static final String ALLOWED_ADDRESSES_KEY = "vaultAllowedAddresses";
 
   private final VaultOptions options;
   private VaultSettings settings;
   private KubernetesClient kube;
   private final boolean ownsKube;
   private BackendContext context;
+  private AllowLists.AllowList fileAllowedAddresses;
   private VersionHmac versions;
   private ResponseCache responses;
   private PodTokenMinter minter;
@@ -82,6 +86,7 @@ public final class VaultBackend implements SecretBackend {
   @Override
   public void start(BackendContext backendContext) {
     this.context = backendContext;
+    fileAllowedAddresses = backendContext.allowLists().declare(ALLOWED_ADDRESSES_KEY, VaultAddress::normalize);
     if (settings == null) {
       settings = options.settings(System.getenv());
     }
@@ -190,9 +195,13 @@ public final class VaultBackend implements SecretBackend {
     } catch (IllegalArgumentException e) {
       throw ProviderException.invalidArgument(VaultParameters.ADDRESS + " must be an http or https URL");
     }
-    if (!settings.allowedAddresses().isEmpty() && !settings.allowedAddresses().contains(address)) {
-      throw ProviderException.invalidArgument(VaultParameters.ADDRESS
-          + " is not one of the addresses the provider allows (--vault-allowed-addresses)");
+    // The configuration file's list, read per mount so an edit applies to the next mount, is exact
+    // (empty allows none); the flag's, used while the file sets none, allows any address when empty.
+    java.util.Optional<List<String>> fromFile = fileAllowedAddresses.fromFile();
+    if (fromFile.isPresent() ? !fromFile.get().contains(address)
+        : !settings.allowedAddresses().isEmpty() && !settings.allowedAddresses().contains(address)) {
+      throw ProviderException.invalidArgument(VaultParameters.ADDRESS + " is not one of the addresses the provider allows ("
+          + (fromFile.isPresent() ? ALLOWED_ADDRESSES_KEY + " in the configuration file" : "--vault-allowed-addresses") + ")");
     }
     return address;
   }

@@ -71,7 +71,8 @@ final class VaultOptions {
   @Option(names = "--vault-allow-skip-tls-verify", description = "Let a SecretProviderClass set vaultSkipTLSVerify.")
   boolean allowSkipTlsVerify;
 
-  @Option(names = "--vault-allowed-addresses", split = ",", description = "Addresses a SecretProviderClass may name in vaultAddress; any when unset.")
+  @Option(names = "--vault-allowed-addresses", split = ",",
+      description = "Addresses a SecretProviderClass may name in vaultAddress; any when unset. The configuration file's vaultAllowedAddresses overrides it without a restart.")
   List<String> allowedAddresses = new ArrayList<>();
 
   @Option(names = "--vault-allow-spc-file-paths", description = "Let a SecretProviderClass name CA and client-key files of the provider pod.")
