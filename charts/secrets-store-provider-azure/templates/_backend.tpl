@@ -15,4 +15,5 @@
 
 {{- define "ssp.tokenAudiences" -}}
 - audience: api://AzureADTokenExchange   # Microsoft Entra Workload ID
+- audience: api://AKSIdentityBinding     # AKS identity binding (useAzureTokenProxy)
 {{- end }}

@@ -51,7 +51,7 @@ class ChartLintTest {
     String[] audiences =
         switch (backend) {
           case AWS -> new String[] {"audience: sts.amazonaws.com", "audience: pods.eks.amazonaws.com"};
-          case AZURE -> new String[] {"audience: api://AzureADTokenExchange"};
+          case AZURE -> new String[] {"audience: api://AzureADTokenExchange", "audience: api://AKSIdentityBinding"};
           case GCP -> new String[] {"audience: <PROJECT_ID>.svc.id.goog"};
           case VAULT -> new String[] {"audience: vault"};
         };
