@@ -105,8 +105,14 @@ final class AwsCases extends CaseBook {
 
   @Override
   Map<String, String> operatorOnlyParameters() {
-    // No AWS parameter chooses an endpoint, a file or an identity other than the pod's.
     return Map.of();
+  }
+
+  @Override
+  Optional<String> notApplicable(int row) {
+    return row == 16
+        ? Optional.of("no AWS parameter chooses an endpoint, a file or an identity other than the pod's")
+        : Optional.empty();
   }
 
   @Override
