@@ -104,8 +104,8 @@ abstract class CaseBook {
   abstract Optional<String> jsonKeyOfNonJson(CloudEmulator emulator);
 
   /**
-   * The largest secret the backend's service stores, in bytes. Row 20 mounts one secret over the
-   * driver's limit when the service allows it, and otherwise enough of the largest to pass it.
+   * The largest secret the backend's service stores, in bytes. Row 20 mounts one secret of 5 MiB
+   * when the service allows it, and otherwise enough of the largest to pass the driver's limit.
    */
   int largestSecret() {
     return Integer.MAX_VALUE;

@@ -145,6 +145,7 @@ abstract class FaultSuite {
     }
     ProviderClient.MountCall call = ProviderUnderTest.call(provider.attributes(
         book.objects(book.object("sf-a"), book.object("sf-b"), book.object("sf-c"))));
+    provider.warmUp();
     long before = reads();
     ExecutorService pool = Executors.newFixedThreadPool(50);
     // The transport's frame logging at trace would dominate 500 mounts; row 36 covers trace.
