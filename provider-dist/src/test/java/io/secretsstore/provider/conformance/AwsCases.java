@@ -74,11 +74,6 @@ final class AwsCases extends CaseBook {
   }
 
   @Override
-  String defaultPath(String name) {
-    return name;
-  }
-
-  @Override
   String mode(String octal) {
     return quoted(octal);
   }

@@ -87,16 +87,6 @@ final class AzureCases extends CaseBook {
   }
 
   @Override
-  String defaultPath(String name) {
-    return name;
-  }
-
-  @Override
-  String mode(String octal) {
-    return octal;
-  }
-
-  @Override
   String readOperation() {
     return "azure.keyvault.secret.get";
   }

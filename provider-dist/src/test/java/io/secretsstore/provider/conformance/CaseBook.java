@@ -61,11 +61,15 @@ abstract class CaseBook {
    */
   abstract String object(String name, String file, String mode);
 
-  /** The file path an object without an explicit file name is mounted at. */
-  abstract String defaultPath(String name);
+  /** The file path an object without an explicit file name is mounted at: by default its name. */
+  String defaultPath(String name) {
+    return name;
+  }
 
-  /** How a mode is written in this backend's objects, e.g. {@code 0600} or {@code "0600"}. */
-  abstract String mode(String octal);
+  /** How a mode is written in this backend's objects: by default as is ({@code 0600}), else e.g. {@code "0600"}. */
+  String mode(String octal) {
+    return octal;
+  }
 
   /** The emulator's operation name for reading one object. */
   abstract String readOperation();

@@ -92,17 +92,6 @@ final class GcpCases extends CaseBook {
   }
 
   @Override
-  String defaultPath(String name) {
-    return name;
-  }
-
-  @Override
-  String mode(String octal) {
-    // yaml.v3 reads an int with a leading zero as octal, as upstream's examples write modes.
-    return octal;
-  }
-
-  @Override
   String readOperation() {
     return "gcp.secretmanager.AccessSecretVersion";
   }

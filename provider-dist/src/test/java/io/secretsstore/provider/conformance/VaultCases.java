@@ -73,16 +73,6 @@ final class VaultCases extends CaseBook {
   }
 
   @Override
-  String defaultPath(String name) {
-    return name;
-  }
-
-  @Override
-  String mode(String octal) {
-    return octal;
-  }
-
-  @Override
   String readOperation() {
     return "vault.read";
   }
