@@ -122,8 +122,8 @@ final class AwsCases extends CaseBook {
   }
 
   @Override
-  Optional<String> jsonKeyOfNonJson(CloudEmulator emulator) {
+  String jsonKeyOfNonJson(CloudEmulator emulator) {
     put(emulator, "plain", Canaries.SECRET + " is not json");
-    return Optional.of("- objectName: \"conf/plain\"\n  objectType: secretsmanager\n  jmesPath:\n    - path: username\n      objectAlias: user");
+    return "- objectName: \"conf/plain\"\n  objectType: secretsmanager\n  jmesPath:\n    - path: username\n      objectAlias: user";
   }
 }

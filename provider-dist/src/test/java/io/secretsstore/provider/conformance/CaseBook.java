@@ -103,9 +103,9 @@ abstract class CaseBook {
   /**
    * Row 22: objects that ask for a JSON key of a secret that is not JSON (or, for a backend
    * without JSON keys, another decoding the content does not allow), after seeding (or faulting)
-   * what is needed; empty when the backend has no such case.
+   * what is needed. A backend with no such case says why with {@link #notApplicable}.
    */
-  abstract Optional<String> jsonKeyOfNonJson(CloudEmulator emulator);
+  abstract String jsonKeyOfNonJson(CloudEmulator emulator);
 
   /**
    * The largest secret the backend's service stores, in bytes. Row 20 mounts one secret of 5 MiB

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The GCP backend's cases: Secret Manager secrets {@code projects/emulator-project/secrets/conf-<name>}
@@ -124,8 +123,8 @@ final class GcpCases extends CaseBook {
   }
 
   @Override
-  Optional<String> jsonKeyOfNonJson(CloudEmulator emulator) {
+  String jsonKeyOfNonJson(CloudEmulator emulator) {
     put(emulator, "plain", Canaries.SECRET + " is not json");
-    return Optional.of("- resourceName: " + quoted(resource("plain")) + "\n  fileName: user\n  extractJSONKey: username");
+    return "- resourceName: " + quoted(resource("plain")) + "\n  fileName: user\n  extractJSONKey: username";
   }
 }
