@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.azure;
 
+import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.spi.ProviderException;
 import io.secretsstore.provider.yaml.SafeYaml;
 import java.util.ArrayList;
@@ -15,8 +16,9 @@ import org.snakeyaml.engine.v2.schema.FailsafeSchema;
  * Reads {@code objects} as upstream writes it: YAML with a top-level {@code array:} whose every
  * element is itself a YAML string holding one object's fields. Every scalar stays text (the
  * failsafe schema), so an unquoted {@code filePermission: 0755} keeps its leading zero as Go's
- * decoder into a string does. Unknown fields are ignored and values trimmed, as upstream; messages
- * name positions and fields, never values.
+ * decoder into a string does. Values are trimmed, as upstream. An unknown field is refused by name,
+ * where upstream ignores it, so that a typo ({@code filePermision}) cannot silently leave a file
+ * with the default mode (security checklist row 6). Messages name positions and fields, never values.
  */
 final class ObjectsArray {
   static final String PARAMETER = "objects";
@@ -62,6 +64,9 @@ final class ObjectsArray {
       if (inner != null && !(inner instanceof Map<?, ?>)) {
         throw invalid("failed to unmarshal object: " + where + " must hold a mapping of object fields");
       }
+      if (inner != null) {
+        requireKnownFields((Map<?, ?>) inner, where);
+      }
       Map<String, String> fields = new LinkedHashMap<>();
       for (String name : FIELDS) {
         Object value = inner == null ? null : field((Map<?, ?>) inner, name);
@@ -73,6 +78,19 @@ final class ObjectsArray {
       objects.add(fields);
     }
     return objects;
+  }
+
+  /** Every key must be one of {@link #FIELDS}, ignoring case as they are matched. */
+  private static void requireKnownFields(Map<?, ?> fields, String where) {
+    int index = 0;
+    for (Object key : fields.keySet()) {
+      boolean known = key instanceof String name && FIELDS.stream().anyMatch(name::equalsIgnoreCase);
+      if (!known) {
+        throw invalid("failed to unmarshal object: " + where + " has an unknown field " + SafeText.name(String.valueOf(key), index)
+            + "; the fields are " + String.join(", ", FIELDS));
+      }
+      index++;
+    }
   }
 
   private static Object load(String yaml, String label) {

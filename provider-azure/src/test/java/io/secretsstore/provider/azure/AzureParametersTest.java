@@ -56,8 +56,19 @@ class AzureParametersTest {
 
   @Test
   void defaults_latestVersionNameAsFileDriverModeSingleVersion() {
-    AzureSpec spec = parse(attributes(objects("objectName: db\nobjectType: key\nunknownField: ignored"))).objects().get(0);
+    AzureSpec spec = parse(attributes(objects("objectName: db\nobjectType: key"))).objects().get(0);
     assertThat(spec).isEqualTo(new AzureSpec("db", ObjectType.KEY, "", "db", false, AzureSpec.Encoding.UTF8, FileMode.DEFAULT, 1));
+  }
+
+  @Test
+  void anUnknownField_isRefusedByName_whileFieldsStillMatchIgnoringCase() {
+    assertInvalid(attributes(objects("objectName: db\nobjectType: secret", "objectName: db2\nobjectType: secret\nfilePermision: 0600")),
+        "objects.array[1] has an unknown field \"filePermision\"; the fields are objectName, objectType");
+    assertThat(parse(attributes(objects("OBJECTNAME: db\nobjecttype: secret\nFilePermission: 0600"))).objects().get(0).mode())
+        .isEqualTo(new FileMode(0600));
+    // A key that is not a plain name is shown by its position only.
+    assertThatThrownBy(() -> parse(attributes(objects("objectName: db\nobjectType: secret\n'S3CR3T canary': x"))))
+        .hasMessageContaining("unknown field #2").hasMessageNotContaining("S3CR3T");
   }
 
   @Test

@@ -74,11 +74,6 @@ final class AwsCases extends CaseBook {
   }
 
   @Override
-  String defaultPath(String name) {
-    return name;
-  }
-
-  @Override
   String mode(String octal) {
     return quoted(octal);
   }
@@ -105,8 +100,14 @@ final class AwsCases extends CaseBook {
 
   @Override
   Map<String, String> operatorOnlyParameters() {
-    // No AWS parameter chooses an endpoint, a file or an identity other than the pod's.
     return Map.of();
+  }
+
+  @Override
+  Optional<String> notApplicable(int row) {
+    return row == 16
+        ? Optional.of("no AWS parameter chooses an endpoint, a file or an identity other than the pod's")
+        : Optional.empty();
   }
 
   @Override
@@ -121,8 +122,8 @@ final class AwsCases extends CaseBook {
   }
 
   @Override
-  Optional<String> jsonKeyOfNonJson(CloudEmulator emulator) {
+  String jsonKeyOfNonJson(CloudEmulator emulator) {
     put(emulator, "plain", Canaries.SECRET + " is not json");
-    return Optional.of("- objectName: \"conf/plain\"\n  objectType: secretsmanager\n  jmesPath:\n    - path: username\n      objectAlias: user");
+    return "- objectName: \"conf/plain\"\n  objectType: secretsmanager\n  jmesPath:\n    - path: username\n      objectAlias: user";
   }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * What the checklist needs to know of one backend: its emulator and flags, how its
@@ -60,11 +61,15 @@ abstract class CaseBook {
    */
   abstract String object(String name, String file, String mode);
 
-  /** The file path an object without an explicit file name is mounted at. */
-  abstract String defaultPath(String name);
+  /** The file path an object without an explicit file name is mounted at: by default its name. */
+  String defaultPath(String name) {
+    return name;
+  }
 
-  /** How a mode is written in this backend's objects, e.g. {@code 0600} or {@code "0600"}. */
-  abstract String mode(String octal);
+  /** How a mode is written in this backend's objects: by default as is ({@code 0600}), else e.g. {@code "0600"}. */
+  String mode(String octal) {
+    return octal;
+  }
 
   /** The emulator's operation name for reading one object. */
   abstract String readOperation();
@@ -85,22 +90,44 @@ abstract class CaseBook {
 
   /**
    * SecretProviderClass parameters that ask for something only the operator may enable (row 16):
-   * TLS verification off, an address outside the allow-list, a file of the provider pod. Empty
-   * when the backend has none.
+   * TLS verification off, an address outside the allow-list, a file of the provider pod, the
+   * provider's or the node's identity. Each is tried alone (with its {@link #companions}).
    */
   abstract Map<String, String> operatorOnlyParameters();
 
+  /** Parameters an operator-only parameter needs beside it to take effect (e.g. the cloud that reads a file). */
+  Map<String, String> companions(String operatorOnlyParameter) {
+    return Map.of();
+  }
+
   /**
-   * Row 22: objects that ask for a JSON key of a secret that is not JSON, after seeding (or
-   * faulting) what is needed; empty when the backend has no such case.
+   * Row 22: objects that ask for a JSON key of a secret that is not JSON (or, for a backend
+   * without JSON keys, another decoding the content does not allow), after seeding (or faulting)
+   * what is needed. A backend with no such case says why with {@link #notApplicable}.
    */
-  abstract Optional<String> jsonKeyOfNonJson(CloudEmulator emulator);
+  abstract String jsonKeyOfNonJson(CloudEmulator emulator);
+
+  /**
+   * The largest secret the backend's service stores, in bytes. Row 20 mounts one secret of 5 MiB
+   * when the service allows it, and otherwise enough of the largest to pass the driver's limit.
+   */
+  int largestSecret() {
+    return Integer.MAX_VALUE;
+  }
 
   /**
    * Why a row of the checklist does not hold for this backend yet, reported as an aborted test
    * rather than hidden; empty for every row that holds.
    */
   Optional<String> knownGap(int row) {
+    return Optional.empty();
+  }
+
+  /**
+   * Why a row of the checklist cannot apply to this backend (it has no such parameter or
+   * feature), reported as an aborted test with the reason; empty for every row that applies.
+   */
+  Optional<String> notApplicable(int row) {
     return Optional.empty();
   }
 
@@ -113,8 +140,14 @@ abstract class CaseBook {
     return Optional.empty();
   }
 
-  /** The objects list for these entries. */
-  final String objects(String... entries) {
+  /** Aborts (reported, not passed) a row that does not hold for this backend yet, or cannot apply to it. */
+  final void assumeApplies(int row) {
+    knownGap(row).ifPresent(why -> Assumptions.abort("known gap of the " + backend() + " backend: " + why));
+    notApplicable(row).ifPresent(why -> Assumptions.abort("not applicable to the " + backend() + " backend: " + why));
+  }
+
+  /** The value of the objects parameter for these entries ({@link #object} items). */
+  String objects(String... entries) {
     return String.join("\n", entries);
   }
 

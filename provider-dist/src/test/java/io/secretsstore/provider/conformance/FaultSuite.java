@@ -87,6 +87,7 @@ abstract class FaultSuite {
 
   @Test
   void row23_backendDown_isUnavailable() throws Exception {
+    book.assumeApplies(23);
     ProviderUnderTest down = another(ChecklistSuite.NO_BACKGROUND_POLLS, true);
     down.emulator.close();
     down.rejected(one(down), "UNAVAILABLE");
@@ -94,6 +95,7 @@ abstract class FaultSuite {
 
   @Test
   void row24_backendSlowerThanTheDeadline_isDeadlineExceeded_andLeavesNoThreads() throws Exception {
+    book.assumeApplies(24);
     EngineSettings twoSeconds = ChecklistSuite.NO_BACKGROUND_POLLS.withLimits(new MountLimits(256, 4L << 20, Duration.ofSeconds(2)));
     ProviderUnderTest slow = another(twoSeconds, true);
     slow.mount(one(slow));
@@ -110,6 +112,7 @@ abstract class FaultSuite {
 
   @Test
   void row25_throttledWithRetryAfter_isRetriedBoundedly_thenResourceExhausted() {
+    book.assumeApplies(25);
     provider.emulator.faults().inject(book.readOperation(), Fault.throttled(Duration.ofSeconds(1)));
     long before = reads();
     provider.rejected(ProviderUnderTest.call(provider.attributes(book.objects(book.object("two")))), "RESOURCE_EXHAUSTED");
@@ -118,6 +121,7 @@ abstract class FaultSuite {
 
   @Test
   void row25_unavailableWithRetryAfter_isRetriedBoundedly() {
+    book.assumeApplies(25);
     provider.emulator.faults().inject(book.readOperation(), Fault.error(503).withHeader("Retry-After", "1"));
     long before = reads();
     provider.rejectedWithAnyOf(ProviderUnderTest.call(provider.attributes(book.objects(book.object("two")))), "RESOURCE_EXHAUSTED", "UNAVAILABLE");
@@ -135,15 +139,18 @@ abstract class FaultSuite {
 
   @Test
   void row26_fiveHundredIdenticalConcurrentMounts_shareOneBackendReadPerObject() throws Exception {
+    book.assumeApplies(26);
     for (String name : List.of("sf-a", "sf-b", "sf-c")) {
       book.put(provider.emulator, name, Canaries.SECRET + "-" + name);
     }
     ProviderClient.MountCall call = ProviderUnderTest.call(provider.attributes(
         book.objects(book.object("sf-a"), book.object("sf-b"), book.object("sf-c"))));
+    provider.warmUp();
     long before = reads();
     ExecutorService pool = Executors.newFixedThreadPool(50);
     // The transport's frame logging at trace would dominate 500 mounts; row 36 covers trace.
-    LogLevels quiet = LogLevels.set(ch.qos.logback.classic.Level.INFO, "io.grpc", "io.netty", "software.amazon.awssdk");
+    LogLevels quiet = LogLevels.set(ch.qos.logback.classic.Level.INFO, "io.grpc", "io.netty", "software.amazon.awssdk",
+        "com.azure", "com.microsoft.aad", "com.google");
     try {
       List<Future<MountReply>> replies = new ArrayList<>();
       for (int i = 0; i < 500; i++) {
@@ -161,6 +168,7 @@ abstract class FaultSuite {
 
   @Test
   void row27_backend401And403_arePermissionDenied_withoutAnotherIdentity() {
+    book.assumeApplies(27);
     for (int status : List.of(401, 403)) {
       provider.emulator.faults().clear();
       provider.emulator.faults().inject(book.readOperation(), Fault.error(status));
@@ -181,6 +189,7 @@ abstract class FaultSuite {
 
   @Test
   void row29_oneObjectOfThreeFailing_failsTheWholeMount() {
+    book.assumeApplies(29);
     provider.emulator.faults().inject(book.readOperation(), book.resource("two"), Fault.error(403), FaultPlan.ALWAYS);
     provider.rejected(ProviderUnderTest.call(provider.attributes(
         book.objects(book.object("one"), book.object("two"), book.object("three")))), "PERMISSION_DENIED");
@@ -188,6 +197,7 @@ abstract class FaultSuite {
 
   @Test
   void row30_backendWithAnUnknownCa_isRefused_neverSkipped() throws Exception {
+    book.assumeApplies(30);
     ProviderUnderTest untrusting = another(ChecklistSuite.NO_BACKGROUND_POLLS, false);
     untrusting.rejectedWithAnyOf(one(untrusting), "UNAVAILABLE", "INTERNAL");
     assertThat(untrusting.calls()).as("no request got past the handshake").isZero();
@@ -221,6 +231,7 @@ abstract class FaultSuite {
 
   @Test
   void row31_sigkillDuringABackendCall_thenRestart_replacesTheStaleSocket() throws Exception {
+    book.assumeApplies(31);
     Path dir = Files.createTempDirectory(Path.of("/tmp"), "sv");
     ProviderClient.MountCall call = ProviderUnderTest.call(provider.attributes(book.objects(book.object("three"))));
     provider.emulator.faults().inject(book.readOperation(), Fault.hang(Duration.ofSeconds(10)));

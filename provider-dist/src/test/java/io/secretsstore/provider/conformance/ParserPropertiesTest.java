@@ -32,7 +32,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  */
 class ParserPropertiesTest {
   private static final Duration BOUND = Duration.ofSeconds(5);
-  private static final List<CaseBook> BOOKS = List.of(new VaultCases(), new AwsCases());
+  private static final List<CaseBook> BOOKS = List.of(new VaultCases(), new AwsCases(), new GcpCases(), new AzureCases());
   private static final Map<String, ProviderUnderTest> PROVIDERS = new LinkedHashMap<>();
 
   private static synchronized ProviderUnderTest provider(CaseBook book) {

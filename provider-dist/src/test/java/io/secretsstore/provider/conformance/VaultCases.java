@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** The Vault backend's cases: KV v2 secrets {@code secret/conf/<name>}, key {@code value}; role {@code app}. */
 final class VaultCases extends CaseBook {
@@ -73,16 +72,6 @@ final class VaultCases extends CaseBook {
   }
 
   @Override
-  String defaultPath(String name) {
-    return name;
-  }
-
-  @Override
-  String mode(String octal) {
-    return octal;
-  }
-
-  @Override
   String readOperation() {
     return "vault.read";
   }
@@ -107,10 +96,10 @@ final class VaultCases extends CaseBook {
   }
 
   @Override
-  Optional<String> jsonKeyOfNonJson(CloudEmulator emulator) {
+  String jsonKeyOfNonJson(CloudEmulator emulator) {
     // Vault answers JSON; a proxy or a broken server might not.
     emulator.faults().inject(readOperation(), Fault.error(200).withHeader("Content-Type", "text/plain")
         .withBody("S3CR3T-canary-value is not json"), FaultPlan.ALWAYS);
-    return Optional.of(object("nonjson"));
+    return object("nonjson");
   }
 }

@@ -170,25 +170,28 @@ public final class GcpBackend implements SecretBackend {
   private TokenSource podToken(MountRequestContext request, WorkloadIdentityPool pool) {
     String audience = !pool.pool().isEmpty() && request.tokens().has(pool.pool()) ? pool.pool() : pool.audience();
     if (request.tokens().has(audience)) {
+      // An empty or expired token is the pod's problem, refused before any call (UNAUTHENTICATED,
+      // as the SPI says), not a refusal by Google.
       try {
         ServiceAccountToken token = request.tokens().require(audience, context.clock().instant());
         return () -> token;
       } catch (ProviderException e) {
-        throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "unable to obtain auth for mount: " + e.getMessage());
+        throw ProviderException.unauthenticated("unable to obtain auth for mount: " + e.getMessage());
       }
     }
     if (settings.allowTokenRequest() && kube() != null) {
       String minted = pool.pool().isEmpty() ? pool.audience() : pool.pool();
       return () -> new TokenRequests(kube()).mint(request.pod(), minted);
     }
-    throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "unable to obtain auth for mount: no service account token for audience \""
+    throw ProviderException.unauthenticated("unable to obtain auth for mount: no service account token for audience \""
         + (pool.pool().isEmpty() ? pool.audience() : pool.pool()) + "\" in csi.storage.k8s.io/serviceAccount.tokens: "
         + "add it to the CSIDriver's tokenRequests");
   }
 
   private Login providerAdc() {
     if (!settings.allowProviderAdc()) {
-      throw ProviderException.of(ErrorKind.PERMISSION_DENIED,
+      // The SecretProviderClass asks for what only the operator may enable: a configuration error.
+      throw ProviderException.invalidArgument(
           "unable to obtain auth for mount: auth provider-adc is disabled; the operator enables it with --gcp-allow-provider-adc");
     }
     return new Login(IdentityKey.of(NAME, "auth", AuthMode.PROVIDER_ADC.label()), ProviderCredentials::applicationDefault);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.gcp;
 
+import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.spi.ProviderException;
 import io.secretsstore.provider.yaml.SafeYaml;
 import java.util.ArrayList;
@@ -17,13 +18,16 @@ import org.snakeyaml.engine.v2.schema.Schema;
 
 /**
  * Parses the {@code secrets} parameter as upstream does (gopkg.in/yaml.v3 into a list of structs):
- * field names match exactly (they are case-sensitive) and unknown fields are ignored. Scalars are
+ * field names match exactly (they are case-sensitive). An unknown field is refused by name, where
+ * upstream ignores it, so that a typo ({@code fileName} as {@code filename}, {@code mode} as {@code
+ * mod}) cannot silently mount the wrong file or mode (security checklist row 6). Scalars are
  * read as text (the failsafe schema) so that {@code mode: 0400} keeps its leading zero and can be
  * read as octal, as yaml.v3 does. Loading goes through core's {@link SafeYaml} settings; messages
  * name positions and fields, never values.
  */
 final class SecretsYaml {
   static final String PARAMETER = "secrets";
+  static final List<String> FIELDS = List.of("resourceName", "fileName", "path", "mode", "extractJSONKey", "extractYAMLKey");
   private static final String FAILED = "failed to unmarshal secrets attribute: ";
   /** Every scalar as text; an empty value ({@code mode:}) is null, as yaml.v3 leaves a field unset. */
   private static final Schema TEXT = new FailsafeSchema() {
@@ -64,6 +68,7 @@ final class SecretsYaml {
       if (!(item instanceof Map<?, ?> map)) {
         throw ProviderException.invalidArgument(FAILED + where + " must be a mapping");
       }
+      requireKnownFields(map, where);
       entries.add(new SecretEntry(
           string(map, "resourceName", where),
           string(map, "fileName", where),
@@ -73,6 +78,17 @@ final class SecretsYaml {
           string(map, "extractYAMLKey", where)));
     }
     return entries;
+  }
+
+  private static void requireKnownFields(Map<?, ?> map, String where) {
+    int index = 0;
+    for (Object key : map.keySet()) {
+      if (!(key instanceof String name) || !FIELDS.contains(name)) {
+        throw ProviderException.invalidArgument(FAILED + where + " has an unknown field " + SafeText.name(String.valueOf(key), index)
+            + "; the fields are " + String.join(", ", FIELDS) + " (case-sensitive)");
+      }
+      index++;
+    }
   }
 
   private static String string(Map<?, ?> map, String field, String where) {

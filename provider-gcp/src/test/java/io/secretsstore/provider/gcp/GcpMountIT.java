@@ -252,7 +252,7 @@ class GcpMountIT {
     rejected(provider, bed.attributes("- resourceName: projects/p/locations/global/parameters/p/versions/v1\n  fileName: x\n"),
         "INVALID_ARGUMENT", "Parameter Manager versions are not supported");
     rejected(provider, bed.attributes("- ResourceName: projects/p/secrets/s/versions/1\n  fileName: x\n"), "INVALID_ARGUMENT",
-        "secrets[0]: resourceName must be set");
+        "secrets[0] has an unknown field \"ResourceName\"");
     rejected(provider, bed.attributes("- resourceName: projects/p/secrets/s/versions/1\n"), "INVALID_ARGUMENT",
         "fileName or path must be set");
     rejected(provider, bed.attributes("- resourceName: projects/p/secrets/s/versions/1\n  fileName: x\n  mode: 01000\n"),
@@ -274,12 +274,18 @@ class GcpMountIT {
   }
 
   @Test
-  void authentication_failures_arePermissionDenied() throws Exception {
+  void aMissingOrExpiredPodToken_isUnauthenticated_andRefusalsByGoogle_arePermissionDenied() throws Exception {
     ProviderFixture provider = provider(bed.settings());
     String secrets = "- resourceName: projects/emulator-project/secrets/app-plain/versions/latest\n  fileName: x\n";
+    long exchanges = bed.gcp.calls().count("gcp.sts.token");
     Map<String, String> noToken = new HashMap<>(bed.attributes(secrets));
     noToken.remove("csi.storage.k8s.io/serviceAccount.tokens");
-    rejected(provider, noToken, "PERMISSION_DENIED", "no service account token for audience \"emulator-project.svc.id.goog\"");
+    rejected(provider, noToken, "UNAUTHENTICATED", "no service account token for audience \"emulator-project.svc.id.goog\"");
+    Map<String, String> pastExpiry = new HashMap<>(bed.attributes(secrets));
+    pastExpiry.put("csi.storage.k8s.io/serviceAccount.tokens", GcpTestBed.json(Map.of("emulator-project.svc.id.goog",
+        Map.of("token", bed.token("app"), "expirationTimestamp", "2020-01-01T00:00:00Z"))));
+    rejected(provider, pastExpiry, "UNAUTHENTICATED", "the service account token for audience \"emulator-project.svc.id.goog\" has expired");
+    assertThat(bed.gcp.calls().count("gcp.sts.token")).as("no exchange without a usable token").isEqualTo(exchanges);
 
     Map<String, String> expired = new HashMap<>(bed.attributes(secrets));
     expired.put("csi.storage.k8s.io/serviceAccount.tokens", GcpTestBed.tokens(Map.of("emulator-project.svc.id.goog",
@@ -291,7 +297,8 @@ class GcpMountIT {
     stranger.put("csi.storage.k8s.io/serviceAccount.tokens", GcpTestBed.tokens(Map.of("emulator-project.svc.id.goog", bed.token("stranger"))));
     rejected(provider, stranger, "PERMISSION_DENIED", "AccessSecretVersion: PERMISSION_DENIED");
 
-    rejected(provider, bed.attributes(secrets, "auth", "provider-adc"), "PERMISSION_DENIED",
+    // Asking for the provider's identity without the operator's flag is a configuration error.
+    rejected(provider, bed.attributes(secrets, "auth", "provider-adc"), "INVALID_ARGUMENT",
         "auth provider-adc is disabled; the operator enables it with --gcp-allow-provider-adc");
   }
 

@@ -83,10 +83,14 @@ class GcpParametersTest {
   }
 
   @Test
-  void keysAreCaseSensitive_andUnknownKeysIgnored() {
-    invalid("- resourcename: projects/p/secrets/s/versions/1\n  fileName: a\n", "resourceName must be set");
-    invalid("- resourceName: projects/p/secrets/s/versions/1\n  filename: a\n", "fileName or path must be set");
-    assertThat(parse("- resourceName: projects/p/secrets/s/versions/1\n  fileName: a\n  colour: blue\n").entries()).hasSize(1);
+  void keysAreCaseSensitive_andUnknownKeysAreRefusedByName() {
+    invalid("- resourcename: projects/p/secrets/s/versions/1\n  fileName: a\n", "secrets[0] has an unknown field \"resourcename\"");
+    invalid("- resourceName: projects/p/secrets/s/versions/1\n  filename: a\n", "secrets[0] has an unknown field \"filename\"");
+    invalid("- resourceName: projects/p/secrets/s/versions/1\n  fileName: a\n- resourceName: projects/p/secrets/s/versions/1\n"
+        + "  fileName: b\n  mod: 0400\n", "secrets[1] has an unknown field \"mod\"; the fields are resourceName, fileName, path, mode");
+    // A key that is not a plain name is shown by its position only.
+    assertThatThrownBy(() -> parse("- resourceName: projects/p/secrets/s/versions/1\n  fileName: a\n  \"" + Canaries.SECRET + " x\": 1\n"))
+        .hasMessageContaining("unknown field #2").hasMessageNotContaining(Canaries.SECRET);
   }
 
   @Test
