@@ -10,6 +10,7 @@ import io.secretsstore.provider.grpc.ProviderRuntime;
 import io.secretsstore.provider.grpc.ProviderServer;
 import io.secretsstore.provider.grpc.SocketPath;
 import io.secretsstore.provider.health.HealthServer;
+import io.secretsstore.provider.health.ProbeIdentity;
 import io.secretsstore.provider.logging.LogSetup;
 import io.secretsstore.provider.metrics.ProviderMetrics;
 import io.secretsstore.provider.spi.BackendContext;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +60,8 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin EngineOptions engine;
 
   @Mixin AuditOptions audit;
+
+  @Mixin ReadinessProbeOptions readinessProbe;
 
   @Option(names = "--config", paramLabel = "FILE",
       description = "YAML file (e.g. a mounted ConfigMap) with logLevel, cache timings, auditLog and allow-lists; reloaded on change without a restart.")
@@ -114,6 +118,7 @@ final class ServeCommand implements Callable<Integer> {
     ProviderMetrics metrics = new ProviderMetrics(fingerprints::reusedCount);
     BackendContext context = BackendContext.standard(metrics.callsOf(backend.name()));
     backend.start(context);
+    Optional<ProbeIdentity> probe = readinessProbe.probe(backend);
     SwitchingAuditSink auditSink = audit.sink();
     MountAuditor auditor = audit.auditor(auditSink, configFile != null, fingerprints, Clock.systemUTC());
     // Before the socket exists: no mount may run under allow-lists or an audit destination the file overrides.
@@ -129,7 +134,7 @@ final class ServeCommand implements Callable<Integer> {
       watcher.attach(runtime.engine());
     }
     HealthServer healthServer =
-        health == null ? null : HealthServer.start(health, socket, server::socketPresent, backend::readinessProblem);
+        health == null ? null : HealthServer.start(health, socket, server::socketPresent, readinessProbe.readiness(backend, probe));
     LOG.atInfo()
         .addKeyValue("backend", backend.name())
         .addKeyValue("version", ProviderVersion.get())
@@ -147,6 +152,7 @@ final class ServeCommand implements Callable<Integer> {
                 watcher.close();
               }
               runtime.close();
+              probe.ifPresent(ProbeIdentity::close);
               auditor.close();
               backend.close();
               metrics.close();

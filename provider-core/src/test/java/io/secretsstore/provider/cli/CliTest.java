@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.secretsstore.provider.ProviderVersion;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -55,6 +57,34 @@ class CliTest {
   void serve_badProviderName_failsBeforeBinding() {
     assertThat(run("serve", "--backend", "test", "--provider-name", "../x", "--socket-dir", "/tmp", "--health-addr", "", "--metrics-addr", "")).isNotZero();
     assertThat(err.toString()).contains("^[a-zA-Z0-9_-]{1,30}$");
+  }
+
+  @Test
+  void serve_readinessProbeTokenWithoutItsSecretProviderClass_failsNamingTheFlags() {
+    Path socketDir = newDirectory();
+    assertThat(run("serve", "--backend", "test", "--socket-dir", socketDir.toString(), "--health-addr", "", "--metrics-addr", "",
+        "--readiness-probe-token", "vault=/nonexistent")).isNotZero();
+    assertThat(err.toString()).contains("--readiness-probe-token needs --readiness-probe-spc");
+  }
+
+  @Test
+  void serve_readinessProbeSpcWithoutANamespace_failsBeforeBinding() throws Exception {
+    Path socketDir = newDirectory();
+    Path spc = Files.writeString(socketDir.resolve("spc.yaml"), String.join("\n",
+        "apiVersion: secrets-store.csi.x-k8s.io/v1", "kind: SecretProviderClass", "metadata:", "  name: probe",
+        "spec:", "  provider: test", "  parameters:", "    objects: '[]'", ""));
+    assertThat(run("serve", "--backend", "test", "--socket-dir", socketDir.toString(), "--health-addr", "", "--metrics-addr", "",
+        "--readiness-probe-spc", spc.toString())).isNotZero();
+    assertThat(err.toString()).contains("--readiness-probe-spc").contains("metadata.namespace");
+    assertThat(Files.exists(socketDir.resolve("test.sock"))).isFalse();
+  }
+
+  private static Path newDirectory() {
+    try {
+      return Files.createTempDirectory(Path.of("/tmp"), "cli");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test

@@ -47,9 +47,13 @@ final class ServeProcesses {
   }
 
   static int httpStatus(int port, String path) throws IOException, InterruptedException {
+    return httpGet(port, path).statusCode();
+  }
+
+  static HttpResponse<String> httpGet(int port, String path) throws IOException, InterruptedException {
     HttpClient http = HttpClient.newHttpClient();
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode();
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   static void deleteTree(Path root) throws IOException {
