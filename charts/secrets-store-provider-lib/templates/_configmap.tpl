@@ -22,4 +22,20 @@ data:
     {{- else }}
     {}
     {{- end }}
+  {{- if .Values.readinessProbeIdentity.enabled }}
+  {{- if not .Values.readinessProbeIdentity.parameters }}
+  {{- fail "readinessProbeIdentity.parameters is required when readinessProbeIdentity.enabled" }}
+  {{- end }}
+  # The SecretProviderClass that readiness mounts as the provider's ServiceAccount (serve --readiness-probe-spc).
+  readiness-probe-spc.yaml: |
+    apiVersion: secrets-store.csi.x-k8s.io/v1
+    kind: SecretProviderClass
+    metadata:
+      name: {{ include "ssp.fullname" . }}-readiness-probe
+      namespace: {{ .Release.Namespace }}
+    spec:
+      provider: {{ include "ssp.providerName" . }}
+      parameters:
+        {{- toYaml .Values.readinessProbeIdentity.parameters | nindent 8 }}
+  {{- end }}
 {{- end }}

@@ -90,6 +90,12 @@ spec:
             - --health-addr=:{{ .Values.ports.health }}
             - --metrics-addr=:{{ .Values.ports.metrics }}
             {{- include "ssp.commonArgs" . | nindent 12 }}
+            {{- if .Values.readinessProbeIdentity.enabled }}
+            - --readiness-probe-spc=/etc/secrets-store-provider/readiness-probe-spc.yaml
+            - --readiness-probe-service-account={{ include "ssp.serviceAccountName" . }}
+            - --readiness-probe-token={{ required "readinessProbeIdentity.audience is required when readinessProbeIdentity.enabled" .Values.readinessProbeIdentity.audience }}=/var/run/secrets/secrets-store-provider/readiness-probe/token
+            - --readiness-probe-interval={{ .Values.readinessProbeIdentity.interval }}
+            {{- end }}
             {{- with .Values.extraArgs }}
             {{- toYaml . | nindent 12 }}
             {{- end }}
@@ -120,12 +126,27 @@ spec:
             - name: providers-dir
               mountPath: {{ .Values.providersDir }}
             {{- include "ssp.commonVolumeMounts" . | nindent 12 }}
+            {{- if .Values.readinessProbeIdentity.enabled }}
+            - name: readiness-probe-token
+              mountPath: /var/run/secrets/secrets-store-provider/readiness-probe
+              readOnly: true
+            {{- end }}
       volumes:
         - name: providers-dir
           hostPath:
             path: {{ .Values.providersDir }}
             type: DirectoryOrCreate
         {{- include "ssp.commonVolumes" . | nindent 8 }}
+        {{- if .Values.readinessProbeIdentity.enabled }}
+        # The provider's own token for the probe identity; kubelet rotates it, the provider reads it each probe.
+        - name: readiness-probe-token
+          projected:
+            sources:
+              - serviceAccountToken:
+                  audience: {{ .Values.readinessProbeIdentity.audience }}
+                  expirationSeconds: 3600
+                  path: token
+        {{- end }}
       nodeSelector:
         {{- /* Linux only (Unix sockets, glibc natives): the os label always wins over values. */}}
         {{- toYaml (merge (dict "kubernetes.io/os" "linux") (deepCopy (.Values.nodeSelector | default dict))) | nindent 8 }}

@@ -2,6 +2,7 @@
 package io.secretsstore.provider.charts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.secretsstore.provider.charts.Manifests.Node;
 import java.util.List;
@@ -249,5 +250,63 @@ class ProviderDaemonSetTest {
         "app.kubernetes.io/name", backend.chart(),
         "app.kubernetes.io/instance", Charts.RELEASE,
         "app.kubernetes.io/component", "provider"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void readinessProbeIdentity_isOffByDefault(Backend backend) {
+    Manifests m = Charts.render(backend, "{}");
+
+    assertThat(provider(m).get("args").strings()).noneMatch(arg -> arg.startsWith("--readiness-probe"));
+    assertThat(podSpec(m).get("volumes").list()).noneMatch(v -> "readiness-probe-token".equals(v.get("name").value()));
+    assertThat(m.one("ConfigMap").get("data").map()).containsOnlyKeys("config.yaml");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void readinessProbeIdentity_mountsTheRenderedClassWithTheProvidersOwnProjectedToken(Backend backend) {
+    Manifests m = Charts.render(backend, String.join("\n",
+        "readinessProbeIdentity:",
+        "  enabled: true",
+        "  audience: probe-audience",
+        "  interval: 1m",
+        "  parameters:",
+        "    roleName: provider-probe",
+        "    objects: |",
+        "      - objectName: probe",
+        "        secretPath: secret/data/probe",
+        "        secretKey: value",
+        ""));
+    Node provider = provider(m);
+    String serviceAccount = podSpec(m).get("serviceAccountName").string();
+    String tokenDir = "/var/run/secrets/secrets-store-provider/readiness-probe";
+
+    assertThat(flag(provider, "--readiness-probe-spc")).isEqualTo("/etc/secrets-store-provider/readiness-probe-spc.yaml");
+    assertThat(flag(provider, "--readiness-probe-service-account")).isEqualTo(serviceAccount);
+    assertThat(flag(provider, "--readiness-probe-token")).isEqualTo("probe-audience=" + tokenDir + "/token");
+    assertThat(flag(provider, "--readiness-probe-interval")).isEqualTo("1m");
+    assertThat(podSpec(m).get("volumes").named("readiness-probe-token").get("projected").map()).isEqualTo(Map.of(
+        "sources", List.of(Map.of("serviceAccountToken", Map.of("audience", "probe-audience", "expirationSeconds", 3600, "path", "token")))));
+    Node mount = provider.get("volumeMounts").named("readiness-probe-token");
+    assertThat(mount.get("mountPath").string()).isEqualTo(tokenDir);
+    assertThat(mount.get("readOnly").value()).isEqualTo(true);
+
+    Manifests spc = Manifests.parse(m.one("ConfigMap").get("data").get("readiness-probe-spc.yaml").string());
+    Node probeClass = spc.one("SecretProviderClass");
+    assertThat(probeClass.at("metadata.namespace").string()).isEqualTo(Charts.NAMESPACE);
+    assertThat(probeClass.at("spec.parameters").map()).isEqualTo(Map.of(
+        "roleName", "provider-probe",
+        "objects", "- objectName: probe\n  secretPath: secret/data/probe\n  secretKey: value\n"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void readinessProbeIdentity_withoutAudienceOrParameters_isRefusedNamingTheValue(Backend backend) {
+    assertThatThrownBy(() -> Charts.render(backend, "readinessProbeIdentity: {enabled: true, parameters: {roleName: r}}"))
+        .hasMessageContaining("readinessProbeIdentity.audience is required");
+    assertThatThrownBy(() -> Charts.render(backend, "readinessProbeIdentity: {enabled: true, audience: vault}"))
+        .hasMessageContaining("readinessProbeIdentity.parameters is required");
+    assertThatThrownBy(() -> Charts.render(backend, "readinessProbeIdentity: {enabled: true, audience: vault, interval: soon}"))
+        .hasMessageContaining("values don't meet the specifications of the schema");
   }
 }
