@@ -1,20 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.aws;
 
-import io.secretsstore.provider.spi.ErrorKind;
-import io.secretsstore.provider.spi.ProviderException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
+import io.secretsstore.provider.tls.CaBundles;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -41,7 +32,7 @@ final class AwsClients implements AutoCloseable {
     this.settings = settings;
     UrlConnectionHttpClient.Builder builder = UrlConnectionHttpClient.builder();
     if (settings.caBundle() != null) {
-      TrustManager[] trust = trustManagers(settings);
+      TrustManager[] trust = CaBundles.trustManagers(settings.caBundle(), "--aws-ca-bundle (AWS_CA_BUNDLE)");
       builder.tlsTrustManagersProvider(() -> trust);
     }
     this.http = builder.build();
@@ -86,25 +77,6 @@ final class AwsClients implements AutoCloseable {
    */
   private static void noSdkRetries(ClientOverrideConfiguration.Builder builder) {
     builder.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallAttemptTimeout(ATTEMPT_TIMEOUT);
-  }
-
-  private static TrustManager[] trustManagers(AwsSettings settings) {
-    try (InputStream in = Files.newInputStream(settings.caBundle())) {
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      int i = 0;
-      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        store.setCertificateEntry("ca-" + i++, certificate);
-      }
-      if (i == 0) {
-        throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, "--aws-ca-bundle holds no certificate");
-      }
-      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(store);
-      return factory.getTrustManagers();
-    } catch (IOException | GeneralSecurityException e) {
-      throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, "cannot read --aws-ca-bundle (AWS_CA_BUNDLE)", e);
-    }
   }
 
   @Override

@@ -77,11 +77,7 @@ public final class AzureBackend implements SecretBackend {
         throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, e.getMessage());
       }
     }
-    try {
-      keyVaults = new KeyVaultClients(settings.caBundle(), settings.keyVaultEndpoint() == null, backendContext.credentials());
-    } catch (IllegalArgumentException e) {
-      throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, e.getMessage());
-    }
+    keyVaults = new KeyVaultClients(settings.caBundle(), settings.keyVaultEndpoint() == null, backendContext.credentials());
     // IMDS and NMI are plain HTTP on the node; a short connect timeout makes a missing one UNAVAILABLE quickly.
     nodeHttp = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
     tokenProxy = TokenProxy.start(settings.endpoints());

@@ -15,17 +15,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.spi.IdentityKey;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import io.secretsstore.provider.tls.CaBundles;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The Key Vault clients, one set per vault and identity, sharing one JDK HTTP client. The SDK's
@@ -55,7 +47,7 @@ final class KeyVaultClients {
   KeyVaultClients(Path caBundle, boolean verifyChallengeResource, CredentialCache credentials) {
     java.net.http.HttpClient.Builder jdk = java.net.http.HttpClient.newBuilder().connectTimeout(TIMEOUT);
     if (caBundle != null) {
-      jdk.sslContext(sslContext(caBundle, "--azure-ca-bundle"));
+      jdk.sslContext(CaBundles.sslContext(caBundle, "--azure-ca-bundle"));
     }
     this.http = new JdkHttpClientBuilder(jdk).responseTimeout(TIMEOUT).build();
     this.verifyChallengeResource = verifyChallengeResource;
@@ -97,27 +89,5 @@ final class KeyVaultClients {
       certificates.disableChallengeResourceVerification();
     }
     return new Clients(secrets.buildClient(), keys.buildClient(), certificates.buildClient(), credential);
-  }
-
-  /** A TLS context trusting the PEM certificates of {@code caBundle}, from the flag {@code flag}. */
-  static SSLContext sslContext(Path caBundle, String flag) {
-    try (InputStream in = Files.newInputStream(caBundle)) {
-      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-      trust.load(null, null);
-      int i = 0;
-      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        trust.setCertificateEntry("ca-" + i++, certificate);
-      }
-      if (i == 0) {
-        throw new IOException("no certificate");
-      }
-      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(trust);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, factory.getTrustManagers(), null);
-      return context;
-    } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalArgumentException(flag + " is not a readable PEM file of certificates", e);
-    }
   }
 }

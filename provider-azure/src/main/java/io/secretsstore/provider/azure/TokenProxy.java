@@ -8,6 +8,7 @@ import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.util.Context;
 import io.secretsstore.provider.spi.ErrorKind;
 import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.tls.CaBundles;
 import java.net.InetAddress;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -58,8 +59,8 @@ final class TokenProxy {
     Path ca = endpoints.tokenProxyCa();
     SSLContext ssl;
     try {
-      ssl = ca != null && Files.exists(ca) ? KeyVaultClients.sslContext(ca, "--azure-token-proxy-ca-file") : SSLContext.getDefault();
-    } catch (IllegalArgumentException e) {
+      ssl = ca != null && Files.exists(ca) ? CaBundles.sslContext(ca, "--azure-token-proxy-ca-file") : SSLContext.getDefault();
+    } catch (ProviderException e) {
       return failed(e.getMessage());
     } catch (java.security.NoSuchAlgorithmException e) {
       return failed("the JDK has no default TLS context");

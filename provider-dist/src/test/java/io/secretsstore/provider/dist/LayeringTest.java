@@ -45,7 +45,7 @@ class LayeringTest {
     outside[BACKENDS.length] = BASE + ".emulators..";
     outside[BACKENDS.length + 1] = BASE + ".dist..";
     noClasses().that().resideInAnyPackage(BASE + ".spi..", BASE + ".mount..", BASE + ".fetch..", BASE + ".grpc..",
-            BASE + ".cli..", BASE + ".driver..", BASE + ".kube..", BASE + ".credentials..", BASE + ".logging..")
+            BASE + ".cli..", BASE + ".driver..", BASE + ".kube..", BASE + ".credentials..", BASE + ".logging..", BASE + ".tls..")
         .should().dependOnClassesThat().resideInAnyPackage(outside)
         .check(CLASSES);
   }

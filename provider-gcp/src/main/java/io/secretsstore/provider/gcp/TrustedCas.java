@@ -1,19 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.gcp;
 
-import io.secretsstore.provider.spi.ErrorKind;
-import io.secretsstore.provider.spi.ProviderException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import io.secretsstore.provider.tls.CaBundles;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The CAs the backend trusts for Google's endpoints: the JDK's, or only those of {@code
@@ -23,41 +14,14 @@ final class TrustedCas {
   private final TrustManager[] trustManagers;
   private final SSLContext context;
 
-  private TrustedCas(TrustManager[] trustManagers, SSLContext context) {
+  private TrustedCas(TrustManager[] trustManagers) {
     this.trustManagers = trustManagers;
-    this.context = context;
+    this.context = CaBundles.sslContext(trustManagers);
   }
 
   /** The bundle's CAs, or the JDK's when {@code bundle} is null. */
   static TrustedCas load(Path bundle) {
-    try {
-      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      if (bundle == null) {
-        factory.init((KeyStore) null);
-      } else {
-        factory.init(read(bundle));
-      }
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, factory.getTrustManagers(), null);
-      return new TrustedCas(factory.getTrustManagers(), context);
-    } catch (IOException | GeneralSecurityException e) {
-      throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, "cannot read --gcp-ca-bundle (GCP_CA_BUNDLE)", e);
-    }
-  }
-
-  private static KeyStore read(Path bundle) throws IOException, GeneralSecurityException {
-    try (InputStream in = Files.newInputStream(bundle)) {
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      int i = 0;
-      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        store.setCertificateEntry("ca-" + i++, certificate);
-      }
-      if (i == 0) {
-        throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, "--gcp-ca-bundle holds no certificate");
-      }
-      return store;
-    }
+    return new TrustedCas(CaBundles.trustManagers(bundle, "--gcp-ca-bundle (GCP_CA_BUNDLE)"));
   }
 
   TrustManager[] trustManagers() {
