@@ -198,6 +198,11 @@ public final class MountEngine implements AutoCloseable {
     return cache.refreshDue();
   }
 
+  /** Background refreshes not yet settled; a test waits for none before stepping time past a back-off. */
+  long refreshesInFlight() {
+    return cache.refreshesInFlight();
+  }
+
   /** How many objects are cached. */
   long cachedObjects() {
     return cache.size();

@@ -244,6 +244,14 @@ final class ObjectCache {
     return advised.compareTo(delay) > 0 ? advised : delay;
   }
 
+  /** Background refreshes started and not yet settled (their outcome or back-off recorded), for tests. */
+  long refreshesInFlight() {
+    return cache.asMap().values().stream()
+        .filter(future -> future.isDone() && !future.isCompletedExceptionally())
+        .filter(future -> future.join().refreshing.get())
+        .count();
+  }
+
   /** Number of entries, for tests and metrics. */
   long size() {
     cache.synchronous().cleanUp();

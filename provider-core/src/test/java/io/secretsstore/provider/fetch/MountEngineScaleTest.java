@@ -166,6 +166,8 @@ class MountEngineScaleTest {
     passOneInterval();
     int attempts = ResilienceSettings.DEFAULT.maxAttempts();
     await().untilAsserted(() -> assertThat(backend.fetches()).isEqualTo(1 + attempts));
+    // The back-off counts from when the failed refresh settles, which follows its last call.
+    await().until(() -> engine.refreshesInFlight() == 0);
 
     // The poller ticks every quarter interval; ticks within the back-off call nothing.
     time.advance(INTERVAL.dividedBy(8));
@@ -187,6 +189,7 @@ class MountEngineScaleTest {
     backend.failAll(ProviderException.throttled("429 from the test store", retryAfter));
     passOneInterval();
     await().untilAsserted(() -> assertThat(backend.fetches()).isEqualTo(2));
+    await().until(() -> engine.refreshesInFlight() == 0);
 
     time.advance(retryAfter.minusSeconds(1));
     assertThat(engine.refreshDue()).isZero();
