@@ -33,6 +33,9 @@ GET per mount; the node's region label only when no region is set. */}}
 
 {{- define "ssp.backendConfigKeys" -}}{{- end }}
 
+{{/* This backend never mints pod tokens: no flag, and so no serviceaccounts/token permission. */}}
+{{- define "ssp.tokenRequestFlag" -}}{{- end }}
+
 {{- define "ssp.tokenAudiences" -}}
 - audience: sts.amazonaws.com        # IAM Roles for Service Accounts (IRSA)
 - audience: pods.eks.amazonaws.com   # EKS Pod Identity

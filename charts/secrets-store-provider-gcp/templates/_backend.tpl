@@ -1,6 +1,10 @@
 {{/* Backend hooks of the GCP chart, called by the library templates. GCP flags are not final: use extraArgs. */}}
 {{- define "ssp.backend" -}}gcp{{- end }}
-{{- define "ssp.backendArgs" -}}{{- end }}
+{{- define "ssp.backendArgs" -}}
+{{- with (include "ssp.tokenRequestFlag" . | trim) }}
+- {{ . }}
+{{- end }}
+{{- end }}
 {{/* The cluster's identity for pod-adc (upstream's env names). */}}
 {{- define "ssp.backendEnv" -}}
 {{- range $name, $value := dict "PROJECT" .Values.gcpProject "CLUSTER_LOCATION" .Values.gkeClusterLocation "CLUSTER_NAME" .Values.gkeClusterName }}
@@ -26,6 +30,11 @@
 
 {{- define "ssp.backendConfigKeys" -}}{{- end }}
 
+{{/* Mint the pod's token when the driver passed none (tokenRequest.enabled); the RBAC follows this flag. */}}
+{{- define "ssp.tokenRequestFlag" -}}
+{{- if .Values.tokenRequest.enabled }}--gcp-allow-token-request{{ end }}
+{{- end }}
+
 {{- define "ssp.tokenAudiences" -}}
-- audience: <PROJECT_ID>.svc.id.goog   # your workload identity pool
+- audience: {{ .Values.gcpProject | default "<PROJECT_ID>" }}.svc.id.goog   # your workload identity pool
 {{- end }}

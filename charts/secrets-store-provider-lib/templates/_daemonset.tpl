@@ -31,7 +31,10 @@ spec:
       serviceAccountName: {{ include "ssp.serviceAccountName" . }}
       automountServiceAccountToken: {{ .Values.serviceAccount.automountToken }}
       hostNetwork: false
-      {{- with .Values.priorityClassName }}
+      {{- with .Values.dnsPolicy }}
+      dnsPolicy: {{ . }}
+      {{- end }}
+      {{- with (include "ssp.priorityClassName" .) }}
       priorityClassName: {{ . }}
       {{- end }}
       {{- with .Values.imagePullSecrets }}
@@ -79,12 +82,12 @@ spec:
         - name: provider
           image: {{ include "ssp.imageRef" (dict "image" .Values.image "ctx" .) }}
           imagePullPolicy: {{ .Values.image.pullPolicy }}
-          command:
-            - secrets-store-provider
+          # No command: the image's entrypoint is the provider's CLI (the distroless image has no shell
+          # and no launcher script; it runs the JVM with the launcher's options).
+          args:
             - serve
             - --backend
             - {{ include "ssp.backend" . }}
-          args:
             - --provider-name={{ include "ssp.providerName" . }}
             - --socket-dir={{ .Values.providersDir }}
             - --health-addr=:{{ .Values.ports.health }}
@@ -131,6 +134,9 @@ spec:
               mountPath: /var/run/secrets/secrets-store-provider/readiness-probe
               readOnly: true
             {{- end }}
+            {{- with .Values.extraVolumeMounts }}
+            {{- toYaml . | nindent 12 }}
+            {{- end }}
       volumes:
         - name: providers-dir
           hostPath:
@@ -146,6 +152,9 @@ spec:
                   audience: {{ .Values.readinessProbeIdentity.audience }}
                   expirationSeconds: 3600
                   path: token
+        {{- end }}
+        {{- with .Values.extraVolumes }}
+        {{- toYaml . | nindent 8 }}
         {{- end }}
       nodeSelector:
         {{- /* Linux only (Unix sockets, glibc natives): the os label always wins over values. */}}

@@ -1,7 +1,8 @@
 {{/*
 Helpers shared by the four provider charts. Each application chart defines the backend hooks
 (see _hooks.md in this chart): ssp.backend, ssp.backendArgs, ssp.backendEnv, ssp.backendVolumes,
-ssp.backendVolumeMounts, ssp.backendClusterRules, ssp.backendNamespacedRules, ssp.tokenAudiences.
+ssp.backendVolumeMounts, ssp.backendClusterRules, ssp.backendNamespacedRules, ssp.tokenAudiences,
+ssp.tokenRequestFlag (the flag that lets the backend mint pod tokens, or nothing; RBAC follows it).
 */}}
 
 {{- define "ssp.name" -}}
@@ -121,13 +122,28 @@ backend's own flags.
 {{- end }}
 {{- end }}
 
-{{/* Pod-level security context of the provider and the sync controller. */}}
+{{/*
+Pod-level security context of the provider and the sync controller: podSecurityContext (fsGroup,
+supplementalGroups, seLinuxOptions, appArmorProfile, sysctls, ...) over the fixed non-root identity,
+which it cannot replace (the schema also refuses those keys), and RuntimeDefault seccomp, which it can.
+*/}}
 {{- define "ssp.podSecurityContext" -}}
-runAsNonRoot: true
-runAsUser: {{ .Values.securityContext.runAsUser }}
-runAsGroup: {{ .Values.securityContext.runAsGroup }}
-seccompProfile:
-  type: RuntimeDefault
+{{- $fixed := dict "runAsNonRoot" true "runAsUser" .Values.securityContext.runAsUser "runAsGroup" .Values.securityContext.runAsGroup }}
+{{- $defaults := dict "seccompProfile" (dict "type" "RuntimeDefault") }}
+{{- toYaml (merge $fixed (deepCopy (.Values.podSecurityContext | default dict)) $defaults) }}
+{{- end }}
+
+{{/*
+Priority class of the provider pods: the value when set; otherwise system-node-critical in
+kube-system, the one namespace where every distribution admits it (GKE refuses it elsewhere unless a
+ResourceQuota allows it), and none in any other namespace.
+*/}}
+{{- define "ssp.priorityClassName" -}}
+{{- if .Values.priorityClassName }}
+{{- .Values.priorityClassName }}
+{{- else if eq .Release.Namespace "kube-system" }}
+{{- "system-node-critical" }}
+{{- end }}
 {{- end }}
 
 {{/* Container-level security context: non-root, read-only root, no capabilities, no escalation. */}}

@@ -11,10 +11,11 @@ linux.providersDir or linux.additionalProvidersDirs) and must pass pod tokens fo
 Set in the driver chart (secrets-store-csi-driver):
   tokenRequests:
     {{- include "ssp.tokenAudiences" . | nindent 4 }}
-{{- if .Values.tokenRequest.enabled }}
+{{- with (include "ssp.tokenRequestFlag" . | trim) }}
 
-tokenRequest.enabled is true: this provider may mint pod tokens itself (serviceaccounts/token create
-cluster-wide). Prefer the driver's tokenRequests above and turn this off when you can.
+tokenRequest.enabled is true ({{ . }}): when the driver passes no token for the audience, this
+provider mints the pod's token itself, which needs serviceaccounts/token create cluster-wide (granted).
+Set the driver's tokenRequests above and tokenRequest.enabled=false to drop that permission.
 {{- end }}
 {{- if .Values.sync.enabled }}
 

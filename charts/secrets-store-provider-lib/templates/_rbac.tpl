@@ -1,6 +1,7 @@
 {{/*
 The provider's RBAC: the backend's cluster-wide rules (hook ssp.backendClusterRules) plus
-serviceaccounts/token create only when the provider mints pod tokens itself (tokenRequest.enabled),
+serviceaccounts/token create only when the rendered flags let the provider mint pod tokens itself
+(hook ssp.tokenRequestFlag: the backend's flag, or nothing for backends that never mint),
 and in the release namespace the backend's rules (hook ssp.backendNamespacedRules) plus the key
 Secrets the provider reads or creates: the backend's (hook ssp.backendKeySecrets, a YAML list of
 names) and the payload fingerprint key (fingerprintSecretName). A ClusterRole or Role without rules
@@ -10,7 +11,7 @@ is not rendered.
 {{- with (include "ssp.backendClusterRules" . | trim) }}
 {{ . }}
 {{- end }}
-{{- if .Values.tokenRequest.enabled }}
+{{- if (include "ssp.tokenRequestFlag" . | trim) }}
 - apiGroups: [""]
   resources: ["serviceaccounts/token"]
   verbs: ["create"]

@@ -99,6 +99,10 @@ metadata:
     {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller") | nindent 4 }}
 spec:
   replicas: {{ .Values.sync.replicas }}
+  {{- with .Values.sync.updateStrategy }}
+  strategy:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
   selector:
     matchLabels:
       {{- include "ssp.selectorLabels" (dict "ctx" . "component" "sync-controller") | nindent 6 }}
@@ -114,6 +118,9 @@ spec:
     spec:
       serviceAccountName: {{ include "ssp.syncServiceAccountName" . }}
       hostNetwork: false
+      {{- with .Values.sync.dnsPolicy }}
+      dnsPolicy: {{ . }}
+      {{- end }}
       {{- with .Values.sync.priorityClassName }}
       priorityClassName: {{ . }}
       {{- end }}
@@ -127,12 +134,11 @@ spec:
         - name: sync-controller
           image: {{ include "ssp.imageRef" (dict "image" .Values.image "ctx" .) }}
           imagePullPolicy: {{ .Values.image.pullPolicy }}
-          command:
-            - secrets-store-provider
+          # No command: the image's entrypoint is the provider's CLI (see the provider DaemonSet).
+          args:
             - sync
             - --backend
             - {{ include "ssp.backend" . }}
-          args:
             - --leader-elect
             - --leader-election-namespace={{ .Release.Namespace }}
             - --health-addr=:{{ .Values.ports.health }}
@@ -175,8 +181,14 @@ spec:
             {{- include "ssp.containerSecurityContext" . | nindent 12 }}
           volumeMounts:
             {{- include "ssp.commonVolumeMounts" . | nindent 12 }}
+            {{- with .Values.sync.extraVolumeMounts }}
+            {{- toYaml . | nindent 12 }}
+            {{- end }}
       volumes:
         {{- include "ssp.commonVolumes" . | nindent 8 }}
+        {{- with .Values.sync.extraVolumes }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
       nodeSelector:
         {{- toYaml (merge (dict "kubernetes.io/os" "linux") (deepCopy (.Values.sync.nodeSelector | default dict))) | nindent 8 }}
       {{- with .Values.sync.affinity }}
@@ -187,5 +199,22 @@ spec:
       tolerations:
         {{- toYaml . | nindent 8 }}
       {{- end }}
+{{- if and .Values.sync.podDisruptionBudget.enabled (gt (int .Values.sync.replicas) 1) }}
+---
+# Keeps a standby controller through voluntary evictions (node drains). Only with more than one
+# replica: with one, any budget either blocks every drain or allows what no budget would.
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ include "ssp.syncName" . }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller") | nindent 4 }}
+spec:
+  maxUnavailable: {{ .Values.sync.podDisruptionBudget.maxUnavailable }}
+  selector:
+    matchLabels:
+      {{- include "ssp.selectorLabels" (dict "ctx" . "component" "sync-controller") | nindent 6 }}
+{{- end }}
 {{- end }}
 {{- end }}

@@ -37,7 +37,9 @@ class ChartLintTest {
     assertThat(m.ofKind("Deployment")).hasSize(1);
     assertThat(m.ofKind("CustomResourceDefinition")).hasSize(1);
     assertThat(m.ofKind("ServiceMonitor")).hasSize(1);
-    assertThat(m.ofKind("Service")).hasSize(1);
+    assertThat(m.ofKind("PodMonitor")).hasSize(1);
+    assertThat(m.ofKind("PodDisruptionBudget")).hasSize(1);
+    assertThat(m.ofKind("Service")).as("metrics of the provider and of the sync controller").hasSize(2);
     assertThat(m.ofKind("ConfigMap")).hasSize(1);
     assertThat(m.ofKind("ServiceAccount")).hasSize(2);
     assertThat(m.ofKind("ClusterRole")).hasSize(2);

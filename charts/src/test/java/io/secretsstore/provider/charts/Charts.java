@@ -51,7 +51,16 @@ final class Charts {
 
   /** Renders a chart with the given values files (later ones win) and parses every document. */
   static Manifests render(Backend backend, Path... valuesFiles) {
-    var template = new Helm(chart(backend)).template().withName(RELEASE).withNamespace(NAMESPACE);
+    return renderIn(NAMESPACE, backend, valuesFiles);
+  }
+
+  /** Renders a chart into another release namespace. */
+  static Manifests renderIn(String namespace, Backend backend, String valuesYaml) {
+    return renderIn(namespace, backend, valuesFile(valuesYaml));
+  }
+
+  private static Manifests renderIn(String namespace, Backend backend, Path... valuesFiles) {
+    var template = new Helm(chart(backend)).template().withName(RELEASE).withNamespace(namespace);
     for (Path values : valuesFiles) {
       template = template.withValuesFile(values);
     }

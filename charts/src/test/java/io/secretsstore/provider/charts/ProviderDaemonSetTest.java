@@ -36,8 +36,9 @@ class ProviderDaemonSetTest {
   void runsServeForItsBackend(Backend backend) {
     Node provider = provider(Charts.render(backend, "{}"));
 
-    assertThat(provider.get("command").strings())
-        .containsExactly("secrets-store-provider", "serve", "--backend", backend.id());
+    // No command: the image's entrypoint is the CLI (the distroless image has no shell to run a launcher).
+    assertThat(provider.get("command").isMissing()).isTrue();
+    assertThat(provider.get("args").strings().subList(0, 3)).containsExactly("serve", "--backend", backend.id());
   }
 
   @ParameterizedTest
@@ -93,17 +94,21 @@ class ProviderDaemonSetTest {
   @ParameterizedTest
   @EnumSource(Backend.class)
   void neverUsesTheHostNetworkNorMountsTheKubeletDirectory(Backend backend) {
-    for (Manifests m : List.of(Charts.render(backend, "{}"), Charts.renderEverythingOn(backend))) {
+    // Besides the socket directory, only what extraVolumes asks for (everything-on adds an audit log directory).
+    Map<Manifests, List<String>> expectedHostPaths = Map.of(
+        Charts.render(backend, "{}"), List.of("providers-dir"),
+        Charts.renderEverythingOn(backend), List.of("providers-dir", "audit"));
+    expectedHostPaths.forEach((m, expected) -> {
       Node spec = podSpec(m);
 
       assertThat(spec.get("hostNetwork").value()).isEqualTo(false);
       assertThat(spec.get("hostPID").isMissing()).isTrue();
       assertThat(spec.get("hostIPC").isMissing()).isTrue();
       List<Node> hostPaths = spec.get("volumes").list().stream().filter(v -> !v.get("hostPath").isMissing()).toList();
-      assertThat(hostPaths).extracting(v -> v.get("name").string()).containsExactly("providers-dir");
+      assertThat(hostPaths).extracting(v -> v.get("name").string()).containsExactlyElementsOf(expected);
       assertThat(m.all().toString()).doesNotContain("/var/lib/kubelet");
       assertThat(provider(m).get("ports").list()).allSatisfy(p -> assertThat(p.get("hostPort").isMissing()).isTrue());
-    }
+    });
   }
 
   @ParameterizedTest
@@ -149,14 +154,31 @@ class ProviderDaemonSetTest {
 
   @ParameterizedTest
   @EnumSource(Backend.class)
-  void defaultsTolerateEveryTaintRunOnLinuxAsNodeCriticalWithRollingUpdates(Backend backend) {
+  void defaultsTolerateNoTaint_avoidVirtualNodes_runOnLinuxWithRollingUpdates(Backend backend) {
     Manifests m = Charts.render(backend, "{}");
     Node spec = podSpec(m);
 
-    assertThat(spec.get("tolerations").value()).isEqualTo(List.of(Map.of("operator", "Exists")));
+    assertThat(spec.get("tolerations").isMissing()).isTrue();
     assertThat(spec.get("nodeSelector").map()).isEqualTo(Map.of("kubernetes.io/os", "linux"));
-    assertThat(spec.get("priorityClassName").string()).isEqualTo("system-node-critical");
+    List<Object> excluded = spec.at("affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms.0.matchExpressions").list()
+        .stream().map(Node::value).toList();
+    Map<String, Object> notVirtualKubelet = Map.of("key", "type", "operator", "NotIn", "values", List.of("virtual-kubelet"));
+    Map<String, Object> notFargate = Map.of("key", "eks.amazonaws.com/compute-type", "operator", "NotIn", "values", List.of("fargate"));
+    assertThat(excluded).isEqualTo(backend == Backend.AWS ? List.of(notFargate, notVirtualKubelet) : List.of(notVirtualKubelet));
     assertThat(m.one("DaemonSet").at("spec.updateStrategy.type").string()).isEqualTo("RollingUpdate");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void priorityClassName_isNodeCriticalInKubeSystemOnly_unlessSet(Backend backend) {
+    assertThat(podSpec(Charts.render(backend, "{}")).get("priorityClassName").isMissing())
+        .as("outside kube-system (GKE refuses system-node-critical there)").isTrue();
+    assertThat(podSpec(Charts.renderIn("kube-system", backend, "{}")).get("priorityClassName").string())
+        .isEqualTo("system-node-critical");
+    assertThat(podSpec(Charts.render(backend, "priorityClassName: node-agents")).get("priorityClassName").string())
+        .isEqualTo("node-agents");
+    assertThat(podSpec(Charts.renderIn("kube-system", backend, "priorityClassName: node-agents")).get("priorityClassName").string())
+        .isEqualTo("node-agents");
   }
 
   @ParameterizedTest

@@ -27,9 +27,9 @@ class ValuesFilesTest {
   /** Top-level keys only some backends have. */
   private static final Map<Backend, Set<String>> BACKEND_KEYS = Map.of(
       Backend.AWS, Set.of("awsRegion"),
-      Backend.AZURE, Set.of(),
-      Backend.GCP, Set.of("gcpProject", "gkeClusterLocation", "gkeClusterName"),
-      Backend.VAULT, Set.of("vault", "hmacSecretName"));
+      Backend.AZURE, Set.of("azure"),
+      Backend.GCP, Set.of("gcpProject", "gkeClusterLocation", "gkeClusterName", "tokenRequest"),
+      Backend.VAULT, Set.of("vault", "hmacSecretName", "tokenRequest"));
   /** Schema properties for keys Helm adds to the merged values, not in values.yaml. */
   private static final Set<String> HELM_KEYS = Set.of("global", "secrets-store-provider-lib");
 
