@@ -17,7 +17,8 @@ spec:
     matchLabels:
       {{- include "ssp.selectorLabels" (dict "ctx" . "component" "provider") | nindent 6 }}
   updateStrategy:
-    {{- toYaml .Values.updateStrategy | nindent 4 }}
+    {{- /* Helm merges rollingUpdate from the defaults into a user's OnDelete, which the API refuses. */}}
+    {{- toYaml (ternary (pick .Values.updateStrategy "type") .Values.updateStrategy (eq (.Values.updateStrategy.type | default "") "OnDelete")) | nindent 4 }}
   template:
     metadata:
       labels:

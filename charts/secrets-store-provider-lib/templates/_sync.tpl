@@ -101,7 +101,8 @@ spec:
   replicas: {{ .Values.sync.replicas }}
   {{- with .Values.sync.updateStrategy }}
   strategy:
-    {{- toYaml . | nindent 4 }}
+    {{- /* Helm merges rollingUpdate from the defaults into a user's Recreate, which the API refuses. */}}
+    {{- toYaml (ternary (pick . "type") . (eq (.type | default "") "Recreate")) | nindent 4 }}
   {{- end }}
   selector:
     matchLabels:

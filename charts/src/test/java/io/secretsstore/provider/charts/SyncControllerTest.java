@@ -167,4 +167,32 @@ class SyncControllerTest {
     assertThat(container.get("args").strings()).endsWith("--rotation-poll-interval=1h");
     assertThat(container.get("image").string()).contains("@sha256:");
   }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void updateStrategy_defaultsToSurgeBeforeRemoval_andIsSettable(Backend backend) {
+    assertThat(Charts.render(backend, ENABLED).one("Deployment").at("spec.strategy").value()).isEqualTo(Map.of(
+        "type", "RollingUpdate", "rollingUpdate", Map.of("maxSurge", 1, "maxUnavailable", 0)));
+    assertThat(Charts.render(backend, "sync: {enabled: true, updateStrategy: {type: Recreate}}").one("Deployment")
+        .at("spec.strategy").value()).isEqualTo(Map.of("type", "Recreate"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void podDisruptionBudget_isRenderedOnlyWhenEnabledWithMoreThanOneReplica(Backend backend) {
+    assertThat(Charts.render(backend, "sync: {enabled: true, replicas: 3}").ofKind("PodDisruptionBudget")).isEmpty();
+    assertThat(Charts.render(backend, "sync: {enabled: true, replicas: 1, podDisruptionBudget: {enabled: true}}")
+        .ofKind("PodDisruptionBudget")).isEmpty();
+    assertThat(Charts.render(backend, "sync: {enabled: false, replicas: 3, podDisruptionBudget: {enabled: true}}")
+        .ofKind("PodDisruptionBudget")).isEmpty();
+
+    Manifests m = Charts.render(backend, "sync: {enabled: true, replicas: 2, podDisruptionBudget: {enabled: true}}");
+    Node budget = m.one("PodDisruptionBudget", syncName(backend));
+    assertThat(budget.at("metadata.namespace").string()).isEqualTo(Charts.NAMESPACE);
+    assertThat(budget.at("spec.maxUnavailable").value()).isEqualTo(1);
+    assertThat(budget.at("spec.selector.matchLabels").map())
+        .isEqualTo(m.one("Deployment").at("spec.selector.matchLabels").map());
+    assertThat(Charts.render(backend, "sync: {enabled: true, replicas: 4, podDisruptionBudget: {enabled: true, maxUnavailable: 50%}}")
+        .one("PodDisruptionBudget").at("spec.maxUnavailable").value()).isEqualTo("50%");
+  }
 }
