@@ -105,6 +105,71 @@ class ValuesFilesTest {
     assertThat(readme).contains("## Migrating from the upstream chart");
   }
 
+  /** Every value (each leaf key of values.yaml, or a map/list value as a whole) has a README row and a schema type. */
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void everyValueHasAReadmeRowAndASchemaType(Backend backend) throws IOException {
+    String readme = read(backend, "README.md");
+    Map<String, Object> schema = schemaProperties(backend);
+    List<String> paths = new ArrayList<>();
+    leafPaths("", yaml(read(backend, "values.yaml")), paths);
+    List<String> withoutRow = new ArrayList<>();
+    List<String> untyped = new ArrayList<>();
+    for (String path : paths) {
+      if (!hasRow(readme, path)) {
+        withoutRow.add(path);
+      }
+      if (!typed(schema, path.split("\\."))) {
+        untyped.add(path);
+      }
+    }
+    assertThat(paths).contains("podSecurityContext", "extraVolumes", "sync.podDisruptionBudget.enabled", "podMonitor.enabled");
+    assertThat(withoutRow).as("values without a README row (theirs or an ancestor's)").isEmpty();
+    assertThat(untyped).as("values the schema does not type").isEmpty();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void leafPaths(String prefix, Map<String, Object> values, List<String> paths) {
+    values.forEach((key, value) -> {
+      String path = prefix.isEmpty() ? key : prefix + "." + key;
+      if (value instanceof Map<?, ?> map && !map.isEmpty()) {
+        leafPaths(path, (Map<String, Object>) map, paths);
+      } else {
+        paths.add(path);
+      }
+    });
+  }
+
+  /** A row for the path or one of its ancestors ("| `a.b` |"), or a row naming it among others ("`a.b.{x,y}`" is not used). */
+  private static boolean hasRow(String readme, String path) {
+    for (String candidate = path; ; candidate = candidate.substring(0, candidate.lastIndexOf('.'))) {
+      if (readme.contains("\n| `" + candidate + "` |")) {
+        return true;
+      }
+      if (!candidate.contains(".")) {
+        return false;
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static boolean typed(Map<String, Object> properties, String[] path) {
+    Map<String, Object> level = properties;
+    for (String key : path) {
+      Object node = level.get(key);
+      if (!(node instanceof Map<?, ?> schemaNode) || schemaNode.get("type") == null && schemaNode.get("oneOf") == null) {
+        return false;
+      }
+      Object nested = ((Map<String, Object>) schemaNode).get("properties");
+      if (nested == null) {
+        // An object typed as a whole (affinity, resources requests, ...) types everything below it.
+        return true;
+      }
+      level = (Map<String, Object>) nested;
+    }
+    return true;
+  }
+
   @Test
   void theSharedValuesAndSchemaAreIdenticalInTheFourCharts() throws IOException {
     Map<String, Object> awsValues = shared(yaml(read(Backend.AWS, "values.yaml")), Backend.AWS);
