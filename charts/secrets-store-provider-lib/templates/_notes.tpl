@@ -25,6 +25,12 @@ in every namespace; restrict who may create SecretSync objects.
 The SecretSync CRD is kept when this release is uninstalled (deleting it would delete every synced Secret).
 {{- end }}
 {{- end }}
+{{- if not (include "ssp.priorityClassName" .) }}
+
+No priority class: system-node-critical is the default only in kube-system (GKE admits it elsewhere
+only with a ResourceQuota that allows it), so in {{ .Release.Namespace }} the provider pods may be
+evicted under node pressure like ordinary pods. Set priorityClassName to a class this namespace admits.
+{{- end }}
 {{- if not .Values.socketDirInit.enabled }}
 
 socketDirInit.enabled is false: {{ .Values.providersDir }} must already be writable by group

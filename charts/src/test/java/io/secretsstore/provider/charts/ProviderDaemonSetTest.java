@@ -179,6 +179,9 @@ class ProviderDaemonSetTest {
         .isEqualTo("node-agents");
     assertThat(podSpec(Charts.renderIn("kube-system", backend, "priorityClassName: node-agents")).get("priorityClassName").string())
         .isEqualTo("node-agents");
+    // Said where it matters: the install notes name the namespace and the value.
+    assertThat(Charts.notes(backend, "{}")).contains("No priority class").contains("in " + Charts.NAMESPACE + " the provider pods");
+    assertThat(Charts.notes(backend, "priorityClassName: node-agents")).doesNotContain("No priority class");
   }
 
   @ParameterizedTest
