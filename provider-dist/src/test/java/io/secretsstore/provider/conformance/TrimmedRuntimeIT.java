@@ -58,6 +58,9 @@ class TrimmedRuntimeIT {
   @BeforeAll
   void buildTheTrimmedRuntime() throws Exception {
     runtime = TARGET.resolve("trimmed-runtime");
+    if (Files.exists(runtime)) {
+      ServeProcesses.deleteTree(runtime); // jlink refuses an existing output directory
+    }
     String output = run(Map.of("JAVA_HOME", FULL_JDK.toString()), Duration.ofMinutes(5),
         JLINK_DIR.resolve("jlink-runtime").toAbsolutePath().toString(), runtime.toString());
     assertThat(runtime.resolve("bin/java")).as(output).isExecutable();
@@ -130,8 +133,9 @@ class TrimmedRuntimeIT {
   }
 
   /**
-   * The image as the Dockerfile lays it out, with /opt/java the given runtime: the cloud's
-   * distribution copied, and its class-data sharing archive written by that runtime (as the build stage does).
+   * The image's /opt/secrets-store-provider as the Dockerfile lays it out: the cloud's distribution,
+   * copied, with the class-data sharing archive written by the given runtime (standing for /opt/jre),
+   * as the build stage does.
    */
   private Path image(String cloud, Path java) throws Exception {
     Path home = Files.createTempDirectory(TARGET, "image-" + cloud + "-").resolve("secrets-store-provider");
@@ -148,7 +152,7 @@ class TrimmedRuntimeIT {
         .findFirst().orElseThrow(() -> new AssertionError("no exec-form ENTRYPOINT in " + DOCKERFILE));
     String[] image = new ObjectMapper().readValue(line.substring("ENTRYPOINT ".length()), String[].class);
     return Arrays.stream(image)
-        .map(arg -> arg.replace("/opt/java", java.toString()).replace("/opt/secrets-store-provider", home.toString()))
+        .map(arg -> arg.replace("/opt/jre", java.toString()).replace("/opt/secrets-store-provider", home.toString()))
         .toList();
   }
 
