@@ -39,10 +39,15 @@ public final class TokenCache {
   private final Cache<Key, Cached> tokens;
 
   public TokenCache(Minter minter, Duration ttl, Clock clock) {
+    this(minter, ttl, clock, MAX_TOKENS);
+  }
+
+  TokenCache(Minter minter, Duration ttl, Clock clock, long maxTokens) {
     this.minter = minter;
     this.ttl = ttl;
     this.clock = clock;
-    this.tokens = Caffeine.newBuilder().maximumSize(MAX_TOKENS).expireAfterWrite(ttl).build();
+    // Evictions run on the caller's thread: small work, and no token outlives its eviction in a pool's queue.
+    this.tokens = Caffeine.newBuilder().maximumSize(maxTokens).expireAfterWrite(ttl).executor(Runnable::run).build();
   }
 
   /** A usable token per audience for the service account. */

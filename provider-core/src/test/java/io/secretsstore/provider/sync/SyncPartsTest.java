@@ -182,6 +182,49 @@ class SyncPartsTest {
   }
 
   @Test
+  void tokens_areReusedUntilAFifthIsLeft_boundedInNumber_andForgottenPerServiceAccount() {
+    java.util.concurrent.atomic.AtomicInteger minted = new java.util.concurrent.atomic.AtomicInteger();
+    Instant now = Instant.parse("2026-11-28T10:00:00Z");
+    java.util.concurrent.atomic.AtomicReference<Instant> time = new java.util.concurrent.atomic.AtomicReference<>(now);
+    java.time.Clock clock = new java.time.Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public java.time.Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return time.get();
+      }
+    };
+    TokenCache cache = new TokenCache((ns, sa, audience, ttl) -> {
+      minted.incrementAndGet();
+      assertThat(ttl).isEqualTo(Duration.ofMinutes(10));
+      return new ServiceAccountToken(audience, "t" + minted.get(), time.get().plus(ttl));
+    }, TokenCache.DEFAULT_TTL, clock, 2);
+
+    cache.tokens("a", "app", List.of("aud"));
+    cache.tokens("a", "app", List.of("aud"));
+    assertThat(minted).hasValue(1);
+    time.set(now.plus(Duration.ofMinutes(8)));
+    cache.tokens("a", "app", List.of("aud"));
+    assertThat(minted).hasValue(2);
+
+    cache.tokens("b", "app", List.of("aud"));
+    cache.tokens("c", "app", List.of("aud"));
+    assertThat(cache.size()).isEqualTo(2);
+
+    cache.forget("c", "app");
+    assertThat(cache.size()).isEqualTo(1);
+    assertThat(cache.toString()).doesNotContain("t1").doesNotContain("t2");
+  }
+
+  @Test
   void secretTypes_upstreamsListWithoutBootstrapByDefault_reloadable_andNeverTheServiceAccountToken() {
     io.secretsstore.provider.spi.AllowLists lists = new io.secretsstore.provider.spi.AllowLists();
     SecretTypePolicy policy = SecretTypePolicy.declare(lists);
