@@ -24,22 +24,30 @@ metadata:
   labels:
     {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller") | nindent 4 }}
 rules:
+  # Every verb below is one the controller's code uses (docs/sync.md, RBAC).
+  # Informer (list, watch) and the read before a status write (get).
   - apiGroups: ["secret-sync.x-k8s.io"]
     resources: ["secretsyncs"]
     verbs: ["get", "list", "watch"]
+  # Status written with update against the resourceVersion read, so a concurrent change is not overwritten.
   - apiGroups: ["secret-sync.x-k8s.io"]
     resources: ["secretsyncs/status"]
-    verbs: ["get", "update", "patch"]
+    verbs: ["update"]
+  # Informer, and a read by name of a class the informer has not seen yet.
   - apiGroups: ["secrets-store.csi.x-k8s.io"]
     resources: ["secretproviderclasses"]
     verbs: ["get", "list", "watch"]
+  # Server-side apply is a patch, and a patch that creates also needs create. Without the admission
+  # policies the controller reads the Secret by name first (get) to leave one it does not own.
   - apiGroups: [""]
     resources: ["secrets"]
-    verbs: ["create", "update", "patch", "get", "list", "watch"]
+    verbs: {{ if .Values.sync.admissionPolicies.enabled }}["create", "patch"]{{ else }}["create", "patch", "get"]{{ end }}
+  # TokenRequests for spec.serviceAccountName.
   - apiGroups: [""]
     resources: ["serviceaccounts/token"]
     verbs: ["create"]
-  - apiGroups: [""]
+  # Events on create, update and failure (events.k8s.io/v1).
+  - apiGroups: ["events.k8s.io"]
     resources: ["events"]
     verbs: ["create"]
   {{- with (include "ssp.backendClusterRules" . | trim) }}
@@ -73,6 +81,10 @@ rules:
   - apiGroups: ["coordination.k8s.io"]
     resources: ["leases"]
     verbs: ["get", "create", "update"]
+  {{- with (include "ssp.keySecretRules" . | trim) }}
+  # The key Secrets the in-process backend and the sync hash read or create, by name.
+  {{- . | nindent 2 }}
+  {{- end }}
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
@@ -135,6 +147,10 @@ spec:
           args:
             - --leader-elect
             - --leader-election-namespace={{ .Release.Namespace }}
+            - --secret-owner-check={{ if .Values.sync.admissionPolicies.enabled }}admission{{ else }}read{{ end }}
+            {{- with .Values.sync.tokenAudiences }}
+            - --token-request-audience={{ join "," . }}
+            {{- end }}
             - --health-addr=:{{ .Values.ports.health }}
             - --metrics-addr=:{{ .Values.ports.metrics }}
             {{- include "ssp.commonArgs" . | nindent 12 }}

@@ -126,7 +126,7 @@ class SecretSyncControllerIT {
     await().atMost(WAIT).until(() -> value(secret("db"), "password").equals("v2-" + Canaries.SECRET));
     assertThat(api.secretApplies(NS, "db")).isEqualTo(2);
     await().atMost(WAIT).until(() -> "True".equals(condition("db", SyncStatus.UPDATED).get("status")));
-    assertThat(condition("db", SyncStatus.UPDATED)).containsEntry("reason", "UpdateSuccessful");
+    assertThat(condition("db", SyncStatus.UPDATED)).containsEntry("reason", "SecretUpToDate");
   }
 
   @Test
@@ -178,7 +178,7 @@ class SecretSyncControllerIT {
     harness.start("sync-0");
 
     await().atMost(WAIT).until(() -> "False".equals(condition("db", SyncStatus.CREATED).get("status")));
-    assertThat(condition("db", SyncStatus.CREATED)).containsEntry("reason", "ControllerSyncError")
+    assertThat(condition("db", SyncStatus.CREATED)).containsEntry("reason", "RemoteSecretStoreFetchFailed")
         .containsEntry("message", "file matching sourcePath db/user not found in the SecretProviderClass objects");
     assertThat(secret("db")).isNull();
   }
@@ -217,7 +217,7 @@ class SecretSyncControllerIT {
     harness.start("sync-0");
 
     await().atMost(WAIT).until(() -> "False".equals(condition("db", SyncStatus.CREATED).get("status")));
-    assertThat(condition("db", SyncStatus.CREATED)).containsEntry("reason", "RemoteSecretStoreFetchFailed");
+    assertThat(condition("db", SyncStatus.CREATED)).containsEntry("reason", "ProviderError");
     assertThat(String.valueOf(condition("db", SyncStatus.CREATED).get("message"))).contains("denied the service account");
     assertThat(secret("db")).isNull();
   }

@@ -143,27 +143,109 @@ class SyncPartsTest {
   }
 
   @Test
-  void status_createdThenUpdatedThenFailed_keepsTransitionTimesOfUnchangedConditions() {
+  void status_followsUpstream_unknownThenCreatedThenUpdatedThenFailed_keepingTransitionTimesOfUnchangedStatuses() {
+    Instant t0 = Instant.parse("2026-11-28T09:59:59Z");
     Instant t1 = Instant.parse("2026-11-28T10:00:00Z");
     Instant t2 = t1.plus(Duration.ofMinutes(2));
-    SyncStatus created = SyncStatus.of(null).succeeded(true, "h1", new SyncStatus.Clocked(t1, 1));
-    assertThat(created.condition(SyncStatus.CREATED)).containsEntry("status", "True").containsEntry("reason", "CreateSuccessful");
-    assertThat(created.condition(SyncStatus.UPDATED)).containsEntry("reason", "NoUpdatesAttemptedYet");
+    SyncStatus fresh = SyncStatus.of(null);
+    assertThat(fresh.needsInitialConditions()).isTrue();
+    SyncStatus started = fresh.initialized(new SyncStatus.Clocked(t0, 1));
+    assertThat(started.needsInitialConditions()).isFalse();
+    assertThat(started.condition(SyncStatus.CREATED)).containsEntry("status", "Unknown").containsEntry("reason", "SyncStarting");
+    assertThat(started.condition(SyncStatus.UPDATED)).containsEntry("status", "Unknown").containsEntry("reason", "NoUpdatesAttemptedYet");
+    assertThat(started.conditionType()).isEqualTo(SyncStatus.CREATED);
+
+    SyncStatus created = started.succeeded("h1", new SyncStatus.Clocked(t1, 1));
+    assertThat(created.condition(SyncStatus.CREATED)).containsEntry("status", "True").containsEntry("reason", "CreateSuccessful")
+        .containsEntry("message", "Secret created successfully.").containsEntry("lastTransitionTime", t1.toString());
+    assertThat(created.condition(SyncStatus.UPDATED)).containsEntry("status", "True").containsEntry("reason", "SecretUpToDate")
+        .containsEntry("message", "Secret contains last observed values.");
     assertThat(created.hasFailure()).isFalse();
+    assertThat(created.conditionType()).isEqualTo(SyncStatus.UPDATED);
     assertThat(created.asMap()).containsEntry("syncHash", "h1").containsEntry("lastSuccessfulSyncTime", t1.toString());
 
-    SyncStatus updated = SyncStatus.of(created.asMap()).succeeded(false, "h2", new SyncStatus.Clocked(t2, 2));
+    SyncStatus updated = SyncStatus.of(created.asMap()).succeeded("h2", new SyncStatus.Clocked(t2, 2));
     assertThat(updated.condition(SyncStatus.CREATED)).containsEntry("lastTransitionTime", t1.toString());
-    assertThat(updated.condition(SyncStatus.UPDATED)).containsEntry("status", "True").containsEntry("lastTransitionTime", t2.toString());
+    assertThat(updated.condition(SyncStatus.UPDATED)).containsEntry("status", "True").containsEntry("reason", "SecretUpToDate")
+        .containsEntry("lastTransitionTime", t1.toString());
 
-    SyncStatus failed = SyncStatus.of(updated.asMap()).failed(SyncReason.REMOTE_SECRET_STORE_FETCH_FAILED, "denied", new SyncStatus.Clocked(t2, 2));
-    assertThat(failed.condition(SyncStatus.UPDATED)).containsEntry("status", "False").containsEntry("reason", "RemoteSecretStoreFetchFailed");
+    SyncStatus failed = SyncStatus.of(updated.asMap()).failed(SyncReason.PROVIDER_ERROR, "denied", new SyncStatus.Clocked(t2, 2));
+    assertThat(failed.condition(SyncStatus.UPDATED)).containsEntry("status", "False").containsEntry("reason", "ProviderError")
+        .containsEntry("lastTransitionTime", t2.toString());
     assertThat(failed.condition(SyncStatus.CREATED)).containsEntry("status", "True");
     assertThat(failed.hasFailure()).isTrue();
     assertThat(failed.syncHash()).isEqualTo("h2");
 
-    SyncStatus neverCreated = SyncStatus.of(null).failed(SyncReason.SECRET_PROVIDER_CLASS_MISCONFIGURED, "m", new SyncStatus.Clocked(t1, 1));
+    SyncStatus neverCreated = started.failed(SyncReason.SECRET_PROVIDER_CLASS_MISCONFIGURED, "m", new SyncStatus.Clocked(t1, 1));
     assertThat(neverCreated.condition(SyncStatus.CREATED)).containsEntry("status", "False");
+    assertThat(neverCreated.condition(SyncStatus.UPDATED)).containsEntry("status", "Unknown");
+  }
+
+  @Test
+  void tokens_areReusedUntilAFifthIsLeft_boundedInNumber_andForgottenPerServiceAccount() {
+    java.util.concurrent.atomic.AtomicInteger minted = new java.util.concurrent.atomic.AtomicInteger();
+    Instant now = Instant.parse("2026-11-28T10:00:00Z");
+    java.util.concurrent.atomic.AtomicReference<Instant> time = new java.util.concurrent.atomic.AtomicReference<>(now);
+    java.time.Clock clock = new java.time.Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public java.time.Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return time.get();
+      }
+    };
+    TokenCache cache = new TokenCache((ns, sa, audience, ttl) -> {
+      minted.incrementAndGet();
+      assertThat(ttl).isEqualTo(Duration.ofMinutes(10));
+      return new ServiceAccountToken(audience, "t" + minted.get(), time.get().plus(ttl));
+    }, TokenCache.DEFAULT_TTL, clock, 2);
+
+    cache.tokens("a", "app", List.of("aud"));
+    cache.tokens("a", "app", List.of("aud"));
+    assertThat(minted).hasValue(1);
+    time.set(now.plus(Duration.ofMinutes(8)));
+    cache.tokens("a", "app", List.of("aud"));
+    assertThat(minted).hasValue(2);
+
+    cache.tokens("b", "app", List.of("aud"));
+    cache.tokens("c", "app", List.of("aud"));
+    assertThat(cache.size()).isEqualTo(2);
+
+    cache.forget("c", "app");
+    assertThat(cache.size()).isEqualTo(1);
+    assertThat(cache.toString()).doesNotContain("t1").doesNotContain("t2");
+  }
+
+  @Test
+  void secretTypes_upstreamsListWithoutBootstrapByDefault_reloadable_andNeverTheServiceAccountToken() {
+    io.secretsstore.provider.spi.AllowLists lists = new io.secretsstore.provider.spi.AllowLists();
+    SecretTypePolicy policy = SecretTypePolicy.declare(lists);
+    for (String allowed : List.of("Opaque", "kubernetes.io/basic-auth", "kubernetes.io/dockercfg", "kubernetes.io/dockerconfigjson",
+        "kubernetes.io/ssh-auth", "kubernetes.io/tls")) {
+      policy.check(allowed);
+    }
+    for (String refused : List.of("bootstrap.kubernetes.io/token", "kubernetes.io/service-account-token", "example.com/api-credentials")) {
+      assertThatThrownBy(() -> policy.check(refused))
+          .isInstanceOfSatisfying(SyncFailure.class, e -> assertThat(e.reason()).isEqualTo(SyncReason.CONTROLLER_PATCH_ERROR))
+          .hasMessageContaining("nothing was written");
+    }
+
+    lists.replace(Map.of(SecretTypePolicy.CONFIG_KEY, List.of("example.com/api-credentials")));
+    policy.check("example.com/api-credentials");
+    assertThatThrownBy(() -> policy.check("Opaque")).isInstanceOf(SyncFailure.class);
+
+    assertThatThrownBy(() -> lists.checks().get(SecretTypePolicy.CONFIG_KEY).apply("kubernetes.io/service-account-token"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot be allowed");
+    assertThatThrownBy(() -> lists.checks().get(SecretTypePolicy.CONFIG_KEY).apply("two words"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("two words");
   }
 
   private static byte[] sha256(String text) {
