@@ -304,4 +304,25 @@ class SecretSyncUpstreamContractIT {
     assertThat(secret("db").getMetadata().getOwnerReferences()).isNullOrEmpty();
     assertThat(secret("other")).isNotNull();
   }
+  @Test
+  void readOwnerCheck_recreatesADeletedSecret_andADeletedSecretSyncsTokensAreDropped() {
+    api.createSecretSync(NS, "db", SyncApiServer.opaqueSpec("app-secrets", "app", "db/password", "password"));
+    harness.start("sync-0");
+    await().atMost(WAIT).until(() -> secret("db") != null);
+    assertThat(api.tokenRequests()).isEqualTo(1);
+
+    kube.secrets().inNamespace(NS).withName("db").delete();
+    await().atMost(WAIT).until(() -> secret("db") != null);
+    assertThat(value(secret("db"), "password")).isEqualTo("v1-" + Canaries.SECRET);
+    // The cached token served the second sync.
+    assertThat(api.tokenRequests()).isEqualTo(1);
+
+    kube.genericKubernetesResources(SyncResources.SECRET_SYNC).inNamespace(NS).withName("db").delete();
+    kube.secrets().inNamespace(NS).withName("db").delete();
+    api.createSecretSync(NS, "db2", SyncApiServer.opaqueSpec("app-secrets", "app", "db/password", "password"));
+    await().atMost(WAIT).until(() -> secret("db2") != null);
+    // The first SecretSync's deletion dropped the service account's token (a 10-minute token is not
+    // renewed within this test otherwise): the next sync of that service account mints afresh.
+    await().atMost(WAIT).until(() -> api.tokenRequests() == 2);
+  }
 }

@@ -225,6 +225,22 @@ class SyncPartsTest {
   }
 
   @Test
+  void syncMetrics_countReconcilesByResult_reportLeadershipAndQueueDepth_labelledByProvider() throws java.io.IOException {
+    io.prometheus.metrics.model.registry.PrometheusRegistry registry = new io.prometheus.metrics.model.registry.PrometheusRegistry();
+    io.secretsstore.provider.metrics.SyncMetrics metrics = new io.secretsstore.provider.metrics.SyncMetrics(registry, "vault");
+    metrics.queueDepth(() -> 3);
+    metrics.reconciled(io.secretsstore.provider.metrics.SyncMetrics.Result.CREATED);
+    metrics.leading(true);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create().write(out, registry.scrape());
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("secrets_store_provider_sync_reconciles_total{provider=\"vault\",result=\"created\"} 1.0")
+        .contains("secrets_store_provider_sync_reconciles_total{provider=\"vault\",result=\"error\"} 0.0")
+        .contains("secrets_store_provider_sync_leader{provider=\"vault\"} 1.0")
+        .contains("secrets_store_provider_sync_queue_depth{provider=\"vault\"} 3.0");
+  }
+
+  @Test
   void secretTypes_upstreamsListWithoutBootstrapByDefault_reloadable_andNeverTheServiceAccountToken() {
     io.secretsstore.provider.spi.AllowLists lists = new io.secretsstore.provider.spi.AllowLists();
     SecretTypePolicy policy = SecretTypePolicy.declare(lists);
