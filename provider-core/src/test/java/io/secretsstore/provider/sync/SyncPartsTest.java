@@ -184,34 +184,17 @@ class SyncPartsTest {
   @Test
   void tokens_areReusedUntilAFifthIsLeft_boundedInNumber_andForgottenPerServiceAccount() {
     java.util.concurrent.atomic.AtomicInteger minted = new java.util.concurrent.atomic.AtomicInteger();
-    Instant now = Instant.parse("2026-11-28T10:00:00Z");
-    java.util.concurrent.atomic.AtomicReference<Instant> time = new java.util.concurrent.atomic.AtomicReference<>(now);
-    java.time.Clock clock = new java.time.Clock() {
-      @Override
-      public java.time.ZoneId getZone() {
-        return java.time.ZoneOffset.UTC;
-      }
-
-      @Override
-      public java.time.Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return time.get();
-      }
-    };
+    io.secretsstore.provider.testing.FakeTime clock = new io.secretsstore.provider.testing.FakeTime();
     TokenCache cache = new TokenCache((ns, sa, audience, ttl) -> {
       minted.incrementAndGet();
       assertThat(ttl).isEqualTo(Duration.ofMinutes(10));
-      return new ServiceAccountToken(audience, "t" + minted.get(), time.get().plus(ttl));
+      return new ServiceAccountToken(audience, "t" + minted.get(), clock.instant().plus(ttl));
     }, TokenCache.DEFAULT_TTL, clock, 2);
 
     cache.tokens("a", "app", List.of("aud"));
     cache.tokens("a", "app", List.of("aud"));
     assertThat(minted).hasValue(1);
-    time.set(now.plus(Duration.ofMinutes(8)));
+    clock.advance(Duration.ofMinutes(8));
     cache.tokens("a", "app", List.of("aud"));
     assertThat(minted).hasValue(2);
 
