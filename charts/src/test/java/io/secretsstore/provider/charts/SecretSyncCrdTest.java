@@ -38,74 +38,37 @@ class SecretSyncCrdTest {
     return StructuralSchema.validate(SCHEMA, StructuralSchema.withDefaults(SCHEMA, secretSync));
   }
 
+  /** A SecretSync of upstream's e2e setup (SPC e2e-providerspc, service account default, foo to bar) with more secretObject fields. */
+  private static String e2e(String name, String secretObject) {
+    return """
+        apiVersion: secret-sync.x-k8s.io/v1alpha1
+        kind: SecretSync
+        metadata: {name: %s}
+        spec:
+          serviceAccountName: default
+          secretProviderClassName: e2e-providerspc
+          secretObject:
+            data:
+              - {sourcePath: foo, targetKey: bar}
+        %s""".formatted(name, secretObject.indent(4));
+  }
+
   /** The shapes of upstream's example and test SecretSyncs that its CRD admits (written here, not copied). */
   private static final Map<String, String> UPSTREAM_SHAPES = Map.of(
-      "local setup and README: Opaque, one key", """
-          apiVersion: secret-sync.x-k8s.io/v1alpha1
-          kind: SecretSync
-          metadata: {name: sse2esecret}
-          spec:
-            serviceAccountName: default
-            secretProviderClassName: e2e-providerspc
-            secretObject:
-              type: Opaque
-              data:
-                - {sourcePath: foo, targetKey: bar}
-          """,
-      "a custom type (the controller, not the schema, refuses it)", """
-          apiVersion: secret-sync.x-k8s.io/v1alpha1
-          kind: SecretSync
-          metadata: {name: my-custom-api-secret}
-          spec:
-            serviceAccountName: default
-            secretProviderClassName: e2e-providerspc
-            secretObject:
-              type: example.com/api-credentials
-              data:
-                - {sourcePath: foo, targetKey: bar}
-          """,
-      "a service-account-token type with its annotation (the controller refuses it)", """
-          apiVersion: secret-sync.x-k8s.io/v1alpha1
-          kind: SecretSync
-          metadata: {name: sse2eserviceaccountsecret}
-          spec:
-            serviceAccountName: default
-            secretProviderClassName: e2e-providerspc
-            secretObject:
-              type: kubernetes.io/service-account-token
-              data:
-                - {sourcePath: foo, targetKey: bar}
-              annotations:
-                kubernetes.io/service-account.name: default
-          """,
-      "an annotation key no Secret can carry (refused when the Secret is written)", """
-          apiVersion: secret-sync.x-k8s.io/v1alpha1
-          kind: SecretSync
-          metadata: {name: sse2einvalidannotationssecret}
-          spec:
-            serviceAccountName: default
-            secretProviderClassName: e2e-providerspc
-            secretObject:
-              type: Opaque
-              data:
-                - {sourcePath: foo, targetKey: bar}
-              annotations:
-                "my.annotation/with_invalid_characters!": default
-          """,
-      "a label key no Secret can carry (refused when the Secret is written)", """
-          apiVersion: secret-sync.x-k8s.io/v1alpha1
-          kind: SecretSync
-          metadata: {name: sse2einvalidlabelsecret}
-          spec:
-            serviceAccountName: default
-            secretProviderClassName: e2e-providerspc
-            secretObject:
-              type: Opaque
-              data:
-                - {sourcePath: foo, targetKey: bar}
-              labels:
-                "invalid/key_with_invalid_characters!": validValue
-          """,
+      "local setup and README: Opaque, one key", e2e("sse2esecret", "type: Opaque"),
+      "a custom type (the controller, not the schema, refuses it)", e2e("my-custom-api-secret", "type: example.com/api-credentials"),
+      "a service-account-token type with its annotation (the controller refuses it)", e2e("sse2eserviceaccountsecret", """
+          type: kubernetes.io/service-account-token
+          annotations:
+            kubernetes.io/service-account.name: default"""),
+      "an annotation key no Secret can carry (refused when the Secret is written)", e2e("sse2einvalidannotationssecret", """
+          type: Opaque
+          annotations:
+            "my.annotation/with_invalid_characters!": default"""),
+      "a label key no Secret can carry (refused when the Secret is written)", e2e("sse2einvalidlabelsecret", """
+          type: Opaque
+          labels:
+            "invalid/key_with_invalid_characters!": validValue"""),
       "no type: defaulted to Opaque; every optional field", """
           apiVersion: secret-sync.x-k8s.io/v1alpha1
           kind: SecretSync

@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -46,20 +45,12 @@ class SecretSyncUpstreamContractIT {
 
   @RegisterExtension final LogCapture logs = new LogCapture();
 
-  private SyncTestBed bed;
-  private SyncApiServer api;
-  private KubernetesClient kube;
-  private TestBackend backend;
-  private SyncHarness harness;
-
-  @BeforeEach
-  void start() {
-    bed = new SyncTestBed();
-    api = bed.api;
-    kube = bed.kube;
-    backend = bed.backend;
-    harness = bed.harness;
-  }
+  // A fresh world per test: JUnit makes an instance per test method.
+  private final SyncTestBed bed = new SyncTestBed();
+  private final SyncApiServer api = bed.api;
+  private final KubernetesClient kube = bed.kube;
+  private final TestBackend backend = bed.backend;
+  private final SyncHarness harness = bed.harness;
 
   @AfterEach
   void stop() {
