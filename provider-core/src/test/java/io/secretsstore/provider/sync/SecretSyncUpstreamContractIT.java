@@ -222,6 +222,39 @@ class SecretSyncUpstreamContractIT {
   }
 
   @Test
+  void everyFailureReason_isUpstreamsForTheSameCause() {
+    // No token for the service account (the TokenRequest fails): upstream's ControllerSyncError.
+    api.createSecretSync(NS, "no-token", SyncApiServer.opaqueSpec("app-secrets", "nobody", "db/password", "password"));
+    // A provider call that fails: ProviderError.
+    api.createProviderClass(NS, "denied", "test", Map.of("objects", "[{\"name\":\"db/password\"}]", "deny", "app"));
+    api.createSecretSync(NS, "denied", SyncApiServer.opaqueSpec("denied", "app", "db/password", "password"));
+    // A sourcePath the provider did not return: RemoteSecretStoreFetchFailed.
+    api.createSecretSync(NS, "no-file", SyncApiServer.opaqueSpec("app-secrets", "app", "db/user", "user"));
+    // No such SecretProviderClass: SecretProviderClassMisconfigured.
+    api.createSecretSync(NS, "no-class", SyncApiServer.opaqueSpec("missing", "app", "db/password", "password"));
+    // The reserved prefixes: InvalidClusterSecretLabelError, InvalidClusterSecretAnnotationError.
+    for (String field : List.of("labels", "annotations")) {
+      Map<String, Object> spec = SyncApiServer.opaqueSpec("app-secrets", "app", "db/password", "password");
+      Map<String, Object> secretObject = new HashMap<>(SecretSyncSpec.map(spec.get("secretObject")));
+      secretObject.put(field, Map.of("secrets-store.sync.x-k8s.io/mine", "x"));
+      spec.put("secretObject", secretObject);
+      api.createSecretSync(NS, "reserved-" + field, spec);
+    }
+    harness.start("sync-0");
+
+    Map<String, String> expected = Map.of("no-token", "ControllerSyncError", "denied", "ProviderError",
+        "no-file", "RemoteSecretStoreFetchFailed", "no-class", "SecretProviderClassMisconfigured",
+        "reserved-labels", "InvalidClusterSecretLabelError", "reserved-annotations", "InvalidClusterSecretAnnotationError");
+    expected.forEach((name, reason) -> {
+      await().atMost(WAIT).until(() -> "False".equals(condition(name, SyncStatus.CREATED).get("status")));
+      assertThat(condition(name, SyncStatus.CREATED)).as(name).containsEntry("reason", reason);
+      assertThat(condition(name, SyncStatus.UPDATED)).as(name).containsEntry("status", "Unknown")
+          .containsEntry("reason", "NoUpdatesAttemptedYet");
+      assertThat(secret(name)).as(name).isNull();
+    });
+  }
+
+  @Test
   void serviceAccountTokenAndBootstrapTypes_writeNothing_andSayWhy() {
     Map<String, Object> saToken = SyncApiServer.spec("app-secrets", "app", "kubernetes.io/service-account-token",
         List.of(Map.of("sourcePath", "db/password", "targetKey", "token")));
