@@ -225,9 +225,11 @@ class SecretSyncUpstreamContractIT {
   void everyFailureReason_isUpstreamsForTheSameCause() {
     // No token for the service account (the TokenRequest fails): upstream's ControllerSyncError.
     api.createSecretSync(NS, "no-token", SyncApiServer.opaqueSpec("app-secrets", "nobody", "db/password", "password"));
-    // A provider call that fails: ProviderError.
-    api.createProviderClass(NS, "denied", "test", Map.of("objects", "[{\"name\":\"db/password\"}]", "deny", "app"));
-    api.createSecretSync(NS, "denied", SyncApiServer.opaqueSpec("denied", "app", "db/password", "password"));
+    // A provider call that fails: ProviderError. (A service account of its own: the engine shares a
+    // fetch of the same object for the same identity, which the other SecretSyncs here make.)
+    api.serviceAccountToken(NS, "refused", Canaries.TOKEN);
+    api.createProviderClass(NS, "denied", "test", Map.of("objects", "[{\"name\":\"db/password\"}]", "deny", "refused"));
+    api.createSecretSync(NS, "denied", SyncApiServer.opaqueSpec("denied", "refused", "db/password", "password"));
     // A sourcePath the provider did not return: RemoteSecretStoreFetchFailed.
     api.createSecretSync(NS, "no-file", SyncApiServer.opaqueSpec("app-secrets", "app", "db/user", "user"));
     // No such SecretProviderClass: SecretProviderClassMisconfigured.
