@@ -224,6 +224,14 @@ class SyncPartsTest {
   }
 
   @Test
+  void eventNames_stayValidObjectNames_forTheLongestSecretSyncName() {
+    String longest = "a".repeat(253);
+    assertThat(SyncEvents.eventName(longest)).hasSizeLessThanOrEqualTo(253).startsWith("a".repeat(220) + ".");
+    assertThat(SyncEvents.eventName("db")).matches("db\\.[0-9a-f]{32}");
+    assertThat(SyncEvents.eventName("db")).isNotEqualTo(SyncEvents.eventName("db"));
+  }
+
+  @Test
   void secretTypes_upstreamsListWithoutBootstrapByDefault_reloadable_andNeverTheServiceAccountToken() {
     io.secretsstore.provider.spi.AllowLists lists = new io.secretsstore.provider.spi.AllowLists();
     SecretTypePolicy policy = SecretTypePolicy.declare(lists);
