@@ -69,6 +69,7 @@ subjects:
   - kind: ServiceAccount
     name: {{ include "ssp.syncServiceAccountName" . }}
     namespace: {{ .Release.Namespace }}
+{{- $leaseNamespace := .Values.sync.leaderElection.namespace | default .Release.Namespace }}
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
@@ -78,9 +79,11 @@ metadata:
   labels:
     {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller") | nindent 4 }}
 rules:
+  {{- if eq $leaseNamespace .Release.Namespace }}
   - apiGroups: ["coordination.k8s.io"]
     resources: ["leases"]
     verbs: ["get", "create", "update"]
+  {{- end }}
   {{- with (include "ssp.keySecretRules" . | trim) }}
   # The key Secrets the in-process backend and the sync hash read or create, by name.
   {{- . | nindent 2 }}
@@ -101,6 +104,38 @@ subjects:
   - kind: ServiceAccount
     name: {{ include "ssp.syncServiceAccountName" . }}
     namespace: {{ .Release.Namespace }}
+{{- if ne $leaseNamespace .Release.Namespace }}
+---
+# The Lease in another namespace (sync.leaderElection.namespace), e.g. the upstream controller's, so
+# the two controllers share one Lease and only one of them leads.
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: {{ include "ssp.syncName" . }}-leader-election
+  namespace: {{ $leaseNamespace }}
+  labels:
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller") | nindent 4 }}
+rules:
+  - apiGroups: ["coordination.k8s.io"]
+    resources: ["leases"]
+    verbs: ["get", "create", "update"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: {{ include "ssp.syncName" . }}-leader-election
+  namespace: {{ $leaseNamespace }}
+  labels:
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller") | nindent 4 }}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: {{ include "ssp.syncName" . }}-leader-election
+subjects:
+  - kind: ServiceAccount
+    name: {{ include "ssp.syncServiceAccountName" . }}
+    namespace: {{ .Release.Namespace }}
+{{- end }}
 ---
 apiVersion: apps/v1
 kind: Deployment
@@ -146,7 +181,7 @@ spec:
             - {{ include "ssp.backend" . }}
           args:
             - --leader-elect
-            - --leader-election-namespace={{ .Release.Namespace }}
+            - --leader-election-namespace={{ .Values.sync.leaderElection.namespace | default .Release.Namespace }}
             - --secret-owner-check={{ if .Values.sync.admissionPolicies.enabled }}admission{{ else }}read{{ end }}
             {{- with .Values.sync.tokenAudiences }}
             - --token-request-audience={{ join "," . }}

@@ -27,7 +27,7 @@ request.userInfo.username == 'system:serviceaccount:{{ .Release.Namespace }}:{{ 
 {{- define "ssp.celList" -}}
 {{- $quoted := list }}
 {{- range .items }}
-{{- if not (regexMatch "^[A-Za-z0-9][-A-Za-z0-9_.:/]*$" (toString .)) }}
+{{- if not (regexMatch "^[A-Za-z0-9/][-A-Za-z0-9_.:/]*$" (toString .)) }}
 {{- fail (printf "%s: entries are names and URIs (letters, digits, - _ . : /)" $.key) }}
 {{- end }}
 {{- $quoted = append $quoted (printf "'%s'" .) }}

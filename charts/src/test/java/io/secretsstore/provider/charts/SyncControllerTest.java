@@ -108,6 +108,24 @@ class SyncControllerTest {
 
   @ParameterizedTest
   @EnumSource(Backend.class)
+  void theLeaseCanLiveInUpstreamsNamespace_withItsOwnRoleThere(Backend backend) {
+    Manifests m = Charts.render(backend, "sync: {enabled: true, leaderElection: {namespace: secrets-store-sync-controller}}");
+
+    assertThat(m.one("Deployment", syncName(backend)).at("spec.template.spec.containers.0.args").strings())
+        .contains("--leader-election-namespace=secrets-store-sync-controller")
+        .doesNotContain("--leader-election-namespace=" + Charts.NAMESPACE);
+    Node leaseRole = m.one("Role", syncName(backend) + "-leader-election");
+    assertThat(leaseRole.at("metadata.namespace").string()).isEqualTo("secrets-store-sync-controller");
+    assertThat(rules(leaseRole)).isEqualTo(List.of(groupRule("coordination.k8s.io", "leases", "get", "create", "update")));
+    Node binding = m.one("RoleBinding", syncName(backend) + "-leader-election");
+    assertThat(binding.at("metadata.namespace").string()).isEqualTo("secrets-store-sync-controller");
+    assertThat(binding.get("subjects").value()).isEqualTo(List.of(
+        Map.of("kind", "ServiceAccount", "name", syncName(backend), "namespace", Charts.NAMESPACE)));
+    assertThat(rules(m.one("Role", syncName(backend)))).noneMatch(rule -> rule.toString().contains("leases"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
   void enabledInstallsTheSecretSyncCrdKeptOnUninstallUnlessTurnedOff(Backend backend) {
     Node crd = Charts.render(backend, ENABLED).one("CustomResourceDefinition");
 

@@ -108,11 +108,7 @@ public final class SecretSyncReconciler {
       return Outcome.NOT_MINE;
     }
     if (status.needsInitialConditions()) {
-      // Upstream writes both conditions as Unknown before its first attempt.
-      SyncStatus initialized = status.initialized(now);
-      writeStatus(secretSync, status, initialized);
-      remember(uid, initialized);
-      status = initialized;
+      status = initialize(secretSync, status, now);
     }
     Outcome outcome;
     try {
@@ -127,21 +123,35 @@ public final class SecretSyncReconciler {
       }
       outcome = sync(spec, spc, status, now, start);
     } catch (SyncFailure failure) {
-      SyncStatus failed = status.failed(failure.reason(), failure.getMessage(), now);
-      String type = status.conditionType();
-      boolean news = !sameOutcome(status.condition(type), failed.condition(type));
-      writeStatus(secretSync, status, failed);
-      remember(uid, failed);
-      LOG.atWarn().addKeyValue("secretSync", key(secretSync)).addKeyValue("reason", failure.reason().text())
-          .addKeyValue("message", failure.getMessage()).log("sync failed");
-      if (news) {
-        // One Warning per new failure, not one per retry of the same one.
-        events.warning(namespace, secretSync.getMetadata().getName(), uid, failure.reason(), failure.getMessage());
-      }
-      outcome = new Outcome(SyncMetrics.Result.ERROR, failure.reason(), failure.retryable());
+      outcome = failed(secretSync, status, now, failure);
     }
     observer.syncFinished(backend, outcome.reason().text(), Duration.ofNanos(System.nanoTime() - start));
     return outcome;
+  }
+
+  /** Writes upstream's two Unknown conditions, as it does before its first attempt. */
+  private SyncStatus initialize(GenericKubernetesResource secretSync, SyncStatus status, SyncStatus.Clocked now) {
+    SyncStatus initialized = status.initialized(now);
+    writeStatus(secretSync, status, initialized);
+    remember(secretSync.getMetadata().getUid(), initialized);
+    return initialized;
+  }
+
+  /** Records a failure: the condition, the log line, and a Warning Event when the failure is new. */
+  private Outcome failed(GenericKubernetesResource secretSync, SyncStatus status, SyncStatus.Clocked now, SyncFailure failure) {
+    SyncStatus failed = status.failed(failure.reason(), failure.getMessage(), now);
+    String type = status.conditionType();
+    boolean news = !sameOutcome(status.condition(type), failed.condition(type));
+    writeStatus(secretSync, status, failed);
+    remember(secretSync.getMetadata().getUid(), failed);
+    LOG.atWarn().addKeyValue("secretSync", key(secretSync)).addKeyValue("reason", failure.reason().text())
+        .addKeyValue("message", failure.getMessage()).log("sync failed");
+    if (news) {
+      // One Warning per new failure, not one per retry of the same one.
+      events.warning(secretSync.getMetadata().getNamespace(), secretSync.getMetadata().getName(),
+          secretSync.getMetadata().getUid(), failure.reason(), failure.getMessage());
+    }
+    return new Outcome(SyncMetrics.Result.ERROR, failure.reason(), failure.retryable());
   }
 
   private Outcome sync(SecretSyncSpec spec, GenericKubernetesResource spc, SyncStatus status, SyncStatus.Clocked now, long start) {

@@ -29,6 +29,8 @@ public final class SyncEvents {
   private static final Logger LOG = LoggerFactory.getLogger(SyncEvents.class);
   private static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX")
       .withZone(ZoneOffset.UTC);
+  /** 253 characters less the dot and the 32 of the suffix. */
+  private static final int MAX_NAME_PREFIX = 220;
   /** The API server's limit on an Event's note. */
   private static final int MAX_NOTE = 1024;
 
@@ -53,10 +55,16 @@ public final class SyncEvents {
     emit(namespace, name, uid, "Warning", reason.text(), note);
   }
 
+  /** The SecretSync's name and a random suffix, within the 253 characters of an object name. */
+  static String eventName(String secretSync) {
+    String prefix = secretSync.length() > MAX_NAME_PREFIX ? secretSync.substring(0, MAX_NAME_PREFIX) : secretSync;
+    return prefix + "." + UUID.randomUUID().toString().replace("-", "");
+  }
+
   private void emit(String namespace, String name, String uid, String type, String reason, String note) {
     Event event =
         new EventBuilder()
-            .withNewMetadata().withNamespace(namespace).withName(name + "." + UUID.randomUUID().toString().replace("-", ""))
+            .withNewMetadata().withNamespace(namespace).withName(eventName(name))
             .endMetadata()
             .withRegarding(new ObjectReferenceBuilder().withApiVersion(SyncResources.apiVersion(SyncResources.SECRET_SYNC))
                 .withKind(SyncResources.SECRET_SYNC.getKind()).withNamespace(namespace).withName(name).withUid(uid).build())

@@ -13,14 +13,14 @@ import java.util.List;
 /**
  * Service-account tokens for SecretSyncs, one per (namespace, service account, audience), reused
  * until a fifth of their lifetime is left, so a poll of many SecretSyncs of one service account
- * costs one TokenRequest per token lifetime, not one per sync. The cache is bounded (least
- * recently used tokens go first), a token is dropped once expired, and {@link #forget} drops a
+ * costs one TokenRequest per token lifetime, not one per sync. The cache is bounded (beyond
+ * {@value #MAX_TOKENS}, a rarely used token is evicted), a token is dropped once expired, and {@link #forget} drops a
  * service account's tokens when its SecretSync goes or the backend refuses them.
  */
 public final class TokenCache {
   /** Upstream's token lifetime, which its admission policy requires: 10 minutes, the API server's minimum. */
   public static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
-  /** Tokens kept at most; beyond, the least recently used is minted again when next needed. */
+  /** Tokens kept at most; an evicted one is minted again when next needed. */
   static final long MAX_TOKENS = 10_000;
 
   /** Mints a token; TokenRequests.mintUnbound in production. */

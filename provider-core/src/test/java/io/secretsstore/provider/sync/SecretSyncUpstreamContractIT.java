@@ -18,6 +18,7 @@ import io.secretsstore.provider.testing.Canaries;
 import io.secretsstore.provider.testing.LogCapture;
 import io.secretsstore.provider.testing.SyncApiServer;
 import io.secretsstore.provider.testing.SyncHarness;
+import io.secretsstore.provider.testing.SyncTestBed;
 import io.secretsstore.provider.testing.TestBackend;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -45,26 +45,16 @@ class SecretSyncUpstreamContractIT {
 
   @RegisterExtension final LogCapture logs = new LogCapture();
 
-  private SyncApiServer api;
-  private KubernetesClient kube;
-  private TestBackend backend;
-  private SyncHarness harness;
-
-  @BeforeEach
-  void start() {
-    api = new SyncApiServer();
-    kube = api.client();
-    api.serviceAccountToken(NS, "app", Canaries.TOKEN);
-    backend = new TestBackend();
-    backend.put("db/password", "v1-" + Canaries.SECRET);
-    api.createProviderClass(NS, "app-secrets", "test", Map.of("objects", "[{\"name\":\"db/password\"}]"));
-    harness = new SyncHarness(api, backend, List.of(TestBackend.DEFAULT_AUDIENCE));
-  }
+  // A fresh world per test: JUnit makes an instance per test method.
+  private final SyncTestBed bed = new SyncTestBed();
+  private final SyncApiServer api = bed.api;
+  private final KubernetesClient kube = bed.kube;
+  private final TestBackend backend = bed.backend;
+  private final SyncHarness harness = bed.harness;
 
   @AfterEach
   void stop() {
-    harness.close();
-    api.close();
+    bed.close();
     logs.assertNoCanary(Canaries.all());
   }
 
@@ -123,15 +113,15 @@ class SecretSyncUpstreamContractIT {
   }
 
   private Secret secret(String name) {
-    return kube.secrets().inNamespace(NS).withName(name).get();
+    return bed.secret(name);
   }
 
   private Map<String, Object> condition(String name, String type) {
-    return SyncStatus.of(api.secretSync(NS, name).getAdditionalProperties().get("status")).condition(type);
+    return bed.condition(name, type);
   }
 
   private static String value(Secret secret, String key) {
-    return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+    return SyncTestBed.value(secret, key);
   }
 
   private List<Event> events(String name) {
@@ -232,6 +222,41 @@ class SecretSyncUpstreamContractIT {
   }
 
   @Test
+  void everyFailureReason_isUpstreamsForTheSameCause() {
+    // No token for the service account (the TokenRequest fails): upstream's ControllerSyncError.
+    api.createSecretSync(NS, "no-token", SyncApiServer.opaqueSpec("app-secrets", "nobody", "db/password", "password"));
+    // A provider call that fails: ProviderError. (A service account of its own: the engine shares a
+    // fetch of the same object for the same identity, which the other SecretSyncs here make.)
+    api.serviceAccountToken(NS, "refused", Canaries.TOKEN);
+    api.createProviderClass(NS, "denied", "test", Map.of("objects", "[{\"name\":\"db/password\"}]", "deny", "refused"));
+    api.createSecretSync(NS, "denied", SyncApiServer.opaqueSpec("denied", "refused", "db/password", "password"));
+    // A sourcePath the provider did not return: RemoteSecretStoreFetchFailed.
+    api.createSecretSync(NS, "no-file", SyncApiServer.opaqueSpec("app-secrets", "app", "db/user", "user"));
+    // No such SecretProviderClass: SecretProviderClassMisconfigured.
+    api.createSecretSync(NS, "no-class", SyncApiServer.opaqueSpec("missing", "app", "db/password", "password"));
+    // The reserved prefixes: InvalidClusterSecretLabelError, InvalidClusterSecretAnnotationError.
+    for (String field : List.of("labels", "annotations")) {
+      Map<String, Object> spec = SyncApiServer.opaqueSpec("app-secrets", "app", "db/password", "password");
+      Map<String, Object> secretObject = new HashMap<>(SecretSyncSpec.map(spec.get("secretObject")));
+      secretObject.put(field, Map.of("secrets-store.sync.x-k8s.io/mine", "x"));
+      spec.put("secretObject", secretObject);
+      api.createSecretSync(NS, "reserved-" + field, spec);
+    }
+    harness.start("sync-0");
+
+    Map<String, String> expected = Map.of("no-token", "ControllerSyncError", "denied", "ProviderError",
+        "no-file", "RemoteSecretStoreFetchFailed", "no-class", "SecretProviderClassMisconfigured",
+        "reserved-labels", "InvalidClusterSecretLabelError", "reserved-annotations", "InvalidClusterSecretAnnotationError");
+    expected.forEach((name, reason) -> {
+      await().atMost(WAIT).until(() -> "False".equals(condition(name, SyncStatus.CREATED).get("status")));
+      assertThat(condition(name, SyncStatus.CREATED)).as(name).containsEntry("reason", reason);
+      assertThat(condition(name, SyncStatus.UPDATED)).as(name).containsEntry("status", "Unknown")
+          .containsEntry("reason", "NoUpdatesAttemptedYet");
+      assertThat(secret(name)).as(name).isNull();
+    });
+  }
+
+  @Test
   void serviceAccountTokenAndBootstrapTypes_writeNothing_andSayWhy() {
     Map<String, Object> saToken = SyncApiServer.spec("app-secrets", "app", "kubernetes.io/service-account-token",
         List.of(Map.of("sourcePath", "db/password", "targetKey", "token")));
@@ -303,5 +328,26 @@ class SecretSyncUpstreamContractIT {
     assertThat(value(secret("db"), "password")).isEqualTo("theirs");
     assertThat(secret("db").getMetadata().getOwnerReferences()).isNullOrEmpty();
     assertThat(secret("other")).isNotNull();
+  }
+  @Test
+  void readOwnerCheck_recreatesADeletedSecret_andADeletedSecretSyncsTokensAreDropped() {
+    api.createSecretSync(NS, "db", SyncApiServer.opaqueSpec("app-secrets", "app", "db/password", "password"));
+    harness.start("sync-0");
+    await().atMost(WAIT).until(() -> secret("db") != null);
+    assertThat(api.tokenRequests()).isEqualTo(1);
+
+    kube.secrets().inNamespace(NS).withName("db").delete();
+    await().atMost(WAIT).until(() -> secret("db") != null);
+    assertThat(value(secret("db"), "password")).isEqualTo("v1-" + Canaries.SECRET);
+    // The cached token served the second sync.
+    assertThat(api.tokenRequests()).isEqualTo(1);
+
+    kube.genericKubernetesResources(SyncResources.SECRET_SYNC).inNamespace(NS).withName("db").delete();
+    kube.secrets().inNamespace(NS).withName("db").delete();
+    api.createSecretSync(NS, "db2", SyncApiServer.opaqueSpec("app-secrets", "app", "db/password", "password"));
+    await().atMost(WAIT).until(() -> secret("db2") != null);
+    // The first SecretSync's deletion dropped the service account's token (a 10-minute token is not
+    // renewed within this test otherwise): the next sync of that service account mints afresh.
+    await().atMost(WAIT).until(() -> api.tokenRequests() == 2);
   }
 }

@@ -184,34 +184,17 @@ class SyncPartsTest {
   @Test
   void tokens_areReusedUntilAFifthIsLeft_boundedInNumber_andForgottenPerServiceAccount() {
     java.util.concurrent.atomic.AtomicInteger minted = new java.util.concurrent.atomic.AtomicInteger();
-    Instant now = Instant.parse("2026-11-28T10:00:00Z");
-    java.util.concurrent.atomic.AtomicReference<Instant> time = new java.util.concurrent.atomic.AtomicReference<>(now);
-    java.time.Clock clock = new java.time.Clock() {
-      @Override
-      public java.time.ZoneId getZone() {
-        return java.time.ZoneOffset.UTC;
-      }
-
-      @Override
-      public java.time.Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return time.get();
-      }
-    };
+    io.secretsstore.provider.testing.FakeTime clock = new io.secretsstore.provider.testing.FakeTime();
     TokenCache cache = new TokenCache((ns, sa, audience, ttl) -> {
       minted.incrementAndGet();
       assertThat(ttl).isEqualTo(Duration.ofMinutes(10));
-      return new ServiceAccountToken(audience, "t" + minted.get(), time.get().plus(ttl));
+      return new ServiceAccountToken(audience, "t" + minted.get(), clock.instant().plus(ttl));
     }, TokenCache.DEFAULT_TTL, clock, 2);
 
     cache.tokens("a", "app", List.of("aud"));
     cache.tokens("a", "app", List.of("aud"));
     assertThat(minted).hasValue(1);
-    time.set(now.plus(Duration.ofMinutes(8)));
+    clock.advance(Duration.ofMinutes(8));
     cache.tokens("a", "app", List.of("aud"));
     assertThat(minted).hasValue(2);
 
@@ -222,6 +205,30 @@ class SyncPartsTest {
     cache.forget("c", "app");
     assertThat(cache.size()).isEqualTo(1);
     assertThat(cache.toString()).doesNotContain("t1").doesNotContain("t2");
+  }
+
+  @Test
+  void syncMetrics_countReconcilesByResult_reportLeadershipAndQueueDepth_labelledByProvider() throws java.io.IOException {
+    io.prometheus.metrics.model.registry.PrometheusRegistry registry = new io.prometheus.metrics.model.registry.PrometheusRegistry();
+    io.secretsstore.provider.metrics.SyncMetrics metrics = new io.secretsstore.provider.metrics.SyncMetrics(registry, "vault");
+    metrics.queueDepth(() -> 3);
+    metrics.reconciled(io.secretsstore.provider.metrics.SyncMetrics.Result.CREATED);
+    metrics.leading(true);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create().write(out, registry.scrape());
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("secrets_store_provider_sync_reconciles_total{provider=\"vault\",result=\"created\"} 1.0")
+        .contains("secrets_store_provider_sync_reconciles_total{provider=\"vault\",result=\"error\"} 0.0")
+        .contains("secrets_store_provider_sync_leader{provider=\"vault\"} 1.0")
+        .contains("secrets_store_provider_sync_queue_depth{provider=\"vault\"} 3.0");
+  }
+
+  @Test
+  void eventNames_stayValidObjectNames_forTheLongestSecretSyncName() {
+    String longest = "a".repeat(253);
+    assertThat(SyncEvents.eventName(longest)).hasSizeLessThanOrEqualTo(253).startsWith("a".repeat(220) + ".");
+    assertThat(SyncEvents.eventName("db")).matches("db\\.[0-9a-f]{32}");
+    assertThat(SyncEvents.eventName("db")).isNotEqualTo(SyncEvents.eventName("db"));
   }
 
   @Test

@@ -35,6 +35,7 @@ public final class SyncApiServer implements AutoCloseable {
   private final Map<String, AtomicInteger> applies = new ConcurrentHashMap<>();
   private final Map<String, String> refusals = new ConcurrentHashMap<>();
   private final AtomicInteger secretReads = new AtomicInteger();
+  private final AtomicInteger tokenRequests = new AtomicInteger();
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
@@ -72,6 +73,11 @@ public final class SyncApiServer implements AutoCloseable {
   /** Server-side applies of the Secret so far. */
   public int secretApplies(String namespace, String name) {
     return applies.getOrDefault("/api/v1/namespaces/" + namespace + "/secrets/" + name, new AtomicInteger()).get();
+  }
+
+  /** TokenRequests so far. */
+  public int tokenRequests() {
+    return tokenRequests.get();
   }
 
   /** GET requests for Secrets so far (by name or list). */
@@ -144,6 +150,9 @@ public final class SyncApiServer implements AutoCloseable {
       String path = request.getPath().split("\\?")[0];
       if ("GET".equals(request.getMethod()) && path.matches("/api/v1/(namespaces/[^/]+/)?secrets(/.*)?")) {
         secretReads.incrementAndGet();
+      }
+      if ("POST".equals(request.getMethod()) && path.endsWith("/token")) {
+        tokenRequests.incrementAndGet();
       }
       if (!"PATCH".equals(request.getMethod()) || contentType == null || !contentType.contains("apply-patch")) {
         return super.dispatch(request);
