@@ -37,10 +37,12 @@ spec:
           type: date
           jsonPath: .status.lastSuccessfulSyncTime
       schema:
+        # As strict as upstream's schema and no stricter, so every SecretSync it accepts is accepted
+        # here: the same name patterns and sizes, targetKey as the key of the data list, the
+        # reserved label/annotation prefix, and the Kubernetes condition limits.
         openAPIV3Schema:
           description: SecretSync keeps a Kubernetes Secret of the same name equal to the objects a SecretProviderClass names.
           type: object
-          required: ["spec"]
           properties:
             apiVersion:
               type: string
@@ -56,21 +58,30 @@ spec:
                   description: A SecretProviderClass in the same namespace.
                   type: string
                   minLength: 1
+                  maxLength: 253
+                  pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'
                 serviceAccountName:
                   description: The service account whose token (TokenRequest) fetches the objects.
                   type: string
                   minLength: 1
+                  maxLength: 253
+                  pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'
                 secretObject:
+                  description: The Secret to keep in sync.
                   type: object
-                  required: ["type", "data"]
+                  required: ["data"]
                   properties:
                     type:
-                      description: The Secret type, e.g. Opaque or kubernetes.io/tls.
+                      description: The Secret type; the controller syncs only the types its configuration allows.
                       type: string
-                      minLength: 1
+                      default: Opaque
+                      maxLength: 253
                     data:
+                      description: Which returned file goes to which key; each targetKey once.
                       type: array
                       minItems: 1
+                      x-kubernetes-list-type: map
+                      x-kubernetes-list-map-keys: ["targetKey"]
                       items:
                         type: object
                         required: ["sourcePath", "targetKey"]
@@ -79,24 +90,43 @@ spec:
                             description: A file path the provider returns.
                             type: string
                             minLength: 1
+                            maxLength: 253
+                            pattern: '^[A-Za-z0-9.]([-A-Za-z0-9]+([-._a-zA-Z0-9]?[A-Za-z0-9])*)?(\/([0-9]+))*$'
                           targetKey:
                             description: The key in the Secret.
                             type: string
                             minLength: 1
+                            maxLength: 253
+                            pattern: '^[A-Za-z0-9.]([-A-Za-z0-9]+([-._a-zA-Z0-9]?[A-Za-z0-9])*)?(\/([0-9]+))*$'
                     labels:
+                      description: Labels of the Secret; the prefix secrets-store.sync.x-k8s.io is the controller's.
                       type: object
                       additionalProperties:
                         type: string
+                      x-kubernetes-validations:
+                        - rule: "self.all(k, k.size() <= 317 && self[k].size() <= 63)"
+                          message: label keys have at most 317 characters (253 prefix, slash, 63 name) and values at most 63
+                        - rule: "self.all(k, !k.startsWith('secrets-store.sync.x-k8s.io'))"
+                          message: the label prefix secrets-store.sync.x-k8s.io is reserved for the controller
                     annotations:
+                      description: Annotations of the Secret; the prefix secrets-store.sync.x-k8s.io is the controller's.
                       type: object
                       additionalProperties:
                         type: string
+                      x-kubernetes-validations:
+                        - rule: "self.all(k, k.size() < 317 && self[k].size() <= 262144)"
+                          message: annotation keys have fewer than 317 characters and values at most 256 KiB
+                        - rule: "self.all(k, !k.startsWith('secrets-store.sync.x-k8s.io'))"
+                          message: the annotation prefix secrets-store.sync.x-k8s.io is reserved for the controller
                 forceSynchronization:
                   description: Any change forces a new sync.
                   type: string
+                  maxLength: 253
+                  pattern: '^[A-Za-z0-9]([-A-Za-z0-9]+([-._a-zA-Z0-9]?[A-Za-z0-9])*)?$'
                 secretSyncControllerName:
-                  description: Which controller owns this SecretSync.
+                  description: Which controller owns this SecretSync (--secret-sync-controller-name); empty for any.
                   type: string
+                  default: ""
             status:
               type: object
               properties:
@@ -107,6 +137,7 @@ spec:
                   format: date-time
                 conditions:
                   type: array
+                  maxItems: 16
                   x-kubernetes-list-type: map
                   x-kubernetes-list-map-keys: ["type"]
                   items:
@@ -115,6 +146,8 @@ spec:
                     properties:
                       type:
                         type: string
+                        maxLength: 316
+                        pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$'
                       status:
                         type: string
                         enum: ["True", "False", "Unknown"]
@@ -127,8 +160,12 @@ spec:
                         format: date-time
                       reason:
                         type: string
+                        minLength: 1
+                        maxLength: 1024
+                        pattern: '^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$'
                       message:
                         type: string
+                        maxLength: 32768
 {{- end }}
 {{- end }}
 {{/*

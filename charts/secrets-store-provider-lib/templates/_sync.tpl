@@ -24,22 +24,30 @@ metadata:
   labels:
     {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller") | nindent 4 }}
 rules:
+  # Every verb below is one the controller's code uses (docs/sync.md, RBAC).
+  # Informer (list, watch) and the read before a status write (get).
   - apiGroups: ["secret-sync.x-k8s.io"]
     resources: ["secretsyncs"]
     verbs: ["get", "list", "watch"]
+  # Status written with update against the resourceVersion read, so a concurrent change is not overwritten.
   - apiGroups: ["secret-sync.x-k8s.io"]
     resources: ["secretsyncs/status"]
-    verbs: ["get", "update", "patch"]
+    verbs: ["update"]
+  # Informer, and a read by name of a class the informer has not seen yet.
   - apiGroups: ["secrets-store.csi.x-k8s.io"]
     resources: ["secretproviderclasses"]
     verbs: ["get", "list", "watch"]
+  # Server-side apply is a patch, and a patch that creates also needs create. Without the admission
+  # policies the controller reads the Secret by name first (get) to leave one it does not own.
   - apiGroups: [""]
     resources: ["secrets"]
-    verbs: ["create", "update", "patch", "get", "list", "watch"]
+    verbs: {{ if .Values.sync.admissionPolicies.enabled }}["create", "patch"]{{ else }}["create", "patch", "get"]{{ end }}
+  # TokenRequests for spec.serviceAccountName.
   - apiGroups: [""]
     resources: ["serviceaccounts/token"]
     verbs: ["create"]
-  - apiGroups: [""]
+  # Events on create, update and failure (events.k8s.io/v1).
+  - apiGroups: ["events.k8s.io"]
     resources: ["events"]
     verbs: ["create"]
   {{- with (include "ssp.backendClusterRules" . | trim) }}
@@ -61,6 +69,7 @@ subjects:
   - kind: ServiceAccount
     name: {{ include "ssp.syncServiceAccountName" . }}
     namespace: {{ .Release.Namespace }}
+{{- $leaseNamespace := .Values.sync.leaderElection.namespace | default .Release.Namespace }}
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
@@ -70,9 +79,15 @@ metadata:
   labels:
     {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller") | nindent 4 }}
 rules:
+  {{- if eq $leaseNamespace .Release.Namespace }}
   - apiGroups: ["coordination.k8s.io"]
     resources: ["leases"]
     verbs: ["get", "create", "update"]
+  {{- end }}
+  {{- with (include "ssp.keySecretRules" . | trim) }}
+  # The key Secrets the in-process backend and the sync hash read or create, by name.
+  {{- . | nindent 2 }}
+  {{- end }}
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
@@ -89,6 +104,38 @@ subjects:
   - kind: ServiceAccount
     name: {{ include "ssp.syncServiceAccountName" . }}
     namespace: {{ .Release.Namespace }}
+{{- if ne $leaseNamespace .Release.Namespace }}
+---
+# The Lease in another namespace (sync.leaderElection.namespace), e.g. the upstream controller's, so
+# the two controllers share one Lease and only one of them leads.
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: {{ include "ssp.syncName" . }}-leader-election
+  namespace: {{ $leaseNamespace }}
+  labels:
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller") | nindent 4 }}
+rules:
+  - apiGroups: ["coordination.k8s.io"]
+    resources: ["leases"]
+    verbs: ["get", "create", "update"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: {{ include "ssp.syncName" . }}-leader-election
+  namespace: {{ $leaseNamespace }}
+  labels:
+    {{- include "ssp.componentLabels" (dict "ctx" . "component" "sync-controller") | nindent 4 }}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: {{ include "ssp.syncName" . }}-leader-election
+subjects:
+  - kind: ServiceAccount
+    name: {{ include "ssp.syncServiceAccountName" . }}
+    namespace: {{ .Release.Namespace }}
+{{- end }}
 ---
 apiVersion: apps/v1
 kind: Deployment
@@ -141,7 +188,11 @@ spec:
             - --backend
             - {{ include "ssp.backend" . }}
             - --leader-elect
-            - --leader-election-namespace={{ .Release.Namespace }}
+            - --leader-election-namespace={{ .Values.sync.leaderElection.namespace | default .Release.Namespace }}
+            - --secret-owner-check={{ if .Values.sync.admissionPolicies.enabled }}admission{{ else }}read{{ end }}
+            {{- with .Values.sync.tokenAudiences }}
+            - --token-request-audience={{ join "," . }}
+            {{- end }}
             - --health-addr=:{{ .Values.ports.health }}
             - --metrics-addr=:{{ .Values.ports.metrics }}
             {{- include "ssp.commonArgs" . | nindent 12 }}

@@ -22,15 +22,19 @@ class SyncControllerTest {
     return Map.of("apiGroups", List.of(group), "resources", List.of(resource), "verbs", List.of(verbs));
   }
 
-  /** The sync controller's own rules, then what the in-process backend needs (as the provider). */
-  private static List<Object> expectedClusterRules(Backend backend) {
+  /**
+   * The sync controller's own rules, then what the in-process backend needs (as the provider):
+   * Secrets create and patch only (server-side apply), plus get by name when no admission policy
+   * checks owners.
+   */
+  private static List<Object> expectedClusterRules(Backend backend, boolean policies) {
     List<Object> rules = new ArrayList<>(List.of(
         groupRule("secret-sync.x-k8s.io", "secretsyncs", "get", "list", "watch"),
-        groupRule("secret-sync.x-k8s.io", "secretsyncs/status", "get", "update", "patch"),
+        groupRule("secret-sync.x-k8s.io", "secretsyncs/status", "update"),
         groupRule("secrets-store.csi.x-k8s.io", "secretproviderclasses", "get", "list", "watch"),
-        ProviderRbacTest.rule("secrets", "create", "update", "patch", "get", "list", "watch"),
+        policies ? ProviderRbacTest.rule("secrets", "create", "patch") : ProviderRbacTest.rule("secrets", "create", "patch", "get"),
         ProviderRbacTest.rule("serviceaccounts/token", "create"),
-        ProviderRbacTest.rule("events", "create")));
+        groupRule("events.k8s.io", "events", "create")));
     switch (backend) {
       case AWS -> rules.addAll(List.of(ProviderRbacTest.WATCH_SERVICEACCOUNTS, ProviderRbacTest.GET_NODES));
       case GCP -> rules.add(ProviderRbacTest.WATCH_SERVICEACCOUNTS);
@@ -60,7 +64,7 @@ class SyncControllerTest {
     assertThat(container.get("command").isMissing()).as("the image's entrypoint is the CLI").isTrue();
     assertThat(container.get("args").strings().subList(0, 3)).containsExactly("sync", "--backend", backend.id());
     assertThat(container.get("args").strings())
-        .contains("--leader-elect", "--leader-election-namespace=" + Charts.NAMESPACE,
+        .contains("--leader-elect", "--leader-election-namespace=" + Charts.NAMESPACE, "--secret-owner-check=admission",
             "--config=/etc/secrets-store-provider/config.yaml",
             "--fingerprint-secret-name=secrets-store-provider-fingerprint-key");
     assertThat(deployment.at("spec.template.metadata.annotations").isMissing())
@@ -80,16 +84,44 @@ class SyncControllerTest {
   void enabledGrantsExactlyTheSyncRulesAndLeasesInItsNamespace(Backend backend) {
     Manifests m = Charts.render(backend, ENABLED);
 
-    assertThat(rules(m.one("ClusterRole", syncName(backend)))).isEqualTo(expectedClusterRules(backend));
+    assertThat(rules(m.one("ClusterRole", syncName(backend)))).isEqualTo(expectedClusterRules(backend, true));
+    assertThat(rules(Charts.render(backend, "sync: {enabled: true, admissionPolicies: {enabled: false}}")
+        .one("ClusterRole", syncName(backend)))).isEqualTo(expectedClusterRules(backend, false));
     Node role = m.one("Role", syncName(backend));
     assertThat(role.at("metadata.namespace").string()).isEqualTo(Charts.NAMESPACE);
-    assertThat(rules(role)).isEqualTo(List.of(groupRule("coordination.k8s.io", "leases", "get", "create", "update")));
+    List<Object> roleRules = new ArrayList<>(List.of(groupRule("coordination.k8s.io", "leases", "get", "create", "update")));
+    List<String> keySecrets = new ArrayList<>();
+    if (backend == Backend.VAULT) {
+      keySecrets.add("vault-csi-provider-hmac-key");
+    }
+    keySecrets.add(ProviderRbacTest.FINGERPRINT_SECRET);
+    roleRules.add(ProviderRbacTest.getSecrets(keySecrets.toArray(String[]::new)));
+    roleRules.add(ProviderRbacTest.CREATE_SECRETS);
+    assertThat(rules(role)).isEqualTo(roleRules);
     for (String kind : List.of("ClusterRoleBinding", "RoleBinding")) {
       Node binding = m.one(kind, syncName(backend));
       assertThat(binding.at("roleRef.name").string()).isEqualTo(syncName(backend));
       assertThat(binding.get("subjects").value()).isEqualTo(List.of(
           Map.of("kind", "ServiceAccount", "name", syncName(backend), "namespace", Charts.NAMESPACE)));
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void theLeaseCanLiveInUpstreamsNamespace_withItsOwnRoleThere(Backend backend) {
+    Manifests m = Charts.render(backend, "sync: {enabled: true, leaderElection: {namespace: secrets-store-sync-controller}}");
+
+    assertThat(m.one("Deployment", syncName(backend)).at("spec.template.spec.containers.0.args").strings())
+        .contains("--leader-election-namespace=secrets-store-sync-controller")
+        .doesNotContain("--leader-election-namespace=" + Charts.NAMESPACE);
+    Node leaseRole = m.one("Role", syncName(backend) + "-leader-election");
+    assertThat(leaseRole.at("metadata.namespace").string()).isEqualTo("secrets-store-sync-controller");
+    assertThat(rules(leaseRole)).isEqualTo(List.of(groupRule("coordination.k8s.io", "leases", "get", "create", "update")));
+    Node binding = m.one("RoleBinding", syncName(backend) + "-leader-election");
+    assertThat(binding.at("metadata.namespace").string()).isEqualTo("secrets-store-sync-controller");
+    assertThat(binding.get("subjects").value()).isEqualTo(List.of(
+        Map.of("kind", "ServiceAccount", "name", syncName(backend), "namespace", Charts.NAMESPACE)));
+    assertThat(rules(m.one("Role", syncName(backend)))).noneMatch(rule -> rule.toString().contains("leases"));
   }
 
   @ParameterizedTest

@@ -118,6 +118,8 @@ final class ServeCommand implements Callable<Integer> {
     ProviderMetrics metrics = new ProviderMetrics(fingerprints::reusedCount);
     BackendContext context = BackendContext.standard(metrics.callsOf(backend.name()));
     backend.start(context);
+    // The chart's configuration file is shared with sync: serve accepts sync's key and ignores it.
+    io.secretsstore.provider.sync.SecretTypePolicy.declare(context.allowLists());
     Optional<ProbeIdentity> probe = readinessProbe.probe(backend);
     SwitchingAuditSink auditSink = audit.sink();
     MountAuditor auditor = audit.auditor(auditSink, configFile != null, fingerprints, Clock.systemUTC());

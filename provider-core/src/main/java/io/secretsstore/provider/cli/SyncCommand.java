@@ -16,12 +16,15 @@ import io.secretsstore.provider.metrics.ProviderMetrics;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.spi.Backends;
 import io.secretsstore.provider.spi.SecretBackend;
+import io.secretsstore.provider.metrics.SyncMetrics;
 import io.secretsstore.provider.sync.LeaderElection;
+import io.secretsstore.provider.sync.SecretApplier;
 import io.secretsstore.provider.sync.SecretSyncReconciler;
 import io.secretsstore.provider.sync.SyncAttributes;
 import io.secretsstore.provider.sync.SyncController;
 import io.secretsstore.provider.sync.SyncHash;
 import io.secretsstore.provider.sync.SyncHealth;
+import io.secretsstore.provider.sync.SecretTypePolicy;
 import io.secretsstore.provider.sync.SyncSettings;
 import io.secretsstore.provider.sync.TokenCache;
 import java.net.InetSocketAddress;
@@ -50,11 +53,17 @@ import picocli.CommandLine.Option;
 @Command(name = "sync", description = "Keep Kubernetes Secrets equal to the backend for every SecretSync (secret-sync.x-k8s.io).")
 final class SyncCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(SyncCommand.class);
-  /** Audiences of backends whose identity federation uses a fixed one. */
+  /**
+   * One audience per backend whose identity federation uses a fixed one, as upstream's admission
+   * policy expects (one audience per TokenRequest, from a configured list). AWS: IRSA's; EKS Pod
+   * Identity users pass {@code --token-request-audience=pods.eks.amazonaws.com}.
+   */
   private static final Map<String, List<String>> DEFAULT_AUDIENCES = Map.of(
       "vault", List.of("vault"),
-      "aws", List.of("sts.amazonaws.com", "pods.eks.amazonaws.com"),
+      "aws", List.of("sts.amazonaws.com"),
       "azure", List.of("api://AzureADTokenExchange"));
+  /** controller-runtime's Lease of the upstream controller (its LeaderElectionID), shared so only one of the two leads. */
+  static final String UPSTREAM_LEASE = "29f1d54e.secret-sync.x-k8s.io";
 
   @Option(names = "--backend", required = true, description = "The backend: ${COMPLETION-CANDIDATES}.", completionCandidates = ServeCommand.BackendNames.class)
   String backendName;
@@ -67,8 +76,9 @@ final class SyncCommand implements Callable<Integer> {
       description = "Audiences of the tokens minted for spec.serviceAccountName (default: the backend's usual ones; required for gcp).")
   List<String> audiences;
 
-  @Option(names = "--token-ttl", defaultValue = "1h", converter = DurationConverter.class,
-      description = "Lifetime requested for those tokens; reused until a fifth is left (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--token-ttl", defaultValue = "10m", converter = DurationConverter.class,
+      description = "Lifetime requested for those tokens (upstream's 10m, which the chart's admission policy requires);"
+          + " reused until a fifth is left (default: ${DEFAULT-VALUE}).")
   Duration tokenTtl;
 
   @Option(names = "--leader-elect", description = "Sync only while holding the Lease (run several replicas).")
@@ -78,8 +88,8 @@ final class SyncCommand implements Callable<Integer> {
       description = "Namespace of the Lease (default: $POD_NAMESPACE).")
   String leaseNamespace;
 
-  @Option(names = "--leader-election-id", defaultValue = "secrets-store-sync-controller",
-      description = "Name of the Lease (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--leader-election-id", defaultValue = UPSTREAM_LEASE,
+      description = "Name of the Lease; the default is the upstream controller's, so in the same namespace only one of the two leads (default: ${DEFAULT-VALUE}).")
   String leaseName;
 
   @Option(names = "--pod-name", defaultValue = "${env:POD_NAME:-secrets-store-sync-controller}",
@@ -92,6 +102,23 @@ final class SyncCommand implements Callable<Integer> {
   @Option(names = "--secret-sync-controller-name", defaultValue = "",
       description = "Sync only SecretSyncs whose spec.secretSyncControllerName is this (default: all).")
   String controllerName;
+
+  @Option(names = "--secret-owner-check", defaultValue = "read",
+      description = "read: read a Secret by name before writing it and leave one this SecretSync does not own (RBAC secrets get);"
+          + " admission: read no Secret, the chart's admission policies refuse such a write (default: ${DEFAULT-VALUE}).")
+  OwnerCheckOption ownerCheck;
+
+  /** The values of --secret-owner-check. */
+  enum OwnerCheckOption {
+    read(SecretApplier.OwnerCheck.READ),
+    admission(SecretApplier.OwnerCheck.ADMISSION);
+
+    final SecretApplier.OwnerCheck check;
+
+    OwnerCheckOption(SecretApplier.OwnerCheck check) {
+      this.check = check;
+    }
+  }
 
   @Option(names = "--workers", defaultValue = "4", description = "SecretSyncs synced at once (default: ${DEFAULT-VALUE}).")
   int workers;
@@ -142,15 +169,18 @@ final class SyncCommand implements Callable<Integer> {
     InetSocketAddress health = HostPort.parse(healthAddr, "--health-addr");
     InetSocketAddress metricsAddress = HostPort.parse(metricsAddr, "--metrics-addr");
     EngineSettings engineSettings = engine.settings();
-    SyncSettings settings = new SyncSettings(
-        new SyncAttributes.ControllerPod(podName, podUid.isEmpty() ? UUID.randomUUID().toString() : podUid),
-        tokenAudiences, tokenTtl, engineSettings.cache().pollInterval(), workers, Duration.ofSeconds(1),
-        Duration.ofMinutes(5), controllerName, providerName == null ? backend.name() : providerName);
-
     FingerprintIndex fingerprints = new FingerprintIndex(100_000);
     ProviderMetrics metrics = new ProviderMetrics(fingerprints::reusedCount);
     BackendContext context = BackendContext.standard(metrics.callsOf(backend.name()));
     backend.start(context);
+    // Declared before the configuration file is read, so the file may set it.
+    SecretTypePolicy secretTypes = SecretTypePolicy.declare(context.allowLists());
+    SyncSettings settings = new SyncSettings(
+        new SyncAttributes.ControllerPod(podName, podUid.isEmpty() ? UUID.randomUUID().toString() : podUid),
+        tokenAudiences, tokenTtl, engineSettings.cache().pollInterval(), workers, Duration.ofSeconds(1),
+        Duration.ofMinutes(5), controllerName, providerName == null ? backend.name() : providerName, secretTypes,
+        ownerCheck.check);
+    SyncMetrics syncMetrics = new SyncMetrics(metrics.registry(), settings.providerName());
     SwitchingAuditSink auditSink = audit.sink();
     MountAuditor auditor = audit.auditor(auditSink, configFile != null, fingerprints, Clock.systemUTC());
     SyncHash hash = new SyncHash(audit.key());
@@ -160,7 +190,7 @@ final class SyncCommand implements Callable<Integer> {
     KubernetesClient client = KubeClients.fromEnvironment();
     MountEngine mountEngine = new MountEngine(backend, engineSettings, metrics);
     TokenCache tokens = new TokenCache(new TokenRequests(client)::mintUnbound, settings.tokenTtl(), Clock.systemUTC());
-    SyncController controller = new SyncController(client, settings);
+    SyncController controller = new SyncController(client, settings, syncMetrics);
     ConfigWatching watcher = configFile == null ? null : ConfigWatching.start(configFile, configCheckInterval,
         engineSettings, audit, logLevel, auditSink, context.allowLists(), metrics);
     if (watcher != null) {
@@ -169,6 +199,7 @@ final class SyncCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean shuttingDown = new AtomicBoolean();
     Runnable lead = () -> {
+      syncMetrics.leading(true);
       try {
         controller.start(lookup -> new SecretSyncReconciler(client, mountEngine, tokens, settings, hash,
             metrics, auditor, Clock.systemUTC(), lookup));
@@ -182,7 +213,10 @@ final class SyncCommand implements Callable<Integer> {
     LeaderElection election = null;
     if (leaderElect) {
       election = LeaderElection.start(client, leaseNamespace, leaseName, podName, LeaderElection.Timing.DEFAULT,
-          lead, stopped::countDown);
+          lead, () -> {
+            syncMetrics.leading(false);
+            stopped.countDown();
+          });
     } else {
       lead.run();
     }

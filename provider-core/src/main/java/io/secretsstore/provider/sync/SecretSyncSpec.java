@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /**
  * A SecretSync (secret-sync.x-k8s.io/v1alpha1) as validated values. Parsing rejects what upstream
- * rejects (the reserved label or annotation, an empty sourcePath or targetKey) with the condition
+ * rejects (the reserved label or annotation prefix, an empty sourcePath or targetKey) with the condition
  * reason upstream uses, naming the field, never a value.
  *
  * @param namespace the SecretSync's namespace, also the Secret's
@@ -76,14 +76,14 @@ public record SecretSyncSpec(
       type = "Opaque";
     }
     Map<String, String> labels = strings(secretObject.get("labels"));
-    if (labels.containsKey(RESERVED_LABEL)) {
+    if (labels.keySet().stream().anyMatch(k -> k.startsWith(RESERVED_LABEL))) {
       throw SyncFailure.misconfigured(SyncReason.INVALID_CLUSTER_SECRET_LABEL,
-          "spec.secretObject.labels must not contain the reserved label " + RESERVED_LABEL);
+          "spec.secretObject.labels must not use the reserved prefix " + RESERVED_LABEL);
     }
     Map<String, String> annotations = strings(secretObject.get("annotations"));
-    if (annotations.containsKey(RESERVED_ANNOTATION)) {
+    if (annotations.keySet().stream().anyMatch(k -> k.startsWith(RESERVED_ANNOTATION))) {
       throw SyncFailure.misconfigured(SyncReason.INVALID_CLUSTER_SECRET_ANNOTATION,
-          "spec.secretObject.annotations must not contain the reserved annotation " + RESERVED_ANNOTATION);
+          "spec.secretObject.annotations must not use the reserved prefix " + RESERVED_ANNOTATION);
     }
     List<Mapping> data = new ArrayList<>();
     Object entries = secretObject.get("data");

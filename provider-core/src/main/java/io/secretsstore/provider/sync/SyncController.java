@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.secretsstore.provider.concurrent.NamedThreads;
 import io.secretsstore.provider.kube.SyncResources;
 import io.secretsstore.provider.logging.SafeThrowables;
+import io.secretsstore.provider.metrics.SyncMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ public final class SyncController implements AutoCloseable {
   private final KubernetesClient client;
   private final SyncSettings settings;
   private final WorkQueue queue;
+  private final SyncMetrics metrics;
   private final ExecutorService workers;
   private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(new NamedThreads("sync-poll"));
   private volatile SecretSyncReconciler reconciler;
@@ -39,10 +41,13 @@ public final class SyncController implements AutoCloseable {
   private SharedIndexInformer<GenericKubernetesResource> providerClasses;
   private volatile boolean closed;
 
-  public SyncController(KubernetesClient client, SyncSettings settings) {
+  /** @param metrics where reconciles are counted and the queue's depth is reported */
+  public SyncController(KubernetesClient client, SyncSettings settings, SyncMetrics metrics) {
     this.client = client;
     this.settings = settings;
+    this.metrics = metrics;
     this.queue = new WorkQueue(settings.retryBase(), settings.retryMax());
+    metrics.queueDepth(queue::length);
     this.workers = Executors.newFixedThreadPool(settings.workers(), new NamedThreads("sync-worker"));
   }
 
@@ -87,6 +92,7 @@ public final class SyncController implements AutoCloseable {
         } catch (RuntimeException e) {
           LOG.atError().addKeyValue("secretSync", key.get()).addKeyValue("exception", SafeThrowables.describe(e))
               .log("sync failed with a bug");
+          metrics.reconciled(SyncMetrics.Result.ERROR);
           queue.addRateLimited(key.get());
         } finally {
           queue.done(key.get());
@@ -99,11 +105,17 @@ public final class SyncController implements AutoCloseable {
 
   private void process(String key) {
     GenericKubernetesResource sync = secretSyncs.getStore().getByKey(key);
-    if (sync == null || !mine(sync)) {
+    if (sync == null) {
+      queue.forget(key);
+      return;
+    }
+    if (!mine(sync)) {
+      metrics.reconciled(SyncMetrics.Result.SKIPPED);
       queue.forget(key);
       return;
     }
     SecretSyncReconciler.Outcome outcome = reconciler.reconcile(sync);
+    metrics.reconciled(outcome.result());
     if (outcome.retry()) {
       queue.addRateLimited(key);
     } else {
@@ -172,7 +184,7 @@ public final class SyncController implements AutoCloseable {
       queue.forget(key(sync));
       SecretSyncReconciler current = reconciler;
       if (current != null) {
-        current.forget(sync.getMetadata().getUid());
+        current.forget(sync);
       }
     }
   }

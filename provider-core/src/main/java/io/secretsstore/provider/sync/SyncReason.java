@@ -8,7 +8,6 @@ package io.secretsstore.provider.sync;
  */
 public enum SyncReason {
   CREATE_SUCCESSFUL("CreateSuccessful"),
-  UPDATE_SUCCESSFUL("UpdateSuccessful"),
   SECRET_UP_TO_DATE("SecretUpToDate"),
   PROVIDER_ERROR("ProviderError"),
   SECRET_PROVIDER_CLASS_MISCONFIGURED("SecretProviderClassMisconfigured"),
@@ -17,6 +16,7 @@ public enum SyncReason {
   REMOTE_SECRET_STORE_FETCH_FAILED("RemoteSecretStoreFetchFailed"),
   INVALID_CLUSTER_SECRET_LABEL("InvalidClusterSecretLabelError"),
   INVALID_CLUSTER_SECRET_ANNOTATION("InvalidClusterSecretAnnotationError"),
+  SYNC_STARTING("SyncStarting"),
   NO_UPDATES_ATTEMPTED_YET("NoUpdatesAttemptedYet");
 
   private final String text;
@@ -28,10 +28,5 @@ public enum SyncReason {
   /** The reason as written in a condition. */
   public String text() {
     return text;
-  }
-
-  /** Whether a sync that ended with this reason wrote or confirmed the Secret. */
-  public boolean succeeded() {
-    return this == CREATE_SUCCESSFUL || this == UPDATE_SUCCESSFUL || this == SECRET_UP_TO_DATE;
   }
 }

@@ -19,6 +19,8 @@ import java.util.Objects;
  *     or every SecretSync when empty
  * @param providerName only SecretSyncs whose SecretProviderClass names this provider (its {@code
  *     spec.provider}), so the controllers of several backends in one cluster share the SecretSyncs
+ * @param secretTypes the Secret types a SecretSync may ask for
+ * @param ownerCheck how a Secret that is not the SecretSync's is kept from being written
  */
 public record SyncSettings(
     SyncAttributes.ControllerPod pod,
@@ -29,7 +31,9 @@ public record SyncSettings(
     Duration retryBase,
     Duration retryMax,
     String controllerName,
-    String providerName) {
+    String providerName,
+    SecretTypePolicy secretTypes,
+    SecretApplier.OwnerCheck ownerCheck) {
   public SyncSettings {
     Objects.requireNonNull(pod, "pod");
     audiences = List.copyOf(audiences);
@@ -47,5 +51,7 @@ public record SyncSettings(
     }
     Objects.requireNonNull(controllerName, "controllerName");
     Objects.requireNonNull(providerName, "providerName");
+    Objects.requireNonNull(secretTypes, "secretTypes");
+    Objects.requireNonNull(ownerCheck, "ownerCheck");
   }
 }

@@ -3,19 +3,29 @@ package io.secretsstore.provider.sync;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A SecretSync's {@code status} as upstream writes it: conditions {@code SecretCreated} and {@code
- * SecretUpdated}, {@code syncHash} and {@code lastSuccessfulSyncTime}. A condition's {@code
- * lastTransitionTime} moves only when its status does, like every Kubernetes condition.
+ * SecretUpdated} with upstream's statuses, reasons and success messages, {@code syncHash} and
+ * {@code lastSuccessfulSyncTime}. A condition's {@code lastTransitionTime} moves only when its
+ * status does, as the Kubernetes condition helpers do.
  */
 public final class SyncStatus {
   public static final String CREATED = "SecretCreated";
   public static final String UPDATED = "SecretUpdated";
+  /** Upstream's messages for a success, word for word: alert rules and runbooks match them. */
+  static final String CREATED_MESSAGE = "Secret created successfully.";
+  static final String UP_TO_DATE_MESSAGE = "Secret contains last observed values.";
+  /** The reasons that make upstream sync again although the hash is unchanged. */
+  private static final Set<SyncReason> FAILURES = EnumSet.of(SyncReason.SECRET_PROVIDER_CLASS_MISCONFIGURED,
+      SyncReason.INVALID_CLUSTER_SECRET_ANNOTATION, SyncReason.INVALID_CLUSTER_SECRET_LABEL, SyncReason.PROVIDER_ERROR,
+      SyncReason.REMOTE_SECRET_STORE_FETCH_FAILED, SyncReason.CONTROLLER_PATCH_ERROR, SyncReason.CONTROLLER_SYNC_ERROR);
 
   private final Map<String, Object> status;
 
@@ -33,10 +43,22 @@ public final class SyncStatus {
     return Objects.toString(status.get("syncHash"), "");
   }
 
-  /** Whether any condition is False: a failed sync is retried even when the hash is unchanged. */
+  /**
+   * The condition a sync reports on, as upstream decides it: {@code SecretCreated} until a sync
+   * succeeded (no hash yet), then {@code SecretUpdated}.
+   */
+  public String conditionType() {
+    return syncHash().isEmpty() ? CREATED : UPDATED;
+  }
+
+  /** Whether a condition carries a failure reason: a failed sync is retried even when the hash is unchanged. */
   public boolean hasFailure() {
-    return conditions().stream().anyMatch(c -> "False".equals(c.get("status"))
-        && !SyncReason.NO_UPDATES_ATTEMPTED_YET.text().equals(c.get("reason")));
+    return conditions().stream().anyMatch(c -> FAILURES.stream().anyMatch(r -> r.text().equals(c.get("reason"))));
+  }
+
+  /** Whether upstream would first write the two Unknown conditions (fewer than two conditions). */
+  public boolean needsInitialConditions() {
+    return conditions().size() < 2;
   }
 
   /** The condition of a type, or an empty map. */
@@ -44,37 +66,36 @@ public final class SyncStatus {
     return conditions().stream().filter(c -> type.equals(c.get("type"))).findFirst().orElse(Map.of());
   }
 
-  /** Whether the Secret was created by an earlier sync. */
-  public boolean created() {
-    return "True".equals(condition(CREATED).get("status"));
+  /** The status with upstream's starting conditions: both Unknown, {@code SyncStarting} and {@code NoUpdatesAttemptedYet}. */
+  public SyncStatus initialized(Clocked at) {
+    List<Map<String, Object>> conditions = conditions();
+    put(conditions, CREATED, "Unknown", SyncReason.SYNC_STARTING, "", at);
+    put(conditions, UPDATED, "Unknown", SyncReason.NO_UPDATES_ATTEMPTED_YET, "", at);
+    return with(conditions);
   }
 
-  /** The status after a successful write. */
-  public SyncStatus succeeded(boolean created, String hash, SyncStatus.Clocked at) {
-    Map<String, Object> next = new LinkedHashMap<>(status);
-    List<Map<String, Object>> conditions = new ArrayList<>(conditions());
-    if (created) {
-      put(conditions, CREATED, true, SyncReason.CREATE_SUCCESSFUL, "the Secret was created", at);
-      put(conditions, UPDATED, false, SyncReason.NO_UPDATES_ATTEMPTED_YET, "the Secret was not updated yet", at);
-    } else {
-      if (!created()) {
-        put(conditions, CREATED, true, SyncReason.CREATE_SUCCESSFUL, "the Secret was created", at);
-      }
-      put(conditions, UPDATED, true, SyncReason.UPDATE_SUCCESSFUL, "the Secret is up to date", at);
+  /**
+   * The status after a successful write: on the first, both conditions True ({@code
+   * CreateSuccessful}, {@code SecretUpToDate}); later, {@code SecretUpdated} True with {@code
+   * SecretUpToDate}.
+   */
+  public SyncStatus succeeded(String hash, Clocked at) {
+    List<Map<String, Object>> conditions = conditions();
+    if (CREATED.equals(conditionType())) {
+      put(conditions, CREATED, "True", SyncReason.CREATE_SUCCESSFUL, CREATED_MESSAGE, at);
     }
-    next.put("conditions", conditions);
-    next.put("syncHash", hash);
-    next.put("lastSuccessfulSyncTime", at.time().toString());
-    return new SyncStatus(next);
+    put(conditions, UPDATED, "True", SyncReason.SECRET_UP_TO_DATE, UP_TO_DATE_MESSAGE, at);
+    SyncStatus next = with(conditions);
+    next.status.put("syncHash", hash);
+    next.status.put("lastSuccessfulSyncTime", at.time().toString());
+    return next;
   }
 
-  /** The status after a failed sync: the create condition until a Secret exists, then the update one. */
-  public SyncStatus failed(SyncReason reason, String message, SyncStatus.Clocked at) {
-    Map<String, Object> next = new LinkedHashMap<>(status);
-    List<Map<String, Object>> conditions = new ArrayList<>(conditions());
-    put(conditions, created() ? UPDATED : CREATED, false, reason, message, at);
-    next.put("conditions", conditions);
-    return new SyncStatus(next);
+  /** The status after a failed sync: the {@link #conditionType()} condition False with the reason; the hash stays. */
+  public SyncStatus failed(SyncReason reason, String message, Clocked at) {
+    List<Map<String, Object>> conditions = conditions();
+    put(conditions, conditionType(), "False", reason, message, at);
+    return with(conditions);
   }
 
   /** The status as a map for the API. */
@@ -84,6 +105,12 @@ public final class SyncStatus {
 
   /** When and for which generation a condition is written. */
   public record Clocked(Instant time, long generation) {}
+
+  private SyncStatus with(List<Map<String, Object>> conditions) {
+    Map<String, Object> next = new LinkedHashMap<>(status);
+    next.put("conditions", conditions);
+    return new SyncStatus(next);
+  }
 
   @SuppressWarnings("unchecked")
   private List<Map<String, Object>> conditions() {
@@ -99,9 +126,8 @@ public final class SyncStatus {
     return out;
   }
 
-  private static void put(List<Map<String, Object>> conditions, String type, boolean ok, SyncReason reason,
+  private static void put(List<Map<String, Object>> conditions, String type, String status, SyncReason reason,
       String message, Clocked at) {
-    String status = ok ? "True" : "False";
     String transition = at.time().toString();
     for (int i = 0; i < conditions.size(); i++) {
       Map<String, Object> old = conditions.get(i);

@@ -174,7 +174,7 @@ final class TlsSplitter {
   }
 
   private static SyncFailure invalid(String sourcePath, String problem) {
-    return SyncFailure.misconfigured(SyncReason.CONTROLLER_SYNC_ERROR,
+    return SyncFailure.misconfigured(SyncReason.REMOTE_SECRET_STORE_FETCH_FAILED,
         "the file of sourcePath " + sourcePath + " " + problem + " (needed for a kubernetes.io/tls Secret)");
   }
 }

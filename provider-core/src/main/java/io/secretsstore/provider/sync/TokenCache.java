@@ -1,20 +1,28 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.sync;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.secretsstore.provider.mount.ServiceAccountToken;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Service-account tokens for SecretSyncs, one per (namespace, service account, audience), reused
  * until a fifth of their lifetime is left, so a poll of many SecretSyncs of one service account
- * costs one TokenRequest per token lifetime, not one per sync.
+ * costs one TokenRequest per token lifetime, not one per sync. The cache is bounded (beyond
+ * {@value #MAX_TOKENS}, a rarely used token is evicted), a token is dropped once expired, and {@link #forget} drops a
+ * service account's tokens when its SecretSync goes or the backend refuses them.
  */
 public final class TokenCache {
+  /** Upstream's token lifetime, which its admission policy requires: 10 minutes, the API server's minimum. */
+  public static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
+  /** Tokens kept at most; an evicted one is minted again when next needed. */
+  static final long MAX_TOKENS = 10_000;
+
   /** Mints a token; TokenRequests.mintUnbound in production. */
   @FunctionalInterface
   public interface Minter {
@@ -23,17 +31,23 @@ public final class TokenCache {
 
   private record Key(String namespace, String serviceAccount, String audience) {}
 
-  private record Cached(ServiceAccountToken token, java.time.Instant renewAt) {}
+  private record Cached(ServiceAccountToken token, Instant renewAt) {}
 
   private final Minter minter;
   private final Duration ttl;
   private final Clock clock;
-  private final Map<Key, Cached> tokens = new ConcurrentHashMap<>();
+  private final Cache<Key, Cached> tokens;
 
   public TokenCache(Minter minter, Duration ttl, Clock clock) {
+    this(minter, ttl, clock, MAX_TOKENS);
+  }
+
+  TokenCache(Minter minter, Duration ttl, Clock clock, long maxTokens) {
     this.minter = minter;
     this.ttl = ttl;
     this.clock = clock;
+    // Evictions run on the caller's thread: small work, and no token outlives its eviction in a pool's queue.
+    this.tokens = Caffeine.newBuilder().maximumSize(maxTokens).expireAfterWrite(ttl).executor(Runnable::run).build();
   }
 
   /** A usable token per audience for the service account. */
@@ -41,7 +55,7 @@ public final class TokenCache {
     List<ServiceAccountToken> out = new ArrayList<>(audiences.size());
     for (String audience : audiences) {
       Key key = new Key(namespace, serviceAccount, audience);
-      Cached cached = tokens.get(key);
+      Cached cached = tokens.getIfPresent(key);
       if (cached == null || !clock.instant().isBefore(cached.renewAt())) {
         ServiceAccountToken token = minter.mint(namespace, serviceAccount, audience, ttl);
         Duration lifetime = Duration.between(clock.instant(), token.expiresAt());
@@ -53,13 +67,19 @@ public final class TokenCache {
     return out;
   }
 
-  /** Forgets every token of a service account (e.g. after the backend refused it). */
+  /** Forgets every token of a service account (its SecretSync was deleted, or the backend refused it). */
   public void forget(String namespace, String serviceAccount) {
-    tokens.keySet().removeIf(k -> k.namespace().equals(namespace) && k.serviceAccount().equals(serviceAccount));
+    tokens.asMap().keySet().removeIf(k -> k.namespace().equals(namespace) && k.serviceAccount().equals(serviceAccount));
+  }
+
+  /** Tokens held now (after pending evictions). */
+  long size() {
+    tokens.cleanUp();
+    return tokens.estimatedSize();
   }
 
   @Override
   public String toString() {
-    return "TokenCache[" + tokens.size() + " tokens]";
+    return "TokenCache[" + tokens.estimatedSize() + " tokens]";
   }
 }

@@ -14,6 +14,7 @@ import io.secretsstore.provider.testing.Canaries;
 import io.secretsstore.provider.testing.LogCapture;
 import io.secretsstore.provider.testing.SyncApiServer;
 import io.secretsstore.provider.testing.SyncHarness;
+import io.secretsstore.provider.testing.SyncTestBed;
 import io.secretsstore.provider.testing.TestBackend;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +35,7 @@ class SecretSyncControllerIT {
 
   @RegisterExtension final LogCapture logs = new LogCapture();
 
+  private SyncTestBed bed;
   private SyncApiServer api;
   private KubernetesClient kube;
   private TestBackend backend;
@@ -41,32 +43,29 @@ class SecretSyncControllerIT {
 
   @BeforeEach
   void start() {
-    api = new SyncApiServer();
-    kube = api.client();
-    api.serviceAccountToken(NS, "app", Canaries.TOKEN);
-    backend = new TestBackend();
-    backend.put("db/password", "v1-" + Canaries.SECRET);
-    api.createProviderClass(NS, "app-secrets", "test", Map.of("objects", "[{\"name\":\"db/password\"}]"));
-    harness = new SyncHarness(api, backend, List.of(TestBackend.DEFAULT_AUDIENCE));
+    bed = new SyncTestBed();
+    api = bed.api;
+    kube = bed.kube;
+    backend = bed.backend;
+    harness = bed.harness;
   }
 
   @AfterEach
-  void stop() throws Exception {
-    harness.close();
-    api.close();
+  void stop() {
+    bed.close();
     logs.assertNoCanary(Canaries.all());
   }
 
   private Secret secret(String name) {
-    return kube.secrets().inNamespace(NS).withName(name).get();
+    return bed.secret(name);
   }
 
   private static String value(Secret secret, String key) {
-    return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+    return SyncTestBed.value(secret, key);
   }
 
   private Map<String, Object> condition(String name, String type) {
-    return SyncStatus.of(api.secretSync(NS, name).getAdditionalProperties().get("status")).condition(type);
+    return bed.condition(name, type);
   }
 
   private GenericKubernetesResource createDbSync() {
@@ -126,7 +125,7 @@ class SecretSyncControllerIT {
     await().atMost(WAIT).until(() -> value(secret("db"), "password").equals("v2-" + Canaries.SECRET));
     assertThat(api.secretApplies(NS, "db")).isEqualTo(2);
     await().atMost(WAIT).until(() -> "True".equals(condition("db", SyncStatus.UPDATED).get("status")));
-    assertThat(condition("db", SyncStatus.UPDATED)).containsEntry("reason", "UpdateSuccessful");
+    assertThat(condition("db", SyncStatus.UPDATED)).containsEntry("reason", "SecretUpToDate");
   }
 
   @Test
@@ -178,7 +177,7 @@ class SecretSyncControllerIT {
     harness.start("sync-0");
 
     await().atMost(WAIT).until(() -> "False".equals(condition("db", SyncStatus.CREATED).get("status")));
-    assertThat(condition("db", SyncStatus.CREATED)).containsEntry("reason", "ControllerSyncError")
+    assertThat(condition("db", SyncStatus.CREATED)).containsEntry("reason", "RemoteSecretStoreFetchFailed")
         .containsEntry("message", "file matching sourcePath db/user not found in the SecretProviderClass objects");
     assertThat(secret("db")).isNull();
   }
@@ -217,7 +216,7 @@ class SecretSyncControllerIT {
     harness.start("sync-0");
 
     await().atMost(WAIT).until(() -> "False".equals(condition("db", SyncStatus.CREATED).get("status")));
-    assertThat(condition("db", SyncStatus.CREATED)).containsEntry("reason", "RemoteSecretStoreFetchFailed");
+    assertThat(condition("db", SyncStatus.CREATED)).containsEntry("reason", "ProviderError");
     assertThat(String.valueOf(condition("db", SyncStatus.CREATED).get("message"))).contains("denied the service account");
     assertThat(secret("db")).isNull();
   }

@@ -143,27 +143,116 @@ class SyncPartsTest {
   }
 
   @Test
-  void status_createdThenUpdatedThenFailed_keepsTransitionTimesOfUnchangedConditions() {
+  void status_followsUpstream_unknownThenCreatedThenUpdatedThenFailed_keepingTransitionTimesOfUnchangedStatuses() {
+    Instant t0 = Instant.parse("2026-11-28T09:59:59Z");
     Instant t1 = Instant.parse("2026-11-28T10:00:00Z");
     Instant t2 = t1.plus(Duration.ofMinutes(2));
-    SyncStatus created = SyncStatus.of(null).succeeded(true, "h1", new SyncStatus.Clocked(t1, 1));
-    assertThat(created.condition(SyncStatus.CREATED)).containsEntry("status", "True").containsEntry("reason", "CreateSuccessful");
-    assertThat(created.condition(SyncStatus.UPDATED)).containsEntry("reason", "NoUpdatesAttemptedYet");
+    SyncStatus fresh = SyncStatus.of(null);
+    assertThat(fresh.needsInitialConditions()).isTrue();
+    SyncStatus started = fresh.initialized(new SyncStatus.Clocked(t0, 1));
+    assertThat(started.needsInitialConditions()).isFalse();
+    assertThat(started.condition(SyncStatus.CREATED)).containsEntry("status", "Unknown").containsEntry("reason", "SyncStarting");
+    assertThat(started.condition(SyncStatus.UPDATED)).containsEntry("status", "Unknown").containsEntry("reason", "NoUpdatesAttemptedYet");
+    assertThat(started.conditionType()).isEqualTo(SyncStatus.CREATED);
+
+    SyncStatus created = started.succeeded("h1", new SyncStatus.Clocked(t1, 1));
+    assertThat(created.condition(SyncStatus.CREATED)).containsEntry("status", "True").containsEntry("reason", "CreateSuccessful")
+        .containsEntry("message", "Secret created successfully.").containsEntry("lastTransitionTime", t1.toString());
+    assertThat(created.condition(SyncStatus.UPDATED)).containsEntry("status", "True").containsEntry("reason", "SecretUpToDate")
+        .containsEntry("message", "Secret contains last observed values.");
     assertThat(created.hasFailure()).isFalse();
+    assertThat(created.conditionType()).isEqualTo(SyncStatus.UPDATED);
     assertThat(created.asMap()).containsEntry("syncHash", "h1").containsEntry("lastSuccessfulSyncTime", t1.toString());
 
-    SyncStatus updated = SyncStatus.of(created.asMap()).succeeded(false, "h2", new SyncStatus.Clocked(t2, 2));
+    SyncStatus updated = SyncStatus.of(created.asMap()).succeeded("h2", new SyncStatus.Clocked(t2, 2));
     assertThat(updated.condition(SyncStatus.CREATED)).containsEntry("lastTransitionTime", t1.toString());
-    assertThat(updated.condition(SyncStatus.UPDATED)).containsEntry("status", "True").containsEntry("lastTransitionTime", t2.toString());
+    assertThat(updated.condition(SyncStatus.UPDATED)).containsEntry("status", "True").containsEntry("reason", "SecretUpToDate")
+        .containsEntry("lastTransitionTime", t1.toString());
 
-    SyncStatus failed = SyncStatus.of(updated.asMap()).failed(SyncReason.REMOTE_SECRET_STORE_FETCH_FAILED, "denied", new SyncStatus.Clocked(t2, 2));
-    assertThat(failed.condition(SyncStatus.UPDATED)).containsEntry("status", "False").containsEntry("reason", "RemoteSecretStoreFetchFailed");
+    SyncStatus failed = SyncStatus.of(updated.asMap()).failed(SyncReason.PROVIDER_ERROR, "denied", new SyncStatus.Clocked(t2, 2));
+    assertThat(failed.condition(SyncStatus.UPDATED)).containsEntry("status", "False").containsEntry("reason", "ProviderError")
+        .containsEntry("lastTransitionTime", t2.toString());
     assertThat(failed.condition(SyncStatus.CREATED)).containsEntry("status", "True");
     assertThat(failed.hasFailure()).isTrue();
     assertThat(failed.syncHash()).isEqualTo("h2");
 
-    SyncStatus neverCreated = SyncStatus.of(null).failed(SyncReason.SECRET_PROVIDER_CLASS_MISCONFIGURED, "m", new SyncStatus.Clocked(t1, 1));
+    SyncStatus neverCreated = started.failed(SyncReason.SECRET_PROVIDER_CLASS_MISCONFIGURED, "m", new SyncStatus.Clocked(t1, 1));
     assertThat(neverCreated.condition(SyncStatus.CREATED)).containsEntry("status", "False");
+    assertThat(neverCreated.condition(SyncStatus.UPDATED)).containsEntry("status", "Unknown");
+  }
+
+  @Test
+  void tokens_areReusedUntilAFifthIsLeft_boundedInNumber_andForgottenPerServiceAccount() {
+    java.util.concurrent.atomic.AtomicInteger minted = new java.util.concurrent.atomic.AtomicInteger();
+    io.secretsstore.provider.testing.FakeTime clock = new io.secretsstore.provider.testing.FakeTime();
+    TokenCache cache = new TokenCache((ns, sa, audience, ttl) -> {
+      minted.incrementAndGet();
+      assertThat(ttl).isEqualTo(Duration.ofMinutes(10));
+      return new ServiceAccountToken(audience, "t" + minted.get(), clock.instant().plus(ttl));
+    }, TokenCache.DEFAULT_TTL, clock, 2);
+
+    cache.tokens("a", "app", List.of("aud"));
+    cache.tokens("a", "app", List.of("aud"));
+    assertThat(minted).hasValue(1);
+    clock.advance(Duration.ofMinutes(8));
+    cache.tokens("a", "app", List.of("aud"));
+    assertThat(minted).hasValue(2);
+
+    cache.tokens("b", "app", List.of("aud"));
+    cache.tokens("c", "app", List.of("aud"));
+    assertThat(cache.size()).isEqualTo(2);
+
+    cache.forget("c", "app");
+    assertThat(cache.size()).isEqualTo(1);
+    assertThat(cache.toString()).doesNotContain("t1").doesNotContain("t2");
+  }
+
+  @Test
+  void syncMetrics_countReconcilesByResult_reportLeadershipAndQueueDepth_labelledByProvider() throws java.io.IOException {
+    io.prometheus.metrics.model.registry.PrometheusRegistry registry = new io.prometheus.metrics.model.registry.PrometheusRegistry();
+    io.secretsstore.provider.metrics.SyncMetrics metrics = new io.secretsstore.provider.metrics.SyncMetrics(registry, "vault");
+    metrics.queueDepth(() -> 3);
+    metrics.reconciled(io.secretsstore.provider.metrics.SyncMetrics.Result.CREATED);
+    metrics.leading(true);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create().write(out, registry.scrape());
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("secrets_store_provider_sync_reconciles_total{provider=\"vault\",result=\"created\"} 1.0")
+        .contains("secrets_store_provider_sync_reconciles_total{provider=\"vault\",result=\"error\"} 0.0")
+        .contains("secrets_store_provider_sync_leader{provider=\"vault\"} 1.0")
+        .contains("secrets_store_provider_sync_queue_depth{provider=\"vault\"} 3.0");
+  }
+
+  @Test
+  void eventNames_stayValidObjectNames_forTheLongestSecretSyncName() {
+    String longest = "a".repeat(253);
+    assertThat(SyncEvents.eventName(longest)).hasSizeLessThanOrEqualTo(253).startsWith("a".repeat(220) + ".");
+    assertThat(SyncEvents.eventName("db")).matches("db\\.[0-9a-f]{32}");
+    assertThat(SyncEvents.eventName("db")).isNotEqualTo(SyncEvents.eventName("db"));
+  }
+
+  @Test
+  void secretTypes_upstreamsListWithoutBootstrapByDefault_reloadable_andNeverTheServiceAccountToken() {
+    io.secretsstore.provider.spi.AllowLists lists = new io.secretsstore.provider.spi.AllowLists();
+    SecretTypePolicy policy = SecretTypePolicy.declare(lists);
+    for (String allowed : List.of("Opaque", "kubernetes.io/basic-auth", "kubernetes.io/dockercfg", "kubernetes.io/dockerconfigjson",
+        "kubernetes.io/ssh-auth", "kubernetes.io/tls")) {
+      policy.check(allowed);
+    }
+    for (String refused : List.of("bootstrap.kubernetes.io/token", "kubernetes.io/service-account-token", "example.com/api-credentials")) {
+      assertThatThrownBy(() -> policy.check(refused))
+          .isInstanceOfSatisfying(SyncFailure.class, e -> assertThat(e.reason()).isEqualTo(SyncReason.CONTROLLER_PATCH_ERROR))
+          .hasMessageContaining("nothing was written");
+    }
+
+    lists.replace(Map.of(SecretTypePolicy.CONFIG_KEY, List.of("example.com/api-credentials")));
+    policy.check("example.com/api-credentials");
+    assertThatThrownBy(() -> policy.check("Opaque")).isInstanceOf(SyncFailure.class);
+
+    assertThatThrownBy(() -> lists.checks().get(SecretTypePolicy.CONFIG_KEY).apply("kubernetes.io/service-account-token"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot be allowed");
+    assertThatThrownBy(() -> lists.checks().get(SecretTypePolicy.CONFIG_KEY).apply("two words"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("two words");
   }
 
   private static byte[] sha256(String text) {

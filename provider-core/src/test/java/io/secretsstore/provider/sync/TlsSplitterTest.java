@@ -54,7 +54,7 @@ class TlsSplitterTest {
   void noKeyOrNoCertificateOrGarbage_failsNamingTheSourcePathOnly() throws IOException {
     String key = text("rsa-pkcs1.key");
     assertThatThrownBy(() -> TlsSplitter.split(resource("rsa.crt"), "certs/only"))
-        .isInstanceOfSatisfying(SyncFailure.class, e -> assertThat(e.reason()).isEqualTo(SyncReason.CONTROLLER_SYNC_ERROR))
+        .isInstanceOfSatisfying(SyncFailure.class, e -> assertThat(e.reason()).isEqualTo(SyncReason.REMOTE_SECRET_STORE_FETCH_FAILED))
         .hasMessageContaining("certs/only").hasMessageContaining("no private key");
     assertThatThrownBy(() -> TlsSplitter.split(key.getBytes(StandardCharsets.US_ASCII), "key/only"))
         .hasMessageContaining("no certificate").hasMessageNotContaining(key.substring(40, 80));

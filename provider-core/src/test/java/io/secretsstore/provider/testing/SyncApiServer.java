@@ -33,6 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SyncApiServer implements AutoCloseable {
   private final Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
   private final Map<String, AtomicInteger> applies = new ConcurrentHashMap<>();
+  private final Map<String, String> refusals = new ConcurrentHashMap<>();
+  private final AtomicInteger secretReads = new AtomicInteger();
+  private final AtomicInteger tokenRequests = new AtomicInteger();
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
@@ -70,6 +73,24 @@ public final class SyncApiServer implements AutoCloseable {
   /** Server-side applies of the Secret so far. */
   public int secretApplies(String namespace, String name) {
     return applies.getOrDefault("/api/v1/namespaces/" + namespace + "/secrets/" + name, new AtomicInteger()).get();
+  }
+
+  /** TokenRequests so far. */
+  public int tokenRequests() {
+    return tokenRequests.get();
+  }
+
+  /** GET requests for Secrets so far (by name or list). */
+  public int secretReads() {
+    return secretReads.get();
+  }
+
+  /**
+   * From now on an apply of this Secret is refused with 403, as the API server refuses a write an
+   * admission policy denies, with the API server's message format (which names the policy).
+   */
+  public void refuseApplyByPolicy(String namespace, String name, String policy) {
+    refusals.put("/api/v1/namespaces/" + namespace + "/secrets/" + name, policy);
   }
 
   /** Creates a SecretProviderClass with these parameters. */
@@ -126,11 +147,25 @@ public final class SyncApiServer implements AutoCloseable {
     @Override
     public MockResponse dispatch(RecordedRequest request) {
       String contentType = request.getHeader("Content-Type");
+      String path = request.getPath().split("\\?")[0];
+      if ("GET".equals(request.getMethod()) && path.matches("/api/v1/(namespaces/[^/]+/)?secrets(/.*)?")) {
+        secretReads.incrementAndGet();
+      }
+      if ("POST".equals(request.getMethod()) && path.endsWith("/token")) {
+        tokenRequests.incrementAndGet();
+      }
       if (!"PATCH".equals(request.getMethod()) || contentType == null || !contentType.contains("apply-patch")) {
         return super.dispatch(request);
       }
-      String path = request.getPath().split("\\?")[0];
       applies.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+      String policy = refusals.get(path);
+      if (policy != null) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        String message = "secrets \\\"" + name + "\\\" is forbidden: ValidatingAdmissionPolicy '" + policy + "' with binding '"
+            + policy + "-binding' denied request: the controller may only write Secrets it owns";
+        return new MockResponse().setResponseCode(403).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+            + "\"message\":\"" + message + "\",\"reason\":\"Forbidden\",\"code\":403}");
+      }
       byte[] body = request.getBody().getBytes();
       MockResponse existing = super.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.GET, path, request.getHeaders(), new Buffer()));
       if (existing.code() == 404) {

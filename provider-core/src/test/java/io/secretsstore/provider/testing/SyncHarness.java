@@ -8,13 +8,17 @@ import io.secretsstore.provider.audit.PayloadFingerprints;
 import io.secretsstore.provider.fetch.FetchEvents;
 import io.secretsstore.provider.fetch.MountEngine;
 import io.secretsstore.provider.kube.TokenRequests;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.secretsstore.provider.metrics.SyncMetrics;
 import io.secretsstore.provider.metrics.SyncObserver;
 import io.secretsstore.provider.spi.SecretBackend;
 import io.secretsstore.provider.sync.LeaderElection;
+import io.secretsstore.provider.sync.SecretApplier;
 import io.secretsstore.provider.sync.SecretSyncReconciler;
 import io.secretsstore.provider.sync.SyncAttributes;
 import io.secretsstore.provider.sync.SyncController;
 import io.secretsstore.provider.sync.SyncHash;
+import io.secretsstore.provider.sync.SecretTypePolicy;
 import io.secretsstore.provider.sync.SyncSettings;
 import io.secretsstore.provider.sync.TokenCache;
 import java.time.Clock;
@@ -46,6 +50,12 @@ public final class SyncHarness implements AutoCloseable {
   /** Secrets written by replica. */
   public final Map<String, AtomicInteger> writes = new ConcurrentHashMap<>();
   public final List<AuditEvent> audit = new CopyOnWriteArrayList<>();
+  /** Each replica's sync metrics. */
+  public final Map<String, PrometheusRegistry> registries = new ConcurrentHashMap<>();
+  /** The Secret types of replicas started from now on. */
+  public volatile SecretTypePolicy secretTypes = SecretTypePolicy.defaults();
+  /** How replicas started from now on keep off Secrets they do not own. */
+  public volatile SecretApplier.OwnerCheck ownerCheck = SecretApplier.OwnerCheck.READ;
 
   public SyncHarness(SyncApiServer api, SecretBackend backend, List<String> audiences) {
     this.api = api;
@@ -61,9 +71,12 @@ public final class SyncHarness implements AutoCloseable {
 
   private SyncController start(String replica, KubernetesClient client) {
     SyncSettings settings = new SyncSettings(new SyncAttributes.ControllerPod(replica, "0b7c3e52-" + replica), audiences,
-        Duration.ofHours(1), POLL, 2, Duration.ofMillis(100), Duration.ofSeconds(1), "", backend.name());
+        TokenCache.DEFAULT_TTL, POLL, 2, Duration.ofMillis(100), Duration.ofSeconds(1), "", backend.name(), secretTypes,
+        ownerCheck);
     TokenCache tokens = new TokenCache(new TokenRequests(client)::mintUnbound, settings.tokenTtl(), Clock.systemUTC());
-    SyncController controller = new SyncController(client, settings);
+    PrometheusRegistry registry = new PrometheusRegistry();
+    registries.put(replica, registry);
+    SyncController controller = new SyncController(client, settings, new SyncMetrics(registry, backend.name()));
     MountAuditor auditor = new MountAuditor(audit::add, new PayloadFingerprints(key), null, "", Clock.systemUTC());
     controller.start(lookup -> new SecretSyncReconciler(client, engine, tokens, settings, new SyncHash(key),
         observer(replica), auditor, Clock.systemUTC(), lookup));

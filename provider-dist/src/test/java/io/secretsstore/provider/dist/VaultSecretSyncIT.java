@@ -112,7 +112,7 @@ class VaultSecretSyncIT {
     harness.start("sync-0");
 
     await().atMost(WAIT).until(() -> "False".equals(created("stolen").get("status")));
-    assertThat(created("stolen")).containsEntry("reason", "RemoteSecretStoreFetchFailed");
+    assertThat(created("stolen")).containsEntry("reason", "ProviderError");
     assertThat(String.valueOf(created("stolen").get("message"))).doesNotContain(Canaries.SECRET);
     assertThat(api.client().secrets().inNamespace(NS).withName("stolen").get()).isNull();
     assertThat(api.secretApplies(NS, "stolen")).isZero();

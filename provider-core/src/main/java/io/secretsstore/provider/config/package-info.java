@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * The reloadable configuration file: what it may hold, how it is watched (content polling,
+ * atomic ConfigMap swaps) and how a new file is applied to the running engine, audit and
+ * allow-lists.
+ */
+package io.secretsstore.provider.config;

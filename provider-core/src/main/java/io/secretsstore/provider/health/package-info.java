@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Liveness and readiness over HTTP, and the optional readiness probe identity.
+ */
+package io.secretsstore.provider.health;
