@@ -56,6 +56,9 @@ final class SyncCommand implements Callable<Integer> {
       "aws", List.of("sts.amazonaws.com", "pods.eks.amazonaws.com"),
       "azure", List.of("api://AzureADTokenExchange"));
 
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
   @Option(names = "--backend", required = true, description = "The backend: ${COMPLETION-CANDIDATES}.", completionCandidates = ServeCommand.BackendNames.class)
   String backendName;
 
@@ -148,7 +151,7 @@ final class SyncCommand implements Callable<Integer> {
         Duration.ofMinutes(5), controllerName, providerName == null ? backend.name() : providerName);
 
     FingerprintIndex fingerprints = new FingerprintIndex(100_000);
-    ProviderMetrics metrics = new ProviderMetrics(fingerprints::reusedCount);
+    ProviderMetrics metrics = new ProviderMetrics(backend.name(), fingerprints::reusedCount);
     BackendContext context = BackendContext.standard(metrics.callsOf(backend.name()));
     backend.start(context);
     SwitchingAuditSink auditSink = audit.sink();
@@ -157,6 +160,7 @@ final class SyncCommand implements Callable<Integer> {
     if (metricsAddress != null) {
       metrics.serve(metricsAddress);
     }
+    ClusterLookup.requireReachable();
     KubernetesClient client = KubeClients.fromEnvironment();
     MountEngine mountEngine = new MountEngine(backend, engineSettings, metrics);
     TokenCache tokens = new TokenCache(new TokenRequests(client)::mintUnbound, settings.tokenTtl(), Clock.systemUTC());
