@@ -68,7 +68,7 @@ public final class LogSetup {
     context.getLogger("io.fabric8.kubernetes.client.http").setLevel(Level.INFO);
     context.getLogger("io.grpc.netty.shaded.io.netty.bootstrap").setLevel(Level.ERROR);
     context.getLogger("com.github.benmanes.caffeine.cache.LocalAsyncCache").setLevel(Level.ERROR);
-    context.getLogger("com.azure.core.http.jdk.httpclient.implementation.HeaderFilteringMap").setLevel(Level.ERROR);
+    context.getLogger("com.azure.core.http.jdk.httpclient.JdkHttpClient").setLevel(Level.ERROR);
   }
 
   /** Changes the root level at runtime; unknown names fall back to INFO. */

@@ -93,7 +93,7 @@ class EcsLogEncoderTest {
   @Test
   void notFoundLoads_andTheAzureHeaderNotice_areNotWarnings() {
     assertThat(context.getLogger("com.github.benmanes.caffeine.cache.LocalAsyncCache").isWarnEnabled()).isFalse();
-    assertThat(context.getLogger("com.azure.core.http.jdk.httpclient.implementation.HeaderFilteringMap").isWarnEnabled()).isFalse();
+    assertThat(context.getLogger("com.azure.core.http.jdk.httpclient.JdkHttpClient").isWarnEnabled()).isFalse();
     assertThat(context.getLogger("com.github.benmanes.caffeine.cache.LocalAsyncCache").isErrorEnabled()).isTrue();
   }
 }
