@@ -103,6 +103,10 @@ class ServeProcessIT {
         assertThat(line.path("objectId").asText()).isEqualTo("db");
         assertThat(line.path("source").asText()).isEqualTo("backend");
         assertThat(line.path("fingerprint").asText()).startsWith("hmac-sha256:");
+        assertThat(line.path("eventId").asText()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        assertThat(line.path("eventKind").asText()).isEqualTo("event");
+        assertThat(line.path("eventType").asText()).isEqualTo("access");
+        assertThat(line.path("podUid").asText()).isNotEmpty();
       });
       assertThat(lines).anySatisfy(line -> {
         assertThat(line.path("message").asText()).isEqualTo("mount");

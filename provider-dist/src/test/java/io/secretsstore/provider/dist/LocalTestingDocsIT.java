@@ -30,9 +30,10 @@ class LocalTestingDocsIT {
   /** The files each walkthrough's SecretProviderClass mounts, with what they contain: the seed's current versions. */
   private static final Map<String, Map<String, String>> EXPECTED = Map.of(
       "vault", Map.of("db-password", "rotated-password", "config.json", "\"data\":{\"log_level\":\"info\"}"),
-      "aws", Map.of("db-password", "rotated-password", "api-key", "key-2"),
+      "aws", Map.of("db-password", "rotated-password", "api-key", "key-2", "team-a_db", "\"password\":\"rotated-password\""),
       "gcp", Map.of("db-password", "rotated-password", "api-key", "key-1"),
-      "azure", Map.of("db-password", "rotated-password"));
+      "azure", Map.of("db-password", "rotated-password", "web-tls", "-----BEGIN CERTIFICATE-----",
+          "signing-key", "-----BEGIN PUBLIC KEY-----"));
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"vault", "aws", "gcp", "azure"})
