@@ -108,6 +108,18 @@ public final class SeedNode {
     return child;
   }
 
+  /** The items of the list at {@code key}, or none when the key is absent. */
+  public static List<SeedNode> itemsOf(Map<String, SeedNode> entries, String key) {
+    SeedNode list = entries.get(key);
+    return list == null ? List.of() : list.items();
+  }
+
+  /** The string at {@code key}, or {@code fallback} when the key is absent. */
+  public static String stringOr(Map<String, SeedNode> entries, String key, String fallback) {
+    SeedNode value = entries.get(key);
+    return value == null ? fallback : value.string();
+  }
+
   /** A non-empty string scalar. */
   public String string() {
     if (!(node instanceof ScalarNode scalar) || scalar.getValue().isEmpty()) {

@@ -37,20 +37,16 @@ final class AwsSeed {
   static List<SeededIdentity> apply(AwsEmulator aws, StartedEmulator started, SeedNode section) {
     String region = AwsEmulator.DEFAULT_REGION;
     Map<String, SeedNode> top = section.entries(Set.of("secrets", "parameters", "roles"));
-    if (top.containsKey("secrets")) {
-      for (SeedNode secret : top.get("secrets").items()) {
-        Map<String, SeedNode> fields = secret.entries(Set.of("name", "versions"));
-        String name = secret.required(fields, "name").string();
-        secret.required(fields, "versions").strings().forEach(value -> aws.putSecret(region, name, value));
-      }
+    for (SeedNode secret : SeedNode.itemsOf(top, "secrets")) {
+      Map<String, SeedNode> fields = secret.entries(Set.of("name", "versions"));
+      String name = secret.required(fields, "name").string();
+      secret.required(fields, "versions").strings().forEach(value -> aws.putSecret(region, name, value));
     }
-    if (top.containsKey("parameters")) {
-      for (SeedNode parameter : top.get("parameters").items()) {
-        Map<String, SeedNode> fields = parameter.entries(Set.of("name", "secure", "versions"));
-        String name = parameter.required(fields, "name").string();
-        boolean secure = fields.containsKey("secure") && fields.get("secure").bool();
-        parameter.required(fields, "versions").strings().forEach(value -> aws.putParameter(region, name, value, secure));
-      }
+    for (SeedNode parameter : SeedNode.itemsOf(top, "parameters")) {
+      Map<String, SeedNode> fields = parameter.entries(Set.of("name", "secure", "versions"));
+      String name = parameter.required(fields, "name").string();
+      boolean secure = fields.containsKey("secure") && fields.get("secure").bool();
+      parameter.required(fields, "versions").strings().forEach(value -> aws.putParameter(region, name, value, secure));
     }
     List<SeededIdentity> identities = new ArrayList<>();
     if (top.containsKey("roles")) {

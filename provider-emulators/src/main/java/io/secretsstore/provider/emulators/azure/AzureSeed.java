@@ -44,27 +44,23 @@ final class AzureSeed {
 
   static List<SeededIdentity> apply(AzureEmulator azure, StartedEmulator started, SeedNode section) {
     Map<String, SeedNode> top = section.entries(Set.of("vaults", "clients"));
-    if (top.containsKey("vaults")) {
-      for (SeedNode vault : top.get("vaults").items()) {
-        seedVault(azure, vault);
-      }
+    for (SeedNode vault : SeedNode.itemsOf(top, "vaults")) {
+      seedVault(azure, vault);
     }
     List<SeededIdentity> identities = new ArrayList<>();
-    if (top.containsKey("clients")) {
-      for (SeedNode client : top.get("clients").items()) {
-        Map<String, SeedNode> fields = client.entries(Set.of("clientId", "tenant", "namespace", "serviceAccount", "read"));
-        String clientId = client.required(fields, "clientId").string();
-        String tenant = client.required(fields, "tenant").string();
-        String namespace = client.required(fields, "namespace").string();
-        String serviceAccount = client.required(fields, "serviceAccount").string();
-        azure.addApplication(tenant, clientId, null, "system:serviceaccount:" + namespace + ":" + serviceAccount);
-        for (String vault : client.required(fields, "read").strings()) {
-          azure.allow(vault, clientId);
-        }
-        String token = azure.mintServiceAccountToken(namespace, serviceAccount, AzureEmulator.EXCHANGE_AUDIENCE, Duration.ofHours(24));
-        identities.add(new SeededIdentity("azure", "client " + clientId + " in tenant " + tenant, AzureDemo.serveFlags(started),
-            namespace, serviceAccount, Map.of(AzureEmulator.EXCHANGE_AUDIENCE, token)));
+    for (SeedNode client : SeedNode.itemsOf(top, "clients")) {
+      Map<String, SeedNode> fields = client.entries(Set.of("clientId", "tenant", "namespace", "serviceAccount", "read"));
+      String clientId = client.required(fields, "clientId").string();
+      String tenant = client.required(fields, "tenant").string();
+      String namespace = client.required(fields, "namespace").string();
+      String serviceAccount = client.required(fields, "serviceAccount").string();
+      azure.addApplication(tenant, clientId, null, "system:serviceaccount:" + namespace + ":" + serviceAccount);
+      for (String vault : client.required(fields, "read").strings()) {
+        azure.allow(vault, clientId);
       }
+      String token = azure.mintServiceAccountToken(namespace, serviceAccount, AzureEmulator.EXCHANGE_AUDIENCE, Duration.ofHours(24));
+      identities.add(new SeededIdentity("azure", "client " + clientId + " in tenant " + tenant, AzureDemo.serveFlags(started),
+          namespace, serviceAccount, Map.of(AzureEmulator.EXCHANGE_AUDIENCE, token)));
     }
     return identities;
   }
@@ -73,38 +69,32 @@ final class AzureSeed {
     Map<String, SeedNode> fields = vault.entries(Set.of("name", "tenant", "secrets", "keys", "certificates"));
     String name = vault.required(fields, "name").string();
     azure.createVault(name, vault.required(fields, "tenant").string());
-    if (fields.containsKey("secrets")) {
-      for (SeedNode secret : fields.get("secrets").items()) {
-        Map<String, SeedNode> entry = secret.entries(Set.of("name", "versions"));
-        String secretName = secret.required(entry, "name").string();
-        secret.required(entry, "versions").strings().forEach(value -> azure.setSecret(name, secretName, value));
+    for (SeedNode secret : SeedNode.itemsOf(fields, "secrets")) {
+      Map<String, SeedNode> entry = secret.entries(Set.of("name", "versions"));
+      String secretName = secret.required(entry, "name").string();
+      secret.required(entry, "versions").strings().forEach(value -> azure.setSecret(name, secretName, value));
+    }
+    for (SeedNode key : SeedNode.itemsOf(fields, "keys")) {
+      Map<String, SeedNode> entry = key.entries(Set.of("name", "type"));
+      String type = SeedNode.stringOr(entry, "type", "EC");
+      if (!type.equals("EC") && !type.equals("RSA")) {
+        throw entry.get("type").error("must be EC or RSA");
+      }
+      try {
+        azure.setKey(name, key.required(entry, "name").string(), CertificateChain.keyPair(type).getPublic());
+      } catch (GeneralSecurityException e) {
+        throw key.error(type + " keys are not available in this JVM");
       }
     }
-    if (fields.containsKey("keys")) {
-      for (SeedNode key : fields.get("keys").items()) {
-        Map<String, SeedNode> entry = key.entries(Set.of("name", "type"));
-        String type = entry.containsKey("type") ? entry.get("type").string() : "EC";
-        if (!type.equals("EC") && !type.equals("RSA")) {
-          throw entry.get("type").error("must be EC or RSA");
-        }
-        try {
-          azure.setKey(name, key.required(entry, "name").string(), CertificateChain.keyPair(type).getPublic());
-        } catch (GeneralSecurityException e) {
-          throw key.error(type + " keys are not available in this JVM");
-        }
+    for (SeedNode certificate : SeedNode.itemsOf(fields, "certificates")) {
+      Map<String, SeedNode> entry = certificate.entries(Set.of("name", "subject", "format"));
+      String format = SeedNode.stringOr(entry, "format", "pem");
+      if (!format.equals("pem") && !format.equals("pfx")) {
+        throw entry.get("format").error("must be pem or pfx");
       }
-    }
-    if (fields.containsKey("certificates")) {
-      for (SeedNode certificate : fields.get("certificates").items()) {
-        Map<String, SeedNode> entry = certificate.entries(Set.of("name", "subject", "format"));
-        String format = entry.containsKey("format") ? entry.get("format").string() : "pem";
-        if (!format.equals("pem") && !format.equals("pfx")) {
-          throw entry.get("format").error("must be pem or pfx");
-        }
-        CertificateChain chain = CertificateChain.generate(certificate.required(entry, "subject").string(), "RSA", 1);
-        azure.importCertificate(name, certificate.required(entry, "name").string(), chain, chain.certificates(),
-            format.equals("pem") ? AzureEmulator.PEM : AzureEmulator.PKCS12);
-      }
+      CertificateChain chain = CertificateChain.generate(certificate.required(entry, "subject").string(), "RSA", 1);
+      azure.importCertificate(name, certificate.required(entry, "name").string(), chain, chain.certificates(),
+          format.equals("pem") ? AzureEmulator.PEM : AzureEmulator.PKCS12);
     }
   }
 }

@@ -40,19 +40,17 @@ final class GcpSeed {
   static List<SeededIdentity> apply(GcpEmulator gcp, StartedEmulator started, SeedNode section) {
     Map<String, SeedNode> top = section.entries(Set.of("secrets", "serviceAccounts"));
     Set<String> scopes = new LinkedHashSet<>(List.of(PROJECT + "/secrets/"));
-    if (top.containsKey("secrets")) {
-      for (SeedNode secret : top.get("secrets").items()) {
-        Map<String, SeedNode> fields = secret.entries(Set.of("name", "location", "versions"));
-        SeedNode nameNode = secret.required(fields, "name");
-        String name = nameNode.string();
-        if (!name.matches("[A-Za-z0-9_-]{1,255}")) {
-          throw nameNode.error("must be a secret id (letters, digits, - and _), without projects/...");
-        }
-        String scope = fields.containsKey("location")
-            ? PROJECT + "/locations/" + fields.get("location").string() + "/secrets/" : PROJECT + "/secrets/";
-        scopes.add(scope);
-        secret.required(fields, "versions").strings().forEach(value -> gcp.addVersion(scope + name, value));
+    for (SeedNode secret : SeedNode.itemsOf(top, "secrets")) {
+      Map<String, SeedNode> fields = secret.entries(Set.of("name", "location", "versions"));
+      SeedNode nameNode = secret.required(fields, "name");
+      String name = nameNode.string();
+      if (!name.matches("[A-Za-z0-9_-]{1,255}")) {
+        throw nameNode.error("must be a secret id (letters, digits, - and _), without projects/...");
       }
+      String scope = fields.containsKey("location")
+          ? PROJECT + "/locations/" + fields.get("location").string() + "/secrets/" : PROJECT + "/secrets/";
+      scopes.add(scope);
+      secret.required(fields, "versions").strings().forEach(value -> gcp.addVersion(scope + name, value));
     }
     List<SeededIdentity> identities = new ArrayList<>();
     if (top.containsKey("serviceAccounts")) {

@@ -35,26 +35,23 @@ final class VaultSeed {
 
   static List<SeededIdentity> apply(VaultEmulator vault, StartedEmulator started, SeedNode section) {
     Map<String, SeedNode> top = section.entries(Set.of("secrets", "roles"));
-    if (top.containsKey("secrets")) {
-      for (SeedNode secret : top.get("secrets").items()) {
-        putSecret(vault, secret);
-      }
+    for (SeedNode secret : SeedNode.itemsOf(top, "secrets")) {
+      putSecret(vault, secret);
     }
     List<SeededIdentity> identities = new ArrayList<>();
-    if (top.containsKey("roles")) {
-      List<String> flags = VaultDemo.serveFlags(started);
-      for (SeedNode role : top.get("roles").items()) {
-        Map<String, SeedNode> fields = role.entries(Set.of("name", "namespace", "serviceAccount", "audience", "read"));
-        String name = role.required(fields, "name").string();
-        String namespace = role.required(fields, "namespace").string();
-        String serviceAccount = role.required(fields, "serviceAccount").string();
-        String audience = fields.containsKey("audience") ? fields.get("audience").string() : VaultDemo.AUDIENCE;
-        List<String> read = role.required(fields, "read").strings();
-        vault.addRole("", VaultEmulator.DEFAULT_AUTH_MOUNT,
-            new VaultRole(name, List.of(serviceAccount), List.of(namespace), audience, read, Duration.ofHours(1)));
-        String token = vault.mintServiceAccountToken(namespace, serviceAccount, audience, Duration.ofHours(24));
-        identities.add(new SeededIdentity("vault", "role " + name, flags, namespace, serviceAccount, Map.of(audience, token)));
-      }
+    List<SeedNode> roles = SeedNode.itemsOf(top, "roles");
+    List<String> flags = roles.isEmpty() ? List.of() : VaultDemo.serveFlags(started);
+    for (SeedNode role : roles) {
+      Map<String, SeedNode> fields = role.entries(Set.of("name", "namespace", "serviceAccount", "audience", "read"));
+      String name = role.required(fields, "name").string();
+      String namespace = role.required(fields, "namespace").string();
+      String serviceAccount = role.required(fields, "serviceAccount").string();
+      String audience = SeedNode.stringOr(fields, "audience", VaultDemo.AUDIENCE);
+      List<String> read = role.required(fields, "read").strings();
+      vault.addRole("", VaultEmulator.DEFAULT_AUTH_MOUNT,
+          new VaultRole(name, List.of(serviceAccount), List.of(namespace), audience, read, Duration.ofHours(1)));
+      String token = vault.mintServiceAccountToken(namespace, serviceAccount, audience, Duration.ofHours(24));
+      identities.add(new SeededIdentity("vault", "role " + name, flags, namespace, serviceAccount, Map.of(audience, token)));
     }
     return identities;
   }
@@ -67,7 +64,7 @@ final class VaultSeed {
     if (slash <= 0 || slash == path.length() - 1) {
       throw pathNode.error("must be <mount>/<path>, e.g. secret/app/db");
     }
-    String engine = fields.containsKey("engine") ? fields.get("engine").string() : "kv-v2";
+    String engine = SeedNode.stringOr(fields, "engine", "kv-v2");
     List<SeedNode> versions = secret.required(fields, "versions").items();
     if (versions.isEmpty()) {
       throw fields.get("versions").error("must list at least one version");
