@@ -28,6 +28,9 @@ final class ClusterLookup {
    * @param home the user's home directory
    */
   static String source(Map<String, String> env, Path home) {
+    if (System.getProperty("kubernetes.master") != null || env.get("KUBERNETES_MASTER") != null) {
+      return "the kubernetes.master setting (KUBERNETES_MASTER)";
+    }
     String kubeconfig = env.get("KUBECONFIG");
     if (kubeconfig != null && !kubeconfig.isBlank()) {
       return "kubeconfig " + kubeconfig + " (KUBECONFIG)";

@@ -147,13 +147,26 @@ public final class BoundedHttpServer implements AutoCloseable {
     SocketChannel channel;
     while ((channel = listener.accept()) != null) {
       if (connections.size() >= MAX_CONNECTIONS) {
-        connections.iterator().next().close();
+        oldestStillReading().close();
       }
       channel.configureBlocking(false);
       Connection connection = new Connection(channel);
       connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
       connections.add(connection);
     }
+  }
+
+  /**
+   * The connection to drop for a new one: the oldest that has not sent a whole request yet (a
+   * silent or slow client), so a probe already being answered keeps its answer.
+   */
+  private Connection oldestStillReading() {
+    for (Connection connection : connections) {
+      if (!connection.dispatched) {
+        return connection;
+      }
+    }
+    return connections.iterator().next();
   }
 
   private void expire(long now) {
@@ -215,6 +228,8 @@ public final class BoundedHttpServer implements AutoCloseable {
     private final ByteBuffer in = ByteBuffer.allocate(MAX_REQUEST_BYTES);
     private ByteBuffer out;
     private SelectionKey key;
+    /** Whether its request was read in full and handed to a worker. */
+    private boolean dispatched;
     private long deadline = System.nanoTime() + READ_DEADLINE.toNanos();
 
     Connection(SocketChannel channel) {
@@ -238,6 +253,7 @@ public final class BoundedHttpServer implements AutoCloseable {
         return;
       }
       key.interestOps(0);
+      dispatched = true;
       boolean headOnly = head.startsWith("HEAD ");
       try {
         workers.execute(() -> {
