@@ -73,6 +73,24 @@ class OperatorMessagesIT {
   }
 
   @Test
+  void serve_anAuditLogThatCannotBeOpened_namesTheFlag() {
+    String destination = dir.resolve("missing-directory/audit.jsonl").toString();
+    assertThat(run("serve", "--backend", "test", "--socket-dir", dir.toString(), "--health-addr", "", "--metrics-addr", "",
+        "--audit-log", destination)).isEqualTo(1);
+    assertThat(err.toString()).startsWith("error: --audit-log " + destination + ": cannot open it (NoSuchFileException)")
+        .doesNotContain("unexpected failure");
+  }
+
+  @Test
+  void serve_aFingerprintSecretOutsideAPod_namesTheNamespaceFlag() {
+    org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace")),
+        "runs outside a pod only");
+    assertThat(run("serve", "--backend", "test", "--socket-dir", dir.toString(), "--health-addr", "", "--metrics-addr", "",
+        "--fingerprint-secret-name", "key")).isEqualTo(1);
+    assertThat(err.toString()).startsWith("error: --fingerprint-secret-name needs --fingerprint-secret-namespace outside a pod");
+  }
+
+  @Test
   void serve_metricsAddressInUse_namesTheAddressAndTheFlag() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       String address = "127.0.0.1:" + taken.getLocalPort();

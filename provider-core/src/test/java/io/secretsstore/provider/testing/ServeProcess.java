@@ -55,8 +55,9 @@ public final class ServeProcess implements AutoCloseable {
       Thread.sleep(50);
     }
     // The health listener starts just after the socket: wait for it too, so a first probe cannot race it.
-    while (!accepts(health)) {
-      if (!process.isAlive() || System.nanoTime() > deadline) {
+    // A process that exited (e.g. it refused a file at the socket path) is returned for the test to inspect.
+    while (process.isAlive() && !accepts(health)) {
+      if (System.nanoTime() > deadline) {
         process.destroyForcibly();
         throw new IllegalStateException("serve did not open its health port; output:\n" + Files.readString(output));
       }
