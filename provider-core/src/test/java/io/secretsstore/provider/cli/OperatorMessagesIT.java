@@ -153,9 +153,7 @@ class OperatorMessagesIT {
   @Test
   void mount_whenSpecProviderIsNotTheSocketsName_warns() throws Exception {
     try (ProviderFixture provider = ProviderFixture.start(new TestBackend())) {
-      Path spc = Files.writeString(dir.resolve("spc.yaml"), String.join("\n",
-          "apiVersion: secrets-store.csi.x-k8s.io/v1", "kind: SecretProviderClass", "metadata: {name: app, namespace: default}",
-          "spec:", "  provider: vault", "  parameters:", "    objects: '[{\"name\": \"a\", \"content\": \"x\"}]'", ""));
+      Path spc = spc("vault", "[{\"name\": \"a\", \"content\": \"x\"}]");
       // The mount itself fails (no token for the test backend's audience); the warning comes first.
       run("mount", "--socket", provider.socket().toString(), "--spc", spc.toString(), "--target", dir.resolve("target").toString());
       assertThat(err.toString()).contains("warning: spec.provider is \"vault\" but the socket is "
@@ -166,9 +164,7 @@ class OperatorMessagesIT {
   @Test
   void conformance_aMountThatFails_isOnePreconditionReportedOnce() throws Exception {
     try (ProviderFixture provider = ProviderFixture.start(new TestBackend())) {
-      Path spc = Files.writeString(dir.resolve("spc.yaml"), String.join("\n",
-          "apiVersion: secrets-store.csi.x-k8s.io/v1", "kind: SecretProviderClass", "metadata: {name: app, namespace: default}",
-          "spec:", "  provider: test", "  parameters:", "    objects: '[]'", ""));
+      Path spc = spc("test", "[]");
       assertThat(run("conformance", "--socket", provider.socket().toString(), "--spc", spc.toString())).isEqualTo(1);
       String report = out.toString();
       assertThat(report.split("UNAUTHENTICATED", -1)).as("the cause once: %s", report).hasSize(2);
@@ -176,6 +172,13 @@ class OperatorMessagesIT {
       assertThat(report).contains("precondition failed: the mount of the given SecretProviderClass failed")
           .contains(", 1 precondition failed").containsPattern(" 0 failed, 12 skipped");
     }
+  }
+
+  /** A SecretProviderClass of namespace default for the provider, with the test backend's objects. */
+  private Path spc(String provider, String objects) throws IOException {
+    return Files.writeString(dir.resolve("spc.yaml"), String.join("\n",
+        "apiVersion: secrets-store.csi.x-k8s.io/v1", "kind: SecretProviderClass", "metadata: {name: app, namespace: default}",
+        "spec:", "  provider: " + provider, "  parameters:", "    objects: '" + objects + "'", ""));
   }
 
   private List<String> syncArgs() {
