@@ -92,11 +92,20 @@ class ServeProcessIT {
       assertThat(metrics).contains("jvm_memory_used_bytes");
       LogCapture.assertNoCanaryIn(metrics, Canaries.all());
 
+      try (ProviderClient client = ProviderClient.connect(serve.socket())) {
+        // An ordinary NOT_FOUND: one mount line, no library warning with a stack trace (Caffeine's failed async load).
+        assertThatThrownBy(() -> client.mount(new ProviderClient.MountCall(
+            Attributes.forPod().with("objects", "[{\"name\":\"gone\",\"fail\":\"NOT_FOUND\"}]").json(), "{}", "/t", "420",
+            List.of()), Duration.ofSeconds(30)))
+            .isInstanceOfSatisfying(ProviderCallException.class, e -> assertThat(e.code()).isEqualTo("NOT_FOUND"));
+      }
+
       assertThat(serve.terminate(Duration.ofSeconds(30))).isIn(0, 143);
       assertThat(Files.exists(serve.socket(), LinkOption.NOFOLLOW_LINKS)).as("socket removed on SIGTERM").isFalse();
 
       String output = serve.output();
       LogCapture.assertNoCanaryIn(output, Canaries.all());
+      assertThat(output).doesNotContain("asynchronous load").doesNotContain("\\tat ").doesNotContain("\tat ");
       List<JsonNode> lines = output.lines().filter(l -> l.startsWith("{")).map(ServeProcessIT::parse).toList();
       assertThat(lines).as("every log line is JSON").hasSize((int) output.lines().filter(l -> !l.isBlank()).count());
       assertThat(lines).as("the audit event of the mounted object").anySatisfy(line -> {
