@@ -9,10 +9,14 @@ import java.util.Objects;
  * the content, never content, tokens or attributes.
  *
  * @param time when the mount finished, RFC 3339 in UTC
+ * @param eventId a random UUID, unique per event, so a shipper can drop duplicates
+ * @param eventKind always {@code event} (ECS {@code event.kind})
+ * @param eventType always {@code access} (ECS {@code event.type}): a secret was read for someone
  * @param action {@code mount}, or {@code sync} for a SecretSync write
  * @param node the node the provider runs on, empty if unknown
  * @param namespace the pod's namespace
  * @param pod the pod's name, empty for a sync
+ * @param podUid the pod's UID from kubelet's attributes, empty for a sync or a malformed request
  * @param serviceAccount the pod's service account
  * @param secretProviderClass the SecretProviderClass name where the driver sends it, else empty
  * @param backend the backend name
@@ -26,10 +30,14 @@ import java.util.Objects;
  */
 public record AuditEvent(
     String time,
+    String eventId,
+    String eventKind,
+    String eventType,
     String action,
     String node,
     String namespace,
     String pod,
+    String podUid,
     String serviceAccount,
     String secretProviderClass,
     String backend,
@@ -42,6 +50,7 @@ public record AuditEvent(
     String secret) {
   public AuditEvent {
     Objects.requireNonNull(time, "time");
+    Objects.requireNonNull(eventId, "eventId");
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(outcome, "outcome");
   }

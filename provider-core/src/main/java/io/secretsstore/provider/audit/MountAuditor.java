@@ -8,6 +8,7 @@ import io.secretsstore.provider.spi.ObjectVersion;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
@@ -82,8 +83,9 @@ public final class MountAuditor implements AutoCloseable {
   private AuditEvent event(String action, String backend, Requester requester, String objectId, String version,
       String source, String fingerprint, String outcome, Duration duration, String secret) {
     PodIdentity pod = requester == null ? null : requester.pod();
-    return new AuditEvent(clock.instant().toString(), action, node,
-        pod == null ? "" : pod.namespace(), pod == null ? "" : pod.name(), pod == null ? "" : pod.serviceAccountName(),
+    return new AuditEvent(clock.instant().toString(), UUID.randomUUID().toString(), "event", "access", action, node,
+        pod == null ? "" : pod.namespace(), pod == null ? "" : pod.name(), pod == null ? "" : pod.uid(),
+        pod == null ? "" : pod.serviceAccountName(),
         requester == null ? "" : requester.secretProviderClass(), backend, objectId, version, source, fingerprint,
         outcome, duration.toMillis(), secret);
   }

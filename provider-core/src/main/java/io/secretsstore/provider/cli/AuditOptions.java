@@ -47,7 +47,12 @@ final class AuditOptions {
 
   /** The sink of {@code --audit-log}; a configuration file may switch it to another destination later. */
   SwitchingAuditSink sink() {
-    return SwitchingAuditSink.open(destination);
+    try {
+      return SwitchingAuditSink.open(destination);
+    } catch (java.io.UncheckedIOException e) {
+      throw new IllegalArgumentException("--audit-log " + destination + ": cannot open it ("
+          + e.getCause().getClass().getSimpleName() + "); give a writable file, - for stdout, or an empty value");
+    }
   }
 
   /**
@@ -77,12 +82,21 @@ final class AuditOptions {
     return key.clone();
   }
 
+  private static String podNamespace() {
+    try {
+      return Files.readString(POD_NAMESPACE).strip();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--fingerprint-secret-name needs --fingerprint-secret-namespace outside a pod ("
+          + POD_NAMESPACE + " cannot be read)");
+    }
+  }
+
   private byte[] readKey() throws IOException {
     if (keyFile != null) {
       return KeyFiles.read(keyFile, "--fingerprint-key-file");
     }
     if (secretName != null) {
-      String namespace = secretNamespace != null ? secretNamespace : Files.readString(POD_NAMESPACE).strip();
+      String namespace = secretNamespace != null ? secretNamespace : podNamespace();
       return new ImmutableSecrets(KubeClients.fromEnvironment()).getOrCreate(namespace, secretName, "key", PayloadFingerprints::newKey);
     }
     LOG.atWarn().addKeyValue("flag", "--fingerprint-secret-name")

@@ -93,20 +93,22 @@ final class ConformanceCommand implements Callable<Integer> {
       return 1;
     }
     List<DriverVersion> versions = driverVersion == null ? List.of(DriverVersion.V1_6, DriverVersion.V1_5) : List.of(driverVersion);
-    List<CheckResult> results =
+    ConformanceSuite.Report report =
         ConformanceSuite.run(new ConformanceSettings(socket, Optional.ofNullable(providerName), versions, mount, timeout));
     TextTable table = new TextTable("#", "check", "result", "detail").alignRight(0);
     Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
-    for (CheckResult result : results) {
+    for (CheckResult result : report.checks()) {
       table.add(Integer.toString(result.number()), result.title(), result.outcome().toString(), result.detail());
       counts.merge(result.outcome(), 1, Integer::sum);
     }
     out.println("provider socket: " + socket + ", driver " + versions);
+    report.failedPrecondition().ifPresent(why -> out.println("precondition failed: " + why));
     table.print(out);
     out.println(counts.getOrDefault(Outcome.PASS, 0) + " passed, " + counts.getOrDefault(Outcome.WARN, 0) + " warned, "
-        + counts.getOrDefault(Outcome.FAIL, 0) + " failed, " + counts.getOrDefault(Outcome.SKIP, 0) + " skipped");
+        + counts.getOrDefault(Outcome.FAIL, 0) + " failed, " + counts.getOrDefault(Outcome.SKIP, 0) + " skipped"
+        + (report.failedPrecondition().isPresent() ? ", 1 precondition failed" : ""));
     out.flush();
-    return counts.containsKey(Outcome.FAIL) ? 1 : 0;
+    return report.failed() ? 1 : 0;
   }
 
   private Optional<ValidMount> validMount() {

@@ -62,7 +62,24 @@ final class EngineOptions {
       description = "How long calls to a failing endpoint are paused (default: ${DEFAULT-VALUE}).")
   Duration circuitOpen;
 
+  /** The settings, after checking every flag so that an error names the flag at fault. */
   EngineSettings settings() {
+    FlagChecks.positive("--mount-timeout", mountTimeout);
+    FlagChecks.atLeast("--max-objects", maxObjects, 1);
+    FlagChecks.atLeast("--max-response-bytes", maxResponseBytes, 1);
+    FlagChecks.atLeast("--fetch-concurrency", fetchConcurrency, 1);
+    FlagChecks.positive("--rotation-poll-interval", pollInterval);
+    FlagChecks.notNegative("--rotation-poll-jitter", pollJitter);
+    if (freshness.compareTo(pollInterval.plus(pollJitter)) <= 0) {
+      throw new IllegalArgumentException("--cache-freshness must be longer than --rotation-poll-interval plus --rotation-poll-jitter");
+    }
+    FlagChecks.positive("--cache-idle", idle);
+    FlagChecks.atLeast("--cache-max-bytes", cacheMaxBytes, 1);
+    FlagChecks.atLeast("--cache-max-entries", cacheMaxEntries, 1);
+    FlagChecks.atLeast("--endpoint-concurrency", endpointConcurrency, 1);
+    FlagChecks.atLeast("--backend-max-attempts", maxAttempts, 1);
+    FlagChecks.atLeast("--circuit-failures", circuitFailures, 1);
+    FlagChecks.positive("--circuit-open", circuitOpen);
     return new EngineSettings(
         new MountLimits(maxObjects, maxResponseBytes, mountTimeout),
         new CacheSettings(pollInterval, pollJitter, freshness, idle, cacheMaxBytes, cacheMaxEntries),

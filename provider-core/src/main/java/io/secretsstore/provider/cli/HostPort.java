@@ -1,11 +1,46 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.cli;
 
+import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 
 /** Parses listen addresses as Go programs write them: {@code :8080}, {@code 127.0.0.1:0}. */
 final class HostPort {
   private HostPort() {}
+
+  /** Starts a listener; something that cannot start because of a flag's value. */
+  @FunctionalInterface
+  interface Listener<T> {
+    T start() throws IOException;
+  }
+
+  /**
+   * Starts a listener on the address a flag gave; when the address is taken or cannot be bound,
+   * the error names the address and the flag rather than only the JDK's "Address already in use".
+   */
+  static <T> T bind(String flag, String address, Listener<T> listener) throws IOException {
+    try {
+      return listener.start();
+    } catch (BindException e) {
+      throw new IllegalArgumentException(flag + " " + address + ": cannot listen there (" + e.getMessage()
+          + "); choose another address with " + flag + ", or an empty value to turn it off");
+    }
+  }
+
+  /** {@link #bind(String, String, Listener)} for a listener that returns nothing. */
+  static void bind(String flag, String address, VoidListener listener) throws IOException {
+    bind(flag, address, () -> {
+      listener.start();
+      return null;
+    });
+  }
+
+  /** Starts a listener that returns nothing. */
+  @FunctionalInterface
+  interface VoidListener {
+    void start() throws IOException;
+  }
 
   /** The socket address, or null when {@code text} is empty (the listener is off). */
   static InetSocketAddress parse(String text, String flag) {

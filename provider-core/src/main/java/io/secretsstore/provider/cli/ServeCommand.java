@@ -11,6 +11,7 @@ import io.secretsstore.provider.grpc.ProviderServer;
 import io.secretsstore.provider.grpc.SocketPath;
 import io.secretsstore.provider.health.HealthServer;
 import io.secretsstore.provider.health.ProbeIdentity;
+import io.secretsstore.provider.health.RecentResult;
 import io.secretsstore.provider.logging.LogSetup;
 import io.secretsstore.provider.metrics.ProviderMetrics;
 import io.secretsstore.provider.spi.BackendContext;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -35,6 +37,9 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", description = "Serve the CSI driver's provider API for one backend on a Unix socket.")
 final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
 
   @Option(names = "--backend", required = true, description = "The backend: ${COMPLETION-CANDIDATES}.", completionCandidates = BackendNames.class)
   String backendName;
@@ -62,6 +67,12 @@ final class ServeCommand implements Callable<Integer> {
   @Mixin AuditOptions audit;
 
   @Mixin ReadinessProbeOptions readinessProbe;
+
+  @Option(names = "--readiness-includes-backend",
+      description = "Make /readyz fail while the backend (or the readiness probe identity) cannot serve. Off by default: readiness means"
+          + " the socket serves, so a cloud outage does not mark every node's provider NotReady; /readyz?verbose and"
+          + " secrets_store_provider_backend_up report the backend either way.")
+  boolean readinessIncludesBackend;
 
   @Option(names = "--config", paramLabel = "FILE",
       description = "YAML file (e.g. a mounted ConfigMap) with logLevel, cache timings, auditLog and allow-lists; reloaded on change without a restart.")
@@ -106,7 +117,11 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LogSetup.configure(logFormat, logLevel);
+    LogSetup.configure(logFormat, FlagChecks.logLevel("--log-level", logLevel));
+    FlagChecks.atLeast("--grpc-threads", grpcThreads, 1);
+    FlagChecks.notNegative("--drain-timeout", drainTimeout);
+    FlagChecks.notNegative("--socket-check-interval", socketCheck);
+    FlagChecks.positive("--config-check-interval", configCheckInterval);
     SecretBackend backend = Backends.named(backends, backendName);
     String name = providerName == null ? backend.name() : providerName;
     Path socket = SocketPath.of(socketDir, name);
@@ -115,7 +130,7 @@ final class ServeCommand implements Callable<Integer> {
     EngineSettings settings = engine.settings();
 
     FingerprintIndex fingerprints = new FingerprintIndex(100_000);
-    ProviderMetrics metrics = new ProviderMetrics(fingerprints::reusedCount);
+    ProviderMetrics metrics = new ProviderMetrics(backend.name(), fingerprints::reusedCount);
     BackendContext context = BackendContext.standard(metrics.callsOf(backend.name()));
     backend.start(context);
     // The chart's configuration file is shared with sync: serve accepts sync's key and ignores it.
@@ -126,17 +141,21 @@ final class ServeCommand implements Callable<Integer> {
     // Before the socket exists: no mount may run under allow-lists or an audit destination the file overrides.
     ConfigWatching watcher = configFile == null ? null : ConfigWatching.start(configFile, configCheckInterval, settings,
         audit, logLevel, auditSink, context.allowLists(), metrics);
+    Supplier<Optional<String>> backendStatus =
+        new RecentResult<>(readinessProbe.readiness(backend, probe), HealthServer.READINESS_CACHE);
+    metrics.watchBackend(backend.name(), backendStatus);
     if (metricsAddress != null) {
-      metrics.serve(metricsAddress);
+      HostPort.bind("--metrics-addr", metricsAddr, () -> metrics.serve(metricsAddress));
     }
     ProviderRuntime runtime =
         ProviderRuntime.start(backend, settings, socket, metrics, metrics, auditor, grpcThreads, drainTimeout, socketCheck);
     ProviderServer server = runtime.server();
+    metrics.watchCache(runtime.engine());
     if (watcher != null) {
       watcher.attach(runtime.engine());
     }
-    HealthServer healthServer =
-        health == null ? null : HealthServer.start(health, socket, server::socketPresent, readinessProbe.readiness(backend, probe));
+    HealthServer healthServer = health == null ? null : HostPort.bind("--health-addr", healthAddr,
+        () -> HealthServer.start(health, socket, server::socketPresent, backendStatus, readinessIncludesBackend));
     LOG.atInfo()
         .addKeyValue("backend", backend.name())
         .addKeyValue("version", ProviderVersion.get())

@@ -65,6 +65,9 @@ final class SyncCommand implements Callable<Integer> {
   /** controller-runtime's Lease of the upstream controller (its LeaderElectionID), shared so only one of the two leads. */
   static final String UPSTREAM_LEASE = "29f1d54e.secret-sync.x-k8s.io";
 
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
   @Option(names = "--backend", required = true, description = "The backend: ${COMPLETION-CANDIDATES}.", completionCandidates = ServeCommand.BackendNames.class)
   String backendName;
 
@@ -170,7 +173,7 @@ final class SyncCommand implements Callable<Integer> {
     InetSocketAddress metricsAddress = HostPort.parse(metricsAddr, "--metrics-addr");
     EngineSettings engineSettings = engine.settings();
     FingerprintIndex fingerprints = new FingerprintIndex(100_000);
-    ProviderMetrics metrics = new ProviderMetrics(fingerprints::reusedCount);
+    ProviderMetrics metrics = new ProviderMetrics(backend.name(), fingerprints::reusedCount);
     BackendContext context = BackendContext.standard(metrics.callsOf(backend.name()));
     backend.start(context);
     // Declared before the configuration file is read, so the file may set it.
@@ -187,6 +190,7 @@ final class SyncCommand implements Callable<Integer> {
     if (metricsAddress != null) {
       metrics.serve(metricsAddress);
     }
+    ClusterLookup.requireReachable();
     KubernetesClient client = KubeClients.fromEnvironment();
     MountEngine mountEngine = new MountEngine(backend, engineSettings, metrics);
     TokenCache tokens = new TokenCache(new TokenRequests(client)::mintUnbound, settings.tokenTtl(), Clock.systemUTC());

@@ -66,7 +66,8 @@ public record ReloadableConfig(Optional<String> logLevel, CacheSettings cache, R
       if (!(key instanceof String name) || !(KEYS.contains(name) || defaults.allowListChecks().containsKey(name))) {
         Set<String> known = new TreeSet<>(KEYS);
         known.addAll(defaults.allowListChecks().keySet());
-        throw new IllegalArgumentException("unknown key in the configuration file; known keys: " + known);
+        throw new IllegalArgumentException("unknown key " + (key instanceof String name && name.matches("[A-Za-z0-9_.-]{1,64}") ? "\"" + name + "\" " : "")
+            + "in the configuration file; known keys: " + known);
       }
     }
     Optional<String> level = Optional.ofNullable(map.get("logLevel")).map(v -> v.toString().toLowerCase(Locale.ROOT));
@@ -99,8 +100,9 @@ public record ReloadableConfig(Optional<String> logLevel, CacheSettings cache, R
           duration(map, "circuitOpen", baseResilience.circuitOpenFor()));
       return new ReloadableConfig(level, cache, resilience, auditLog, allowLists);
     } catch (IllegalArgumentException e) {
-      // The settings' own messages name the rule (e.g. freshness must exceed interval plus jitter).
-      throw new IllegalArgumentException("the configuration file's settings are inconsistent: " + e.getMessage());
+      // The one rule across keys; the settings' own message names the fields, not the keys.
+      throw new IllegalArgumentException("the configuration file's settings are inconsistent: " + e.getMessage()
+          + " (keys rotationPollInterval, rotationPollJitter and cacheFreshness, or the flags they override)");
     }
   }
 

@@ -42,12 +42,31 @@ public final class ConformanceSuite {
 
   private ConformanceSuite() {}
 
+  /**
+   * What a run found.
+   *
+   * @param checks every check's result, in check order
+   * @param failedPrecondition why the checks that need a mount did not run (the given
+   *     SecretProviderClass could not be mounted), reported once; empty when they ran
+   */
+  public record Report(List<CheckResult> checks, Optional<String> failedPrecondition) {
+    public Report {
+      checks = List.copyOf(checks);
+    }
+
+    /** Whether a check or the precondition failed. */
+    public boolean failed() {
+      return failedPrecondition.isPresent() || checks.stream().anyMatch(check -> check.outcome() == Outcome.FAIL);
+    }
+  }
+
   /** Runs every check; the results come in check order. */
-  public static List<CheckResult> run(ConformanceSettings settings) throws IOException {
+  public static Report run(ConformanceSettings settings) throws IOException {
     Path work = Files.createTempDirectory("conformance");
     try (ProviderProbe probe = new ProviderProbe(settings.socket(), settings.timeout())) {
       List<CheckResult> results = new ArrayList<>(new SocketChecks(probe, settings.providerName()).run());
       Optional<DriverRequest> valid = Optional.empty();
+      Optional<String> failedPrecondition = Optional.empty();
       if (settings.validMount().isEmpty()) {
         results.addAll(unrun(Outcome.SKIP, "needs --spc (and --token for providers that use pod tokens)"));
       } else {
@@ -58,7 +77,8 @@ public final class ConformanceSuite {
         valid = Optional.of(request);
         Attempt base = probe.mount(request);
         if (!base.succeeded()) {
-          results.addAll(unrun(Outcome.FAIL, "the mount of the given SecretProviderClass failed: " + base.summary()));
+          failedPrecondition = Optional.of("the mount of the given SecretProviderClass failed: " + base.summary());
+          results.addAll(unrun(Outcome.SKIP, "not run: needs the mount that failed (above)"));
         } else {
           results.addAll(new RequestChecks(probe, mount, work, request, base).run());
           results.addAll(ResponseChecks.run(base.reply().orElseThrow(), mount.spc()));
@@ -70,7 +90,7 @@ public final class ConformanceSuite {
       }
       results.add(new ErrorChecks(probe, valid).run());
       results.sort(Comparator.comparingInt(CheckResult::number));
-      return results;
+      return new Report(results, failedPrecondition);
     } finally {
       AtomicWriter.deleteTree(work);
     }

@@ -77,7 +77,8 @@ public final class DriverEmulator {
     String expectedSocket = spc.provider() + ".sock";
     Path socketName = settings.socket().getFileName();
     if (socketName == null || !socketName.toString().equals(expectedSocket)) {
-      err.println("note: the driver would look for the socket " + expectedSocket + " (spec.provider) in its providers directory");
+      err.println("warning: spec.provider is \"" + spc.provider() + "\" but the socket is " + socketName
+          + ": in a cluster the driver sends this SecretProviderClass to " + expectedSocket + ", not to this provider");
     }
     DriverRequestBuilder builder = new DriverRequestBuilder(spc, settings.pod(), settings.target());
     if (!settings.tokenFiles().isEmpty()) {

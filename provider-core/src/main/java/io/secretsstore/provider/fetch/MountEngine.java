@@ -92,6 +92,11 @@ public final class MountEngine implements AutoCloseable {
     return backend;
   }
 
+  /** Bytes the cached objects count against {@code --cache-max-bytes}, for the cache gauges. */
+  public long cachedBytes() {
+    return cache.weightedBytes();
+  }
+
   /**
    * Mounts one request.
    *
@@ -203,8 +208,8 @@ public final class MountEngine implements AutoCloseable {
     return cache.refreshesInFlight();
   }
 
-  /** How many objects are cached. */
-  long cachedObjects() {
+  /** How many objects are cached (tests, and the cache gauges). */
+  public long cachedObjects() {
     return cache.size();
   }
 

@@ -258,6 +258,11 @@ final class ObjectCache {
     return cache.synchronous().estimatedSize();
   }
 
+  /** The weight of the entries against {@code --cache-max-bytes}: content plus per-entry overhead. */
+  long weightedBytes() {
+    return cache.synchronous().policy().eviction().map(eviction -> eviction.weightedSize().orElse(0)).orElse(0L);
+  }
+
   private long stableNanosLeft(FetchedObject value) {
     return Math.max(0, Duration.between(clock.instant(), value.stableUntil()).toNanos());
   }

@@ -1,74 +1,102 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.health;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.secretsstore.provider.grpc.ProviderCallException;
 import io.secretsstore.provider.grpc.ProviderClient;
+import io.secretsstore.provider.health.BoundedHttpServer.Request;
+import io.secretsstore.provider.health.BoundedHttpServer.Response;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * Liveness and readiness over HTTP. {@code /livez} really calls Version over the provider's own
- * socket, as the driver would, so a deleted socket or a wedged server fails the probe; {@code
- * /readyz} adds the backend's own readiness.
+ * socket, as the driver would, so a deleted socket or a wedged server fails the probe. {@code
+ * /readyz} means "this provider can serve its socket": by default the backend's own readiness (and
+ * the probe identity's) is only reported, in {@code /readyz?verbose}, so a cloud outage does not
+ * mark every node's provider NotReady and stall a DaemonSet rollout; with {@code
+ * --readiness-includes-backend} it decides readiness too.
  */
 public final class HealthServer implements AutoCloseable {
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
   /** Probes from several kubelets and scrapers must not each cost a backend call. */
-  private static final Duration READINESS_CACHE = Duration.ofSeconds(5);
+  public static final Duration READINESS_CACHE = Duration.ofSeconds(5);
+  /** Requests handled at once; each costs at most one Version call of {@link #PROBE_TIMEOUT}. */
+  private static final int WORKERS = 4;
 
-  private final HttpServer server;
+  private final BoundedHttpServer server;
   private final ProviderClient client;
+  private final BooleanSupplier socketPresent;
+  private final Supplier<Optional<String>> backendStatus;
+  private final boolean backendInReadiness;
 
-  private HealthServer(HttpServer server, ProviderClient client) {
+  private HealthServer(BoundedHttpServer server, ProviderClient client, BooleanSupplier socketPresent,
+      Supplier<Optional<String>> backendStatus, boolean backendInReadiness) {
     this.server = server;
     this.client = client;
+    this.socketPresent = socketPresent;
+    this.backendStatus = backendStatus;
+    this.backendInReadiness = backendInReadiness;
   }
 
   /**
    * Starts serving.
    *
    * @param socketPresent whether the socket is still where the driver looks for it
-   * @param backendProblem why the backend cannot serve mounts, or empty
+   * @param backendStatus why the backend cannot serve mounts, or empty; already cached by the
+   *     caller (see {@link RecentResult}), since probes and scrapes ask often
+   * @param backendInReadiness whether a backend problem makes {@code /readyz} fail
    */
-  public static HealthServer start(
-      InetSocketAddress address, Path socket, BooleanSupplier socketPresent, Supplier<Optional<String>> backendProblem)
-      throws IOException {
-    return start(address, socket, socketPresent, backendProblem, READINESS_CACHE);
-  }
-
-  static HealthServer start(InetSocketAddress address, Path socket, BooleanSupplier socketPresent,
-      Supplier<Optional<String>> backendProblem, Duration readinessCache) throws IOException {
-    HttpServer server = HttpServer.create(address, 16);
+  public static HealthServer start(InetSocketAddress address, Path socket, BooleanSupplier socketPresent,
+      Supplier<Optional<String>> backendStatus, boolean backendInReadiness) throws IOException {
     ProviderClient client = ProviderClient.connect(socket);
-    HealthServer health = new HealthServer(server, client);
-    server.createContext("/livez", exchange -> health.respond(exchange, health.live(socketPresent)));
-    server.createContext("/healthz", exchange -> health.respond(exchange, health.live(socketPresent)));
-    Supplier<Optional<String>> cachedProblem = new RecentResult<>(backendProblem, readinessCache);
-    server.createContext(
-        "/readyz",
-        exchange -> {
-          String live = health.live(socketPresent);
-          health.respond(exchange, live != null ? live : cachedProblem.get().orElse(null));
-        });
-    server.start();
-    return health;
+    HealthServer[] health = new HealthServer[1];
+    Function<Request, Response> live = request -> health[0].liveness();
+    BoundedHttpServer server;
+    try {
+      server = BoundedHttpServer.start(address,
+          Map.of("/livez", live, "/healthz", live, "/readyz", request -> health[0].readiness(request)), WORKERS, "health");
+    } catch (IOException e) {
+      client.close();
+      throw e;
+    }
+    health[0] = new HealthServer(server, client, socketPresent, backendStatus, backendInReadiness);
+    return health[0];
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
-  /** Null when live, otherwise the reason. */
-  private String live(BooleanSupplier socketPresent) {
+  private Response liveness() {
+    String problem = socketProblem();
+    return problem == null ? Response.text(200, "ok\n") : Response.text(503, problem + "\n");
+  }
+
+  private Response readiness(Request request) {
+    String socket = socketProblem();
+    Optional<String> backend = backendStatus.get();
+    boolean ready = socket == null && (!backendInReadiness || backend.isEmpty());
+    if (!request.query().contains("verbose")) {
+      String problem = socket != null ? socket : backendInReadiness ? backend.orElse(null) : null;
+      return problem == null ? Response.text(200, "ok\n") : Response.text(503, problem + "\n");
+    }
+    StringBuilder body = new StringBuilder();
+    body.append(socket == null ? "[+]socket ok\n" : "[-]socket failed: " + socket + "\n");
+    body.append(backend.isEmpty() ? "[+]backend ok" : "[-]backend failed: " + backend.get());
+    body.append(backendInReadiness ? "\n" : " (reported only; --readiness-includes-backend makes it decide readiness)\n");
+    body.append(ready ? "readyz check passed\n" : "readyz check failed\n");
+    return Response.text(ready ? 200 : 503, body.toString());
+  }
+
+  /** Null when the socket serves Version, otherwise the reason. */
+  private String socketProblem() {
     if (!socketPresent.getAsBoolean()) {
       return "socket missing";
     }
@@ -80,18 +108,9 @@ public final class HealthServer implements AutoCloseable {
     }
   }
 
-  private void respond(HttpExchange exchange, String problem) throws IOException {
-    byte[] body = (problem == null ? "ok\n" : problem + "\n").getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-    exchange.sendResponseHeaders(problem == null ? 200 : 503, body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
-    }
-  }
-
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
     client.close();
   }
 }

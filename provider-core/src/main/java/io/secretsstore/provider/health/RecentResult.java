@@ -5,14 +5,14 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 /** A supplier whose answer is reused for a while, so frequent probes cost one check per period. */
-final class RecentResult<T> implements Supplier<T> {
+public final class RecentResult<T> implements Supplier<T> {
   private final Supplier<T> source;
   private final long periodNanos;
   private T value;
   private long takenAt;
   private boolean taken;
 
-  RecentResult(Supplier<T> source, Duration period) {
+  public RecentResult(Supplier<T> source, Duration period) {
     this.source = source;
     this.periodNanos = period.toNanos();
   }

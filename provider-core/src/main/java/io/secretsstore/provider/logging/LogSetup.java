@@ -4,18 +4,18 @@ package io.secretsstore.provider.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import io.secretsstore.provider.ProviderVersion;
 import java.util.Locale;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
- * Configures logging for a command: JSON lines (logback's JSON encoder) or text, to stderr, at a
- * level. gRPC and Netty log through java.util.logging; that is routed here too.
+ * Configures logging for a command: JSON lines in Elastic Common Schema ({@link EcsLogEncoder}) or
+ * text, to stderr, at a level. gRPC and Netty log through java.util.logging; that is routed here too.
  */
 public final class LogSetup {
   /** The output formats of {@code --log-format}. */
@@ -56,11 +56,19 @@ public final class LogSetup {
    * hex-dumps DATA frames (tokens, attributes, secret file contents), and at TRACE fabric8's HTTP
    * logging writes request and response bodies (Secrets, TokenRequest tokens). Netty also warns
    * about SO_KEEPALIVE on Unix domain sockets, which is harmless.
+   *
+   * <p>Two library warnings are about events that are not faults, so they are kept to ERROR:
+   * Caffeine warns with a stack trace whenever an asynchronous load fails, which for the object
+   * cache is an ordinary NOT_FOUND or PERMISSION_DENIED that the Mount already reports; and the
+   * Azure SDK's JDK HTTP client warns on every Key Vault call that it drops the {@code
+   * content-length} header the SDK itself sets (the JDK computes that header anyway).
    */
   static void pinLibraryLevels(LoggerContext context) {
     context.getLogger("io.grpc.netty.shaded").setLevel(Level.INFO);
     context.getLogger("io.fabric8.kubernetes.client.http").setLevel(Level.INFO);
     context.getLogger("io.grpc.netty.shaded.io.netty.bootstrap").setLevel(Level.ERROR);
+    context.getLogger("com.github.benmanes.caffeine.cache.LocalAsyncCache").setLevel(Level.ERROR);
+    context.getLogger("com.azure.core.http.jdk.httpclient.JdkHttpClient").setLevel(Level.ERROR);
   }
 
   /** Changes the root level at runtime; unknown names fall back to INFO. */
@@ -70,13 +78,8 @@ public final class LogSetup {
   }
 
   private static Encoder<ILoggingEvent> jsonEncoder(LoggerContext context) {
-    JsonEncoder encoder = new JsonEncoder();
+    EcsLogEncoder encoder = EcsLogEncoder.forService("secrets-store-provider", ProviderVersion.get());
     encoder.setContext(context);
-    // Arguments are already rendered into the message and the key-value pairs.
-    encoder.setWithArguments(false);
-    encoder.setWithContext(false);
-    encoder.setWithSequenceNumber(false);
-    encoder.setWithNanoseconds(false);
     encoder.start();
     return encoder;
   }

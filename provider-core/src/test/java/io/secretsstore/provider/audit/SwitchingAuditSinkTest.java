@@ -43,7 +43,8 @@ class SwitchingAuditSinkTest {
   }
 
   private static AuditEvent event(String objectId) {
-    return new AuditEvent("2026-11-28T00:00:00Z", "mount", "node", "team-a", "pod", "app", "spc", "test", objectId, "1",
+    return new AuditEvent("2026-11-28T00:00:00Z", java.util.UUID.randomUUID().toString(), "event", "access", "mount", "node",
+        "team-a", "pod", "uid-1", "app", "spc", "test", objectId, "1",
         "cache", "", "OK", 1, "");
   }
 

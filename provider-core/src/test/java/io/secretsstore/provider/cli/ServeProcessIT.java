@@ -70,30 +70,69 @@ class ServeProcessIT {
       assertThat(get(serve.healthPort(), "/readyz")).isEqualTo(200);
       String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serve.metricsPort() + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
-      assertThat(metrics).contains("secrets_store_provider_mount_requests_total{backend=\"test\",code=\"OK\"} 1");
-      assertThat(metrics).contains("code=\"INVALID_ARGUMENT\"");
-      assertThat(metrics).contains("secrets_store_provider_cache_requests_total{backend=\"test\",result=\"miss\"} 1");
-      assertThat(metrics).contains("secrets_store_provider_backend_requests_total{backend=\"test\",outcome=\"OK\"} 1");
-      assertThat(metrics).contains("secrets_store_provider_mount_duration_seconds_count{backend=\"test\"} 2");
+      assertThat(metrics).contains("secrets_store_provider_mount_requests_total{code=\"OK\",provider=\"test\"} 1");
+      assertThat(metrics).contains("secrets_store_provider_mount_requests_total{code=\"INVALID_ARGUMENT\",provider=\"test\"} 1");
+      assertThat(metrics).as("known codes start at zero")
+          .contains("secrets_store_provider_mount_requests_total{code=\"UNAVAILABLE\",provider=\"test\"} 0");
+      assertThat(metrics).contains("secrets_store_provider_cache_requests_total{provider=\"test\",result=\"miss\"} 1");
+      assertThat(metrics).contains("secrets_store_provider_cache_requests_total{provider=\"test\",result=\"join\"} 0");
+      assertThat(metrics).contains("secrets_store_provider_backend_requests_total{outcome=\"OK\",provider=\"test\"} 1");
+      assertThat(metrics).contains("secrets_store_provider_backend_requests_total{outcome=\"NOT_FOUND\",provider=\"test\"} 0");
+      assertThat(metrics).contains("secrets_store_provider_mount_duration_seconds_count{provider=\"test\"} 2");
+      assertThat(metrics).as("mount latency buckets reach kubelet's limit")
+          .contains("secrets_store_provider_mount_duration_seconds_bucket{provider=\"test\",le=\"90.0\"} 2")
+          .contains("secrets_store_provider_mount_duration_seconds_bucket{provider=\"test\",le=\"120.0\"} 2");
+      assertThat(metrics).containsPattern("secrets_store_provider_build_info\\{jvm=\"[^\"]+\",provider=\"test\",version=\"\\d+\\.\\d+\\.\\d+\"\\} 1");
+      assertThat(metrics).contains("secrets_store_provider_cache_entries 1");
+      assertThat(metrics).containsPattern("secrets_store_provider_cache_bytes [1-9]");
+      assertThat(metrics).contains("secrets_store_provider_backend_up{provider=\"test\"} 1");
+      assertThat(metrics).contains("secrets_store_provider_config_reloads_total{result=\"rejected\"} 0");
+      assertThat(metrics).doesNotContain("backend=\"");
       assertThat(metrics).contains("secrets_store_provider_reused_payloads 0");
       assertThat(metrics).contains("jvm_memory_used_bytes");
       LogCapture.assertNoCanaryIn(metrics, Canaries.all());
+
+      try (ProviderClient client = ProviderClient.connect(serve.socket())) {
+        // An ordinary NOT_FOUND: one mount line, no library warning with a stack trace (Caffeine's failed async load).
+        assertThatThrownBy(() -> client.mount(new ProviderClient.MountCall(
+            Attributes.forPod().with("objects", "[{\"name\":\"gone\",\"fail\":\"NOT_FOUND\"}]").json(), "{}", "/t", "420",
+            List.of()), Duration.ofSeconds(30)))
+            .isInstanceOfSatisfying(ProviderCallException.class, e -> assertThat(e.code()).isEqualTo("NOT_FOUND"));
+      }
 
       assertThat(serve.terminate(Duration.ofSeconds(30))).isIn(0, 143);
       assertThat(Files.exists(serve.socket(), LinkOption.NOFOLLOW_LINKS)).as("socket removed on SIGTERM").isFalse();
 
       String output = serve.output();
       LogCapture.assertNoCanaryIn(output, Canaries.all());
+      assertThat(output).doesNotContain("asynchronous load").doesNotContain("\\tat ").doesNotContain("\tat ");
       List<JsonNode> lines = output.lines().filter(l -> l.startsWith("{")).map(ServeProcessIT::parse).toList();
       assertThat(lines).as("every log line is JSON").hasSize((int) output.lines().filter(l -> !l.isBlank()).count());
       assertThat(lines).as("the audit event of the mounted object").anySatisfy(line -> {
         assertThat(line.path("objectId").asText()).isEqualTo("db");
         assertThat(line.path("source").asText()).isEqualTo("backend");
         assertThat(line.path("fingerprint").asText()).startsWith("hmac-sha256:");
+        assertThat(line.path("eventId").asText()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        assertThat(line.path("eventKind").asText()).isEqualTo("event");
+        assertThat(line.path("eventType").asText()).isEqualTo("access");
+        assertThat(line.path("podUid").asText()).isNotEmpty();
       });
       assertThat(lines).anySatisfy(line -> {
         assertThat(line.path("message").asText()).isEqualTo("mount");
         assertThat(line.toString()).contains("\"team-a\"").contains("\"OK\"").contains("objects").contains("cacheHits");
+      });
+      List<JsonNode> logs = lines.stream().filter(line -> line.has("log.level")).toList();
+      assertThat(logs).as("log lines in ECS").isNotEmpty().allSatisfy(line -> {
+        assertThat(line.path("@timestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+        assertThat(line.path("log.logger").asText()).isNotEmpty();
+        assertThat(line.path("message").isTextual()).isTrue();
+        assertThat(line.path("service.name").asText()).isEqualTo("secrets-store-provider");
+        assertThat(line.has("kvpList")).isFalse();
+      });
+      assertThat(logs).as("key values are typed top-level fields").anySatisfy(line -> {
+        assertThat(line.path("message").asText()).isEqualTo("mount");
+        assertThat(line.path("namespace").asText()).isEqualTo("team-a");
+        assertThat(line.path("cacheHits").isNumber()).isTrue();
       });
     }
   }

@@ -35,6 +35,10 @@ class ConformanceSuiteIT {
       "    data: [{objectName: a, key: a}]"));
 
   private static List<CheckResult> run(Misbehaviour misbehaviour) throws Exception {
+    return report(misbehaviour).checks();
+  }
+
+  private static ConformanceSuite.Report report(Misbehaviour misbehaviour) throws Exception {
     try (MisbehavingProvider provider = new MisbehavingProvider(misbehaviour)) {
       ValidMount mount = new ValidMount(SPC,
           new PodSettings("default", "pod", "0b7c3e52-9f0e-4c1a-8d4b-3f2a1e0c9d8b", "default", true, Map.of()), Map.of(), Optional.empty());
@@ -54,7 +58,6 @@ class ConformanceSuiteIT {
     return Stream.of(
         Arguments.of(Misbehaviour.WIDE_SOCKET_MODE, 1, Outcome.FAIL, "socket mode 0755"),
         Arguments.of(Misbehaviour.NOT_SEMVER, 3, Outcome.FAIL, "not semver"),
-        Arguments.of(Misbehaviour.STRICT_ATTRIBUTES, 4, Outcome.FAIL, "INVALID_ARGUMENT"),
         Arguments.of(Misbehaviour.REJECTS_EMPTY_SECRETS, 6, Outcome.FAIL, "secrets {}"),
         Arguments.of(Misbehaviour.IGNORES_PERMISSION, 7, Outcome.FAIL, "mode 0"),
         Arguments.of(Misbehaviour.NEEDS_EMPTY_CURRENT_VERSIONS, 8, Outcome.FAIL, "v1.5 rotation call"),
@@ -69,6 +72,17 @@ class ConformanceSuiteIT {
         Arguments.of(Misbehaviour.OVER_ONE_MIB, 11, Outcome.WARN, "secret sync may fail"),
         Arguments.of(Misbehaviour.ECHOES_INPUT, 13, Outcome.FAIL, "echoes a planted"),
         Arguments.of(Misbehaviour.UNAVAILABLE_FOR_BAD_INPUT, 13, Outcome.FAIL, "UNAVAILABLE"));
+  }
+
+  @Test
+  void aProviderThatRefusesTheGivenMount_failsThatPreconditionOnce_andSkipsTheChecksThatNeedIt() throws Exception {
+    ConformanceSuite.Report report = report(Misbehaviour.STRICT_ATTRIBUTES);
+    assertThat(report.failedPrecondition()).hasValueSatisfying(why -> assertThat(why)
+        .startsWith("the mount of the given SecretProviderClass failed").contains("INVALID_ARGUMENT"));
+    assertThat(report.failed()).isTrue();
+    assertThat(report.checks()).filteredOn(check -> check.outcome() == Outcome.FAIL).as("not one failure per check").isEmpty();
+    assertThat(report.checks()).filteredOn(check -> check.detail().contains("needs the mount that failed"))
+        .extracting(CheckResult::number).containsExactly(4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16);
   }
 
   @ParameterizedTest(name = "{0} fails check {1}")

@@ -54,7 +54,25 @@ public final class ServeProcess implements AutoCloseable {
       }
       Thread.sleep(50);
     }
+    // The health listener starts just after the socket: wait for it too, so a first probe cannot race it.
+    // A process that exited (e.g. it refused a file at the socket path) is returned for the test to inspect.
+    while (process.isAlive() && !accepts(health)) {
+      if (System.nanoTime() > deadline) {
+        process.destroyForcibly();
+        throw new IllegalStateException("serve did not open its health port; output:\n" + Files.readString(output));
+      }
+      Thread.sleep(50);
+    }
     return new ServeProcess(process, socket, output, health, metrics);
+  }
+
+  private static boolean accepts(int port) {
+    try {
+      new java.net.Socket("127.0.0.1", port).close();
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static int freePort() throws IOException {

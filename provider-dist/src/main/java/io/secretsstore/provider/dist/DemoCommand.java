@@ -69,11 +69,15 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
     } finally {
+      out.println();
       if (keep) {
-        out.println("kept " + work);
+        out.println("kept " + work + ": the SecretProviderClasses, tokens and mounted files (the demo's providers have stopped,"
+            + " so its mount lines no longer connect).");
       } else {
         deleteTree(work);
+        out.println("removed " + work + " with its sockets, tokens and mounted files; run the demo with --keep to keep them.");
       }
+      out.println("To mount your own SecretProviderClass against seeded emulators, see docs/local-testing.md (emulators --seed).");
     }
     if (shown == 0) {
       spec.commandLine().getErr().println("error: no backend with a demo is on the class path"

@@ -67,7 +67,7 @@ final class ProviderUnderTest implements AutoCloseable {
   final List<String> flags;
   private final Path work;
   private final SecretBackend backend;
-  private final ProviderMetrics metrics = new ProviderMetrics(() -> 0);
+  private final ProviderMetrics metrics = new ProviderMetrics("under-test", () -> 0);
   private final ByteArrayOutputStream audit = new ByteArrayOutputStream();
   private final ProviderRuntime runtime;
   private final ProviderClient client;

@@ -113,7 +113,7 @@ class ServeSocketIT {
       List<String> bodies = new ArrayList<>();
       try (ServeProcess process = ServeProcesses.start(provider, dir.resolve("sockets"), "--readiness-probe-spc", spc.toString(),
           "--readiness-probe-service-account", CaseBook.SERVICE_ACCOUNT, "--readiness-probe-token", BOOK.audience() + "=" + token,
-          "--readiness-probe-interval", "1s")) {
+          "--readiness-probe-interval", "1s", "--readiness-includes-backend")) {
         long readsBefore = provider.calls(BOOK.readOperation());
         bodies.add(awaitReadiness(process, 200).body());
         assertThat(provider.calls(BOOK.readOperation())).as("the probe reads as its identity").isGreaterThan(readsBefore);

@@ -44,6 +44,17 @@ public interface CloudEmulator extends AutoCloseable {
     return List.of();
   }
 
+  /**
+   * Seeds this started emulator from its section of an {@code emulators --seed} file (secrets with
+   * their versions, and identities with what they may read) and returns each identity, with tokens
+   * minted for it.
+   *
+   * @throws SeedNode.SeedException naming the line and key of what is wrong
+   */
+  default List<SeededIdentity> seed(StartedEmulator started, SeedNode section) {
+    throw section.error("the " + name() + " emulator cannot be seeded from a file");
+  }
+
   /** Stops serving; safe to call twice, or without a start. */
   @Override
   void close();

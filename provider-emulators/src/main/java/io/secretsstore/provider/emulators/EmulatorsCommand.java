@@ -21,7 +21,11 @@ import picocli.CommandLine.Spec;
 /** Starts the emulators on the class path and serves until SIGTERM or Ctrl-C. */
 @Command(
     name = "emulators",
-    description = "Start local stand-ins for the clouds (every emulator on the class path) and serve until Ctrl-C.")
+    description = {
+      "Start local stand-ins for the clouds (every emulator on the class path) and serve until Ctrl-C.",
+      "With --seed, fill them from a YAML file (secrets with versions, identities with what they may read) and print,"
+          + " per identity, a token file and the serve and mount command lines to test a SecretProviderClass."
+    })
 final class EmulatorsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -36,6 +40,14 @@ final class EmulatorsCommand implements Callable<Integer> {
 
   @Option(names = "--set", paramLabel = "EMULATOR.KEY=VALUE", description = "A setting of one emulator, e.g. vault.http-port=8200.")
   Map<String, String> properties = new LinkedHashMap<>();
+
+  @Option(names = "--seed", paramLabel = "FILE",
+      description = "YAML file of secrets and identities per cloud (vault, aws, gcp, azure) to seed the emulators with.")
+  Path seedFile;
+
+  @Option(names = "--work-dir", paramLabel = "DIR",
+      description = "Where the CA, token files and sockets go, kept on exit (default: a temporary directory, deleted on exit).")
+  Path workDir;
 
   @Option(names = "--exit-after-start", description = "Start, print the endpoints, stop and exit 0: a smoke test.")
   boolean exitAfterStart;
@@ -62,8 +74,11 @@ final class EmulatorsCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    Path ownedDirectory = caFile == null ? Files.createTempDirectory("secrets-store-emulators") : null;
-    Path ca = caFile != null ? caFile : ownedDirectory.resolve("ca.pem");
+    Map<String, SeedNode> seeds = seeds(chosen);
+    Path ownedDirectory = workDir == null && (caFile == null || seedFile != null)
+        ? Files.createTempDirectory("secrets-store-emulators") : null;
+    Path directory = workDir != null ? Files.createDirectories(workDir) : ownedDirectory;
+    Path ca = caFile != null ? caFile : directory.resolve("ca.pem");
     EmulatorTls tls = EmulatorTls.generate();
     EmulatorOptions options = new EmulatorOptions(tls, tls.writeCaPem(ca), properties);
     RunningEmulators running;
@@ -75,12 +90,41 @@ final class EmulatorsCommand implements Callable<Integer> {
       return 1;
     }
     running.print(out);
+    if (!seeds.isEmpty()) {
+      try {
+        out.println();
+        new SeededCommands(directory).print(running.seed(seeds), out);
+      } catch (SeedNode.SeedException e) {
+        running.close();
+        throw new ParameterException(spec.commandLine(), "--seed: " + e.getMessage());
+      }
+    }
     if (exitAfterStart) {
       running.close();
       return 0;
     }
     serveUntilStopped(running, out);
     return 0;
+  }
+
+  /** The seed file's section per emulator; refuses a cloud that is not among the emulators started. */
+  private Map<String, SeedNode> seeds(List<CloudEmulator> chosen) throws IOException {
+    if (seedFile == null) {
+      return Map.of();
+    }
+    List<String> names = chosen.stream().map(CloudEmulator::name).toList();
+    try {
+      SeedNode root = SeedNode.read(seedFile);
+      Map<String, SeedNode> sections = root.entries(new java.util.HashSet<>(names));
+      if (sections.isEmpty()) {
+        throw root.error("declares nothing; expected one of " + names);
+      }
+      return sections;
+    } catch (SeedNode.SeedException e) {
+      throw new ParameterException(spec.commandLine(), "--seed: " + e.getMessage());
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new ParameterException(spec.commandLine(), "--seed: no such file " + seedFile);
+    }
   }
 
   /** Blocks until the JVM shuts down (SIGTERM, Ctrl-C) or this thread is interrupted. */

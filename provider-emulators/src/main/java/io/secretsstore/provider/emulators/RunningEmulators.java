@@ -2,6 +2,7 @@
 package io.secretsstore.provider.emulators;
 
 import io.secretsstore.provider.cli.TextTable;
+import io.secretsstore.provider.driver.AtomicWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -49,6 +50,18 @@ final class RunningEmulators implements AutoCloseable {
     return running;
   }
 
+  /** Seeds each started emulator that has a section, in start order; returns every identity declared. */
+  List<SeededIdentity> seed(Map<String, SeedNode> sections) {
+    List<SeededIdentity> identities = new ArrayList<>();
+    for (int i = 0; i < emulators.size(); i++) {
+      SeedNode section = sections.get(emulators.get(i).name());
+      if (section != null) {
+        identities.addAll(emulators.get(i).seed(started.get(i), section));
+      }
+    }
+    return identities;
+  }
+
   void print(PrintWriter out) {
     TextTable endpoints = new TextTable("EMULATOR", "ENDPOINT", "URL");
     TextTable settings = new TextTable("EMULATOR", "SETTING", "VALUE");
@@ -83,8 +96,8 @@ final class RunningEmulators implements AutoCloseable {
     }
     if (ownedDirectory != null) {
       try {
-        Files.deleteIfExists(caFile);
-        Files.deleteIfExists(ownedDirectory);
+        // Also token files and key files the seeds and demos wrote beside the CA.
+        AtomicWriter.deleteTree(ownedDirectory);
       } catch (IOException e) {
         LOG.warn("cannot delete {}: {}", ownedDirectory, e.getClass().getName());
       }

@@ -4,6 +4,7 @@ package io.secretsstore.provider.emulators.aws;
 import io.secretsstore.provider.emulators.DemoScenario;
 import io.secretsstore.provider.emulators.StartedEmulator;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -43,6 +44,14 @@ final class AwsDemo {
 
   private AwsDemo() {}
 
+  /** The {@code serve} flags that point the backend at this started emulator, in its default region. */
+  static List<String> serveFlags(StartedEmulator started) {
+    return List.of(
+        "--aws-endpoint=" + started.endpoint("https"),
+        "--aws-ca-bundle=" + started.settings().get("AWS_CA_BUNDLE"),
+        "--aws-region=" + AwsEmulator.DEFAULT_REGION);
+  }
+
   static DemoScenario seed(AwsEmulator aws, StartedEmulator started) {
     String region = AwsEmulator.DEFAULT_REGION;
     aws.putSecret(region, "demo/db", "{\"username\":\"app\",\"password\":\"" + Credentials.randomAlphanumeric(24) + "\"}");
@@ -51,13 +60,11 @@ final class AwsDemo {
     aws.allow(ROLE_ARN, "demo/", "/demo/");
     aws.podIdentityRole(NAMESPACE, SERVICE_ACCOUNT, ROLE_ARN);
     String token = aws.mintWebIdentityToken(NAMESPACE, SERVICE_ACCOUNT, AUDIENCE, Duration.ofHours(24));
+    List<String> flags = new ArrayList<>(serveFlags(started));
+    flags.add("--aws-role-arn-for=" + NAMESPACE + "/" + SERVICE_ACCOUNT + "=" + ROLE_ARN);
     return new DemoScenario(
         "aws",
-        List.of(
-            "--aws-endpoint=" + started.endpoint("https"),
-            "--aws-ca-bundle=" + started.settings().get("AWS_CA_BUNDLE"),
-            "--aws-region=" + region,
-            "--aws-role-arn-for=" + NAMESPACE + "/" + SERVICE_ACCOUNT + "=" + ROLE_ARN),
+        flags,
         SECRET_PROVIDER_CLASS,
         NAMESPACE,
         SERVICE_ACCOUNT,

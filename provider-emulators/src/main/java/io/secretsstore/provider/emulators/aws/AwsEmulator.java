@@ -10,6 +10,8 @@ import io.secretsstore.provider.emulators.EmulatorRequest;
 import io.secretsstore.provider.emulators.EmulatorServer;
 import io.secretsstore.provider.emulators.FaultPlan;
 import io.secretsstore.provider.emulators.Route;
+import io.secretsstore.provider.emulators.SeedNode;
+import io.secretsstore.provider.emulators.SeededIdentity;
 import io.secretsstore.provider.emulators.StartedEmulator;
 import java.io.IOException;
 import java.net.URI;
@@ -46,6 +48,12 @@ import java.util.function.BiFunction;
  * <p>Seeding methods are thread-safe and work before and after {@link #start}.
  */
 public final class AwsEmulator implements CloudEmulator {
+  /** Seeds secrets and identities from this cloud's section of a seed file; see {@link AwsSeed}. */
+  @Override
+  public List<SeededIdentity> seed(StartedEmulator started, SeedNode section) {
+    return AwsSeed.apply(this, started, section);
+  }
+
   /** The account every ARN is in. */
   public static final String ACCOUNT = SecretsManager.ACCOUNT;
   /** The region {@code start} advertises as {@code AWS_REGION}. */

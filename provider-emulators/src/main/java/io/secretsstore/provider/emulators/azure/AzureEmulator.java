@@ -12,6 +12,8 @@ import io.secretsstore.provider.emulators.FaultPlan;
 import io.secretsstore.provider.emulators.Route;
 import io.secretsstore.provider.emulators.ServerOptions;
 import io.secretsstore.provider.emulators.ServiceAccountJwts;
+import io.secretsstore.provider.emulators.SeedNode;
+import io.secretsstore.provider.emulators.SeededIdentity;
 import io.secretsstore.provider.emulators.StartedEmulator;
 import io.secretsstore.provider.emulators.azure.KeyVaults.Kind;
 import java.io.IOException;
@@ -57,6 +59,12 @@ import java.util.Set;
  * Seeding methods are thread-safe and work before and after {@link #start}.
  */
 public final class AzureEmulator implements CloudEmulator {
+  /** Seeds secrets and identities from this cloud's section of a seed file; see {@link AzureSeed}. */
+  @Override
+  public List<SeededIdentity> seed(StartedEmulator started, SeedNode section) {
+    return AzureSeed.apply(this, started, section);
+  }
+
   /** The audience of the service-account tokens AAD exchanges. */
   public static final String EXCHANGE_AUDIENCE = ActiveDirectory.EXCHANGE_AUDIENCE;
   /** The audience of the service-account tokens the AKS identity-binding proxy exchanges. */

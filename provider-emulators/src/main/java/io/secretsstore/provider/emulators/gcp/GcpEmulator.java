@@ -13,6 +13,8 @@ import io.secretsstore.provider.emulators.EmulatorServer;
 import io.secretsstore.provider.emulators.FaultPlan;
 import io.secretsstore.provider.emulators.Route;
 import io.secretsstore.provider.emulators.ServiceAccountJwts;
+import io.secretsstore.provider.emulators.SeedNode;
+import io.secretsstore.provider.emulators.SeededIdentity;
 import io.secretsstore.provider.emulators.StartedEmulator;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -52,6 +54,12 @@ import java.util.concurrent.TimeUnit;
  * GCP_OAUTH_TOKEN_ENDPOINT}, {@code GCP_CA_BUNDLE} and {@code GCP_PROJECT}. Property {@code gcp.grpc-port} fixes the gRPC port.
  */
 public final class GcpEmulator implements CloudEmulator {
+  /** Seeds secrets and identities from this cloud's section of a seed file; see {@link GcpSeed}. */
+  @Override
+  public List<SeededIdentity> seed(StartedEmulator started, SeedNode section) {
+    return GcpSeed.apply(this, started, section);
+  }
+
   /** The project whose workload identity pool the emulator trusts. */
   public static final String PROJECT = "emulator-project";
   /** Its project number, as it appears in principal:// members. */

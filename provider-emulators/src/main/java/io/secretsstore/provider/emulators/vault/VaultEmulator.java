@@ -7,6 +7,8 @@ import io.secretsstore.provider.emulators.DemoScenario;
 import io.secretsstore.provider.emulators.EmulatorOptions;
 import io.secretsstore.provider.emulators.EmulatorServer;
 import io.secretsstore.provider.emulators.FaultPlan;
+import io.secretsstore.provider.emulators.SeedNode;
+import io.secretsstore.provider.emulators.SeededIdentity;
 import io.secretsstore.provider.emulators.StartedEmulator;
 import java.io.IOException;
 import java.net.URI;
@@ -223,6 +225,12 @@ public final class VaultEmulator implements CloudEmulator {
     }
     Files.writeString(key, issued.get("private_key") + "\n", StandardCharsets.US_ASCII);
     return new ClientCertificate(certificate, key);
+  }
+
+  /** Seeds secrets and identities from this cloud's section of a seed file; see {@link VaultSeed}. */
+  @Override
+  public List<SeededIdentity> seed(StartedEmulator started, SeedNode section) {
+    return VaultSeed.apply(this, started, section);
   }
 
   /** Seeds the sample secrets and role of the {@code vault} backend's demo; see {@link VaultDemo}. */
