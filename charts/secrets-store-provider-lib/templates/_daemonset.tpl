@@ -94,6 +94,9 @@ spec:
             - --health-addr=:{{ .Values.ports.health }}
             - --metrics-addr=:{{ .Values.ports.metrics }}
             {{- include "ssp.commonArgs" . | nindent 12 }}
+            {{- if or .Values.readinessIncludesBackend .Values.readinessProbeIdentity.enabled }}
+            - --readiness-includes-backend
+            {{- end }}
             {{- if .Values.readinessProbeIdentity.enabled }}
             - --readiness-probe-spc=/etc/secrets-store-provider/readiness-probe-spc.yaml
             - --readiness-probe-service-account={{ include "ssp.serviceAccountName" . }}

@@ -282,7 +282,7 @@ class ProviderDaemonSetTest {
   void readinessProbeIdentity_isOffByDefault(Backend backend) {
     Manifests m = Charts.render(backend, "{}");
 
-    assertThat(provider(m).get("args").strings()).noneMatch(arg -> arg.startsWith("--readiness-probe"));
+    assertThat(provider(m).get("args").strings()).noneMatch(arg -> arg.startsWith("--readiness-"));
     assertThat(podSpec(m).get("volumes").list()).noneMatch(v -> "readiness-probe-token".equals(v.get("name").value()));
     assertThat(m.one("ConfigMap").get("data").map()).containsOnlyKeys("config.yaml");
   }
@@ -310,6 +310,8 @@ class ProviderDaemonSetTest {
     assertThat(flag(provider, "--readiness-probe-service-account")).isEqualTo(serviceAccount);
     assertThat(flag(provider, "--readiness-probe-token")).isEqualTo("probe-audience=" + tokenDir + "/token");
     assertThat(flag(provider, "--readiness-probe-interval")).isEqualTo("1m");
+    // Without it the probe identity would only be reported, never fail readiness.
+    assertThat(provider.get("args").strings()).contains("--readiness-includes-backend");
     assertThat(podSpec(m).get("volumes").named("readiness-probe-token").get("projected").map()).isEqualTo(Map.of(
         "sources", List.of(Map.of("serviceAccountToken", Map.of("audience", "probe-audience", "expirationSeconds", 3600, "path", "token")))));
     Node mount = provider.get("volumeMounts").named("readiness-probe-token");
@@ -322,6 +324,16 @@ class ProviderDaemonSetTest {
     assertThat(probeClass.at("spec.parameters").map()).isEqualTo(Map.of(
         "roleName", "provider-probe",
         "objects", "- objectName: probe\n  secretPath: secret/data/probe\n  secretKey: value\n"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void readinessIncludesBackend_passesItsFlagWithoutAProbeIdentity(Backend backend) {
+    Node provider = provider(Charts.render(backend, "readinessIncludesBackend: true"));
+
+    assertThat(provider.get("args").strings())
+        .contains("--readiness-includes-backend")
+        .noneMatch(arg -> arg.startsWith("--readiness-probe"));
   }
 
   @ParameterizedTest
