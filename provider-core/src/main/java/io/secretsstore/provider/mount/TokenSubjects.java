@@ -29,7 +29,7 @@ final class TokenSubjects {
           .filter(sub -> sub.startsWith(PREFIX) && !sub.equals(expected))
           .ifPresent(sub -> {
             throw ProviderException.unauthenticated("the service account token for audience \"" + token.getKey()
-                + "\" was issued to another service account than " + PodIdentity.NAMESPACE + " and "
+                + "\" in " + ServiceAccountTokens.KEY + " was issued to another service account than " + PodIdentity.NAMESPACE + " and "
                 + PodIdentity.SERVICE_ACCOUNT + " name");
           });
     }

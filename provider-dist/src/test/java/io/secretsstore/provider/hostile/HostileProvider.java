@@ -51,12 +51,23 @@ public final class HostileProvider implements AutoCloseable {
    * flags and {@code extraFlags}; waits until it answers Version.
    */
   public static HostileProvider start(String cloud, String... extraFlags) throws IOException, InterruptedException {
+    return startWithout(cloud, flag -> false, extraFlags);
+  }
+
+  /**
+   * As {@link #start(String, String...)}, leaving out the emulator's flags that {@code dropFlag}
+   * matches: to run with what an operator allows by default (e.g. any Vault address) where the
+   * case book narrows it.
+   */
+  public static HostileProvider startWithout(String cloud, java.util.function.Predicate<String> dropFlag, String... extraFlags)
+      throws IOException, InterruptedException {
     EmulatedBackend backend = EmulatedBackend.start(cloud);
     Path dir = null;
     ServeProcess process = null;
     try {
       dir = Files.createTempDirectory(Path.of("/tmp"), "hostile");
       List<String> flags = new ArrayList<>(backend.flags());
+      flags.removeIf(dropFlag);
       flags.addAll(List.of("--drain-timeout", "1s"));
       flags.addAll(List.of(extraFlags));
       Path launcher = DISTRIBUTIONS.resolve("secrets-store-provider-" + cloud).resolve("bin/secrets-store-provider");
@@ -99,6 +110,11 @@ public final class HostileProvider implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** The provider JVM's process id, for its /proc entries. */
+  public long pid() {
+    return process.pid();
+  }
+
   /** The process's peak resident memory since it started ({@code VmHWM}), in MiB. */
   public double peakRssMiB() throws IOException {
     return ProcessMemory.peakRssMiB(process.pid());
@@ -133,6 +149,19 @@ public final class HostileProvider implements AutoCloseable {
   }
 
   /**
+   * Ends an attack: stops the victim's mounts, reports them ({@link #report}), and asserts that
+   * they were unharmed within {@code bound} and that the provider is up and leaked nothing.
+   */
+  public VictimLoad.Outcome assertVictimUnharmed(String attack, VictimLoad victim, Duration bound)
+      throws IOException, InterruptedException {
+    VictimLoad.Outcome outcome = victim.stop();
+    report(attack, outcome);
+    outcome.assertUnharmed(bound);
+    assertUpAndNothingLeaked();
+    return outcome;
+  }
+
+  /**
    * Prints what an attack cost the victim and the provider's peak memory so far, and appends it to
    * {@code target/hostile-tenant.txt} (the numbers docs/security.md quotes).
    */
@@ -147,8 +176,10 @@ public final class HostileProvider implements AutoCloseable {
     return output.substring(Math.max(0, output.length() - 4000));
   }
 
+  /** Closes everything; first prints the end of the provider's output, for the test report. */
   @Override
   public void close() throws IOException {
+    System.out.println("provider " + (process.isAlive() ? "running" : "exited") + "; the end of its output:\n" + tail());
     client.close();
     process.close();
     backend.close();
