@@ -32,6 +32,19 @@ class GcpRegionalClientsIT {
   }
 
   @Test
+  void point12_gaxPayloadLoggers_stayAtInfo_whenTheRootIsAtTrace() throws Exception {
+    ch.qos.logback.classic.LoggerContext logging = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+    logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.TRACE);
+    try (GcpBackend backend = bed.backend(bed.impersonating())) {
+      assertThat(backend.name()).isEqualTo("gcp");
+      assertThat(org.slf4j.LoggerFactory.getLogger("com.google.api.gax.grpc.GrpcLoggingInterceptor").isDebugEnabled()).isFalse();
+      assertThat(org.slf4j.LoggerFactory.getLogger("io.secretsstore.provider.gcp.GcpBackend").isTraceEnabled()).isTrue();
+    } finally {
+      logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.INFO);
+    }
+  }
+
+  @Test
   void point9_madeUpLocations_evictEachOther_andRegionalSecretsKeepWorking() throws Exception {
     try (GcpBackend backend = bed.backend(bed.impersonating());
         ProviderFixture provider = ProviderFixture.start(backend, ProviderFixture.FAST)) {
