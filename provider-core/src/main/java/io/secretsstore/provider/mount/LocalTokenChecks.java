@@ -25,10 +25,13 @@ final class LocalTokenChecks {
   private LocalTokenChecks() {}
 
   /**
+   * Checks the tokens the backend took while planning the mount (the ones its cached credentials
+   * stand for); tokens for other audiences are not its business.
+   *
    * @throws ProviderException UNAUTHENTICATED naming the audience and what failed, never the token
    */
   static void require(ServiceAccountTokens tokens, PodIdentity pod, Instant now) {
-    for (Map.Entry<String, String> token : tokens.tokensByAudience().entrySet()) {
+    for (Map.Entry<String, String> token : tokens.requiredTokens().entrySet()) {
       Optional<String> problem = problem(token.getKey(), token.getValue(), pod, now);
       problem.ifPresent(what -> {
         throw ProviderException.unauthenticated(

@@ -102,8 +102,8 @@ public final class MountRequestContext {
   }
 
   /**
-   * Checks locally what can be checked of every token the request carries (shape, expiry, subject,
-   * audience, pod), before anything cached for its identity is used.
+   * Checks locally what can be checked of the tokens the backend took while planning (shape,
+   * expiry, subject, audience, pod), before anything cached for the identity is used.
    *
    * @throws ProviderException UNAUTHENTICATED naming the audience
    */

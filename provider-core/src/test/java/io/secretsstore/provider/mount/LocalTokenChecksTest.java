@@ -28,8 +28,12 @@ class LocalTokenChecksTest {
         + base64.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + ".c2lnbmF0dXJl";
   }
 
+  /** The tokens attribute with one token, which the backend took (as its plan would). */
   private static ServiceAccountTokens tokens(String audience, String token) {
-    return ServiceAccountTokens.parse("{\"" + audience + "\":{\"token\":\"" + token + "\",\"expirationTimestamp\":\"2099-01-01T00:00:00Z\"}}");
+    ServiceAccountTokens tokens =
+        ServiceAccountTokens.parse("{\"" + audience + "\":{\"token\":\"" + token + "\",\"expirationTimestamp\":\"2099-01-01T00:00:00Z\"}}");
+    tokens.require(audience, NOW);
+    return tokens;
   }
 
   private static void assertRefused(String token, String what) {
@@ -74,11 +78,15 @@ class LocalTokenChecksTest {
   }
 
   @Test
-  void everyAudiencesToken_isChecked() {
+  void theTokensTheBackendTook_areChecked_andOtherAudiencesAreNot() {
     String good = jwt(HEADER, "{" + SUB + "," + EXP + "}");
     ServiceAccountTokens two = ServiceAccountTokens.parse(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(Map.of(
         "vault", Map.of("token", good, "expirationTimestamp", "2099-01-01T00:00:00Z"),
         "other", Map.of("token", "garbage", "expirationTimestamp", "2099-01-01T00:00:00Z"))).toString());
+    assertThatCode(() -> LocalTokenChecks.require(two, POD, NOW)).as("none taken, none checked").doesNotThrowAnyException();
+    two.require("vault", NOW);
+    assertThatCode(() -> LocalTokenChecks.require(two, POD, NOW)).doesNotThrowAnyException();
+    two.require("other", NOW);
     assertThatThrownBy(() -> LocalTokenChecks.require(two, POD, NOW)).hasMessageContaining("\"other\"");
   }
 }
