@@ -135,8 +135,8 @@ class ProviderDaemonSetTest {
   @EnumSource(Backend.class)
   void resourcesDefault_memoryRequestsEqualLimits_cpuBurstsForStartUp(Backend backend) {
     assertThat(provider(Charts.render(backend, "{}")).get("resources").map()).isEqualTo(Map.of(
-        "requests", Map.of("cpu", "50m", "memory", "192Mi"),
-        "limits", Map.of("cpu", "500m", "memory", "192Mi")));
+        "requests", Map.of("cpu", "50m", "memory", "256Mi"),
+        "limits", Map.of("cpu", "500m", "memory", "256Mi")));
   }
 
   @ParameterizedTest
