@@ -87,8 +87,7 @@ class AzureParametersTest {
       "keyvaultName|a-very-long-vault-name-over-24|Invalid vault name",
       "tenantId|   |tenantId is not provided",
       "usePodIdentity|yes|failed to parse usePodIdentity",
-      "useVMManagedIdentity|2|failed to parse useVMManagedIdentity",
-      "clientID|not a guid!|clientID must be a client id"})
+      "useVMManagedIdentity|2|failed to parse useVMManagedIdentity"})
   void parameterRules(String key, String value, String message) {
     assertInvalid(attributes(objects("objectName: a\nobjectType: secret"), key, value == null ? "" : value), message);
   }

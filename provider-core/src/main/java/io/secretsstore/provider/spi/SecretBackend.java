@@ -29,6 +29,19 @@ public interface SecretBackend extends AutoCloseable {
   default void start(BackendContext context) throws Exception {}
 
   /**
+   * Instead of {@link #start}, for the migration check: reads the flags as start does but opens no
+   * client, thread, file or cluster connection. {@link #plan} then makes every parameter and
+   * operator-policy check it makes when serving; what it would look up in the cluster or on the
+   * node (a service-account annotation, the node's region, a file a SecretProviderClass names) is
+   * assumed to be there, and the fetcher of the plan it returns must never be called.
+   *
+   * @throws UnsupportedOperationException when the backend has no dry run
+   */
+  default void startDryRun(BackendContext context) {
+    throw new UnsupportedOperationException("the " + name() + " backend has no dry run");
+  }
+
+  /**
    * Parses the SecretProviderClass parameters of one request into a plan. Pure: no network, no
    * files. Errors are {@link ProviderException}s of kind INVALID_ARGUMENT naming the parameter, or
    * UNAUTHENTICATED when the pod token the backend needs is missing or expired.
