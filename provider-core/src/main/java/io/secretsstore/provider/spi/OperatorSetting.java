@@ -10,7 +10,8 @@ import java.util.Objects;
  * migration check can say which setting a SecretProviderClass needs.
  *
  * @param flag the {@code serve} flag, e.g. {@code --azure-enable-managed-identity}
- * @param value the flag value that would accept the request, e.g. {@code true} or a directory
+ * @param value the flag value that would accept the request, e.g. {@code true} or a directory;
+ *     empty for a flag that takes none
  * @param chartValue the chart and value that set the flag, e.g. {@code
  *     secrets-store-provider-azure: azure.enableManagedIdentity}
  */
@@ -21,9 +22,9 @@ public record OperatorSetting(String flag, String value, String chartValue) {
     Objects.requireNonNull(chartValue, "chartValue");
   }
 
-  /** The flag as one command-line argument, {@code --flag=value}. */
+  /** The flag as one command-line argument: {@code --flag=value}, or the bare flag when it takes no value. */
   public String argument() {
-    return flag + "=" + value;
+    return value.isEmpty() ? flag : flag + "=" + value;
   }
 
   /** What a refusal tells the operator: the flag and the chart value. */

@@ -53,6 +53,7 @@ public final class GcpBackend implements SecretBackend {
   private GcpClients clients;
   private GoogleTokens tokens;
   private GoogleServiceAccounts annotations;
+  private boolean dryRun;
 
   /** Found by ServiceLoader; settings come from flags and the environment at start. */
   public GcpBackend() {
@@ -95,6 +96,16 @@ public final class GcpBackend implements SecretBackend {
     annotations = new GoogleServiceAccounts(settings.serviceAccountFor(), this::kube);
   }
 
+  /** Flags only: no clients, CA files or informers; service-account annotations are not read. */
+  @Override
+  public void startDryRun(BackendContext backendContext) {
+    dryRun = true;
+    context = backendContext;
+    if (settings == null) {
+      settings = options.settings(System.getenv());
+    }
+  }
+
   private synchronized KubernetesClient kube() {
     if (kube == null && ownsKube) {
       kube = KubeClients.fromEnvironment();
@@ -126,6 +137,9 @@ public final class GcpBackend implements SecretBackend {
       }
       objects.add(new PlannedObject<>(id, entry.path(), entry.mode(), entry.spec()));
     }
+    if (dryRun) {
+      return new MountPlan<>(login.identity(), settings.secretManager(), objects, io.secretsstore.provider.spi.ObjectFetcher.dryRun());
+    }
     return new MountPlan<>(login.identity(), settings.secretManager(), objects,
         new GcpFetcher(login.identity(), context.credentials(), login.login(), clients, context.clock(), context.calls()));
   }
@@ -142,7 +156,7 @@ public final class GcpBackend implements SecretBackend {
     }
     PodIdentity pod = request.pod();
     TokenSource token = podToken(request, pool);
-    GoogleServiceAccount google = annotations.lookup(pod.namespace(), pod.serviceAccountName());
+    GoogleServiceAccount google = dryRun ? null : annotations.lookup(pod.namespace(), pod.serviceAccountName());
     IdentityKey identity = IdentityKey.of(NAME, "auth", AuthMode.POD_ADC.label(), "namespace", pod.namespace(),
         "serviceAccount", pod.serviceAccountName(), "audience", pool.audience(),
         "googleServiceAccount", google == null ? "" : google.email(),
@@ -179,7 +193,7 @@ public final class GcpBackend implements SecretBackend {
         throw ProviderException.unauthenticated("unable to obtain auth for mount: " + e.getMessage());
       }
     }
-    if (settings.allowTokenRequest() && kube() != null) {
+    if (settings.allowTokenRequest() && (dryRun || kube() != null)) {
       String minted = pool.pool().isEmpty() ? pool.audience() : pool.pool();
       return () -> new TokenRequests(kube()).mint(request.pod(), minted);
     }
