@@ -23,7 +23,7 @@ final class AzureOptions {
       new OperatorSetting("--azure-enable-managed-identity", "true", CHART + "azure.enableManagedIdentity");
   /** Lets usePodIdentity ask AAD Pod Identity's NMI. */
   static final OperatorSetting POD_IDENTITY =
-      new OperatorSetting("--azure-enable-pod-identity", "true", CHART + "azure.enablePodIdentity");
+      new OperatorSetting("--azure-enable-pod-identity", "true", CHART + "azure.podIdentity.enabled");
   /** Lets cloudEnvFileName name a file of a directory. */
   static final OperatorSetting CLOUD_ENV_DIR = new OperatorSetting("--azure-cloud-env-dir", "DIR", CHART + "azure.cloudEnvDirs");
 

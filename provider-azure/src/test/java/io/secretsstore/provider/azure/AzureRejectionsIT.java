@@ -84,7 +84,7 @@ class AzureRejectionsIT {
   @Test
   void nodeIdentities_areOffUnlessTheOperatorEnablesThem_namingFlagAndChartValue() {
     rejected(bed.attributes(SECRET, "usePodIdentity", "true"), "null", "INVALID_ARGUMENT",
-        "--azure-enable-pod-identity=true (chart value secrets-store-provider-azure: azure.enablePodIdentity)");
+        "--azure-enable-pod-identity=true (chart value secrets-store-provider-azure: azure.podIdentity.enabled)");
     rejected(bed.attributes(SECRET, "useVMManagedIdentity", "true", "userAssignedIdentityID", "1234"), "null", "INVALID_ARGUMENT",
         "--azure-enable-managed-identity=true (chart value secrets-store-provider-azure: azure.enableManagedIdentity)");
   }

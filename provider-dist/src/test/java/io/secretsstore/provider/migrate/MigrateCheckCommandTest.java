@@ -147,8 +147,8 @@ class MigrateCheckCommandTest {
     assertThat(run.code()).as(run.out() + run.err()).isEqualTo(1);
     assertThat(run.out())
         .contains(tls + ": team-a/vault-tls (vault): needs operator settings")
-        .contains("  needs --vault-allow-skip-tls-verify (chart value secrets-store-provider-vault: vault.allowSkipTlsVerify)")
-        .contains("  needs --vault-spc-file-dirs=/vault/userconfig/vault-tls (chart value secrets-store-provider-vault: vault.spcFileDirs)")
+        .contains("  needs --vault-allow-skip-tls-verify (chart value secrets-store-provider-vault: vault.allowSkipTLSVerify)")
+        .contains("  needs --vault-spc-file-dirs=/vault/userconfig/vault-tls (chart value secrets-store-provider-vault: vault.tlsFileDirs)")
         .contains(managed + ": team-a/managed (azure): needs operator settings")
         .contains("  needs --azure-enable-managed-identity=true (chart value secrets-store-provider-azure: azure.enableManagedIdentity)")
         .contains("2 SecretProviderClasses: 0 mount unchanged, 2 need operator settings, 0 refused");

@@ -20,7 +20,7 @@ import java.util.Optional;
 final class SpcFileDirs {
   /** The flag, and the Vault chart value that sets it (and mounts the directories). */
   static final OperatorSetting SETTING =
-      new OperatorSetting("--vault-spc-file-dirs", "DIR", "secrets-store-provider-vault: vault.spcFileDirs");
+      new OperatorSetting("--vault-spc-file-dirs", "DIR", "secrets-store-provider-vault: vault.tlsFileDirs");
 
   private final List<Path> dirs;
   private final boolean lexical;

@@ -46,7 +46,7 @@ public final class VaultBackend implements SecretBackend {
   static final String ALLOWED_ADDRESSES_KEY = "vaultAllowedAddresses";
   /** Lets a SecretProviderClass turn TLS verification off (an arity-0 flag: no value). */
   static final OperatorSetting SKIP_VERIFY =
-      new OperatorSetting("--vault-allow-skip-tls-verify", "", "secrets-store-provider-vault: vault.allowSkipTlsVerify");
+      new OperatorSetting("--vault-allow-skip-tls-verify", "", "secrets-store-provider-vault: vault.allowSkipTLSVerify");
 
   private final VaultOptions options;
   private VaultSettings settings;

@@ -146,7 +146,7 @@ class VaultMountIT {
     assertFails(provider, with(base, "vaultSkipTLSVerify", Canaries.SECRET), "INVALID_ARGUMENT", "vaultSkipTLSVerify must be a boolean");
     assertFails(provider, with(base, "vaultCACertPath", "/etc/ca.pem"), "INVALID_ARGUMENT",
         "vaultCACertPath is not under a directory the operator declared for SecretProviderClass TLS files (symlinks and .. resolved): "
-            + "the operator enables it with --vault-spc-file-dirs=/etc (chart value secrets-store-provider-vault: vault.spcFileDirs)");
+            + "the operator enables it with --vault-spc-file-dirs=/etc (chart value secrets-store-provider-vault: vault.tlsFileDirs)");
     assertFails(provider, with(base, "vaultAddress", "https://evil.example:8200"), "INVALID_ARGUMENT", "--vault-allowed-addresses");
     assertFails(provider, with(base, "vaultAddress", "unix:///var/run/vault/agent.sock"), "INVALID_ARGUMENT", "vaultAddress must be an http or https URL");
     assertFails(provider, with(base, "csi.storage.k8s.io/serviceAccount.tokens", VaultTestBed.tokens("other", Canaries.TOKEN)),

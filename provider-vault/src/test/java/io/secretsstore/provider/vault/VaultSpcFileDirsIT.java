@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * TLS; anything else is refused before a connection, naming the key, the flag and the chart value.
  */
 class VaultSpcFileDirsIT {
-  private static final String CHART = "(chart value secrets-store-provider-vault: vault.spcFileDirs)";
+  private static final String CHART = "(chart value secrets-store-provider-vault: vault.tlsFileDirs)";
   @TempDir static Path root;
   private static Path declared;
   private static Path outside;
