@@ -211,6 +211,34 @@ class MigrateCheckCommandTest {
   }
 
   @Test
+  void awsArnsWithoutRegion_needTheRegionFlag_andGcpProviderAdcNeedsItsFlag() throws IOException {
+    Path arn = spc("arn.yaml", "aws", """
+        objects: |
+          - objectName: arn:aws:secretsmanager:eu-west-1:111122223333:secret:app-AbCdEf
+        """);
+    Path adc = spc("adc.yaml", "gcp", """
+        auth: provider-adc
+        secrets: |
+          - resourceName: projects/p/secrets/s/versions/latest
+            path: s.txt
+        """);
+    List<String> gcp = List.of("--gcp-project=p", "--gcp-cluster-location=l", "--gcp-cluster-name=c");
+
+    Run withoutRegion = check(gcp, arn, adc);
+    assertThat(withoutRegion.code()).as(withoutRegion.out() + withoutRegion.err()).isEqualTo(3);
+    assertThat(withoutRegion.out())
+        .contains(arn + ": team-a/arn (aws): refused")
+        .contains(adc + ": team-a/adc (gcp): needs operator settings")
+        .contains("  needs --gcp-allow-provider-adc (chart value secrets-store-provider-gcp: extraArgs)");
+
+    List<String> flags = new ArrayList<>(gcp);
+    flags.add("--aws-region=eu-west-1");
+    Run withRegion = check(flags, arn);
+    assertThat(withRegion.code()).as(withRegion.out() + withRegion.err()).isZero();
+    assertThat(withRegion.out()).contains("  objects[0]: mounts unchanged -> arn:aws:secretsmanager:eu-west-1:111122223333:secret:app-AbCdEf");
+  }
+
+  @Test
   void directoriesAreWalked_andAMistypedFlagIsAUsageError() throws IOException {
     vault("a.yaml", "");
     vault("b.yml", "");

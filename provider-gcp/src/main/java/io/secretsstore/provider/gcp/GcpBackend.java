@@ -13,6 +13,7 @@ import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.spi.ErrorKind;
 import io.secretsstore.provider.spi.IdentityKey;
 import io.secretsstore.provider.spi.MountPlan;
+import io.secretsstore.provider.spi.OperatorSetting;
 import io.secretsstore.provider.spi.PlannedObject;
 import io.secretsstore.provider.spi.ProviderException;
 import io.secretsstore.provider.spi.SecretBackend;
@@ -43,6 +44,9 @@ import java.util.Set;
 public final class GcpBackend implements SecretBackend {
   static final String NAME = "gcp";
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  /** Lets {@code auth: provider-adc} use the provider's own credentials; the chart has no value of its own for it. */
+  static final OperatorSetting PROVIDER_ADC =
+      new OperatorSetting("--gcp-allow-provider-adc", "", "secrets-store-provider-gcp: extraArgs");
 
   private final GcpOptions options;
   private GcpSettings settings;
@@ -152,7 +156,7 @@ public final class GcpBackend implements SecretBackend {
     if (pool == null) {
       throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, "unable to obtain auth for mount: the workload identity pool is unknown; "
           + "start the provider with --gcp-project, --gcp-cluster-location and --gcp-cluster-name (env PROJECT, CLUSTER_LOCATION, "
-          + "CLUSTER_NAME) or --gcp-token-audience");
+          + "CLUSTER_NAME; chart values gcpProject, gkeClusterLocation, gkeClusterName) or --gcp-token-audience");
     }
     PodIdentity pod = request.pod();
     TokenSource token = podToken(request, pool);
@@ -205,8 +209,7 @@ public final class GcpBackend implements SecretBackend {
   private Login providerAdc() {
     if (!settings.allowProviderAdc()) {
       // The SecretProviderClass asks for what only the operator may enable: a configuration error.
-      throw ProviderException.invalidArgument(
-          "unable to obtain auth for mount: auth provider-adc is disabled; the operator enables it with --gcp-allow-provider-adc");
+      throw ProviderException.refusedBySetting("unable to obtain auth for mount: auth provider-adc is disabled", PROVIDER_ADC);
     }
     return new Login(IdentityKey.of(NAME, "auth", AuthMode.PROVIDER_ADC.label()), ProviderCredentials::applicationDefault);
   }
