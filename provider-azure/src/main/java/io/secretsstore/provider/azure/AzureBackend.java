@@ -26,9 +26,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The Azure backend ({@code --backend azure}), a drop-in replacement for
+ * The Azure backend ({@code --backend azure}), in place of
  * Azure/secrets-store-csi-driver-provider-azure 1.8: the same SecretProviderClass parameters,
- * files and object versions from Key Vault. Pods authenticate with workload identity, AKS
+ * files and object versions from Key Vault, except for the differences docs/azure.md lists. Pods authenticate with workload identity, AKS
  * identity binding or a service principal from their own nodePublishSecretRef (or, when the
  * operator enables them, the node's managed identity or AAD Pod Identity).
  * Unlike upstream, Entra ID tokens are cached per identity until shortly before they expire, the
