@@ -8,6 +8,8 @@ import io.secretsstore.provider.driver.NodePublishSecretFile;
 import io.secretsstore.provider.driver.PodSettings;
 import io.secretsstore.provider.driver.SecretProviderClassFile;
 import io.secretsstore.provider.driver.ServiceAccountTokenFiles;
+import io.secretsstore.provider.fetch.MountLimits;
+import io.secretsstore.provider.fetch.MountRules;
 import io.secretsstore.provider.migrate.SpcReport.ObjectReport;
 import io.secretsstore.provider.migrate.SpcReport.Verdict;
 import io.secretsstore.provider.mount.MountRequestContext;
@@ -29,12 +31,13 @@ import java.util.Set;
  * Checks SecretProviderClasses against a provider's settings without contacting any backend: each
  * class (and then each of its objects alone) is turned into the MountRequest the driver would send
  * and given to the backend's own {@link SecretBackend#plan} after {@link
- * SecretBackend#startDryRun}. A refusal that names an {@link OperatorSetting} is retried with that
+ * SecretBackend#startDryRun}, then to the engine's plan rules ({@link MountRules}). A refusal that names an {@link OperatorSetting} is retried with that
  * setting added, so the report lists every setting a class needs, then what still refuses it.
  */
 public final class MigrationCheck {
   /** Enough for every setting a backend can ask for; a backend asking again for one it got would loop. */
   private static final int MAX_SETTINGS = 8;
+  private static final MountRules RULES = new MountRules(MountLimits.DEFAULT);
   private static final Path TARGET = Path.of("/var/lib/kubelet/pods/migration-check/volumes/kubernetes.io~csi/secrets/mount");
 
   /** Creates a backend configured from flags and started for a dry run; the caller closes it. */
@@ -126,6 +129,8 @@ public final class MigrationCheck {
     while (true) {
       try (SecretBackend backend = backends.dryRun(backendName, flags)) {
         MountPlan<?> plan = backend.plan(request(spc));
+        // What the engine checks next, before any fetch: object count, ids, path rules.
+        RULES.checkPlan(plan);
         return new Result(needed, plan.objects().stream().map(PlannedObject::path).toList(), "");
       } catch (ProviderException e) {
         Optional<OperatorSetting> setting = e.operatorSetting();
