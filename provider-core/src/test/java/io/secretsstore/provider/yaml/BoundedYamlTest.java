@@ -29,12 +29,13 @@ class BoundedYamlTest {
 
   @Test
   void deepFlowAndBlockNestingIsRefusedWithoutOverflowingTheStack() {
-    String flow = "[".repeat(100_000) + "]".repeat(100_000);
+    // 100k deep: unterminated, so that it is within the size bound and reaches the depth check.
+    String flow = "[".repeat(100_000);
     StringBuilder block = new StringBuilder();
-    for (int i = 0; i < 600; i++) {
+    for (int i = 0; i < 400; i++) {
       block.append(" ".repeat(i)).append("- \n");
     }
-    for (String text : List.of(flow, block.toString(), "{a: ".repeat(50_000))) {
+    for (String text : List.of(flow, block.toString(), "{a: ".repeat(30_000))) {
       assertThatThrownBy(() -> load(text)).isInstanceOf(YamlRefusal.class)
           .hasMessage("is nested deeper than " + LIMITS.maxDepth() + " levels");
     }
@@ -62,6 +63,12 @@ class BoundedYamlTest {
     String text = "- objectName: " + "x".repeat(LIMITS.maxScalarChars() + 1);
     assertThatThrownBy(() -> load(text)).isInstanceOf(YamlRefusal.class)
         .hasMessage("has a value longer than " + LIMITS.maxScalarChars() + " characters");
+  }
+
+  @Test
+  void aSyntaxErrorNamesItsLineThoughNodesKeepNoMarks() {
+    assertThatThrownBy(() -> load("- a: 1\n- b: [unclosed\n")).isInstanceOf(YamlRefusal.class)
+        .hasMessageStartingWith("is not valid YAML at line");
   }
 
   @Test
