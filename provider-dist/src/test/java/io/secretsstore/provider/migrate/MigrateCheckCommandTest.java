@@ -3,18 +3,14 @@ package io.secretsstore.provider.migrate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.secretsstore.provider.cli.Main;
 import io.secretsstore.provider.testing.Canaries;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The {@code migrate-check} command over the real backends: its report per class and per object,
@@ -24,25 +20,8 @@ import picocli.CommandLine;
 class MigrateCheckCommandTest {
   @TempDir Path dir;
 
-  private record Run(int code, String out, String err) {}
-
-  private Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
-  private Run check(List<String> flags, Path... files) {
-    List<String> args = new ArrayList<>(List.of("migrate-check"));
-    args.addAll(flags);
-    for (Path file : files) {
-      args.add(file.toString());
-    }
-    return run(args.toArray(String[]::new));
+  private static MigrateCheckRun check(List<String> flags, Path... files) {
+    return MigrateCheckRun.of(flags, files);
   }
 
   private Path spc(String file, String provider, String parameters) throws IOException {
@@ -114,7 +93,7 @@ class MigrateCheckCommandTest {
             fileName: "regional.txt"
         """);
 
-    Run run = check(List.of("--gcp-project=p", "--gcp-cluster-location=us-central1", "--gcp-cluster-name=c",
+    MigrateCheckRun run = check(List.of("--gcp-project=p", "--gcp-cluster-location=us-central1", "--gcp-cluster-name=c",
         "--token-audience=p.svc.id.goog"), vault, azure, aws, gcp);
 
     assertThat(run.code()).as(run.out() + run.err()).isZero();
@@ -142,7 +121,7 @@ class MigrateCheckCommandTest {
     Path managed = azure("managed.yaml", "useVMManagedIdentity: \"true\"\nuserAssignedIdentityID: 0a1b2c3d-0000-0000-0000-00000000000f",
         "objectName: key\nobjectType: key");
 
-    Run run = check(List.of(), tls, managed);
+    MigrateCheckRun run = check(List.of(), tls, managed);
 
     assertThat(run.code()).as(run.out() + run.err()).isEqualTo(1);
     assertThat(run.out())
@@ -155,35 +134,26 @@ class MigrateCheckCommandTest {
     assertThat(run.out()).doesNotContain("reason:");
 
     // With the settings given, the same classes mount unchanged.
-    Run given = check(List.of("--vault-allow-skip-tls-verify", "--vault-spc-file-dirs=/vault/userconfig/vault-tls",
+    MigrateCheckRun given = check(List.of("--vault-allow-skip-tls-verify", "--vault-spc-file-dirs=/vault/userconfig/vault-tls",
         "--azure-enable-managed-identity=true"), tls, managed);
     assertThat(given.code()).as(given.out() + given.err()).isZero();
   }
 
   @Test
   void servicePrincipal_mountsByDefault_andTurnedOffNeedsItsSetting_neverPrintingTheSecret() throws IOException {
-    Path secret = dir.resolve("secret.yaml");
-    Files.writeString(secret, """
-        apiVersion: v1
-        kind: Secret
-        metadata:
-          name: kv-creds
-        stringData:
-          clientid: 0a1b2c3d-0000-0000-0000-000000000000
-          clientsecret: %s
-        """.formatted(Canaries.NODE_PUBLISH));
+    Path secret = MigrateCheckRun.servicePrincipalSecret(dir.resolve("secret.yaml"), Canaries.NODE_PUBLISH);
     Path sp = azure("sp.yaml", "", "objectName: cert\nobjectType: secret\nobjectFormat: pfx\nobjectEncoding: base64");
 
-    Run byDefault = check(List.of("--node-publish-secret", secret.toString()), sp);
-    Run off = check(List.of("--node-publish-secret", secret.toString(), "--azure-allow-service-principal=false"), sp);
-    Run noSecret = check(List.of(), sp);
+    MigrateCheckRun byDefault = check(List.of("--node-publish-secret", secret.toString()), sp);
+    MigrateCheckRun off = check(List.of("--node-publish-secret", secret.toString(), "--azure-allow-service-principal=false"), sp);
+    MigrateCheckRun noSecret = check(List.of(), sp);
 
     assertThat(byDefault.code()).as(byDefault.out() + byDefault.err()).isZero();
     assertThat(off.code()).isEqualTo(1);
     assertThat(off.out()).contains("needs --azure-allow-service-principal=true (chart value secrets-store-provider-azure: azure.allowServicePrincipal)");
     assertThat(noSecret.code()).isEqualTo(3);
     assertThat(noSecret.out()).contains("reason: INVALID_ARGUMENT: failed to get credentials, nodePublishSecretRef secret is not set");
-    for (Run run : List.of(byDefault, off, noSecret)) {
+    for (MigrateCheckRun run : List.of(byDefault, off, noSecret)) {
       assertThat(run.out() + run.err()).doesNotContain(Canaries.NODE_PUBLISH);
     }
   }
@@ -195,7 +165,7 @@ class MigrateCheckCommandTest {
     Files.writeString(notAnSpc, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n");
     Path unknownProvider = spc("other.yaml", "conjur", "objects: x\n");
 
-    Run run = check(List.of(), typo, notAnSpc, unknownProvider);
+    MigrateCheckRun run = check(List.of(), typo, notAnSpc, unknownProvider);
 
     assertThat(run.code()).as(run.out() + run.err()).isEqualTo(3);
     assertThat(run.out())
@@ -224,7 +194,7 @@ class MigrateCheckCommandTest {
         """);
     List<String> gcp = List.of("--gcp-project=p", "--gcp-cluster-location=l", "--gcp-cluster-name=c");
 
-    Run withoutRegion = check(gcp, arn, adc);
+    MigrateCheckRun withoutRegion = check(gcp, arn, adc);
     assertThat(withoutRegion.code()).as(withoutRegion.out() + withoutRegion.err()).isEqualTo(3);
     assertThat(withoutRegion.out())
         .contains(arn + ": team-a/arn (aws): refused")
@@ -233,7 +203,7 @@ class MigrateCheckCommandTest {
 
     List<String> flags = new ArrayList<>(gcp);
     flags.add("--aws-region=eu-west-1");
-    Run withRegion = check(flags, arn);
+    MigrateCheckRun withRegion = check(flags, arn);
     assertThat(withRegion.code()).as(withRegion.out() + withRegion.err()).isZero();
     assertThat(withRegion.out()).contains("  objects[0]: mounts unchanged -> arn:aws:secretsmanager:eu-west-1:111122223333:secret:app-AbCdEf");
   }
@@ -243,11 +213,11 @@ class MigrateCheckCommandTest {
     vault("a.yaml", "");
     vault("b.yml", "");
     Files.writeString(dir.resolve("notes.txt"), "not a manifest");
-    Run run = check(List.of(), dir);
+    MigrateCheckRun run = check(List.of(), dir);
     assertThat(run.code()).as(run.out() + run.err()).isZero();
     assertThat(run.out()).contains("2 SecretProviderClasses: 2 mount unchanged");
 
-    Run typo = check(List.of("--vault-spc-file-dir=/x"), dir);
+    MigrateCheckRun typo = check(List.of("--vault-spc-file-dir=/x"), dir);
     assertThat(typo.code()).isEqualTo(2);
     assertThat(typo.err()).contains("--vault-spc-file-dir");
   }

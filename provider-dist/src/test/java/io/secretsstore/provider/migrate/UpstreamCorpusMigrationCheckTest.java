@@ -3,10 +3,7 @@ package io.secretsstore.provider.migrate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.secretsstore.provider.cli.Main;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -22,7 +19,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code migrate-check} over the upstream-shaped corpus ({@code upstream-corpus/<cloud>/}, mounted
@@ -51,17 +47,8 @@ class UpstreamCorpusMigrationCheckTest {
       files = walk.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
     }
     assertThat(files).isNotEmpty();
-    Path secret = dir.resolve("node-publish-secret.yaml");
-    // Azure's service-principal classes come with a nodePublishSecretRef; placeholders, never printed.
-    Files.writeString(secret, """
-        apiVersion: v1
-        kind: Secret
-        metadata:
-          name: corpus-creds
-        stringData:
-          clientid: 0a1b2c3d-0000-0000-0000-000000000000
-          clientsecret: placeholder
-        """);
+    // Azure's service-principal classes come with a nodePublishSecretRef.
+    Path secret = MigrateCheckRun.servicePrincipalSecret(dir.resolve("node-publish-secret.yaml"), "placeholder");
     return files.stream().filter(file -> expectation(file).isPresent()).map(file -> DynamicTest.dynamicTest(
         file.getParent().getFileName() + "/" + file.getFileName(), () -> assertAgrees(file, expectation(file).get(), secret)));
   }
@@ -91,7 +78,7 @@ class UpstreamCorpusMigrationCheckTest {
 
   private static void assertAgrees(Path file, String expect, Path secret) {
     String cloud = file.getParent().getFileName().toString();
-    List<String> args = new ArrayList<>(List.of("migrate-check"));
+    List<String> args = new ArrayList<>();
     if (cloud.equals("gcp")) {
       args.addAll(GCP);
     }
@@ -101,13 +88,9 @@ class UpstreamCorpusMigrationCheckTest {
     if (cloud.equals("azure")) {
       args.addAll(List.of("--node-publish-secret", secret.toString()));
     }
-    args.add(file.toString());
-    StringWriter out = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(new StringWriter(), true));
-    int code = cli.execute(args.toArray(String[]::new));
-    String report = out.toString();
+    MigrateCheckRun run = MigrateCheckRun.of(args, file);
+    int code = run.code();
+    String report = run.out();
     String header = report.lines().findFirst().orElse("");
     Matcher flag = FLAG.matcher(expect);
     boolean refusal = REFUSAL.matcher(expect.toLowerCase(Locale.ROOT)).find();
