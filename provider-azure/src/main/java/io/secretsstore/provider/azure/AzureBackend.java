@@ -85,6 +85,11 @@ public final class AzureBackend implements SecretBackend {
     new SecureRandom().nextBytes(fingerprintKey);
   }
 
+  @Override
+  public List<io.secretsstore.provider.spi.OperatorSetting> operatorSettings() {
+    return List.of(AzureOptions.SERVICE_PRINCIPAL, AzureOptions.MANAGED_IDENTITY, AzureOptions.POD_IDENTITY);
+  }
+
   /** Start without the CA bundle file: plan() only checks, and builds logins it never runs. */
   @Override
   public void startDryRun(BackendContext backendContext) {

@@ -3,6 +3,7 @@ package io.secretsstore.provider.cli;
 
 import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.driver.NodePublishSecretFile;
+import io.secretsstore.provider.migrate.ChartValues;
 import io.secretsstore.provider.migrate.MigrationCheck;
 import io.secretsstore.provider.migrate.SpcReport;
 import io.secretsstore.provider.migrate.SpcReport.ObjectReport;
@@ -45,7 +46,8 @@ import picocli.CommandLine.Spec;
           + " contacting any backend: per class and per object, mounts unchanged / needs operator setting (flag and chart"
           + " value) / refused, with the reason.",
       "",
-      "Give the provider's flags as serve takes them (default: the flags' defaults, which the charts keep). Each class goes"
+      "Give the provider's flags as serve takes them, or a chart values file with --values (default: the flags' defaults, which the"
+          + " charts keep). Each class goes"
           + " through its backend's own parameter parsing and policy checks, as a first mount by a pod with tokens for the"
           + " --token-audience audiences. Exit codes: 0 every class mounts unchanged, 1 some need operator settings"
           + " (none refused), 2 usage error, 3 some are refused.",
@@ -82,6 +84,11 @@ final class MigrateCheckCommand implements Callable<Integer> {
       description = "Secret manifest of the volumes' nodePublishSecretRef (Azure service principal, GCP key.json); values are never printed.")
   Path nodePublishSecret;
 
+  @Option(names = "--values", paramLabel = "BACKEND=FILE",
+      description = "A chart values file of a backend's chart (e.g. vault=values.yaml): its operator settings and extraArgs become that "
+          + "backend's flags, before the flags given here; repeatable.")
+  Map<String, Path> valuesFiles = new LinkedHashMap<>();
+
   private final List<SecretBackend> discovered;
 
   private MigrateCheckCommand(List<SecretBackend> discovered) {
@@ -101,7 +108,7 @@ final class MigrateCheckCommand implements Callable<Integer> {
     MigrationCheck.Pods pods = new MigrationCheck.Pods(namespace, serviceAccount, new LinkedHashSet<>(tokenAudiences),
         nodePublishSecret == null ? null : NodePublishSecretFile.read(nodePublishSecret));
     MigrationCheck check = new MigrationCheck(MigrateCheckCommand::dryRun, pods, Clock.systemUTC());
-    Map<String, List<String>> flags = backendFlags();
+    Map<String, List<String>> flags = withValues(backendFlags());
     PrintWriter out = spec.commandLine().getOut();
     Map<Verdict, Integer> counts = new EnumMap<>(Verdict.class);
     for (Path file : manifests()) {
@@ -181,6 +188,19 @@ final class MigrateCheckCommand implements Callable<Integer> {
         }
       }
       flags.put(backend.name(), args);
+    }
+    return flags;
+  }
+
+  /** Each backend's flags with those from its chart values file in front (the command line's win). */
+  private Map<String, List<String>> withValues(Map<String, List<String>> given) throws IOException {
+    Map<String, List<String>> flags = new LinkedHashMap<>(given);
+    for (Map.Entry<String, Path> entry : valuesFiles.entrySet()) {
+      SecretBackend backend = Backends.named(discovered, entry.getKey());
+      List<String> merged = new ArrayList<>(ChartValues.parse(Files.readString(entry.getValue()), "--values " + entry.getKey())
+          .flags(backend.operatorSettings()));
+      merged.addAll(given.getOrDefault(backend.name(), List.of()));
+      flags.put(backend.name(), merged);
     }
     return flags;
   }

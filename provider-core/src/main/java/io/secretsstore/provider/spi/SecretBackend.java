@@ -25,6 +25,15 @@ public interface SecretBackend extends AutoCloseable {
     return null;
   }
 
+  /**
+   * The operator settings this backend's refusals can name ({@link
+   * ProviderException#refusedBySetting}), so the migration check can read them from a chart
+   * values file.
+   */
+  default java.util.List<OperatorSetting> operatorSettings() {
+    return java.util.List.of();
+  }
+
   /** Called once after flags are parsed and before the first mount. */
   default void start(BackendContext context) throws Exception {}
 

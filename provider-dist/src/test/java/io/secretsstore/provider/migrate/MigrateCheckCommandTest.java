@@ -209,6 +209,45 @@ class MigrateCheckCommandTest {
   }
 
   @Test
+  void chartValuesFiles_giveTheirBackendsTheFlagsTheChartsRender() throws IOException {
+    Path tls = vault("vault-tls.yaml", """
+        vaultCACertPath: /vault/userconfig/vault-tls/ca.crt
+        vaultSkipTLSVerify: "true"
+        """);
+    Path secret = MigrateCheckRun.servicePrincipalSecret(dir.resolve("secret.yaml"), Canaries.NODE_PUBLISH);
+    Path sp = azure("sp.yaml", "", "objectName: cert\nobjectType: cert");
+    Path adc = spc("adc.yaml", "gcp", """
+        auth: provider-adc
+        secrets: |
+          - resourceName: projects/p/secrets/s/versions/latest
+            path: s.txt
+        """);
+    Path vaultValues = Files.writeString(dir.resolve("vault-values.yaml"), """
+        vault:
+          tlsFileDirs:
+            - {path: /vault/userconfig/vault-tls, secretName: vault-tls}
+          allowSkipTLSVerify: true
+        """);
+    Path azureValues = Files.writeString(dir.resolve("azure-values.yaml"), "azure:\n  allowServicePrincipal: false\n");
+    Path gcpValues = Files.writeString(dir.resolve("gcp-values.yaml"),
+        "extraArgs: [--gcp-allow-provider-adc, --gcp-project=p, --gcp-cluster-location=l, --gcp-cluster-name=c]\n");
+
+    MigrateCheckRun run = check(List.of("--values", "vault=" + vaultValues, "--values", "azure=" + azureValues,
+        "--values", "gcp=" + gcpValues, "--node-publish-secret", secret.toString()), tls, sp, adc);
+
+    assertThat(run.code()).as(run.out() + run.err()).isEqualTo(1);
+    assertThat(run.out())
+        .contains(tls + ": team-a/vault-tls (vault): mounts unchanged")
+        .contains(adc + ": team-a/adc (gcp): mounts unchanged")
+        .contains(sp + ": team-a/sp (azure): needs operator settings")
+        .contains("needs --azure-allow-service-principal=true (chart value secrets-store-provider-azure: azure.allowServicePrincipal)");
+    // A flag on the command line wins over the values file.
+    MigrateCheckRun overridden = check(List.of("--values", "azure=" + azureValues, "--azure-allow-service-principal=true",
+        "--node-publish-secret", secret.toString()), sp);
+    assertThat(overridden.code()).as(overridden.out() + overridden.err()).isZero();
+  }
+
+  @Test
   void directoriesAreWalked_andAMistypedFlagIsAUsageError() throws IOException {
     vault("a.yaml", "");
     vault("b.yml", "");

@@ -100,6 +100,11 @@ public final class GcpBackend implements SecretBackend {
     annotations = new GoogleServiceAccounts(settings.serviceAccountFor(), this::kube);
   }
 
+  @Override
+  public List<OperatorSetting> operatorSettings() {
+    return List.of(PROVIDER_ADC);
+  }
+
   /** Flags only: no clients, CA files or informers; service-account annotations are not read. */
   @Override
   public void startDryRun(BackendContext backendContext) {

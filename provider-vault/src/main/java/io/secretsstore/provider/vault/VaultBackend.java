@@ -130,6 +130,11 @@ public final class VaultBackend implements SecretBackend {
     reaper.scheduleWithFixedDelay(this::reapSafely, period, period, TimeUnit.MILLISECONDS);
   }
 
+  @Override
+  public List<OperatorSetting> operatorSettings() {
+    return List.of(SKIP_VERIFY, SpcFileDirs.SETTING);
+  }
+
   /** Flags only: no Kubernetes client, key, cache or lease reaper; TLS paths are checked without the file system. */
   @Override
   public void startDryRun(BackendContext backendContext) {
