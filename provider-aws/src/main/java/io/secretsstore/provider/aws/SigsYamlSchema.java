@@ -2,6 +2,7 @@
 package io.secretsstore.provider.aws;
 
 import io.secretsstore.provider.yaml.GoNumbers;
+import io.secretsstore.provider.yaml.GoTextSchema;
 import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,12 +11,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.ConstructNode;
 import org.snakeyaml.engine.v2.constructor.ConstructScalar;
-import org.snakeyaml.engine.v2.constructor.ConstructYamlNull;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.resolver.ScalarResolver;
-import org.snakeyaml.engine.v2.schema.FailsafeSchema;
 
 /**
  * Plain scalars as upstream's sigs.k8s.io/yaml delivers them to the string fields of {@code
@@ -26,8 +25,7 @@ import org.snakeyaml.engine.v2.schema.FailsafeSchema;
  * everything else stay as written; null spellings leave the field empty; {@code <<} is a merge
  * key. Every value constructs as a string, list or map.
  */
-final class SigsYamlSchema extends FailsafeSchema {
-  private static final Set<String> NULLS = Set.of("", "~", "null", "Null", "NULL");
+final class SigsYamlSchema extends GoTextSchema {
   private static final Set<String> TRUE = Set.of("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON");
   private static final Set<String> FALSE = Set.of("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF");
   private static final Map<String, Double> SPECIAL_FLOATS = Map.of(
@@ -40,16 +38,8 @@ final class SigsYamlSchema extends FailsafeSchema {
   private static final Pattern TIMESTAMP_START = Pattern.compile("[0-9]{4}-.*");
 
   private static final ScalarResolver RESOLVER = (value, implicit) -> {
-    if (!implicit) {
-      return Tag.STR;
-    }
-    if (NULLS.contains(value)) {
-      return Tag.NULL;
-    }
-    if ("<<".equals(value)) {
-      return Tag.MERGE;
-    }
-    return goValue(value).map(SigsYamlSchema::tagOf).orElse(Tag.STR);
+    Tag text = textTag(value, implicit);
+    return Tag.STR.equals(text) && implicit ? goValue(value).map(SigsYamlSchema::tagOf).orElse(Tag.STR) : text;
   };
 
   /** The text sigs.k8s.io/yaml puts into a string field for this plain scalar. */
@@ -69,7 +59,6 @@ final class SigsYamlSchema extends FailsafeSchema {
   @Override
   public Map<Tag, ConstructNode> getSchemaTagConstructors() {
     Map<Tag, ConstructNode> constructors = new HashMap<>(super.getSchemaTagConstructors());
-    constructors.put(Tag.NULL, new ConstructYamlNull());
     constructors.put(Tag.BOOL, AS_STRING);
     constructors.put(Tag.INT, AS_STRING);
     constructors.put(Tag.FLOAT, AS_STRING);

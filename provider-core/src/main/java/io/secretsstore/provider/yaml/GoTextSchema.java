@@ -16,10 +16,16 @@ import org.snakeyaml.engine.v2.schema.FailsafeSchema;
  * spellings, which leave the field empty, and {@code <<}, which is a merge key. Every value loads as
  * a string, list or map; no other type is constructed.
  */
-public final class GoTextSchema extends FailsafeSchema {
+public class GoTextSchema extends FailsafeSchema {
   /** yaml.v3's null spellings (and the empty plain scalar). */
   private static final Set<String> NULLS = Set.of("", "~", "null", "Null", "NULL");
-  private static final ScalarResolver RESOLVER = (value, implicit) -> {
+  private static final ScalarResolver RESOLVER = GoTextSchema::textTag;
+
+  /**
+   * The tag of a scalar read as text: a quoted or tagged one is a string; a plain one is null
+   * (its null spellings), a merge key ({@code <<}) or a string. Go's YAML v2 and v3 agree on these.
+   */
+  public static Tag textTag(String value, boolean implicit) {
     if (!implicit) {
       return Tag.STR;
     }
@@ -27,7 +33,7 @@ public final class GoTextSchema extends FailsafeSchema {
       return Tag.NULL;
     }
     return "<<".equals(value) ? Tag.MERGE : Tag.STR;
-  };
+  }
 
   @Override
   public ScalarResolver getScalarResolver() {
