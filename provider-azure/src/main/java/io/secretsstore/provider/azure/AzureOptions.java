@@ -24,8 +24,8 @@ final class AzureOptions {
   /** Lets usePodIdentity ask AAD Pod Identity's NMI. */
   static final OperatorSetting POD_IDENTITY =
       new OperatorSetting("--azure-enable-pod-identity", "true", CHART + "azure.podIdentity.enabled");
-  /** Lets cloudEnvFileName name a file of a directory. */
-  static final OperatorSetting CLOUD_ENV_DIR = new OperatorSetting("--azure-cloud-env-dir", "DIR", CHART + "azure.cloudEnvDirs");
+  /** Lets cloudEnvFileName name a file of a directory; the chart has no value of its own (extraArgs, and extraVolumes for the file). */
+  static final OperatorSetting CLOUD_ENV_DIR = new OperatorSetting("--azure-cloud-env-dir", "DIR", CHART + "extraArgs");
 
   @Option(names = "--azure-keyvault-endpoint", paramLabel = "URL",
       description = "Serve every vault from URL/<keyvaultName> instead of https://<keyvaultName>.<cloud suffix>/ (an emulator or a proxy).")

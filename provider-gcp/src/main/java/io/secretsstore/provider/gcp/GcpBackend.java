@@ -208,7 +208,8 @@ public final class GcpBackend implements SecretBackend {
     }
     throw ProviderException.unauthenticated("unable to obtain auth for mount: no service account token for audience \""
         + (pool.pool().isEmpty() ? pool.audience() : pool.pool()) + "\" in csi.storage.k8s.io/serviceAccount.tokens: "
-        + "add it to the CSIDriver's tokenRequests");
+        + "add it to the CSIDriver's tokenRequests, or the operator lets the provider mint it with --gcp-allow-token-request "
+        + "(chart value secrets-store-provider-gcp: tokenRequest.enabled)");
   }
 
   private Login providerAdc() {

@@ -223,7 +223,8 @@ public final class VaultBackend implements SecretBackend {
     if (fromFile.isPresent() ? !fromFile.get().contains(address)
         : !settings.allowedAddresses().isEmpty() && !settings.allowedAddresses().contains(address)) {
       throw ProviderException.invalidArgument(VaultParameters.ADDRESS + " is not one of the addresses the provider allows ("
-          + (fromFile.isPresent() ? ALLOWED_ADDRESSES_KEY + " in the configuration file" : "--vault-allowed-addresses") + ")");
+          + (fromFile.isPresent() ? ALLOWED_ADDRESSES_KEY + " in the configuration file" : "--vault-allowed-addresses")
+          + "); chart value secrets-store-provider-vault: config." + ALLOWED_ADDRESSES_KEY);
     }
     return address;
   }
