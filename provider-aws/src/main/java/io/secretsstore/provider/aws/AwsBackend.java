@@ -38,6 +38,8 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 public final class AwsBackend implements SecretBackend {
   static final String NAME = "aws";
   private static final Duration READINESS_TIMEOUT = Duration.ofSeconds(2);
+  /** The region a dry run plans with when only the node's label would name it. */
+  static final String DRY_RUN_REGION = "node-region";
 
   private final AwsOptions options;
   private AwsSettings settings;
@@ -48,6 +50,7 @@ public final class AwsBackend implements SecretBackend {
   private RoleArns roles;
   private NodeRegions nodeRegions;
   private HttpClient agentHttp;
+  private boolean dryRun;
 
   /** Found by ServiceLoader; settings come from flags and the environment at start. */
   public AwsBackend() {
@@ -90,6 +93,19 @@ public final class AwsBackend implements SecretBackend {
     agentHttp = HttpClient.newBuilder().connectTimeout(settings.agent().timeout()).build();
   }
 
+  /**
+   * Flags only: no clients, informers or node lookups. Without a region (parameter or flag), the
+   * node's label would decide: the dry run cannot read it and plans with a placeholder region.
+   */
+  @Override
+  public void startDryRun(BackendContext backendContext) {
+    dryRun = true;
+    context = backendContext;
+    if (settings == null) {
+      settings = options.settings(System.getenv());
+    }
+  }
+
   private synchronized KubernetesClient kube() {
     if (kube == null && ownsKube) {
       kube = KubeClients.fromEnvironment();
@@ -104,7 +120,7 @@ public final class AwsBackend implements SecretBackend {
     }
     PodIdentity pod = request.pod();
     AwsParameters parameters = AwsParameters.parse(request.attributes(),
-        () -> settings.region().isEmpty() ? nodeRegions.region(pod) : settings.region(), request.defaultMode());
+        () -> !settings.region().isEmpty() ? settings.region() : dryRun ? DRY_RUN_REGION : nodeRegions.region(pod), request.defaultMode());
     String audience = parameters.usePodIdentity() ? Logins.POD_IDENTITY_AUDIENCE : Logins.IRSA_AUDIENCE;
     ServiceAccountToken token;
     try {
@@ -120,7 +136,8 @@ public final class AwsBackend implements SecretBackend {
           "serviceAccount", pod.serviceAccountName(), "agent", settings.agent().endpoints(addressType).toString());
       login = () -> podIdentity(addressType, token);
     } else {
-      String roleArn = roles.roleArn(pod.namespace(), pod.serviceAccountName());
+      // The dry run cannot read the service account's role annotation; the mount would.
+      String roleArn = dryRun ? "" : roles.roleArn(pod.namespace(), pod.serviceAccountName());
       String stsRegion = parameters.region();
       identity = IdentityKey.of(NAME, "auth", "irsa", "namespace", pod.namespace(),
           "serviceAccount", pod.serviceAccountName(), "roleArn", roleArn);
@@ -140,6 +157,9 @@ public final class AwsBackend implements SecretBackend {
     List<PlannedObject<AwsSpec>> objects = new ArrayList<>();
     for (AwsSpec spec : parameters.objects()) {
       objects.add(new PlannedObject<>(spec.fileName(), spec.fileName(), spec.mode(), spec));
+    }
+    if (dryRun) {
+      return new MountPlan<>(identity, parameters.region(), objects, io.secretsstore.provider.spi.ObjectFetcher.dryRun());
     }
     return new MountPlan<>(identity, parameters.region(), objects,
         new AwsFetcher(identity, context.credentials(), login, clients, parameters.objects(), settings.batchSecrets()));

@@ -3,21 +3,22 @@ package io.secretsstore.provider.aws;
 
 import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.spi.ProviderException;
-import io.secretsstore.provider.yaml.SafeYaml;
+import io.secretsstore.provider.yaml.BoundedYaml;
+import io.secretsstore.provider.yaml.YamlLimits;
+import io.secretsstore.provider.yaml.YamlRefusal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
  * Parses the {@code objects} parameter as upstream does (sigs.k8s.io/yaml, then Go's
- * encoding/json): YAML or JSON, a list of mappings whose field names match case-insensitively and
- * whose unknown fields are ignored. Loading goes through core's {@link SafeYaml} settings, so no
- * tag loads a class and size and aliases are bounded. Messages name positions and fields, never
+ * encoding/json): YAML or JSON, a list of mappings whose field names match case-insensitively,
+ * merge keys merged, and plain numbers and booleans turned into the strings upstream's decoder
+ * makes of them for string fields ({@link SigsYamlSchema}). Unknown fields are refused by name
+ * (upstream ignores them). Loading is core's bounded loader, so no tag loads a class and size,
+ * nodes, depth and aliases are bounded. Messages name positions and fields, never
  * values; the parser's own texts quote input and are dropped.
  */
 final class ObjectsYaml {
@@ -33,12 +34,9 @@ final class ObjectsYaml {
     }
     Object root;
     try {
-      root = new Load(SafeYaml.settings(PARAMETER, new CoreSchema())).loadFromString(yaml);
-    } catch (MarkedYamlEngineException e) {
-      String where = e.getProblemMark().map(m -> " at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1)).orElse("");
-      throw invalid(LOAD_FAILED + PARAMETER + " is not valid YAML" + where);
-    } catch (RuntimeException e) {
-      throw invalid(LOAD_FAILED + PARAMETER + " is not valid YAML or is too large");
+      root = BoundedYaml.load(yaml, PARAMETER, new SigsYamlSchema(), YamlLimits.PARAMETER);
+    } catch (YamlRefusal e) {
+      throw invalid(LOAD_FAILED + PARAMETER + " " + e.getMessage());
     }
     if (root == null) {
       return List.of();
@@ -138,7 +136,7 @@ final class ObjectsYaml {
       return "";
     }
     if (!(value instanceof String text)) {
-      throw invalid(LOAD_FAILED + where + "." + name + " must be a string (quote it)");
+      throw invalid(LOAD_FAILED + where + "." + name + " must be a string, not a list or mapping");
     }
     return text;
   }

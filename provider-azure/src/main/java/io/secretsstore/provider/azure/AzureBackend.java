@@ -26,11 +26,11 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The Azure backend ({@code --backend azure}), a drop-in replacement for
+ * The Azure backend ({@code --backend azure}), in place of
  * Azure/secrets-store-csi-driver-provider-azure 1.8: the same SecretProviderClass parameters,
- * files and object versions from Key Vault. Pods authenticate with workload identity or AKS
- * identity binding (or, when the operator allows it, a service principal, the node's managed
- * identity or AAD Pod Identity).
+ * files and object versions from Key Vault, except for the differences docs/azure.md lists. Pods authenticate with workload identity, AKS
+ * identity binding or a service principal from their own nodePublishSecretRef (or, when the
+ * operator enables them, the node's managed identity or AAD Pod Identity).
  * Unlike upstream, Entra ID tokens are cached per identity until shortly before they expire, the
  * custom cloud file is read per mount instead of through a process-wide variable, objects are
  * fetched in parallel, and duplicate file names are refused.
@@ -45,6 +45,7 @@ public final class AzureBackend implements SecretBackend {
   private java.net.http.HttpClient nodeHttp;
   private TokenProxy tokenProxy;
   private final byte[] fingerprintKey = new byte[32];
+  private boolean dryRun;
 
   /** Found by ServiceLoader; settings come from flags at start. */
   public AzureBackend() {
@@ -85,6 +86,22 @@ public final class AzureBackend implements SecretBackend {
   }
 
   @Override
+  public List<io.secretsstore.provider.spi.OperatorSetting> operatorSettings() {
+    return List.of(AzureOptions.SERVICE_PRINCIPAL, AzureOptions.MANAGED_IDENTITY, AzureOptions.POD_IDENTITY);
+  }
+
+  /** Start without the CA bundle file: plan() only checks, and builds logins it never runs. */
+  @Override
+  public void startDryRun(BackendContext backendContext) {
+    dryRun = true;
+    if (settings == null) {
+      settings = options.settings();
+    }
+    settings = settings.withCaBundle(null);
+    start(backendContext);
+  }
+
+  @Override
   public MountPlan<?> plan(MountRequestContext request) {
     if (context == null) {
       throw ProviderException.of(ErrorKind.INTERNAL, "the azure backend was not started");
@@ -106,6 +123,9 @@ public final class AzureBackend implements SecretBackend {
       ids.add(id);
       objects.add(new PlannedObject<>(id, spec.path(), spec.mode(), spec));
     }
+    if (dryRun) {
+      return new MountPlan<>(auth.identity(), vaultUrl, objects, io.secretsstore.provider.spi.ObjectFetcher.dryRun());
+    }
     return new MountPlan<>(auth.identity(), vaultUrl, objects, new AzureFetcher(keyVaults, vaultUrl, auth.identity(), auth.login(), settings));
   }
 
@@ -121,6 +141,7 @@ public final class AzureBackend implements SecretBackend {
       if (parameters.clientId().isEmpty()) {
         throw ProviderException.invalidArgument(mode + "clientID is required for identity binding");
       }
+      requireClientId("clientID", parameters.clientId());
       if (request.tokens().audiences().isEmpty()) {
         throw ProviderException.unauthenticated(mode + "service account tokens are required for identity binding (add the audience "
             + AzureLogins.IDENTITY_BINDING_AUDIENCE + " to the CSIDriver's tokenRequests)");
@@ -137,8 +158,8 @@ public final class AzureBackend implements SecretBackend {
     }
     if (parameters.usePodIdentity()) {
       if (!settings.podIdentity()) {
-        throw ProviderException.invalidArgument("usePodIdentity is disabled on this provider: the operator must start it with "
-            + "--azure-enable-pod-identity=true (AAD Pod Identity is deprecated; use workload identity)");
+        throw ProviderException.refusedBySetting("usePodIdentity is disabled on this provider, since NMI hands out identities by "
+            + "pod name (AAD Pod Identity is deprecated; use workload identity)", AzureOptions.POD_IDENTITY);
       }
       // NMI maps a pod (by namespace and name, through its labels) to an identity, so the token is
       // the pod's: the key names the pod, and its uid, so a later pod of the same name (which may
@@ -149,9 +170,11 @@ public final class AzureBackend implements SecretBackend {
     }
     if (parameters.useVmManagedIdentity()) {
       if (!settings.managedIdentity()) {
-        throw ProviderException.invalidArgument("useVMManagedIdentity is disabled on this provider: the operator must start it with "
-            + "--azure-enable-managed-identity=true, since every pod on the node would share the node's identity");
+        throw ProviderException.refusedBySetting("useVMManagedIdentity is disabled on this provider, since every pod on the node "
+            + "would share the node's identity", AzureOptions.MANAGED_IDENTITY);
       }
+      // Upstream reads userAssignedIdentityID in this mode only, so only here is it checked.
+      requireClientId("userAssignedIdentityID", parameters.userAssignedIdentityId());
       // The node's identity is the same for every pod that asks: the key is the identity (system-
       // or user-assigned client id) at this IMDS, not the pod.
       URI imds = settings.endpoints().imds();
@@ -159,6 +182,7 @@ public final class AzureBackend implements SecretBackend {
           "imds", imds.toString()), NodeTokenSources.managedIdentity(nodeHttp, imds, parameters.userAssignedIdentityId()));
     }
     if (!parameters.clientId().isEmpty()) {
+      requireClientId("clientID", parameters.clientId());
       if (request.tokens().audiences().isEmpty()) {
         throw ProviderException.unauthenticated("failed to parse workload identity tokens, error: service account tokens not found "
             + "(add the audience " + AzureLogins.EXCHANGE_AUDIENCE + " to the CSIDriver's tokenRequests)");
@@ -172,8 +196,8 @@ public final class AzureBackend implements SecretBackend {
           AzureLogins.workloadIdentity(tenant, parameters.clientId(), authority, keyVaults.http(), token));
     }
     if (!settings.servicePrincipal()) {
-      throw ProviderException.invalidArgument("clientID is not set, and service principal credentials from nodePublishSecretRef are "
-          + "disabled on this provider (--azure-allow-service-principal); set clientID to use workload identity");
+      throw ProviderException.refusedBySetting("clientID is not set, and service principal credentials from nodePublishSecretRef are "
+          + "disabled on this provider (set clientID to use workload identity instead)", AzureOptions.SERVICE_PRINCIPAL);
     }
     Map<String, String> secrets = request.nodePublishSecrets();
     if (secrets.isEmpty()) {
@@ -193,6 +217,13 @@ public final class AzureBackend implements SecretBackend {
     return new Auth(IdentityKey.of(NAME, "auth", "servicePrincipal", "tenant", tenant, "clientId", clientId, "authority", authority,
         "secret", fingerprint(clientSecret)),
         AzureLogins.servicePrincipal(tenant, clientId, clientSecret, authority, keyVaults.http()));
+  }
+
+  /** A client id is a GUID; anything else is refused before it reaches a URL or a cache key. */
+  private static void requireClientId(String key, String value) {
+    if (!value.isEmpty() && !value.matches("[A-Za-z0-9-]{1,64}")) {
+      throw ProviderException.invalidArgument(key + " must be a client id (a GUID)");
+    }
   }
 
   private static String caseInsensitive(Map<String, String> map, String key) {

@@ -3,6 +3,7 @@ package io.secretsstore.provider.azure;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.secretsstore.provider.spi.OperatorSetting;
 import io.secretsstore.provider.spi.ProviderException;
 import java.io.IOException;
 import java.net.URI;
@@ -64,7 +65,10 @@ record AzureCloud(String name, String keyVaultDnsSuffix, String authorityHost) {
     }
     boolean allowed = file.isAbsolute() && allowedDirectories.stream().anyMatch(dir -> file.startsWith(dir.toAbsolutePath().normalize()));
     if (!allowed) {
-      throw ProviderException.invalidArgument("cloudEnvFileName is not in a directory the operator allowed with --azure-cloud-env-dir");
+      Path parent = file.isAbsolute() ? file.getParent() : null;
+      throw ProviderException.refusedBySetting("cloudEnvFileName is not in a directory the operator allowed",
+          new OperatorSetting(AzureOptions.CLOUD_ENV_DIR.flag(), parent == null ? "DIR" : parent.toString(),
+              AzureOptions.CLOUD_ENV_DIR.chartValue()));
     }
     JsonNode json;
     try {

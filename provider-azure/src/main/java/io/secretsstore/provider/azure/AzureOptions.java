@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.azure;
 
+import io.secretsstore.provider.spi.OperatorSetting;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,9 +10,23 @@ import picocli.CommandLine.Option;
 /**
  * The backend's {@code serve} flags: upstream's {@code --cloud-name}, {@code --construct-pem-chain}
  * and {@code --write-cert-and-key-in-separate-files} under the {@code azure-} prefix, addresses for
- * emulators and private endpoints, and the switches for identities that are off by default.
+ * emulators and private endpoints, and the switches for identities: the service principal is on by
+ * default (the pod's own namespace supplies it), the node-level identities are off.
  */
 final class AzureOptions {
+  private static final String CHART = "secrets-store-provider-azure: ";
+  /** Lets a SecretProviderClass without clientID use nodePublishSecretRef's client secret. */
+  static final OperatorSetting SERVICE_PRINCIPAL =
+      new OperatorSetting("--azure-allow-service-principal", "true", CHART + "azure.allowServicePrincipal");
+  /** Lets useVMManagedIdentity use the node's identity. */
+  static final OperatorSetting MANAGED_IDENTITY =
+      new OperatorSetting("--azure-enable-managed-identity", "true", CHART + "azure.enableManagedIdentity");
+  /** Lets usePodIdentity ask AAD Pod Identity's NMI. */
+  static final OperatorSetting POD_IDENTITY =
+      new OperatorSetting("--azure-enable-pod-identity", "true", CHART + "azure.podIdentity.enabled");
+  /** Lets cloudEnvFileName name a file of a directory; the chart has no value of its own (extraArgs, and extraVolumes for the file). */
+  static final OperatorSetting CLOUD_ENV_DIR = new OperatorSetting("--azure-cloud-env-dir", "DIR", CHART + "extraArgs");
+
   @Option(names = "--azure-keyvault-endpoint", paramLabel = "URL",
       description = "Serve every vault from URL/<keyvaultName> instead of https://<keyvaultName>.<cloud suffix>/ (an emulator or a proxy).")
   String keyVaultEndpoint;
@@ -38,8 +53,9 @@ final class AzureOptions {
       description = "Also write <file>.crt and <file>.key for certificate-backed secrets (default: ${DEFAULT-VALUE}).")
   boolean separateFiles;
 
-  @Option(names = "--azure-allow-service-principal", arity = "1", defaultValue = "false",
-      description = "Allow client secrets from nodePublishSecretRef (clientid/clientsecret) when a SecretProviderClass sets no clientID (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--azure-allow-service-principal", arity = "1", defaultValue = "true",
+      description = "Allow client secrets from nodePublishSecretRef (clientid/clientsecret) when a SecretProviderClass sets no clientID, "
+          + "as upstream does: the pod's namespace supplies its own credential (default: ${DEFAULT-VALUE}).")
   boolean servicePrincipal;
 
   @Option(names = "--azure-enable-managed-identity", arity = "1", defaultValue = "false",

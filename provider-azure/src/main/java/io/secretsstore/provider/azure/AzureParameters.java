@@ -69,12 +69,8 @@ record AzureParameters(String vaultName, String tenantId, String cloudName, Stri
           + "useVMManagedIdentity and useAzureTokenProxy are mutually exclusive");
     }
     String clientId = value(attributes, "clientID");
+    // clientID and userAssignedIdentityID are checked by the mode that reads them (AzureBackend).
     String userAssigned = value(attributes, "userAssignedIdentityID");
-    for (String[] id : new String[][] {{"clientID", clientId}, {"userAssignedIdentityID", userAssigned}}) {
-      if (!id[1].isEmpty() && !id[1].matches("[A-Za-z0-9-]{1,64}")) {
-        throw ProviderException.invalidArgument(id[0] + " must be a client id (a GUID)");
-      }
-    }
     if (!attributes.containsKey("objects")) {
       throw ProviderException.invalidArgument("objects is not set");
     }

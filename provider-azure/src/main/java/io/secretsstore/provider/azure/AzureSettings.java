@@ -44,10 +44,15 @@ record AzureSettings(URI keyVaultEndpoint, URI authorityHost, Path caBundle, Str
     cloudEnvDirectories = List.copyOf(cloudEnvDirectories);
   }
 
-  /** Settings for tests and the demo: an emulator's Key Vault and authority with its CA, upstream's defaults otherwise. */
+  /** Settings for tests and the demo: an emulator's Key Vault and authority with its CA, the flags' defaults otherwise. */
   static AzureSettings emulated(URI keyVaultEndpoint, URI authorityHost, Path caBundle) {
-    return new AzureSettings(keyVaultEndpoint, authorityHost, caBundle, "AzurePublicCloud", List.of(), true, false, false, false, false,
+    return new AzureSettings(keyVaultEndpoint, authorityHost, caBundle, "AzurePublicCloud", List.of(), true, false, true, false, false,
         TokenEndpoints.UPSTREAM);
+  }
+
+  AzureSettings withCaBundle(Path bundle) {
+    return new AzureSettings(keyVaultEndpoint, authorityHost, bundle, cloudName, cloudEnvDirectories, constructPemChain,
+        separateFiles, servicePrincipal, managedIdentity, podIdentity, endpoints);
   }
 
   AzureSettings withServicePrincipal(boolean allowed) {

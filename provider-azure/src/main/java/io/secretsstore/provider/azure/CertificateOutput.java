@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns a PKCS#12 certificate-backed secret into upstream's PEM (reference A4): every private key
- * as PKCS#8 {@code PRIVATE KEY} first, then the certificates, ordered leaf to root by authority
+ * as PKCS#8 {@code PRIVATE KEY} with upstream's bytes ({@link Pkcs8Keys}) first, then the
+ * certificates, ordered leaf to root by authority
  * and subject key identifiers when asked and the chain is complete, else in the file's order.
  */
 final class CertificateOutput {
@@ -98,9 +99,9 @@ final class CertificateOutput {
         if (value instanceof X509CertificateHolder certificate) {
           certificates.add(certificate);
         } else if (value instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
-          keys.add(encrypted.decryptPrivateKeyInfo(decryptor).getEncoded());
+          keys.add(Pkcs8Keys.asUpstream(encrypted.decryptPrivateKeyInfo(decryptor).getEncoded()));
         } else if (value instanceof PrivateKeyInfo key) {
-          keys.add(key.getEncoded());
+          keys.add(Pkcs8Keys.asUpstream(key.getEncoded()));
         }
       }
     }

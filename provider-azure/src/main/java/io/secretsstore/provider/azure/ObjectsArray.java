@@ -3,35 +3,30 @@ package io.secretsstore.provider.azure;
 
 import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.spi.ProviderException;
-import io.secretsstore.provider.yaml.SafeYaml;
+import io.secretsstore.provider.yaml.BoundedYaml;
+import io.secretsstore.provider.yaml.GoTextSchema;
+import io.secretsstore.provider.yaml.YamlLimits;
+import io.secretsstore.provider.yaml.YamlRefusal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.schema.FailsafeSchema;
 
 /**
  * Reads {@code objects} as upstream writes it: YAML with a top-level {@code array:} whose every
- * element is itself a YAML string holding one object's fields. Every scalar stays text (the
- * failsafe schema), so an unquoted {@code filePermission: 0755} keeps its leading zero as Go's
- * decoder into a string does. Values are trimmed, as upstream. An unknown field is refused by name,
- * where upstream ignores it, so that a typo ({@code filePermision}) cannot silently leave a file
- * with the default mode (security checklist row 6). Messages name positions and fields, never values.
+ * element is itself a YAML string holding one object's fields. Both levels are read as upstream's
+ * yaml.v3 reads them: keys case-sensitive, every scalar as its text ({@link GoTextSchema}, so an
+ * unquoted {@code filePermission: 0755} keeps its leading zero), merge keys merged. Values are
+ * trimmed, as upstream. An unknown or mis-cased field is refused by name, where upstream ignores
+ * it, so that a typo ({@code filePermision}, {@code ObjectAlias}) cannot silently leave a file with
+ * the default mode or name (security checklist row 6). Both levels go through core's bounded loader.
+ * Messages name positions and fields, never values.
  */
 final class ObjectsArray {
   static final String PARAMETER = "objects";
   static final List<String> FIELDS = List.of("objectName", "objectType", "objectVersion", "objectAlias", "objectFormat",
       "objectEncoding", "filePermission", "objectVersionHistory");
 
-  /** Every scalar as text, except an empty value, which is null (Go leaves the field empty). */
-  private static final FailsafeSchema TEXT_AND_NULL = new FailsafeSchema() {
-    @Override
-    public Map<org.snakeyaml.engine.v2.nodes.Tag, org.snakeyaml.engine.v2.api.ConstructNode> getSchemaTagConstructors() {
-      return Map.of(org.snakeyaml.engine.v2.nodes.Tag.NULL, new org.snakeyaml.engine.v2.constructor.ConstructYamlNull());
-    }
-  };
 
   private ObjectsArray() {}
 
@@ -47,7 +42,8 @@ final class ObjectsArray {
     if (!(root instanceof Map<?, ?> map)) {
       throw invalid("failed to unmarshal objects: objects must be a mapping with an array");
     }
-    Object array = field(map, "array");
+    requireOnly(map, List.of("array"), "failed to unmarshal objects: objects");
+    Object array = map.get("array");
     if (array == null || array instanceof String text && text.isEmpty()) {
       return List.of();
     }
@@ -65,11 +61,11 @@ final class ObjectsArray {
         throw invalid("failed to unmarshal object: " + where + " must hold a mapping of object fields");
       }
       if (inner != null) {
-        requireKnownFields((Map<?, ?>) inner, where);
+        requireOnly((Map<?, ?>) inner, FIELDS, "failed to unmarshal object: " + where);
       }
       Map<String, String> fields = new LinkedHashMap<>();
       for (String name : FIELDS) {
-        Object value = inner == null ? null : field((Map<?, ?>) inner, name);
+        Object value = inner == null ? null : ((Map<?, ?>) inner).get(name);
         if (value != null && !(value instanceof String)) {
           throw invalid("failed to unmarshal object: " + where + "." + name + " must be a string");
         }
@@ -80,14 +76,20 @@ final class ObjectsArray {
     return objects;
   }
 
-  /** Every key must be one of {@link #FIELDS}, ignoring case as they are matched. */
-  private static void requireKnownFields(Map<?, ?> fields, String where) {
+  /**
+   * Every key must be one of the names, spelled exactly: upstream's yaml.v3 matches keys
+   * case-sensitively, so {@code ObjectAlias} would be silently ignored there (the file keeps the
+   * object's name). It is refused here, naming the spelling meant.
+   */
+  private static void requireOnly(Map<?, ?> fields, List<String> names, String where) {
     int index = 0;
     for (Object key : fields.keySet()) {
-      boolean known = key instanceof String name && FIELDS.stream().anyMatch(name::equalsIgnoreCase);
-      if (!known) {
-        throw invalid("failed to unmarshal object: " + where + " has an unknown field " + SafeText.name(String.valueOf(key), index)
-            + "; the fields are " + String.join(", ", FIELDS));
+      if (!(key instanceof String name) || !names.contains(name)) {
+        String suggestion = key instanceof String name
+            ? names.stream().filter(name::equalsIgnoreCase).findFirst().map(n -> " (did you mean " + n + "? keys are case-sensitive)").orElse("")
+            : "";
+        throw invalid(where + " has an unknown field " + SafeText.name(String.valueOf(key), index) + suggestion
+            + "; the fields are " + String.join(", ", names));
       }
       index++;
     }
@@ -98,23 +100,11 @@ final class ObjectsArray {
       return null;
     }
     try {
-      return new Load(SafeYaml.settings(label, TEXT_AND_NULL)).loadFromString(yaml);
-    } catch (RuntimeException e) {
-      throw invalid("failed to unmarshal " + label + ": not valid YAML");
+      // Every scalar as its text, nulls empty and merge keys merged, as yaml.v3 decodes into strings.
+      return BoundedYaml.load(yaml, label, new GoTextSchema(), YamlLimits.PARAMETER);
+    } catch (YamlRefusal e) {
+      throw invalid("failed to unmarshal " + label + ": it " + e.getMessage());
     }
-  }
-
-  /** The exact field name first, then one equal ignoring case (Go's decoders are lenient so). */
-  private static Object field(Map<?, ?> map, String name) {
-    if (map.containsKey(name)) {
-      return map.get(name);
-    }
-    for (Map.Entry<?, ?> entry : map.entrySet()) {
-      if (entry.getKey() instanceof String key && key.toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
-        return entry.getValue();
-      }
-    }
-    return null;
   }
 
   private static ProviderException invalid(String message) {

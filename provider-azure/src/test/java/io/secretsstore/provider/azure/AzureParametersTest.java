@@ -61,10 +61,13 @@ class AzureParametersTest {
   }
 
   @Test
-  void anUnknownField_isRefusedByName_whileFieldsStillMatchIgnoringCase() {
+  void anUnknownField_isRefusedByName_andAMisCasedOneNamesTheSpellingMeant() {
     assertInvalid(attributes(objects("objectName: db\nobjectType: secret", "objectName: db2\nobjectType: secret\nfilePermision: 0600")),
         "objects.array[1] has an unknown field \"filePermision\"; the fields are objectName, objectType");
-    assertThat(parse(attributes(objects("OBJECTNAME: db\nobjecttype: secret\nFilePermission: 0600"))).objects().get(0).mode())
+    // Upstream's yaml.v3 keys are case-sensitive: it would ignore ObjectAlias and name the file db.
+    assertInvalid(attributes(objects("objectName: db\nobjectType: secret\nObjectAlias: app.pem")),
+        "objects.array[0] has an unknown field \"ObjectAlias\" (did you mean objectAlias? keys are case-sensitive)");
+    assertThat(parse(attributes(objects("objectName: db\nobjectType: secret\nfilePermission: 0600"))).objects().get(0).mode())
         .isEqualTo(new FileMode(0600));
     // A key that is not a plain name is shown by its position only.
     assertThatThrownBy(() -> parse(attributes(objects("objectName: db\nobjectType: secret\n'S3CR3T canary': x"))))
@@ -87,8 +90,7 @@ class AzureParametersTest {
       "keyvaultName|a-very-long-vault-name-over-24|Invalid vault name",
       "tenantId|   |tenantId is not provided",
       "usePodIdentity|yes|failed to parse usePodIdentity",
-      "useVMManagedIdentity|2|failed to parse useVMManagedIdentity",
-      "clientID|not a guid!|clientID must be a client id"})
+      "useVMManagedIdentity|2|failed to parse useVMManagedIdentity"})
   void parameterRules(String key, String value, String message) {
     assertInvalid(attributes(objects("objectName: a\nobjectType: secret"), key, value == null ? "" : value), message);
   }

@@ -3,6 +3,7 @@ package io.secretsstore.provider.azure;
 
 import static io.secretsstore.provider.azure.AzureTestBed.call;
 import static io.secretsstore.provider.azure.AzureTestBed.objects;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.secretsstore.provider.emulators.azure.AzureEmulator;
 import io.secretsstore.provider.testing.Canaries;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class AzureRejectionsIT {
   private static final String SECRET = objects("objectName: db-password\nobjectType: secret");
+  /** A secret whose latest version is enabled, for the mounts that succeed. */
+  private static final String ENABLED = objects("objectName: enabled\nobjectType: secret");
   private static AzureTestBed bed;
   private static ProviderFixture provider;
   private static String disabledVersion;
@@ -33,6 +36,7 @@ class AzureRejectionsIT {
     bed.azure.setSecret(AzureTestBed.VAULT, "db-password", Canaries.SECRET);
     disabledVersion = bed.azure.setSecret(AzureTestBed.VAULT, "db-password", "newer");
     bed.azure.setEnabled(AzureTestBed.VAULT, "secret", "db-password", disabledVersion, false);
+    bed.azure.setSecret(AzureTestBed.VAULT, "enabled", Canaries.SECRET);
     provider = bed.provider(bed.settings());
   }
 
@@ -68,16 +72,33 @@ class AzureRejectionsIT {
   }
 
   @Test
-  void servicePrincipal_isOffUnlessTheOperatorAllowsIt() {
+  void servicePrincipal_mountsByDefault_andIsRefusedNamingFlagAndChartValue_whenTheOperatorTurnsItOff() throws Exception {
     String secrets = AzureTestBed.json(Map.of("clientid", AzureTestBed.CLIENT_ID, "clientsecret", Canaries.NODE_PUBLISH));
-    rejected(bed.attributes(SECRET, "clientID", null), secrets, "INVALID_ARGUMENT", "--azure-allow-service-principal");
+    // Own providers: a mount that logs in fills the credential cache other tests' refusals depend on.
+    assertThat(ProviderFixture.text(bed.provider(bed.settings()).mount(call(bed.attributes(ENABLED, "clientID", null), secrets)), 0))
+        .isEqualTo(Canaries.SECRET);
+    bed.provider(bed.settings().withServicePrincipal(false)).assertRejected(call(bed.attributes(ENABLED, "clientID", null), secrets),
+        "INVALID_ARGUMENT", "--azure-allow-service-principal=true (chart value secrets-store-provider-azure: azure.allowServicePrincipal)");
   }
 
   @Test
-  void nodeIdentities_areOffUnlessTheOperatorEnablesThem() {
-    rejected(bed.attributes(SECRET, "usePodIdentity", "true"), "null", "INVALID_ARGUMENT", "--azure-enable-pod-identity");
+  void nodeIdentities_areOffUnlessTheOperatorEnablesThem_namingFlagAndChartValue() {
+    rejected(bed.attributes(SECRET, "usePodIdentity", "true"), "null", "INVALID_ARGUMENT",
+        "--azure-enable-pod-identity=true (chart value secrets-store-provider-azure: azure.podIdentity.enabled)");
     rejected(bed.attributes(SECRET, "useVMManagedIdentity", "true", "userAssignedIdentityID", "1234"), "null", "INVALID_ARGUMENT",
-        "--azure-enable-managed-identity");
+        "--azure-enable-managed-identity=true (chart value secrets-store-provider-azure: azure.enableManagedIdentity)");
+  }
+
+  @Test
+  void clientIds_areCheckedOnlyInTheModeThatReadsThem() throws Exception {
+    // Workload identity never reads userAssignedIdentityID (upstream neither): a stray value mounts.
+    assertThat(ProviderFixture.text(bed.provider(bed.settings()).mount(call(bed.attributes(ENABLED, "userAssignedIdentityID",
+        "not a client id"))), 0))
+        .isEqualTo(Canaries.SECRET);
+    rejected(bed.attributes(SECRET, "clientID", "not a client id"), "null", "INVALID_ARGUMENT", "clientID must be a client id");
+    ProviderFixture nodeIdentities = bed.provider(bed.nodeIdentitySettings());
+    nodeIdentities.assertRejected(call(bed.attributes(SECRET, "useVMManagedIdentity", "true", "userAssignedIdentityID", "not a client id")),
+        "INVALID_ARGUMENT", "userAssignedIdentityID must be a client id");
   }
 
   @Test

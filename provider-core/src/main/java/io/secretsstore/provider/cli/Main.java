@@ -8,7 +8,7 @@ import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The one executable: {@code serve}, {@code sync}, {@code mount}, {@code version}, and the extensions found. */
+/** The one executable: {@code serve}, {@code sync}, {@code mount}, {@code migrate-check}, {@code version}, and the extensions found. */
 @Command(
     name = "secrets-store-provider",
     mixinStandardHelpOptions = true,
@@ -31,6 +31,7 @@ public final class Main {
     cli.addSubcommand(new ConformanceCommand());
     cli.addSubcommand(new VersionCommand());
     cli.addSubcommand(new FingerprintsCommand());
+    cli.addSubcommand(MigrateCheckCommand.commandLine());
     for (CommandExtension extension : ServiceLoader.load(CommandExtension.class)) {
       cli.addSubcommand(extension.name(), extension.command());
     }

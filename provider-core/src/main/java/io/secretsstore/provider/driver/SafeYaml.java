@@ -11,21 +11,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.exceptions.DuplicateKeyException;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import io.secretsstore.provider.yaml.BoundedYaml;
+import io.secretsstore.provider.yaml.YamlLimits;
+import io.secretsstore.provider.yaml.YamlRefusal;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
  * Reads the manifests given to {@code mount} (a SecretProviderClass, a Secret) safely, and walks
- * them with errors that name keys, never values. Loading is snakeyaml-engine's: no tag ever loads a
- * class, duplicate keys are refused as Kubernetes refuses them, aliases and size are bounded. Its
- * exception texts are not shown, since they quote the offending line; only line and column are.
+ * them with errors that name keys, never values. Loading is core's {@link BoundedYaml} under the
+ * manifest limits: no tag ever loads a class, duplicate keys are refused as Kubernetes refuses
+ * them, size, nodes, depth and aliases are bounded, and only line and column of a fault are shown.
  */
 final class SafeYaml {
-  static final int MAX_CODE_POINTS = io.secretsstore.provider.yaml.SafeYaml.MAX_CODE_POINTS;
+  static final int MAX_CODE_POINTS = YamlLimits.MANIFEST.maxChars();
 
   private SafeYaml() {}
 
@@ -49,12 +47,11 @@ final class SafeYaml {
 
   /** Loads the single YAML document in a text, which must be a mapping. */
   static Map<?, ?> loadMapping(String text, String what) {
-    LoadSettings settings = io.secretsstore.provider.yaml.SafeYaml.settings(what, new CoreSchema());
     Object document;
     try {
-      document = new Load(settings).loadFromString(text);
-    } catch (YamlEngineException e) {
-      throw new DriverFailure(what + " is not valid YAML" + where(e) + ": " + kind(e));
+      document = BoundedYaml.load(text, what, new CoreSchema(), YamlLimits.MANIFEST);
+    } catch (YamlRefusal e) {
+      throw new DriverFailure(what + " " + e.getMessage());
     }
     if (!(document instanceof Map<?, ?> mapping)) {
       throw new DriverFailure(what + " must hold one YAML mapping (a Kubernetes manifest)");
@@ -110,37 +107,5 @@ final class SafeYaml {
     } catch (CharacterCodingException e) {
       throw new DriverFailure(what + " is not UTF-8 text");
     }
-  }
-
-  private static String where(YamlEngineException e) {
-    if (e instanceof MarkedYamlEngineException marked) {
-      return marked
-          .getProblemMark()
-          .or(marked::getContextMark)
-          .map(m -> " (line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1) + ")")
-          .orElse("");
-    }
-    return "";
-  }
-
-  private static String kind(YamlEngineException e) {
-    if (e instanceof DuplicateKeyException) {
-      return "a key appears twice in one mapping";
-    }
-    String message = String.valueOf(e.getMessage());
-    // Fixed texts of snakeyaml-engine's limits; other texts may quote the input and are not shown.
-    if (message.contains("exceeds the limit")) {
-      return "the document is larger than " + MAX_CODE_POINTS + " characters";
-    }
-    if (message.contains("Number of aliases")) {
-      return "too many aliases (at most " + io.secretsstore.provider.yaml.SafeYaml.MAX_ALIASES + ")";
-    }
-    if (message.contains("expected a single document")) {
-      return "more than one document; give one manifest per file";
-    }
-    if (message.contains("could not determine a constructor")) {
-      return "unsupported tag";
-    }
-    return "syntax error";
   }
 }

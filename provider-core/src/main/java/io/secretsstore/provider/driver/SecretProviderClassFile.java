@@ -151,6 +151,13 @@ public final class SecretProviderClassFile {
     return parameters;
   }
 
+  /** The same class with one parameter replaced (the migration check checks one object at a time). */
+  public SecretProviderClassFile withParameter(String key, String value) {
+    Map<String, String> changed = new LinkedHashMap<>(parameters);
+    changed.put(key, value);
+    return new SecretProviderClassFile(name, namespace, provider, changed, syncedKeys);
+  }
+
   /** spec.secretObjects' data entries, empty when the class syncs no Secret. */
   public List<SyncedKey> syncedKeys() {
     return syncedKeys;

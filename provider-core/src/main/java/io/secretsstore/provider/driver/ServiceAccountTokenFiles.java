@@ -61,6 +61,20 @@ public final class ServiceAccountTokenFiles {
                   });
       entries.put(audience, new String[] {token, rfc3339(expiry)});
     }
+    return new ServiceAccountTokenFiles(json(entries), Set.copyOf(entries.keySet()), notes);
+  }
+
+  /**
+   * Placeholder tokens, one per audience, valid until {@code expiry}: what a dry run (the migration
+   * check) passes where kubelet would pass real ones. They are no JWTs, so nothing can verify them.
+   */
+  public static ServiceAccountTokenFiles placeholders(Set<String> audiences, Instant expiry) {
+    SortedMap<String, String[]> entries = new TreeMap<>(GoJson.GO_KEY_ORDER);
+    audiences.forEach(audience -> entries.put(audience, new String[] {"dry-run-placeholder", rfc3339(expiry)}));
+    return new ServiceAccountTokenFiles(json(entries), Set.copyOf(entries.keySet()), List.of());
+  }
+
+  private static String json(SortedMap<String, String[]> entries) {
     StringBuilder out = new StringBuilder("{");
     for (Map.Entry<String, String[]> entry : entries.entrySet()) {
       if (out.length() > 1) {
@@ -71,8 +85,7 @@ public final class ServiceAccountTokenFiles {
       GoJson.quote(entry.getValue()[0], out).append(",\"expirationTimestamp\":");
       GoJson.quote(entry.getValue()[1], out).append('}');
     }
-    out.append('}');
-    return new ServiceAccountTokenFiles(out.toString(), Set.copyOf(entries.keySet()), notes);
+    return out.append('}').toString();
   }
 
   private static String readToken(Path file, String audience) {

@@ -19,17 +19,18 @@ import java.util.Set;
 /**
  * The rules core applies to every backend's plan before fetching, and to what was fetched before
  * it is returned: object count, unique ids, path rules, and the response size. Messages name the
- * object, never the path or contents.
+ * object, never the path or contents. Public for the migration check, which applies the plan rules
+ * as a mount would.
  */
-final class MountRules {
+public final class MountRules {
   private final MountLimits limits;
 
-  MountRules(MountLimits limits) {
+  public MountRules(MountLimits limits) {
     this.limits = limits;
   }
 
   /** Checks a plan before any backend call. */
-  void checkPlan(MountPlan<?> plan) {
+  public void checkPlan(MountPlan<?> plan) {
     List<? extends PlannedObject<?>> objects = plan.objects();
     if (objects.isEmpty()) {
       throw ProviderException.invalidArgument("the SecretProviderClass lists no objects to mount");

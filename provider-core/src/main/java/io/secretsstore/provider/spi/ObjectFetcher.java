@@ -18,4 +18,11 @@ public interface ObjectFetcher<S> {
    * @throws InterruptedException when the mount was cancelled
    */
   FetchedObject fetch(PlannedObject<S> object) throws InterruptedException;
+
+  /** The fetcher of a dry-run plan ({@link SecretBackend#startDryRun}): any call is a bug. */
+  static <S> ObjectFetcher<S> dryRun() {
+    return object -> {
+      throw ProviderException.of(ErrorKind.INTERNAL, "a dry-run plan cannot fetch");
+    };
+  }
 }

@@ -16,17 +16,20 @@ public final class ProviderException extends RuntimeException {
   private final ErrorKind kind;
   private final boolean throttled;
   private final transient Duration retryAfter;
+  private final transient OperatorSetting setting;
 
-  private ProviderException(ErrorKind kind, String message, boolean throttled, Duration retryAfter, Throwable cause) {
+  private ProviderException(
+      ErrorKind kind, String message, boolean throttled, Duration retryAfter, OperatorSetting setting, Throwable cause) {
     super(Objects.requireNonNull(message, "message"), cause, false, true);
     this.kind = Objects.requireNonNull(kind, "kind");
     this.throttled = throttled;
     this.retryAfter = retryAfter;
+    this.setting = setting;
   }
 
   /** A failure of the given kind with a message safe to show in pod events. */
   public static ProviderException of(ErrorKind kind, String message) {
-    return new ProviderException(kind, message, false, null, null);
+    return new ProviderException(kind, message, false, null, null, null);
   }
 
   /**
@@ -34,7 +37,7 @@ public final class ProviderException extends RuntimeException {
    * its message is never shown or logged, since library messages may echo secret input.
    */
   public static ProviderException of(ErrorKind kind, String message, Throwable cause) {
-    return new ProviderException(kind, message, false, null, cause);
+    return new ProviderException(kind, message, false, null, null, cause);
   }
 
   /**
@@ -44,7 +47,7 @@ public final class ProviderException extends RuntimeException {
    * @param retryAfter the backend's advice on when to try again, or null
    */
   public static ProviderException throttled(String message, Duration retryAfter) {
-    return new ProviderException(ErrorKind.RESOURCE_EXHAUSTED, message, true, retryAfter, null);
+    return new ProviderException(ErrorKind.RESOURCE_EXHAUSTED, message, true, retryAfter, null, null);
   }
 
   public static ProviderException invalidArgument(String message) {
@@ -53,6 +56,17 @@ public final class ProviderException extends RuntimeException {
 
   public static ProviderException unauthenticated(String message) {
     return of(ErrorKind.UNAUTHENTICATED, message);
+  }
+
+  /**
+   * INVALID_ARGUMENT: the SecretProviderClass asks for what this provider's settings do not allow.
+   * The message ends with the flag and chart value that would allow it.
+   *
+   * @param message what is refused, naming the key
+   */
+  public static ProviderException refusedBySetting(String message, OperatorSetting setting) {
+    return new ProviderException(ErrorKind.INVALID_ARGUMENT, message + ": " + setting.advice(), false, null,
+        Objects.requireNonNull(setting, "setting"), null);
   }
 
   public ErrorKind kind() {
@@ -69,8 +83,13 @@ public final class ProviderException extends RuntimeException {
     return Optional.ofNullable(retryAfter);
   }
 
+  /** The operator setting that would have accepted the request, when one caused the refusal. */
+  public Optional<OperatorSetting> operatorSetting() {
+    return Optional.ofNullable(setting);
+  }
+
   /** The same failure with context in front of the message, e.g. the object it concerns. */
   public ProviderException withContext(String context) {
-    return new ProviderException(kind, context + ": " + getMessage(), throttled, retryAfter, getCause());
+    return new ProviderException(kind, context + ": " + getMessage(), throttled, retryAfter, setting, getCause());
   }
 }

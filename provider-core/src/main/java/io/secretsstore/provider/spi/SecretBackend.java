@@ -25,8 +25,30 @@ public interface SecretBackend extends AutoCloseable {
     return null;
   }
 
+  /**
+   * The operator settings this backend's refusals can name ({@link
+   * ProviderException#refusedBySetting}), so the migration check can read them from a chart
+   * values file.
+   */
+  default java.util.List<OperatorSetting> operatorSettings() {
+    return java.util.List.of();
+  }
+
   /** Called once after flags are parsed and before the first mount. */
   default void start(BackendContext context) throws Exception {}
+
+  /**
+   * Instead of {@link #start}, for the migration check: reads the flags as start does but opens no
+   * client, thread, file or cluster connection. {@link #plan} then makes every parameter and
+   * operator-policy check it makes when serving; what it would look up in the cluster or on the
+   * node (a service-account annotation, the node's region, a file a SecretProviderClass names) is
+   * assumed to be there, and the fetcher of the plan it returns must never be called.
+   *
+   * @throws UnsupportedOperationException when the backend has no dry run
+   */
+  default void startDryRun(BackendContext context) {
+    throw new UnsupportedOperationException("the " + name() + " backend has no dry run");
+  }
 
   /**
    * Parses the SecretProviderClass parameters of one request into a plan. Pure: no network, no

@@ -13,6 +13,7 @@ import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.spi.ErrorKind;
 import io.secretsstore.provider.spi.IdentityKey;
 import io.secretsstore.provider.spi.MountPlan;
+import io.secretsstore.provider.spi.OperatorSetting;
 import io.secretsstore.provider.spi.PlannedObject;
 import io.secretsstore.provider.spi.ProviderException;
 import io.secretsstore.provider.spi.SecretBackend;
@@ -43,6 +44,9 @@ import java.util.Set;
 public final class GcpBackend implements SecretBackend {
   static final String NAME = "gcp";
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  /** Lets {@code auth: provider-adc} use the provider's own credentials; the chart has no value of its own for it. */
+  static final OperatorSetting PROVIDER_ADC =
+      new OperatorSetting("--gcp-allow-provider-adc", "", "secrets-store-provider-gcp: extraArgs");
 
   private final GcpOptions options;
   private GcpSettings settings;
@@ -55,6 +59,7 @@ public final class GcpBackend implements SecretBackend {
   static final String GAX_LOGGERS = "com.google.api.gax";
   private GoogleTokens tokens;
   private GoogleServiceAccounts annotations;
+  private boolean dryRun;
 
   /** Found by ServiceLoader; settings come from flags and the environment at start. */
   public GcpBackend() {
@@ -98,6 +103,21 @@ public final class GcpBackend implements SecretBackend {
     annotations = new GoogleServiceAccounts(settings.serviceAccountFor(), this::kube);
   }
 
+  @Override
+  public List<OperatorSetting> operatorSettings() {
+    return List.of(PROVIDER_ADC);
+  }
+
+  /** Flags only: no clients, CA files or informers; service-account annotations are not read. */
+  @Override
+  public void startDryRun(BackendContext backendContext) {
+    dryRun = true;
+    context = backendContext;
+    if (settings == null) {
+      settings = options.settings(System.getenv());
+    }
+  }
+
   private synchronized KubernetesClient kube() {
     if (kube == null && ownsKube) {
       kube = KubeClients.fromEnvironment();
@@ -129,6 +149,9 @@ public final class GcpBackend implements SecretBackend {
       }
       objects.add(new PlannedObject<>(id, entry.path(), entry.mode(), entry.spec()));
     }
+    if (dryRun) {
+      return new MountPlan<>(login.identity(), settings.secretManager(), objects, io.secretsstore.provider.spi.ObjectFetcher.dryRun());
+    }
     return new MountPlan<>(login.identity(), settings.secretManager(), objects,
         new GcpFetcher(login.identity(), context.credentials(), login.login(), clients, context.clock(), context.calls()));
   }
@@ -141,11 +164,11 @@ public final class GcpBackend implements SecretBackend {
     if (pool == null) {
       throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, "unable to obtain auth for mount: the workload identity pool is unknown; "
           + "start the provider with --gcp-project, --gcp-cluster-location and --gcp-cluster-name (env PROJECT, CLUSTER_LOCATION, "
-          + "CLUSTER_NAME) or --gcp-token-audience");
+          + "CLUSTER_NAME; chart values gcpProject, gkeClusterLocation, gkeClusterName) or --gcp-token-audience");
     }
     PodIdentity pod = request.pod();
     TokenSource token = podToken(request, pool);
-    GoogleServiceAccount google = annotations.lookup(pod.namespace(), pod.serviceAccountName());
+    GoogleServiceAccount google = dryRun ? null : annotations.lookup(pod.namespace(), pod.serviceAccountName());
     IdentityKey identity = IdentityKey.of(NAME, "auth", AuthMode.POD_ADC.label(), "namespace", pod.namespace(),
         "serviceAccount", pod.serviceAccountName(), "audience", pool.audience(),
         "googleServiceAccount", google == null ? "" : google.email(),
@@ -182,20 +205,20 @@ public final class GcpBackend implements SecretBackend {
         throw ProviderException.unauthenticated("unable to obtain auth for mount: " + e.getMessage());
       }
     }
-    if (settings.allowTokenRequest() && kube() != null) {
+    if (settings.allowTokenRequest() && (dryRun || kube() != null)) {
       String minted = pool.pool().isEmpty() ? pool.audience() : pool.pool();
       return () -> new TokenRequests(kube()).mint(request.pod(), minted);
     }
     throw ProviderException.unauthenticated("unable to obtain auth for mount: no service account token for audience \""
         + (pool.pool().isEmpty() ? pool.audience() : pool.pool()) + "\" in csi.storage.k8s.io/serviceAccount.tokens: "
-        + "add it to the CSIDriver's tokenRequests");
+        + "add it to the CSIDriver's tokenRequests, or the operator lets the provider mint it with --gcp-allow-token-request "
+        + "(chart value secrets-store-provider-gcp: tokenRequest.enabled)");
   }
 
   private Login providerAdc() {
     if (!settings.allowProviderAdc()) {
       // The SecretProviderClass asks for what only the operator may enable: a configuration error.
-      throw ProviderException.invalidArgument(
-          "unable to obtain auth for mount: auth provider-adc is disabled; the operator enables it with --gcp-allow-provider-adc");
+      throw ProviderException.refusedBySetting("unable to obtain auth for mount: auth provider-adc is disabled", PROVIDER_ADC);
     }
     return new Login(IdentityKey.of(NAME, "auth", AuthMode.PROVIDER_ADC.label()), ProviderCredentials::applicationDefault);
   }

@@ -3,53 +3,37 @@ package io.secretsstore.provider.gcp;
 
 import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.spi.ProviderException;
-import io.secretsstore.provider.yaml.SafeYaml;
+import io.secretsstore.provider.yaml.BoundedYaml;
+import io.secretsstore.provider.yaml.GoTextSchema;
+import io.secretsstore.provider.yaml.YamlLimits;
+import io.secretsstore.provider.yaml.YamlRefusal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.HashMap;
-import org.snakeyaml.engine.v2.api.ConstructNode;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.constructor.ConstructYamlNull;
-import org.snakeyaml.engine.v2.nodes.Tag;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.schema.FailsafeSchema;
-import org.snakeyaml.engine.v2.schema.Schema;
 
 /**
  * Parses the {@code secrets} parameter as upstream does (gopkg.in/yaml.v3 into a list of structs):
  * field names match exactly (they are case-sensitive). An unknown field is refused by name, where
  * upstream ignores it, so that a typo ({@code fileName} as {@code filename}, {@code mode} as {@code
  * mod}) cannot silently mount the wrong file or mode (security checklist row 6). Scalars are
- * read as text (the failsafe schema) so that {@code mode: 0400} keeps its leading zero and can be
- * read as octal, as yaml.v3 does. Loading goes through core's {@link SafeYaml} settings; messages
- * name positions and fields, never values.
+ * read as text ({@link GoTextSchema}) so that {@code mode: 0400} keeps its leading zero and can be
+ * read as octal, as yaml.v3 does, and merge keys are merged. Loading is core's bounded loader;
+ * messages name positions and fields, never values.
  */
 final class SecretsYaml {
   static final String PARAMETER = "secrets";
   static final List<String> FIELDS = List.of("resourceName", "fileName", "path", "mode", "extractJSONKey", "extractYAMLKey");
   private static final String FAILED = "failed to unmarshal secrets attribute: ";
-  /** Every scalar as text; an empty value ({@code mode:}) is null, as yaml.v3 leaves a field unset. */
-  private static final Schema TEXT = new FailsafeSchema() {
-    @Override
-    public Map<Tag, ConstructNode> getSchemaTagConstructors() {
-      Map<Tag, ConstructNode> constructors = new HashMap<>(super.getSchemaTagConstructors());
-      constructors.put(Tag.NULL, new ConstructYamlNull());
-      return constructors;
-    }
-  };
 
   private SecretsYaml() {}
 
   static List<SecretEntry> parse(String yaml) {
     Object root;
     try {
-      root = new Load(SafeYaml.settings(PARAMETER, TEXT)).loadFromString(yaml);
-    } catch (MarkedYamlEngineException e) {
-      String where = e.getProblemMark().map(m -> " at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1)).orElse("");
-      throw ProviderException.invalidArgument(FAILED + PARAMETER + " is not valid YAML" + where);
-    } catch (RuntimeException e) {
-      throw ProviderException.invalidArgument(FAILED + PARAMETER + " is not valid YAML or is too large");
+      // Every scalar as its text, nulls empty and merge keys merged, as yaml.v3 decodes into the struct.
+      root = BoundedYaml.load(yaml, PARAMETER, new GoTextSchema(), YamlLimits.PARAMETER);
+    } catch (YamlRefusal e) {
+      throw ProviderException.invalidArgument(FAILED + PARAMETER + " " + e.getMessage());
     }
     if (root == null || root instanceof String text && text.isEmpty()) {
       return List.of();

@@ -299,7 +299,7 @@ class GcpMountIT {
 
     // Asking for the provider's identity without the operator's flag is a configuration error.
     rejected(provider, bed.attributes(secrets, "auth", "provider-adc"), "INVALID_ARGUMENT",
-        "auth provider-adc is disabled; the operator enables it with --gcp-allow-provider-adc");
+        "auth provider-adc is disabled: the operator enables it with --gcp-allow-provider-adc (chart value secrets-store-provider-gcp: extraArgs)");
   }
 
   @Test

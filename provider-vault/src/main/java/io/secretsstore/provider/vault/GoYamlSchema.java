@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.vault;
 
+import io.secretsstore.provider.yaml.GoNumbers;
 import java.math.BigInteger;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +15,7 @@ import org.snakeyaml.engine.v2.schema.Schema;
  * Resolves plain scalars as gopkg.in/yaml.v3 (upstream's parser) does, so {@code filePermission:
  * 0600} is the octal 384 it is upstream, not the decimal 600 of YAML 1.2: nulls, the three spellings
  * of true and false, integers as Go's {@code ParseInt(s, 0, 64)} reads them (0x, 0o, 0b and a
- * leading 0 for octal), YAML floats, and everything else a string. No constructors: the tree is
+ * leading 0 for octal), YAML floats, {@code <<} as a merge key, and everything else a string. No constructors: the tree is
  * walked by hand, so no tag can ever instantiate anything.
  */
 final class GoYamlSchema implements Schema {
@@ -27,6 +28,9 @@ final class GoYamlSchema implements Schema {
   private static final ScalarResolver RESOLVER = (value, implicit) -> {
     if (!implicit) {
       return Tag.STR;
+    }
+    if ("<<".equals(value)) {
+      return Tag.MERGE;
     }
     if (NULL.matcher(value).matches()) {
       return Tag.NULL;
@@ -55,39 +59,6 @@ final class GoYamlSchema implements Schema {
 
   /** Go's {@code strconv.ParseInt(s, 0, 64)}: empty when the text is not such an integer. */
   static Optional<BigInteger> parseInt(String text) {
-    String s = text;
-    boolean negative = false;
-    if (s.startsWith("+") || s.startsWith("-")) {
-      negative = s.charAt(0) == '-';
-      s = s.substring(1);
-    }
-    int radix = 10;
-    boolean prefixed = false;
-    if (s.length() > 1 && s.charAt(0) == '0') {
-      char marker = Character.toLowerCase(s.charAt(1));
-      if (marker == 'x' || marker == 'o' || marker == 'b') {
-        radix = marker == 'x' ? 16 : marker == 'o' ? 8 : 2;
-        s = s.substring(2);
-        prefixed = true;
-      } else {
-        radix = 8;
-        s = s.substring(1);
-        prefixed = true;
-      }
-    }
-    // Go allows an underscore only between digits or right after a base prefix.
-    if (s.isEmpty() || s.endsWith("_") || s.contains("__") || (!prefixed && s.startsWith("_"))) {
-      return Optional.empty();
-    }
-    try {
-      BigInteger value = new BigInteger(s.replace("_", ""), radix);
-      value = negative ? value.negate() : value;
-      if (value.bitLength() > 63) {
-        return Optional.empty();
-      }
-      return Optional.of(value);
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
+    return GoNumbers.parseInt(text);
   }
 }

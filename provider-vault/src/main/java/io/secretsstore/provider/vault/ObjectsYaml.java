@@ -11,11 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import io.secretsstore.provider.yaml.SafeYaml;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import io.secretsstore.provider.yaml.BoundedYaml;
+import io.secretsstore.provider.yaml.YamlLimits;
+import io.secretsstore.provider.yaml.YamlRefusal;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -25,19 +23,19 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 
 /**
  * Parses the {@code objects} parameter: a plain YAML list of mappings, read as upstream's yaml.v3
- * reads it, but safely. The document is only composed into nodes (no constructor runs, so no tag
- * can load a class), aliases and size are bounded, recursion and duplicate keys are refused, and
- * only the standard tags are accepted. Unknown keys inside an object are an error naming the key,
+ * reads it (any scalar into a string field as its text, merge keys merged), but safely. The
+ * document is only composed into nodes by core's bounded loader (no constructor runs, so no tag
+ * can load a class; size, nodes, depth and aliases are bounded), recursion and duplicate keys are
+ * refused, and only the standard tags are accepted. Unknown keys inside an object are an error naming the key,
  * so a typo such as {@code filePermision} cannot silently leave a file world-readable. Messages
  * name keys and list positions, never values; the parser's own texts quote input and are dropped.
  */
 final class ObjectsYaml {
   static final String PARAMETER = "objects";
-  private static final int MAX_DEPTH = 32;
   private static final Set<String> KEYS =
       Set.of("objectName", "secretPath", "secretKey", "method", "secretArgs", "filePermission", "encoding");
   private static final Set<Tag> STANDARD =
-      Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.MAP, Tag.SEQ);
+      Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.MAP, Tag.SEQ, Tag.MERGE);
 
   private ObjectsYaml() {}
 
@@ -53,7 +51,7 @@ final class ObjectsYaml {
     if (!(root.get() instanceof SequenceNode list)) {
       throw invalid(PARAMETER + " must be a YAML list of objects");
     }
-    checkTree(list, 0);
+    checkTree(list);
     List<SecretConfig> objects = new ArrayList<>();
     for (int i = 0; i < list.getValue().size(); i++) {
       objects.add(object(list.getValue().get(i), i));
@@ -62,33 +60,27 @@ final class ObjectsYaml {
   }
 
   private static Optional<Node> compose(String yaml) {
-    LoadSettings settings = SafeYaml.settings(PARAMETER, new GoYamlSchema());
     try {
-      return new Compose(settings).composeString(yaml);
-    } catch (MarkedYamlEngineException e) {
-      String where = e.getProblemMark().map(m -> " at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1)).orElse("");
-      throw invalid(PARAMETER + " is not valid YAML" + where);
-    } catch (YamlEngineException e) {
-      throw invalid(PARAMETER + " is not valid YAML or is too large");
-    } catch (RuntimeException e) {
-      throw invalid(PARAMETER + " is not valid YAML");
+      return BoundedYaml.compose(yaml, PARAMETER, new GoYamlSchema(), YamlLimits.PARAMETER);
+    } catch (YamlRefusal e) {
+      throw invalid(PARAMETER + " " + e.getMessage());
     }
   }
 
-  /** Refuses recursion, non-standard tags and excessive nesting anywhere in the document. */
-  private static void checkTree(Node node, int depth) {
-    if (depth > MAX_DEPTH || node.isRecursive()) {
-      throw invalid(PARAMETER + " is nested too deeply or refers to itself");
+  /** Refuses recursion and non-standard tags anywhere in the document (its depth is bounded by the loader). */
+  private static void checkTree(Node node) {
+    if (node.isRecursive()) {
+      throw invalid(PARAMETER + " refers to itself");
     }
     if (!STANDARD.contains(node.getTag())) {
       throw invalid(PARAMETER + " uses a YAML tag other than the standard str, int, float, bool, null, map and seq");
     }
     if (node instanceof SequenceNode sequence) {
-      sequence.getValue().forEach(child -> checkTree(child, depth + 1));
+      sequence.getValue().forEach(ObjectsYaml::checkTree);
     } else if (node instanceof MappingNode mapping) {
       for (NodeTuple tuple : mapping.getValue()) {
-        checkTree(tuple.getKeyNode(), depth + 1);
-        checkTree(tuple.getValueNode(), depth + 1);
+        checkTree(tuple.getKeyNode());
+        checkTree(tuple.getValueNode());
       }
     }
   }
@@ -98,7 +90,7 @@ final class ObjectsYaml {
       throw invalid(PARAMETER + "[" + index + "] must be a mapping with objectName, secretPath, ...");
     }
     Map<String, Node> fields = new LinkedHashMap<>();
-    for (NodeTuple tuple : mapping.getValue()) {
+    for (NodeTuple tuple : tuples(mapping)) {
       String key = keyText(tuple.getKeyNode(), PARAMETER + "[" + index + "]");
       if (fields.put(key, tuple.getValueNode()) != null) {
         throw invalid(PARAMETER + "[" + index + "] has the key " + SafeText.name(key, index) + " twice");
@@ -179,7 +171,7 @@ final class ObjectsYaml {
     if (node instanceof MappingNode mapping) {
       Map<String, Object> map = new LinkedHashMap<>();
       Set<String> seen = new HashSet<>();
-      for (NodeTuple tuple : mapping.getValue()) {
+      for (NodeTuple tuple : tuples(mapping)) {
         String key = keyText(tuple.getKeyNode(), ref + ": secretArgs");
         if (!seen.add(key)) {
           throw invalid(ref + ": secretArgs has a key twice");
@@ -229,6 +221,15 @@ final class ObjectsYaml {
       return lower.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
     }
     return Double.parseDouble(text);
+  }
+
+  /** A mapping's entries with merge keys ({@code <<: *base}) applied, as yaml.v3 applies them. */
+  private static List<NodeTuple> tuples(MappingNode mapping) {
+    try {
+      return BoundedYaml.tuples(mapping);
+    } catch (YamlRefusal e) {
+      throw invalid(PARAMETER + " " + e.getMessage());
+    }
   }
 
   private static boolean isNull(Node node) {

@@ -53,11 +53,6 @@ record TlsConfig(
         skipVerify || later.skipVerify);
   }
 
-  /** Whether any local file is named. */
-  boolean namesFiles() {
-    return !caCert.isEmpty() || !caDirectory.isEmpty() || !clientCert.isEmpty() || !clientKey.isEmpty();
-  }
-
   private static String nullToEmpty(String value) {
     return value == null ? "" : value;
   }

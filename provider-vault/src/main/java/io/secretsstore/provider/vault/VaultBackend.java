@@ -19,6 +19,8 @@ import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.spi.ErrorKind;
 import io.secretsstore.provider.spi.IdentityKey;
 import io.secretsstore.provider.spi.MountPlan;
+import io.secretsstore.provider.spi.ObjectFetcher;
+import io.secretsstore.provider.spi.OperatorSetting;
 import io.secretsstore.provider.spi.PlannedObject;
 import io.secretsstore.provider.spi.ProviderException;
 import io.secretsstore.provider.spi.SecretBackend;
@@ -42,6 +44,9 @@ public final class VaultBackend implements SecretBackend {
   static final String NAME = "vault";
   /** The configuration-file key of the addresses a SecretProviderClass may name; overrides --vault-allowed-addresses. */
   static final String ALLOWED_ADDRESSES_KEY = "vaultAllowedAddresses";
+  /** Lets a SecretProviderClass turn TLS verification off (an arity-0 flag: no value). */
+  static final OperatorSetting SKIP_VERIFY =
+      new OperatorSetting("--vault-allow-skip-tls-verify", "", "secrets-store-provider-vault: vault.allowSkipTLSVerify");
 
   private final VaultOptions options;
   private VaultSettings settings;
@@ -56,6 +61,8 @@ public final class VaultBackend implements SecretBackend {
   private Cache<ClientKey, VaultClient> clients;
   private VaultHttpClients httpClients;
   private ScheduledExecutorService reaper;
+  private SpcFileDirs spcFileDirs;
+  private boolean dryRun;
 
   /** Found by ServiceLoader; settings come from flags and the environment at start. */
   public VaultBackend() {
@@ -91,6 +98,10 @@ public final class VaultBackend implements SecretBackend {
     if (settings == null) {
       settings = options.settings(System.getenv());
     }
+    spcFileDirs = new SpcFileDirs(settings.spcFileDirs(), dryRun);
+    if (dryRun) {
+      return;
+    }
     if (kube == null) {
       kube = KubeClients.fromEnvironment();
     }
@@ -122,6 +133,18 @@ public final class VaultBackend implements SecretBackend {
   }
 
   @Override
+  public List<OperatorSetting> operatorSettings() {
+    return List.of(SKIP_VERIFY, SpcFileDirs.SETTING);
+  }
+
+  /** Flags only: no Kubernetes client, key, cache or lease reaper; TLS paths are checked without the file system. */
+  @Override
+  public void startDryRun(BackendContext backendContext) {
+    dryRun = true;
+    start(backendContext);
+  }
+
+  @Override
   public MountPlan<?> plan(MountRequestContext request) {
     if (context == null) {
       throw ProviderException.of(ErrorKind.INTERNAL, "the vault backend was not started");
@@ -130,13 +153,9 @@ public final class VaultBackend implements SecretBackend {
     String address = address(parameters);
     TlsConfig spcTls = parameters.tls().requireClientPair("SecretProviderClass");
     if (spcTls.skipVerify() && !settings.allowSkipTlsVerify()) {
-      throw ProviderException.invalidArgument(VaultParameters.SKIP_VERIFY
-          + " is not allowed: the provider must be started with --vault-allow-skip-tls-verify");
+      throw ProviderException.refusedBySetting(VaultParameters.SKIP_VERIFY + " is not allowed on this provider", SKIP_VERIFY);
     }
-    if (spcTls.namesFiles() && !settings.allowSpcFilePaths()) {
-      throw ProviderException.invalidArgument(fileKeys(spcTls)
-          + " not allowed: the provider must be started with --vault-allow-spc-file-paths");
-    }
+    spcTls = spcFileDirs.resolve(spcTls);
     TlsConfig tls = settings.tls().overlay(spcTls);
     String namespace = parameters.namespace().isEmpty() ? settings.namespace() : parameters.namespace();
     String mount = parameters.authMount().isEmpty() ? settings.authMount() : parameters.authMount();
@@ -160,6 +179,9 @@ public final class VaultBackend implements SecretBackend {
         throw ProviderException.invalidArgument(SafeText.element(ObjectsYaml.PARAMETER, i, config.objectName()) + ": " + e.getMessage());
       }
       objects.add(new PlannedObject<>(config.objectName(), config.objectName(), mode, new ObjectSpec(config, mode, secretRequest)));
+    }
+    if (dryRun) {
+      return new MountPlan<>(identity, address, objects, ObjectFetcher.dryRun());
     }
     VaultFetcher.Login login = new VaultFetcher.Login(identity, request.pod(), podToken, parameters.audience(),
         parameters.roleName(), mount, namespace);
@@ -205,7 +227,8 @@ public final class VaultBackend implements SecretBackend {
     if (fromFile.isPresent() ? !fromFile.get().contains(address)
         : !settings.allowedAddresses().isEmpty() && !settings.allowedAddresses().contains(address)) {
       throw ProviderException.invalidArgument(VaultParameters.ADDRESS + " is not one of the addresses the provider allows ("
-          + (fromFile.isPresent() ? ALLOWED_ADDRESSES_KEY + " in the configuration file" : "--vault-allowed-addresses") + ")");
+          + (fromFile.isPresent() ? ALLOWED_ADDRESSES_KEY + " in the configuration file" : "--vault-allowed-addresses")
+          + "); chart value secrets-store-provider-vault: config." + ALLOWED_ADDRESSES_KEY);
     }
     return address;
   }
@@ -238,23 +261,6 @@ public final class VaultBackend implements SecretBackend {
       return tokens.require(audience, context.clock().instant());
     }
     return null;
-  }
-
-  private static String fileKeys(TlsConfig tls) {
-    List<String> keys = new ArrayList<>();
-    if (!tls.caCert().isEmpty()) {
-      keys.add(VaultParameters.CA_CERT);
-    }
-    if (!tls.caDirectory().isEmpty()) {
-      keys.add(VaultParameters.CA_DIRECTORY);
-    }
-    if (!tls.clientCert().isEmpty()) {
-      keys.add(VaultParameters.CLIENT_CERT);
-    }
-    if (!tls.clientKey().isEmpty()) {
-      keys.add(VaultParameters.CLIENT_KEY);
-    }
-    return String.join(", ", keys) + (keys.size() == 1 ? " is" : " are");
   }
 
   /** Bytes of Vault answers held for reuse, for tests. */

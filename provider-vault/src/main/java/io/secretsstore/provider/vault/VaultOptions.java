@@ -75,8 +75,10 @@ final class VaultOptions {
       description = "Addresses a SecretProviderClass may name in vaultAddress; any when unset. The configuration file's vaultAllowedAddresses overrides it without a restart.")
   List<String> allowedAddresses = new ArrayList<>();
 
-  @Option(names = "--vault-allow-spc-file-paths", description = "Let a SecretProviderClass name CA and client-key files of the provider pod.")
-  boolean allowSpcFilePaths;
+  @Option(names = "--vault-spc-file-dirs", split = ",", paramLabel = "DIR",
+      description = "Directories of the provider pod whose files a SecretProviderClass may name in vaultCACertPath, vaultCADirectory, "
+          + "vaultTLSClientCertPath and vaultTLSClientKeyPath (the real path, symlinks and .. resolved, must lie under one); none when unset.")
+  List<Path> spcFileDirs = new ArrayList<>();
 
   @Option(names = "--vault-lease-revoke-after", defaultValue = "10m", converter = DurationConverter.class,
       description = "Revoke a dynamic-secret lease no mount or refresh has used for this long (default: ${DEFAULT-VALUE}).")
@@ -100,7 +102,7 @@ final class VaultOptions {
     String addr = firstSet(address, env.get("VAULT_ADDR"), VaultSettings.DEFAULT_ADDRESS);
     return new VaultSettings(addr, mount, firstSet(namespace, env.get("VAULT_NAMESPACE"), ""), fromEnv.overlay(fromFlags),
         cacheSize, hmacSecretName, firstSet(hmacSecretNamespace, ownNamespace(), ""), allowTokenRequest,
-        allowSkipTlsVerify, allowedAddresses, allowSpcFilePaths, leaseRevokeAfter, pkiReuseFraction, requestTimeout);
+        allowSkipTlsVerify, allowedAddresses, spcFileDirs, leaseRevokeAfter, pkiReuseFraction, requestTimeout);
   }
 
   private static String ownNamespace() {

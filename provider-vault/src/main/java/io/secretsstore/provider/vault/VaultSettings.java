@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param allowTokenRequest whether the provider may mint pod tokens when the driver sent none
  * @param allowSkipTlsVerify whether a SecretProviderClass may turn TLS verification off
  * @param allowedAddresses the addresses a SecretProviderClass may name; empty allows any
- * @param allowSpcFilePaths whether a SecretProviderClass may name local CA and client key files
+ * @param spcFileDirs the directories whose files a SecretProviderClass may name for TLS
  * @param leaseRevokeAfter how long a lease no refresh touched is kept before it is revoked
  * @param pkiReuseFraction the part of a certificate's lifetime during which it is reused
  * @param requestTimeout the timeout of one HTTP call to Vault
@@ -35,7 +35,7 @@ record VaultSettings(
     boolean allowTokenRequest,
     boolean allowSkipTlsVerify,
     List<String> allowedAddresses,
-    boolean allowSpcFilePaths,
+    List<java.nio.file.Path> spcFileDirs,
     Duration leaseRevokeAfter,
     double pkiReuseFraction,
     Duration requestTimeout) {
@@ -50,6 +50,7 @@ record VaultSettings(
     Objects.requireNonNull(hmacSecretName, "hmacSecretName");
     hmacSecretNamespace = hmacSecretNamespace == null ? "" : hmacSecretNamespace;
     allowedAddresses = allowedAddresses.stream().map(VaultAddress::normalize).toList();
+    spcFileDirs = List.copyOf(spcFileDirs);
     if (cacheSize < 0) {
       throw new IllegalArgumentException("--vault-cache-size must not be negative");
     }
@@ -67,29 +68,29 @@ record VaultSettings(
   /** Defaults for tests: a given address, nothing allowed beyond upstream's defaults. */
   static VaultSettings forAddress(String address) {
     return new VaultSettings(address, "kubernetes", "", TlsConfig.NONE, 1000, "vault-csi-provider-hmac-key",
-        "", false, false, List.of(), false, Duration.ofMinutes(10), 0.66, Duration.ofSeconds(30));
+        "", false, false, List.of(), List.of(), Duration.ofMinutes(10), 0.66, Duration.ofSeconds(30));
   }
 
   VaultSettings withTls(TlsConfig other) {
     return new VaultSettings(address, authMount, namespace, other, cacheSize, hmacSecretName, hmacSecretNamespace,
-        allowTokenRequest, allowSkipTlsVerify, allowedAddresses, allowSpcFilePaths, leaseRevokeAfter, pkiReuseFraction,
+        allowTokenRequest, allowSkipTlsVerify, allowedAddresses, spcFileDirs, leaseRevokeAfter, pkiReuseFraction,
         requestTimeout);
   }
 
   VaultSettings withHmacNamespace(String other) {
     return new VaultSettings(address, authMount, namespace, tls, cacheSize, hmacSecretName, other,
-        allowTokenRequest, allowSkipTlsVerify, allowedAddresses, allowSpcFilePaths, leaseRevokeAfter, pkiReuseFraction,
+        allowTokenRequest, allowSkipTlsVerify, allowedAddresses, spcFileDirs, leaseRevokeAfter, pkiReuseFraction,
         requestTimeout);
   }
 
-  VaultSettings withAllowances(boolean tokenRequest, boolean skipTlsVerify, List<String> addresses, boolean spcFilePaths) {
+  VaultSettings withAllowances(boolean tokenRequest, boolean skipTlsVerify, List<String> addresses, List<java.nio.file.Path> fileDirs) {
     return new VaultSettings(address, authMount, namespace, tls, cacheSize, hmacSecretName, hmacSecretNamespace,
-        tokenRequest, skipTlsVerify, addresses, spcFilePaths, leaseRevokeAfter, pkiReuseFraction, requestTimeout);
+        tokenRequest, skipTlsVerify, addresses, fileDirs, leaseRevokeAfter, pkiReuseFraction, requestTimeout);
   }
 
   VaultSettings withLeaseRevokeAfter(Duration other) {
     return new VaultSettings(address, authMount, namespace, tls, cacheSize, hmacSecretName, hmacSecretNamespace,
-        allowTokenRequest, allowSkipTlsVerify, allowedAddresses, allowSpcFilePaths, other, pkiReuseFraction,
+        allowTokenRequest, allowSkipTlsVerify, allowedAddresses, spcFileDirs, other, pkiReuseFraction,
         requestTimeout);
   }
 }

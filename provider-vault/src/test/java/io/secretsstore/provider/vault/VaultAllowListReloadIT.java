@@ -132,7 +132,7 @@ class VaultAllowListReloadIT {
     backend.close();
     provider.close();
     AllowLists allowLists = new AllowLists();
-    backend = new VaultBackend(bed.kube, bed.settings().withAllowances(false, false, List.of("https://vault.example:8200"), false));
+    backend = new VaultBackend(bed.kube, bed.settings().withAllowances(false, false, List.of("https://vault.example:8200"), List.of()));
     backend.start(new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 100), BackendCalls.NONE, allowLists));
     provider = ProviderFixture.start(backend, VaultTestBed.FAST);
     allowLists.replace(Map.of());

@@ -123,7 +123,7 @@ class VaultMountIT {
 
   @Test
   void badParameters_exactMessages_noVaultCall_noCanary() throws Exception {
-    ProviderFixture provider = provider(bed.settings().withAllowances(false, false, List.of("https://vault.example:8200"), false));
+    ProviderFixture provider = provider(bed.settings().withAllowances(false, false, List.of("https://vault.example:8200"), List.of()));
     long calls = bed.vault.calls().total();
     Map<String, String> base = bed.attributes(DB_OBJECTS);
     Map<String, String> noRole = new java.util.HashMap<>(base);
@@ -145,7 +145,8 @@ class VaultMountIT {
     assertFails(provider, with(base, "vaultSkipTLSVerify", "true"), "INVALID_ARGUMENT", "--vault-allow-skip-tls-verify");
     assertFails(provider, with(base, "vaultSkipTLSVerify", Canaries.SECRET), "INVALID_ARGUMENT", "vaultSkipTLSVerify must be a boolean");
     assertFails(provider, with(base, "vaultCACertPath", "/etc/ca.pem"), "INVALID_ARGUMENT",
-        "vaultCACertPath is not allowed: the provider must be started with --vault-allow-spc-file-paths");
+        "vaultCACertPath is not under a directory the operator declared for SecretProviderClass TLS files (symlinks and .. resolved): "
+            + "the operator enables it with --vault-spc-file-dirs=/etc (chart value secrets-store-provider-vault: vault.tlsFileDirs)");
     assertFails(provider, with(base, "vaultAddress", "https://evil.example:8200"), "INVALID_ARGUMENT", "--vault-allowed-addresses");
     assertFails(provider, with(base, "vaultAddress", "unix:///var/run/vault/agent.sock"), "INVALID_ARGUMENT", "vaultAddress must be an http or https URL");
     assertFails(provider, with(base, "csi.storage.k8s.io/serviceAccount.tokens", VaultTestBed.tokens("other", Canaries.TOKEN)),

@@ -61,7 +61,7 @@ class VaultTokenRequestIT {
   }
 
   private ProviderFixture provider(boolean allow) throws Exception {
-    VaultBackend backend = new VaultBackend(kube, bed.settings().withAllowances(allow, false, java.util.List.of(), false));
+    VaultBackend backend = new VaultBackend(kube, bed.settings().withAllowances(allow, false, java.util.List.of(), java.util.List.of()));
     backend.start(new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 1000)));
     return ProviderFixture.start(backend, VaultTestBed.FAST);
   }
