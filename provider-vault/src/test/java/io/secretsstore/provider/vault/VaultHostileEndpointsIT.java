@@ -135,7 +135,7 @@ class VaultHostileEndpointsIT {
       closedPort = socket.getLocalPort();
     }
     VaultSettings settings = new VaultSettings(bed.httpAddress(), "kubernetes", "", TlsConfig.NONE, 100,
-        "vault-csi-provider-hmac-key", VaultTestBed.PROVIDER_NAMESPACE, false, false, List.of(), false,
+        "vault-csi-provider-hmac-key", VaultTestBed.PROVIDER_NAMESPACE, false, false, List.of(), List.of(),
         Duration.ofMinutes(10), 0.66, Duration.ofSeconds(5));
     VaultBackend backend = backend(settings);
     long selectorsBefore = selectorThreads();

@@ -120,7 +120,7 @@ class VaultTokenRequestIT {
     }
     // The same address allowed by the operator: minted and sent.
     VaultBackend backend = new VaultBackend(kube, bed.settings().withAllowances(true, false,
-        java.util.List.of(bed.httpsAddress()), false).withTls(new TlsConfig(bed.caFile.toString(), "", "", "", "", false)));
+        java.util.List.of(bed.httpsAddress()), java.util.List.of()).withTls(new TlsConfig(bed.caFile.toString(), "", "", "", "", false)));
     backend.start(new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 1000)));
     try (ProviderFixture provider = ProviderFixture.start(backend, VaultTestBed.FAST)) {
       expectTokenRequest(null);
