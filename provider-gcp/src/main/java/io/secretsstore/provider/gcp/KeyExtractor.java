@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.spi.ErrorKind;
 import io.secretsstore.provider.spi.ProviderException;
-import io.secretsstore.provider.yaml.SafeYaml;
+import io.secretsstore.provider.yaml.BoundedYaml;
+import io.secretsstore.provider.yaml.YamlLimits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
@@ -47,7 +47,9 @@ final class KeyExtractor {
   static byte[] yaml(byte[] payload, String key) {
     Object root;
     try {
-      root = new Load(SafeYaml.settings("secret", new CoreSchema())).loadFromString(new String(payload, StandardCharsets.UTF_8));
+      // The payload is the tenant's own secret: bounded like its parameters, so a deeply nested
+      // value is a refusal, not a StackOverflowError on a shared fetch thread.
+      root = BoundedYaml.load(new String(payload, StandardCharsets.UTF_8), "secret", new CoreSchema(), YamlLimits.PARAMETER);
     } catch (RuntimeException e) {
       root = null;
     }
