@@ -76,6 +76,7 @@ public final class AwsBackend implements SecretBackend {
   @Override
   public void start(BackendContext backendContext) {
     this.context = backendContext;
+    SdkLoggers.pin();
     if (settings == null) {
       try {
         settings = options.settings(System.getenv());

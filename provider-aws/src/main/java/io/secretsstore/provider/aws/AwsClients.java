@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.aws;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.secretsstore.provider.tls.CaBundles;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.TrustManager;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -18,15 +19,34 @@ import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * The SDK clients, one per service and region, sharing one HTTP client. They carry no credentials
- * of their own: every request names the pod's, so one client serves every identity.
+ * of their own: every request names the pod's, so one client serves every identity. The region
+ * comes from a SecretProviderClass, so the clients per service are kept least-recently-used up to
+ * {@link #MAX_REGIONS}: made-up regions evict each other, not the clients everyone else uses.
  */
 final class AwsClients implements AutoCloseable {
+  /** AWS has about 35 regions; more distinct ones in use at once is a mistake or an attack. */
+  static final int MAX_REGIONS = 64;
   private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
   private final AwsSettings settings;
   private final SdkHttpClient http;
-  private final Map<String, SecretsManagerClient> secretsManager = new ConcurrentHashMap<>();
-  private final Map<String, SsmClient> ssm = new ConcurrentHashMap<>();
-  private final Map<String, StsClient> sts = new ConcurrentHashMap<>();
+  private final Cache<String, SecretsManagerClient> secretsManager = perRegion();
+  private final Cache<String, SsmClient> ssm = perRegion();
+  private final Cache<String, StsClient> sts = perRegion();
+
+  /**
+   * An evicted client is closed: the shared HTTP client is not the SDK client's to close, so a
+   * call still running on it finishes on its connection.
+   */
+  private static <C extends SdkAutoCloseable> Cache<String, C> perRegion() {
+    return Caffeine.newBuilder().maximumSize(MAX_REGIONS)
+        .<String, C>removalListener((region, client, cause) -> {
+          if (client != null) {
+            client.close();
+          }
+        })
+        .executor(Runnable::run)
+        .build();
+  }
 
   AwsClients(AwsSettings settings) {
     this.settings = settings;
@@ -39,7 +59,7 @@ final class AwsClients implements AutoCloseable {
   }
 
   SecretsManagerClient secretsManager(String region) {
-    return secretsManager.computeIfAbsent(region, r -> {
+    return secretsManager.get(region, r -> {
       var builder = SecretsManagerClient.builder().region(Region.of(r)).httpClient(http)
           .credentialsProvider(AnonymousCredentialsProvider.create()).overrideConfiguration(AwsClients::noSdkRetries);
       if (settings.endpoint() != null) {
@@ -50,7 +70,7 @@ final class AwsClients implements AutoCloseable {
   }
 
   SsmClient ssm(String region) {
-    return ssm.computeIfAbsent(region, r -> {
+    return ssm.get(region, r -> {
       var builder = SsmClient.builder().region(Region.of(r)).httpClient(http)
           .credentialsProvider(AnonymousCredentialsProvider.create()).overrideConfiguration(AwsClients::noSdkRetries);
       if (settings.endpoint() != null) {
@@ -61,7 +81,7 @@ final class AwsClients implements AutoCloseable {
   }
 
   StsClient sts(String region) {
-    return sts.computeIfAbsent(region, r -> {
+    return sts.get(region, r -> {
       var builder = StsClient.builder().region(Region.of(r)).httpClient(http)
           .credentialsProvider(AnonymousCredentialsProvider.create()).overrideConfiguration(AwsClients::noSdkRetries);
       if (settings.endpoint() != null) {
@@ -81,9 +101,17 @@ final class AwsClients implements AutoCloseable {
 
   @Override
   public void close() {
-    secretsManager.values().forEach(SecretsManagerClient::close);
-    ssm.values().forEach(SsmClient::close);
-    sts.values().forEach(StsClient::close);
+    secretsManager.invalidateAll();
+    ssm.invalidateAll();
+    sts.invalidateAll();
+    secretsManager.cleanUp();
+    ssm.cleanUp();
+    sts.cleanUp();
     http.close();
+  }
+
+  /** Clients held now across services, for tests. */
+  long size() {
+    return secretsManager.estimatedSize() + ssm.estimatedSize() + sts.estimatedSize();
   }
 }

@@ -18,6 +18,12 @@ import java.nio.charset.StandardCharsets;
 final class JmesExtractor {
   private static final JmesPath<JsonNode> JMESPATH = new JacksonRuntime();
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  /**
+   * Units of work (elements, characters, comparisons) one expression may spend: about 2 MiB of
+   * transient allocation at most, while an expression over the largest AWS secret (64 KiB) that
+   * visits every value a few times needs well under a tenth of it.
+   */
+  static final long WORK_BUDGET = 1 << 20;
 
   private JmesExtractor() {}
 
@@ -39,12 +45,19 @@ final class JmesExtractor {
     }
   }
 
-  /** The string at the path, as UTF-8 bytes. */
+  /** The string at the path, as UTF-8 bytes; the evaluation stops as soon as it spends {@link #WORK_BUDGET}. */
   static byte[] extract(JsonNode document, String path, String where) {
     JsonNode result;
     try {
-      result = compile(path).search(document);
+      result = new BudgetedJmesRuntime(WORK_BUDGET).compile(path).search(document);
     } catch (RuntimeException e) {
+      // Serialisation (to_string) and some functions wrap what the runtime throws.
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof BudgetedJmesRuntime.BudgetExceeded) {
+          throw ProviderException.of(ErrorKind.RESOURCE_EXHAUSTED, where + ": the jmesPath expression needs more than "
+              + WORK_BUDGET + " units of work (elements and characters) to evaluate");
+        }
+      }
       throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, where + ": JMESPath evaluation failed");
     }
     if (result == null || result.isNull() || result.isMissingNode()) {

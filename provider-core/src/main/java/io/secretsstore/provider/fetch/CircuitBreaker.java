@@ -2,22 +2,36 @@
 package io.secretsstore.provider.fetch;
 
 import io.secretsstore.provider.spi.ErrorKind;
+import io.secretsstore.provider.spi.IdentityKey;
 import io.secretsstore.provider.spi.ProviderException;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * Stops calling an endpoint that keeps failing with throttling or transient errors, and recovers
- * on its own: after the open period one trial call goes through; its success closes the circuit,
- * its failure opens it again. Failures that say nothing about the endpoint's health (not found,
- * denied) count as successes.
+ * Stops calling an endpoint that is down, and recovers on its own: after the open period one trial
+ * call goes through; its success closes the circuit, its failure opens it again.
+ *
+ * <p>The endpoint is shared by every tenant of the node, so the circuit opens only on evidence
+ * about the endpoint itself: transient failures (connection failures, 5xx) in a row from at least
+ * {@link #MIN_IDENTITIES} identities. One identity's failing objects, however many, say nothing
+ * about the others' (a tenant can make its own objects fail), and throttling is the backend
+ * pacing a caller, which the retries' back-off answers; neither counts. Failures that say nothing
+ * about the endpoint's health (not found, denied) count as successes.
  */
 final class CircuitBreaker {
+  /** Distinct identities whose failures it takes to call the endpoint down. */
+  static final int MIN_IDENTITIES = 2;
+
   private final int threshold;
   private final long openNanos;
   private final LongSupplier nanoTime;
 
   private int consecutiveFailures;
+  /** The identities among the consecutive failures; at most {@link #MIN_IDENTITIES} are kept. */
+  private final Set<IdentityKey> failingIdentities = new HashSet<>();
+  private boolean open;
   private long openUntil;
   private boolean trialInFlight;
   private ErrorKind lastKind = ErrorKind.UNAVAILABLE;
@@ -36,7 +50,7 @@ final class CircuitBreaker {
    * @throws ProviderException of the kind that opened the circuit
    */
   synchronized boolean checkAllowed() {
-    if (consecutiveFailures < threshold) {
+    if (!open) {
       return false;
     }
     long now = nanoTime.getAsLong();
@@ -44,7 +58,7 @@ final class CircuitBreaker {
       long seconds = Math.max(1, Duration.ofNanos(openUntil - now).toSeconds());
       throw ProviderException.of(
           lastKind,
-          "the backend endpoint failed repeatedly; calls to it are paused for about " + seconds + "s");
+          "the backend endpoint failed repeatedly for several identities; calls to it are paused for about " + seconds + "s");
     }
     trialInFlight = true;
     return true;
@@ -57,15 +71,26 @@ final class CircuitBreaker {
 
   synchronized void success() {
     consecutiveFailures = 0;
+    failingIdentities.clear();
+    open = false;
   }
 
-  /** Records a failure; returns true when this failure opened the circuit. */
-  synchronized boolean failure(ErrorKind kind) {
+  /**
+   * Records a transient failure of a call made for {@code identity}; returns true when this
+   * failure opened the circuit.
+   */
+  synchronized boolean failure(ErrorKind kind, IdentityKey identity) {
     lastKind = kind;
     consecutiveFailures++;
-    if (consecutiveFailures >= threshold) {
+    if (failingIdentities.size() < MIN_IDENTITIES) {
+      failingIdentities.add(identity);
+    }
+    if (consecutiveFailures >= threshold && failingIdentities.size() >= MIN_IDENTITIES) {
+      // A failed trial, or more failures while open, push the end of the open period out.
+      boolean opened = !open;
+      open = true;
       openUntil = nanoTime.getAsLong() + openNanos;
-      return true;
+      return opened;
     }
     return false;
   }

@@ -3,32 +3,43 @@ package io.secretsstore.provider.fetch;
 
 import io.secretsstore.provider.spi.ErrorKind;
 import io.secretsstore.provider.spi.FetchedObject;
+import io.secretsstore.provider.spi.IdentityKey;
 import io.secretsstore.provider.spi.ProviderException;
 import java.time.Duration;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * The calls to one backend endpoint: a concurrency limit, retries of throttling and transient
- * failures with jittered exponential backoff that honours Retry-After and never outlives the
- * deadline, and a circuit breaker. Throttling that outlasts the retries ends as RESOURCE_EXHAUSTED,
- * never UNAVAILABLE, which the driver would retry three more times.
+ * The calls to one backend endpoint: each attempt runs on the {@link FetchScheduler} (the
+ * endpoint's concurrency limit and each identity's share), retries of throttling and transient
+ * failures wait out a jittered exponential backoff that honours Retry-After and never outlives the
+ * deadline, and a circuit breaker stops calls to an endpoint that is down. Nothing here holds a
+ * thread while it waits: a call waiting for its share sits in a queue, a backoff is a timer.
+ * Throttling that outlasts the retries ends as RESOURCE_EXHAUSTED, never UNAVAILABLE, which the
+ * driver would retry three more times.
  */
 final class EndpointGuard {
   private final String backend;
+  private final String endpoint;
   private final ResilienceSettings settings;
-  private final Semaphore permits;
   private final CircuitBreaker circuit;
+  private final FetchScheduler scheduler;
+  private final ScheduledExecutorService timers;
   private final FetchEvents events;
   private final LongSupplier nanoTime;
 
-  EndpointGuard(String backend, ResilienceSettings settings, FetchEvents events, LongSupplier nanoTime) {
+  EndpointGuard(String backend, String endpoint, ResilienceSettings settings, FetchScheduler scheduler,
+      ScheduledExecutorService timers, FetchEvents events, LongSupplier nanoTime) {
     this.backend = backend;
+    this.endpoint = endpoint;
     this.settings = settings;
-    this.permits = new Semaphore(settings.maxConcurrentPerEndpoint(), true);
     this.circuit = new CircuitBreaker(settings.circuitFailureThreshold(), settings.circuitOpenFor(), nanoTime);
+    this.scheduler = scheduler;
+    this.timers = timers;
     this.events = events;
     this.nanoTime = nanoTime;
   }
@@ -39,56 +50,128 @@ final class EndpointGuard {
     FetchedObject call() throws InterruptedException;
   }
 
-  /** Runs a call with the endpoint's protections until it succeeds, fails for good, or the deadline. */
-  FetchedObject call(Call call, long deadlineNanos) throws InterruptedException {
-    for (int attempt = 1; ; attempt++) {
-      // Outside the retry handling: an open circuit fails the call at once, without backoff.
-      boolean trial = circuit.checkAllowed();
+  /**
+   * Runs a call for {@code identity} with the endpoint's protections until it succeeds, fails for
+   * good, or the deadline. Completing the returned future from outside (a timeout) abandons the
+   * call: a waiting attempt is dropped, a running one interrupted.
+   */
+  CompletableFuture<FetchedObject> call(IdentityKey identity, Call call, long deadlineNanos) {
+    GuardedCall guarded = new GuardedCall(identity, call, deadlineNanos);
+    guarded.result.whenComplete((value, failure) -> guarded.interruptRunner());
+    guarded.submit(1);
+    return guarded.result;
+  }
+
+  /** One guarded call across its attempts. */
+  private final class GuardedCall {
+    final IdentityKey identity;
+    final Call call;
+    final long deadlineNanos;
+    final CompletableFuture<FetchedObject> result = new CompletableFuture<>();
+    private Thread runner;
+
+    GuardedCall(IdentityKey identity, Call call, long deadlineNanos) {
+      this.identity = identity;
+      this.call = call;
+      this.deadlineNanos = deadlineNanos;
+    }
+
+    void submit(int attempt) {
       try {
-        return attempt(call, deadlineNanos);
+        scheduler.submit(identity, endpoint, result::isDone, () -> attempt(attempt));
+      } catch (ProviderException e) {
+        result.completeExceptionally(e);
+      }
+    }
+
+    private void attempt(int attempt) {
+      boolean trial;
+      try {
+        // An open circuit fails the call at once, without backoff.
+        trial = circuit.checkAllowed();
+      } catch (ProviderException open) {
+        result.completeExceptionally(open);
+        return;
+      }
+      try {
+        if (nanoTime.getAsLong() - deadlineNanos >= 0) {
+          throw ProviderException.of(ErrorKind.DEADLINE_EXCEEDED, "no free connection to the backend endpoint before the deadline");
+        }
+        FetchedObject value = run();
+        result.complete(value);
       } catch (ProviderException failure) {
         if (!retryable(failure)) {
-          throw failure;
+          result.completeExceptionally(failure);
+          return;
         }
         Duration wait = backoff(attempt, failure);
         if (attempt >= settings.maxAttempts() || nanoTime.getAsLong() + wait.toNanos() - deadlineNanos > 0) {
-          throw exhausted(failure, attempt);
+          result.completeExceptionally(exhausted(failure, attempt));
+          return;
         }
-        Thread.sleep(wait.toMillis());
+        try {
+          timers.schedule(() -> submit(attempt + 1), wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+          result.completeExceptionally(failure);
+        }
+      } catch (InterruptedException e) {
+        result.completeExceptionally(ProviderException.of(ErrorKind.CANCELLED, "the fetch was cancelled"));
+      } catch (Throwable t) {
+        result.completeExceptionally(t);
       } finally {
         if (trial) {
           circuit.endTrial();
         }
       }
     }
-  }
 
-  private FetchedObject attempt(Call call, long deadlineNanos) throws InterruptedException {
-    long wait = deadlineNanos - nanoTime.getAsLong();
-    if (wait <= 0 || !permits.tryAcquire(wait, TimeUnit.NANOSECONDS)) {
-      throw ProviderException.of(ErrorKind.DEADLINE_EXCEEDED, "no free connection to the backend endpoint before the deadline");
-    }
-    long start = System.nanoTime();
-    try {
-      FetchedObject result = call.call();
-      circuit.success();
-      events.backendCall(backend, "OK", Duration.ofNanos(System.nanoTime() - start));
-      return result;
-    } catch (ProviderException e) {
-      events.backendCall(backend, e.kind().name(), Duration.ofNanos(System.nanoTime() - start));
-      if (!retryable(e)) {
+    /** One backend call on this thread, recorded and weighed by the circuit. */
+    private FetchedObject run() throws InterruptedException {
+      if (!enter()) {
+        throw new InterruptedException();
+      }
+      long start = System.nanoTime();
+      try {
+        FetchedObject value = call.call();
         circuit.success();
-      } else {
-        if (e.isThrottled()) {
+        events.backendCall(backend, "OK", Duration.ofNanos(System.nanoTime() - start));
+        return value;
+      } catch (ProviderException e) {
+        events.backendCall(backend, e.kind().name(), Duration.ofNanos(System.nanoTime() - start));
+        if (!retryable(e)) {
+          circuit.success();
+        } else if (e.isThrottled()) {
           events.throttled(backend);
-        }
-        if (circuit.failure(e.kind())) {
+        } else if (circuit.failure(e.kind(), identity)) {
           events.circuitOpened(backend, e.kind());
         }
+        throw e;
+      } finally {
+        leave();
       }
-      throw e;
-    } finally {
-      permits.release();
+    }
+
+    /** Registers this thread as the runner, unless the call was abandoned already. */
+    private synchronized boolean enter() {
+      if (result.isDone()) {
+        return false;
+      }
+      runner = Thread.currentThread();
+      return true;
+    }
+
+    private void leave() {
+      synchronized (this) {
+        runner = null;
+      }
+      // An interrupt that arrived as the call returned must not reach the pool's next task.
+      Thread.interrupted();
+    }
+
+    synchronized void interruptRunner() {
+      if (runner != null && runner != Thread.currentThread()) {
+        runner.interrupt();
+      }
     }
   }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.fetch;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.secretsstore.provider.concurrent.NamedThreads;
 import io.secretsstore.provider.logging.SafeThrowables;
@@ -8,6 +10,7 @@ import io.secretsstore.provider.mount.MountRequestContext;
 import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.spi.ErrorKind;
 import io.secretsstore.provider.spi.FetchedObject;
+import io.secretsstore.provider.spi.IdentityKey;
 import io.secretsstore.provider.spi.MountPlan;
 import io.secretsstore.provider.spi.ObjectFetcher;
 import io.secretsstore.provider.spi.PlannedObject;
@@ -17,19 +20,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,21 +39,41 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Backend calls go through the {@link ObjectCache} (one call per (identity, object) in flight,
  * answers from cache while fresh, background refresh once per poll interval) and an {@link
- * EndpointGuard} per endpoint (concurrency limit, backoff, circuit breaker), on a bounded pool.
+ * EndpointGuard} per endpoint (backoff, circuit breaker), on a bounded pool that the {@link
+ * FetchScheduler} shares fairly between identities.
  */
 public final class MountEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MountEngine.class);
   private static final int QUEUE_PER_THREAD = 256;
+  /** Endpoints whose guard (circuit state) is kept. */
+  static final int MAX_ENDPOINTS = 1024;
+  /** Identities whose tokens are checked locally before anything cached is used (docs/security.md). */
+  static final int MAX_SERVED_IDENTITIES = 10_000;
+  /** Longer than any credential a backend caches for an identity in practice (a login's TTL). */
+  static final Duration SERVED_FOR = Duration.ofHours(24);
 
   private final SecretBackend backend;
   private final EngineSettings settings;
   private final MountRules rules;
   private final FetchEvents events;
   private final ObjectCache cache;
-  private final Map<String, EndpointGuard> guards = new ConcurrentHashMap<>();
+  /**
+   * Each endpoint's guard (its circuit state), bounded: a tenant naming ever new addresses must not
+   * grow it without end. Forgetting a guard forgets its circuit, which then starts closed.
+   */
+  private final Cache<String, EndpointGuard> guards =
+      Caffeine.newBuilder().maximumSize(MAX_ENDPOINTS).expireAfterAccess(Duration.ofHours(1)).executor(Runnable::run).build();
   // Volatile: a reloaded configuration may change the endpoint protections.
   private volatile ResilienceSettings resilience;
-  private final ThreadPoolExecutor fetchPool;
+  /**
+   * Identities that mounted successfully of late, whose objects or backend credentials may be
+   * cached: a later mount of one is answered only if its token passes the local checks first
+   * (a cached answer never reaches the backend that would verify the token).
+   */
+  private final Cache<IdentityKey, Boolean> servedIdentities =
+      Caffeine.newBuilder().maximumSize(MAX_SERVED_IDENTITIES).expireAfterAccess(SERVED_FOR).executor(Runnable::run).build();
+  private final Clock clock;
+  private final FetchScheduler scheduler;
   private final ScheduledExecutorService timers;
 
   /** An engine with the real clock and background polling. */
@@ -73,11 +92,9 @@ public final class MountEngine implements AutoCloseable {
     this.resilience = settings.resilience();
     this.events = events;
     this.cache = new ObjectCache(backend.name(), settings.cache(), ticker, clock, events);
+    this.clock = clock;
     int threads = settings.fetchConcurrency();
-    this.fetchPool =
-        new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(threads * QUEUE_PER_THREAD), new NamedThreads("fetch-" + backend.name()));
-    fetchPool.allowCoreThreadTimeOut(true);
+    this.scheduler = new FetchScheduler("fetch-" + backend.name(), threads, resilience.maxConcurrentPerEndpoint(), threads * QUEUE_PER_THREAD);
     ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, new NamedThreads("engine-timer-" + backend.name()));
     scheduler.setRemoveOnCancelPolicy(true);
     this.timers = scheduler;
@@ -93,13 +110,33 @@ public final class MountEngine implements AutoCloseable {
   }
 
   /**
-   * Mounts one request.
+   * Mounts one request, waiting for it; the sync controller's way.
    *
    * @param callerBudget the time the caller still allows (its gRPC deadline), or null for none;
    *     the mount gets the smaller of it and the configured mount timeout
    * @throws ProviderException for every failure, with a message safe for pod events
    */
   public MountResult mount(MountRequestContext request, Duration callerBudget) {
+    CompletableFuture<MountResult> mounting = mountAsync(request, callerBudget);
+    try {
+      return mounting.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ProviderException.of(ErrorKind.CANCELLED, "the mount was cancelled by the caller");
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException failure ? failure : asProviderException(e.getCause());
+    }
+  }
+
+  /**
+   * Mounts one request without holding the caller's thread while the objects are fetched: the
+   * plan and the checks run on the calling thread, the result arrives when the last object does
+   * (or the deadline passes).
+   *
+   * @throws ProviderException for a bad request, before anything is fetched; later failures
+   *     complete the future
+   */
+  public CompletableFuture<MountResult> mountAsync(MountRequestContext request, Duration callerBudget) {
     Duration budget = settings.limits().mountTimeout();
     if (callerBudget != null && callerBudget.compareTo(budget) < 0) {
       budget = callerBudget;
@@ -107,36 +144,64 @@ public final class MountEngine implements AutoCloseable {
     long deadline = System.nanoTime() + budget.toNanos();
     MountPlan<?> plan = backend.plan(request);
     rules.checkPlan(plan);
-    return fetchAll(plan, deadline, budget);
+    if (servedIdentities.getIfPresent(plan.identity()) != null) {
+      request.requireLocallyValidTokens(clock.instant());
+    }
+    return fetchAll(plan, deadline, budget).thenApply(result -> {
+      servedIdentities.put(plan.identity(), Boolean.TRUE);
+      return result;
+    });
   }
 
-  private <S> MountResult fetchAll(MountPlan<S> plan, long deadline, Duration budget) {
-    EndpointGuard guard =
-        guards.computeIfAbsent(plan.endpoint(), e -> new EndpointGuard(backend.name(), resilience, events, System::nanoTime));
+  private <S> CompletableFuture<MountResult> fetchAll(MountPlan<S> plan, long deadline, Duration budget) {
+    EndpointGuard guard = guards.get(plan.endpoint(), this::newGuard);
     List<PlannedObject<S>> objects = plan.objects();
     List<CompletableFuture<ServedObject>> futures = new ArrayList<>(objects.size());
     for (PlannedObject<S> object : objects) {
       ObjectCache.Key key = new ObjectCache.Key(plan.identity(), object.spec(), object.path(), object.mode());
-      futures.add(cache.get(key, object.id(), () -> load(guard, plan.fetcher(), object)));
+      futures.add(cache.get(key, object.id(), () -> load(guard, plan.identity(), plan.fetcher(), object)));
     }
-    List<ServedObject> fetched = new ArrayList<>(objects.size());
-    List<Failures.Failure> failures = new ArrayList<>();
-    try {
-      for (int i = 0; i < futures.size(); i++) {
-        String ref = SafeText.element("objects", i, objects.get(i).id());
+    CompletableFuture<MountResult> result = new CompletableFuture<>();
+    AtomicBoolean settled = new AtomicBoolean();
+    Runnable settle = () -> {
+      if (settled.compareAndSet(false, true)) {
         try {
-          long remaining = Math.max(0, deadline - System.nanoTime());
-          fetched.add(futures.get(i).get(remaining, TimeUnit.NANOSECONDS));
-        } catch (TimeoutException e) {
-          // The shared call goes on for other mounts and the cache; it has its own time limit.
-          failures.add(new Failures.Failure(ref, timedOut(budget)));
-        } catch (ExecutionException e) {
-          failures.add(new Failures.Failure(ref, asProviderException(e.getCause())));
+          result.complete(collect(plan, futures, budget));
+        } catch (RuntimeException e) {
+          result.completeExceptionally(e);
         }
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw ProviderException.of(ErrorKind.CANCELLED, "the mount was cancelled by the caller");
+    };
+    CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
+    if (all.isDone()) {
+      settle.run();
+      return result;
+    }
+    // Whatever is not there at the deadline fails as timed out; the shared calls go on for other
+    // mounts and the cache, under their own time limit.
+    ScheduledFuture<?> timer = timers.schedule(settle, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    all.whenComplete((value, failure) -> {
+      timer.cancel(false);
+      settle.run();
+    });
+    return result;
+  }
+
+  /** The mount's outcome from its objects' futures: all fetched, or every failure combined. */
+  private <S> MountResult collect(MountPlan<S> plan, List<CompletableFuture<ServedObject>> futures, Duration budget) {
+    List<PlannedObject<S>> objects = plan.objects();
+    List<ServedObject> fetched = new ArrayList<>(objects.size());
+    List<Failures.Failure> failures = new ArrayList<>();
+    for (int i = 0; i < futures.size(); i++) {
+      String ref = SafeText.element("objects", i, objects.get(i).id());
+      CompletableFuture<ServedObject> future = futures.get(i);
+      if (!future.isDone()) {
+        failures.add(new Failures.Failure(ref, timedOut(budget)));
+      } else if (future.isCompletedExceptionally()) {
+        failures.add(new Failures.Failure(ref, asProviderException(causeOf(future))));
+      } else {
+        fetched.add(future.join());
+      }
     }
     if (!failures.isEmpty()) {
       throw Failures.combine(failures, objects.size());
@@ -144,35 +209,33 @@ public final class MountEngine implements AutoCloseable {
     return rules.assemble(plan, fetched);
   }
 
-  /**
-   * Starts one backend call on the fetch pool, through the endpoint's guard, limited to the mount
-   * timeout: past it the call is interrupted, whoever still waits for it.
-   */
-  private <S> CompletableFuture<FetchedObject> load(EndpointGuard guard, ObjectFetcher<S> fetcher, PlannedObject<S> object) {
-    Duration limit = settings.limits().mountTimeout();
-    long deadline = System.nanoTime() + limit.toNanos();
-    CompletableFuture<FetchedObject> result = new CompletableFuture<>();
-    Future<?> task;
+  private static Throwable causeOf(CompletableFuture<?> failed) {
     try {
-      task = fetchPool.submit(() -> {
-        try {
-          result.complete(guard.call(() -> fetcher.fetch(object), deadline));
-        } catch (Throwable t) {
-          result.completeExceptionally(t);
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      result.completeExceptionally(ProviderException.of(
-          ErrorKind.RESOURCE_EXHAUSTED, "the provider is at its limit of queued fetches; try again later"));
-      return result;
+      failed.join();
+      throw new IllegalStateException("not failed");
+    } catch (CompletionException | CancellationException e) {
+      return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
-    ScheduledFuture<?> timer = timers.schedule(() -> {
-      if (result.completeExceptionally(timedOut(limit))) {
-        task.cancel(true);
-      }
-    }, limit.toNanos(), TimeUnit.NANOSECONDS);
-    result.whenComplete((value, failure) -> timer.cancel(false));
+  }
+
+  /**
+   * Starts one backend call through the endpoint's guard, limited to the mount timeout: past it the
+   * call is abandoned (dropped while it waits for a thread, interrupted while it runs), whoever
+   * still waits for it.
+   */
+  private <S> CompletableFuture<FetchedObject> load(
+      EndpointGuard guard, IdentityKey identity, ObjectFetcher<S> fetcher, PlannedObject<S> object) {
+    Duration limit = settings.limits().mountTimeout();
+    CompletableFuture<FetchedObject> result = guard.call(identity, () -> fetcher.fetch(object), System.nanoTime() + limit.toNanos());
+    if (!result.isDone()) {
+      ScheduledFuture<?> timer = timers.schedule(() -> result.completeExceptionally(timedOut(limit)), limit.toNanos(), TimeUnit.NANOSECONDS);
+      result.whenComplete((value, failure) -> timer.cancel(false));
+    }
     return result;
+  }
+
+  private EndpointGuard newGuard(String endpoint) {
+    return new EndpointGuard(backend.name(), endpoint, resilience, scheduler, timers, events, System::nanoTime);
   }
 
   /**
@@ -190,7 +253,8 @@ public final class MountEngine implements AutoCloseable {
    */
   public void updateResilience(ResilienceSettings next) {
     resilience = next;
-    guards.clear();
+    scheduler.updatePerEndpoint(next.maxConcurrentPerEndpoint());
+    guards.invalidateAll();
   }
 
   /** One pass of the rotation poller; the timer calls it, tests call it directly. */
@@ -238,6 +302,6 @@ public final class MountEngine implements AutoCloseable {
   @Override
   public void close() {
     timers.shutdownNow();
-    fetchPool.shutdownNow();
+    scheduler.close();
   }
 }

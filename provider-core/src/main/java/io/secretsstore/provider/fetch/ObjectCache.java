@@ -8,6 +8,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.secretsstore.provider.logging.SafeThrowables;
 import io.secretsstore.provider.mount.FileMode;
+import io.secretsstore.provider.spi.ErrorKind;
 import io.secretsstore.provider.spi.FetchedObject;
 import io.secretsstore.provider.spi.IdentityKey;
 import io.secretsstore.provider.spi.ProviderException;
@@ -25,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * Two pods with different identities never share an entry, since the identity key holds all that
  * decides authorization. Concurrent requests for a missing key share one backend call; entries in
  * use are refreshed in the background once per poll interval (plus jitter), and a change of content
- * is counted and served from then on; an entry is never served past its freshness window, and one
- * no mount has used for the idle time is dropped.
+ * is counted and served from then on; an entry is never served past its freshness window, one no
+ * mount has used for the idle time is dropped, and one whose refresh is answered "denied" or "not
+ * found" is dropped at once, for every file path and mode of that identity's object.
  */
 final class ObjectCache {
   private static final Logger LOG = LoggerFactory.getLogger(ObjectCache.class);
@@ -217,10 +219,16 @@ final class ObjectCache {
   private void refresh(Key key, Entry old) {
     old.refresher.load().whenComplete((value, failure) -> {
       if (failure != null) {
-        // The old value stays until its freshness ends; the next mount after that fetches again.
+        // Otherwise the old value stays until its freshness ends; the next mount after that fetches again.
         // Until then the poller tries again after a back-off, not on every tick: a failing or
         // throttling backend must not get several calls per object per interval.
         Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+        if (cause instanceof ProviderException p && revokes(p)) {
+          evictRevoked(key);
+          LOG.atDebug().addKeyValue("backend", backend).addKeyValue("error", p.kind().name())
+              .log("background refresh found access revoked or the object gone; its cached value is dropped");
+          return;
+        }
         old.retryAtNanos = ticker.read() + retryDelay(cause).toNanos();
         old.refreshing.set(false);
         LOG.atDebug().addKeyValue("backend", backend)
@@ -235,6 +243,21 @@ final class ObjectCache {
       fresh.lastUsedNanos = old.lastUsedNanos;
       cache.asMap().replace(key, CompletableFuture.completedFuture(fresh));
     });
+  }
+
+  /**
+   * Whether a failure says this identity may no longer read the object (access revoked, 401/403)
+   * or that it is gone (404): then serving the cached value to new pods would outlive the
+   * revocation by up to the freshness window.
+   */
+  private static boolean revokes(ProviderException failure) {
+    return failure.kind() == ErrorKind.PERMISSION_DENIED || failure.kind() == ErrorKind.NOT_FOUND;
+  }
+
+  /** Drops every entry of the key's identity and object, whatever file path and mode it was mounted with. */
+  private void evictRevoked(Key key) {
+    cache.asMap().keySet().removeIf(other -> other.identity().equals(key.identity()) && other.spec().equals(key.spec()));
+    events.cacheEviction(backend);
   }
 
   /** A quarter of the poll interval, or the backend's Retry-After when that is longer. */

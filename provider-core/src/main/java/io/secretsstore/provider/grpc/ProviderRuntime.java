@@ -58,7 +58,7 @@ public final class ProviderRuntime implements AutoCloseable {
     try {
       CsiDriverProviderService service =
           new CsiDriverProviderService(engine, ProviderVersion.runtimeName(backend.name()), ProviderVersion.get(), observer, auditor);
-      return new ProviderRuntime(engine, calls, ProviderServer.start(socket, List.of(service), calls, drainTimeout, socketCheck));
+      return new ProviderRuntime(engine, calls, ProviderServer.start(socket, List.of(service::admittingDefinition), calls, drainTimeout, socketCheck));
     } catch (IOException | RuntimeException e) {
       calls.shutdownNow();
       engine.close();

@@ -4,7 +4,10 @@ package io.secretsstore.provider.grpc;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.buffer.UnpooledByteBufAllocator;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.FixedRecvByteBufAllocator;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
@@ -45,6 +48,14 @@ public final class ProviderServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProviderServer.class);
   /** The driver sends at most its own 4 MiB default; more is refused with RESOURCE_EXHAUSTED. */
   public static final int MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+  /**
+   * Calls served at once on one connection (the driver keeps one). A call waiting for its objects
+   * holds no thread, only its stream; MAX_CONCURRENT_CALLS x 4 MiB is the direct memory reads and
+   * writes may need at once.
+   */
+  public static final int MAX_CONCURRENT_CALLS = 12;
+  /** One read from the socket: an HTTP/2 frame of the default maximum size and its header. */
+  private static final int READ_BUFFER_BYTES = 16 * 1024 + 9;
   /** How often the socket's path is checked by default; well inside a liveness probe's failure window. */
   public static final Duration DEFAULT_SOCKET_CHECK = Duration.ofSeconds(2);
 
@@ -120,7 +131,17 @@ public final class ProviderServer implements AutoCloseable {
               .bossEventLoopGroup(boss)
               .workerEventLoopGroup(worker)
               .executor(executor)
-              .maxInboundMessageSize(MAX_REQUEST_BYTES);
+              .maxInboundMessageSize(MAX_REQUEST_BYTES)
+              // Each call may hold a whole request (or response) in direct memory while it is read
+              // (or written); bounding the calls bounds that, and the launcher's direct-memory cap
+              // is sized for it (docs/security.md), so Netty never fails an allocation and drops
+              // the driver's one connection. More calls wait at the driver's side, failing nothing.
+              .maxConcurrentCallsPerConnection(MAX_CONCURRENT_CALLS)
+              // Unpooled buffers filled by reads of a fixed size: a request being received pins
+              // about its own size. Pooled chunks were pinned by slices of many interleaved
+              // requests (measured: 12 requests of 3.5 MB held 64 MiB and the connection was lost).
+              .withChildOption(ChannelOption.ALLOCATOR, new UnpooledByteBufAllocator(true))
+              .withChildOption(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_BUFFER_BYTES));
       services.forEach(builder::addService);
       server = builder.build().start();
       Files.setPosixFilePermissions(bindPath, PosixFilePermissions.fromString("rwx------"));

@@ -3,6 +3,7 @@ package io.secretsstore.provider.mount;
 
 import io.secretsstore.provider.spi.ObjectVersion;
 import io.secretsstore.provider.spi.ProviderException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +99,16 @@ public final class MountRequestContext {
 
   public PodIdentity pod() {
     return pod;
+  }
+
+  /**
+   * Checks locally what can be checked of the tokens the backend took while planning (shape,
+   * expiry, subject, audience, pod), before anything cached for the identity is used.
+   *
+   * @throws ProviderException UNAUTHENTICATED naming the audience
+   */
+  public void requireLocallyValidTokens(Instant now) {
+    LocalTokenChecks.require(tokens, pod, now);
   }
 
   public ServiceAccountTokens tokens() {

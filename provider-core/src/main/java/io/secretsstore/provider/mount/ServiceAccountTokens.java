@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The tokens kubelet minted for the pod, by audience, from {@code
@@ -21,6 +22,8 @@ public final class ServiceAccountTokens {
   private static final ServiceAccountTokens NONE = new ServiceAccountTokens(Map.of());
 
   private final Map<String, Map<String, String>> byAudience;
+  /** The audiences a backend took a token of ({@link #require}): the tokens its credentials stand for. */
+  private final Set<String> required = ConcurrentHashMap.newKeySet();
 
   private ServiceAccountTokens(Map<String, Map<String, String>> byAudience) {
     this.byAudience = byAudience;
@@ -38,6 +41,13 @@ public final class ServiceAccountTokens {
   Map<String, String> tokensByAudience() {
     Map<String, String> tokens = new java.util.LinkedHashMap<>();
     byAudience.forEach((audience, entry) -> tokens.put(audience, Optional.ofNullable(entry.get("token")).orElse("")));
+    return tokens;
+  }
+
+  /** Each required audience's token text ({@link #require} succeeded for it), for checks before cached credentials are used. */
+  Map<String, String> requiredTokens() {
+    Map<String, String> tokens = new java.util.LinkedHashMap<>(tokensByAudience());
+    tokens.keySet().retainAll(required);
     return tokens;
   }
 
@@ -74,6 +84,7 @@ public final class ServiceAccountTokens {
       throw ProviderException.unauthenticated(
           "the service account token for audience \"" + audience + "\" has expired");
     }
+    required.add(audience);
     return new ServiceAccountToken(audience, token, expiresAt);
   }
 

@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.mount;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.secretsstore.provider.spi.ProviderException;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,8 +15,6 @@ import java.util.Optional;
  */
 final class TokenSubjects {
   private static final String PREFIX = "system:serviceaccount:";
-  private static final ObjectMapper JSON =
-      new ObjectMapper(JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build());
 
   private TokenSubjects() {}
 
@@ -35,24 +29,13 @@ final class TokenSubjects {
           .filter(sub -> sub.startsWith(PREFIX) && !sub.equals(expected))
           .ifPresent(sub -> {
             throw ProviderException.unauthenticated("the service account token for audience \"" + token.getKey()
-                + "\" was issued to another service account than " + PodIdentity.NAMESPACE + " and "
+                + "\" in " + ServiceAccountTokens.KEY + " was issued to another service account than " + PodIdentity.NAMESPACE + " and "
                 + PodIdentity.SERVICE_ACCOUNT + " name");
           });
     }
   }
 
   private static Optional<String> subject(String jwt) {
-    String[] parts = jwt.split("\\.", -1);
-    if (parts.length != 3) {
-      return Optional.empty();
-    }
-    try {
-      JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1].replace("=", "")));
-      JsonNode sub = claims == null ? null : claims.get("sub");
-      return sub != null && sub.isTextual() ? Optional.of(sub.asText()) : Optional.empty();
-    } catch (Exception e) {
-      // Not a JWT this check can read (its message could quote the token): the backend decides.
-      return Optional.empty();
-    }
+    return JwtParts.looseClaims(jwt).map(claims -> claims.get("sub")).filter(JsonNode::isTextual).map(JsonNode::asText);
   }
 }

@@ -6,20 +6,42 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.secretsstore.provider.spi.ErrorKind;
 import io.secretsstore.provider.spi.FetchedObject;
+import io.secretsstore.provider.spi.IdentityKey;
 import io.secretsstore.provider.spi.ProviderException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class EndpointGuardTest {
+  private static final IdentityKey ALICE = IdentityKey.of("test", "namespace", "alice");
+  private static final IdentityKey BOB = IdentityKey.of("test", "namespace", "bob");
+  private static final FetchedObject OK = new FetchedObject(List.of(), List.of());
   private final AtomicLong now = new AtomicLong();
   private final AtomicInteger calls = new AtomicInteger();
   private final RecordingEvents events = new RecordingEvents();
-  private final EndpointGuard guard = new EndpointGuard("test",
-      new ResilienceSettings(4, 1, Duration.ofMillis(1), Duration.ofMillis(1), 2, Duration.ofSeconds(30)), events, now::get);
-  private static final FetchedObject OK = new FetchedObject(List.of(), List.of());
+  private final FetchScheduler scheduler = new FetchScheduler("guard-test", 4, 4, 100);
+  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+
+  private EndpointGuard guard(int attempts) {
+    return new EndpointGuard("test", "endpoint",
+        new ResilienceSettings(4, attempts, Duration.ofMillis(1), Duration.ofMillis(1), 2, Duration.ofSeconds(30)),
+        scheduler, timers, events, now::get);
+  }
+
+  private final EndpointGuard guard = guard(1);
+
+  @AfterEach
+  void stop() {
+    scheduler.close();
+    timers.shutdownNow();
+  }
 
   private EndpointGuard.Call failing(RuntimeException e) {
     return () -> {
@@ -28,46 +50,82 @@ class EndpointGuardTest {
     };
   }
 
+  /** The guard's outcome, waited for; a failure is thrown as itself. */
+  private static FetchedObject await(EndpointGuard guard, IdentityKey identity, EndpointGuard.Call call, long deadline) throws Throwable {
+    try {
+      return guard.call(identity, call, deadline).get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause();
+    }
+  }
+
+  private FetchedObject await(IdentityKey identity, EndpointGuard.Call call) throws Throwable {
+    return await(guard, identity, call, deadline());
+  }
+
   private long deadline() {
     return now.get() + Duration.ofMinutes(1).toNanos();
   }
 
   @Test
-  void openCircuit_failsFastWithTheKindThatOpenedIt_thenLetsOneTrialThrough() throws Exception {
+  void openCircuit_failsFastWithTheKindThatOpenedIt_thenLetsOneTrialThrough() throws Throwable {
     ProviderException down = ProviderException.of(ErrorKind.UNAVAILABLE, "connection refused");
-    for (int i = 0; i < 2; i++) {
-      assertThatThrownBy(() -> guard.call(failing(down), deadline())).isSameAs(down);
+    for (IdentityKey identity : List.of(ALICE, BOB)) {
+      assertThatThrownBy(() -> await(identity, failing(down))).isSameAs(down);
     }
     assertThat(events.circuits.get()).isEqualTo(1);
-    assertThatThrownBy(() -> guard.call(() -> OK, deadline()))
+    assertThatThrownBy(() -> await(ALICE, () -> OK))
         .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE))
         .hasMessageContaining("paused");
     assertThat(calls.get()).isEqualTo(2);
 
     now.addAndGet(Duration.ofSeconds(31).toNanos());
-    assertThat(guard.call(() -> OK, deadline())).isSameAs(OK);
-    assertThat(guard.call(() -> OK, deadline())).as("closed again after a good trial").isSameAs(OK);
+    assertThat(await(ALICE, () -> OK)).isSameAs(OK);
+    assertThat(await(BOB, () -> OK)).as("closed again after a good trial").isSameAs(OK);
   }
 
   @Test
-  void aTrialThatDiesOfABug_doesNotKeepTheCircuitShut() throws Exception {
-    ProviderException down = ProviderException.of(ErrorKind.UNAVAILABLE, "connection refused");
-    for (int i = 0; i < 2; i++) {
-      assertThatThrownBy(() -> guard.call(failing(down), deadline())).isSameAs(down);
-    }
-    now.addAndGet(Duration.ofSeconds(31).toNanos());
-    assertThatThrownBy(() -> guard.call(failing(new IllegalStateException("bug")), deadline()))
-        .isInstanceOf(IllegalStateException.class);
-    assertThat(guard.call(() -> OK, deadline())).isSameAs(OK);
-  }
-
-  @Test
-  void notFoundOrDenied_sayNothingAboutTheEndpoint_andNeverOpenTheCircuit() throws Exception {
-    for (int i = 0; i < 5; i++) {
-      ProviderException denied = ProviderException.of(ErrorKind.PERMISSION_DENIED, "denied");
-      assertThatThrownBy(() -> guard.call(failing(denied), deadline())).isSameAs(denied);
+  void oneIdentitysTransientFailures_sayNothingAboutTheEndpointForOthers_andNeverOpenTheCircuit() throws Throwable {
+    ProviderException serverError = ProviderException.of(ErrorKind.UNAVAILABLE, "503");
+    for (int i = 0; i < 10; i++) {
+      assertThatThrownBy(() -> await(ALICE, failing(serverError))).isSameAs(serverError);
     }
     assertThat(events.circuits.get()).isZero();
-    assertThat(guard.call(() -> OK, deadline())).isSameAs(OK);
+    assertThat(await(BOB, () -> OK)).isSameAs(OK);
+  }
+
+  @Test
+  void throttling_isPacedByBackoff_andNeverOpensTheCircuit() throws Throwable {
+    EndpointGuard retrying = guard(2);
+    ProviderException throttled = ProviderException.throttled("429", Duration.ZERO);
+    for (IdentityKey identity : List.of(ALICE, BOB, ALICE, BOB)) {
+      assertThatThrownBy(() -> await(retrying, identity, failing(throttled), deadline()))
+          .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.isThrottled()).isTrue());
+    }
+    assertThat(calls.get()).as("two attempts each").isEqualTo(8);
+    assertThat(events.circuits.get()).isZero();
+    assertThat(await(retrying, BOB, () -> OK, deadline())).isSameAs(OK);
+  }
+
+  @Test
+  void aTrialThatDiesOfABug_doesNotKeepTheCircuitShut() throws Throwable {
+    ProviderException down = ProviderException.of(ErrorKind.UNAVAILABLE, "connection refused");
+    for (IdentityKey identity : List.of(ALICE, BOB)) {
+      assertThatThrownBy(() -> await(identity, failing(down))).isSameAs(down);
+    }
+    now.addAndGet(Duration.ofSeconds(31).toNanos());
+    assertThatThrownBy(() -> await(ALICE, failing(new IllegalStateException("bug"))))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(await(ALICE, () -> OK)).isSameAs(OK);
+  }
+
+  @Test
+  void notFoundOrDenied_sayNothingAboutTheEndpoint_andNeverOpenTheCircuit() throws Throwable {
+    for (IdentityKey identity : List.of(ALICE, BOB, ALICE, BOB, ALICE)) {
+      ProviderException denied = ProviderException.of(ErrorKind.PERMISSION_DENIED, "denied");
+      assertThatThrownBy(() -> await(identity, failing(denied))).isSameAs(denied);
+    }
+    assertThat(events.circuits.get()).isZero();
+    assertThat(await(ALICE, () -> OK)).isSameAs(OK);
   }
 }

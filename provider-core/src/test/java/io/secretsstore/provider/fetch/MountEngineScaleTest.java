@@ -222,14 +222,46 @@ class MountEngineScaleTest {
   }
 
   @Test
+  void aDenialOrNotFound_onRefresh_dropsTheCachedValueAtOnce() {
+    storeSecrets(2);
+    MountRequestContext request = pod("app", 1, objects(2, ""));
+    engine.mount(request, null);
+    for (ErrorKind revocation : List.of(ErrorKind.PERMISSION_DENIED, ErrorKind.NOT_FOUND)) {
+      backend.failAll(ProviderException.of(revocation, "revoked"));
+      passOneInterval();
+      await().atMost(Duration.ofSeconds(10)).until(() -> engine.refreshesInFlight() == 0);
+      int before = backend.fetches();
+      // Well inside the freshness window, yet the mount goes to the backend and is refused.
+      assertThatThrownBy(() -> engine.mount(pod("app", 2, objects(2, "")), null))
+          .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(revocation));
+      assertThat(backend.fetches()).as("both objects fetched again").isEqualTo(before + 2);
+      backend.failAll(null);
+      assertThat(content(engine.mount(request, null), 0)).isEqualTo("value-0");
+    }
+  }
+
+  @Test
+  void aTransientFailure_onRefresh_keepsServingTheCachedValue() {
+    storeSecrets(1);
+    MountRequestContext request = pod("app", 1, objects(1, ""));
+    engine.mount(request, null);
+    backend.failAll(ProviderException.of(ErrorKind.UNAVAILABLE, "down"));
+    passOneInterval();
+    await().atMost(Duration.ofSeconds(10)).until(() -> engine.refreshesInFlight() == 0);
+    assertThat(content(engine.mount(request, null), 0)).isEqualTo("value-0");
+  }
+
+  @Test
   void updatedResilience_appliesToTheNextCalls() {
     storeSecrets(1);
     MountRequestContext request = pod("app", 1, objects(1, ""));
+    MountRequestContext other = pod("other", 2, objects(1, ""));
     engine.updateResilience(new ResilienceSettings(8, 1, Duration.ofMillis(1), Duration.ofMillis(1), 1, Duration.ofMinutes(5)));
     backend.failAll(ProviderException.of(ErrorKind.UNAVAILABLE, "connection refused"));
     assertThatThrownBy(() -> engine.mount(request, null)).isInstanceOf(ProviderException.class);
+    assertThatThrownBy(() -> engine.mount(other, null)).isInstanceOf(ProviderException.class);
     assertThatThrownBy(() -> engine.mount(request, null)).hasMessageContaining("paused");
-    assertThat(backend.fetches()).as("one attempt, then the one-failure circuit is open").isEqualTo(1);
+    assertThat(backend.fetches()).as("one attempt per identity, then the one-failure circuit is open").isEqualTo(2);
   }
 
   @Test
@@ -302,10 +334,13 @@ class MountEngineScaleTest {
     engine = engine(new ResilienceSettings(8, 1, Duration.ofMillis(10), Duration.ofMillis(10), 3, Duration.ofMillis(300)));
     storeSecrets(1);
     MountRequestContext request = pod("app", 1, objects(1, ""));
+    // The circuit opens on failures of several identities (one tenant's own failures say nothing about the endpoint).
+    MountRequestContext other = pod("other", 2, objects(1, ""));
     backend.failAll(ProviderException.of(ErrorKind.UNAVAILABLE, "connection refused"));
     Consumer<Throwable> unavailable = e -> assertThat(((ProviderException) e).kind()).isEqualTo(ErrorKind.UNAVAILABLE);
     for (int i = 0; i < 6; i++) {
-      assertThatThrownBy(() -> engine.mount(request, null)).satisfies(unavailable);
+      MountRequestContext next = i % 2 == 0 ? request : other;
+      assertThatThrownBy(() -> engine.mount(next, null)).satisfies(unavailable);
     }
     assertThat(backend.fetches()).as("calls stop once the circuit opens").isEqualTo(3);
     assertThat(events.circuits.get()).isEqualTo(1);

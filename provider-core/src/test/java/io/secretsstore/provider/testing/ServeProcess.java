@@ -31,14 +31,29 @@ public final class ServeProcess implements AutoCloseable {
 
   /** Starts {@code serve --backend backend} with the extra flags and waits for the socket. */
   public static ServeProcess start(String backend, Path socketDir, String... extraFlags) throws IOException, InterruptedException {
+    return start(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-cp", System.getProperty("java.class.path"),
+        "io.secretsstore.provider.cli.Main"), backend, socketDir, extraFlags);
+  }
+
+  /**
+   * Starts {@code serve --backend backend} through a distribution's launcher script, with the JVM
+   * flags the launcher (and so the chart's pods) uses, and waits for the socket.
+   */
+  public static ServeProcess launch(Path launcher, String backend, Path socketDir, String... extraFlags)
+      throws IOException, InterruptedException {
+    // The test's JVM, not whichever java is first on the PATH.
+    return start(List.of("env", "JAVA_HOME=" + System.getProperty("java.home"), launcher.toString()), backend, socketDir, extraFlags);
+  }
+
+  private static ServeProcess start(List<String> main, String backend, Path socketDir, String... extraFlags)
+      throws IOException, InterruptedException {
     int health = freePort();
     int metrics = freePort();
     Path output = Files.createTempFile("serve", ".log");
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"),
-        "io.secretsstore.provider.cli.Main", "serve",
+    List<String> command = new ArrayList<>(main);
+    command.addAll(List.of("serve",
         "--backend", backend,
         "--socket-dir", socketDir.toString(),
         "--health-addr", "127.0.0.1:" + health,
@@ -86,6 +101,11 @@ public final class ServeProcess implements AutoCloseable {
       throw new IllegalStateException("serve did not exit within " + timeout);
     }
     return process.exitValue();
+  }
+
+  /** The process id (the JVM's: the launcher execs it), for reading its /proc entries. */
+  public long pid() {
+    return process.pid();
   }
 
   /** Whether the process is still running. */

@@ -20,6 +20,7 @@ import java.util.Optional;
 final class AwsCases extends CaseBook {
   private static final String ROLE = "arn:aws:iam::" + AwsEmulator.ACCOUNT + ":role/conf";
   private static final String AUDIENCE = "sts.amazonaws.com";
+  private static final String SECOND_ROLE = "arn:aws:iam::" + AwsEmulator.ACCOUNT + ":role/second";
 
   @Override
   String backend() {
@@ -36,15 +37,23 @@ final class AwsCases extends CaseBook {
     AwsEmulator aws = (AwsEmulator) emulator;
     aws.addRole(ROLE, AUDIENCE, "system:serviceaccount:" + NAMESPACE + ":" + SERVICE_ACCOUNT);
     aws.allow(ROLE, "conf/");
+    aws.addRole(SECOND_ROLE, AUDIENCE, "system:serviceaccount:" + SECOND_TENANT + ":" + SERVICE_ACCOUNT);
+    aws.allow(SECOND_ROLE, "conf/");
     List<String> flags = new ArrayList<>(List.of("--aws-endpoint=" + started.endpoint("https"), "--aws-region=" + AwsEmulator.DEFAULT_REGION,
         "--aws-role-arn-for=" + NAMESPACE + "/" + SERVICE_ACCOUNT + "=" + ROLE,
         "--aws-role-arn-for=" + OTHER_NAMESPACE + "/" + SERVICE_ACCOUNT + "=" + ROLE,
         // Mapped to the role, which trusts only the canary pod, so STS refuses it (row 36).
-        "--aws-role-arn-for=" + NAMESPACE + "/intruder=" + ROLE));
+        "--aws-role-arn-for=" + NAMESPACE + "/intruder=" + ROLE,
+        "--aws-role-arn-for=" + SECOND_TENANT + "/" + SERVICE_ACCOUNT + "=" + SECOND_ROLE));
     if (trustCa) {
       flags.add("--aws-ca-bundle=" + started.settings().get("AWS_CA_BUNDLE"));
     }
     return flags;
+  }
+
+  @Override
+  boolean admitsSecondTenant() {
+    return true;
   }
 
   @Override

@@ -24,6 +24,12 @@ abstract class CaseBook {
   static final String SERVICE_ACCOUNT = "app";
   /** A second namespace whose pods the backend must refuse for this role (row 18). */
   static final String OTHER_NAMESPACE = "team-b";
+  /**
+   * A namespace whose pods (service account {@link #SERVICE_ACCOUNT}) read the same secrets with an
+   * identity of their own, where {@link #admitsSecondTenant} says so: the hostile-tenant tests'
+   * victim.
+   */
+  static final String SECOND_TENANT = "team-v";
 
   /** The backend's name ({@code serve --backend}). */
   abstract String backend();
@@ -48,6 +54,11 @@ abstract class CaseBook {
 
   /** SecretProviderClass parameters besides the objects (e.g. {@code roleName}, {@code region}). */
   abstract Map<String, String> parameters();
+
+  /** Whether {@link #prepare} also admits {@link #SECOND_TENANT}'s pods. */
+  boolean admitsSecondTenant() {
+    return false;
+  }
 
   /** The parameter that lists the objects. */
   String objectsKey() {

@@ -40,6 +40,7 @@ final class GcpCases extends CaseBook {
     GcpEmulator gcp = (GcpEmulator) emulator;
     gcp.addServiceAccount(READER);
     gcp.allowImpersonation(READER, gcp.workloadMember(NAMESPACE, SERVICE_ACCOUNT));
+    gcp.allowImpersonation(READER, gcp.workloadMember(SECOND_TENANT, SERVICE_ACCOUNT));
     gcp.grant(GcpEmulator.serviceAccountMember(READER), SECRETS);
     Map<String, String> settings = started.settings();
     List<String> flags = new ArrayList<>(List.of(
@@ -49,13 +50,19 @@ final class GcpCases extends CaseBook {
         "--gcp-project=" + GcpEmulator.PROJECT,
         "--gcp-cluster-location=" + GcpEmulator.CLUSTER_LOCATION,
         "--gcp-cluster-name=" + GcpEmulator.CLUSTER_NAME));
-    for (String account : List.of(NAMESPACE + "/" + SERVICE_ACCOUNT, OTHER_NAMESPACE + "/" + SERVICE_ACCOUNT, NAMESPACE + "/intruder")) {
+    for (String account : List.of(NAMESPACE + "/" + SERVICE_ACCOUNT, OTHER_NAMESPACE + "/" + SERVICE_ACCOUNT, NAMESPACE + "/intruder",
+        SECOND_TENANT + "/" + SERVICE_ACCOUNT)) {
       flags.add("--gcp-service-account-for=" + account + "=" + READER);
     }
     if (trustCa) {
       flags.add("--gcp-ca-bundle=" + settings.get("GCP_CA_BUNDLE"));
     }
     return flags;
+  }
+
+  @Override
+  boolean admitsSecondTenant() {
+    return true;
   }
 
   @Override

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** {@code serve} processes for the checklist's process rows, pointed at a provider-under-test's emulator. */
-final class ServeProcesses {
+public final class ServeProcesses {
   private ServeProcesses() {}
 
   /** Starts {@code serve} for the backend with the flags the provider under test was given, and {@code extra}. */
@@ -31,7 +31,7 @@ final class ServeProcesses {
   }
 
   /** Waits until the provider answers Version: a restarted one may still be binding. */
-  static void awaitVersion(ProviderClient client) throws InterruptedException {
+  public static void awaitVersion(ProviderClient client) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
       try {
@@ -46,17 +46,17 @@ final class ServeProcesses {
     }
   }
 
-  static int httpStatus(int port, String path) throws IOException, InterruptedException {
+  public static int httpStatus(int port, String path) throws IOException, InterruptedException {
     return httpGet(port, path).statusCode();
   }
 
-  static HttpResponse<String> httpGet(int port, String path) throws IOException, InterruptedException {
+  public static HttpResponse<String> httpGet(int port, String path) throws IOException, InterruptedException {
     HttpClient http = HttpClient.newHttpClient();
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
-  static void deleteTree(Path root) throws IOException {
+  public static void deleteTree(Path root) throws IOException {
     try (Stream<Path> paths = Files.walk(root)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);

@@ -33,7 +33,7 @@ final class VaultCases extends CaseBook {
   @Override
   List<String> prepare(CloudEmulator emulator, StartedEmulator started, Path work, boolean trustCa) throws IOException {
     ((VaultEmulator) emulator).addRole("", VaultEmulator.DEFAULT_AUTH_MOUNT, new VaultRole("app", List.of(SERVICE_ACCOUNT),
-        List.of(NAMESPACE), AUDIENCE, List.of("secret/"), Duration.ofHours(1)));
+        List.of(NAMESPACE, SECOND_TENANT), AUDIENCE, List.of("secret/"), Duration.ofHours(1)));
     Path key = Files.writeString(work.resolve("hmac-key"), Base64.getEncoder().encodeToString(new byte[32]));
     String address = started.endpoint("https").toString();
     List<String> flags = new ArrayList<>(List.of("--vault-addr=" + address, "--vault-hmac-key-file=" + key,
@@ -42,6 +42,11 @@ final class VaultCases extends CaseBook {
       flags.add("--vault-ca-cert=" + started.settings().get("VAULT_CACERT"));
     }
     return flags;
+  }
+
+  @Override
+  boolean admitsSecondTenant() {
+    return true;
   }
 
   @Override

@@ -51,6 +51,8 @@ public final class GcpBackend implements SecretBackend {
   private BackendContext context;
   private TrustedCas cas;
   private GcpClients clients;
+  /** The parent of gax's request and response loggers. */
+  static final String GAX_LOGGERS = "com.google.api.gax";
   private GoogleTokens tokens;
   private GoogleServiceAccounts annotations;
 
@@ -81,6 +83,7 @@ public final class GcpBackend implements SecretBackend {
   @Override
   public void start(BackendContext backendContext) {
     this.context = backendContext;
+    pinGaxLoggers();
     if (settings == null) {
       try {
         settings = options.settings(System.getenv());
@@ -232,6 +235,16 @@ public final class GcpBackend implements SecretBackend {
       return Optional.empty();
     } catch (IOException e) {
       return Optional.of("cannot reach Secret Manager at " + address);
+    }
+  }
+
+  /**
+   * gax writes every request and response, secret payloads included, to its DEBUG loggers when the
+   * pod's environment sets GOOGLE_SDK_JAVA_LOGGING: kept at INFO whatever the root level.
+   */
+  static void pinGaxLoggers() {
+    if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logging) {
+      logging.getLogger(GAX_LOGGERS).setLevel(ch.qos.logback.classic.Level.INFO);
     }
   }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.gcp;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.grpc.GrpcTransportChannel;
 import com.google.api.gax.rpc.FixedTransportChannelProvider;
@@ -15,25 +17,39 @@ import io.secretsstore.provider.spi.ErrorKind;
 import io.secretsstore.provider.spi.ProviderException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Secret Manager client per location ("" for the global endpoint), created on first use and
- * kept for the process: {@code computeIfAbsent} creates each exactly once however many mounts race
- * for it, and a failed creation is not stored (upstream's regional map has neither guarantee).
- * Clients carry no credentials; every call names the pod's.
+ * One Secret Manager client per location ("" for the global endpoint), created on first use: the
+ * cache creates each exactly once however many mounts race for it, and a failed creation is not
+ * stored (upstream's regional map has neither guarantee). Clients carry no credentials; every call
+ * names the pod's. Locations come from tenants' resource names, so clients are kept
+ * least-recently-used up to {@link #MAX_LOCATIONS} and the global one always: made-up locations
+ * evict each other (and at worst cost a real region a new channel), never block anyone.
  */
 final class GcpClients implements AutoCloseable {
-  /** Google has about 40 regions: more distinct locations than this is a mistake or an attack. */
+  /** Google has about 40 regions: regional clients kept at once. */
   static final int MAX_LOCATIONS = 64;
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
   private final GcpSettings settings;
   private final TrustedCas cas;
-  private final Map<String, Client> clients = new ConcurrentHashMap<>();
+  private final Map<String, Client> global = new ConcurrentHashMap<>();
+  /** Evicted clients are shut down gracefully: a call still running on one finishes. */
+  private final Cache<String, Client> regional = Caffeine.newBuilder().maximumSize(MAX_LOCATIONS)
+      .<String, Client>removalListener((location, client, cause) -> {
+        if (client != null) {
+          client.api().close();
+          client.channel().shutdown();
+        }
+      })
+      .executor(Runnable::run)
+      .build();
 
   private record Client(ManagedChannel channel, SecretManagerServiceClient api) {}
 
@@ -44,19 +60,16 @@ final class GcpClients implements AutoCloseable {
 
   /** The client for a location (empty for global). */
   SecretManagerServiceClient secretManager(String location) {
-    Client existing = clients.get(location);
-    if (existing != null) {
-      return existing.api();
+    if (location.isEmpty()) {
+      return global.computeIfAbsent(location, this::create).api();
     }
-    if (clients.size() >= MAX_LOCATIONS) {
-      throw ProviderException.of(ErrorKind.RESOURCE_EXHAUSTED, "more than " + MAX_LOCATIONS + " Secret Manager locations are in use");
-    }
-    return clients.computeIfAbsent(location, this::create).api();
+    return regional.get(location, this::create).api();
   }
 
-  /** How many clients exist (for tests: one per location, however many mounts). */
+  /** How many clients exist (for tests: one per location, however many mounts, at most the bound). */
   int size() {
-    return clients.size();
+    regional.cleanUp();
+    return global.size() + (int) regional.estimatedSize();
   }
 
   private Client create(String location) {
@@ -88,11 +101,13 @@ final class GcpClients implements AutoCloseable {
 
   @Override
   public void close() {
-    for (Client client : clients.values()) {
+    List<Client> clients = new ArrayList<>(global.values());
+    clients.addAll(regional.asMap().values());
+    for (Client client : clients) {
       client.api().close();
       client.channel().shutdownNow();
     }
-    for (Client client : clients.values()) {
+    for (Client client : clients) {
       try {
         client.channel().awaitTermination(2, TimeUnit.SECONDS);
       } catch (InterruptedException e) {

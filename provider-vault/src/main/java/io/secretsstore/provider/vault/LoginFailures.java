@@ -41,6 +41,9 @@ final class LoginFailures {
     }
     if (failures.size() >= MAX_ENTRIES) {
       failures.entrySet().removeIf(e -> !now.isBefore(e.getValue().until()));
+      if (failures.size() >= MAX_ENTRIES) {
+        return; // a flood of refused identities: they log in again rather than grow this map
+      }
     }
     failures.put(identity, new Failure(digest(jwt), error, now.plus(WINDOW)));
   }

@@ -14,7 +14,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +38,13 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Callers of one key wait for each other (single-flight); different identities never share.
+ *
+ * <p>What is held is bounded, so that large answers cannot pile up between reaper passes: answers
+ * count against {@code heldBytesBudget} (an answer that does not fit is used once and not kept; a
+ * lease it carries then ends at its TTL, as every upstream lease does); ordinary answers are dropped
+ * as soon as their window ends, by the next call; and a leased answer's data is dropped once the
+ * engine's stable period for it has passed (the engine asks again before then when the mount is
+ * still in use), keeping only what revoking the lease needs.
  */
 final class ResponseCache implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ResponseCache.class);
@@ -42,11 +52,24 @@ final class ResponseCache implements AutoCloseable {
   static final Duration SHARE_WINDOW = Duration.ofSeconds(2);
   /** Below this a renewed lease is not worth keeping (max TTL reached): new credentials instead. */
   private static final Duration MIN_USEFUL_LEASE = Duration.ofSeconds(10);
+  /** Answers held at once, in bytes of JSON: one large legitimate secret fits, seven do not. */
+  static final long DEFAULT_HELD_BYTES = 4L << 20;
+  /**
+   * What an entry costs besides its answer (key, slot, lock, lease record), counted so that many
+   * tiny answers cannot grow the map without bound either: at most budget / overhead entries.
+   */
+  static final long ENTRY_OVERHEAD = 1024;
 
   private final Clock clock;
   private final Duration revokeAfter;
   private final double pkiReuseFraction;
+  private final long heldBytesBudget;
   private final Map<Key, Slot> slots = new ConcurrentHashMap<>();
+  private final AtomicLong heldBytes = new AtomicLong();
+  /** Ordinary answers in the order they were stored, so the stale ones are found without a scan. */
+  private final Queue<Stored> plainOrder = new ConcurrentLinkedQueue<>();
+
+  private record Stored(Key key, Entry entry) {}
 
   /**
    * @param identity who asked
@@ -57,10 +80,18 @@ final class ResponseCache implements AutoCloseable {
   /** A response and until when the engine may serve what was made from it without asking again. */
   record Result(VaultSecret secret, Instant stableUntil) {}
 
+  /**
+   * An answer read from Vault.
+   *
+   * @param secret the parsed answer
+   * @param bytes the size of its JSON, what holding it costs
+   */
+  record Answer(VaultSecret secret, long bytes) {}
+
   /** The Vault calls of the mount that asks, with its credentials. */
   interface Session {
     /** Reads the request from Vault. */
-    VaultSecret read() throws InterruptedException;
+    Answer read() throws InterruptedException;
 
     /** Renews a lease; its answer holds the new lease_duration. */
     Optional<VaultSecret> renew(String leaseId, long incrementSeconds) throws InterruptedException;
@@ -78,13 +109,18 @@ final class ResponseCache implements AutoCloseable {
   private enum Kind { PLAIN, LEASE, CERTIFICATE }
 
   private static final class Entry {
-    final VaultSecret secret;
+    /** The answer; null once dropped (a lease kept only to be revoked). */
+    VaultSecret secret;
     final Kind kind;
     final Instant fetchedAt;
     Instant expiresAt;
     Instant dueAt;
     long grantedSeconds;
     Instant lastTouched;
+    /** Until when the data is kept: the end of the last stable period handed out. */
+    Instant keepUntil;
+    /** Bytes counted against the budget for this entry; 0 once released. */
+    long held;
     LeaseRevoker revoker;
 
     Entry(VaultSecret secret, Kind kind, Instant fetchedAt) {
@@ -92,6 +128,7 @@ final class ResponseCache implements AutoCloseable {
       this.kind = kind;
       this.fetchedAt = fetchedAt;
       this.lastTouched = fetchedAt;
+      this.keepUntil = fetchedAt;
     }
   }
 
@@ -101,34 +138,108 @@ final class ResponseCache implements AutoCloseable {
   }
 
   ResponseCache(Clock clock, Duration revokeAfter, double pkiReuseFraction) {
+    this(clock, revokeAfter, pkiReuseFraction, DEFAULT_HELD_BYTES);
+  }
+
+  ResponseCache(Clock clock, Duration revokeAfter, double pkiReuseFraction, long heldBytesBudget) {
     this.clock = clock;
     this.revokeAfter = revokeAfter;
     this.pkiReuseFraction = pkiReuseFraction;
+    this.heldBytesBudget = heldBytesBudget;
   }
 
   Result get(Key key, Session session) throws InterruptedException {
+    dropStalePlain(clock.instant());
     Slot slot = slots.computeIfAbsent(key, k -> new Slot());
     slot.lock.lockInterruptibly();
     try {
       Instant now = clock.instant();
       Entry entry = slot.entry;
-      if (entry != null) {
+      if (entry != null && entry.secret != null) {
         Optional<Result> reused = reuse(entry, now, session);
         if (reused.isPresent()) {
           entry.lastTouched = now;
           return reused.get();
         }
       }
-      VaultSecret secret = session.read();
-      Entry fresh = classify(secret, now);
+      Answer answer = session.read();
+      Entry fresh = classify(answer.secret(), now);
+      if (entry != null) {
+        // A lease whose data was dropped is not revoked when replaced: a pod may still use it
+        // until its files change; it ends at its TTL, as every upstream lease does.
+        release(entry);
+      }
+      if (!hold(fresh, answer.bytes())) {
+        slots.remove(key, slot);
+        slot.entry = null;
+        return result(fresh, now);
+      }
       if (fresh.kind == Kind.LEASE) {
-        fresh.revoker = session.revoker(secret.leaseId());
+        fresh.revoker = session.revoker(answer.secret().leaseId());
       }
       slot.entry = fresh;
+      if (fresh.kind == Kind.PLAIN) {
+        plainOrder.add(new Stored(key, fresh));
+      }
       return result(fresh, now);
     } finally {
       slot.lock.unlock();
     }
+  }
+
+  /** Counts an entry against the budget; false (nothing counted) when it does not fit. */
+  private boolean hold(Entry entry, long answerBytes) {
+    long bytes = answerBytes + ENTRY_OVERHEAD;
+    long after = heldBytes.addAndGet(bytes);
+    if (after > heldBytesBudget) {
+      heldBytes.addAndGet(-bytes);
+      return false;
+    }
+    entry.held = bytes;
+    return true;
+  }
+
+  /** Drops an entry's data, keeping what its lease record costs; called with its slot locked. */
+  private void dropData(Entry entry) {
+    entry.secret = null;
+    heldBytes.addAndGet(ENTRY_OVERHEAD - entry.held);
+    entry.held = ENTRY_OVERHEAD;
+  }
+
+  /** Gives back all an entry counted, as it leaves the map; called with its slot locked. */
+  private void release(Entry entry) {
+    entry.secret = null;
+    heldBytes.addAndGet(-entry.held);
+    entry.held = 0;
+  }
+
+  /** Removes ordinary answers whose window has ended, oldest first, without waiting for a busy slot. */
+  private void dropStalePlain(Instant now) {
+    for (Stored stored = plainOrder.peek(); stored != null; stored = plainOrder.peek()) {
+      Slot slot = slots.get(stored.key());
+      if (slot == null || slot.entry != stored.entry()) {
+        plainOrder.remove(stored);
+        continue;
+      }
+      if (now.isBefore(stored.entry().fetchedAt.plus(SHARE_WINDOW)) || !slot.lock.tryLock()) {
+        return;
+      }
+      try {
+        if (slot.entry == stored.entry()) {
+          release(stored.entry());
+          slot.entry = null;
+          slots.remove(stored.key(), slot);
+        }
+      } finally {
+        slot.lock.unlock();
+      }
+      plainOrder.remove(stored);
+    }
+  }
+
+  /** Bytes of answers held now, for tests. */
+  long heldBytes() {
+    return heldBytes.get();
   }
 
   private Optional<Result> reuse(Entry entry, Instant now, Session session) throws InterruptedException {
@@ -222,7 +333,11 @@ final class ResponseCache implements AutoCloseable {
     if (touchBy.isBefore(until)) {
       until = touchBy;
     }
-    return new Result(entry.secret, until.isAfter(now) ? until : now.plusSeconds(1));
+    Instant stable = until.isAfter(now) ? until : now.plusSeconds(1);
+    if (stable.plus(SHARE_WINDOW).isAfter(entry.keepUntil)) {
+      entry.keepUntil = stable.plus(SHARE_WINDOW);
+    }
+    return new Result(entry.secret, stable);
   }
 
   /**
@@ -232,6 +347,7 @@ final class ResponseCache implements AutoCloseable {
    */
   int reap() {
     Instant now = clock.instant();
+    dropStalePlain(now);
     int revoked = 0;
     for (Map.Entry<Key, Slot> mapping : slots.entrySet()) {
       Slot slot = mapping.getValue();
@@ -247,7 +363,13 @@ final class ResponseCache implements AutoCloseable {
           if (entry != null && entry.kind == Kind.LEASE && !expired && revoke(entry)) {
             revoked++;
           }
+          if (entry != null) {
+            release(entry);
+          }
           slots.remove(mapping.getKey(), slot);
+        } else if (entry != null && entry.kind == Kind.LEASE && entry.secret != null && now.isAfter(entry.keepUntil)) {
+          // No mount asked within the stable period: keep the lease to revoke, not its data.
+          dropData(entry);
         }
       } finally {
         slot.lock.unlock();

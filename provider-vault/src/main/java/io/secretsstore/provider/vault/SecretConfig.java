@@ -4,9 +4,10 @@ package io.secretsstore.provider.vault;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
  * One entry of the {@code objects} list, exactly as upstream's {@code config.Secret} holds it. It is
@@ -30,7 +31,12 @@ record SecretConfig(
     Map<String, Object> secretArgs,
     int filePermission,
     String encoding) {
-  private static final Pattern HTTP_TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}");
+  /**
+   * The methods upstream documents for reading: GET, and PUT or POST for secrets that are
+   * generated on request. DELETE, LIST and the rest would let a mount (and every rotation poll
+   * after it) change or enumerate Vault instead of reading from it.
+   */
+  private static final Set<String> READ_METHODS = Set.of("GET", "PUT", "POST");
 
   SecretConfig {
     Objects.requireNonNull(objectName, "objectName");
@@ -42,15 +48,14 @@ record SecretConfig(
     if (filePermission < 0 || filePermission > 0777) {
       throw new IllegalArgumentException("filePermission must be between 0 and 0777");
     }
-    // CONNECT is refused by the JDK's client and means nothing to Vault.
-    if (!method.isEmpty() && (!HTTP_TOKEN.matcher(method).matches() || method.equalsIgnoreCase("CONNECT"))) {
-      throw new IllegalArgumentException("method must be an HTTP method such as GET or PUT");
+    if (!method.isEmpty() && !READ_METHODS.contains(method.toUpperCase(Locale.ROOT))) {
+      throw new IllegalArgumentException("method must be GET, PUT or POST");
     }
   }
 
-  /** The method sent: as written, GET when empty (upstream passes it through unchanged). */
+  /** The method sent: GET when empty, else as written in upper case (Vault's router matches upper case only). */
   String requestMethod() {
-    return method.isEmpty() ? "GET" : method;
+    return method.isEmpty() ? "GET" : method.toUpperCase(Locale.ROOT);
   }
 
   /**

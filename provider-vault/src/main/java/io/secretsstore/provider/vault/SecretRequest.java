@@ -33,7 +33,11 @@ record SecretRequest(String method, String path, String query, String body) {
     Objects.requireNonNull(query, "query");
   }
 
+  /**
+   * @throws IllegalArgumentException naming the key at fault (a dot segment in secretPath, a bad query)
+   */
   static SecretRequest of(SecretConfig config) {
+    VaultPaths.requireNoDotSegments("secretPath", VaultPaths.pathPart(config.secretPath()));
     String full = ensureV1Prefix(config.secretPath());
     int mark = full.indexOf('?');
     String rawPath = mark < 0 ? full : full.substring(0, mark);

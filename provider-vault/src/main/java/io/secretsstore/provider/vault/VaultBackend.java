@@ -54,6 +54,7 @@ public final class VaultBackend implements SecretBackend {
   private PodTokenMinter minter;
   private final LoginFailures loginFailures = new LoginFailures();
   private Cache<ClientKey, VaultClient> clients;
+  private VaultHttpClients httpClients;
   private ScheduledExecutorService reaper;
 
   /** Found by ServiceLoader; settings come from flags and the environment at start. */
@@ -113,6 +114,7 @@ public final class VaultBackend implements SecretBackend {
     });
     responses = new ResponseCache(context.clock(), settings.leaseRevokeAfter(), settings.pkiReuseFraction());
     minter = new PodTokenMinter(kube);
+    httpClients = new VaultHttpClients(settings.tls(), settings.requestTimeout());
     clients = Caffeine.newBuilder().maximumSize(Math.max(1, settings.cacheSize())).build();
     reaper = Executors.newSingleThreadScheduledExecutor(new NamedThreads("vault-leases"));
     long period = Math.max(100, Math.min(30_000, settings.leaseRevokeAfter().toMillis() / 4));
@@ -140,6 +142,9 @@ public final class VaultBackend implements SecretBackend {
     String mount = parameters.authMount().isEmpty() ? settings.authMount() : parameters.authMount();
     String audience = parameters.effectiveAudience();
     ServiceAccountToken podToken = podToken(request.tokens(), audience);
+    if (podToken == null && parameters.audience().isEmpty()) {
+      requireOwnAddressForMintedToken(address);
+    }
     IdentityKey identity = IdentityKey.of(NAME,
         "namespace", request.pod().namespace(), "serviceAccount", request.pod().serviceAccountName(),
         "audience", audience, "role", parameters.roleName(), "authMount", mount, "address", address,
@@ -158,7 +163,7 @@ public final class VaultBackend implements SecretBackend {
     }
     VaultFetcher.Login login = new VaultFetcher.Login(identity, request.pod(), podToken, parameters.audience(),
         parameters.roleName(), mount, namespace);
-    VaultClient client = clients.get(new ClientKey(address, tls), key -> new VaultClient(key.address(), key.tls(), settings.requestTimeout(), context.calls()));
+    VaultClient client = clients.get(new ClientKey(address, tls), this::newClient);
     if (settings.cacheSize() == 0) {
       clients.invalidateAll();
     }
@@ -175,8 +180,7 @@ public final class VaultBackend implements SecretBackend {
     if (settings == null || context == null) {
       return java.util.Optional.of("the Vault backend has not started");
     }
-    VaultClient client = clients.get(new ClientKey(settings.address(), settings.tls()),
-        key -> new VaultClient(key.address(), key.tls(), settings.requestTimeout(), context.calls()));
+    VaultClient client = clients.get(new ClientKey(VaultAddress.normalize(settings.address()), settings.tls()), this::newClient);
     try {
       return client.healthProblem(settings.namespace());
     } catch (InterruptedException e) {
@@ -206,6 +210,27 @@ public final class VaultBackend implements SecretBackend {
     return address;
   }
 
+  private VaultClient newClient(ClientKey key) {
+    return new VaultClient(key.address(), httpClients.forAddress(key.address(), key.tls()), settings.requestTimeout(), context.calls());
+  }
+
+  /**
+   * A token minted without an {@code audience} carries the API server's own audience: any service
+   * that verifies tokens through TokenReview would accept it as the pod. It goes only to the
+   * operator's Vault ({@code --vault-addr}) or an address the operator allowed, never to whatever
+   * address a SecretProviderClass names.
+   */
+  private void requireOwnAddressForMintedToken(String address) {
+    java.util.Optional<List<String>> fromFile = fileAllowedAddresses.fromFile();
+    List<String> allowed = fromFile.orElse(settings.allowedAddresses());
+    if (address.equals(VaultAddress.normalize(settings.address())) || allowed.contains(address)) {
+      return;
+    }
+    throw ProviderException.invalidArgument(VaultParameters.AUDIENCE + " must be set: with --vault-allow-token-request the"
+        + " provider mints a token without an audience only for --vault-addr or an address in --vault-allowed-addresses"
+        + " (vault chart: config." + ALLOWED_ADDRESSES_KEY + "), and " + VaultParameters.ADDRESS + " is neither");
+  }
+
   /** The driver's token for the audience, or null when the provider may mint one itself. */
   private ServiceAccountToken podToken(ServiceAccountTokens tokens, String audience) {
     if (tokens.has(audience) || !settings.allowTokenRequest()) {
@@ -230,6 +255,16 @@ public final class VaultBackend implements SecretBackend {
       keys.add(VaultParameters.CLIENT_KEY);
     }
     return String.join(", ", keys) + (keys.size() == 1 ? " is" : " are");
+  }
+
+  /** Bytes of Vault answers held for reuse, for tests. */
+  long heldResponseBytes() {
+    return responses.heldBytes();
+  }
+
+  /** HTTP clients that may still hold a selector thread, for tests. */
+  int liveHttpClients() {
+    return httpClients.liveClients();
   }
 
   /** One pass of lease revocation; the timer runs it, tests call it. */

@@ -120,7 +120,7 @@ final class VaultFetcher implements ObjectFetcher<ObjectSpec> {
     }
 
     @Override
-    public VaultSecret read() throws InterruptedException {
+    public ResponseCache.Answer read() throws InterruptedException {
       AtomicBoolean fresh = new AtomicBoolean();
       VaultClient.Answer answer = send(token(fresh));
       if (answer.status() == 403 && !fresh.get()) {
@@ -139,7 +139,7 @@ final class VaultFetcher implements ObjectFetcher<ObjectSpec> {
         if (secret.get().warnings() != null && !secret.get().warnings().isEmpty()) {
           LOG.atWarn().addKeyValue("warnings", secret.get().warnings().size()).log("Vault's response carried warnings");
         }
-        return secret.get();
+        return new ResponseCache.Answer(secret.get(), answer.body().length);
       } catch (IllegalArgumentException e) {
         throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, "Vault's response for the object is not a JSON object");
       }

@@ -58,6 +58,7 @@ record VaultParameters(
       throw ProviderException.invalidArgument("no secrets configured - the provider will not read any secret material");
     }
     requireUniqueNames(objects);
+
     for (int i = 0; i < objects.size(); i++) {
       SecretConfig object = objects.get(i);
       if (!object.secretKey().isEmpty() && !SecretContent.knownEncoding(object.encoding())) {
@@ -89,6 +90,14 @@ record VaultParameters(
       authMount = attributes.get(KUBERNETES_MOUNT);
     } else if (authSet) {
       authMount = attributes.get(AUTH_MOUNT);
+    }
+    // These become part of a URL path or a header: checked before anything is sent.
+    try {
+      VaultPaths.requireNoDotSegments(kubernetesSet ? KUBERNETES_MOUNT : AUTH_MOUNT, authMount);
+      VaultPaths.requireNamespace(NAMESPACE, get(attributes, NAMESPACE));
+      VaultPaths.requireNoDotSegments(ADDRESS, get(attributes, ADDRESS));
+    } catch (IllegalArgumentException e) {
+      throw ProviderException.invalidArgument(e.getMessage());
     }
     boolean skipVerify = false;
     if (attributes.containsKey(SKIP_VERIFY)) {

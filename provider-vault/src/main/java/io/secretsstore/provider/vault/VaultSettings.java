@@ -60,6 +60,8 @@ record VaultSettings(
       throw new IllegalArgumentException("--vault-lease-revoke-after and the request timeout must be positive");
     }
     VaultAddress.normalize(address);
+    VaultPaths.requireNoDotSegments("--vault-mount", authMount);
+    VaultPaths.requireNamespace("--vault-namespace", namespace);
   }
 
   /** Defaults for tests: a given address, nothing allowed beyond upstream's defaults. */

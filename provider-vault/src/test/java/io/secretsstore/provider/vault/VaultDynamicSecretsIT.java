@@ -127,6 +127,24 @@ class VaultDynamicSecretsIT {
   }
 
   @Test
+  void point4_aLeaseNoMountAskedFor_keepsItsRecordToRevoke_butNotItsData() throws Exception {
+    SteppingClock clock = new SteppingClock();
+    VaultSettings settings = bed.settings().withLeaseRevokeAfter(Duration.ofMinutes(10));
+    try (VaultBackend backend = bed.backend(settings, clock)) {
+      int revoked = bed.vault.leasesRevoked();
+      fetchAll(plan(backend, DB, clock));
+      assertThat(backend.heldResponseBytes()).isGreaterThan(ResponseCache.ENTRY_OVERHEAD);
+      clock.advance(Duration.ofMinutes(6)); // past the stable period handed to the engine (5 minutes), before the revoke delay
+      assertThat(backend.reap()).isZero();
+      assertThat(backend.heldResponseBytes()).as("only the lease record").isEqualTo(ResponseCache.ENTRY_OVERHEAD);
+      clock.advance(Duration.ofMinutes(5));
+      assertThat(backend.reap()).isEqualTo(1);
+      assertThat(bed.vault.leasesRevoked() - revoked).isEqualTo(1);
+      assertThat(backend.heldResponseBytes()).isZero();
+    }
+  }
+
+  @Test
   void close_revokesLeasesStillHeld() throws Exception {
     int revoked = bed.vault.leasesRevoked();
     VaultBackend backend = bed.backend(bed.settings());

@@ -96,8 +96,8 @@ class VaultParametersTest {
     assertInvalid(params("- {objectName: a, secretPath: x, secretKey: k, encoding: rot13}"),
         "invalid encoding type. Should be utf-8, base64, or hex");
     assertInvalid(params(ONE, "vaultSkipTLSVerify", "yes"), "vaultSkipTLSVerify must be a boolean");
-    assertInvalid(params("- {objectName: a, secretPath: x, method: 'GET /evil'}"), "method must be an HTTP method");
-    assertInvalid(params("- {objectName: a, secretPath: x, method: CONNECT}"), "method must be an HTTP method");
+    assertInvalid(params("- {objectName: a, secretPath: x, method: 'GET /evil'}"), "method must be GET, PUT or POST");
+    assertInvalid(params("- {objectName: a, secretPath: x, method: CONNECT}"), "method must be GET, PUT or POST");
     assertThatThrownBy(() -> VaultParameters.parse(params(ONE), ""))
         .hasMessageContaining("missing target path field");
   }

@@ -104,6 +104,43 @@ class VaultTokenRequestIT {
     }
   }
 
+  @Test
+  void point15_withTheFlag_andNoAudience_aMintedTokenGoesOnlyToTheOperatorsAddresses() throws Exception {
+    try (ProviderFixture provider = provider(true)) {
+      // Another Vault (the emulator's HTTPS listener stands for a tenant's own server): refused
+      // before any TokenRequest, naming the parameter, the flag and the chart value.
+      assertThatThrownBy(() -> provider.client().mount(VaultTestBed.call(withoutTokens("vaultAddress", bed.httpsAddress())),
+          Duration.ofSeconds(20)))
+          .isInstanceOfSatisfying(ProviderCallException.class, e -> {
+            assertThat(e.code()).isEqualTo("INVALID_ARGUMENT");
+            assertThat(e.description()).startsWith("audience must be set").contains("--vault-allow-token-request")
+                .contains("--vault-allowed-addresses").contains("config.vaultAllowedAddresses");
+          });
+      assertThat(tokenRequestsSent()).as("TokenRequests sent").isZero();
+    }
+    // The same address allowed by the operator: minted and sent.
+    VaultBackend backend = new VaultBackend(kube, bed.settings().withAllowances(true, false,
+        java.util.List.of(bed.httpsAddress()), false).withTls(new TlsConfig(bed.caFile.toString(), "", "", "", "", false)));
+    backend.start(new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 1000)));
+    try (ProviderFixture provider = ProviderFixture.start(backend, VaultTestBed.FAST)) {
+      expectTokenRequest(null);
+      assertThatThrownBy(() -> provider.client().mount(VaultTestBed.call(withoutTokens("vaultAddress", bed.httpsAddress())),
+          Duration.ofSeconds(20)))
+          .isInstanceOfSatisfying(ProviderCallException.class, e -> assertThat(e.code()).as(e.description()).isEqualTo("PERMISSION_DENIED"));
+      assertThat(takeTokenRequest().getBody().readString(StandardCharsets.UTF_8)).doesNotContain("\"audiences\":[\"");
+    }
+  }
+
+  /** Drains what the mock API server received; counts the TokenRequests among it. */
+  private int tokenRequestsSent() throws InterruptedException {
+    int count = 0;
+    for (RecordedRequest request = kubeServer.takeRequest(200, TimeUnit.MILLISECONDS); request != null;
+        request = kubeServer.takeRequest(200, TimeUnit.MILLISECONDS)) {
+      count += request.getPath().endsWith("/token") ? 1 : 0;
+    }
+    return count;
+  }
+
   private RecordedRequest takeTokenRequest() throws InterruptedException {
     for (int i = 0; i < 10; i++) {
       RecordedRequest request = kubeServer.takeRequest(5, TimeUnit.SECONDS);

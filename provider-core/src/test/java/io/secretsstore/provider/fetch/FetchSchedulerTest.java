@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.secretsstore.provider.fetch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.secretsstore.provider.spi.ErrorKind;
+import io.secretsstore.provider.spi.IdentityKey;
+import io.secretsstore.provider.spi.ProviderException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class FetchSchedulerTest {
+  private static final IdentityKey SLOW = IdentityKey.of("test", "namespace", "slow");
+  private static final IdentityKey OTHER = IdentityKey.of("test", "namespace", "other");
+  /** 8 threads, 8 per endpoint: each identity's share is 4. */
+  private final FetchScheduler scheduler = new FetchScheduler("scheduler-test", 8, 8, 300);
+  private final CountDownLatch release = new CountDownLatch(1);
+  private final AtomicInteger running = new AtomicInteger();
+
+  @AfterEach
+  void stop() {
+    release.countDown();
+    scheduler.close();
+  }
+
+  private Runnable blocking() {
+    return () -> {
+      running.incrementAndGet();
+      try {
+        release.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+  }
+
+  @Test
+  void anIdentityWithHangingCalls_holdsOnlyItsShare_andAnotherIdentityRunsAtOnce() throws Exception {
+    assertThat(scheduler.perIdentity()).isEqualTo(4);
+    for (int i = 0; i < 256; i++) {
+      scheduler.submit(SLOW, "endpoint", () -> false, blocking());
+    }
+    CountDownLatch otherRan = new CountDownLatch(1);
+    scheduler.submit(OTHER, "endpoint", () -> false, otherRan::countDown);
+    assertThat(otherRan.await(30, TimeUnit.SECONDS)).as("the other identity's call ran").isTrue();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(running.get()).as("the slow identity's running calls").isEqualTo(4));
+    assertThat(scheduler.waiting()).isEqualTo(252);
+  }
+
+  @Test
+  void anEndpointsLimit_holdsAcrossIdentities_andCallsOfAnotherEndpointStillRun() throws Exception {
+    FetchScheduler narrow = new FetchScheduler("scheduler-test", 8, 2, 300);
+    try {
+      for (int i = 0; i < 4; i++) {
+        narrow.submit(IdentityKey.of("test", "n", "id" + i), "busy", () -> false, blocking());
+      }
+      CountDownLatch elsewhere = new CountDownLatch(1);
+      narrow.submit(SLOW, "quiet", () -> false, elsewhere::countDown);
+      assertThat(elsewhere.await(30, TimeUnit.SECONDS)).isTrue();
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(running.get()).isEqualTo(2));
+      assertThat(narrow.waiting()).isEqualTo(2);
+    } finally {
+      release.countDown();
+      narrow.close();
+    }
+  }
+
+  @Test
+  void abandonedCalls_areDroppedWithoutRunning() throws Exception {
+    for (int i = 0; i < 4; i++) {
+      scheduler.submit(SLOW, "endpoint", () -> false, blocking());
+    }
+    AtomicInteger abandonedRan = new AtomicInteger();
+    for (int i = 0; i < 10; i++) {
+      scheduler.submit(SLOW, "endpoint", () -> true, abandonedRan::incrementAndGet);
+    }
+    CountDownLatch last = new CountDownLatch(1);
+    scheduler.submit(SLOW, "endpoint", () -> false, last::countDown);
+    release.countDown();
+    assertThat(last.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(abandonedRan.get()).isZero();
+  }
+
+  @Test
+  void pastTheWaitingBound_aCallIsRefusedAsResourceExhausted() {
+    for (int i = 0; i < 300 + 4; i++) {
+      scheduler.submit(SLOW, "endpoint", () -> false, blocking());
+    }
+    assertThatThrownBy(() -> scheduler.submit(OTHER, "endpoint", () -> false, () -> { }))
+        .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_EXHAUSTED));
+  }
+}
