@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.credentials.Expiring;
 import io.secretsstore.provider.kube.KubeClients;
+import io.secretsstore.provider.kube.ServiceAccountAnnotations;
 import io.secretsstore.provider.mount.MountRequestContext;
 import io.secretsstore.provider.mount.PodIdentity;
 import io.secretsstore.provider.mount.ServiceAccountToken;
@@ -49,6 +50,9 @@ public final class AwsBackend implements SecretBackend {
   private NodeRegions nodeRegions;
   private HttpClient agentHttp;
 
+  /** How long a service account's annotations are used before they are read again. */
+  private Duration annotationTtl = ServiceAccountAnnotations.TTL;
+
   /** Found by ServiceLoader; settings come from flags and the environment at start. */
   public AwsBackend() {
     this.options = new AwsOptions();
@@ -57,10 +61,16 @@ public final class AwsBackend implements SecretBackend {
 
   /** For tests: given settings and (possibly null) Kubernetes client, no flags. */
   AwsBackend(KubernetesClient kube, AwsSettings settings) {
+    this(kube, settings, ServiceAccountAnnotations.TTL);
+  }
+
+  /** For tests: as above, with the time a service account's annotations are kept. */
+  AwsBackend(KubernetesClient kube, AwsSettings settings, Duration annotationTtl) {
     this.options = null;
     this.kube = kube;
     this.settings = settings;
     this.ownsKube = false;
+    this.annotationTtl = annotationTtl;
   }
 
   @Override
@@ -85,7 +95,7 @@ public final class AwsBackend implements SecretBackend {
       }
     }
     clients = new AwsClients(settings);
-    roles = new RoleArns(settings.roleArnFor(), this::kube);
+    roles = new RoleArns(settings.roleArnFor(), this::kube, annotationTtl);
     nodeRegions = new NodeRegions(settings.regionLookup(), this::kube);
     agentHttp = HttpClient.newBuilder().connectTimeout(settings.agent().timeout()).build();
   }

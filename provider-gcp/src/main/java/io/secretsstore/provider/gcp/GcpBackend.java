@@ -5,6 +5,7 @@ import com.google.auth.oauth2.GoogleCredentials;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.kube.KubeClients;
+import io.secretsstore.provider.kube.ServiceAccountAnnotations;
 import io.secretsstore.provider.kube.TokenRequests;
 import io.secretsstore.provider.mount.MountRequestContext;
 import io.secretsstore.provider.mount.PodIdentity;
@@ -56,6 +57,9 @@ public final class GcpBackend implements SecretBackend {
   private GoogleTokens tokens;
   private GoogleServiceAccounts annotations;
 
+  /** How long a service account's annotations are used before they are read again. */
+  private Duration annotationTtl = ServiceAccountAnnotations.TTL;
+
   /** Found by ServiceLoader; settings come from flags and the environment at start. */
   public GcpBackend() {
     this.options = new GcpOptions();
@@ -64,10 +68,16 @@ public final class GcpBackend implements SecretBackend {
 
   /** For tests: given settings and (possibly null) Kubernetes client, no flags. */
   GcpBackend(KubernetesClient kube, GcpSettings settings) {
+    this(kube, settings, ServiceAccountAnnotations.TTL);
+  }
+
+  /** For tests: as above, with the time a service account's annotations are kept. */
+  GcpBackend(KubernetesClient kube, GcpSettings settings, Duration annotationTtl) {
     this.options = null;
     this.kube = kube;
     this.settings = settings;
     this.ownsKube = false;
+    this.annotationTtl = annotationTtl;
   }
 
   @Override
@@ -95,7 +105,7 @@ public final class GcpBackend implements SecretBackend {
     clients = new GcpClients(settings, cas);
     HttpClient http = HttpClient.newBuilder().sslContext(cas.sslContext()).connectTimeout(CONNECT_TIMEOUT).build();
     tokens = new GoogleTokens(http, settings, backendContext.clock(), backendContext.calls());
-    annotations = new GoogleServiceAccounts(settings.serviceAccountFor(), this::kube);
+    annotations = new GoogleServiceAccounts(settings.serviceAccountFor(), this::kube, annotationTtl);
   }
 
   private synchronized KubernetesClient kube() {
