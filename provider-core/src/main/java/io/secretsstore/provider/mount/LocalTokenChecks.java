@@ -3,7 +3,6 @@ package io.secretsstore.provider.mount;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.secretsstore.provider.spi.ProviderException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -11,16 +10,15 @@ import java.util.Optional;
 /**
  * What can be checked of a pod's token without the API server's keys, before a credential or an
  * object cached for its identity is used: that it is a JWT (three base64url parts, JSON header
- * with a signing algorithm, JSON claims), unexpired by its own {@code exp}, valid by {@code nbf},
- * issued to the pod's service account ({@code sub}), for the audience it was filed under ({@code
- * aud}), and, when it names a pod ({@code kubernetes.io.pod}), for this pod. The signature and the
- * issuer cannot be checked here; a token that passes is forged only by someone who can already
- * reach the provider's socket, which only the driver can (docs/security.md).
+ * with a signing algorithm, JSON claims), unexpired by its own {@code exp}, issued to the pod's
+ * service account ({@code sub}), for the audience it was filed under ({@code aud}), and, when it
+ * names a pod ({@code kubernetes.io.pod}), for this pod. The signature and the issuer cannot be
+ * checked here, nor {@code nbf} (a node's clock may lag the API server's); a token that passes is
+ * forged only by someone who can already reach the provider's socket, which only the driver can
+ * (docs/security.md).
  */
 final class LocalTokenChecks {
   private static final String PREFIX = "system:serviceaccount:";
-  /** Clock skew allowed between the API server and this node. */
-  private static final Duration SKEW = Duration.ofSeconds(60);
 
   private LocalTokenChecks() {}
 
@@ -56,10 +54,6 @@ final class LocalTokenChecks {
     }
     if (!Instant.ofEpochSecond(exp.asLong()).isAfter(now)) {
       return Optional.of("has expired (exp claim)");
-    }
-    JsonNode nbf = jwt.claims().get("nbf");
-    if (nbf != null && nbf.canConvertToLong() && Instant.ofEpochSecond(nbf.asLong()).isAfter(now.plus(SKEW))) {
-      return Optional.of("is not valid yet (nbf claim)");
     }
     String expected = PREFIX + pod.namespace() + ":" + pod.serviceAccountName();
     if (!jwt.text("sub").map(expected::equals).orElse(false)) {

@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * One backend's real distribution ({@code target/secrets-store-provider-<cloud>}) started by its
@@ -59,7 +60,7 @@ public final class HostileProvider implements AutoCloseable {
    * matches: to run with what an operator allows by default (e.g. any Vault address) where the
    * case book narrows it.
    */
-  public static HostileProvider startWithout(String cloud, java.util.function.Predicate<String> dropFlag, String... extraFlags)
+  public static HostileProvider startWithout(String cloud, Predicate<String> dropFlag, String... extraFlags)
       throws IOException, InterruptedException {
     EmulatedBackend backend = EmulatedBackend.start(cloud);
     Path dir = null;

@@ -100,7 +100,7 @@ class HostileTenantBackendIT {
     return "http://127.0.0.1:" + hostile.getAddress().getPort();
   }
 
-  /** Runs {@code attacks} attack mounts, {@code concurrency} at a time; each must be refused as {@code check} says. */
+  /** Runs {@code attacks} attack mounts, {@code concurrency} at a time; each must fail with {@code code} naming {@code parameter}. */
   private void attack(int attacks, int concurrency, IntFunction<ProviderClient.MountCall> calls, String code, String parameter)
       throws Exception {
     ExecutorService attackers = Executors.newFixedThreadPool(concurrency);
@@ -134,16 +134,13 @@ class HostileTenantBackendIT {
         "RESOURCE_EXHAUSTED", "vaultAddress");
     int threadsAfter = statusField(provider.pid(), "Threads:");
     long selectorsAfter = selectorThreads(provider.pid());
-    VictimLoad.Outcome outcome = victim.stop();
-    provider.report("point 3 (8 MiB logins; 1,050 addresses; threads " + threadsBefore + " -> " + threadsAfter
-        + ", HTTP selector threads " + selectorsBefore + " -> " + selectorsAfter + ")", outcome);
+    provider.assertVictimUnharmed("point 3 (8 MiB logins; 1,050 addresses; threads " + threadsBefore + " -> " + threadsAfter
+        + ", HTTP selector threads " + selectorsBefore + " -> " + selectorsAfter + ")", victim, VICTIM_BOUND);
     assertThat(hostileRequests.get()).as("the hostile server was asked for each address").isGreaterThanOrEqualTo(1050);
     assertThat(selectorsAfter - selectorsBefore).as("HTTP client selector threads added: the one plain-HTTP client's")
         .isLessThanOrEqualTo(1);
     // The fetch pool and the HTTP client's workers grow with concurrency, not with addresses.
     assertThat(threadsAfter).as("threads after 1,082 hostile mounts (1,688 before the fix at 500 addresses)").isLessThan(150);
-    outcome.assertUnharmed(VICTIM_BOUND);
-    provider.assertUpAndNothingLeaked();
   }
 
   @Test
@@ -161,10 +158,7 @@ class HostileTenantBackendIT {
         assertThat(reply.files().get(0).contents()).hasSize(3 * MIB);
       }
     }
-    VictimLoad.Outcome outcome = victim.stop();
-    provider.report("point 4 (14 mounts of 3 MiB secrets, back to back)", outcome);
-    outcome.assertUnharmed(VICTIM_BOUND);
-    provider.assertUpAndNothingLeaked();
+    provider.assertVictimUnharmed("point 4 (14 mounts of 3 MiB secrets, back to back)", victim, VICTIM_BOUND);
   }
 
   @Test
@@ -183,10 +177,7 @@ class HostileTenantBackendIT {
     attack(48, 8, n -> provider.attacker().withObjects(Map.of(), "- objectName: conf/big\n  objectType: secretsmanager\n"
         + "  objectAlias: big\n  jmesPath:\n    - path: '" + expressions.get(n % expressions.size()).replace("'", "''")
         + "'\n      objectAlias: x\n"), "RESOURCE_EXHAUSTED", "jmesPath[0]");
-    VictimLoad.Outcome outcome = victim.stop();
-    provider.report("point 5 (48 exploding jmesPath expressions, 8 at once)", outcome);
-    outcome.assertUnharmed(VICTIM_BOUND);
-    provider.assertUpAndNothingLeaked();
+    provider.assertVictimUnharmed("point 5 (48 exploding jmesPath expressions, 8 at once)", victim, VICTIM_BOUND);
   }
 
   @Test
@@ -227,10 +218,7 @@ class HostileTenantBackendIT {
     // After the attack, regional secrets still mount (before, they failed for everyone until restart).
     provider.client().mount(provider.victim().withObjects(Map.of(), "- resourceName: " + regional + "r-1/versions/latest\n  fileName: r\n"),
         VICTIM_BOUND);
-    VictimLoad.Outcome outcome = victim.stop();
-    provider.report("point 9 (200 made-up locations, 8 at once)", outcome);
-    outcome.assertUnharmed(VICTIM_BOUND);
-    provider.assertUpAndNothingLeaked();
+    provider.assertVictimUnharmed("point 9 (200 made-up locations, 8 at once)", victim, VICTIM_BOUND);
   }
 
   @Test
@@ -244,11 +232,8 @@ class HostileTenantBackendIT {
         FaultPlan.ALWAYS);
     VictimLoad victim = victimLoad();
     attack(16, 4, n -> provider.attacker().mount("failing"), "FAILED_PRECONDITION", "objects[0]");
-    VictimLoad.Outcome outcome = victim.stop();
-    provider.report("point 12 (16 error bodies at TRACE)", outcome);
+    provider.assertVictimUnharmed("point 12 (16 error bodies at TRACE)", victim, VICTIM_BOUND);
     assertThat(provider.output()).doesNotContain(canary);
-    outcome.assertUnharmed(VICTIM_BOUND);
-    provider.assertUpAndNothingLeaked();
   }
 
   @Test
@@ -273,12 +258,9 @@ class HostileTenantBackendIT {
             + method + "}"), "INVALID_ARGUMENT", "method");
       }
     }
-    VictimLoad.Outcome outcome = victim.stop();
-    provider.report("point 13 (36 traversal and method attempts)", outcome);
+    VictimLoad.Outcome outcome = provider.assertVictimUnharmed("point 13 (36 traversal and method attempts)", victim, VICTIM_BOUND);
     assertThat(provider.backend().emulator().calls().total() - reads).as("calls Vault received: the victim's only")
         .isLessThanOrEqualTo(2L * (outcome.latencies().size() + outcome.failures().size() + 2));
-    outcome.assertUnharmed(VICTIM_BOUND);
-    provider.assertUpAndNothingLeaked();
   }
 
   @Test
@@ -294,11 +276,8 @@ class HostileTenantBackendIT {
       attributes.remove("csi.storage.k8s.io/serviceAccount.tokens");
       return io.secretsstore.provider.conformance.EmulatedBackend.call(attributes);
     }, "INVALID_ARGUMENT", "audience");
-    VictimLoad.Outcome outcome = victim.stop();
-    provider.report("point 15 (16 mounts asking for a minted token at a tenant's address)", outcome);
+    provider.assertVictimUnharmed("point 15 (16 mounts asking for a minted token at a tenant's address)", victim, VICTIM_BOUND);
     assertThat(hostileRequests.get()).as("requests that reached the tenant's address").isZero();
-    outcome.assertUnharmed(VICTIM_BOUND);
-    provider.assertUpAndNothingLeaked();
   }
 
   /** Threads of the JDK HTTP client's selectors ({@code HttpClient-N-SelectorManager}, truncated by the kernel to 15 characters). */
