@@ -56,7 +56,7 @@ class HostileTenantEngineIT {
     return provider;
   }
 
-  /** The victim mounts a secret it has not mounted before each time: every mount goes to the backend. */
+  /** The victim mounts the next of its secrets each time: its first 400 mounts all go to the backend. */
   private VictimLoad victimLoad(int concurrency) {
     return VictimLoad.start(provider.client(), concurrency, n -> provider.victim().mount("v-" + n % VICTIM_SECRETS));
   }
