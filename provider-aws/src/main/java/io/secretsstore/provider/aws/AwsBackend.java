@@ -32,7 +32,7 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
  * aws/secrets-store-csi-driver-provider-aws 3.x: the same SecretProviderClass parameters, files
  * and object versions from Secrets Manager and SSM Parameter Store. Pods authenticate with IRSA
  * or EKS Pod Identity; unlike upstream, credentials are cached per identity until shortly before
- * they expire, role ARNs come from an informer instead of a GET per mount, a node's region label
+ * they expire, role ARNs are read once per service account and TTL instead of on every mount, a node's region label
  * is read once instead of on every mount, and the failover region is read only when the primary
  * failed with a retryable error.
  */

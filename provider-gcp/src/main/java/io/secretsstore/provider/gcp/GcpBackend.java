@@ -37,8 +37,8 @@ import java.util.Set;
  * GoogleCloudPlatform/secrets-store-csi-driver-provider-gcp 1.x: the same {@code secrets} and
  * {@code auth} parameters, files and object versions from Google Secret Manager (global and
  * regional). Pods authenticate with workload identity. Unlike upstream, tokens are cached per
- * identity until shortly before they expire, Google service accounts come from an informer
- * instead of a GET per mount, fetches are bounded by the engine, and pinned versions are served
+ * identity until shortly before they expire, Google service accounts are read once per
+ * Kubernetes service account and TTL instead of on every mount, fetches are bounded by the engine, and pinned versions are served
  * from the cache on rotation.
  */
 public final class GcpBackend implements SecretBackend {
