@@ -14,12 +14,13 @@
 {{- define "ssp.backendVolumes" -}}{{- end }}
 {{- define "ssp.backendVolumeMounts" -}}{{- end }}
 
-{{/* Service-account annotations (IRSA role ARN), read through an informer (list, watch) rather than a
-GET per mount; the node's region label only when no region is set. */}}
+{{/* Service-account annotations (IRSA role ARN), read by name (get) through a small cache with a TTL,
+never listed or watched, so nothing grows with the cluster; the node's region label only when no
+region is set. */}}
 {{- define "ssp.backendClusterRules" -}}
 - apiGroups: [""]
   resources: ["serviceaccounts"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["get"]
 {{- if not .Values.awsRegion }}
 - apiGroups: [""]
   resources: ["nodes"]

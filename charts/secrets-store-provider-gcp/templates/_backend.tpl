@@ -17,11 +17,12 @@
 {{- define "ssp.backendVolumes" -}}{{- end }}
 {{- define "ssp.backendVolumeMounts" -}}{{- end }}
 
-{{/* Service-account annotations (iam.gke.io/gcp-service-account), read through an informer. */}}
+{{/* Service-account annotations (iam.gke.io/gcp-service-account), read by name (get) through a small
+cache with a TTL, never listed or watched. */}}
 {{- define "ssp.backendClusterRules" -}}
 - apiGroups: [""]
   resources: ["serviceaccounts"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["get"]
 {{- end }}
 
 {{- define "ssp.backendNamespacedRules" -}}{{- end }}

@@ -19,7 +19,7 @@ class ProviderRbacTest {
 
   static final Map<String, Object> GET_NODES = rule("nodes", "get");
   /** AWS reads role annotations through an informer, which lists and watches. */
-  static final Map<String, Object> WATCH_SERVICEACCOUNTS = rule("serviceaccounts", "get", "list", "watch");
+  static final Map<String, Object> GET_SERVICEACCOUNTS = rule("serviceaccounts", "get");
   static final Map<String, Object> CREATE_TOKENS = rule("serviceaccounts/token", "create");
   static final Map<String, Object> CREATE_SECRETS = rule("secrets", "create");
 
@@ -55,7 +55,7 @@ class ProviderRbacTest {
   void awsGetsServiceAccountsAndNodesWhenTheRegionComesFromTheNode() {
     Manifests m = Charts.render(Backend.AWS, "{}");
 
-    assertThat(clusterRules(m, Backend.AWS)).contains(List.of(WATCH_SERVICEACCOUNTS, GET_NODES));
+    assertThat(clusterRules(m, Backend.AWS)).contains(List.of(GET_SERVICEACCOUNTS, GET_NODES));
     assertThat(roleRules(m, Backend.AWS)).contains(FINGERPRINT_KEY_RULES);
     // The provider knows its node from the downward API (--aws-node-name reads NODE_NAME), so it never reads pods.
     Map<String, Object> env = m.one("DaemonSet").at("spec.template.spec.containers.0").get("env").named("NODE_NAME").map();
@@ -66,7 +66,7 @@ class ProviderRbacTest {
   void awsWithARegionSetsAwsRegionAndDoesNotGetNodes() {
     Manifests m = Charts.render(Backend.AWS, "awsRegion: eu-west-1");
 
-    assertThat(clusterRules(m, Backend.AWS)).contains(List.of(WATCH_SERVICEACCOUNTS));
+    assertThat(clusterRules(m, Backend.AWS)).contains(List.of(GET_SERVICEACCOUNTS));
     Map<String, Object> env = m.one("DaemonSet").at("spec.template.spec.containers.0").get("env").named("AWS_REGION").map();
     assertThat(env).isEqualTo(Map.of("name", "AWS_REGION", "value", "eu-west-1"));
   }
@@ -75,7 +75,7 @@ class ProviderRbacTest {
   void gcpWatchesServiceAccountsOnly_andPassesTheClustersIdentity() {
     Manifests m = Charts.render(Backend.GCP, "{gcpProject: my-project, gkeClusterLocation: europe-west1, gkeClusterName: prod}");
 
-    assertThat(clusterRules(m, Backend.GCP)).contains(List.of(WATCH_SERVICEACCOUNTS));
+    assertThat(clusterRules(m, Backend.GCP)).contains(List.of(GET_SERVICEACCOUNTS));
     assertThat(roleRules(m, Backend.GCP)).contains(FINGERPRINT_KEY_RULES);
     Manifests.Node env = m.one("DaemonSet").at("spec.template.spec.containers.0").get("env");
     assertThat(env.named("PROJECT").map()).isEqualTo(Map.of("name", "PROJECT", "value", "my-project"));

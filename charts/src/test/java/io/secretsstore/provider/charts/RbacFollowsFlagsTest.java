@@ -35,7 +35,7 @@ class RbacFollowsFlagsTest {
     List<Object> cluster = new ArrayList<>();
     if (backend == Backend.AWS || backend == Backend.GCP) {
       // Role and service account annotations (IRSA / GKE workload identity), read through an informer.
-      cluster.add(ProviderRbacTest.WATCH_SERVICEACCOUNTS);
+      cluster.add(ProviderRbacTest.GET_SERVICEACCOUNTS);
     }
     if (backend == Backend.AWS && !env.contains("AWS_REGION")) {
       cluster.add(ProviderRbacTest.GET_NODES);

@@ -36,8 +36,8 @@ class SyncControllerTest {
         ProviderRbacTest.rule("serviceaccounts/token", "create"),
         groupRule("events.k8s.io", "events", "create")));
     switch (backend) {
-      case AWS -> rules.addAll(List.of(ProviderRbacTest.WATCH_SERVICEACCOUNTS, ProviderRbacTest.GET_NODES));
-      case GCP -> rules.add(ProviderRbacTest.WATCH_SERVICEACCOUNTS);
+      case AWS -> rules.addAll(List.of(ProviderRbacTest.GET_SERVICEACCOUNTS, ProviderRbacTest.GET_NODES));
+      case GCP -> rules.add(ProviderRbacTest.GET_SERVICEACCOUNTS);
       case AZURE, VAULT -> { }
     }
     return rules;

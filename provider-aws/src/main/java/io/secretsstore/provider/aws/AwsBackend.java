@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.credentials.Expiring;
 import io.secretsstore.provider.kube.KubeClients;
+import io.secretsstore.provider.kube.ServiceAccountAnnotations;
 import io.secretsstore.provider.mount.MountRequestContext;
 import io.secretsstore.provider.mount.PodIdentity;
 import io.secretsstore.provider.mount.ServiceAccountToken;
@@ -31,7 +32,7 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
  * aws/secrets-store-csi-driver-provider-aws 3.x: the same SecretProviderClass parameters, files
  * and object versions from Secrets Manager and SSM Parameter Store. Pods authenticate with IRSA
  * or EKS Pod Identity; unlike upstream, credentials are cached per identity until shortly before
- * they expire, role ARNs come from an informer instead of a GET per mount, a node's region label
+ * they expire, role ARNs are read once per service account and TTL instead of on every mount, a node's region label
  * is read once instead of on every mount, and the failover region is read only when the primary
  * failed with a retryable error.
  */
@@ -52,6 +53,9 @@ public final class AwsBackend implements SecretBackend {
   private HttpClient agentHttp;
   private boolean dryRun;
 
+  /** How long a service account's annotations are used before they are read again. */
+  private Duration annotationTtl = ServiceAccountAnnotations.TTL;
+
   /** Found by ServiceLoader; settings come from flags and the environment at start. */
   public AwsBackend() {
     this.options = new AwsOptions();
@@ -60,10 +64,16 @@ public final class AwsBackend implements SecretBackend {
 
   /** For tests: given settings and (possibly null) Kubernetes client, no flags. */
   AwsBackend(KubernetesClient kube, AwsSettings settings) {
+    this(kube, settings, ServiceAccountAnnotations.TTL);
+  }
+
+  /** For tests: as above, with the time a service account's annotations are kept. */
+  AwsBackend(KubernetesClient kube, AwsSettings settings, Duration annotationTtl) {
     this.options = null;
     this.kube = kube;
     this.settings = settings;
     this.ownsKube = false;
+    this.annotationTtl = annotationTtl;
   }
 
   @Override
@@ -88,7 +98,7 @@ public final class AwsBackend implements SecretBackend {
       }
     }
     clients = new AwsClients(settings);
-    roles = new RoleArns(settings.roleArnFor(), this::kube);
+    roles = new RoleArns(settings.roleArnFor(), this::kube, annotationTtl);
     nodeRegions = new NodeRegions(settings.regionLookup(), this::kube);
     agentHttp = HttpClient.newBuilder().connectTimeout(settings.agent().timeout()).build();
   }

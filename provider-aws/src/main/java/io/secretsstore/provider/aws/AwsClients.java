@@ -18,8 +18,9 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
- * The SDK clients, one per service and region, sharing one HTTP client. They carry no credentials
- * of their own: every request names the pod's, so one client serves every identity. The region
+ * The SDK clients, one per service and region, sharing one HTTP client and its warm connections.
+ * They carry no credentials of their own: every request names the pod's, so one client serves
+ * every identity and a new identity's first calls reuse the connections of earlier ones. The region
  * comes from a SecretProviderClass, so the clients per service are kept least-recently-used up to
  * {@link #MAX_REGIONS}: made-up regions evict each other, not the clients everyone else uses.
  */
@@ -48,7 +49,28 @@ final class AwsClients implements AutoCloseable {
         .build();
   }
 
+  /**
+   * The SDK's URL-connection client pools through the JDK's HttpURLConnection keep-alive cache,
+   * which by default keeps only 5 idle connections per host, each for 5 s: the 10 parallel reads of
+   * a cold mount then opened 5 or more new TLS connections, and a pod that arrived after a pause
+   * opened all of them again. The cache reads these properties once, when it is first used, which
+   * in this process is through these clients; an operator's own -D setting wins.
+   */
+  static final int IDLE_CONNECTIONS_PER_HOST = 64;
+  static final int IDLE_SECONDS = 55;
+
+  static void keepConnectionsWarm() {
+    if (System.getProperty("http.maxConnections") == null) {
+      System.setProperty("http.maxConnections", Integer.toString(IDLE_CONNECTIONS_PER_HOST));
+    }
+    if (System.getProperty("http.keepAlive.time.server") == null) {
+      // Below the 60 s after which AWS endpoints close idle connections themselves.
+      System.setProperty("http.keepAlive.time.server", Integer.toString(IDLE_SECONDS));
+    }
+  }
+
   AwsClients(AwsSettings settings) {
+    keepConnectionsWarm();
     this.settings = settings;
     UrlConnectionHttpClient.Builder builder = UrlConnectionHttpClient.builder();
     if (settings.caBundle() != null) {

@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.aws;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.secretsstore.provider.kube.ServiceAccountAnnotations;
 import io.secretsstore.provider.spi.ErrorKind;
 import io.secretsstore.provider.spi.ProviderException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * The IAM role of a service account: {@code --aws-role-arn-for} first, otherwise the annotation
- * {@code eks.amazonaws.com/role-arn} read from core's service-account informer, so a mount never
- * costs a GET (upstream's #136 throttling).
+ * {@code eks.amazonaws.com/role-arn}, read by name and kept for a short time by core's {@link
+ * ServiceAccountAnnotations}: one GET per service account per TTL, not one per mount (upstream's
+ * #136 throttling), and no cluster-wide watch.
  */
 final class RoleArns implements AutoCloseable {
   static final String ANNOTATION = "eks.amazonaws.com/role-arn";
@@ -20,9 +23,9 @@ final class RoleArns implements AutoCloseable {
   private final Map<String, String> fixed;
   private final ServiceAccountAnnotations annotations;
 
-  RoleArns(Map<String, String> fixed, Supplier<KubernetesClient> kube) {
+  RoleArns(Map<String, String> fixed, Supplier<KubernetesClient> kube, Duration ttl) {
     this.fixed = Map.copyOf(fixed);
-    this.annotations = new ServiceAccountAnnotations(kube, ANNOTATION);
+    this.annotations = new ServiceAccountAnnotations(kube, ANNOTATION, ttl, Ticker.systemTicker());
   }
 
   /** The role ARN, or a FAILED_PRECONDITION naming the service account. */

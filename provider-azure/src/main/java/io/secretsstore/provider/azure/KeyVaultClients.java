@@ -20,9 +20,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The Key Vault clients, one set per vault and identity, sharing one JDK HTTP client. The SDK's
- * retries are off (the mount engine is the one retry layer, and it honours Retry-After within the
- * mount deadline); clients are kept so Key Vault's bearer challenge is answered once per vault.
+ * The Key Vault clients, one set per vault and identity, sharing one JDK HTTP client (so a new
+ * identity's reads use warm connections) and each vault's bearer challenge ({@link
+ * VaultChallenges}, so they carry a token from the first request). The SDK's retries are off (the
+ * mount engine is the one retry layer, and it honours Retry-After within the mount deadline).
  */
 final class KeyVaultClients {
   /** No SDK retries: one attempt per call. */
@@ -37,6 +38,7 @@ final class KeyVaultClients {
   private final HttpClient http;
   private final boolean verifyChallengeResource;
   private final CredentialCache credentials;
+  private final VaultChallenges challenges;
   private final Cache<Key, Clients> clients = Caffeine.newBuilder().maximumSize(1000).expireAfterAccess(Duration.ofMinutes(30)).build();
 
   /**
@@ -52,6 +54,7 @@ final class KeyVaultClients {
     this.http = new JdkHttpClientBuilder(jdk).responseTimeout(TIMEOUT).build();
     this.verifyChallengeResource = verifyChallengeResource;
     this.credentials = credentials;
+    this.challenges = new VaultChallenges(verifyChallengeResource);
   }
 
   /** The HTTP client, shared with the Entra ID credentials. */
@@ -79,10 +82,13 @@ final class KeyVaultClients {
   }
 
   private Clients build(String vaultUrl, CachedTokenCredential credential) {
-    SecretClientBuilder secrets = new SecretClientBuilder().vaultUrl(vaultUrl).credential(credential).httpClient(http).retryOptions(NO_RETRIES);
-    KeyClientBuilder keys = new KeyClientBuilder().vaultUrl(vaultUrl).credential(credential).httpClient(http).retryOptions(NO_RETRIES);
-    CertificateClientBuilder certificates =
-        new CertificateClientBuilder().vaultUrl(vaultUrl).credential(credential).httpClient(http).retryOptions(NO_RETRIES);
+    // One policy instance per client: the challenge is shared through VaultChallenges, the token is the identity's.
+    SecretClientBuilder secrets = new SecretClientBuilder().vaultUrl(vaultUrl).credential(credential).httpClient(http).retryOptions(NO_RETRIES)
+        .addPolicy(challenges.policy(credential));
+    KeyClientBuilder keys = new KeyClientBuilder().vaultUrl(vaultUrl).credential(credential).httpClient(http).retryOptions(NO_RETRIES)
+        .addPolicy(challenges.policy(credential));
+    CertificateClientBuilder certificates = new CertificateClientBuilder().vaultUrl(vaultUrl).credential(credential).httpClient(http)
+        .retryOptions(NO_RETRIES).addPolicy(challenges.policy(credential));
     if (!verifyChallengeResource) {
       secrets.disableChallengeResourceVerification();
       keys.disableChallengeResourceVerification();

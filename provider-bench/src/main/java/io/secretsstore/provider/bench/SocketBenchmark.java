@@ -71,6 +71,10 @@ final class SocketBenchmark implements Callable<Integer> {
   @Option(names = "--load-seconds", defaultValue = "60", description = "Seconds of the sustained footprint load (default: ${DEFAULT-VALUE}).")
   int loadSeconds;
 
+  @Option(names = "--kube-service-accounts", defaultValue = "0",
+      description = "Service accounts the provider's Kubernetes API holds, as in a large cluster (default: ${DEFAULT-VALUE}).")
+  int kubeServiceAccounts;
+
   @Option(names = "--scenarios", split = ",", defaultValue = "floor,cold,throughput,storm,footprint",
       description = "Scenarios to run, comma-separated (default: ${DEFAULT-VALUE}).")
   Set<String> scenarios;
@@ -100,13 +104,14 @@ final class SocketBenchmark implements Callable<Integer> {
         "os", System.getProperty("os.name") + " " + System.getProperty("os.version")));
     results.put("latencyMs", latencyMillis);
     CloudEmulator emulator = Emulators.select(Emulators.discover(), List.of(cloud)).get(0);
-    try (emulator; KubeApi kube = new KubeApi()) {
+    try (emulator; KubeApi kube = new KubeApi(kubeServiceAccounts)) {
       StartedEmulator started = emulator.start(EmulatorOptions.create(work.resolve("ca.pem")));
       List<DemoScenario> cold1 = emulator.load(started, 1, coldSamples);
       if (cold1.isEmpty()) {
         throw new IllegalArgumentException("the " + cloud + " emulator has no load scenarios");
       }
       List<DemoScenario> cold10 = emulator.load(started, 10, coldSamples);
+      List<DemoScenario> cold20 = emulator.load(started, 20, coldSamples);
       List<DemoScenario> warm = emulator.load(started, 10, 8);
       List<DemoScenario> storm = emulator.load(started, 10, STORM_IDENTITIES);
       PodMounts pods = new PodMounts(work);
@@ -133,7 +138,7 @@ final class SocketBenchmark implements Callable<Integer> {
         // The storm runs first, on an empty cache: every object cached by another scenario would be
         // refreshed in the background too and counted among the storm's backend calls.
         if (scenarios.contains("storm")) {
-          storm(client, pods, storm, emulator, interval);
+          storm(client, pods, storm, emulator, interval, kube);
         } else {
           // Otherwise one identity's Mounts load the classes of a first Mount (TLS, the backend's
           // client) before the cold Mounts are measured.
@@ -143,6 +148,7 @@ final class SocketBenchmark implements Callable<Integer> {
         }
         if (scenarios.contains("cold")) {
           cold(client, pods, cold1, cold10);
+          known(client, pods, cold20);
         }
         if (scenarios.contains("throughput")) {
           throughput(client, pods, warm, floor);
@@ -151,6 +157,8 @@ final class SocketBenchmark implements Callable<Integer> {
           footprint(client, pods, storm, provider, idle);
         }
       }
+      results.put("kube", kube.counts());
+      console.println("Kubernetes API (service accounts): " + kube.counts());
     }
     Path file = out.resolve("bench-" + cloud + "-" + runId + ".json");
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), results);
@@ -200,6 +208,61 @@ final class SocketBenchmark implements Callable<Integer> {
     table.print(console);
   }
 
+  /**
+   * 2b. Cold Mounts of a known identity: a new pod of an identity that is already logged in (its
+   * credentials cached, its connections warm) mounting 10 objects that are not cached yet. Each
+   * sample's identity first mounts 10 other objects of its scenario (not measured).
+   */
+  private void known(ProviderClient client, PodMounts pods, List<DemoScenario> twenty) throws Exception {
+    section("3b. cold Mount, known identity (credentials cached, 10 objects not cached), L = " + latencyMillis + " ms");
+    List<Long> samples = new ArrayList<>();
+    for (DemoScenario scenario : twenty) {
+      DemoScenario[] halves = halves(scenario);
+      client.mount(pods.publish(halves[0], 0), CALL_TIMEOUT);
+      ProviderClient.MountCall call = pods.publish(halves[1], 1);
+      long start = System.nanoTime();
+      client.mount(call, CALL_TIMEOUT);
+      samples.add(System.nanoTime() - start);
+    }
+    Stats stats = Stats.of(samples);
+    results.put("coldKnownIdentity", Map.of("objects", 10, "mount", stats, "p50OverL", stats.p50Millis() / latencyMillis,
+        "p99OverL", stats.p99Millis() / latencyMillis));
+    table("objects", "p50 ms", "p99 ms", "p50 / L", "p99 / L", "floor")
+        .add("10", ms(stats.p50Millis()), ms(stats.p99Millis()), ratio(stats.p50Millis() / latencyMillis),
+            ratio(stats.p99Millis() / latencyMillis), "1 x L (one parallel round of reads)")
+        .print(console);
+  }
+
+  /**
+   * A load scenario's SecretProviderClass split in two: the same identity and parameters, the first
+   * and the second half of its objects. Every emulator writes the objects last, one list entry per
+   * object, each starting with a {@code "- "} line.
+   */
+  static DemoScenario[] halves(DemoScenario scenario) {
+    String[] lines = scenario.secretProviderClass().split("\n", -1);
+    int first = -1;
+    List<Integer> starts = new ArrayList<>();
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i].strip().startsWith("- ")) {
+        starts.add(i);
+        first = first < 0 ? i : first;
+      }
+    }
+    if (starts.size() < 2) {
+      throw new IllegalArgumentException("the " + scenario.backend() + " load scenario has fewer than 2 objects");
+    }
+    int middle = starts.get(starts.size() / 2);
+    String header = String.join("\n", List.of(lines).subList(0, first)) + "\n";
+    String firstHalf = header + String.join("\n", List.of(lines).subList(first, middle)) + "\n";
+    String secondHalf = header + String.join("\n", List.of(lines).subList(middle, lines.length));
+    return new DemoScenario[] {withSpc(scenario, firstHalf), withSpc(scenario, secondHalf)};
+  }
+
+  private static DemoScenario withSpc(DemoScenario scenario, String secretProviderClass) {
+    return new DemoScenario(scenario.backend(), scenario.serveFlags(), secretProviderClass, scenario.namespace(),
+        scenario.serviceAccount(), scenario.tokensByAudience());
+  }
+
   /** 3. Cached republish: 1, 8 and 64 clients, each its own pod, Mounts answered from the cache. */
   private void throughput(ProviderClient client, PodMounts pods, List<DemoScenario> identities, double floorMillis) throws Exception {
     section("4. cached republish (10 objects per Mount), " + throughputSeconds + " s per row");
@@ -225,8 +288,8 @@ final class SocketBenchmark implements Callable<Integer> {
    * 4. Rotation storm: 110 pods x 10 objects x 5 identities republishing at the start of every
    * interval, from an empty cache (the first interval is cold).
    */
-  private void storm(ProviderClient client, PodMounts pods, List<DemoScenario> identities, CloudEmulator emulator, Duration interval)
-      throws Exception {
+  private void storm(ProviderClient client, PodMounts pods, List<DemoScenario> identities, CloudEmulator emulator, Duration interval,
+      KubeApi kube) throws Exception {
     section("2. rotation storm: " + STORM_PODS + " pods x 10 objects x " + STORM_IDENTITIES + " identities, interval "
         + interval.toSeconds() + " s");
     List<ProviderClient.MountCall> calls = new ArrayList<>();
@@ -235,6 +298,7 @@ final class SocketBenchmark implements Callable<Integer> {
     }
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     List<Long> callsPerInterval = new ArrayList<>();
+    List<Long> kubeGetsPerInterval = new ArrayList<>();
     List<Double> elapsedSeconds = new ArrayList<>();
     long failures = 0;
     Map<String, Long> operationsBefore = emulator.calls().snapshot();
@@ -242,6 +306,7 @@ final class SocketBenchmark implements Callable<Integer> {
     try {
       for (int round = 0; round < stormIntervals; round++) {
         long before = emulator.calls().total();
+        long kubeBefore = kube.gets();
         long start = System.nanoTime();
         List<CompletableFuture<Boolean>> mounts = new ArrayList<>();
         for (ProviderClient.MountCall call : calls) {
@@ -261,6 +326,7 @@ final class SocketBenchmark implements Callable<Integer> {
         }
         Thread.sleep(Math.max(0, interval.toMillis() - (System.nanoTime() - start) / 1_000_000));
         callsPerInterval.add(emulator.calls().total() - before);
+        kubeGetsPerInterval.add(kube.gets() - kubeBefore);
         // An interval lasts longer than the poll interval when the storm's Mounts take longer.
         elapsedSeconds.add((System.nanoTime() - start) / 1e9);
       }
@@ -280,10 +346,12 @@ final class SocketBenchmark implements Callable<Integer> {
         "backendCallsPerInterval", callsPerInterval, "intervalElapsedSeconds", elapsedSeconds, "distinctIdentityObjectPairs", distinctPairs,
         "upstreamCallsPerInterval", STORM_PODS * 10, "backendCallsByOperation", operations, "mount", stats,
         "failures", failures));
-    TextTable perInterval = table("interval", "lasted s", "backend calls", "target (distinct pairs)", "upstream by design");
+    results.put("stormKubeGetsPerInterval", kubeGetsPerInterval);
+    TextTable perInterval = table("interval", "lasted s", "backend calls", "target (distinct pairs)", "upstream by design",
+        "Kubernetes GETs");
     for (int i = 0; i < callsPerInterval.size(); i++) {
       perInterval.add(Integer.toString(i + 1), String.format("%.1f", elapsedSeconds.get(i)), Long.toString(callsPerInterval.get(i)),
-          "<= " + distinctPairs, Integer.toString(STORM_PODS * 10));
+          "<= " + distinctPairs, Integer.toString(STORM_PODS * 10), Long.toString(kubeGetsPerInterval.get(i)));
     }
     perInterval.print(console);
     console.println("backend calls by operation: " + operations);

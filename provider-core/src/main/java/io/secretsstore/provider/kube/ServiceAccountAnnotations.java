@@ -1,34 +1,55 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.kube;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.secretsstore.provider.spi.ErrorKind;
 import io.secretsstore.provider.spi.ProviderException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Service-account annotations (an IAM role, a Google service account) read from one informer's
- * cache, so a mount never costs a GET (upstream issues aws #136, gcp #383). The informer starts on
- * first use and watches service accounts in all namespaces; a Kubernetes API that cannot be reached
- * fails the lookup with UNAVAILABLE, and the next lookup tries again.
+ * Service-account annotations (an IAM role, a Google service account) read by name when a mount
+ * needs them and kept for a short time. One GET per distinct service account per {@link #TTL}:
+ * concurrent mounts of one account share one request (upstream GETs on every mount and is
+ * throttled in bursts, aws #136, gcp #383), and, unlike a cluster-wide informer, the memory and the
+ * API load follow the service accounts mounted on this node, not the cluster's size.
  */
 public final class ServiceAccountAnnotations implements AutoCloseable {
+  /** How long an answer (also "no such account") is used; an annotation edit is seen after at most this. */
+  public static final Duration TTL = Duration.ofSeconds(30);
+  /**
+   * Distinct service accounts remembered at once. A node runs at most a few hundred pods, so this
+   * is never the limit in practice; it bounds memory if something asks for many more.
+   */
+  static final int MAX_ACCOUNTS = 1_024;
+
   private final Supplier<KubernetesClient> kube;
   private final String annotation;
-  private volatile SharedIndexInformer<ServiceAccount> informer;
+  private final LoadingCache<Key, Optional<Map<String, String>>> cache;
 
   /**
    * @param kube the client, created on first use; it may supply null when there is no Kubernetes API
    * @param annotation the annotation the backend reads, named in errors
    */
   public ServiceAccountAnnotations(Supplier<KubernetesClient> kube, String annotation) {
+    this(kube, annotation, TTL, Ticker.systemTicker());
+  }
+
+  /** With the time an answer is used and the clock that measures it, for tests. */
+  public ServiceAccountAnnotations(Supplier<KubernetesClient> kube, String annotation, Duration ttl, Ticker ticker) {
     this.kube = kube;
     this.annotation = annotation;
+    // A loading cache runs one load per key at a time; the other callers wait for its result.
+    // Failures are not cached, so the next mount after an API outage asks again.
+    this.cache = Caffeine.newBuilder().maximumSize(MAX_ACCOUNTS).expireAfterWrite(ttl).ticker(ticker)
+        .executor(Runnable::run).build(this::get);
   }
 
   /** Whether there is a Kubernetes API to read from at all (tests and the demo run without one). */
@@ -37,43 +58,49 @@ public final class ServiceAccountAnnotations implements AutoCloseable {
   }
 
   /**
-   * The service account's annotations; empty when it does not exist (yet) in the cache.
+   * The service account's annotations; empty when it does not exist.
    *
-   * @throws ProviderException UNAVAILABLE when the API server cannot be reached
+   * @throws ProviderException UNAVAILABLE when the API server cannot be reached, FAILED_PRECONDITION
+   *     when the provider's RBAC does not allow the read
    */
   public Optional<Map<String, String>> of(String namespace, String serviceAccount) {
-    return Optional.ofNullable(informer().getIndexer().getByKey(namespace + "/" + serviceAccount))
-        .map(found -> found.getMetadata().getAnnotations());
+    return cache.get(new Key(namespace, serviceAccount));
   }
 
-  private SharedIndexInformer<ServiceAccount> informer() {
-    SharedIndexInformer<ServiceAccount> current = informer;
-    if (current == null) {
-      synchronized (this) {
-        current = informer;
-        if (current == null) {
-          KubernetesClient client = kube.get();
-          if (client == null) {
-            throw new IllegalStateException("no Kubernetes client: check available() first");
-          }
-          try {
-            current = client.serviceAccounts().inAnyNamespace().inform();
-          } catch (KubernetesClientException e) {
-            // Not a bug of the mount: the API server is down or unreachable. Its text names hosts only.
-            throw ProviderException.of(ErrorKind.UNAVAILABLE, "the Kubernetes API cannot be reached to read the service account's "
-                + annotation + " annotation; the next mount tries again");
-          }
-          informer = current;
-        }
-      }
+  /** Service accounts remembered now, for tests and the bench. */
+  public long size() {
+    cache.cleanUp();
+    return cache.estimatedSize();
+  }
+
+  private Optional<Map<String, String>> get(Key key) {
+    KubernetesClient client = kube.get();
+    if (client == null) {
+      throw new IllegalStateException("no Kubernetes client: check available() first");
     }
-    return current;
+    ServiceAccount found;
+    try {
+      found = client.serviceAccounts().inNamespace(key.namespace()).withName(key.name()).get();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() <= 0) {
+        // Not a bug of the mount: the API server is down or unreachable. Its text names hosts only.
+        throw ProviderException.of(ErrorKind.UNAVAILABLE, "the Kubernetes API cannot be reached to read the service account's "
+            + annotation + " annotation; the next mount tries again");
+      }
+      throw KubeErrors.translate(e, "get the service account (its " + annotation + " annotation)");
+    }
+    if (found == null) {
+      return Optional.empty();
+    }
+    Map<String, String> annotations = found.getMetadata().getAnnotations();
+    // Only the annotations are kept: the rest of the object (secrets, labels) is not needed.
+    return Optional.of(annotations == null ? Map.of() : Map.copyOf(annotations));
   }
 
   @Override
   public void close() {
-    if (informer != null) {
-      informer.close();
-    }
+    cache.invalidateAll();
   }
+
+  private record Key(String namespace, String name) {}
 }

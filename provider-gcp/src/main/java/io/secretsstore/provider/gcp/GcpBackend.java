@@ -5,6 +5,7 @@ import com.google.auth.oauth2.GoogleCredentials;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.kube.KubeClients;
+import io.secretsstore.provider.kube.ServiceAccountAnnotations;
 import io.secretsstore.provider.kube.TokenRequests;
 import io.secretsstore.provider.mount.MountRequestContext;
 import io.secretsstore.provider.mount.PodIdentity;
@@ -37,8 +38,8 @@ import java.util.Set;
  * GoogleCloudPlatform/secrets-store-csi-driver-provider-gcp 1.x: the same {@code secrets} and
  * {@code auth} parameters, files and object versions from Google Secret Manager (global and
  * regional). Pods authenticate with workload identity. Unlike upstream, tokens are cached per
- * identity until shortly before they expire, Google service accounts come from an informer
- * instead of a GET per mount, fetches are bounded by the engine, and pinned versions are served
+ * identity until shortly before they expire, Google service accounts are read once per
+ * Kubernetes service account and TTL instead of on every mount, fetches are bounded by the engine, and pinned versions are served
  * from the cache on rotation.
  */
 public final class GcpBackend implements SecretBackend {
@@ -61,6 +62,9 @@ public final class GcpBackend implements SecretBackend {
   private GoogleServiceAccounts annotations;
   private boolean dryRun;
 
+  /** How long a service account's annotations are used before they are read again. */
+  private Duration annotationTtl = ServiceAccountAnnotations.TTL;
+
   /** Found by ServiceLoader; settings come from flags and the environment at start. */
   public GcpBackend() {
     this.options = new GcpOptions();
@@ -69,10 +73,16 @@ public final class GcpBackend implements SecretBackend {
 
   /** For tests: given settings and (possibly null) Kubernetes client, no flags. */
   GcpBackend(KubernetesClient kube, GcpSettings settings) {
+    this(kube, settings, ServiceAccountAnnotations.TTL);
+  }
+
+  /** For tests: as above, with the time a service account's annotations are kept. */
+  GcpBackend(KubernetesClient kube, GcpSettings settings, Duration annotationTtl) {
     this.options = null;
     this.kube = kube;
     this.settings = settings;
     this.ownsKube = false;
+    this.annotationTtl = annotationTtl;
   }
 
   @Override
@@ -100,7 +110,7 @@ public final class GcpBackend implements SecretBackend {
     clients = new GcpClients(settings, cas);
     HttpClient http = HttpClient.newBuilder().sslContext(cas.sslContext()).connectTimeout(CONNECT_TIMEOUT).build();
     tokens = new GoogleTokens(http, settings, backendContext.clock(), backendContext.calls());
-    annotations = new GoogleServiceAccounts(settings.serviceAccountFor(), this::kube);
+    annotations = new GoogleServiceAccounts(settings.serviceAccountFor(), this::kube, annotationTtl);
   }
 
   @Override

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.gcp;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -8,6 +9,7 @@ import io.secretsstore.provider.kube.ServiceAccountAnnotations;
 import io.secretsstore.provider.spi.ErrorKind;
 import io.secretsstore.provider.spi.ProviderException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -15,8 +17,9 @@ import java.util.function.Supplier;
 /**
  * Which Google service account a Kubernetes service account impersonates: {@code
  * --gcp-service-account-for} first, else its {@code iam.gke.io/gcp-service-account} and {@code
- * -delegates} annotations read from core's service-account informer, so a mount never costs a GET
- * (upstream GETs the service account on every mount and is throttled in bursts, its #383). Without
+ * -delegates} annotations, read by name and kept for a short time by core's {@link
+ * ServiceAccountAnnotations}: one GET per service account per TTL (upstream GETs the service
+ * account on every mount and is throttled in bursts, its #383), and no cluster-wide watch. Without
  * either, the pod's federated token is used directly.
  */
 final class GoogleServiceAccounts implements AutoCloseable {
@@ -27,9 +30,9 @@ final class GoogleServiceAccounts implements AutoCloseable {
   private final Map<String, String> fixed;
   private final ServiceAccountAnnotations annotations;
 
-  GoogleServiceAccounts(Map<String, String> fixed, Supplier<KubernetesClient> kube) {
+  GoogleServiceAccounts(Map<String, String> fixed, Supplier<KubernetesClient> kube, Duration ttl) {
     this.fixed = Map.copyOf(fixed);
-    this.annotations = new ServiceAccountAnnotations(kube, ANNOTATION);
+    this.annotations = new ServiceAccountAnnotations(kube, ANNOTATION, ttl, Ticker.systemTicker());
   }
 
   /** The Google service account to impersonate, or null for direct federated access. */

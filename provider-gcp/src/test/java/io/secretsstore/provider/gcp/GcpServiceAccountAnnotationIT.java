@@ -16,6 +16,7 @@ import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.emulators.gcp.GcpEmulator;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.testing.Canaries;
+import io.secretsstore.provider.testing.KubeRequests;
 import io.secretsstore.provider.testing.LogCapture;
 import io.secretsstore.provider.testing.ProviderFixture;
 import java.time.Clock;
@@ -27,17 +28,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Google service account from the {@code iam.gke.io/gcp-service-account} annotation (and the
- * delegation chain from {@code -delegates}), read through an informer: mounts cost no Kubernetes
- * GET, an account without the annotation uses its federated token directly, and an annotation
- * added later is picked up from the watch.
+ * delegation chain from {@code -delegates}), read by name once per TTL: repeated mounts cost no
+ * further Kubernetes request and nothing lists or watches service accounts, an account without the
+ * annotation uses its federated token directly, and an annotation added later is used once the TTL
+ * has passed.
  */
 class GcpServiceAccountAnnotationIT {
   private static final String DELEGATE = "delegate@" + GcpEmulator.PROJECT + ".iam.gserviceaccount.com";
   private static final String TARGET = "target@" + GcpEmulator.PROJECT + ".iam.gserviceaccount.com";
+  private static final Duration TTL = Duration.ofSeconds(3);
   @RegisterExtension final LogCapture logs = new LogCapture();
 
   @Test
-  void annotationAndDelegates_throughTheInformer_withoutAGetPerMount() throws Exception {
+  void annotationAndDelegates_withOneGetPerTtl_notOnePerMount() throws Exception {
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
     server.init();
     try (GcpTestBed bed = new GcpTestBed(); KubernetesClient kube = server.createClient()) {
@@ -55,16 +58,19 @@ class GcpServiceAccountAnnotationIT {
           .addToAnnotations(GoogleServiceAccounts.DELEGATES, "[\"" + DELEGATE + "\"]").endMetadata().build()).create();
       kube.serviceAccounts().inNamespace(GcpTestBed.NAMESPACE).resource(new ServiceAccountBuilder().withNewMetadata()
           .withName("plain").withNamespace(GcpTestBed.NAMESPACE).endMetadata().build()).create();
-      GcpBackend backend = new GcpBackend(kube, bed.settings());
+      GcpBackend backend = new GcpBackend(kube, bed.settings(), TTL);
       backend.start(new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 100)));
       try (backend; ProviderFixture provider = ProviderFixture.start(backend, ProviderFixture.FAST)) {
         String chained = "- resourceName: " + PROJECT + "/secrets/chained/versions/latest\n  fileName: chained\n";
-        for (int i = 0; i < 5; i++) {
+        KubeRequests.takeGets(server);
+        long started = System.nanoTime();
+        for (int i = 0; i < 6; i++) {
           assertThat(ProviderFixture.text(provider.mount(call(bed.attributes(chained))), 0)).isEqualTo(Canaries.SECRET);
         }
-        int requestsAfterMounts = server.getRequestCount();
-        provider.mount(call(bed.attributes(chained)));
-        assertThat(server.getRequestCount()).as("no Kubernetes request per mount").isEqualTo(requestsAfterMounts);
+        long ttlsPassed = Duration.ofNanos(System.nanoTime() - started).toMillis() / TTL.toMillis();
+        assertThat(KubeRequests.takeGets(server)).as("one GET by name per TTL, not one per mount; no list, no watch")
+            .allMatch(path -> path.equals("/api/v1/namespaces/" + GcpTestBed.NAMESPACE + "/serviceaccounts/app"))
+            .hasSizeBetween(1, (int) Math.min(6, 1 + ttlsPassed));
         assertThat(bed.gcp.calls().count("gcp.iamcredentials.generateAccessToken")).as("one impersonation for six mounts").isEqualTo(1);
 
         // Without the annotation, plain uses its own federated token: granted app-direct, it reads it.
@@ -74,14 +80,14 @@ class GcpServiceAccountAnnotationIT {
         plain.put("csi.storage.k8s.io/serviceAccount.tokens", GcpTestBed.tokens(Map.of(GcpEmulator.POOL, bed.token("plain"))));
         assertThat(ProviderFixture.text(provider.mount(call(plain)), 0)).isEqualTo("direct");
 
-        // An annotation added later reaches the informer through its watch: plain now impersonates
-        // the delegate, which has no access to app-direct.
+        // An annotation added later is read once the TTL has passed: plain now impersonates the
+        // delegate, which has no access to app-direct.
         bed.gcp.allowImpersonation(DELEGATE, bed.gcp.workloadMember(GcpTestBed.NAMESPACE, "plain"));
         kube.serviceAccounts().inNamespace(GcpTestBed.NAMESPACE).withName("plain").edit(sa -> new ServiceAccountBuilder(sa)
             .editMetadata().addToAnnotations(GoogleServiceAccounts.ANNOTATION, DELEGATE).endMetadata().build());
         Map<String, String> plainAgain = new HashMap<>(plain);
         plainAgain.put("secrets", "- resourceName: " + PROJECT + "/secrets/app-direct/versions/1\n  fileName: d\n");
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
             .untilAsserted(() -> provider.assertRejected(call(plainAgain), "PERMISSION_DENIED", "AccessSecretVersion: PERMISSION_DENIED"));
       }
       logs.assertNoCanary(bed.canaries());
