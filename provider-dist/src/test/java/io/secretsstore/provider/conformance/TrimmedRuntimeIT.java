@@ -261,9 +261,11 @@ class TrimmedRuntimeIT {
 
   @Test
   void theDemoMountsEveryBackendOnTheTrimmedRuntime() throws Exception {
-    // The all-in-one jar with the emulators; the demo's JVM, not the image's, so the JDK's default heap.
+    // Every backend and the emulators, from this test's class path: under `verify` the tests run
+    // before `package` writes the all-in-one jar. The demo's JVM, not the image's, so the JDK's
+    // default heap.
     String output = run(Map.of(), Duration.ofMinutes(5), runtime.resolve("bin/java").toString(),
-        "-cp", TARGET.resolve("secrets-store-provider.jar") + ":" + TARGET.resolve("lib") + "/*",
+        "-cp", System.getProperty("java.class.path"),
         "io.secretsstore.provider.cli.Main", "demo");
 
     assertThat(output).contains("== vault").contains("== aws").contains("== gcp").contains("== azure")
