@@ -53,7 +53,7 @@ public final class ProviderServer implements AutoCloseable {
    * holds no thread, only its stream; MAX_CONCURRENT_CALLS x 4 MiB is the direct memory reads and
    * writes may need at once.
    */
-  public static final int MAX_CONCURRENT_CALLS = 12;
+  public static final int MAX_CONCURRENT_CALLS = 6;
   /** One read from the socket: an HTTP/2 frame of the default maximum size and its header. */
   private static final int READ_BUFFER_BYTES = 16 * 1024 + 9;
   /** How often the socket's path is checked by default; well inside a liveness probe's failure window. */
