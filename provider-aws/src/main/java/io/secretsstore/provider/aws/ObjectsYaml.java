@@ -2,7 +2,7 @@
 package io.secretsstore.provider.aws;
 
 import io.secretsstore.provider.mount.SafeText;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.yaml.BoundedYaml;
 import io.secretsstore.provider.yaml.YamlLimits;
 import io.secretsstore.provider.yaml.YamlRefusal;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.aws;
 
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ProviderException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -9,7 +9,7 @@ import io.secretsstore.provider.emulators.Fault;
 import io.secretsstore.provider.emulators.FaultPlan;
 import io.secretsstore.provider.grpc.MountReply;
 import io.secretsstore.provider.grpc.ProviderCallException;
-import io.secretsstore.provider.spi.ObjectVersion;
+import io.secretsstore.provider.mount.ObjectVersion;
 import io.secretsstore.provider.testing.Canaries;
 import io.secretsstore.provider.testing.ProviderFixture;
 import java.time.Duration;

@@ -5,11 +5,11 @@ import io.secretsstore.provider.mount.MountRequestContext;
 import io.secretsstore.provider.mount.PodIdentity;
 import io.secretsstore.provider.mount.ServiceAccountToken;
 import io.secretsstore.provider.spi.BackendContext;
-import io.secretsstore.provider.spi.ErrorKind;
-import io.secretsstore.provider.spi.IdentityKey;
+import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.credentials.IdentityKey;
 import io.secretsstore.provider.spi.MountPlan;
 import io.secretsstore.provider.spi.PlannedObject;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.spi.SecretBackend;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +86,7 @@ public final class AzureBackend implements SecretBackend {
   }
 
   @Override
-  public List<io.secretsstore.provider.spi.OperatorSetting> operatorSettings() {
+  public List<io.secretsstore.provider.mount.OperatorSetting> operatorSettings() {
     return List.of(AzureOptions.SERVICE_PRINCIPAL, AzureOptions.MANAGED_IDENTITY, AzureOptions.POD_IDENTITY);
   }
 

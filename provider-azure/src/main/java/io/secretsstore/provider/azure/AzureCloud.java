@@ -3,8 +3,8 @@ package io.secretsstore.provider.azure;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.secretsstore.provider.spi.OperatorSetting;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.OperatorSetting;
+import io.secretsstore.provider.mount.ProviderException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -9,7 +9,7 @@ import com.azure.identity.ClientAssertionCredentialBuilder;
 import com.azure.identity.ClientSecretCredentialBuilder;
 import io.secretsstore.provider.credentials.Expiring;
 import io.secretsstore.provider.mount.ServiceAccountToken;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ProviderException;
 
 /**
  * The ways a mount gets a Key Vault token from Entra ID (reference A3): workload identity (the

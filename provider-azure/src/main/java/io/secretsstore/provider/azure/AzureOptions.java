@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.azure;
 
-import io.secretsstore.provider.spi.OperatorSetting;
+import io.secretsstore.provider.mount.OperatorSetting;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;

@@ -6,7 +6,7 @@ import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.credentials.Expiring;
-import io.secretsstore.provider.spi.IdentityKey;
+import io.secretsstore.provider.credentials.IdentityKey;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;

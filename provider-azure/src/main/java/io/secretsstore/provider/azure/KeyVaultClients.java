@@ -14,7 +14,7 @@ import com.azure.security.keyvault.secrets.SecretClientBuilder;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.secretsstore.provider.credentials.CredentialCache;
-import io.secretsstore.provider.spi.IdentityKey;
+import io.secretsstore.provider.credentials.IdentityKey;
 import io.secretsstore.provider.tls.CaBundles;
 import java.nio.file.Path;
 import java.time.Duration;

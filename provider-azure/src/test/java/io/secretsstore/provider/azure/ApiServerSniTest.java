@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.secretsstore.provider.emulators.EmulatorServer;
 import io.secretsstore.provider.emulators.EmulatorTls;
 import io.secretsstore.provider.emulators.ServerOptions;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ProviderException;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
 

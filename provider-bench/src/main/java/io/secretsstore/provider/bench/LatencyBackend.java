@@ -3,7 +3,7 @@ package io.secretsstore.provider.bench;
 
 import io.secretsstore.provider.mount.MountRequestContext;
 import io.secretsstore.provider.spi.FetchedObject;
-import io.secretsstore.provider.spi.IdentityKey;
+import io.secretsstore.provider.credentials.IdentityKey;
 import io.secretsstore.provider.spi.MountPlan;
 import io.secretsstore.provider.spi.PlannedObject;
 import io.secretsstore.provider.spi.SecretBackend;

@@ -3,7 +3,7 @@ package io.secretsstore.provider.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.secretsstore.provider.cli.TextTable;
+import io.secretsstore.provider.text.TextTable;
 import io.secretsstore.provider.emulators.CloudEmulator;
 import io.secretsstore.provider.emulators.DemoScenario;
 import io.secretsstore.provider.emulators.EmulatorOptions;

@@ -4,7 +4,7 @@ package io.secretsstore.provider.audit;
 import io.secretsstore.provider.fetch.MountResult;
 import io.secretsstore.provider.fetch.ServedObject;
 import io.secretsstore.provider.mount.PodIdentity;
-import io.secretsstore.provider.spi.ObjectVersion;
+import io.secretsstore.provider.mount.ObjectVersion;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;

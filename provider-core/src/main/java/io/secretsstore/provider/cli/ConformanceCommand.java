@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.cli;
 
+import io.secretsstore.provider.text.TextTable;
+
 import io.secretsstore.provider.conformance.CheckResult;
 import io.secretsstore.provider.conformance.ConformanceSettings;
 import io.secretsstore.provider.conformance.ConformanceSuite;

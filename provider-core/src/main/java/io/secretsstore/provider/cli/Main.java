@@ -3,7 +3,7 @@ package io.secretsstore.provider.cli;
 
 import io.secretsstore.provider.ProviderVersion;
 import io.secretsstore.provider.logging.SafeThrowables;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ProviderException;
 import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -10,7 +10,7 @@ import io.secretsstore.provider.migrate.SpcReport.ObjectReport;
 import io.secretsstore.provider.migrate.SpcReport.Verdict;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.spi.Backends;
-import io.secretsstore.provider.spi.OperatorSetting;
+import io.secretsstore.provider.mount.OperatorSetting;
 import io.secretsstore.provider.spi.SecretBackend;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -88,7 +88,7 @@ final class DriverFlowChecks {
         CheckedResponse first = writeChecked(target, builder.publish(), findings, version + " first mount");
         DriverRequest again = version.hasRotationReconciler()
             ? builder.v15Rotation(first.versions().entrySet().stream()
-                .map(e -> new io.secretsstore.provider.spi.ObjectVersion(e.getKey(), e.getValue())).toList())
+                .map(e -> new io.secretsstore.provider.mount.ObjectVersion(e.getKey(), e.getValue())).toList())
             : builder.publish();
         writeChecked(target, again, findings, version + (version.hasRotationReconciler() ? " rotation call" : " republish"));
       } catch (DriverFailure e) {

@@ -137,7 +137,7 @@ final class RequestChecks {
 
   private CheckResult currentVersions() {
     Findings findings = new Findings();
-    List<io.secretsstore.provider.spi.ObjectVersion> current = base.reply().orElseThrow().versions();
+    List<io.secretsstore.provider.mount.ObjectVersion> current = base.reply().orElseThrow().versions();
     DriverRequest rotation = mount.builder(target).v15Rotation(current);
     sameAsBase("driver v1.5 rotation call with " + current.size() + " current versions", probe.mount(rotation), findings);
     return CheckResult.of(8, findings,

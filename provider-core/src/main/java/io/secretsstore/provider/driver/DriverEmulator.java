@@ -3,7 +3,7 @@ package io.secretsstore.provider.driver;
 
 import io.secretsstore.provider.grpc.MountReply;
 import io.secretsstore.provider.grpc.ProviderClient;
-import io.secretsstore.provider.spi.ObjectVersion;
+import io.secretsstore.provider.mount.ObjectVersion;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

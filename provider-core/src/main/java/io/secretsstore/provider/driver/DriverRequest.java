@@ -3,7 +3,7 @@ package io.secretsstore.provider.driver;
 
 import io.secretsstore.provider.json.GoJson;
 import io.secretsstore.provider.grpc.ProviderClient;
-import io.secretsstore.provider.spi.ObjectVersion;
+import io.secretsstore.provider.mount.ObjectVersion;
 import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;

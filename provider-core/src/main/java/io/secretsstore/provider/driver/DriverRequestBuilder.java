@@ -5,7 +5,7 @@ import io.secretsstore.provider.json.GoJson;
 import io.secretsstore.provider.mount.FileMode;
 import io.secretsstore.provider.mount.PodIdentity;
 import io.secretsstore.provider.mount.ServiceAccountTokens;
-import io.secretsstore.provider.spi.ObjectVersion;
+import io.secretsstore.provider.mount.ObjectVersion;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;

@@ -4,7 +4,7 @@ package io.secretsstore.provider.driver;
 import io.secretsstore.provider.grpc.MountReply;
 import io.secretsstore.provider.grpc.MountReply.ReturnedFile;
 import io.secretsstore.provider.mount.FilePaths;
-import io.secretsstore.provider.spi.ObjectVersion;
+import io.secretsstore.provider.mount.ObjectVersion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

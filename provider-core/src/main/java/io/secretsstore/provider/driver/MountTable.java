@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.driver;
 
-import io.secretsstore.provider.cli.TextTable;
+import io.secretsstore.provider.text.TextTable;
 import io.secretsstore.provider.grpc.MountReply.ReturnedFile;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.fetch;
 
-import io.secretsstore.provider.spi.ErrorKind;
+import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.spi.FetchedObject;
-import io.secretsstore.provider.spi.IdentityKey;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.credentials.IdentityKey;
+import io.secretsstore.provider.mount.ProviderException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;

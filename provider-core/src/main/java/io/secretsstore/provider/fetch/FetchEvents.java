@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.fetch;
 
-import io.secretsstore.provider.spi.ErrorKind;
+import io.secretsstore.provider.mount.ErrorKind;
 import java.time.Duration;
 
 /**

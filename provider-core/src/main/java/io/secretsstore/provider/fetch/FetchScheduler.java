@@ -2,9 +2,9 @@
 package io.secretsstore.provider.fetch;
 
 import io.secretsstore.provider.concurrent.NamedThreads;
-import io.secretsstore.provider.spi.ErrorKind;
-import io.secretsstore.provider.spi.IdentityKey;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.credentials.IdentityKey;
+import io.secretsstore.provider.mount.ProviderException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;

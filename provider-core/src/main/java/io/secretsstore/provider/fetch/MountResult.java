@@ -2,7 +2,7 @@
 package io.secretsstore.provider.fetch;
 
 import io.secretsstore.provider.spi.FetchedFile;
-import io.secretsstore.provider.spi.ObjectVersion;
+import io.secretsstore.provider.mount.ObjectVersion;
 import java.util.List;
 
 /**

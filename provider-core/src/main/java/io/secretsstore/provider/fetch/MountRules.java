@@ -3,13 +3,13 @@ package io.secretsstore.provider.fetch;
 
 import io.secretsstore.provider.mount.FilePaths;
 import io.secretsstore.provider.mount.SafeText;
-import io.secretsstore.provider.spi.ErrorKind;
+import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.spi.FetchedFile;
 import io.secretsstore.provider.spi.FetchedObject;
 import io.secretsstore.provider.spi.MountPlan;
-import io.secretsstore.provider.spi.ObjectVersion;
+import io.secretsstore.provider.mount.ObjectVersion;
 import io.secretsstore.provider.spi.PlannedObject;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ProviderException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

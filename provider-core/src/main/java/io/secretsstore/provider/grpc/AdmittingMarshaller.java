@@ -4,7 +4,7 @@ package io.secretsstore.provider.grpc;
 import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.secretsstore.provider.proto.v1alpha1.MountRequest;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ProviderException;
 import java.io.IOException;
 import java.io.InputStream;
 

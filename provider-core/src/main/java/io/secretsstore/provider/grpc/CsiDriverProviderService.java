@@ -23,8 +23,8 @@ import io.secretsstore.provider.proto.v1alpha1.ObjectVersion;
 import io.secretsstore.provider.proto.v1alpha1.VersionRequest;
 import io.secretsstore.provider.proto.v1alpha1.VersionResponse;
 import io.secretsstore.provider.spi.FetchedFile;
-import io.secretsstore.provider.spi.ErrorKind;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.mount.ProviderException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -122,7 +122,7 @@ public final class CsiDriverProviderService extends CSIDriverProviderGrpc.CSIDri
               request.getTargetPath(),
               request.getPermission(),
               request.getCurrentObjectVersionList().stream()
-                  .map(v -> new io.secretsstore.provider.spi.ObjectVersion(v.getId(), v.getVersion()))
+                  .map(v -> new io.secretsstore.provider.mount.ObjectVersion(v.getId(), v.getVersion()))
                   .toList());
       requester = new MountAuditor.Requester(context.pod(), context.attribute("secretProviderClass").orElse(""));
       MountAuditor.Requester who = requester;
@@ -189,7 +189,7 @@ public final class CsiDriverProviderService extends CSIDriverProviderGrpc.CSIDri
 
   private static MountResponse toProto(MountResult result) {
     MountResponse.Builder builder = MountResponse.newBuilder();
-    for (io.secretsstore.provider.spi.ObjectVersion version : result.versions()) {
+    for (io.secretsstore.provider.mount.ObjectVersion version : result.versions()) {
       builder.addObjectVersion(ObjectVersion.newBuilder().setId(version.id()).setVersion(version.version()));
     }
     for (FetchedFile file : result.files()) {

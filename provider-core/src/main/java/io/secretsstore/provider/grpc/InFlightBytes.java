@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.grpc;
 
-import io.secretsstore.provider.spi.ErrorKind;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.mount.ProviderException;
 
 /**
  * The heap that Mount requests in progress may hold across all tenants: a request is admitted

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.grpc;
 
-import io.secretsstore.provider.spi.ObjectVersion;
+import io.secretsstore.provider.mount.ObjectVersion;
 import java.util.List;
 
 /**

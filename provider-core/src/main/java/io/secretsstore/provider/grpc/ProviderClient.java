@@ -15,7 +15,7 @@ import io.secretsstore.provider.proto.v1alpha1.MountRequest;
 import io.secretsstore.provider.proto.v1alpha1.MountResponse;
 import io.secretsstore.provider.proto.v1alpha1.VersionRequest;
 import io.secretsstore.provider.proto.v1alpha1.VersionResponse;
-import io.secretsstore.provider.spi.ObjectVersion;
+import io.secretsstore.provider.mount.ObjectVersion;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

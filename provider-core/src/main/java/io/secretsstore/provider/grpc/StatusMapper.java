@@ -2,8 +2,8 @@
 package io.secretsstore.provider.grpc;
 
 import io.grpc.Status;
-import io.secretsstore.provider.spi.ErrorKind;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.mount.ProviderException;
 
 /**
  * The one place a failure becomes a gRPC status. The driver shows the description in pod events

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.health;
 
+import io.secretsstore.provider.http.BoundedHttpServer;
+
 import io.secretsstore.provider.grpc.ProviderCallException;
 import io.secretsstore.provider.grpc.ProviderClient;
-import io.secretsstore.provider.health.BoundedHttpServer.Request;
-import io.secretsstore.provider.health.BoundedHttpServer.Response;
+import io.secretsstore.provider.http.BoundedHttpServer.Request;
+import io.secretsstore.provider.http.BoundedHttpServer.Response;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

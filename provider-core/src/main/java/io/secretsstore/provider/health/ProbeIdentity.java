@@ -12,7 +12,7 @@ import io.secretsstore.provider.logging.SafeThrowables;
 import io.secretsstore.provider.mount.MountRequestContext;
 import io.secretsstore.provider.spi.MountPlan;
 import io.secretsstore.provider.spi.PlannedObject;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.spi.SecretBackend;
 import java.nio.file.Path;
 import java.time.Clock;

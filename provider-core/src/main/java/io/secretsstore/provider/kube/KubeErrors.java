@@ -2,8 +2,8 @@
 package io.secretsstore.provider.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.secretsstore.provider.spi.ErrorKind;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.mount.ProviderException;
 
 /**
  * Kubernetes API failures as provider errors. The API server's message is not used: it can quote

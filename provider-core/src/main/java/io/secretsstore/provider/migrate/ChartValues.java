@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.migrate;
 
-import io.secretsstore.provider.spi.OperatorSetting;
+import io.secretsstore.provider.mount.OperatorSetting;
 import io.secretsstore.provider.yaml.BoundedYaml;
 import io.secretsstore.provider.yaml.YamlLimits;
 import java.util.ArrayList;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import io.secretsstore.provider.spi.ProviderException;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;

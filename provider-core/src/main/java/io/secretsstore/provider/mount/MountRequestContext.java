@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.mount;
 
-import io.secretsstore.provider.spi.ObjectVersion;
-import io.secretsstore.provider.spi.ProviderException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;

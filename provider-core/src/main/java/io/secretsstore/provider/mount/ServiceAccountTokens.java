@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.mount;
 
-import io.secretsstore.provider.spi.ProviderException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;

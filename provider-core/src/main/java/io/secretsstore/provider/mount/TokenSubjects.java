@@ -2,7 +2,6 @@
 package io.secretsstore.provider.mount;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.secretsstore.provider.spi.ProviderException;
 import java.util.Map;
 import java.util.Optional;
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.spi;
 
+import io.secretsstore.provider.credentials.IdentityKey;
+
 import java.util.List;
 import java.util.Objects;
 

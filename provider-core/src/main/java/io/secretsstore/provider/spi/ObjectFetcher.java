@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.spi;
 
+import io.secretsstore.provider.mount.ProviderException;
+import io.secretsstore.provider.mount.ErrorKind;
+
 /**
  * Fetches the objects of one plan. The engine calls it concurrently for several objects of the
  * same plan, each call on its own thread, and interrupts a call whose mount was cancelled or ran

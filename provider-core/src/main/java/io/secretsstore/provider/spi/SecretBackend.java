@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.spi;
 
+import io.secretsstore.provider.mount.OperatorSetting;
+
+import io.secretsstore.provider.mount.ProviderException;
+
 import io.secretsstore.provider.mount.MountRequestContext;
 
 /**

@@ -4,8 +4,7 @@ package io.secretsstore.provider.credentials;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.secretsstore.provider.spi.IdentityKey;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.testing.FakeTime;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,7 +72,7 @@ class CredentialCacheTest {
   @Test
   void get_failedLogin_cachesNothing() {
     assertThatThrownBy(() -> cache.get(alice, () -> {
-      throw ProviderException.of(io.secretsstore.provider.spi.ErrorKind.PERMISSION_DENIED, "login denied");
+      throw ProviderException.of(io.secretsstore.provider.mount.ErrorKind.PERMISSION_DENIED, "login denied");
     })).isInstanceOf(ProviderException.class);
     assertThat(cache.get(alice, login("t", Duration.ofHours(1)))).isEqualTo("t1");
   }

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.entry;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.secretsstore.provider.spi.ObjectVersion;
+import io.secretsstore.provider.mount.ObjectVersion;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.entry;
 
 import io.secretsstore.provider.grpc.MountReply;
 import io.secretsstore.provider.grpc.MountReply.ReturnedFile;
-import io.secretsstore.provider.spi.ObjectVersion;
+import io.secretsstore.provider.mount.ObjectVersion;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -4,10 +4,10 @@ package io.secretsstore.provider.fetch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.secretsstore.provider.spi.ErrorKind;
+import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.spi.FetchedObject;
-import io.secretsstore.provider.spi.IdentityKey;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.credentials.IdentityKey;
+import io.secretsstore.provider.mount.ProviderException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;

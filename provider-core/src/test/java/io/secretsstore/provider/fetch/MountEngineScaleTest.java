@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.secretsstore.provider.mount.MountRequestContext;
-import io.secretsstore.provider.spi.ErrorKind;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.testing.Attributes;
 import io.secretsstore.provider.testing.FakeTime;
 import io.secretsstore.provider.testing.TestBackend;

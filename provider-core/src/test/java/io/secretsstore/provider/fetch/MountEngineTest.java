@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.secretsstore.provider.mount.MountRequestContext;
-import io.secretsstore.provider.spi.ErrorKind;
+import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.spi.FetchedFile;
-import io.secretsstore.provider.spi.ObjectVersion;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ObjectVersion;
+import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.testing.Attributes;
 import io.secretsstore.provider.testing.Canaries;
 import io.secretsstore.provider.testing.TestBackend;
@@ -171,7 +171,7 @@ class MountEngineTest {
     public io.secretsstore.provider.spi.MountPlan<?> plan(MountRequestContext request) {
       List<io.secretsstore.provider.spi.PlannedObject<String>> objects = List.of("a", "b", "c").stream()
           .map(id -> new io.secretsstore.provider.spi.PlannedObject<>(id, id, request.defaultMode(), id)).toList();
-      return new io.secretsstore.provider.spi.MountPlan<>(io.secretsstore.provider.spi.IdentityKey.of("latch"), "latch", objects,
+      return new io.secretsstore.provider.spi.MountPlan<>(io.secretsstore.provider.credentials.IdentityKey.of("latch"), "latch", objects,
           object -> {
             latch.countDown();
             if (!latch.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -192,7 +192,7 @@ class MountEngineTest {
     @Override
     public io.secretsstore.provider.spi.MountPlan<?> plan(MountRequestContext request) {
       return new io.secretsstore.provider.spi.MountPlan<String>(
-          io.secretsstore.provider.spi.IdentityKey.of("buggy"),
+          io.secretsstore.provider.credentials.IdentityKey.of("buggy"),
           "buggy-endpoint",
           List.of(new io.secretsstore.provider.spi.PlannedObject<>("a", "a", request.defaultMode(), "spec")),
           object -> {

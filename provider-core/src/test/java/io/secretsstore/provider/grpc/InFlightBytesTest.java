@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.secretsstore.provider.proto.v1alpha1.CSIDriverProviderGrpc;
 import io.secretsstore.provider.proto.v1alpha1.MountRequest;
-import io.secretsstore.provider.spi.ErrorKind;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.mount.ProviderException;
 import org.junit.jupiter.api.Test;
 
 class InFlightBytesTest {

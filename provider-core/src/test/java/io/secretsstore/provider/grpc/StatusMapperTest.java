@@ -4,8 +4,8 @@ package io.secretsstore.provider.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
-import io.secretsstore.provider.spi.ErrorKind;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.testing.Canaries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

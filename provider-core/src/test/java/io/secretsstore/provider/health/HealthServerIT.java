@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.health;
 
+import io.secretsstore.provider.http.BoundedHttpServer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.secretsstore.provider.testing.ProviderFixture;

@@ -4,9 +4,6 @@ package io.secretsstore.provider.mount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.secretsstore.provider.spi.ErrorKind;
-import io.secretsstore.provider.spi.ObjectVersion;
-import io.secretsstore.provider.spi.ProviderException;
 import io.secretsstore.provider.testing.Attributes;
 import io.secretsstore.provider.testing.Canaries;
 import java.time.Instant;

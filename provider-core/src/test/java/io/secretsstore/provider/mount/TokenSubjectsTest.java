@@ -4,8 +4,6 @@ package io.secretsstore.provider.mount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.secretsstore.provider.spi.ErrorKind;
-import io.secretsstore.provider.spi.ProviderException;
 import io.secretsstore.provider.testing.Attributes;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -2,6 +2,7 @@
 package io.secretsstore.provider.dist;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The module boundaries of ARCHITECTURE.md, checked on the production classes of every module:
  * protobuf stops at core's grpc package, the SPI depends on nothing of the engine, core never
- * knows a backend, and backends never know each other.
+ * knows a backend, backends never know each other, and no two packages depend on each other.
  */
 class LayeringTest {
   private static final String BASE = "io.secretsstore.provider";
@@ -36,6 +37,24 @@ class LayeringTest {
         .check(CLASSES);
   }
 
+  /**
+   * Every top-level package (core's {@code spi}, {@code mount}, {@code fetch}..., each backend, the
+   * emulators) is a slice; a cycle between two of them means neither can be understood, tested or
+   * moved without the other, so the build refuses one.
+   */
+  @Test
+  void noPackageCycles() {
+    slices().matching(BASE + ".(*)..").should().beFreeOfCycles().check(CLASSES);
+  }
+
+  /** The request model sits below the contract: parsing a mount request needs no backend type. */
+  @Test
+  void theRequestModelAndCredentialsSitBelowTheSpi() {
+    noClasses().that().resideInAnyPackage(BASE + ".mount..", BASE + ".credentials..")
+        .should().dependOnClassesThat().resideInAPackage(BASE + ".spi..")
+        .check(CLASSES);
+  }
+
   @Test
   void coreNeverDependsOnABackendOrTheEmulators() {
     String[] outside = new String[BACKENDS.length + 2];
@@ -45,7 +64,8 @@ class LayeringTest {
     outside[BACKENDS.length] = BASE + ".emulators..";
     outside[BACKENDS.length + 1] = BASE + ".dist..";
     noClasses().that().resideInAnyPackage(BASE + ".spi..", BASE + ".mount..", BASE + ".fetch..", BASE + ".grpc..",
-            BASE + ".cli..", BASE + ".driver..", BASE + ".kube..", BASE + ".credentials..", BASE + ".logging..", BASE + ".tls..")
+            BASE + ".cli..", BASE + ".driver..", BASE + ".kube..", BASE + ".credentials..", BASE + ".logging..", BASE + ".tls..",
+            BASE + ".text..", BASE + ".http..", BASE + ".health..", BASE + ".metrics..", BASE + ".sync..")
         .should().dependOnClassesThat().resideInAnyPackage(outside)
         .check(CLASSES);
   }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.emulators;
 
-import io.secretsstore.provider.cli.TextTable;
+import io.secretsstore.provider.text.TextTable;
 import io.secretsstore.provider.driver.AtomicWriter;
 import java.io.IOException;
 import java.io.PrintWriter;

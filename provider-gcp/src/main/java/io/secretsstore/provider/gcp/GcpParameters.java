@@ -3,7 +3,7 @@ package io.secretsstore.provider.gcp;
 
 import io.secretsstore.provider.mount.FileMode;
 import io.secretsstore.provider.mount.SafeText;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ProviderException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

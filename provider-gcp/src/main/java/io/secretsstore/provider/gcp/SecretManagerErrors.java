@@ -2,8 +2,8 @@
 package io.secretsstore.provider.gcp;
 
 import com.google.api.gax.rpc.ApiException;
-import io.secretsstore.provider.spi.ErrorKind;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.mount.ProviderException;
 import java.time.Duration;
 
 /**

@@ -2,7 +2,7 @@
 package io.secretsstore.provider.gcp;
 
 import io.secretsstore.provider.mount.SafeText;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.yaml.BoundedYaml;
 import io.secretsstore.provider.yaml.GoTextSchema;
 import io.secretsstore.provider.yaml.YamlLimits;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.secretsstore.provider.grpc.MountReply;
 import io.secretsstore.provider.grpc.ProviderCallException;
-import io.secretsstore.provider.spi.ObjectVersion;
+import io.secretsstore.provider.mount.ObjectVersion;
 import io.secretsstore.provider.testing.Canaries;
 import io.secretsstore.provider.testing.LogCapture;
 import io.secretsstore.provider.testing.ProviderFixture;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.vault;
 
-import io.secretsstore.provider.spi.IdentityKey;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.credentials.IdentityKey;
+import io.secretsstore.provider.mount.ProviderException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -36,7 +36,7 @@ final class LoginFailures {
 
   /** Remembers a refusal; only refusals of the credentials, not outages or throttling. */
   void remember(IdentityKey identity, String jwt, ProviderException error, Instant now) {
-    if (error.isThrottled() || error.kind() == io.secretsstore.provider.spi.ErrorKind.UNAVAILABLE) {
+    if (error.isThrottled() || error.kind() == io.secretsstore.provider.mount.ErrorKind.UNAVAILABLE) {
       return;
     }
     if (failures.size() >= MAX_ENTRIES) {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.vault;
 
-import io.secretsstore.provider.spi.OperatorSetting;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.OperatorSetting;
+import io.secretsstore.provider.mount.ProviderException;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

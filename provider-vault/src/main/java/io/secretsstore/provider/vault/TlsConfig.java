@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.vault;
 
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ProviderException;
 
 /**
  * TLS settings for Vault, one layer of env, flags or SecretProviderClass, combined as vault/api's

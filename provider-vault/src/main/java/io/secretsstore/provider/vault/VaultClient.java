@@ -2,8 +2,8 @@
 package io.secretsstore.provider.vault;
 
 import io.secretsstore.provider.spi.BackendCalls;
-import io.secretsstore.provider.spi.ErrorKind;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.mount.ProviderException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

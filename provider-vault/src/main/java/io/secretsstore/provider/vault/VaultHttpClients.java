@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.vault;
 
-import io.secretsstore.provider.spi.ErrorKind;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.mount.ProviderException;
 import java.lang.ref.WeakReference;
 import java.net.http.HttpClient;
 import java.time.Duration;

@@ -2,7 +2,7 @@
 package io.secretsstore.provider.vault;
 
 import io.secretsstore.provider.mount.SafeText;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ProviderException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -4,8 +4,8 @@ package io.secretsstore.provider.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.secretsstore.provider.spi.ErrorKind;
-import io.secretsstore.provider.spi.ProviderException;
+import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.mount.ProviderException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;

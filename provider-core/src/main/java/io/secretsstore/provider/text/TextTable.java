@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.secretsstore.provider.cli;
+package io.secretsstore.provider.text;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;

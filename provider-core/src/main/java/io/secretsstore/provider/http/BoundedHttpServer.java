@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.secretsstore.provider.health;
+package io.secretsstore.provider.http;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * on the pod network) cost a buffer for a few seconds and never delay kubelet's probe.
  */
 public final class BoundedHttpServer implements AutoCloseable {
-  static final int MAX_CONNECTIONS = 64;
+  public static final int MAX_CONNECTIONS = 64;
   static final int MAX_REQUEST_BYTES = 8 * 1024;
   static final Duration READ_DEADLINE = Duration.ofSeconds(5);
   static final Duration WRITE_DEADLINE = Duration.ofSeconds(10);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.secretsstore.provider.spi;
+package io.secretsstore.provider.mount;
 
 /**
  * What went wrong, in the terms the driver and the pod's events understand. {@code StatusMapper}

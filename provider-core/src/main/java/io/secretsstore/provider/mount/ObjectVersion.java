@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.secretsstore.provider.spi;
+package io.secretsstore.provider.mount;
 
 import java.util.Objects;
 
