@@ -2,16 +2,12 @@
 package io.secretsstore.provider.cli;
 
 import java.time.Duration;
-import java.util.Locale;
-import java.util.Set;
 
 /**
  * Checks operator flags before anything is built from them, so each error names the flag at fault
  * (the settings records underneath only know their own field names).
  */
 final class FlagChecks {
-  private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
-
   private FlagChecks() {}
 
   static void atLeast(String flag, long value, long minimum) {
@@ -30,14 +26,5 @@ final class FlagChecks {
     if (value.isNegative()) {
       throw new IllegalArgumentException(flag + " must not be negative");
     }
-  }
-
-  /** The level in lower case, or an error naming the flag and the levels there are. */
-  static String logLevel(String flag, String level) {
-    String lower = level.toLowerCase(Locale.ROOT);
-    if (!LOG_LEVELS.contains(lower)) {
-      throw new IllegalArgumentException(flag + " must be one of trace, debug, info, warn or error");
-    }
-    return lower;
   }
 }

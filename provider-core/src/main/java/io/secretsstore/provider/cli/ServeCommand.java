@@ -5,6 +5,8 @@ import io.secretsstore.provider.ProviderVersion;
 import io.secretsstore.provider.audit.FingerprintIndex;
 import io.secretsstore.provider.audit.MountAuditor;
 import io.secretsstore.provider.audit.SwitchingAuditSink;
+import io.secretsstore.provider.config.SettingValues;
+import io.secretsstore.provider.config.Settings;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.grpc.ProviderRuntime;
 import io.secretsstore.provider.grpc.ProviderServer;
@@ -59,11 +61,6 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--log-format", defaultValue = "json", description = "json or text (default: ${DEFAULT-VALUE}).")
   LogSetup.Format logFormat;
 
-  @Option(names = "--log-level", defaultValue = "info", description = "trace, debug, info, warn or error (default: ${DEFAULT-VALUE}).")
-  String logLevel;
-
-  @Mixin EngineOptions engine;
-
   @Mixin AuditOptions audit;
 
   @Mixin ReadinessProbeOptions readinessProbe;
@@ -93,15 +90,19 @@ final class ServeCommand implements Callable<Integer> {
   Duration socketCheck;
 
   private final List<SecretBackend> backends;
+  private SettingOptions settingFlags;
 
   private ServeCommand(List<SecretBackend> backends) {
     this.backends = backends;
   }
 
-  /** The serve command with every discovered backend's own options mixed in. */
+  /** The serve command with the settings' flags and every discovered backend's own options. */
   static CommandLine commandLine() {
     List<SecretBackend> backends = Backends.discover();
-    return withBackendOptions(new CommandLine(new ServeCommand(backends)), backends);
+    ServeCommand serve = new ServeCommand(backends);
+    CommandLine command = new CommandLine(serve);
+    serve.settingFlags = SettingOptions.addTo(command);
+    return withBackendOptions(command, backends);
   }
 
   /** Adds every backend's own flags to a command that runs a backend ({@code serve}, {@code sync}). */
@@ -117,7 +118,17 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LogSetup.configure(logFormat, FlagChecks.logLevel("--log-level", logLevel));
+    Assembly parts = new Assembly();
+    ProviderServer server = parts.build(this::start);
+    parts.closeOnShutdown(() -> LOG.info("shutting down: draining in-flight calls"));
+    server.awaitTermination();
+    return 0;
+  }
+
+  /** Builds the provider's parts in the order they depend on each other, up to the served socket. */
+  private ProviderServer start(Assembly parts) throws Exception {
+    SettingValues flags = settingFlags.values();
+    LogSetup.configure(logFormat, flags.get(Settings.LOG_LEVEL));
     FlagChecks.atLeast("--grpc-threads", grpcThreads, 1);
     FlagChecks.notNegative("--drain-timeout", drainTimeout);
     FlagChecks.notNegative("--socket-check-interval", socketCheck);
@@ -127,62 +138,42 @@ final class ServeCommand implements Callable<Integer> {
     Path socket = SocketPath.of(socketDir, name);
     InetSocketAddress health = HostPort.parse(healthAddr, "--health-addr");
     InetSocketAddress metricsAddress = HostPort.parse(metricsAddr, "--metrics-addr");
-    EngineSettings settings = engine.settings();
+    EngineSettings engineSettings = flags.engine();
 
     FingerprintIndex fingerprints = new FingerprintIndex(100_000);
-    ProviderMetrics metrics = new ProviderMetrics(backend.name(), fingerprints::reusedCount);
-    BackendContext context = BackendContext.standard(metrics.callsOf(backend.name()));
-    backend.start(context);
+    ProviderMetrics metrics = parts.add("metrics", new ProviderMetrics(backend.name(), fingerprints::reusedCount));
+    BackendContext context = BackendStart.startIn(parts, backend, metrics);
     // The chart's configuration file is shared with sync: serve accepts sync's key and ignores it.
     io.secretsstore.provider.sync.SecretTypePolicy.declare(context.allowLists());
     Optional<ProbeIdentity> probe = readinessProbe.probe(backend);
-    SwitchingAuditSink auditSink = audit.sink();
-    MountAuditor auditor = audit.auditor(auditSink, configFile != null, fingerprints, Clock.systemUTC());
+    probe.ifPresent(identity -> parts.add("readiness probe", identity));
+    String auditLog = flags.get(Settings.AUDIT_LOG);
+    SwitchingAuditSink auditSink = audit.sink(auditLog);
+    MountAuditor auditor = parts.add("auditor", audit.auditor(auditSink, auditLog, configFile != null, fingerprints, Clock.systemUTC()));
     // Before the socket exists: no mount may run under allow-lists or an audit destination the file overrides.
-    ConfigWatching watcher = configFile == null ? null : ConfigWatching.start(configFile, configCheckInterval, settings,
-        audit, logLevel, auditSink, context.allowLists(), metrics);
+    Optional<ConfigWatching> watcher = ConfigWatching.startIn(parts, configFile, configCheckInterval, flags, auditSink,
+        context.allowLists(), metrics);
     Supplier<Optional<String>> backendStatus =
         new RecentResult<>(readinessProbe.readiness(backend, probe), HealthServer.READINESS_CACHE);
     metrics.watchBackend(backend.name(), backendStatus);
     if (metricsAddress != null) {
       HostPort.bind("--metrics-addr", metricsAddr, () -> metrics.serve(metricsAddress));
     }
-    ProviderRuntime runtime =
-        ProviderRuntime.start(backend, settings, socket, metrics, metrics, auditor, grpcThreads, drainTimeout, socketCheck);
+    ProviderRuntime runtime = parts.add("runtime", ProviderRuntime.start(backend, engineSettings, socket, metrics, metrics, auditor,
+        grpcThreads, drainTimeout, socketCheck));
     ProviderServer server = runtime.server();
     metrics.watchCache(runtime.engine());
-    if (watcher != null) {
-      watcher.attach(runtime.engine());
+    watcher.ifPresent(w -> w.attach(runtime.engine()));
+    if (health != null) {
+      parts.add("health server", HostPort.bind("--health-addr", healthAddr,
+          () -> HealthServer.start(health, socket, server::socketPresent, backendStatus, readinessIncludesBackend)));
     }
-    HealthServer healthServer = health == null ? null : HostPort.bind("--health-addr", healthAddr,
-        () -> HealthServer.start(health, socket, server::socketPresent, backendStatus, readinessIncludesBackend));
     LOG.atInfo()
         .addKeyValue("backend", backend.name())
         .addKeyValue("version", ProviderVersion.get())
         .addKeyValue("socket", socket.toString())
         .log("provider started");
-
-    Thread shutdown =
-        new Thread(
-            () -> {
-              LOG.info("shutting down: draining in-flight calls");
-              if (healthServer != null) {
-                healthServer.close();
-              }
-              if (watcher != null) {
-                watcher.close();
-              }
-              runtime.close();
-              probe.ifPresent(ProbeIdentity::close);
-              auditor.close();
-              backend.close();
-              metrics.close();
-              LOG.info("stopped");
-            },
-            "shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdown);
-    server.awaitTermination();
-    return 0;
+    return server;
   }
 
   /** The names of the discovered backends, for help and completion. */

@@ -51,9 +51,9 @@ class OperatorMessagesIT {
 
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource(delimiter = '|', value = {
-    "--endpoint-concurrency|0|--endpoint-concurrency must be at least 1",
-    "--backend-max-attempts|0|--backend-max-attempts must be at least 1",
-    "--circuit-failures|0|--circuit-failures must be at least 1",
+    "--endpoint-concurrency|0|--endpoint-concurrency must be between 1 and 10000",
+    "--backend-max-attempts|0|--backend-max-attempts must be between 1 and 10000",
+    "--circuit-failures|0|--circuit-failures must be between 1 and 10000",
     "--fetch-concurrency|0|--fetch-concurrency must be at least 1",
     "--max-objects|0|--max-objects must be at least 1",
     "--cache-max-bytes|0|--cache-max-bytes must be at least 1",
