@@ -12,7 +12,6 @@ import io.secretsstore.provider.metrics.ProviderMetrics;
 import io.secretsstore.provider.spi.AllowLists;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 
 /** The configuration file of {@code serve} and {@code sync}: watched and applied the same way by both. */
@@ -32,7 +31,7 @@ final class ConfigWatching {
    * @param file the file, or null when {@code --config} is not given
    * @param flags the flags' values, which the file overrides
    */
-  static Optional<ConfigWatching> startIn(Assembly parts, Path file, Duration checkInterval, SettingValues flags,
+  static Optional<ConfigWatching> startIn(Assembly parts, Path file, SettingValues flags,
       SwitchingAuditSink sink, AllowLists allowLists, ProviderMetrics metrics) throws IOException {
     if (file == null) {
       return Optional.empty();
@@ -40,7 +39,7 @@ final class ConfigWatching {
     ConfigApplier applier = new ConfigApplier(flags.get(Settings.LOG_LEVEL), sink, allowLists);
     ConfigFileWatcher watcher = parts.add("configuration watcher", new ConfigFileWatcher(file, new ConfigDefaults(flags.cache(),
         flags.resilience(), flags.get(Settings.AUDIT_LOG), allowLists.checks()), applier, metrics));
-    watcher.start(checkInterval);
+    watcher.start(flags.get(Settings.CONFIG_CHECK_INTERVAL));
     return Optional.of(new ConfigWatching(applier));
   }
 

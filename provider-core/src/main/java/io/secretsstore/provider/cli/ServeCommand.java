@@ -22,7 +22,6 @@ import io.secretsstore.provider.spi.SecretBackend;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -75,20 +74,6 @@ final class ServeCommand implements Callable<Integer> {
       description = "YAML file (e.g. a mounted ConfigMap) with logLevel, cache timings, auditLog and allow-lists; reloaded on change without a restart.")
   Path configFile;
 
-  @Option(names = "--config-check-interval", defaultValue = "5s", converter = DurationConverter.class,
-      description = "How often the configuration file is checked for changes (default: ${DEFAULT-VALUE}).")
-  Duration configCheckInterval;
-
-  @Option(names = "--grpc-threads", defaultValue = "16", description = "Threads serving gRPC calls (default: ${DEFAULT-VALUE}).")
-  int grpcThreads;
-
-  @Option(names = "--drain-timeout", defaultValue = "20s", converter = DurationConverter.class, description = "How long SIGTERM waits for in-flight calls (default: ${DEFAULT-VALUE}).")
-  Duration drainTimeout;
-
-  @Option(names = "--socket-check-interval", defaultValue = "2s", converter = DurationConverter.class,
-      description = "How often to check that the socket is still there and publish a new one if it was deleted; 0s never checks (default: ${DEFAULT-VALUE}).")
-  Duration socketCheck;
-
   private final List<SecretBackend> backends;
   private SettingOptions settingFlags;
 
@@ -129,10 +114,6 @@ final class ServeCommand implements Callable<Integer> {
   private ProviderServer start(Assembly parts) throws Exception {
     SettingValues flags = settingFlags.values();
     LogSetup.configure(logFormat, flags.get(Settings.LOG_LEVEL));
-    FlagChecks.atLeast("--grpc-threads", grpcThreads, 1);
-    FlagChecks.notNegative("--drain-timeout", drainTimeout);
-    FlagChecks.notNegative("--socket-check-interval", socketCheck);
-    FlagChecks.positive("--config-check-interval", configCheckInterval);
     SecretBackend backend = Backends.named(backends, backendName);
     String name = providerName == null ? backend.name() : providerName;
     Path socket = SocketPath.of(socketDir, name);
@@ -151,7 +132,7 @@ final class ServeCommand implements Callable<Integer> {
     SwitchingAuditSink auditSink = audit.sink(auditLog);
     MountAuditor auditor = parts.add("auditor", audit.auditor(auditSink, auditLog, configFile != null, fingerprints, Clock.systemUTC()));
     // Before the socket exists: no mount may run under allow-lists or an audit destination the file overrides.
-    Optional<ConfigWatching> watcher = ConfigWatching.startIn(parts, configFile, configCheckInterval, flags, auditSink,
+    Optional<ConfigWatching> watcher = ConfigWatching.startIn(parts, configFile, flags, auditSink,
         context.allowLists(), metrics);
     Supplier<Optional<String>> backendStatus =
         new RecentResult<>(readinessProbe.readiness(backend, probe), HealthServer.READINESS_CACHE);
@@ -160,7 +141,7 @@ final class ServeCommand implements Callable<Integer> {
       HostPort.bind("--metrics-addr", metricsAddr, () -> metrics.serve(metricsAddress));
     }
     ProviderRuntime runtime = parts.add("runtime", ProviderRuntime.start(backend, engineSettings, socket, metrics, metrics, auditor,
-        grpcThreads, drainTimeout, socketCheck));
+        flags.get(Settings.GRPC_THREADS), flags.get(Settings.DRAIN_TIMEOUT), flags.get(Settings.SOCKET_CHECK_INTERVAL)));
     ProviderServer server = runtime.server();
     metrics.watchCache(runtime.engine());
     watcher.ifPresent(w -> w.attach(runtime.engine()));

@@ -18,17 +18,20 @@ import picocli.CommandLine.Model.OptionSpec;
 final class SettingOptions {
   private final Map<Setting<?>, OptionSpec> options = new LinkedHashMap<>();
 
-  /** Adds every setting's flag to {@code command} and returns what reads them back. */
+  /** Adds the flag of every setting {@code command} takes and returns what reads them back. */
   static SettingOptions addTo(CommandLine command) {
     SettingOptions settings = new SettingOptions();
     CommandSpec mixin = CommandSpec.create();
     for (Setting<?> setting : Settings.ALL) {
+      if (!setting.commands().contains(command.getCommandName())) {
+        continue;
+      }
       OptionSpec option = OptionSpec.builder(setting.flag())
           .type(String.class)
           .paramLabel(setting.type().paramLabel())
           .defaultValue(setting.defaultText())
-          .description(setting.help() + " (default: ${DEFAULT-VALUE}" + setting.configKey().map(key -> "; config key " + key).orElse("")
-              + ").")
+          .description(setting.help() + " Default: ${DEFAULT-VALUE}" + setting.configKey().map(key -> "; config key " + key).orElse("")
+              + ".")
           .build();
       mixin.addOption(option);
       settings.options.put(setting, option);

@@ -125,9 +125,6 @@ final class SyncCommand implements Callable<Integer> {
     }
   }
 
-  @Option(names = "--workers", defaultValue = "4", description = "SecretSyncs synced at once (default: ${DEFAULT-VALUE}).")
-  int workers;
-
   @Option(names = "--health-addr", defaultValue = ":8080", description = "Address of /livez and /readyz; empty to disable (default: ${DEFAULT-VALUE}).")
   String healthAddr;
 
@@ -141,10 +138,6 @@ final class SyncCommand implements Callable<Integer> {
 
   @Option(names = "--config", paramLabel = "FILE", description = "YAML file with logLevel, cache timings, auditLog and allow-lists; reloaded on change.")
   Path configFile;
-
-  @Option(names = "--config-check-interval", defaultValue = "5s", converter = DurationConverter.class,
-      description = "How often the configuration file is checked for changes (default: ${DEFAULT-VALUE}).")
-  Duration configCheckInterval;
 
   private final List<SecretBackend> backends;
   private SettingOptions settingFlags;
@@ -198,7 +191,7 @@ final class SyncCommand implements Callable<Integer> {
     SecretTypePolicy secretTypes = SecretTypePolicy.declare(context.allowLists());
     SyncSettings settings = new SyncSettings(
         new SyncAttributes.ControllerPod(podName, podUid.isEmpty() ? UUID.randomUUID().toString() : podUid),
-        tokenAudiences, tokenTtl, engineSettings.cache().pollInterval(), workers, Duration.ofSeconds(1),
+        tokenAudiences, tokenTtl, engineSettings.cache().pollInterval(), flags.get(Settings.WORKERS), Duration.ofSeconds(1),
         Duration.ofMinutes(5), controllerName, providerName == null ? backend.name() : providerName, secretTypes,
         ownerCheck.check);
     SyncMetrics syncMetrics = new SyncMetrics(metrics.registry(), settings.providerName());
@@ -214,7 +207,7 @@ final class SyncCommand implements Callable<Integer> {
     MountEngine mountEngine = parts.add("mount engine", new MountEngine(backend, engineSettings, metrics));
     TokenCache tokens = new TokenCache(new TokenRequests(client)::mintUnbound, settings.tokenTtl(), Clock.systemUTC());
     SyncController controller = parts.add("sync controller", new SyncController(client, settings, syncMetrics));
-    ConfigWatching.startIn(parts, configFile, configCheckInterval, flags, auditSink, context.allowLists(), metrics)
+    ConfigWatching.startIn(parts, configFile, flags, auditSink, context.allowLists(), metrics)
         .ifPresent(watcher -> watcher.attach(mountEngine));
     Runnable lead = () -> {
       syncMetrics.leading(true);

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One operator setting, declared once in {@link Settings}: the flag, the configuration-file key,
@@ -21,22 +22,31 @@ import java.util.Optional;
  * @param bounds the values accepted, if the type has an order that matters
  * @param reloadable whether a running process takes a new value from the configuration file
  * @param help one sentence for {@code --help} and the README
+ * @param commands the commands that take the flag: {@code serve}, {@code sync} or both
  */
 public record Setting<T extends Comparable<T>>(String name, String flag, Optional<String> configKey, SettingType<T> type,
-    T defaultValue, Optional<Bounds<T>> bounds, boolean reloadable, String help) {
+    T defaultValue, Optional<Bounds<T>> bounds, boolean reloadable, String help, Set<String> commands) {
+  private static final Set<String> BOTH = Set.of("serve", "sync");
+
   public Setting {
     Objects.requireNonNull(defaultValue, name);
+    commands = Set.copyOf(commands);
   }
 
   /** A setting only a flag sets, read once at start. */
   static <T extends Comparable<T>> Setting<T> atStart(String name, SettingType<T> type, T defaultValue, Bounds<T> bounds, String help) {
-    return new Setting<>(name, flag(name), Optional.empty(), type, defaultValue, Optional.of(bounds), false, help);
+    return new Setting<>(name, flag(name), Optional.empty(), type, defaultValue, Optional.of(bounds), false, help, BOTH);
   }
 
   /** A setting the configuration file may change while the process runs; its key is its name. */
   static <T extends Comparable<T>> Setting<T> reloadable(String name, SettingType<T> type, T defaultValue, Optional<Bounds<T>> bounds,
       String help) {
-    return new Setting<>(name, flag(name), Optional.of(name), type, defaultValue, bounds, true, help);
+    return new Setting<>(name, flag(name), Optional.of(name), type, defaultValue, bounds, true, help, BOTH);
+  }
+
+  /** The same setting, taken only by {@code command}. */
+  Setting<T> onlyIn(String command) {
+    return new Setting<>(name, flag, configKey, type, defaultValue, bounds, reloadable, help, Set.of(command));
   }
 
   private static String flag(String name) {

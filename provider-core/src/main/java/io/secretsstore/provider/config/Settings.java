@@ -15,9 +15,10 @@ import java.util.Optional;
 
 /**
  * The settings of {@code serve} and {@code sync}, each declared once: the engine's limits, cache and
- * endpoint protections, the log level and the audit destination. Defaults are the settings
- * records' own, so the records and the flags cannot disagree. Per-backend flags live with their
- * backend.
+ * endpoint protections, the log level, the audit destination and the processes' own tunables.
+ * Engine defaults are the settings records' own, so the records and the flags cannot disagree.
+ * Per-backend flags live with their backend; flags that name things (addresses, files, the
+ * backend) stay with their command.
  */
 public final class Settings {
   /** Reloadable counts share one ceiling, so a typo in a ConfigMap cannot unleash a backend. */
@@ -61,10 +62,23 @@ public final class Settings {
   public static final Setting<String> AUDIT_LOG = Setting.reloadable("auditLog", SettingType.AUDIT_DESTINATION, "-", Optional.empty(),
       "Where audit events go as JSON lines (logs go to stderr); a flag may also name a relative path.");
 
+  public static final Setting<Duration> CONFIG_CHECK_INTERVAL = Setting.atStart("configCheckInterval", DURATION,
+      Duration.ofSeconds(5), POSITIVE, "How often the --config file is checked for changes.");
+  public static final Setting<Integer> GRPC_THREADS = Setting.atStart("grpcThreads", COUNT, 16, Bounds.atLeast(1),
+      "Threads serving gRPC calls.").onlyIn("serve");
+  public static final Setting<Duration> DRAIN_TIMEOUT = Setting.atStart("drainTimeout", DURATION, Duration.ofSeconds(20),
+      Bounds.atLeast(Duration.ZERO), "How long SIGTERM waits for in-flight calls.").onlyIn("serve");
+  public static final Setting<Duration> SOCKET_CHECK_INTERVAL = Setting.atStart("socketCheckInterval", DURATION, Duration.ofSeconds(2),
+      Bounds.atLeast(Duration.ZERO), "How often to check that the socket is still there and publish a new one if it was deleted;"
+          + " 0s never checks.").onlyIn("serve");
+  public static final Setting<Integer> WORKERS = Setting.atStart("workers", COUNT, 4, Bounds.atLeast(1),
+      "SecretSyncs synced at once.").onlyIn("sync");
+
   /** Every setting, in the order of the README table. */
   public static final List<Setting<?>> ALL = List.of(MOUNT_TIMEOUT, MAX_OBJECTS, MAX_RESPONSE_BYTES, FETCH_CONCURRENCY,
       ROTATION_POLL_INTERVAL, ROTATION_POLL_JITTER, CACHE_FRESHNESS, CACHE_IDLE, CACHE_MAX_BYTES, CACHE_MAX_ENTRIES,
-      ENDPOINT_CONCURRENCY, BACKEND_MAX_ATTEMPTS, CIRCUIT_FAILURES, CIRCUIT_OPEN, LOG_LEVEL, AUDIT_LOG);
+      ENDPOINT_CONCURRENCY, BACKEND_MAX_ATTEMPTS, CIRCUIT_FAILURES, CIRCUIT_OPEN, LOG_LEVEL, AUDIT_LOG, CONFIG_CHECK_INTERVAL,
+      GRPC_THREADS, DRAIN_TIMEOUT, SOCKET_CHECK_INTERVAL, WORKERS);
 
   private Settings() {}
 

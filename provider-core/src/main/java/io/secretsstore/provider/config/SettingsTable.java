@@ -2,6 +2,7 @@
 package io.secretsstore.provider.config;
 
 import java.util.List;
+import java.util.TreeSet;
 
 /** The README's table of {@link Settings}, written from the table so the two cannot drift. */
 public final class SettingsTable {
@@ -13,10 +14,10 @@ public final class SettingsTable {
 
   /** The table in Markdown, one row per setting, without the markers. */
   public static String markdown(List<Setting<?>> settings) {
-    StringBuilder table = new StringBuilder("| flag | config key | default | accepted values | meaning |\n|---|---|---|---|---|\n");
+    StringBuilder table = new StringBuilder("| flag | commands | config key | default | accepted values | meaning |\n|---|---|---|---|---|---|\n");
     for (Setting<?> setting : settings) {
       String defaultText = setting.defaultText();
-      table.append("| `").append(setting.flag()).append("` | ")
+      table.append("| `").append(setting.flag()).append("` | ").append(String.join(", ", new TreeSet<>(setting.commands()))).append(" | ")
           .append(setting.configKey().map(key -> "`" + key + "`").orElse("(flag only)")).append(" | ")
           .append(defaultText.isEmpty() ? "(empty)" : "`" + defaultText + "`").append(" | ")
           .append(setting.bounds().isPresent() ? setting.boundsText() : setting.type().expected()).append(" | ")

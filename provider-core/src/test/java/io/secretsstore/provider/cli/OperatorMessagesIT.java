@@ -63,6 +63,7 @@ class OperatorMessagesIT {
     "--mount-timeout|0s|--mount-timeout must be longer than 0s",
     "--circuit-open|0s|--circuit-open must be longer than 0s",
     "--grpc-threads|0|--grpc-threads must be at least 1",
+    "--drain-timeout|-1s|--drain-timeout must be a duration such as 500ms, 90s, 2m or 1h",
     "--log-level|loud|--log-level must be one of trace, debug, info, warn or error",
     "--max-objects|s3cr3t|--max-objects must be a whole number",
     "--mount-timeout|s3cr3t|--mount-timeout must be a duration such as 500ms, 90s, 2m or 1h",

@@ -37,7 +37,8 @@ class SettingsReadmeTest {
   void theTable_hasOneRowPerSetting_withItsDefault() {
     String table = SettingsTable.markdown(Settings.ALL);
     assertThat(table.lines()).hasSize(Settings.ALL.size() + 2);
-    assertThat(table).contains("| `--cache-max-bytes` | (flag only) | `16777216` | at least 1 |")
-        .contains("| `--circuit-failures` | `circuitFailures` | `5` | between 1 and 10000 |");
+    assertThat(table).contains("| `--cache-max-bytes` | serve, sync | (flag only) | `16777216` | at least 1 |")
+        .contains("| `--circuit-failures` | serve, sync | `circuitFailures` | `5` | between 1 and 10000 |")
+        .contains("| `--workers` | sync | (flag only) | `4` | at least 1 |");
   }
 }
