@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
@@ -107,7 +108,7 @@ public record ReloadableConfig(Optional<String> logLevel, CacheSettings cache, R
   }
 
   /** {@code -}, empty, or an absolute path: a relative one would depend on the working directory. */
-  private static String auditLog(Object value, String fallback) {
+  private static String auditLog(@Nullable Object value, String fallback) {
     if (value == null) {
       return fallback;
     }
