@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which owners (backend, namespace, object) each payload fingerprint was served under, to count
@@ -22,7 +23,7 @@ public final class FingerprintIndex {
         Caffeine.newBuilder()
             .maximumSize(maxFingerprints)
             .executor(Runnable::run)
-            .removalListener((String key, Set<String> value, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+            .removalListener((@Nullable String key, @Nullable Set<String> value, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
               if (value != null && value.size() > 1) {
                 reused.decrementAndGet();
               }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns finished mounts into audit events: one per object served (with its version, source and
@@ -20,8 +21,8 @@ public final class MountAuditor implements AutoCloseable {
   public static final MountAuditor NONE = new MountAuditor(AuditSink.NONE, null, null, "", Clock.systemUTC());
 
   private final AuditSink sink;
-  private final PayloadFingerprints fingerprints;
-  private final FingerprintIndex index;
+  private final @Nullable PayloadFingerprints fingerprints;
+  private final @Nullable FingerprintIndex index;
   private final String node;
   private final Clock clock;
 
@@ -30,7 +31,7 @@ public final class MountAuditor implements AutoCloseable {
    * @param index tracks reuse of fingerprints, or null
    * @param node the node name, empty if unknown
    */
-  public MountAuditor(AuditSink sink, PayloadFingerprints fingerprints, FingerprintIndex index, String node, Clock clock) {
+  public MountAuditor(AuditSink sink, @Nullable PayloadFingerprints fingerprints, @Nullable FingerprintIndex index, String node, Clock clock) {
     this.sink = sink;
     this.fingerprints = fingerprints;
     this.index = index;
@@ -70,7 +71,7 @@ public final class MountAuditor implements AutoCloseable {
   }
 
   /** Records a failed mount; the requester may be unknown when the request itself was malformed. */
-  public void failed(String backend, Requester requester, String code, Duration duration) {
+  public void failed(String backend, @Nullable Requester requester, String code, Duration duration) {
     sink.record(event("mount", backend, requester, "", "", "", "", code, duration, ""));
   }
 
@@ -80,7 +81,7 @@ public final class MountAuditor implements AutoCloseable {
     sink.close();
   }
 
-  private AuditEvent event(String action, String backend, Requester requester, String objectId, String version,
+  private AuditEvent event(String action, String backend, @Nullable Requester requester, String objectId, String version,
       String source, String fingerprint, String outcome, Duration duration, String secret) {
     PodIdentity pod = requester == null ? null : requester.pod();
     return new AuditEvent(clock.instant().toString(), UUID.randomUUID().toString(), "event", "access", action, node,

@@ -2,6 +2,7 @@
 package io.secretsstore.provider.audit;
 
 import java.io.UncheckedIOException;
+import java.util.Objects;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +61,7 @@ public final class SwitchingAuditSink implements AuditSink {
         // Opened outside the event lock: mounts keep writing to the old destination meanwhile.
         opened = openSink(next);
       } catch (UncheckedIOException e) {
-        throw new IllegalArgumentException("auditLog cannot be opened (" + e.getCause().getClass().getSimpleName() + ")");
+        throw new IllegalArgumentException("auditLog cannot be opened (" + Objects.requireNonNull(e.getCause()).getClass().getSimpleName() + ")");
       }
       AuditSink previous;
       synchronized (this) {

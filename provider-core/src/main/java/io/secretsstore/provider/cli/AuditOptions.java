@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
@@ -42,7 +44,7 @@ final class AuditOptions {
       return SwitchingAuditSink.open(destination);
     } catch (java.io.UncheckedIOException e) {
       throw new IllegalArgumentException("--audit-log " + destination + ": cannot open it ("
-          + e.getCause().getClass().getSimpleName() + "); give a writable file, - for stdout, or an empty value");
+          + Objects.requireNonNull(e.getCause()).getClass().getSimpleName() + "); give a writable file, - for stdout, or an empty value");
     }
   }
 
@@ -62,7 +64,7 @@ final class AuditOptions {
     return new MountAuditor(sink, new PayloadFingerprints(key()), index, nodeName, clock);
   }
 
-  private byte[] key;
+  private byte @Nullable [] key;
 
   /**
    * The cluster-wide fingerprint key (read once): audit fingerprints and the SecretSync hash are

@@ -4,6 +4,7 @@ package io.secretsstore.provider.cli;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import org.jspecify.annotations.Nullable;
 
 /** Parses listen addresses as Go programs write them: {@code :8080}, {@code 127.0.0.1:0}. */
 final class HostPort {
@@ -23,17 +24,22 @@ final class HostPort {
     try {
       return listener.start();
     } catch (BindException e) {
-      throw new IllegalArgumentException(flag + " " + address + ": cannot listen there (" + e.getMessage()
-          + "); choose another address with " + flag + ", or an empty value to turn it off");
+      throw refused(flag, address, e);
     }
   }
 
   /** {@link #bind(String, String, Listener)} for a listener that returns nothing. */
   static void bind(String flag, String address, VoidListener listener) throws IOException {
-    bind(flag, address, () -> {
+    try {
       listener.start();
-      return null;
-    });
+    } catch (BindException e) {
+      throw refused(flag, address, e);
+    }
+  }
+
+  private static IllegalArgumentException refused(String flag, String address, BindException e) {
+    return new IllegalArgumentException(flag + " " + address + ": cannot listen there (" + e.getMessage()
+        + "); choose another address with " + flag + ", or an empty value to turn it off");
   }
 
   /** Starts a listener that returns nothing. */
@@ -43,7 +49,7 @@ final class HostPort {
   }
 
   /** The socket address, or null when {@code text} is empty (the listener is off). */
-  static InetSocketAddress parse(String text, String flag) {
+  static @Nullable InetSocketAddress parse(@Nullable String text, String flag) {
     if (text == null || text.isBlank()) {
       return null;
     }

@@ -75,7 +75,7 @@ final class ServeCommand implements Callable<Integer> {
   Path configFile;
 
   private final List<SecretBackend> backends;
-  private SettingOptions settingFlags;
+  private final SettingOptions settingFlags = new SettingOptions();
 
   private ServeCommand(List<SecretBackend> backends) {
     this.backends = backends;
@@ -86,7 +86,7 @@ final class ServeCommand implements Callable<Integer> {
     List<SecretBackend> backends = Backends.discover();
     ServeCommand serve = new ServeCommand(backends);
     CommandLine command = new CommandLine(serve);
-    serve.settingFlags = SettingOptions.addTo(command);
+    serve.settingFlags.addTo(command);
     return withBackendOptions(command, backends);
   }
 

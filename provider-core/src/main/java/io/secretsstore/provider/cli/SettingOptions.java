@@ -18,9 +18,8 @@ import picocli.CommandLine.Model.OptionSpec;
 final class SettingOptions {
   private final Map<Setting<?>, OptionSpec> options = new LinkedHashMap<>();
 
-  /** Adds the flag of every setting {@code command} takes and returns what reads them back. */
-  static SettingOptions addTo(CommandLine command) {
-    SettingOptions settings = new SettingOptions();
+  /** Adds the flag of every setting {@code command} takes; {@link #values} reads them back. */
+  void addTo(CommandLine command) {
     CommandSpec mixin = CommandSpec.create();
     for (Setting<?> setting : Settings.ALL) {
       if (!setting.commands().contains(command.getCommandName())) {
@@ -34,10 +33,9 @@ final class SettingOptions {
               + ".")
           .build();
       mixin.addOption(option);
-      settings.options.put(setting, option);
+      options.put(setting, option);
     }
     command.getCommandSpec().addMixin("settings", mixin);
-    return settings;
   }
 
   /**

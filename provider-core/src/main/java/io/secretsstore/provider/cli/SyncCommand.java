@@ -140,7 +140,7 @@ final class SyncCommand implements Callable<Integer> {
   Path configFile;
 
   private final List<SecretBackend> backends;
-  private SettingOptions settingFlags;
+  private final SettingOptions settingFlags = new SettingOptions();
 
   private SyncCommand(List<SecretBackend> backends) {
     this.backends = backends;
@@ -151,7 +151,7 @@ final class SyncCommand implements Callable<Integer> {
     List<SecretBackend> backends = Backends.discover();
     SyncCommand sync = new SyncCommand(backends);
     CommandLine command = new CommandLine(sync);
-    sync.settingFlags = SettingOptions.addTo(command);
+    sync.settingFlags.addTo(command);
     return ServeCommand.withBackendOptions(command, backends);
   }
 

@@ -8,6 +8,7 @@ import io.secretsstore.provider.fetch.ResilienceSettings;
 import io.secretsstore.provider.logging.LogSetup;
 import io.secretsstore.provider.spi.AllowLists;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Applies a reloaded configuration to the running parts of {@code serve} and {@code sync}: audit
@@ -23,9 +24,9 @@ public final class ConfigApplier implements Consumer<ReloadableConfig> {
   private final String flagLogLevel;
   private final SwitchingAuditSink audit;
   private final AllowLists allowLists;
-  private MountEngine engine;
-  private CacheSettings cache;
-  private ResilienceSettings resilience;
+  private @Nullable MountEngine engine;
+  private @Nullable CacheSettings cache;
+  private @Nullable ResilienceSettings resilience;
 
   /**
    * @param flagLogLevel the level of {@code --log-level}, restored when the file sets none
@@ -52,7 +53,7 @@ public final class ConfigApplier implements Consumer<ReloadableConfig> {
   /** Hands over the running mount engine, applying the file's engine settings to it now and from then on. */
   public synchronized void attach(MountEngine running) {
     engine = running;
-    if (cache != null) {
+    if (cache != null && resilience != null) {
       engine.updateCacheSettings(cache);
       engine.updateResilience(resilience);
     }

@@ -7,10 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +30,7 @@ public final class ConfigFileWatcher implements AutoCloseable {
   private final Consumer<ReloadableConfig> apply;
   private final Outcomes outcomes;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(new NamedThreads("config-watch"));
-  private byte[] applied;
+  private byte @Nullable [] applied;
 
   /** Counts applied and rejected files, for a metric. */
   public interface Outcomes {
@@ -78,7 +80,7 @@ public final class ConfigFileWatcher implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       // Remember the rejected content so the same broken file is reported once, not every poll.
       applied = content;
-      reject(e.getMessage());
+      reject(Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName()));
     }
   }
 

@@ -22,6 +22,7 @@ import io.secretsstore.provider.fetch.MountLimits;
 import io.secretsstore.provider.fetch.ResilienceSettings;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A value for each setting of {@link Settings}, and the settings records made from them. The
@@ -55,7 +56,8 @@ public final class SettingValues {
   /** The value of one setting. */
   @SuppressWarnings("unchecked") // with() puts only a T under a Setting<T>
   public <T extends Comparable<T>> T get(Setting<T> setting) {
-    return (T) values.get(setting);
+    // Every setting has a value: defaults() starts from all of them and with() only replaces.
+    return (T) Objects.requireNonNull(values.get(setting), setting.name());
   }
 
   /** These values with one replaced. */

@@ -7,6 +7,7 @@ import io.secretsstore.provider.mount.ObjectVersion;
 import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The MountRequest the driver would send, as values before encoding. Attributes and secrets hold
@@ -22,7 +23,7 @@ import java.util.SortedMap;
  */
 public record DriverRequest(
     SortedMap<String, String> attributes,
-    SortedMap<String, String> secrets,
+    @Nullable SortedMap<String, String> secrets,
     String targetPath,
     String permission,
     List<ObjectVersion> currentVersions,

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the MountRequest fields exactly as the driver does (driver-contract §3). A first mount
@@ -29,9 +30,9 @@ public final class DriverRequestBuilder {
   private final SecretProviderClassFile spc;
   private final PodSettings pod;
   private final String targetPath;
-  private ServiceAccountTokenFiles tokens;
+  private @Nullable ServiceAccountTokenFiles tokens;
   private boolean tokensInSecrets;
-  private NodePublishSecretFile nodePublishSecret;
+  private @Nullable NodePublishSecretFile nodePublishSecret;
 
   /** A builder for a mount of {@code spc} into {@code target} for {@code pod}. */
   public DriverRequestBuilder(SecretProviderClassFile spc, PodSettings pod, Path target) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Prints what a pod would see: each file's path, mode and size, and the object versions the driver
@@ -57,7 +58,7 @@ public final class MountTable {
   }
 
   /** The contents as text with control characters other than tab and newline escaped; null if not UTF-8. */
-  private static String text(byte[] contents) {
+  private static @Nullable String text(byte[] contents) {
     String decoded;
     try {
       decoded = StandardCharsets.UTF_8.newDecoder()

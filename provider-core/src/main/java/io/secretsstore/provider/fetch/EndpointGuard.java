@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The calls to one backend endpoint: each attempt runs on the {@link FetchScheduler} (the
@@ -68,7 +69,7 @@ final class EndpointGuard {
     final Call call;
     final long deadlineNanos;
     final CompletableFuture<FetchedObject> result = new CompletableFuture<>();
-    private Thread runner;
+    private @Nullable Thread runner;
 
     GuardedCall(IdentityKey identity, Call call, long deadlineNanos) {
       this.identity = identity;

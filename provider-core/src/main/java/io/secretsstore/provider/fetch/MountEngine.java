@@ -29,6 +29,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,7 +122,7 @@ public final class MountEngine implements AutoCloseable {
    *     the mount gets the smaller of it and the configured mount timeout
    * @throws ProviderException for every failure, with a message safe for pod events
    */
-  public MountResult mount(MountRequestContext request, Duration callerBudget) {
+  public MountResult mount(MountRequestContext request, @Nullable Duration callerBudget) {
     CompletableFuture<MountResult> mounting = mountAsync(request, callerBudget);
     try {
       return mounting.get();
@@ -141,7 +142,7 @@ public final class MountEngine implements AutoCloseable {
    * @throws ProviderException for a bad request, before anything is fetched; later failures
    *     complete the future
    */
-  public CompletableFuture<MountResult> mountAsync(MountRequestContext request, Duration callerBudget) {
+  public CompletableFuture<MountResult> mountAsync(MountRequestContext request, @Nullable Duration callerBudget) {
     Duration budget = settings.limits().mountTimeout();
     if (callerBudget != null && callerBudget.compareTo(budget) < 0) {
       budget = callerBudget;
@@ -290,7 +291,7 @@ public final class MountEngine implements AutoCloseable {
         ErrorKind.DEADLINE_EXCEEDED, "not fetched within the mount deadline of " + Math.max(1, budget.toSeconds()) + "s");
   }
 
-  private ProviderException asProviderException(Throwable cause) {
+  private ProviderException asProviderException(@Nullable Throwable cause) {
     if (cause instanceof ProviderException provider) {
       return provider;
     }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,7 +100,7 @@ final class ObjectCache {
             .weigher((Key key, Entry entry) -> (int) Math.min(Integer.MAX_VALUE,
                 Math.max(minWeight(), entry.value.contentBytes() + ENTRY_OVERHEAD_BYTES)))
             .expireAfter(new FreshFor())
-            .removalListener((Key key, Entry entry, RemovalCause cause) -> {
+            .removalListener((@Nullable Key key, @Nullable Entry entry, RemovalCause cause) -> {
               if (cause.wasEvicted()) {
                 events.cacheEviction(backend);
               }
@@ -261,7 +262,7 @@ final class ObjectCache {
   }
 
   /** A quarter of the poll interval, or the backend's Retry-After when that is longer. */
-  private Duration retryDelay(Throwable cause) {
+  private Duration retryDelay(@Nullable Throwable cause) {
     Duration delay = settings.pollInterval().dividedBy(4);
     Duration advised = cause instanceof ProviderException p ? p.retryAfter().orElse(Duration.ZERO) : Duration.ZERO;
     return advised.compareTo(delay) > 0 ? advised : delay;

@@ -28,6 +28,7 @@ import io.secretsstore.provider.mount.ProviderException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,8 +141,8 @@ public final class CsiDriverProviderService extends CSIDriverProviderGrpc.CSIDri
   }
 
   /** Records the mount, answers the caller, and frees the request's bytes. */
-  private void finish(MountAuditor.Requester requester, MountResult result, Throwable failure, long start,
-      InFlightBytes.Reservation reservation, StreamObserver<MountResponse> response) {
+  private void finish(MountAuditor.@Nullable Requester requester, @Nullable MountResult result, @Nullable Throwable failure,
+      long start, InFlightBytes.@Nullable Reservation reservation, StreamObserver<MountResponse> response) {
     InFlightBytes.Reservation answer = null;
     try {
       if (result != null && failure == null) {
@@ -182,7 +183,7 @@ public final class CsiDriverProviderService extends CSIDriverProviderGrpc.CSIDri
     }
   }
 
-  private static Duration remainingBudget() {
+  private static @Nullable Duration remainingBudget() {
     Deadline deadline = Context.current().getDeadline();
     return deadline == null ? null : Duration.ofNanos(Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS)));
   }

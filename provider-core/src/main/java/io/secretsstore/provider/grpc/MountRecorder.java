@@ -9,6 +9,8 @@ import io.secretsstore.provider.metrics.MountObserver;
 import io.secretsstore.provider.mount.PodIdentity;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,18 +36,21 @@ final class MountRecorder {
    * @param requester the pod, or null when the request could not be parsed
    * @param result the result, or null when the mount failed
    */
-  void record(MountAuditor.Requester requester, MountResult result, Status status, Duration took) {
+  void record(MountAuditor.@Nullable Requester requester, @Nullable MountResult result, Status status, Duration took) {
     observer.mountFinished(backend, status.getCode().name(), took);
     if (result != null) {
-      auditor.succeeded(backend, requester, result, took);
+      // A result means the request was parsed, so its requester is known.
+      auditor.succeeded(backend, Objects.requireNonNull(requester, "requester"), result, took);
     } else {
       auditor.failed(backend, requester, status.getCode().name(), took);
     }
     var line = LOG.atLevel(status.isOk() ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.WARN);
     if (requester != null) {
-      podFields(requester.pod()).forEach(line::addKeyValue);
+      for (Map.Entry<String, String> field : podFields(requester.pod()).entrySet()) {
+        line = line.addKeyValue(field.getKey(), field.getValue());
+      }
     }
-    line.addKeyValue("backend", backend)
+    line = line.addKeyValue("backend", backend)
         .addKeyValue("objects", result == null ? 0 : result.objects().size())
         .addKeyValue("cacheHits", result == null ? 0
             : result.objects().stream().filter(o -> o.source() == ServedObject.Source.CACHE).count())

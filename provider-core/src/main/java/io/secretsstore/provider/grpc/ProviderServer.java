@@ -27,6 +27,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,7 @@ public final class ProviderServer implements AutoCloseable {
   private final EventLoopGroup boss;
   private final EventLoopGroup worker;
   private final Duration drainTimeout;
-  private final ScheduledFuture<?> socketCheck;
+  private final @Nullable ScheduledFuture<?> socketCheck;
   private volatile Bound bound;
   private volatile boolean closing;
 

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Liveness and readiness over HTTP. {@code /livez} really calls Version over the provider's own
@@ -98,7 +99,7 @@ public final class HealthServer implements AutoCloseable {
   }
 
   /** Null when the socket serves Version, otherwise the reason. */
-  private String socketProblem() {
+  private @Nullable String socketProblem() {
     if (!socketPresent.getAsBoolean()) {
       return "socket missing";
     }

@@ -28,6 +28,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Readiness for an operator's probe identity: mounts a SecretProviderClass as a pod of that
@@ -112,7 +113,7 @@ public final class ProbeIdentity implements Supplier<Optional<String>>, AutoClos
     }
   }
 
-  private static String describe(Throwable failure) {
+  private static String describe(@Nullable Throwable failure) {
     if (failure instanceof ProviderException e) {
       return e.kind() + ": " + e.getMessage();
     }

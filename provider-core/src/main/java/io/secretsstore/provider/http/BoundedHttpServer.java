@@ -151,7 +151,6 @@ public final class BoundedHttpServer implements AutoCloseable {
       }
       channel.configureBlocking(false);
       Connection connection = new Connection(channel);
-      connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
       connections.add(connection);
     }
   }
@@ -226,14 +225,16 @@ public final class BoundedHttpServer implements AutoCloseable {
   private final class Connection {
     private final SocketChannel channel;
     private final ByteBuffer in = ByteBuffer.allocate(MAX_REQUEST_BYTES);
-    private ByteBuffer out;
-    private SelectionKey key;
+    /** The answer being written; empty until a worker has one. */
+    private ByteBuffer out = ByteBuffer.allocate(0);
+    private final SelectionKey key;
     /** Whether its request was read in full and handed to a worker. */
     private boolean dispatched;
     private long deadline = System.nanoTime() + READ_DEADLINE.toNanos();
 
-    Connection(SocketChannel channel) {
+    Connection(SocketChannel channel) throws IOException {
       this.channel = channel;
+      this.key = channel.register(selector, SelectionKey.OP_READ, this);
     }
 
     void read() {

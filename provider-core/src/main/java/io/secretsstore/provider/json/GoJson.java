@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Encodes string maps byte for byte as Go's {@code json.Marshal} does, since the driver and kubelet
@@ -31,7 +32,7 @@ public final class GoJson {
   }
 
   /** {@code json.Marshal(map[string]string)}; a null map is the literal {@code null}, as Go's nil map. */
-  public static String object(Map<String, String> map) {
+  public static String object(@Nullable Map<String, String> map) {
     if (map == null) {
       return "null";
     }

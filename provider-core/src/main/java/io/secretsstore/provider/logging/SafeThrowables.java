@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.logging;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Describes an exception for the log without its messages: the type and stack of each cause. A
  * library's message can quote what it was parsing or the body a server sent, which may be secret.
@@ -12,7 +14,7 @@ public final class SafeThrowables {
   private SafeThrowables() {}
 
   /** The types and top frames of the exception and its causes, one line per frame. */
-  public static String describe(Throwable throwable) {
+  public static String describe(@Nullable Throwable throwable) {
     StringBuilder out = new StringBuilder();
     Throwable current = throwable;
     for (int depth = 0; current != null && depth < MAX_CAUSES; depth++) {

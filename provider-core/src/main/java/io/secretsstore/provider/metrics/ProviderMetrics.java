@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The provider's Prometheus metrics. Labels carry only bounded values, never object names, paths
@@ -40,7 +41,7 @@ public final class ProviderMetrics implements MountObserver, SyncObserver, Fetch
   static final double[] LATENCY_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 90, 120};
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
-  private BoundedHttpServer server;
+  private @Nullable BoundedHttpServer server;
   private final Counter mounts =
       Counter.builder()
           .name("secrets_store_provider_mount_requests_total")
@@ -231,6 +232,9 @@ public final class ProviderMetrics implements MountObserver, SyncObserver, Fetch
 
   /** The port {@code /metrics} listens on (useful with port 0). */
   public int port() {
+    if (server == null) {
+      throw new IllegalStateException("/metrics is not being served");
+    }
     return server.port();
   }
 

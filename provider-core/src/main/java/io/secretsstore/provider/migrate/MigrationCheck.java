@@ -24,8 +24,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks SecretProviderClasses against a provider's settings without contacting any backend: each
@@ -59,7 +61,7 @@ public final class MigrationCheck {
    * @param audiences the audiences kubelet mints tokens for (the CSIDriver's tokenRequests)
    * @param nodePublishSecret the volumes' nodePublishSecretRef, or null for none
    */
-  public record Pods(String namespace, String serviceAccount, Set<String> audiences, NodePublishSecretFile nodePublishSecret) {
+  public record Pods(String namespace, String serviceAccount, Set<String> audiences, @Nullable NodePublishSecretFile nodePublishSecret) {
     public Pods {
       audiences = Set.copyOf(audiences);
     }
@@ -87,7 +89,7 @@ public final class MigrationCheck {
       spc = SecretProviderClassFile.read(file);
       spc.checkForPod(spc.namespace().orElse(pods.namespace()));
     } catch (DriverFailure | IllegalArgumentException e) {
-      return new SpcReport(file.toString(), file.getFileName().toString(), "", Verdict.REFUSED, List.of(), e.getMessage(), List.of());
+      return new SpcReport(file.toString(), file.getFileName().toString(), "", Verdict.REFUSED, List.of(), Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName()), List.of());
     }
     String name = spc.namespace().orElse(pods.namespace()) + "/" + spc.name();
     String backendName = backend != null ? backend : spc.provider();
@@ -97,7 +99,7 @@ public final class MigrationCheck {
       whole = settle(spc, backendName, given);
     } catch (IllegalArgumentException e) {
       // No such backend, or flags it cannot take: nothing was checked by a backend.
-      return new SpcReport(file.toString(), name, "", Verdict.REFUSED, List.of(), e.getMessage(), List.of());
+      return new SpcReport(file.toString(), name, "", Verdict.REFUSED, List.of(), Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName()), List.of());
     }
     List<ObjectReport> objects = new ArrayList<>();
     ObjectListSplitter.split(spc.parameters()).ifPresent(split -> {

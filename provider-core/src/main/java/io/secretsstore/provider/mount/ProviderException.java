@@ -4,6 +4,7 @@ package io.secretsstore.provider.mount;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one exception type a Mount may end with. Its message is shown to anyone who can describe the
@@ -15,11 +16,12 @@ public final class ProviderException extends RuntimeException {
 
   private final ErrorKind kind;
   private final boolean throttled;
-  private final transient Duration retryAfter;
-  private final transient OperatorSetting setting;
+  private final transient @Nullable Duration retryAfter;
+  private final transient @Nullable OperatorSetting setting;
 
   private ProviderException(
-      ErrorKind kind, String message, boolean throttled, Duration retryAfter, OperatorSetting setting, Throwable cause) {
+      ErrorKind kind, String message, boolean throttled, @Nullable Duration retryAfter, @Nullable OperatorSetting setting,
+      @Nullable Throwable cause) {
     super(Objects.requireNonNull(message, "message"), cause, false, true);
     this.kind = Objects.requireNonNull(kind, "kind");
     this.throttled = throttled;
@@ -46,7 +48,7 @@ public final class ProviderException extends RuntimeException {
    *
    * @param retryAfter the backend's advice on when to try again, or null
    */
-  public static ProviderException throttled(String message, Duration retryAfter) {
+  public static ProviderException throttled(String message, @Nullable Duration retryAfter) {
     return new ProviderException(ErrorKind.RESOURCE_EXHAUSTED, message, true, retryAfter, null, null);
   }
 
@@ -71,6 +73,12 @@ public final class ProviderException extends RuntimeException {
 
   public ErrorKind kind() {
     return kind;
+  }
+
+  /** The message given to the constructor, which is never null. */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage());
   }
 
   /** Whether the backend throttled the call (as opposed to, say, an object being too large). */

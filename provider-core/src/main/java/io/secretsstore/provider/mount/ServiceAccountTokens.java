@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The tokens kubelet minted for the pod, by audience, from {@code
@@ -29,7 +30,7 @@ public final class ServiceAccountTokens {
   }
 
   /** Parses the attribute value; absent or empty means no tokens. */
-  static ServiceAccountTokens parse(String json) {
+  static ServiceAccountTokens parse(@Nullable String json) {
     if (json == null || json.isBlank()) {
       return NONE;
     }
@@ -87,7 +88,7 @@ public final class ServiceAccountTokens {
     return new ServiceAccountToken(audience, token, expiresAt);
   }
 
-  private static Instant expiry(String text, String audience) {
+  private static Instant expiry(@Nullable String text, String audience) {
     if (text == null || text.isBlank()) {
       throw ProviderException.unauthenticated(
           "the service account token for audience \"" + audience + "\" has no expirationTimestamp");

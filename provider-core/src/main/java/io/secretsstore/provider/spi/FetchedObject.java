@@ -5,6 +5,7 @@ import io.secretsstore.provider.mount.ObjectVersion;
 
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What fetching one planned object produced: usually one file and one version, more where the
@@ -16,7 +17,7 @@ import java.util.List;
  *     database credential with a lease, an issued certificate): until when the cached value is
  *     served and not refreshed; null for ordinary objects, which are refreshed every poll interval
  */
-public record FetchedObject(List<FetchedFile> files, List<ObjectVersion> versions, Instant stableUntil) {
+public record FetchedObject(List<FetchedFile> files, List<ObjectVersion> versions, @Nullable Instant stableUntil) {
   public FetchedObject {
     files = List.copyOf(files);
     versions = List.copyOf(versions);

@@ -6,6 +6,7 @@ import io.secretsstore.provider.mount.OperatorSetting;
 import io.secretsstore.provider.mount.ProviderException;
 
 import io.secretsstore.provider.mount.MountRequestContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A secret store the provider can mount from. Each backend module has exactly one public class
@@ -25,7 +26,7 @@ public interface SecretBackend extends AutoCloseable {
    * A picocli-annotated object whose options are added to {@code serve}, or null when the backend
    * has no flags of its own. Its option names must start with the backend name.
    */
-  default Object options() {
+  default @Nullable Object options() {
     return null;
   }
 

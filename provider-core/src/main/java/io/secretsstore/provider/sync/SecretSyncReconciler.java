@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +82,7 @@ public final class SecretSyncReconciler {
    *     controller and was left alone
    * @param retry whether to retry after the backoff
    */
-  public record Outcome(SyncMetrics.Result result, SyncReason reason, boolean retry) {
+  public record Outcome(SyncMetrics.Result result, @Nullable SyncReason reason, boolean retry) {
     static final Outcome NOT_MINE = new Outcome(SyncMetrics.Result.SKIPPED, null, false);
   }
 
@@ -125,7 +126,8 @@ public final class SecretSyncReconciler {
     } catch (SyncFailure failure) {
       outcome = failed(secretSync, status, now, failure);
     }
-    observer.syncFinished(backend, outcome.reason().text(), Duration.ofNanos(System.nanoTime() - start));
+    // Both sync and failed give a reason; only NOT_MINE, returned before, has none.
+    observer.syncFinished(backend, Objects.requireNonNull(outcome.reason()).text(), Duration.ofNanos(System.nanoTime() - start));
     return outcome;
   }
 

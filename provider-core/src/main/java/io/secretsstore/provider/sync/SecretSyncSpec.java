@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A SecretSync (secret-sync.x-k8s.io/v1alpha1) as validated values. Parsing rejects what upstream
@@ -117,17 +118,17 @@ public record SecretSyncSpec(
   }
 
   @SuppressWarnings("unchecked")
-  static Map<String, Object> map(Object value) {
+  static Map<String, Object> map(@Nullable Object value) {
     return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
   }
 
-  private static Map<String, String> strings(Object value) {
+  private static Map<String, String> strings(@Nullable Object value) {
     Map<String, String> out = new LinkedHashMap<>();
     map(value).forEach((k, v) -> out.put(k, text(v)));
     return out;
   }
 
-  private static String text(Object value) {
+  private static String text(@Nullable Object value) {
     return value == null ? "" : String.valueOf(value);
   }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +37,9 @@ public final class SyncController implements AutoCloseable {
   private final SyncMetrics metrics;
   private final ExecutorService workers;
   private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(new NamedThreads("sync-poll"));
-  private volatile SecretSyncReconciler reconciler;
-  private SharedIndexInformer<GenericKubernetesResource> secretSyncs;
-  private SharedIndexInformer<GenericKubernetesResource> providerClasses;
+  private volatile @Nullable SecretSyncReconciler reconciler;
+  private @Nullable SharedIndexInformer<GenericKubernetesResource> secretSyncs;
+  private @Nullable SharedIndexInformer<GenericKubernetesResource> providerClasses;
   private volatile boolean closed;
 
   /** @param metrics where reconciles are counted and the queue's depth is reported */
@@ -57,11 +58,13 @@ public final class SyncController implements AutoCloseable {
    * @param reconcilers builds the reconciler given the SecretProviderClass lookup of the informer
    */
   public synchronized void start(java.util.function.Function<java.util.function.BiFunction<String, String, GenericKubernetesResource>, SecretSyncReconciler> reconcilers) {
-    providerClasses = client.genericKubernetesResources(SyncResources.SECRET_PROVIDER_CLASS).inAnyNamespace()
-        .inform(new ProviderClassEvents(), 0);
-    reconciler = reconcilers.apply((namespace, name) -> providerClasses.getStore().getByKey(namespace + "/" + name));
-    secretSyncs = client.genericKubernetesResources(SyncResources.SECRET_SYNC).inAnyNamespace()
-        .inform(new SecretSyncEvents(), 0);
+    SharedIndexInformer<GenericKubernetesResource> classes = client.genericKubernetesResources(SyncResources.SECRET_PROVIDER_CLASS)
+        .inAnyNamespace().inform(new ProviderClassEvents(), 0);
+    providerClasses = classes;
+    reconciler = reconcilers.apply((namespace, name) -> classes.getStore().getByKey(namespace + "/" + name));
+    SharedIndexInformer<GenericKubernetesResource> syncs = client.genericKubernetesResources(SyncResources.SECRET_SYNC)
+        .inAnyNamespace().inform(new SecretSyncEvents(), 0);
+    secretSyncs = syncs;
     for (int i = 0; i < settings.workers(); i++) {
       workers.execute(this::work);
     }
@@ -69,13 +72,13 @@ public final class SyncController implements AutoCloseable {
     if (poll > 0) {
       poller.scheduleWithFixedDelay(this::queueAll, poll, poll, TimeUnit.MILLISECONDS);
     }
-    LOG.atInfo().addKeyValue("secretSyncs", secretSyncs.getStore().list().size())
+    LOG.atInfo().addKeyValue("secretSyncs", syncs.getStore().list().size())
         .addKeyValue("pollInterval", settings.pollInterval().toString()).log("sync controller started");
   }
 
   /** Queues every known SecretSync (the rotation poll). */
   void queueAll() {
-    for (GenericKubernetesResource sync : secretSyncs.getStore().list()) {
+    for (GenericKubernetesResource sync : started(secretSyncs).getStore().list()) {
       queue.add(key(sync));
     }
   }
@@ -103,8 +106,13 @@ public final class SyncController implements AutoCloseable {
     }
   }
 
+  /** What {@link #start} set: the workers and the poller run only after it. */
+  private static <T> T started(@Nullable T field) {
+    return Objects.requireNonNull(field, "the sync controller is not started");
+  }
+
   private void process(String key) {
-    GenericKubernetesResource sync = secretSyncs.getStore().getByKey(key);
+    GenericKubernetesResource sync = started(secretSyncs).getStore().getByKey(key);
     if (sync == null) {
       queue.forget(key);
       return;
@@ -114,7 +122,7 @@ public final class SyncController implements AutoCloseable {
       queue.forget(key);
       return;
     }
-    SecretSyncReconciler.Outcome outcome = reconciler.reconcile(sync);
+    SecretSyncReconciler.Outcome outcome = started(reconciler).reconcile(sync);
     metrics.reconciled(outcome.result());
     if (outcome.retry()) {
       queue.addRateLimited(key);

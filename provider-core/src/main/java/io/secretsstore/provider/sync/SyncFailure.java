@@ -36,4 +36,10 @@ public final class SyncFailure extends RuntimeException {
   public boolean retryable() {
     return retryable;
   }
+
+  /** The message given to the constructor, which is never null. */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage());
+  }
 }

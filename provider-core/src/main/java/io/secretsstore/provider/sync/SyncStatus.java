@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A SecretSync's {@code status} as upstream writes it: conditions {@code SecretCreated} and {@code
@@ -34,7 +35,7 @@ public final class SyncStatus {
   }
 
   /** Reads {@code status} of a SecretSync (absent: empty). */
-  public static SyncStatus of(Object status) {
+  public static SyncStatus of(@Nullable Object status) {
     return new SyncStatus(new LinkedHashMap<>(SecretSyncSpec.map(status)));
   }
 

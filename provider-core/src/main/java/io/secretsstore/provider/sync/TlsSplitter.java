@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Splits a certificate bundle into what a {@code kubernetes.io/tls} Secret holds, as upstream
@@ -152,11 +153,11 @@ final class TlsSplitter {
     return Der.encode(Der.SEQUENCE, parts.toArray(new byte[0][]));
   }
 
-  private static Parts parts(List<byte[]> certificates, String keyType, byte[] key, String sourcePath) {
+  private static Parts parts(List<byte[]> certificates, @Nullable String keyType, byte @Nullable [] key, String sourcePath) {
     if (certificates.isEmpty()) {
       throw invalid(sourcePath, "holds no certificate");
     }
-    if (key == null) {
+    if (key == null || keyType == null) {
       throw invalid(sourcePath, "holds no private key");
     }
     StringBuilder pem = new StringBuilder();

@@ -129,7 +129,7 @@ public final class BoundedYaml {
    * event (nothing is kept, so this costs no more memory than the scanner's); other refusals as they are.
    */
   private static YamlRefusal located(String text, LoadSettings marked, YamlLimits limits, YamlRefusal refusal) {
-    if (!refusal.getMessage().equals(NOT_YAML)) {
+    if (!NOT_YAML.equals(refusal.getMessage())) {
       return refusal;
     }
     try {

@@ -31,7 +31,8 @@ class SettingOptionsTest {
   @ValueSource(strings = {"serve", "sync"})
   void parsedFlags_readBackTyped_andUnsetOnesKeepTheirDefault(String command) {
     CommandLine line = bare(command);
-    SettingOptions options = SettingOptions.addTo(line);
+    SettingOptions options = new SettingOptions();
+    options.addTo(line);
     line.parseArgs();
     assertThat(options.values().engine()).isEqualTo(SettingValues.defaults().engine());
     line.parseArgs("--cache-idle", "1h", "--log-level", "DEBUG");
@@ -45,7 +46,8 @@ class SettingOptionsTest {
   @ValueSource(strings = {"--cache-freshness=2m", "--rotation-poll-jitter=5m"})
   void freshnessNotPastTheRefresh_isRefused_namingTheThreeFlags(String flag) {
     CommandLine line = bare("serve");
-    SettingOptions options = SettingOptions.addTo(line);
+    SettingOptions options = new SettingOptions();
+    options.addTo(line);
     line.parseArgs(flag, "--rotation-poll-interval=2m");
     assertThatThrownBy(options::values).isInstanceOf(IllegalArgumentException.class)
         .hasMessage("--cache-freshness must be longer than --rotation-poll-interval plus --rotation-poll-jitter");
