@@ -21,6 +21,12 @@ import java.util.function.BooleanSupplier;
  * then it waits in its identity's queue, holding no thread, and queues are served round robin, so
  * one tenant's slow or hanging objects (or a mount of hundreds of them) delay that tenant alone.
  *
+ * <p>The share is work-conserving with a reserve: an identity alone in the queues may hold three
+ * quarters of the limit (12 of the default 16, so the 10 objects of a typical mount go out in one
+ * round), and while another identity waits it is started only up to half. A running call cannot be
+ * taken back, so the quarter that an identity alone never takes is what a newly arriving tenant
+ * starts on at once, even when the first one's calls hang.
+ *
  * <p>The bookkeeping is bounded by the work in progress: counters are dropped when they reach
  * zero, queues when they empty, and at most {@link #maxWaiting} calls wait in all.
  */
@@ -52,11 +58,23 @@ final class FetchScheduler implements AutoCloseable {
   }
 
   /**
-   * The threads one identity may hold at once: half of what its endpoint or the pool allows, so
-   * that at least as much stays for every other tenant.
+   * The threads one identity may hold while another identity waits: half of what its endpoint or
+   * the pool allows, so that at least as much stays for every other tenant.
    */
   synchronized int perIdentity() {
-    return Math.max(1, Math.min(perEndpoint, threads) / 2);
+    return Math.max(1, limit() / 2);
+  }
+
+  /**
+   * The threads one identity may hold while no other identity waits: all that its endpoint or the
+   * pool allows but a quarter (at least one), kept free for a tenant that arrives meanwhile.
+   */
+  synchronized int perIdentityAlone() {
+    return Math.max(perIdentity(), limit() - Math.max(1, limit() / 4));
+  }
+
+  private int limit() {
+    return Math.min(perEndpoint, threads);
   }
 
   /** Applies a new per-endpoint limit (from a reloaded configuration) to calls started from now on. */
@@ -88,7 +106,8 @@ final class FetchScheduler implements AutoCloseable {
 
   /** Starts waiting calls, round robin across identities, while threads and shares allow. */
   private void dispatch() {
-    int share = perIdentity();
+    int contested = perIdentity();
+    int alone = perIdentityAlone();
     boolean started = true;
     while (running < threads && started) {
       started = false;
@@ -105,6 +124,9 @@ final class FetchScheduler implements AutoCloseable {
           continue;
         }
         Task task = queue.peek();
+        // Any other queue means another identity is waiting (empty queues are removed above or
+        // hold only abandoned calls, which cost this round one call at most).
+        int share = queues.size() > 1 ? contested : alone;
         if (runningByIdentity.getOrDefault(task.identity, 0) < share
             && runningByEndpoint.getOrDefault(task.endpoint, 0) < perEndpoint) {
           queue.poll();
