@@ -37,6 +37,7 @@ final class FetchScheduler implements AutoCloseable {
   private int perEndpoint;
   private int running;
   private int waiting;
+  private boolean closed;
   private final Map<String, Integer> runningByEndpoint = new HashMap<>();
   private final Map<IdentityKey, Integer> runningByIdentity = new HashMap<>();
   /** Each identity's waiting calls; iteration order is the round-robin order. */
@@ -91,6 +92,9 @@ final class FetchScheduler implements AutoCloseable {
    * @throws ProviderException RESOURCE_EXHAUSTED when too many calls wait already
    */
   synchronized void submit(IdentityKey identity, String endpoint, BooleanSupplier abandoned, Runnable body) {
+    if (closed) {
+      throw ProviderException.of(ErrorKind.UNAVAILABLE, "the provider is shutting down");
+    }
     if (waiting >= maxWaiting) {
       throw ProviderException.of(ErrorKind.RESOURCE_EXHAUSTED, "the provider is at its limit of queued fetches; try again later");
     }
@@ -106,6 +110,10 @@ final class FetchScheduler implements AutoCloseable {
 
   /** Starts waiting calls, round robin across identities, while threads and shares allow. */
   private void dispatch() {
+    if (closed) {
+      // The pool refuses new tasks now; a call finishing after close must not try to start one.
+      return;
+    }
     int contested = perIdentity();
     int alone = perIdentityAlone();
     boolean started = true;
@@ -166,6 +174,11 @@ final class FetchScheduler implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (this) {
+      closed = true;
+      queues.clear();
+      waiting = 0;
+    }
     pool.shutdownNow();
   }
 

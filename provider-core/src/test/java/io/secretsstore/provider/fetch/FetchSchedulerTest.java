@@ -132,6 +132,25 @@ class FetchSchedulerTest {
   }
 
   @Test
+  void afterClose_runningCallsEndWithoutStartingWaitingOnes_andNewCallsAreRefused() throws Exception {
+    AtomicInteger ran = new AtomicInteger();
+    for (int i = 0; i < 6; i++) {
+      scheduler.submit(SLOW, "endpoint", () -> false, blocking());
+    }
+    for (int i = 0; i < 10; i++) {
+      scheduler.submit(SLOW, "endpoint", () -> false, ran::incrementAndGet);
+    }
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(running.get()).isEqualTo(6));
+    // Close interrupts the 6 running calls; as each ends, nothing more is started (the pool
+    // would refuse it, on the finishing call's thread).
+    scheduler.close();
+    assertThat(scheduler.waiting()).isZero();
+    assertThat(ran.get()).isZero();
+    assertThatThrownBy(() -> scheduler.submit(OTHER, "endpoint", () -> false, () -> { }))
+        .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE));
+  }
+
+  @Test
   void pastTheWaitingBound_aCallIsRefusedAsResourceExhausted() {
     for (int i = 0; i < 300 + 6; i++) {
       scheduler.submit(SLOW, "endpoint", () -> false, blocking());
