@@ -17,9 +17,12 @@ import com.azure.core.util.AuthenticateChallenge;
 import com.azure.core.util.CoreUtils;
 import java.net.URI;
 import java.net.URL;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import reactor.core.publisher.Mono;
 
 /**
@@ -28,6 +31,10 @@ import reactor.core.publisher.Mono;
  * request without a token and reading the 401, so every new identity paid one more round trip per
  * parallel read. The policy runs after the SDK's credential policy: a GET it sent without a token
  * to a vault whose challenge is known gets the identity's own token for that scope instead.
+ *
+ * <p>While a vault's challenge is unknown, one unauthenticated GET at a time goes out to learn it;
+ * concurrent ones (the parallel first reads of a mount, or a storm of them) wait for its answer
+ * instead of each earning a 401 of their own, and then carry a token from the start.
  */
 final class VaultChallenges {
   /** Vaults remembered at once; a node uses a handful, so this only bounds a mistake. */
@@ -35,7 +42,12 @@ final class VaultChallenges {
 
   private record Challenge(String tenantId, String scope) {}
 
+  /** How long a GET waits for another request's answer to learn its vault's challenge. */
+  static final Duration PROBE_WAIT = Duration.ofSeconds(10);
+
   private final Map<String, Challenge> byAuthority = new ConcurrentHashMap<>();
+  /** The unauthenticated requests in flight that will learn a vault's challenge, one per vault. */
+  private final Map<String, CountDownLatch> probes = new ConcurrentHashMap<>();
   private final boolean verifyResource;
 
   /**
@@ -111,15 +123,41 @@ final class VaultChallenges {
       HttpRequest request = context.getHttpRequest();
       boolean unauthenticated = request.getHeaders().getValue(HttpHeaderName.AUTHORIZATION) == null;
       Challenge known = unauthenticated ? knownFor(request) : null;
+      CountDownLatch probe = null;
+      if (unauthenticated && known == null && request.getHttpMethod() == HttpMethod.GET) {
+        probe = new CountDownLatch(1);
+        CountDownLatch inFlight = probes.putIfAbsent(authority(request.getUrl()), probe);
+        if (inFlight != null) {
+          probe = null;
+          awaitQuietly(inFlight);
+          known = knownFor(request);
+        }
+      }
       if (known != null) {
         AccessToken token = credential.getTokenSync(context(known));
         request.setHeader(HttpHeaderName.AUTHORIZATION, "Bearer " + token.getToken());
       }
-      HttpResponse response = next.processSync();
-      if (unauthenticated && known == null && response.getStatusCode() == 401) {
-        learn(request, response);
+      try {
+        HttpResponse response = next.processSync();
+        if (unauthenticated && known == null && response.getStatusCode() == 401) {
+          learn(request, response);
+        }
+        return response;
+      } finally {
+        if (probe != null) {
+          probes.remove(authority(request.getUrl()), probe);
+          probe.countDown();
+        }
       }
-      return response;
+    }
+
+    /** Waits for another request's answer; an interrupt or a slow vault sends this one without a token, as before. */
+    private void awaitQuietly(CountDownLatch inFlight) {
+      try {
+        inFlight.await(PROBE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
 
     @Override

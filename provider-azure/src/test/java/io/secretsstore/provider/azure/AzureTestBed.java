@@ -10,6 +10,7 @@ import io.secretsstore.provider.emulators.azure.AzureEmulator;
 import io.secretsstore.provider.grpc.ProviderClient;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.testing.Canaries;
+import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.testing.ProviderFixture;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,9 +83,14 @@ final class AzureTestBed implements AutoCloseable {
 
   /** The provider stack (fast engine, real socket) over a started backend; closed with this bed. */
   ProviderFixture provider(AzureSettings settings) throws IOException {
+    return provider(settings, ProviderFixture.FAST);
+  }
+
+  /** The provider stack with other engine settings over a started backend; closed with this bed. */
+  ProviderFixture provider(AzureSettings settings, EngineSettings engine) throws IOException {
     AzureBackend backend = backend(settings);
     running.push(backend);
-    ProviderFixture fixture = ProviderFixture.start(backend, ProviderFixture.FAST);
+    ProviderFixture fixture = ProviderFixture.start(backend, engine);
     running.push(fixture);
     return fixture;
   }

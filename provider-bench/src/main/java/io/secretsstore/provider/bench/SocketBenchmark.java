@@ -147,8 +147,8 @@ final class SocketBenchmark implements Callable<Integer> {
           }
         }
         if (scenarios.contains("cold")) {
-          cold(client, pods, cold1, cold10);
-          known(client, pods, cold20);
+          cold(client, pods, cold1, cold10, emulator);
+          known(client, pods, cold20, emulator);
         }
         if (scenarios.contains("throughput")) {
           throughput(client, pods, warm, floor);
@@ -185,22 +185,27 @@ final class SocketBenchmark implements Callable<Integer> {
   }
 
   /** 2. Cold Mounts: every sample is the first Mount of a fresh identity (login + fetch). */
-  private void cold(ProviderClient client, PodMounts pods, List<DemoScenario> one, List<DemoScenario> ten) throws Exception {
+  private void cold(ProviderClient client, PodMounts pods, List<DemoScenario> one, List<DemoScenario> ten, CloudEmulator emulator)
+      throws Exception {
     section("3. cold Mount (fresh identity: one login, then the objects), L = " + latencyMillis + " ms");
     TextTable table = table("objects", "p50 ms", "p99 ms", "p50 / L", "p99 / L", "upstream by design");
     Map<String, Object> cold = new LinkedHashMap<>();
     for (List<DemoScenario> scenarios : List.of(one, ten)) {
       int objects = scenarios == one ? 1 : 10;
       List<Long> samples = new ArrayList<>();
+      BackendCalls calls = new BackendCalls(emulator.calls());
       for (DemoScenario scenario : scenarios) {
         ProviderClient.MountCall call = pods.publish(scenario, 0);
+        calls.begin();
         long start = System.nanoTime();
         client.mount(call, CALL_TIMEOUT);
         samples.add(System.nanoTime() - start);
+        calls.end();
       }
       Stats stats = Stats.of(samples);
       cold.put(objects + " objects", Map.of("mount", stats, "p50OverL", stats.p50Millis() / latencyMillis,
-          "p99OverL", stats.p99Millis() / latencyMillis));
+          "p99OverL", stats.p99Millis() / latencyMillis, "backendCallsPerMount", calls.perMount()));
+      console.println(objects + " objects, fresh: backend calls per Mount by operation " + calls.perMount());
       table.add(Integer.toString(objects), ms(stats.p50Millis()), ms(stats.p99Millis()), ratio(stats.p50Millis() / latencyMillis),
           ratio(stats.p99Millis() / latencyMillis), (objects + 1) + " x L (login + sequential reads)");
     }
@@ -213,20 +218,24 @@ final class SocketBenchmark implements Callable<Integer> {
    * credentials cached, its connections warm) mounting 10 objects that are not cached yet. Each
    * sample's identity first mounts 10 other objects of its scenario (not measured).
    */
-  private void known(ProviderClient client, PodMounts pods, List<DemoScenario> twenty) throws Exception {
+  private void known(ProviderClient client, PodMounts pods, List<DemoScenario> twenty, CloudEmulator emulator) throws Exception {
     section("3b. cold Mount, known identity (credentials cached, 10 objects not cached), L = " + latencyMillis + " ms");
     List<Long> samples = new ArrayList<>();
+    BackendCalls calls = new BackendCalls(emulator.calls());
     for (DemoScenario scenario : twenty) {
       DemoScenario[] halves = halves(scenario);
       client.mount(pods.publish(halves[0], 0), CALL_TIMEOUT);
       ProviderClient.MountCall call = pods.publish(halves[1], 1);
+      calls.begin();
       long start = System.nanoTime();
       client.mount(call, CALL_TIMEOUT);
       samples.add(System.nanoTime() - start);
+      calls.end();
     }
     Stats stats = Stats.of(samples);
     results.put("coldKnownIdentity", Map.of("objects", 10, "mount", stats, "p50OverL", stats.p50Millis() / latencyMillis,
-        "p99OverL", stats.p99Millis() / latencyMillis));
+        "p99OverL", stats.p99Millis() / latencyMillis, "backendCallsPerMount", calls.perMount()));
+    console.println("10 objects, known: backend calls per Mount by operation " + calls.perMount());
     table("objects", "p50 ms", "p99 ms", "p50 / L", "p99 / L", "floor")
         .add("10", ms(stats.p50Millis()), ms(stats.p99Millis()), ratio(stats.p50Millis() / latencyMillis),
             ratio(stats.p99Millis() / latencyMillis), "1 x L (one parallel round of reads)")

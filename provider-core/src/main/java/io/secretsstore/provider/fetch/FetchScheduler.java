@@ -21,6 +21,12 @@ import java.util.function.BooleanSupplier;
  * then it waits in its identity's queue, holding no thread, and queues are served round robin, so
  * one tenant's slow or hanging objects (or a mount of hundreds of them) delay that tenant alone.
  *
+ * <p>The share is work-conserving with a reserve: an identity alone in the queues may hold three
+ * quarters of the limit (12 of the default 16, so the 10 objects of a typical mount go out in one
+ * round), and while another identity waits it is started only up to half. A running call cannot be
+ * taken back, so the quarter that an identity alone never takes is what a newly arriving tenant
+ * starts on at once, even when the first one's calls hang.
+ *
  * <p>The bookkeeping is bounded by the work in progress: counters are dropped when they reach
  * zero, queues when they empty, and at most {@link #maxWaiting} calls wait in all.
  */
@@ -31,6 +37,7 @@ final class FetchScheduler implements AutoCloseable {
   private int perEndpoint;
   private int running;
   private int waiting;
+  private boolean closed;
   private final Map<String, Integer> runningByEndpoint = new HashMap<>();
   private final Map<IdentityKey, Integer> runningByIdentity = new HashMap<>();
   /** Each identity's waiting calls; iteration order is the round-robin order. */
@@ -52,11 +59,23 @@ final class FetchScheduler implements AutoCloseable {
   }
 
   /**
-   * The threads one identity may hold at once: half of what its endpoint or the pool allows, so
-   * that at least as much stays for every other tenant.
+   * The threads one identity may hold while another identity waits: half of what its endpoint or
+   * the pool allows, so that at least as much stays for every other tenant.
    */
   synchronized int perIdentity() {
-    return Math.max(1, Math.min(perEndpoint, threads) / 2);
+    return Math.max(1, limit() / 2);
+  }
+
+  /**
+   * The threads one identity may hold while no other identity waits: all that its endpoint or the
+   * pool allows but a quarter (at least one), kept free for a tenant that arrives meanwhile.
+   */
+  synchronized int perIdentityAlone() {
+    return Math.max(perIdentity(), limit() - Math.max(1, limit() / 4));
+  }
+
+  private int limit() {
+    return Math.min(perEndpoint, threads);
   }
 
   /** Applies a new per-endpoint limit (from a reloaded configuration) to calls started from now on. */
@@ -73,6 +92,9 @@ final class FetchScheduler implements AutoCloseable {
    * @throws ProviderException RESOURCE_EXHAUSTED when too many calls wait already
    */
   synchronized void submit(IdentityKey identity, String endpoint, BooleanSupplier abandoned, Runnable body) {
+    if (closed) {
+      throw ProviderException.of(ErrorKind.UNAVAILABLE, "the provider is shutting down");
+    }
     if (waiting >= maxWaiting) {
       throw ProviderException.of(ErrorKind.RESOURCE_EXHAUSTED, "the provider is at its limit of queued fetches; try again later");
     }
@@ -88,7 +110,12 @@ final class FetchScheduler implements AutoCloseable {
 
   /** Starts waiting calls, round robin across identities, while threads and shares allow. */
   private void dispatch() {
-    int share = perIdentity();
+    if (closed) {
+      // The pool refuses new tasks now; a call finishing after close must not try to start one.
+      return;
+    }
+    int contested = perIdentity();
+    int alone = perIdentityAlone();
     boolean started = true;
     while (running < threads && started) {
       started = false;
@@ -105,6 +132,9 @@ final class FetchScheduler implements AutoCloseable {
           continue;
         }
         Task task = queue.peek();
+        // Any other queue means another identity is waiting (empty queues are removed above or
+        // hold only abandoned calls, which cost this round one call at most).
+        int share = queues.size() > 1 ? contested : alone;
         if (runningByIdentity.getOrDefault(task.identity, 0) < share
             && runningByEndpoint.getOrDefault(task.endpoint, 0) < perEndpoint) {
           queue.poll();
@@ -144,6 +174,11 @@ final class FetchScheduler implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (this) {
+      closed = true;
+      queues.clear();
+      waiting = 0;
+    }
     pool.shutdownNow();
   }
 
