@@ -99,7 +99,9 @@ abstract class FaultSuite {
     EngineSettings twoSeconds = ChecklistSuite.NO_BACKGROUND_POLLS.withLimits(new MountLimits(256, 4L << 20, Duration.ofSeconds(2)));
     ProviderUnderTest slow = another(twoSeconds, true);
     slow.mount(one(slow));
-    slow.emulator.faults().inject(book.readOperation(), Fault.hang(Duration.ofSeconds(2)));
+    // Three times the deadline: a hang that ends near the deadline races it on a loaded machine
+    // (the answer can arrive first, or the connection can be cut as UNAVAILABLE).
+    slow.emulator.faults().inject(book.readOperation(), Fault.hang(Duration.ofSeconds(6)));
     for (int i = 0; i < 3; i++) {
       slow.rejected(ProviderUnderTest.call(slow.attributes(book.objects(book.object("two")))), "DEADLINE_EXCEEDED");
     }
