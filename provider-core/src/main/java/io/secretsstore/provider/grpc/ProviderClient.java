@@ -52,6 +52,11 @@ public final class ProviderClient implements AutoCloseable {
     return new ProviderClient(channel, loop);
   }
 
+  /** A client on a channel the caller made (in-process in service tests); closing shuts it down. */
+  public static ProviderClient over(ManagedChannel channel) {
+    return new ProviderClient(channel, null);
+  }
+
   /**
    * The provider's Version answer.
    *
@@ -114,7 +119,9 @@ public final class ProviderClient implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    if (eventLoop != null) {
+      eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package io.secretsstore.provider.grpc;
 
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.buffer.UnpooledByteBufAllocator;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
@@ -43,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * periodically (every {@link #DEFAULT_SOCKET_CHECK} by default) and binds a new socket when the
  * path is empty. A path now
  * held by another socket is left alone: that is a newer provider taking over.
+ *
+ * <p>Service tests that need no socket serve the same services, with the same limits ({@link
+ * ServerLimits}), on a builder of their own ({@link #start(ServerBuilder, List, Executor,
+ * Duration)}, in-process).
  */
 public final class ProviderServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProviderServer.class);
@@ -62,8 +67,7 @@ public final class ProviderServer implements AutoCloseable {
   private final Path socket;
   private final List<BindableService> services;
   private final Executor executor;
-  private final EventLoopGroup boss;
-  private final EventLoopGroup worker;
+  private final EventLoops loops;
   private final Duration drainTimeout;
   private final ScheduledFuture<?> socketCheck;
   private volatile Bound bound;
@@ -72,17 +76,30 @@ public final class ProviderServer implements AutoCloseable {
   /** One bound gRPC server and the identity (inode) of the socket file it published. */
   private record Bound(Server server, Object fileKey) {}
 
-  private ProviderServer(Path socket, List<BindableService> services, Executor executor, EventLoopGroup boss,
-      EventLoopGroup worker, Duration drainTimeout, Duration socketCheck, Bound bound) {
+  /** The Netty event loops of the Unix-socket transport: one accepting, two reading and writing. */
+  private record EventLoops(EventLoopGroup boss, EventLoopGroup worker) {
+    static EventLoops create() {
+      return new EventLoops(
+          new MultiThreadIoEventLoopGroup(1, new NamedThreads("grpc-accept"), EpollIoHandler.newFactory()),
+          new MultiThreadIoEventLoopGroup(2, new NamedThreads("grpc-io"), EpollIoHandler.newFactory()));
+    }
+
+    void shutdown() {
+      boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      worker.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  private ProviderServer(Path socket, List<BindableService> services, Executor executor, EventLoops loops,
+      Duration drainTimeout, Duration socketCheck, Bound bound) {
     this.socket = socket;
     this.services = services;
     this.executor = executor;
-    this.boss = boss;
-    this.worker = worker;
+    this.loops = loops;
     this.drainTimeout = drainTimeout;
     this.bound = bound;
     // The check runs on the accept loop (no thread of its own); a rebind blocks, so it goes to the executor.
-    this.socketCheck = socketCheck.isZero() ? null : boss.scheduleAtFixedRate(() -> {
+    this.socketCheck = socketCheck.isZero() ? null : loops.boss().scheduleAtFixedRate(() -> {
       if (!closing && !Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
         try {
           executor.execute(this::restoreSocket);
@@ -105,45 +122,39 @@ public final class ProviderServer implements AutoCloseable {
   public static ProviderServer start(Path socket, List<BindableService> services, Executor executor,
       Duration drainTimeout, Duration socketCheck) throws IOException {
     Objects.requireNonNull(socket, "socket");
-    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new NamedThreads("grpc-accept"), EpollIoHandler.newFactory());
-    EventLoopGroup worker = new MultiThreadIoEventLoopGroup(2, new NamedThreads("grpc-io"), EpollIoHandler.newFactory());
+    EventLoops loops = EventLoops.create();
     try {
-      Bound bound = bind(socket, List.copyOf(services), executor, boss, worker);
+      Bound bound = bind(socket, List.copyOf(services), executor, loops);
       LOG.atInfo().addKeyValue("socket", socket.toString()).log("serving");
-      return new ProviderServer(socket, List.copyOf(services), executor, boss, worker, drainTimeout, socketCheck, bound);
+      return new ProviderServer(socket, List.copyOf(services), executor, loops, drainTimeout, socketCheck, bound);
     } catch (IOException | RuntimeException e) {
-      boss.shutdownGracefully();
-      worker.shutdownGracefully();
+      loops.boss().shutdownGracefully();
+      loops.worker().shutdownGracefully();
       throw e;
     }
   }
 
-  private static Bound bind(Path socket, List<BindableService> services, Executor executor, EventLoopGroup boss,
-      EventLoopGroup worker) throws IOException {
+  /**
+   * Serves on a builder the caller made (an in-process one in service tests) with the same
+   * services and {@link ServerLimits}. There is no socket to publish, check or remove: {@link
+   * #socket()} is null and {@link #socketPresent()} false.
+   *
+   * @param drainTimeout how long {@link #close()} waits for in-flight calls
+   */
+  public static ProviderServer start(ServerBuilder<?> builder, List<BindableService> services, Executor executor,
+      Duration drainTimeout) throws IOException {
+    Server server = ServerLimits.apply(builder, List.copyOf(services), executor).build().start();
+    return new ProviderServer(null, List.copyOf(services), executor, null, drainTimeout, Duration.ZERO, new Bound(server, null));
+  }
+
+  private static Bound bind(Path socket, List<BindableService> services, Executor executor, EventLoops loops)
+      throws IOException {
     SocketPath.checkReplaceable(socket);
     Path privateDir = SocketPath.createPrivateDirectory(socket);
     Path bindPath = privateDir.resolve("s");
     Server server = null;
     try {
-      NettyServerBuilder builder =
-          NettyServerBuilder.forAddress(new DomainSocketAddress(bindPath.toString()))
-              .channelType(EpollServerDomainSocketChannel.class)
-              .bossEventLoopGroup(boss)
-              .workerEventLoopGroup(worker)
-              .executor(executor)
-              .maxInboundMessageSize(MAX_REQUEST_BYTES)
-              // Each call may hold a whole request (or response) in direct memory while it is read
-              // (or written); bounding the calls bounds that, and the launcher's direct-memory cap
-              // is sized for it (docs/security.md), so Netty never fails an allocation and drops
-              // the driver's one connection. More calls wait at the driver's side, failing nothing.
-              .maxConcurrentCallsPerConnection(MAX_CONCURRENT_CALLS)
-              // Unpooled buffers filled by reads of a fixed size: a request being received pins
-              // about its own size. Pooled chunks were pinned by slices of many interleaved
-              // requests (measured: 12 requests of 3.5 MB held 64 MiB and the connection was lost).
-              .withChildOption(ChannelOption.ALLOCATOR, new UnpooledByteBufAllocator(true))
-              .withChildOption(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_BUFFER_BYTES));
-      services.forEach(builder::addService);
-      server = builder.build().start();
+      server = ServerLimits.apply(epollBuilder(bindPath, loops), services, executor).build().start();
       Files.setPosixFilePermissions(bindPath, PosixFilePermissions.fromString("rwx------"));
       SocketPath.checkReplaceable(socket);
       Files.move(bindPath, socket, StandardCopyOption.ATOMIC_MOVE);
@@ -159,6 +170,24 @@ public final class ProviderServer implements AutoCloseable {
     }
   }
 
+  /** The Unix-socket transport with the limits only Netty can enforce; {@link ServerLimits} adds the rest. */
+  private static NettyServerBuilder epollBuilder(Path bindPath, EventLoops loops) {
+    return NettyServerBuilder.forAddress(new DomainSocketAddress(bindPath.toString()))
+        .channelType(EpollServerDomainSocketChannel.class)
+        .bossEventLoopGroup(loops.boss())
+        .workerEventLoopGroup(loops.worker())
+        // Each call may hold a whole request (or response) in direct memory while it is read
+        // (or written); bounding the calls bounds that, and the launcher's direct-memory cap
+        // is sized for it (docs/security.md), so Netty never fails an allocation and drops
+        // the driver's one connection. More calls wait at the driver's side, failing nothing.
+        .maxConcurrentCallsPerConnection(MAX_CONCURRENT_CALLS)
+        // Unpooled buffers filled by reads of a fixed size: a request being received pins
+        // about its own size. Pooled chunks were pinned by slices of many interleaved
+        // requests (measured: 12 requests of 3.5 MB held 64 MiB and the connection was lost).
+        .withChildOption(ChannelOption.ALLOCATOR, new UnpooledByteBufAllocator(true))
+        .withChildOption(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_BUFFER_BYTES));
+  }
+
   /**
    * Publishes a new socket when the path is empty; the old server finishes its in-flight calls.
    * Synchronized so that two checks never bind twice, and against {@link #close()}.
@@ -169,7 +198,7 @@ public final class ProviderServer implements AutoCloseable {
     }
     Bound old = bound;
     try {
-      bound = bind(socket, services, executor, boss, worker);
+      bound = bind(socket, services, executor, loops);
       old.server().shutdown();
       LOG.atWarn().addKeyValue("socket", socket.toString()).log("the socket was deleted from outside; serving on a new one");
     } catch (IOException | RuntimeException e) {
@@ -179,13 +208,16 @@ public final class ProviderServer implements AutoCloseable {
     }
   }
 
-  /** The public socket path. */
+  /** The public socket path; null when serving on a caller's builder. */
   public Path socket() {
     return socket;
   }
 
   /** Whether our socket is at its path (it may be deleted, or replaced by another process). */
   public boolean socketPresent() {
+    if (socket == null) {
+      return false;
+    }
     try {
       return SocketPath.isSocket(socket)
           && Objects.equals(
@@ -229,9 +261,10 @@ public final class ProviderServer implements AutoCloseable {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     }
-    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    worker.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    removeSocket();
+    if (loops != null) {
+      loops.shutdown();
+      removeSocket();
+    }
   }
 
   private void removeSocket() {
