@@ -10,6 +10,7 @@ import io.secretsstore.provider.fetch.MountLimits;
 import io.secretsstore.provider.grpc.MountReply;
 import io.secretsstore.provider.grpc.ProviderCallException;
 import io.secretsstore.provider.grpc.ProviderClient;
+import io.secretsstore.provider.testing.Poll;
 import io.secretsstore.provider.testing.Canaries;
 import io.secretsstore.provider.testing.LogCapture;
 import io.secretsstore.provider.testing.ProviderFixture;
@@ -245,10 +246,7 @@ abstract class FaultSuite {
           return e.code();
         }
       });
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (reads() == before && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+      Poll.until(Duration.ofSeconds(30), () -> reads() > before);
       assertThat(reads()).as("the backend call is in flight").isGreaterThan(before);
       first.kill();
       assertThat(inFlight.get(30, TimeUnit.SECONDS)).as("the in-flight mount returns nothing").isEqualTo("UNAVAILABLE");
