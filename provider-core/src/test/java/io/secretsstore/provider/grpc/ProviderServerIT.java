@@ -194,7 +194,7 @@ class ProviderServerIT {
   }
 
   private static void awaitSocketPresent(ProviderServer server) {
-    await().atMost(Duration.ofSeconds(30)).as("a new socket").until(server::socketPresent);
+    await().atMost(Duration.ofSeconds(30)).alias("a new socket").until(server::socketPresent);
   }
 
   /** Answers Version only. */

@@ -212,6 +212,8 @@ abstract class FaultSuite {
     attributes.put("csi.storage.k8s.io/serviceAccount.tokens", ProviderUnderTest.tokens(book.audience(),
         book.token(polling.emulator, CaseBook.NAMESPACE, CaseBook.SERVICE_ACCOUNT), expiry.toString()));
     polling.mount(ProviderUnderTest.call(attributes));
+    // Real time on purpose: the provider under test polls on the system clock, and "no call" can only
+    // be shown over real poll intervals (500 ms each: three after the expiry, then three more).
     Thread.sleep(Duration.between(Instant.now(), expiry).plusMillis(1500).toMillis());
     long afterExpiry = polling.calls();
     Thread.sleep(1500);
