@@ -3,8 +3,6 @@ package io.secretsstore.provider.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.secretsstore.provider.audit.MountAuditor;
 import io.secretsstore.provider.fetch.CacheSettings;
 import io.secretsstore.provider.fetch.EngineSettings;
@@ -84,11 +82,9 @@ public final class ProviderFixture implements AutoCloseable {
   public static ProviderFixture inProcess(SecretBackend backend, EngineSettings settings, MountAuditor auditor)
       throws IOException {
     String name = "provider-" + UUID.randomUUID();
-    ProviderRuntime runtime = ProviderRuntime.start(backend, settings, InProcessServerBuilder.forName(name),
+    ProviderRuntime runtime = ProviderRuntime.start(backend, settings, InProcessTransport.server(name),
         FetchEvents.NONE, MountObserver.NONE, auditor, 4, Duration.ofSeconds(2));
-    ProviderClient client = ProviderClient.over(
-        InProcessChannelBuilder.forName(name).maxInboundMessageSize(ProviderClient.DRIVER_MAX_RECEIVE_BYTES).build());
-    return new ProviderFixture(null, runtime, client);
+    return new ProviderFixture(null, runtime, ProviderClient.over(InProcessTransport.channel(name)));
   }
 
   /** Mounts through the socket as the driver would, with a 30 s deadline. */
