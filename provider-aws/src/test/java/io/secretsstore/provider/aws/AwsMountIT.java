@@ -268,7 +268,8 @@ class AwsMountIT extends AwsBedTests {
   @Test
   void concurrentMounts_oneIdentity_shareOneLogin_andRenewNearExpiry() throws Exception {
     MutableClock clock = new MutableClock();
-    ProviderFixture provider = bed.provider(bed.backend(bed.settings(), clock), AwsTestBed.FAST);
+    // No background refreshes: every login counted below is a mount's own.
+    ProviderFixture provider = bed.provider(bed.backend(bed.settings(), clock), AwsTestBed.NO_POLL);
     int before = bed.aws.stsCalls();
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
     try {
@@ -284,8 +285,10 @@ class AwsMountIT extends AwsBedTests {
       pool.shutdownNow();
     }
     assertThat(bed.aws.stsCalls() - before).isEqualTo(1);
-    // 25 s before the one-hour session ends it is no longer handed out: the next fetch logs in again.
-    clock.advance(Duration.ofHours(1).minusSeconds(25));
+    // 25 s (or less) before the one-hour session ends it is no longer handed out: the next fetch logs in
+    // again. The emulator dates the session from the real time of the login, so the clock moves to
+    // that (now, not the test's start, which a loaded machine may have left seconds behind).
+    clock.set(java.time.Instant.now().plus(Duration.ofHours(1)).minusSeconds(25));
     bed.aws.putSecret(AwsTestBed.REGION, "app/late", "late");
     assertThat(text(mount(provider, bed.attributes("- {objectName: app/late, objectType: secretsmanager}\n")), 0)).isEqualTo("late");
     assertThat(bed.aws.stsCalls() - before).isEqualTo(2);
@@ -295,8 +298,8 @@ class AwsMountIT extends AwsBedTests {
   private static final class MutableClock extends java.time.Clock {
     private volatile java.time.Instant now = java.time.Instant.now();
 
-    void advance(Duration by) {
-      now = now.plus(by);
+    void set(java.time.Instant instant) {
+      now = instant;
     }
 
     @Override

@@ -74,6 +74,7 @@ final class ProviderCall {
     return name.toString();
   }
 
+  /** Real backoff between the driver's retries of an UNAVAILABLE call (the mount command waits as the driver would). */
   private static void sleep(long nanos) {
     try {
       Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));

@@ -16,6 +16,7 @@ import io.secretsstore.provider.proto.v1alpha1.MountResponse;
 import io.secretsstore.provider.proto.v1alpha1.VersionRequest;
 import io.secretsstore.provider.proto.v1alpha1.VersionResponse;
 import io.secretsstore.provider.mount.ObjectVersion;
+import org.jspecify.annotations.Nullable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,9 +32,9 @@ public final class ProviderClient implements AutoCloseable {
   public static final int DRIVER_MAX_RECEIVE_BYTES = 4 * 1024 * 1024;
 
   private final ManagedChannel channel;
-  private final EventLoopGroup eventLoop;
+  private final @Nullable EventLoopGroup eventLoop;
 
-  private ProviderClient(ManagedChannel channel, EventLoopGroup eventLoop) {
+  private ProviderClient(ManagedChannel channel, @Nullable EventLoopGroup eventLoop) {
     this.channel = channel;
     this.eventLoop = eventLoop;
   }
@@ -50,6 +51,11 @@ public final class ProviderClient implements AutoCloseable {
             .maxInboundMessageSize(DRIVER_MAX_RECEIVE_BYTES)
             .build();
     return new ProviderClient(channel, loop);
+  }
+
+  /** A client on a channel the caller made (in-process in service tests); closing shuts it down. */
+  public static ProviderClient over(ManagedChannel channel) {
+    return new ProviderClient(channel, null);
   }
 
   /**
@@ -114,7 +120,9 @@ public final class ProviderClient implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    if (eventLoop != null) {
+      eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
   }
 
   /**

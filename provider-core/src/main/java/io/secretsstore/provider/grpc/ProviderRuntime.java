@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.grpc;
 
+import io.grpc.BindableService;
+import io.grpc.ServerBuilder;
 import io.secretsstore.provider.ProviderVersion;
 import io.secretsstore.provider.audit.MountAuditor;
 import io.secretsstore.provider.concurrent.NamedThreads;
@@ -53,12 +55,41 @@ public final class ProviderRuntime implements AutoCloseable {
       Duration drainTimeout,
       Duration socketCheck)
       throws IOException {
+    return start(backend, settings, events, observer, auditor, grpcThreads,
+        (services, calls) -> ProviderServer.start(socket, services, calls, drainTimeout, socketCheck));
+  }
+
+  /**
+   * Starts serving a started backend on a gRPC builder the caller made (in-process in service
+   * tests), with the same service, admission budget and {@link ServerLimits} as on the socket.
+   */
+  public static ProviderRuntime start(
+      SecretBackend backend,
+      EngineSettings settings,
+      ServerBuilder<?> builder,
+      FetchEvents events,
+      MountObserver observer,
+      MountAuditor auditor,
+      int grpcThreads,
+      Duration drainTimeout)
+      throws IOException {
+    return start(backend, settings, events, observer, auditor, grpcThreads,
+        (services, calls) -> ProviderServer.start(builder, services, calls, drainTimeout));
+  }
+
+  /** Starts the server for the runtime's services on its call executor. */
+  private interface ServerStarter {
+    ProviderServer start(List<BindableService> services, ExecutorService calls) throws IOException;
+  }
+
+  private static ProviderRuntime start(SecretBackend backend, EngineSettings settings, FetchEvents events,
+      MountObserver observer, MountAuditor auditor, int grpcThreads, ServerStarter starter) throws IOException {
     MountEngine engine = new MountEngine(backend, settings, events);
     ExecutorService calls = Executors.newFixedThreadPool(grpcThreads, new NamedThreads("grpc-call"));
     try {
       CsiDriverProviderService service =
           new CsiDriverProviderService(engine, ProviderVersion.runtimeName(backend.name()), ProviderVersion.get(), observer, auditor);
-      return new ProviderRuntime(engine, calls, ProviderServer.start(socket, List.of(service::admittingDefinition), calls, drainTimeout, socketCheck));
+      return new ProviderRuntime(engine, calls, starter.start(List.of(service::admittingDefinition), calls));
     } catch (IOException | RuntimeException e) {
       calls.shutdownNow();
       engine.close();
@@ -75,8 +106,17 @@ public final class ProviderRuntime implements AutoCloseable {
     return server;
   }
 
+  /**
+   * The socket the driver connects to.
+   *
+   * @throws IllegalStateException when serving in-process (service tests), where there is none
+   */
   public Path socket() {
-    return server.socket();
+    Path socket = server.socket();
+    if (socket == null) {
+      throw new IllegalStateException("this runtime serves in-process and has no socket");
+    }
+    return socket;
   }
 
   /** Drains and stops the server, then the engine; the backend is the caller's to close. */

@@ -3,6 +3,7 @@ package io.secretsstore.provider.grpc;
 
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.buffer.UnpooledByteBufAllocator;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
@@ -44,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * periodically (every {@link #DEFAULT_SOCKET_CHECK} by default) and binds a new socket when the
  * path is empty. A path now
  * held by another socket is left alone: that is a newer provider taking over.
+ *
+ * <p>Service tests that need no socket serve the same services, with the same limits ({@link
+ * ServerLimits}), on a builder of their own ({@link #start(ServerBuilder, List, Executor,
+ * Duration)}, in-process).
  */
 public final class ProviderServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProviderServer.class);
@@ -60,33 +65,47 @@ public final class ProviderServer implements AutoCloseable {
   /** How often the socket's path is checked by default; well inside a liveness probe's failure window. */
   public static final Duration DEFAULT_SOCKET_CHECK = Duration.ofSeconds(2);
 
-  private final Path socket;
+  /** The Unix socket and its event loops; null when serving on a caller's builder (in-process). */
+  private final @Nullable UnixSocket unix;
   private final List<BindableService> services;
   private final Executor executor;
-  private final EventLoopGroup boss;
-  private final EventLoopGroup worker;
   private final Duration drainTimeout;
   private final @Nullable ScheduledFuture<?> socketCheck;
   private volatile Bound bound;
   private volatile boolean closing;
 
   /** One bound gRPC server and the identity (inode) of the socket file it published. */
-  private record Bound(Server server, Object fileKey) {}
+  private record Bound(Server server, @Nullable Object fileKey) {}
 
-  private ProviderServer(Path socket, List<BindableService> services, Executor executor, EventLoopGroup boss,
-      EventLoopGroup worker, Duration drainTimeout, Duration socketCheck, Bound bound) {
-    this.socket = socket;
+  /** A published socket path and the event loops that serve it. */
+  private record UnixSocket(Path path, EventLoops loops) {}
+
+  /** The Netty event loops of the Unix-socket transport: one accepting, two reading and writing. */
+  private record EventLoops(EventLoopGroup boss, EventLoopGroup worker) {
+    static EventLoops create() {
+      return new EventLoops(
+          new MultiThreadIoEventLoopGroup(1, new NamedThreads("grpc-accept"), EpollIoHandler.newFactory()),
+          new MultiThreadIoEventLoopGroup(2, new NamedThreads("grpc-io"), EpollIoHandler.newFactory()));
+    }
+
+    void shutdown() {
+      boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      worker.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  private ProviderServer(@Nullable UnixSocket unix, List<BindableService> services, Executor executor,
+      Duration drainTimeout, Duration socketCheck, Bound bound) {
+    this.unix = unix;
     this.services = services;
     this.executor = executor;
-    this.boss = boss;
-    this.worker = worker;
     this.drainTimeout = drainTimeout;
     this.bound = bound;
     // The check runs on the accept loop (no thread of its own); a rebind blocks, so it goes to the executor.
-    this.socketCheck = socketCheck.isZero() ? null : boss.scheduleAtFixedRate(() -> {
-      if (!closing && !Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+    this.socketCheck = unix == null || socketCheck.isZero() ? null : unix.loops().boss().scheduleAtFixedRate(() -> {
+      if (!closing && !Files.exists(unix.path(), LinkOption.NOFOLLOW_LINKS)) {
         try {
-          executor.execute(this::restoreSocket);
+          executor.execute(() -> restoreSocket(unix));
         } catch (RejectedExecutionException e) {
           // Closing: the executor stopped first.
         }
@@ -106,45 +125,39 @@ public final class ProviderServer implements AutoCloseable {
   public static ProviderServer start(Path socket, List<BindableService> services, Executor executor,
       Duration drainTimeout, Duration socketCheck) throws IOException {
     Objects.requireNonNull(socket, "socket");
-    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new NamedThreads("grpc-accept"), EpollIoHandler.newFactory());
-    EventLoopGroup worker = new MultiThreadIoEventLoopGroup(2, new NamedThreads("grpc-io"), EpollIoHandler.newFactory());
+    EventLoops loops = EventLoops.create();
     try {
-      Bound bound = bind(socket, List.copyOf(services), executor, boss, worker);
+      Bound bound = bind(socket, List.copyOf(services), executor, loops);
       LOG.atInfo().addKeyValue("socket", socket.toString()).log("serving");
-      return new ProviderServer(socket, List.copyOf(services), executor, boss, worker, drainTimeout, socketCheck, bound);
+      return new ProviderServer(new UnixSocket(socket, loops), List.copyOf(services), executor, drainTimeout, socketCheck, bound);
     } catch (IOException | RuntimeException e) {
-      boss.shutdownGracefully();
-      worker.shutdownGracefully();
+      loops.boss().shutdownGracefully();
+      loops.worker().shutdownGracefully();
       throw e;
     }
   }
 
-  private static Bound bind(Path socket, List<BindableService> services, Executor executor, EventLoopGroup boss,
-      EventLoopGroup worker) throws IOException {
+  /**
+   * Serves on a builder the caller made (an in-process one in service tests) with the same
+   * services and {@link ServerLimits}. There is no socket to publish, check or remove: {@link
+   * #socket()} is null and {@link #socketPresent()} false.
+   *
+   * @param drainTimeout how long {@link #close()} waits for in-flight calls
+   */
+  public static ProviderServer start(ServerBuilder<?> builder, List<BindableService> services, Executor executor,
+      Duration drainTimeout) throws IOException {
+    Server server = ServerLimits.apply(builder, List.copyOf(services), executor).build().start();
+    return new ProviderServer(null, List.copyOf(services), executor, drainTimeout, Duration.ZERO, new Bound(server, null));
+  }
+
+  private static Bound bind(Path socket, List<BindableService> services, Executor executor, EventLoops loops)
+      throws IOException {
     SocketPath.checkReplaceable(socket);
     Path privateDir = SocketPath.createPrivateDirectory(socket);
     Path bindPath = privateDir.resolve("s");
     Server server = null;
     try {
-      NettyServerBuilder builder =
-          NettyServerBuilder.forAddress(new DomainSocketAddress(bindPath.toString()))
-              .channelType(EpollServerDomainSocketChannel.class)
-              .bossEventLoopGroup(boss)
-              .workerEventLoopGroup(worker)
-              .executor(executor)
-              .maxInboundMessageSize(MAX_REQUEST_BYTES)
-              // Each call may hold a whole request (or response) in direct memory while it is read
-              // (or written); bounding the calls bounds that, and the launcher's direct-memory cap
-              // is sized for it (docs/security.md), so Netty never fails an allocation and drops
-              // the driver's one connection. More calls wait at the driver's side, failing nothing.
-              .maxConcurrentCallsPerConnection(MAX_CONCURRENT_CALLS)
-              // Unpooled buffers filled by reads of a fixed size: a request being received pins
-              // about its own size. Pooled chunks were pinned by slices of many interleaved
-              // requests (measured: 12 requests of 3.5 MB held 64 MiB and the connection was lost).
-              .withChildOption(ChannelOption.ALLOCATOR, new UnpooledByteBufAllocator(true))
-              .withChildOption(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_BUFFER_BYTES));
-      services.forEach(builder::addService);
-      server = builder.build().start();
+      server = ServerLimits.apply(epollBuilder(bindPath, loops), services, executor).build().start();
       Files.setPosixFilePermissions(bindPath, PosixFilePermissions.fromString("rwx------"));
       SocketPath.checkReplaceable(socket);
       Files.move(bindPath, socket, StandardCopyOption.ATOMIC_MOVE);
@@ -160,17 +173,42 @@ public final class ProviderServer implements AutoCloseable {
     }
   }
 
+  /** The Unix-socket transport with the limits only Netty can enforce; {@link ServerLimits} adds the rest. */
+  private static NettyServerBuilder epollBuilder(Path bindPath, EventLoops loops) {
+    return NettyServerBuilder.forAddress(new DomainSocketAddress(bindPath.toString()))
+        .channelType(EpollServerDomainSocketChannel.class)
+        .bossEventLoopGroup(loops.boss())
+        .workerEventLoopGroup(loops.worker())
+        // Each call may hold a whole request (or response) in direct memory while it is read
+        // (or written); bounding the calls bounds that, and the launcher's direct-memory cap
+        // is sized for it (docs/security.md), so Netty never fails an allocation and drops
+        // the driver's one connection. More calls wait at the driver's side, failing nothing.
+        .maxConcurrentCallsPerConnection(MAX_CONCURRENT_CALLS)
+        // Unpooled buffers filled by reads of a fixed size: a request being received pins
+        // about its own size. Pooled chunks were pinned by slices of many interleaved
+        // requests (measured: 12 requests of 3.5 MB held 64 MiB and the connection was lost).
+        .withChildOption(ChannelOption.ALLOCATOR, new UnpooledByteBufAllocator(true))
+        .withChildOption(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_BUFFER_BYTES));
+  }
+
   /**
    * Publishes a new socket when the path is empty; the old server finishes its in-flight calls.
    * Synchronized so that two checks never bind twice, and against {@link #close()}.
    */
   synchronized void restoreSocket() {
+    if (unix != null) {
+      restoreSocket(unix);
+    }
+  }
+
+  private synchronized void restoreSocket(UnixSocket unix) {
+    Path socket = unix.path();
     if (closing || Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     Bound old = bound;
     try {
-      bound = bind(socket, services, executor, boss, worker);
+      bound = bind(socket, services, executor, unix.loops());
       old.server().shutdown();
       LOG.atWarn().addKeyValue("socket", socket.toString()).log("the socket was deleted from outside; serving on a new one");
     } catch (IOException | RuntimeException e) {
@@ -180,13 +218,17 @@ public final class ProviderServer implements AutoCloseable {
     }
   }
 
-  /** The public socket path. */
-  public Path socket() {
-    return socket;
+  /** The public socket path; null when serving on a caller's builder. */
+  public @Nullable Path socket() {
+    return unix == null ? null : unix.path();
   }
 
   /** Whether our socket is at its path (it may be deleted, or replaced by another process). */
   public boolean socketPresent() {
+    if (unix == null) {
+      return false;
+    }
+    Path socket = unix.path();
     try {
       return SocketPath.isSocket(socket)
           && Objects.equals(
@@ -230,12 +272,13 @@ public final class ProviderServer implements AutoCloseable {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     }
-    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    worker.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    removeSocket();
+    if (unix != null) {
+      unix.loops().shutdown();
+      removeSocket(unix.path());
+    }
   }
 
-  private void removeSocket() {
+  private void removeSocket(Path socket) {
     try {
       if (socketPresent()) {
         Files.delete(socket);

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The audit trail of real mounts over the socket: events, sources, fingerprints, reuse report. */
+/** The audit trail of real mounts through the gRPC service (in-process): events, sources, fingerprints, reuse report. */
 class AuditTrailIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final ByteArrayOutputStream audit = new ByteArrayOutputStream();
@@ -40,7 +40,8 @@ class AuditTrailIT {
   void start() throws Exception {
     MountAuditor auditor = new MountAuditor(JsonLinesAuditSink.to(audit),
         new PayloadFingerprints(PayloadFingerprints.newKey()), index, "node-1", new FakeTime());
-    provider = ProviderFixture.start(backend, EngineSettings.DEFAULT, auditor);
+    // Auditing is the service's work, not the socket's: served in-process.
+    provider = ProviderFixture.inProcess(backend, EngineSettings.DEFAULT, auditor);
   }
 
   @AfterEach

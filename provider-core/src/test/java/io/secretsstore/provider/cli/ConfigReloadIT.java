@@ -9,6 +9,7 @@ import io.secretsstore.provider.testing.Attributes;
 import io.secretsstore.provider.testing.Canaries;
 import io.secretsstore.provider.testing.ConfigFiles;
 import io.secretsstore.provider.testing.LogCapture;
+import io.secretsstore.provider.testing.Poll;
 import io.secretsstore.provider.testing.ServeProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -70,12 +71,8 @@ class ConfigReloadIT {
 
   /** Waits until the process logged {@code message} {@code times} times (the watcher checks every 100 ms). */
   private static void awaitLogged(ServeProcess serve, String message, int times) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (serve.output().lines().filter(l -> l.contains(message)).count() < times) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("serve did not log \"" + message + "\" " + times + " times; output:\n" + serve.output());
-      }
-      Thread.sleep(50);
+    if (!Poll.until(Duration.ofSeconds(30), () -> serve.output().lines().filter(l -> l.contains(message)).count() >= times)) {
+      throw new AssertionError("serve did not log \"" + message + "\" " + times + " times; output:\n" + serve.output());
     }
   }
 

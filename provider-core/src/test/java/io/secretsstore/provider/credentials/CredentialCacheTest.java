@@ -3,6 +3,7 @@ package io.secretsstore.provider.credentials;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.testing.FakeTime;
@@ -11,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +22,8 @@ class CredentialCacheTest {
   private final FakeTime time = new FakeTime();
   private final CredentialCache cache = new CredentialCache(time, 100);
   private final AtomicInteger logins = new AtomicInteger();
+  /** Logins wait for this, so concurrent gets surely overlap one in flight; open unless a test closes it. */
+  private volatile CountDownLatch loginsMayFinish = new CountDownLatch(0);
   private final IdentityKey alice = IdentityKey.of("vault", "namespace", "a", "serviceAccount", "alice");
   private final IdentityKey bob = IdentityKey.of("vault", "namespace", "a", "serviceAccount", "bob");
 
@@ -26,7 +31,7 @@ class CredentialCacheTest {
     return () -> {
       logins.incrementAndGet();
       try {
-        Thread.sleep(50);
+        assertThat(loginsMayFinish.await(30, TimeUnit.SECONDS)).as("the test lets the login finish").isTrue();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -36,11 +41,15 @@ class CredentialCacheTest {
 
   @Test
   void get_concurrentMountsOfOneIdentity_logInOnce() {
+    loginsMayFinish = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(8);
     List<CompletableFuture<String>> gets = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       gets.add(CompletableFuture.supplyAsync(() -> cache.get(alice, login("t", Duration.ofHours(1))), pool));
     }
+    // The first login is in flight, and the other gets are queued or waiting on it.
+    await().atMost(Duration.ofSeconds(30)).until(() -> logins.get() == 1);
+    loginsMayFinish.countDown();
     assertThat(gets.stream().map(CompletableFuture::join).distinct()).containsExactly("t1");
     assertThat(logins.get()).isEqualTo(1);
     pool.shutdownNow();

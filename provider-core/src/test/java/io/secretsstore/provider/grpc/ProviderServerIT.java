@@ -3,6 +3,7 @@ package io.secretsstore.provider.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.grpc.stub.StreamObserver;
 import io.secretsstore.provider.proto.v1alpha1.CSIDriverProviderGrpc;
@@ -118,16 +119,32 @@ class ProviderServerIT {
   @Test
   void close_drainsAnInFlightCallThenRemovesTheSocket() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
-    ProviderServer server = start(new SlowMount(entered, 500));
+    CountDownLatch release = new CountDownLatch(1);
+    ProviderServer server = ProviderServer.start(SocketPath.of(dir, "vault"), List.of(new SlowMount(entered, release)), executor,
+        Duration.ofSeconds(60), Duration.ZERO);
     ProviderClient client = ProviderClient.connect(server.socket());
     CompletableFuture<MountReply> call =
         CompletableFuture.supplyAsync(
-            () -> client.mount(new ProviderClient.MountCall("{}", "null", "/t", "420", List.of()), Duration.ofSeconds(10)));
-    assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
-    server.close();
-    assertThat(call.get(5, TimeUnit.SECONDS).versions()).hasSize(1);
+            () -> client.mount(new ProviderClient.MountCall("{}", "null", "/t", "420", List.of()), Duration.ofSeconds(60)));
+    assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+    // Closing refuses new calls at once and waits for the one in flight.
+    await().atMost(Duration.ofSeconds(30)).until(() -> refusesNewCalls(server.socket()));
+    assertThat(closing).as("close waits for the call in flight").isNotDone();
+    release.countDown();
+    closing.get(30, TimeUnit.SECONDS);
+    assertThat(call.get(30, TimeUnit.SECONDS).versions()).hasSize(1);
     assertThat(Files.exists(server.socket(), LinkOption.NOFOLLOW_LINKS)).isFalse();
     client.close();
+  }
+
+  private static boolean refusesNewCalls(Path socket) {
+    try (ProviderClient another = ProviderClient.connect(socket)) {
+      another.version(Duration.ofSeconds(5));
+      return false;
+    } catch (ProviderCallException e) {
+      return true;
+    }
   }
 
   @Test
@@ -160,15 +177,15 @@ class ProviderServerIT {
 
   @Test
   void aSocketOfAnotherProcessAtThePath_isLeftAlone() throws Exception {
-    try (ProviderServer server = ProviderServer.start(SocketPath.of(dir, "vault"), List.of(new VersionOnly()), executor,
-        Duration.ofSeconds(5), Duration.ofMillis(100))) {
+    // No periodic check: the test runs the check itself, once the newer socket is in place.
+    try (ProviderServer server = start(new VersionOnly())) {
       Files.delete(server.socket());
       try (ServerSocketChannel newer = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
         // A newer provider (e.g. during a rolling update) published its socket before our check ran.
         newer.bind(UnixDomainSocketAddress.of(server.socket()));
         Object newerKey = Files.readAttributes(server.socket(), java.nio.file.attribute.BasicFileAttributes.class,
             LinkOption.NOFOLLOW_LINKS).fileKey();
-        Thread.sleep(500);
+        server.restoreSocket();
         assertThat(server.socketPresent()).isFalse();
         assertThat(Files.readAttributes(server.socket(), java.nio.file.attribute.BasicFileAttributes.class,
             LinkOption.NOFOLLOW_LINKS).fileKey()).isEqualTo(newerKey);
@@ -176,12 +193,8 @@ class ProviderServerIT {
     }
   }
 
-  private static void awaitSocketPresent(ProviderServer server) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!server.socketPresent() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(server.socketPresent()).as("a new socket within 10 s").isTrue();
+  private static void awaitSocketPresent(ProviderServer server) {
+    await().atMost(Duration.ofSeconds(30)).alias("a new socket").until(server::socketPresent);
   }
 
   /** Answers Version only. */
@@ -193,21 +206,21 @@ class ProviderServerIT {
     }
   }
 
-  /** A Mount that takes a while, to be caught in flight by a shutdown. */
+  /** A Mount that answers only when released, to be caught in flight by a shutdown. */
   private static final class SlowMount extends VersionOnly {
     private final CountDownLatch entered;
-    private final long millis;
+    private final CountDownLatch release;
 
-    SlowMount(CountDownLatch entered, long millis) {
+    SlowMount(CountDownLatch entered, CountDownLatch release) {
       this.entered = entered;
-      this.millis = millis;
+      this.release = release;
     }
 
     @Override
     public void mount(MountRequest request, StreamObserver<MountResponse> response) {
       entered.countDown();
       try {
-        Thread.sleep(millis);
+        release.await(60, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

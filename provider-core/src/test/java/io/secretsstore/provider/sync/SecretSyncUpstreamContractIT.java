@@ -24,7 +24,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -95,21 +94,10 @@ class SecretSyncUpstreamContractIT {
             }
           }
         });
-    harnessCloses(informer);
+    // Closed before the bed's API server: a second @AfterEach could run after the bed's (JUnit
+    // does not order them), closing the server under this informer's open watch.
+    bed.closesFirst(informer);
     return seen;
-  }
-
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-
-  private void harnessCloses(SharedIndexInformer<?> informer) {
-    closeables.add(informer::close);
-  }
-
-  @AfterEach
-  void closeInformers() throws Exception {
-    for (AutoCloseable closeable : closeables) {
-      closeable.close();
-    }
   }
 
   private Secret secret(String name) {
@@ -155,10 +143,11 @@ class SecretSyncUpstreamContractIT {
     assertThat(created).containsEntry("reason", "CreateSuccessful").containsEntry("message", "Secret created successfully.");
     assertThat(condition("db", SyncStatus.UPDATED)).containsEntry("status", "True").containsEntry("reason", "SecretUpToDate")
         .containsEntry("message", "Secret contains last observed values.");
-    assertThat(events("db")).anySatisfy(e -> {
+    // The Event is written after the status (best effort, SecretSyncReconciler#sync): wait for it.
+    await().atMost(WAIT).untilAsserted(() -> assertThat(events("db")).anySatisfy(e -> {
       assertThat(e.getType()).isEqualTo("Normal");
       assertThat(e.getReason()).isEqualTo(SyncEvents.CREATED);
-    });
+    }));
 
     // Update: the Secret follows the backend; SecretUpdated stays True/SecretUpToDate, SecretCreated is not touched.
     backend.put("db/password", "v2-" + Canaries.SECRET);

@@ -24,12 +24,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
  * The real provider stack (service, mount engine, Unix-socket server) for one backend on a
  * temporary socket, and a driver-like client for it. Socket paths must stay under 108 bytes, so
- * the directory is made under /tmp rather than a build directory.
+ * the directory is made under /tmp rather than a build directory. Service tests that need no
+ * socket use {@link #inProcess}: the same stack and limits on an in-process transport.
  */
 public final class ProviderFixture implements AutoCloseable {
   /**
@@ -47,10 +49,10 @@ public final class ProviderFixture implements AutoCloseable {
   private final ProviderRuntime runtime;
   private final ProviderClient client;
 
-  private ProviderFixture(Path directory, ProviderRuntime runtime) {
+  private ProviderFixture(Path directory, ProviderRuntime runtime, ProviderClient client) {
     this.directory = directory;
     this.runtime = runtime;
-    this.client = ProviderClient.connect(runtime.socket());
+    this.client = client;
   }
 
   /** Starts a backend with the default engine settings. */
@@ -69,7 +71,20 @@ public final class ProviderFixture implements AutoCloseable {
         FetchEvents.NONE, MountObserver.NONE, auditor, 4, Duration.ofSeconds(2),
         // Tests that delete the socket check what follows; ProviderServerIT covers the restoring.
         Duration.ZERO);
-    return new ProviderFixture(directory, runtime);
+    return new ProviderFixture(directory, runtime, ProviderClient.connect(runtime.socket()));
+  }
+
+  /**
+   * Starts a backend served in-process: the same service, engine, admission budget and request
+   * limit as on the socket, without one (no socket lifecycle, no Netty). For service tests only;
+   * contract tests use {@link #start}.
+   */
+  public static ProviderFixture inProcess(SecretBackend backend, EngineSettings settings, MountAuditor auditor)
+      throws IOException {
+    String name = "provider-" + UUID.randomUUID();
+    ProviderRuntime runtime = ProviderRuntime.start(backend, settings, InProcessTransport.server(name),
+        FetchEvents.NONE, MountObserver.NONE, auditor, 4, Duration.ofSeconds(2));
+    return new ProviderFixture(null, runtime, ProviderClient.over(InProcessTransport.channel(name)));
   }
 
   /** Mounts through the socket as the driver would, with a 30 s deadline. */
@@ -119,6 +134,9 @@ public final class ProviderFixture implements AutoCloseable {
   public void close() throws IOException {
     client.close();
     runtime.close();
+    if (directory == null) {
+      return;
+    }
     try (Stream<Path> paths = Files.walk(directory)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);

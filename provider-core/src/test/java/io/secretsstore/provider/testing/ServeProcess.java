@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
  * Output goes to files so tests can scan everything the process printed.
  */
 public final class ServeProcess implements AutoCloseable {
+  /** How long a JVM may take to start serving on a loaded machine. */
+  private static final Duration STARTUP = Duration.ofSeconds(60);
   private final Process process;
   private final Path socket;
   private final Path output;
@@ -61,22 +63,16 @@ public final class ServeProcess implements AutoCloseable {
     command.addAll(List.of(extraFlags));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
     Path socket = socketDir.resolve(backend + ".sock");
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!Files.exists(socket)) {
-      if (!process.isAlive() || System.nanoTime() > deadline) {
-        process.destroyForcibly();
-        throw new IllegalStateException("serve did not create its socket; output:\n" + Files.readString(output));
-      }
-      Thread.sleep(50);
+    Poll.until(STARTUP, () -> Files.exists(socket) || !process.isAlive());
+    if (!Files.exists(socket)) {
+      process.destroyForcibly().waitFor();
+      throw new IllegalStateException("serve did not create its socket; output:\n" + Files.readString(output));
     }
     // The health listener starts just after the socket: wait for it too, so a first probe cannot race it.
     // A process that exited (e.g. it refused a file at the socket path) is returned for the test to inspect.
-    while (process.isAlive() && !accepts(health)) {
-      if (System.nanoTime() > deadline) {
-        process.destroyForcibly();
-        throw new IllegalStateException("serve did not open its health port; output:\n" + Files.readString(output));
-      }
-      Thread.sleep(50);
+    if (!Poll.until(STARTUP, () -> !process.isAlive() || accepts(health))) {
+      process.destroyForcibly().waitFor();
+      throw new IllegalStateException("serve did not open its health port; output:\n" + Files.readString(output));
     }
     return new ServeProcess(process, socket, output, health, metrics);
   }
@@ -147,9 +143,21 @@ public final class ServeProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /**
+   * Kills the process and waits until it has exited, so its connections to emulators and mock
+   * servers are gone before the test closes those.
+   */
   @Override
   public void close() throws IOException {
     process.destroyForcibly();
-    Files.deleteIfExists(output);
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("serve (pid " + process.pid() + ") did not exit within 60 s of SIGKILL");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      Files.deleteIfExists(output);
+    }
   }
 }

@@ -15,13 +15,19 @@ import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 import io.secretsstore.provider.kube.SyncResources;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -38,6 +44,9 @@ public final class SyncApiServer implements AutoCloseable {
   private final AtomicInteger tokenRequests = new AtomicInteger();
   private final KubernetesMockServer server;
   private final KubernetesClient client;
+  private final List<KubernetesClient> clients = new CopyOnWriteArrayList<>();
+  /** Watches (WebSockets) open at the server, so closing can wait until every watcher has hung up. */
+  private final AtomicInteger openWatches = new AtomicInteger();
 
   public SyncApiServer() {
     // The fake API server logs every object it stores, Secret data included; it is not the product.
@@ -55,7 +64,9 @@ public final class SyncApiServer implements AutoCloseable {
 
   /** A second client of the same server (another controller replica). */
   public KubernetesClient newClient() {
-    return server.createClient();
+    KubernetesClient another = server.createClient();
+    clients.add(another);
+    return another;
   }
 
   public KubernetesMockServer server() {
@@ -132,9 +143,23 @@ public final class SyncApiServer implements AutoCloseable {
     return spec;
   }
 
+  /** Watches open now (informers that have not hung up). */
+  public int openWatches() {
+    return openWatches.get();
+  }
+
+  /**
+   * Closes the clients, waits (up to 30 s) until every watch has hung up, then stops the server:
+   * stopping it under an open watch waits for the WebSocket's close and timed out under load
+   * ("Unable to close MockWebServer"). Close what watches (controllers, informers) first.
+   */
   @Override
   public void close() {
     client.close();
+    clients.forEach(KubernetesClient::close);
+    if (!Poll.until(Duration.ofSeconds(30), () -> openWatches.get() <= 0)) {
+      System.err.println(openWatches.get() + " watches of the mock API server still open after 30 s; stopping it anyway");
+    }
     server.destroy();
   }
 
@@ -155,7 +180,12 @@ public final class SyncApiServer implements AutoCloseable {
         tokenRequests.incrementAndGet();
       }
       if (!"PATCH".equals(request.getMethod()) || contentType == null || !contentType.contains("apply-patch")) {
-        return super.dispatch(request);
+        MockResponse response = super.dispatch(request);
+        if (response.getWebSocketListener() != null) {
+          openWatches.incrementAndGet();
+          response.withWebSocketUpgrade(new CountedWatch(response.getWebSocketListener()));
+        }
+        return response;
       }
       applies.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
       String policy = refusals.get(path);
@@ -176,6 +206,65 @@ public final class SyncApiServer implements AutoCloseable {
       io.fabric8.mockwebserver.http.Headers merge =
           request.getHeaders().newBuilder().set("Content-Type", "application/merge-patch+json").build();
       return super.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.PATCH, path, merge, new Buffer(body)));
+    }
+  }
+
+  /** A watch's WebSocket listener that counts the watch open until its socket closes or fails. */
+  private final class CountedWatch extends WebSocketListener {
+    private final WebSocketListener watch;
+    private final AtomicBoolean ended = new AtomicBoolean();
+
+    CountedWatch(WebSocketListener watch) {
+      this.watch = watch;
+    }
+
+    private void end() {
+      if (ended.compareAndSet(false, true)) {
+        openWatches.decrementAndGet();
+      }
+    }
+
+    @Override
+    public void onBeforeAccept(WebSocket webSocket, Response response) {
+      watch.onBeforeAccept(webSocket, response);
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket, Response response) {
+      watch.onOpen(webSocket, response);
+    }
+
+    @Override
+    public void onMessage(WebSocket webSocket, String text) {
+      watch.onMessage(webSocket, text);
+    }
+
+    @Override
+    public void onMessage(WebSocket webSocket, byte[] bytes) {
+      watch.onMessage(webSocket, bytes);
+    }
+
+    @Override
+    public void onPing(WebSocket webSocket, byte[] bytes) {
+      watch.onPing(webSocket, bytes);
+    }
+
+    @Override
+    public void onClosing(WebSocket webSocket, int code, String reason) {
+      watch.onClosing(webSocket, code, reason);
+      end();
+    }
+
+    @Override
+    public void onClosed(WebSocket webSocket, int code, String reason) {
+      watch.onClosed(webSocket, code, reason);
+      end();
+    }
+
+    @Override
+    public void onFailure(WebSocket webSocket, Throwable failure, Response response) {
+      watch.onFailure(webSocket, failure, response);
+      end();
     }
   }
 }

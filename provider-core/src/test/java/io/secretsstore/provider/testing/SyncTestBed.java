@@ -17,7 +17,8 @@ import java.util.Map;
 public final class SyncTestBed implements AutoCloseable {
   public static final String NS = "team-a";
 
-  public final SyncApiServer api = new SyncApiServer();
+  private final Teardown teardown = new Teardown();
+  public final SyncApiServer api = teardown.add(new SyncApiServer());
   public final KubernetesClient kube = api.client();
   public final TestBackend backend = new TestBackend();
   public final SyncHarness harness;
@@ -26,7 +27,12 @@ public final class SyncTestBed implements AutoCloseable {
     api.serviceAccountToken(NS, "app", Canaries.TOKEN);
     backend.put("db/password", "v1-" + Canaries.SECRET);
     api.createProviderClass(NS, "app-secrets", "test", Map.of("objects", "[{\"name\":\"db/password\"}]"));
-    harness = new SyncHarness(api, backend, List.of(TestBackend.DEFAULT_AUDIENCE));
+    harness = teardown.add(new SyncHarness(api, backend, List.of(TestBackend.DEFAULT_AUDIENCE)));
+  }
+
+  /** Registers what a test started against this bed (an informer, a client): closed before the bed's own parts. */
+  public <T extends AutoCloseable> T closesFirst(T resource) {
+    return teardown.add(resource);
   }
 
   /** The Secret as stored, or null. */
@@ -46,7 +52,6 @@ public final class SyncTestBed implements AutoCloseable {
 
   @Override
   public void close() {
-    harness.close();
-    api.close();
+    teardown.close();
   }
 }

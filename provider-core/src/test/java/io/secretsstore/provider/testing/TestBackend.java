@@ -108,6 +108,7 @@ public final class TestBackend implements SecretBackend {
       throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "the test store denied the service account");
     }
     if (spec.containsKey("delayMs")) {
+      // Injected backend latency (like the emulators'), not a wait in a test.
       Thread.sleep(((Number) spec.get("delayMs")).longValue());
     }
     if (spec.containsKey("fail")) {

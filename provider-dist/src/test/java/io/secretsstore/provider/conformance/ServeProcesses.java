@@ -3,6 +3,7 @@ package io.secretsstore.provider.conformance;
 
 import io.secretsstore.provider.grpc.ProviderCallException;
 import io.secretsstore.provider.grpc.ProviderClient;
+import io.secretsstore.provider.testing.Poll;
 import io.secretsstore.provider.testing.ServeProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -31,18 +32,18 @@ public final class ServeProcesses {
   }
 
   /** Waits until the provider answers Version: a restarted one may still be binding. */
-  public static void awaitVersion(ProviderClient client) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      try {
-        client.version(Duration.ofSeconds(2));
-        return;
-      } catch (ProviderCallException e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-        Thread.sleep(100);
-      }
+  public static void awaitVersion(ProviderClient client) {
+    if (!Poll.until(Duration.ofSeconds(60), () -> answersVersion(client))) {
+      client.version(Duration.ofSeconds(2)); // throws, naming the last failure
+    }
+  }
+
+  private static boolean answersVersion(ProviderClient client) {
+    try {
+      client.version(Duration.ofSeconds(2));
+      return true;
+    } catch (ProviderCallException e) {
+      return false;
     }
   }
 

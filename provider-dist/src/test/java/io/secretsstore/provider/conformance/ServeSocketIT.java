@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.secretsstore.provider.emulators.Fault;
 import io.secretsstore.provider.grpc.ProviderClient;
+import io.secretsstore.provider.testing.Poll;
 import io.secretsstore.provider.testing.Canaries;
 import io.secretsstore.provider.testing.LogCapture;
 import io.secretsstore.provider.testing.ServeProcess;
@@ -57,10 +58,7 @@ class ServeSocketIT {
       assertThat(ServeProcesses.httpStatus(process.healthPort(), "/livez")).isEqualTo(200);
       Files.delete(process.socket());
       // Liveness fails until the check publishes a new socket (ServeProcessIT shows the failure with the check off).
-      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-      while (ServeProcesses.httpStatus(process.healthPort(), "/livez") != 200 && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
+      Poll.until(Duration.ofSeconds(30), () -> ServeProcesses.httpStatus(process.healthPort(), "/livez") == 200);
       assertThat(ServeProcesses.httpStatus(process.healthPort(), "/livez")).as("liveness once a new socket is published").isEqualTo(200);
       assertOwnerOnlySocket(process, dir);
       try (ProviderClient client = ProviderClient.connect(process.socket())) {
@@ -161,12 +159,8 @@ class ServeSocketIT {
 
   /** Polls {@code /readyz} until it answers {@code status}, for at most 30 s. */
   private static HttpResponse<String> awaitReadiness(ServeProcess process, int status) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    Poll.until(Duration.ofSeconds(30), () -> ServeProcesses.httpGet(process.healthPort(), "/readyz").statusCode() == status);
     HttpResponse<String> response = ServeProcesses.httpGet(process.healthPort(), "/readyz");
-    while (response.statusCode() != status && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-      response = ServeProcesses.httpGet(process.healthPort(), "/readyz");
-    }
     assertThat(response.statusCode()).as("/readyz: %s", response.body()).isEqualTo(status);
     return response;
   }

@@ -83,6 +83,7 @@ class SoakIT {
             provider.book.put(provider.emulator, name, Canaries.SECRET + "-" + name + "-" + round);
             injectAFault(provider, round);
           }
+          // A soak paces its churn by the wall clock: one rotation round a second.
           Thread.sleep(1000);
         }
         return null;
@@ -90,6 +91,7 @@ class SoakIT {
       System.out.printf("%8s  %10s  %8s%n", "seconds", "RSS MiB", "threads");
       long start = System.nanoTime();
       while (System.nanoTime() < end) {
+        // Sampling memory at wall-clock intervals is what the soak measures.
         Thread.sleep(Math.min(sample.toMillis(), Math.max(1, (end - System.nanoTime()) / 1_000_000)));
         System.out.printf("%8d  %10.1f  %8d%n", (System.nanoTime() - start) / 1_000_000_000L, rssMiB(), Thread.activeCount());
       }

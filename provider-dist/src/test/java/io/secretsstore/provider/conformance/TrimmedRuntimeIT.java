@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.secretsstore.provider.grpc.MountReply;
 import io.secretsstore.provider.grpc.ProviderClient;
+import io.secretsstore.provider.testing.Poll;
 import io.secretsstore.provider.testing.Canaries;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -176,12 +177,10 @@ class TrimmedRuntimeIT {
     Process process = builder.start();
     Path socket = dir.resolve(cloud + ".sock");
     long deadline = start + STARTUP.toNanos();
-    while (!Files.exists(socket)) {
-      if (!process.isAlive() || System.nanoTime() > deadline) {
-        process.destroyForcibly().waitFor();
-        throw new AssertionError("serve did not create its socket; its output:\n" + Files.readString(log));
-      }
-      Thread.sleep(20);
+    Poll.until(Duration.ofNanos(deadline - System.nanoTime()), () -> Files.exists(socket) || !process.isAlive());
+    if (!Files.exists(socket)) {
+      process.destroyForcibly().waitFor();
+      throw new AssertionError("serve did not create its socket; its output:\n" + Files.readString(log));
     }
     return new Serve(process, socket, log, start, System.nanoTime());
   }

@@ -2,6 +2,7 @@
 package io.secretsstore.provider.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.secretsstore.provider.cli.Main;
 import io.secretsstore.provider.driver.AtomicWriter;
@@ -51,12 +52,10 @@ class LocalTestingDocsIT {
     emulators.start();
     Process serve = null;
     try {
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (!out.toString().contains("Serving; press Ctrl-C")) {
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).alias("emulators serving").until(() -> {
         assertThat(emulators.isAlive()).as("emulators stopped: %s %s", out, err).isTrue();
-        assertThat(System.nanoTime()).as("emulators did not start: %s", out).isLessThan(deadline);
-        Thread.sleep(50);
-      }
+        return out.toString().contains("Serving; press Ctrl-C");
+      });
       List<String> serveLine = printed(out.toString(), "  serve: ");
       List<String> mountLine = printed(out.toString(), "  mount: ");
       assertThat(serveLine.subList(0, 2)).containsExactly("secrets-store-provider", "serve");
@@ -68,11 +67,11 @@ class LocalTestingDocsIT {
       Path log = work.resolve("serve.log");
       serve = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       Path socket = Path.of(mountLine.get(mountLine.indexOf("--socket") + 1));
-      while (!Files.exists(socket)) {
-        assertThat(serve.isAlive()).as("serve exited: %s", Files.readString(log)).isTrue();
-        assertThat(System.nanoTime()).as("no socket: %s", Files.readString(log)).isLessThan(deadline + Duration.ofSeconds(60).toNanos());
-        Thread.sleep(50);
-      }
+      Process started = serve;
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).alias("the socket").until(() -> {
+        assertThat(started.isAlive()).as("serve exited: %s", Files.readString(log)).isTrue();
+        return Files.exists(socket);
+      });
 
       List<String> mount = new ArrayList<>(mountLine.subList(1, mountLine.size()));
       mount.set(mount.indexOf("YOUR-SPC.yaml"), DOCS.resolve(cloud + "-spc.yaml").toString());

@@ -2,6 +2,7 @@
 package io.secretsstore.provider.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.secretsstore.provider.emulators.DemoScenario;
 import io.secretsstore.provider.emulators.EmulatorOptions;
@@ -91,13 +92,7 @@ class ReadinessOutageIT {
 
   /** Polls until the answer contains {@code text} (readiness answers are reused for 5 s), for at most 60 s. */
   private HttpResponse<String> awaitBody(int port, String path, String text) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    HttpResponse<String> response = get(port, path);
-    while (!response.body().contains(text)) {
-      assertThat(System.nanoTime()).as("%s never said %s; last: %s", path, text, response.body()).isLessThan(deadline);
-      Thread.sleep(200);
-      response = get(port, path);
-    }
-    return response;
+    return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).alias(path + " says " + text)
+        .until(() -> get(port, path), response -> response.body().contains(text));
   }
 }

@@ -19,6 +19,7 @@ import io.secretsstore.provider.testing.Canaries;
 import io.secretsstore.provider.testing.LogCapture;
 import io.secretsstore.provider.testing.SyncApiServer;
 import io.secretsstore.provider.testing.SyncHarness;
+import io.secretsstore.provider.testing.Teardown;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,9 @@ class VaultSecretSyncIT {
 
   @RegisterExtension final LogCapture logs = new LogCapture();
 
-  private final VaultEmulator vault = new VaultEmulator();
+  /** Closes the controllers, then the API server and the backend, then the emulator. */
+  private final Teardown teardown = new Teardown();
+  private final VaultEmulator vault = teardown.add(new VaultEmulator());
   private StartedEmulator started;
   private Path caFile;
   private Path hmacKey;
@@ -63,21 +66,19 @@ class VaultSecretSyncIT {
     backend = Backends.named(Backends.discover(), "vault");
     new CommandLine(backend.options()).parseArgs("--vault-addr=" + started.endpoint("http"), "--vault-hmac-key-file=" + hmacKey);
     backend.start(BackendContext.standard(BackendCalls.NONE));
+    teardown.add(backend);
 
-    api = new SyncApiServer();
+    api = teardown.add(new SyncApiServer());
     for (String serviceAccount : List.of("app", "intruder")) {
       api.serviceAccountToken(NS, serviceAccount, vault.mintServiceAccountToken(NS, serviceAccount, "vault", Duration.ofHours(1)));
     }
     api.createProviderClass(NS, "vault-db", "vault", Map.of("roleName", "app", "objects", OBJECTS));
-    harness = new SyncHarness(api, backend, List.of("vault"));
+    harness = teardown.add(new SyncHarness(api, backend, List.of("vault")));
   }
 
   @AfterEach
   void stop() throws Exception {
-    harness.close();
-    api.close();
-    backend.close();
-    vault.close();
+    teardown.close();
     Files.deleteIfExists(caFile);
     Files.deleteIfExists(hmacKey);
     logs.assertNoCanary(Canaries.SECRET);

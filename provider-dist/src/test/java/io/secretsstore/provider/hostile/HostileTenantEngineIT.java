@@ -2,11 +2,13 @@
 package io.secretsstore.provider.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.secretsstore.provider.emulators.Fault;
 import io.secretsstore.provider.emulators.FaultPlan;
 import io.secretsstore.provider.emulators.vault.VaultEmulator;
 import io.secretsstore.provider.grpc.ProviderCallException;
+import io.secretsstore.provider.testing.Poll;
 import io.secretsstore.provider.testing.Canaries;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -133,17 +135,19 @@ class HostileTenantEngineIT {
 
   /** Waits (30 s at most: 15 poll intervals) until a mount of {@code secret} is refused with {@code code} naming it. */
   private void awaitRefused(Tenant tenant, String secret, String code) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      try {
-        provider.client().mount(tenant.mount(secret), VICTIM_BOUND);
-      } catch (ProviderCallException e) {
-        assertThat(e.code()).as(e.description()).isEqualTo(code);
-        assertThat(e.description()).contains("objects[0]");
-        return;
-      }
-      assertThat(System.nanoTime() - deadline).as("%s still served from the cache after 30 s", secret).isNegative();
-      Thread.sleep(200);
+    ProviderCallException e = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        .alias(secret + " no longer served from the cache").until(() -> refusal(tenant, secret), java.util.Objects::nonNull);
+    assertThat(e.code()).as(e.description()).isEqualTo(code);
+    assertThat(e.description()).contains("objects[0]");
+  }
+
+  /** The refusal of a mount of {@code secret}, or null when it was served. */
+  private ProviderCallException refusal(Tenant tenant, String secret) {
+    try {
+      provider.client().mount(tenant.mount(secret), VICTIM_BOUND);
+      return null;
+    } catch (ProviderCallException e) {
+      return e;
     }
   }
 
@@ -218,10 +222,7 @@ class HostileTenantEngineIT {
   /** Lets the victim mount {@code more} times after the attack (while a wrongly opened circuit would still be open). */
   private static void awaitMoreVictimMounts(VictimLoad victim, int more) throws InterruptedException {
     int target = victim.succeeded() + more;
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (victim.succeeded() < target && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
+    Poll.until(Duration.ofSeconds(120), () -> victim.succeeded() >= target);
     assertThat(victim.succeeded()).as("the victim's mounts after the attack").isGreaterThanOrEqualTo(target);
   }
 }

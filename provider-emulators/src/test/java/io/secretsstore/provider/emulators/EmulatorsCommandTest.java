@@ -2,6 +2,7 @@
 package io.secretsstore.provider.emulators;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.secretsstore.provider.cli.Main;
 import java.io.IOException;
@@ -121,15 +122,12 @@ class EmulatorsCommandTest {
   }
 
   private URI awaitEchoEndpoint() throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      Matcher m = ECHO_HTTP.matcher(out.toString());
-      if (m.find() && out.toString().contains("press Ctrl-C")) {
-        return URI.create(m.group(1));
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("the command printed no echo endpoint: " + out + err);
+    await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(20))
+        .alias("the command prints its echo endpoint")
+        .until(() -> ECHO_HTTP.matcher(out.toString()).find() && out.toString().contains("press Ctrl-C"));
+    Matcher m = ECHO_HTTP.matcher(out.toString());
+    assertThat(m.find()).as("the command printed no echo endpoint: " + out + err).isTrue();
+    return URI.create(m.group(1));
   }
 
   /** Hides every {@code CloudEmulator} registration, as on a class path without emulators. */

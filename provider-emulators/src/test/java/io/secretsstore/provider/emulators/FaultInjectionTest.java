@@ -3,6 +3,7 @@ package io.secretsstore.provider.emulators;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.URI;
@@ -215,10 +216,7 @@ class FaultInjectionTest {
   }
 
   private void awaitCalls(String operation, long count) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (server.calls().count(operation) < count && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    await().atMost(java.time.Duration.ofSeconds(30)).until(() -> server.calls().count(operation) >= count);
     assertThat(server.calls().count(operation)).isEqualTo(count);
   }
 }

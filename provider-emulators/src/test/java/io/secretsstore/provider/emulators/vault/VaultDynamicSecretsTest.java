@@ -2,6 +2,7 @@
 package io.secretsstore.provider.emulators.vault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.secretsstore.provider.emulators.EmulatorOptions;
 import io.secretsstore.provider.emulators.StartedEmulator;
@@ -155,9 +156,8 @@ class VaultDynamicSecretsTest {
     VaultTestClient client = client();
     String lease = client.read("database/creds/flash").json().path("lease_id").asText();
 
-    Thread.sleep(400);
-
-    assertThat(vault.activeLeaseIds()).doesNotContain(lease);
+    // The lease lives 300 ms (role flash): wait for the emulator to see it expire, not for a fixed time.
+    await().atMost(Duration.ofSeconds(30)).until(() -> !vault.activeLeaseIds().contains(lease));
     VaultTestClient.Answer renewed = client.put("sys/leases/renew", Map.of("lease_id", lease));
     assertThat(renewed.status()).isEqualTo(400);
     assertThat(renewed.json().path("errors").get(0).asText()).isEqualTo("lease expired");

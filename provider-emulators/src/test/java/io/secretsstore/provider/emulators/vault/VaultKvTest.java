@@ -3,6 +3,7 @@ package io.secretsstore.provider.emulators.vault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.secretsstore.provider.emulators.EmulatorOptions;
 import io.secretsstore.provider.emulators.Emulators;
@@ -172,8 +173,8 @@ class VaultKvTest {
     VaultTestClient client = VaultTestClient.plain(started.endpoint("http"));
     client.login("short", "app", vault.mintServiceAccountToken("demo", "app", "vault", Duration.ofMinutes(5)));
 
-    Thread.sleep(300);
-
+    // The token lives 200 ms: reads are refused once it has expired (and never served again after).
+    await().atMost(Duration.ofSeconds(30)).until(() -> client.read("secret/data/app/db").status() == 403);
     assertThat(client.read("secret/data/app/db").status()).isEqualTo(403);
   }
 
