@@ -15,6 +15,7 @@ import io.secretsstore.provider.health.RecentResult;
 import io.secretsstore.provider.logging.LogSetup;
 import io.secretsstore.provider.metrics.ProviderMetrics;
 import io.secretsstore.provider.spi.BackendContext;
+import io.secretsstore.provider.spi.BackendFactory;
 import io.secretsstore.provider.spi.Backends;
 import io.secretsstore.provider.spi.SecretBackend;
 import java.net.InetSocketAddress;
@@ -92,21 +93,21 @@ final class ServeCommand implements Callable<Integer> {
       description = "How often to check that the socket is still there and publish a new one if it was deleted; 0s never checks (default: ${DEFAULT-VALUE}).")
   Duration socketCheck;
 
-  private final List<SecretBackend> backends;
+  private final List<BackendFactory> backends;
 
-  private ServeCommand(List<SecretBackend> backends) {
+  private ServeCommand(List<BackendFactory> backends) {
     this.backends = backends;
   }
 
   /** The serve command with every discovered backend's own options mixed in. */
   static CommandLine commandLine() {
-    List<SecretBackend> backends = Backends.discover();
+    List<BackendFactory> backends = Backends.discover();
     return withBackendOptions(new CommandLine(new ServeCommand(backends)), backends);
   }
 
   /** Adds every backend's own flags to a command that runs a backend ({@code serve}, {@code sync}). */
-  static CommandLine withBackendOptions(CommandLine command, List<SecretBackend> backends) {
-    for (SecretBackend backend : backends) {
+  static CommandLine withBackendOptions(CommandLine command, List<BackendFactory> backends) {
+    for (BackendFactory backend : backends) {
       Object options = backend.options();
       if (options != null) {
         command.getCommandSpec().addMixin(backend.name(), CommandSpec.forAnnotatedObject(options));
@@ -122,22 +123,22 @@ final class ServeCommand implements Callable<Integer> {
     FlagChecks.notNegative("--drain-timeout", drainTimeout);
     FlagChecks.notNegative("--socket-check-interval", socketCheck);
     FlagChecks.positive("--config-check-interval", configCheckInterval);
-    SecretBackend backend = Backends.named(backends, backendName);
-    String name = providerName == null ? backend.name() : providerName;
+    BackendFactory factory = Backends.named(backends, backendName);
+    String name = providerName == null ? factory.name() : providerName;
     Path socket = SocketPath.of(socketDir, name);
     InetSocketAddress health = HostPort.parse(healthAddr, "--health-addr");
     InetSocketAddress metricsAddress = HostPort.parse(metricsAddr, "--metrics-addr");
     EngineSettings settings = engine.settings();
 
     FingerprintIndex fingerprints = new FingerprintIndex(100_000);
-    ProviderMetrics metrics = new ProviderMetrics(backend.name(), fingerprints::reusedCount);
-    BackendContext context = BackendContext.standard(metrics.callsOf(backend.name()));
-    backend.start(context);
+    ProviderMetrics metrics = new ProviderMetrics(factory.name(), fingerprints::reusedCount);
+    BackendContext context = BackendContext.standard(metrics.callsOf(factory.name()));
+    SecretBackend backend = factory.start(context);
     // The chart's configuration file is shared with sync: serve accepts sync's key and ignores it.
     io.secretsstore.provider.sync.SecretTypePolicy.declare(context.allowLists());
     Optional<ProbeIdentity> probe = readinessProbe.probe(backend);
     SwitchingAuditSink auditSink = audit.sink();
-    MountAuditor auditor = audit.auditor(auditSink, configFile != null, fingerprints, Clock.systemUTC());
+    MountAuditor auditor = audit.auditor(auditSink, configFile != null, fingerprints, Clock.systemUTC(), context.kube());
     // Before the socket exists: no mount may run under allow-lists or an audit destination the file overrides.
     ConfigWatching watcher = configFile == null ? null : ConfigWatching.start(configFile, configCheckInterval, settings,
         audit, logLevel, auditSink, context.allowLists(), metrics);
@@ -176,6 +177,7 @@ final class ServeCommand implements Callable<Integer> {
               probe.ifPresent(ProbeIdentity::close);
               auditor.close();
               backend.close();
+              context.kube().close();
               metrics.close();
               LOG.info("stopped");
             },
@@ -189,7 +191,7 @@ final class ServeCommand implements Callable<Integer> {
   static final class BackendNames implements Iterable<String> {
     @Override
     public java.util.Iterator<String> iterator() {
-      return Backends.discover().stream().map(SecretBackend::name).iterator();
+      return Backends.discover().stream().map(BackendFactory::name).iterator();
     }
   }
 }

@@ -8,12 +8,12 @@ import io.secretsstore.provider.audit.MountAuditor;
 import io.secretsstore.provider.audit.SwitchingAuditSink;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.fetch.MountEngine;
-import io.secretsstore.provider.kube.KubeClients;
 import io.secretsstore.provider.kube.TokenRequests;
 import io.secretsstore.provider.logging.LogSetup;
 import io.secretsstore.provider.logging.SafeThrowables;
 import io.secretsstore.provider.metrics.ProviderMetrics;
 import io.secretsstore.provider.spi.BackendContext;
+import io.secretsstore.provider.spi.BackendFactory;
 import io.secretsstore.provider.spi.Backends;
 import io.secretsstore.provider.spi.SecretBackend;
 import io.secretsstore.provider.metrics.SyncMetrics;
@@ -32,7 +32,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -53,15 +52,6 @@ import picocli.CommandLine.Option;
 @Command(name = "sync", description = "Keep Kubernetes Secrets equal to the backend for every SecretSync (secret-sync.x-k8s.io).")
 final class SyncCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(SyncCommand.class);
-  /**
-   * One audience per backend whose identity federation uses a fixed one, as upstream's admission
-   * policy expects (one audience per TokenRequest, from a configured list). AWS: IRSA's; EKS Pod
-   * Identity users pass {@code --token-request-audience=pods.eks.amazonaws.com}.
-   */
-  private static final Map<String, List<String>> DEFAULT_AUDIENCES = Map.of(
-      "vault", List.of("vault"),
-      "aws", List.of("sts.amazonaws.com"),
-      "azure", List.of("api://AzureADTokenExchange"));
   /** controller-runtime's Lease of the upstream controller (its LeaderElectionID), shared so only one of the two leads. */
   static final String UPSTREAM_LEASE = "29f1d54e.secret-sync.x-k8s.io";
 
@@ -76,7 +66,7 @@ final class SyncCommand implements Callable<Integer> {
   String providerName;
 
   @Option(names = "--token-request-audience", split = ",", paramLabel = "AUDIENCE",
-      description = "Audiences of the tokens minted for spec.serviceAccountName (default: the backend's usual ones; required for gcp).")
+      description = "Audiences of the tokens minted for spec.serviceAccountName (default: the backend's usual ones; required for a backend without).")
   List<String> audiences;
 
   @Option(names = "--token-ttl", defaultValue = "10m", converter = DurationConverter.class,
@@ -149,33 +139,33 @@ final class SyncCommand implements Callable<Integer> {
       description = "How often the configuration file is checked for changes (default: ${DEFAULT-VALUE}).")
   Duration configCheckInterval;
 
-  private final List<SecretBackend> backends;
+  private final List<BackendFactory> backends;
 
-  private SyncCommand(List<SecretBackend> backends) {
+  private SyncCommand(List<BackendFactory> backends) {
     this.backends = backends;
   }
 
   /** The sync command with every discovered backend's own options mixed in. */
   static CommandLine commandLine() {
-    List<SecretBackend> backends = Backends.discover();
+    List<BackendFactory> backends = Backends.discover();
     return ServeCommand.withBackendOptions(new CommandLine(new SyncCommand(backends)), backends);
   }
 
   @Override
   public Integer call() throws Exception {
     LogSetup.configure(logFormat, logLevel);
-    SecretBackend backend = Backends.named(backends, backendName);
-    List<String> tokenAudiences = audiences != null ? audiences : DEFAULT_AUDIENCES.get(backend.name());
-    if (tokenAudiences == null) {
-      throw new IllegalArgumentException("--token-request-audience is required for backend " + backend.name());
+    BackendFactory factory = Backends.named(backends, backendName);
+    List<String> tokenAudiences = audiences != null ? audiences : factory.defaultAudiences();
+    if (tokenAudiences.isEmpty()) {
+      throw new IllegalArgumentException("--token-request-audience is required for backend " + factory.name());
     }
     InetSocketAddress health = HostPort.parse(healthAddr, "--health-addr");
     InetSocketAddress metricsAddress = HostPort.parse(metricsAddr, "--metrics-addr");
     EngineSettings engineSettings = engine.settings();
     FingerprintIndex fingerprints = new FingerprintIndex(100_000);
-    ProviderMetrics metrics = new ProviderMetrics(backend.name(), fingerprints::reusedCount);
-    BackendContext context = BackendContext.standard(metrics.callsOf(backend.name()));
-    backend.start(context);
+    ProviderMetrics metrics = new ProviderMetrics(factory.name(), fingerprints::reusedCount);
+    BackendContext context = BackendContext.standard(metrics.callsOf(factory.name()));
+    SecretBackend backend = factory.start(context);
     // Declared before the configuration file is read, so the file may set it.
     SecretTypePolicy secretTypes = SecretTypePolicy.declare(context.allowLists());
     SyncSettings settings = new SyncSettings(
@@ -185,13 +175,13 @@ final class SyncCommand implements Callable<Integer> {
         ownerCheck.check);
     SyncMetrics syncMetrics = new SyncMetrics(metrics.registry(), settings.providerName());
     SwitchingAuditSink auditSink = audit.sink();
-    MountAuditor auditor = audit.auditor(auditSink, configFile != null, fingerprints, Clock.systemUTC());
-    SyncHash hash = new SyncHash(audit.key());
+    MountAuditor auditor = audit.auditor(auditSink, configFile != null, fingerprints, Clock.systemUTC(), context.kube());
+    SyncHash hash = new SyncHash(audit.key(context.kube()));
     if (metricsAddress != null) {
       metrics.serve(metricsAddress);
     }
-    ClusterLookup.requireReachable();
-    KubernetesClient client = KubeClients.fromEnvironment();
+    ClusterLookup.requireReachable(context.kube());
+    KubernetesClient client = context.kube().get();
     MountEngine mountEngine = new MountEngine(backend, engineSettings, metrics);
     TokenCache tokens = new TokenCache(new TokenRequests(client)::mintUnbound, settings.tokenTtl(), Clock.systemUTC());
     SyncController controller = new SyncController(client, settings, syncMetrics);
@@ -247,7 +237,7 @@ final class SyncCommand implements Callable<Integer> {
       auditor.close();
       backend.close();
       metrics.close();
-      client.close();
+      context.kube().close();
       stopped.countDown();
       LOG.info("stopped");
     }, "shutdown");
