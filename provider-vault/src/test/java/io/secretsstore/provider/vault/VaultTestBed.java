@@ -15,6 +15,7 @@ import io.secretsstore.provider.emulators.vault.VaultEmulator;
 import io.secretsstore.provider.emulators.vault.VaultRole;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.grpc.ProviderClient;
+import io.secretsstore.provider.kube.SharedKubeClient;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.testing.ProviderFixture;
 import io.secretsstore.provider.testing.Canaries;
@@ -79,9 +80,8 @@ final class VaultTestBed implements AutoCloseable {
 
   /** A started backend sharing this bed's Kubernetes. */
   VaultBackend backend(VaultSettings settings, Clock clock) {
-    VaultBackend backend = new VaultBackend(kube, settings);
-    backend.start(new BackendContext(clock, new CredentialCache(clock, 1000)));
-    return backend;
+    return VaultBackend.start(settings, new BackendContext(clock, new CredentialCache(clock, 1000))
+        .withKube(kube == null ? SharedKubeClient.none() : SharedKubeClient.of(kube)));
   }
 
   VaultBackend backend(VaultSettings settings) {

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.grpc.ProviderCallException;
+import io.secretsstore.provider.kube.SharedKubeClient;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.testing.ProviderFixture;
 import java.nio.charset.StandardCharsets;
@@ -61,8 +62,8 @@ class VaultTokenRequestIT {
   }
 
   private ProviderFixture provider(boolean allow) throws Exception {
-    VaultBackend backend = new VaultBackend(kube, bed.settings().withAllowances(allow, false, java.util.List.of(), java.util.List.of()));
-    backend.start(new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 1000)));
+    VaultBackend backend = VaultBackend.start(bed.settings().withAllowances(allow, false, java.util.List.of(), java.util.List.of()),
+        new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 1000)).withKube(SharedKubeClient.of(kube)));
     return ProviderFixture.start(backend, VaultTestBed.FAST);
   }
 
@@ -119,9 +120,9 @@ class VaultTokenRequestIT {
       assertThat(tokenRequestsSent()).as("TokenRequests sent").isZero();
     }
     // The same address allowed by the operator: minted and sent.
-    VaultBackend backend = new VaultBackend(kube, bed.settings().withAllowances(true, false,
-        java.util.List.of(bed.httpsAddress()), java.util.List.of()).withTls(new TlsConfig(bed.caFile.toString(), "", "", "", "", false)));
-    backend.start(new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 1000)));
+    VaultBackend backend = VaultBackend.start(bed.settings().withAllowances(true, false,
+        java.util.List.of(bed.httpsAddress()), java.util.List.of()).withTls(new TlsConfig(bed.caFile.toString(), "", "", "", "", false)),
+        new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 1000)).withKube(SharedKubeClient.of(kube)));
     try (ProviderFixture provider = ProviderFixture.start(backend, VaultTestBed.FAST)) {
       expectTokenRequest(null);
       assertThatThrownBy(() -> provider.client().mount(VaultTestBed.call(withoutTokens("vaultAddress", bed.httpsAddress())),
