@@ -5,7 +5,6 @@ import io.secretsstore.provider.mount.MountRequestContext;
 import io.secretsstore.provider.mount.PodIdentity;
 import io.secretsstore.provider.mount.ServiceAccountToken;
 import io.secretsstore.provider.spi.BackendContext;
-import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.credentials.IdentityKey;
 import io.secretsstore.provider.spi.MountPlan;
 import io.secretsstore.provider.spi.PlannedObject;
