@@ -3,7 +3,6 @@ package io.secretsstore.provider.vault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.secretsstore.provider.credentials.CredentialCache;
@@ -16,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -39,11 +37,7 @@ class VaultSharedKubeClientIT {
   void start() throws Exception {
     bed = new VaultTestBed();
     bed.vault.putKv2("", "secret", "app/db", Map.of("username", "app-user"));
-    kubeServer = new KubernetesMockServer(false);
-    kubeServer.init();
-    kubeServer.expect().get().withPath("/api/v1/namespaces/vault-csi/secrets/vault-csi-provider-hmac-key")
-        .andReturn(200, new SecretBuilder().withNewMetadata().withName("vault-csi-provider-hmac-key").endMetadata()
-            .withData(Map.of("key", Base64.getEncoder().encodeToString(new byte[32]))).build()).always();
+    kubeServer = VaultTestBed.apiServerWithHmacKey();
     kubeServer.expect().post().withPath("/api/v1/namespaces/team-a/serviceaccounts/app/token")
         .andReturn(201, new TokenRequestBuilder().withNewStatus().withToken(bed.jwt("app", "vault"))
             .withExpirationTimestamp(Instant.now().plusSeconds(900).toString()).endStatus().build()).always();

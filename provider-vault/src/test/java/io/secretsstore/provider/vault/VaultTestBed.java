@@ -3,6 +3,7 @@ package io.secretsstore.provider.vault;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,5 +136,15 @@ final class VaultTestBed implements AutoCloseable {
     kube.close();
     kubeServer.destroy();
     Files.deleteIfExists(caFile);
+  }
+
+  /** An expectation API server (the caller destroys it) that holds the provider's HMAC key Secret, as the chart creates it. */
+  static KubernetesMockServer apiServerWithHmacKey() {
+    KubernetesMockServer server = new KubernetesMockServer(false);
+    server.init();
+    server.expect().get().withPath("/api/v1/namespaces/vault-csi/secrets/vault-csi-provider-hmac-key")
+        .andReturn(200, new SecretBuilder().withNewMetadata().withName("vault-csi-provider-hmac-key").endMetadata()
+            .withData(Map.of("key", Base64.getEncoder().encodeToString(new byte[32]))).build()).always();
+    return server;
   }
 }

@@ -4,7 +4,6 @@ package io.secretsstore.provider.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -40,12 +38,8 @@ class VaultTokenRequestIT {
   void start() throws Exception {
     bed = new VaultTestBed();
     bed.vault.putKv2("", "secret", "app/db", Map.of("username", "app-user"));
-    kubeServer = new KubernetesMockServer(false);
-    kubeServer.init();
+    kubeServer = VaultTestBed.apiServerWithHmacKey();
     kube = kubeServer.createClient();
-    kubeServer.expect().get().withPath("/api/v1/namespaces/vault-csi/secrets/vault-csi-provider-hmac-key")
-        .andReturn(200, new SecretBuilder().withNewMetadata().withName("vault-csi-provider-hmac-key").endMetadata()
-            .withData(Map.of("key", Base64.getEncoder().encodeToString(new byte[32]))).build()).always();
   }
 
   @AfterEach
