@@ -66,7 +66,7 @@ final class SyncCommand implements Callable<Integer> {
   String providerName;
 
   @Option(names = "--token-request-audience", split = ",", paramLabel = "AUDIENCE",
-      description = "Audiences of the tokens minted for spec.serviceAccountName (default: the backend's usual ones; required for a backend without).")
+      description = "Audiences of the tokens minted for spec.serviceAccountName (default: the backend's usual ones; required for a backend without a fixed one).")
   List<String> audiences;
 
   @Option(names = "--token-ttl", defaultValue = "10m", converter = DurationConverter.class,
