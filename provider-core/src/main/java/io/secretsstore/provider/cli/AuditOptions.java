@@ -16,14 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
-/** The audit trail's flags: where events go, the node name, and the fingerprint key. */
+/** The audit trail's flags: the node name and the fingerprint key ({@code --audit-log} is in the settings table). */
 final class AuditOptions {
   private static final Logger LOG = LoggerFactory.getLogger(AuditOptions.class);
   private static final Path POD_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
-
-  @Option(names = "--audit-log", defaultValue = "-", paramLabel = "FILE",
-      description = "Audit events as JSON lines: a file, - for stdout (logs go to stderr), empty to disable (default: ${DEFAULT-VALUE}).")
-  String destination;
 
   @Option(names = "--node-name", defaultValue = "${env:NODE_NAME:-}", description = "The node's name for audit events (default: $NODE_NAME).")
   String nodeName;
@@ -40,13 +36,8 @@ final class AuditOptions {
       description = "A file with the fingerprint key (at least 32 bytes, or base64 of them), instead of the Secret.")
   Path keyFile;
 
-  /** The destination {@code --audit-log} names, which a configuration file's {@code auditLog} overrides. */
-  String destination() {
-    return destination;
-  }
-
-  /** The sink of {@code --audit-log}; a configuration file may switch it to another destination later. */
-  SwitchingAuditSink sink() {
+  /** The sink of {@code --audit-log}'s destination; a configuration file may switch it to another later. */
+  SwitchingAuditSink sink(String destination) {
     try {
       return SwitchingAuditSink.open(destination);
     } catch (java.io.UncheckedIOException e) {
@@ -60,10 +51,12 @@ final class AuditOptions {
    * it on there is none, and no fingerprint key is read; otherwise the key is read now, so that
    * turning audit on later cannot fail on it.
    *
+   * @param destination the destination of {@code --audit-log}
    * @param reloadable whether a configuration file may change the destination
    * @param kube the process's Kubernetes client, for the key's Secret
    */
-  MountAuditor auditor(SwitchingAuditSink sink, boolean reloadable, FingerprintIndex index, Clock clock, SharedKubeClient kube)
+  MountAuditor auditor(SwitchingAuditSink sink, String destination, boolean reloadable, FingerprintIndex index, Clock clock,
+      SharedKubeClient kube)
       throws IOException {
     if (destination.isEmpty() && !reloadable) {
       return MountAuditor.NONE;

@@ -5,52 +5,46 @@ import io.secretsstore.provider.audit.SwitchingAuditSink;
 import io.secretsstore.provider.config.ConfigApplier;
 import io.secretsstore.provider.config.ConfigDefaults;
 import io.secretsstore.provider.config.ConfigFileWatcher;
-import io.secretsstore.provider.fetch.EngineSettings;
+import io.secretsstore.provider.config.SettingValues;
+import io.secretsstore.provider.config.Settings;
 import io.secretsstore.provider.fetch.MountEngine;
 import io.secretsstore.provider.metrics.ProviderMetrics;
 import io.secretsstore.provider.spi.AllowLists;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.Optional;
 
 /** The configuration file of {@code serve} and {@code sync}: watched and applied the same way by both. */
-final class ConfigWatching implements AutoCloseable {
-  private final ConfigFileWatcher watcher;
+final class ConfigWatching {
   private final ConfigApplier applier;
 
-  private ConfigWatching(ConfigFileWatcher watcher, ConfigApplier applier) {
-    this.watcher = watcher;
+  private ConfigWatching(ConfigApplier applier) {
     this.applier = applier;
   }
 
   /**
    * Applies the file now (failing on a broken one) and then whenever it changes. Call after the
    * backend started, so the allow-lists it declared are known, and before the first mount, so none
-   * runs under settings the file overrides; then {@link #attach} the mount engine.
+   * runs under settings the file overrides; then {@link #attach} the mount engine. Without a file
+   * there is nothing to watch.
    *
-   * @param logLevel the level of {@code --log-level}
+   * @param file the file, or null when {@code --config} is not given
+   * @param flags the flags' values, which the file overrides
    */
-  static ConfigWatching start(Path file, Duration checkInterval, EngineSettings flags, AuditOptions audit,
-      String logLevel, SwitchingAuditSink sink, AllowLists allowLists, ProviderMetrics metrics) throws IOException {
-    ConfigApplier applier = new ConfigApplier(logLevel, sink, allowLists);
-    ConfigFileWatcher watcher = new ConfigFileWatcher(file,
-        new ConfigDefaults(flags.cache(), flags.resilience(), audit.destination(), allowLists.checks()), applier, metrics);
-    try {
-      watcher.start(checkInterval);
-    } catch (IOException | RuntimeException e) {
-      watcher.close();
-      throw e;
+  static Optional<ConfigWatching> startIn(Assembly parts, Path file, SettingValues flags,
+      SwitchingAuditSink sink, AllowLists allowLists, ProviderMetrics metrics) throws IOException {
+    if (file == null) {
+      return Optional.empty();
     }
-    return new ConfigWatching(watcher, applier);
+    ConfigApplier applier = new ConfigApplier(flags.get(Settings.LOG_LEVEL), sink, allowLists);
+    ConfigFileWatcher watcher = parts.add("configuration watcher", new ConfigFileWatcher(file, new ConfigDefaults(flags.cache(),
+        flags.resilience(), flags.get(Settings.AUDIT_LOG), allowLists.checks()), applier, metrics));
+    watcher.start(flags.get(Settings.CONFIG_CHECK_INTERVAL));
+    return Optional.of(new ConfigWatching(applier));
   }
 
   /** Applies the file's engine settings to the running engine, now and on every change. */
   void attach(MountEngine engine) {
     applier.attach(engine);
-  }
-
-  @Override
-  public void close() {
-    watcher.close();
   }
 }

@@ -5,6 +5,8 @@ import io.secretsstore.provider.ProviderVersion;
 import io.secretsstore.provider.audit.FingerprintIndex;
 import io.secretsstore.provider.audit.MountAuditor;
 import io.secretsstore.provider.audit.SwitchingAuditSink;
+import io.secretsstore.provider.config.SettingValues;
+import io.secretsstore.provider.config.Settings;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.grpc.ProviderRuntime;
 import io.secretsstore.provider.grpc.ProviderServer;
@@ -21,7 +23,6 @@ import io.secretsstore.provider.spi.SecretBackend;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -60,11 +61,6 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--log-format", defaultValue = "json", description = "json or text (default: ${DEFAULT-VALUE}).")
   LogSetup.Format logFormat;
 
-  @Option(names = "--log-level", defaultValue = "info", description = "trace, debug, info, warn or error (default: ${DEFAULT-VALUE}).")
-  String logLevel;
-
-  @Mixin EngineOptions engine;
-
   @Mixin AuditOptions audit;
 
   @Mixin ReadinessProbeOptions readinessProbe;
@@ -79,30 +75,20 @@ final class ServeCommand implements Callable<Integer> {
       description = "YAML file (e.g. a mounted ConfigMap) with logLevel, cache timings, auditLog and allow-lists; reloaded on change without a restart.")
   Path configFile;
 
-  @Option(names = "--config-check-interval", defaultValue = "5s", converter = DurationConverter.class,
-      description = "How often the configuration file is checked for changes (default: ${DEFAULT-VALUE}).")
-  Duration configCheckInterval;
-
-  @Option(names = "--grpc-threads", defaultValue = "16", description = "Threads serving gRPC calls (default: ${DEFAULT-VALUE}).")
-  int grpcThreads;
-
-  @Option(names = "--drain-timeout", defaultValue = "20s", converter = DurationConverter.class, description = "How long SIGTERM waits for in-flight calls (default: ${DEFAULT-VALUE}).")
-  Duration drainTimeout;
-
-  @Option(names = "--socket-check-interval", defaultValue = "2s", converter = DurationConverter.class,
-      description = "How often to check that the socket is still there and publish a new one if it was deleted; 0s never checks (default: ${DEFAULT-VALUE}).")
-  Duration socketCheck;
-
   private final List<BackendFactory> backends;
+  private SettingOptions settingFlags;
 
   private ServeCommand(List<BackendFactory> backends) {
     this.backends = backends;
   }
 
-  /** The serve command with every discovered backend's own options mixed in. */
+  /** The serve command with the settings' flags and every discovered backend's own options. */
   static CommandLine commandLine() {
     List<BackendFactory> backends = Backends.discover();
-    return withBackendOptions(new CommandLine(new ServeCommand(backends)), backends);
+    ServeCommand serve = new ServeCommand(backends);
+    CommandLine command = new CommandLine(serve);
+    serve.settingFlags = SettingOptions.addTo(command);
+    return withBackendOptions(command, backends);
   }
 
   /** Adds every backend's own flags to a command that runs a backend ({@code serve}, {@code sync}). */
@@ -118,73 +104,60 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LogSetup.configure(logFormat, FlagChecks.logLevel("--log-level", logLevel));
-    FlagChecks.atLeast("--grpc-threads", grpcThreads, 1);
-    FlagChecks.notNegative("--drain-timeout", drainTimeout);
-    FlagChecks.notNegative("--socket-check-interval", socketCheck);
-    FlagChecks.positive("--config-check-interval", configCheckInterval);
+    Assembly parts = new Assembly();
+    ProviderServer server = parts.build(this::start);
+    parts.closeOnShutdown(() -> LOG.info("shutting down: draining in-flight calls"));
+    server.awaitTermination();
+    return 0;
+  }
+
+  /** Builds the provider's parts in the order they depend on each other, up to the served socket. */
+  private ProviderServer start(Assembly parts) throws Exception {
+    SettingValues flags = settingFlags.values();
+    LogSetup.configure(logFormat, flags.get(Settings.LOG_LEVEL));
     BackendFactory factory = Backends.named(backends, backendName);
     String name = providerName == null ? factory.name() : providerName;
     Path socket = SocketPath.of(socketDir, name);
     InetSocketAddress health = HostPort.parse(healthAddr, "--health-addr");
     InetSocketAddress metricsAddress = HostPort.parse(metricsAddr, "--metrics-addr");
-    EngineSettings settings = engine.settings();
+    EngineSettings engineSettings = flags.engine();
 
     FingerprintIndex fingerprints = new FingerprintIndex(100_000);
-    ProviderMetrics metrics = new ProviderMetrics(factory.name(), fingerprints::reusedCount);
-    BackendContext context = BackendContext.standard(metrics.callsOf(factory.name()));
-    SecretBackend backend = factory.start(context);
+    ProviderMetrics metrics = parts.add("metrics", new ProviderMetrics(factory.name(), fingerprints::reusedCount));
+    BackendStart.Started started = BackendStart.startIn(parts, factory, metrics);
+    BackendContext context = started.context();
+    SecretBackend backend = started.backend();
     // The chart's configuration file is shared with sync: serve accepts sync's key and ignores it.
     io.secretsstore.provider.sync.SecretTypePolicy.declare(context.allowLists());
     Optional<ProbeIdentity> probe = readinessProbe.probe(backend);
-    SwitchingAuditSink auditSink = audit.sink();
-    MountAuditor auditor = audit.auditor(auditSink, configFile != null, fingerprints, Clock.systemUTC(), context.kube());
+    probe.ifPresent(identity -> parts.add("readiness probe", identity));
+    String auditLog = flags.get(Settings.AUDIT_LOG);
+    SwitchingAuditSink auditSink = audit.sink(auditLog);
+    MountAuditor auditor = parts.add("auditor", audit.auditor(auditSink, auditLog, configFile != null, fingerprints, Clock.systemUTC(), context.kube()));
     // Before the socket exists: no mount may run under allow-lists or an audit destination the file overrides.
-    ConfigWatching watcher = configFile == null ? null : ConfigWatching.start(configFile, configCheckInterval, settings,
-        audit, logLevel, auditSink, context.allowLists(), metrics);
+    Optional<ConfigWatching> watcher = ConfigWatching.startIn(parts, configFile, flags, auditSink,
+        context.allowLists(), metrics);
     Supplier<Optional<String>> backendStatus =
         new RecentResult<>(readinessProbe.readiness(backend, probe), HealthServer.READINESS_CACHE);
     metrics.watchBackend(backend.name(), backendStatus);
     if (metricsAddress != null) {
       HostPort.bind("--metrics-addr", metricsAddr, () -> metrics.serve(metricsAddress));
     }
-    ProviderRuntime runtime =
-        ProviderRuntime.start(backend, settings, socket, metrics, metrics, auditor, grpcThreads, drainTimeout, socketCheck);
+    ProviderRuntime runtime = parts.add("runtime", ProviderRuntime.start(backend, engineSettings, socket, metrics, metrics, auditor,
+        flags.get(Settings.GRPC_THREADS), flags.get(Settings.DRAIN_TIMEOUT), flags.get(Settings.SOCKET_CHECK_INTERVAL)));
     ProviderServer server = runtime.server();
     metrics.watchCache(runtime.engine());
-    if (watcher != null) {
-      watcher.attach(runtime.engine());
+    watcher.ifPresent(w -> w.attach(runtime.engine()));
+    if (health != null) {
+      parts.add("health server", HostPort.bind("--health-addr", healthAddr,
+          () -> HealthServer.start(health, socket, server::socketPresent, backendStatus, readinessIncludesBackend)));
     }
-    HealthServer healthServer = health == null ? null : HostPort.bind("--health-addr", healthAddr,
-        () -> HealthServer.start(health, socket, server::socketPresent, backendStatus, readinessIncludesBackend));
     LOG.atInfo()
         .addKeyValue("backend", backend.name())
         .addKeyValue("version", ProviderVersion.get())
         .addKeyValue("socket", socket.toString())
         .log("provider started");
-
-    Thread shutdown =
-        new Thread(
-            () -> {
-              LOG.info("shutting down: draining in-flight calls");
-              if (healthServer != null) {
-                healthServer.close();
-              }
-              if (watcher != null) {
-                watcher.close();
-              }
-              runtime.close();
-              probe.ifPresent(ProbeIdentity::close);
-              auditor.close();
-              backend.close();
-              context.kube().close();
-              metrics.close();
-              LOG.info("stopped");
-            },
-            "shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdown);
-    server.awaitTermination();
-    return 0;
+    return server;
   }
 
   /** The names of the discovered backends, for help and completion. */

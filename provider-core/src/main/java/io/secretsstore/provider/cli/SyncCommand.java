@@ -6,6 +6,8 @@ import io.secretsstore.provider.ProviderVersion;
 import io.secretsstore.provider.audit.FingerprintIndex;
 import io.secretsstore.provider.audit.MountAuditor;
 import io.secretsstore.provider.audit.SwitchingAuditSink;
+import io.secretsstore.provider.config.SettingValues;
+import io.secretsstore.provider.config.Settings;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.fetch.MountEngine;
 import io.secretsstore.provider.kube.TokenRequests;
@@ -113,9 +115,6 @@ final class SyncCommand implements Callable<Integer> {
     }
   }
 
-  @Option(names = "--workers", defaultValue = "4", description = "SecretSyncs synced at once (default: ${DEFAULT-VALUE}).")
-  int workers;
-
   @Option(names = "--health-addr", defaultValue = ":8080", description = "Address of /livez and /readyz; empty to disable (default: ${DEFAULT-VALUE}).")
   String healthAddr;
 
@@ -125,35 +124,48 @@ final class SyncCommand implements Callable<Integer> {
   @Option(names = "--log-format", defaultValue = "json", description = "json or text (default: ${DEFAULT-VALUE}).")
   LogSetup.Format logFormat;
 
-  @Option(names = "--log-level", defaultValue = "info", description = "trace, debug, info, warn or error (default: ${DEFAULT-VALUE}).")
-  String logLevel;
-
-  @Mixin EngineOptions engine;
-
   @Mixin AuditOptions audit;
 
   @Option(names = "--config", paramLabel = "FILE", description = "YAML file with logLevel, cache timings, auditLog and allow-lists; reloaded on change.")
   Path configFile;
 
-  @Option(names = "--config-check-interval", defaultValue = "5s", converter = DurationConverter.class,
-      description = "How often the configuration file is checked for changes (default: ${DEFAULT-VALUE}).")
-  Duration configCheckInterval;
-
   private final List<BackendFactory> backends;
+  private SettingOptions settingFlags;
 
   private SyncCommand(List<BackendFactory> backends) {
     this.backends = backends;
   }
 
-  /** The sync command with every discovered backend's own options mixed in. */
+  /** The sync command with the settings' flags and every discovered backend's own options. */
   static CommandLine commandLine() {
     List<BackendFactory> backends = Backends.discover();
-    return ServeCommand.withBackendOptions(new CommandLine(new SyncCommand(backends)), backends);
+    SyncCommand sync = new SyncCommand(backends);
+    CommandLine command = new CommandLine(sync);
+    sync.settingFlags = SettingOptions.addTo(command);
+    return ServeCommand.withBackendOptions(command, backends);
   }
 
   @Override
   public Integer call() throws Exception {
-    LogSetup.configure(logFormat, logLevel);
+    CountDownLatch stopped = new CountDownLatch(1);
+    AtomicBoolean shuttingDown = new AtomicBoolean();
+    Assembly parts = new Assembly();
+    // Added first, so closed last: the command returns once everything else is closed.
+    parts.add("stopped", stopped, stopped::countDown);
+    parts.build(built -> start(built, stopped));
+    parts.closeOnShutdown(() -> {
+      shuttingDown.set(true);
+      LOG.info("shutting down: finishing the syncs in flight");
+    });
+    stopped.await();
+    // Leadership lost while running: exit 1 so a restart competes again from a clean state.
+    return shuttingDown.get() ? 0 : 1;
+  }
+
+  /** Builds the controller's parts in the order they depend on each other, up to syncing or standing by. */
+  private Void start(Assembly parts, CountDownLatch stopped) throws Exception {
+    SettingValues flags = settingFlags.values();
+    LogSetup.configure(logFormat, flags.get(Settings.LOG_LEVEL));
     BackendFactory factory = Backends.named(backends, backendName);
     List<String> tokenAudiences = audiences != null ? audiences : factory.defaultAudiences();
     if (tokenAudiences.isEmpty()) {
@@ -161,37 +173,34 @@ final class SyncCommand implements Callable<Integer> {
     }
     InetSocketAddress health = HostPort.parse(healthAddr, "--health-addr");
     InetSocketAddress metricsAddress = HostPort.parse(metricsAddr, "--metrics-addr");
-    EngineSettings engineSettings = engine.settings();
+    EngineSettings engineSettings = flags.engine();
     FingerprintIndex fingerprints = new FingerprintIndex(100_000);
-    ProviderMetrics metrics = new ProviderMetrics(factory.name(), fingerprints::reusedCount);
-    BackendContext context = BackendContext.standard(metrics.callsOf(factory.name()));
-    SecretBackend backend = factory.start(context);
+    ProviderMetrics metrics = parts.add("metrics", new ProviderMetrics(factory.name(), fingerprints::reusedCount));
+    BackendStart.Started started = BackendStart.startIn(parts, factory, metrics);
+    BackendContext context = started.context();
+    SecretBackend backend = started.backend();
     // Declared before the configuration file is read, so the file may set it.
     SecretTypePolicy secretTypes = SecretTypePolicy.declare(context.allowLists());
     SyncSettings settings = new SyncSettings(
         new SyncAttributes.ControllerPod(podName, podUid.isEmpty() ? UUID.randomUUID().toString() : podUid),
-        tokenAudiences, tokenTtl, engineSettings.cache().pollInterval(), workers, Duration.ofSeconds(1),
+        tokenAudiences, tokenTtl, engineSettings.cache().pollInterval(), flags.get(Settings.WORKERS), Duration.ofSeconds(1),
         Duration.ofMinutes(5), controllerName, providerName == null ? backend.name() : providerName, secretTypes,
         ownerCheck.check);
     SyncMetrics syncMetrics = new SyncMetrics(metrics.registry(), settings.providerName());
-    SwitchingAuditSink auditSink = audit.sink();
-    MountAuditor auditor = audit.auditor(auditSink, configFile != null, fingerprints, Clock.systemUTC(), context.kube());
+    String auditLog = flags.get(Settings.AUDIT_LOG);
+    SwitchingAuditSink auditSink = audit.sink(auditLog);
+    MountAuditor auditor = parts.add("auditor", audit.auditor(auditSink, auditLog, configFile != null, fingerprints, Clock.systemUTC(), context.kube()));
     SyncHash hash = new SyncHash(audit.key(context.kube()));
     if (metricsAddress != null) {
       metrics.serve(metricsAddress);
     }
     ClusterLookup.requireReachable(context.kube());
     KubernetesClient client = context.kube().get();
-    MountEngine mountEngine = new MountEngine(backend, engineSettings, metrics);
+    MountEngine mountEngine = parts.add("mount engine", new MountEngine(backend, engineSettings, metrics));
     TokenCache tokens = new TokenCache(new TokenRequests(client)::mintUnbound, settings.tokenTtl(), Clock.systemUTC());
-    SyncController controller = new SyncController(client, settings, syncMetrics);
-    ConfigWatching watcher = configFile == null ? null : ConfigWatching.start(configFile, configCheckInterval,
-        engineSettings, audit, logLevel, auditSink, context.allowLists(), metrics);
-    if (watcher != null) {
-      watcher.attach(mountEngine);
-    }
-    CountDownLatch stopped = new CountDownLatch(1);
-    AtomicBoolean shuttingDown = new AtomicBoolean();
+    SyncController controller = parts.add("sync controller", new SyncController(client, settings, syncMetrics));
+    ConfigWatching.startIn(parts, configFile, flags, auditSink, context.allowLists(), metrics)
+        .ifPresent(watcher -> watcher.attach(mountEngine));
     Runnable lead = () -> {
       syncMetrics.leading(true);
       try {
@@ -204,46 +213,21 @@ final class SyncCommand implements Callable<Integer> {
         throw e;
       }
     };
-    LeaderElection election = null;
     if (leaderElect) {
-      election = LeaderElection.start(client, leaseNamespace, leaseName, podName, LeaderElection.Timing.DEFAULT,
+      parts.add("leader election", LeaderElection.start(client, leaseNamespace, leaseName, podName, LeaderElection.Timing.DEFAULT,
           lead, () -> {
             syncMetrics.leading(false);
             stopped.countDown();
-          });
+          }));
     } else {
       lead.run();
     }
-    SyncHealth healthServer = health == null ? null
-        : SyncHealth.start(health, () -> stopped.getCount() == 0 ? Optional.of("stopped") : Optional.empty(), backend::readinessProblem);
+    if (health != null) {
+      parts.add("health server",
+          SyncHealth.start(health, () -> stopped.getCount() == 0 ? Optional.of("stopped") : Optional.empty(), backend::readinessProblem));
+    }
     LOG.atInfo().addKeyValue("backend", backend.name()).addKeyValue("version", ProviderVersion.get())
         .addKeyValue("leaderElect", leaderElect).log("sync controller running");
-
-    LeaderElection elected = election;
-    Thread shutdown = new Thread(() -> {
-      shuttingDown.set(true);
-      LOG.info("shutting down: finishing the syncs in flight");
-      if (elected != null) {
-        elected.close();
-      }
-      controller.close();
-      if (healthServer != null) {
-        healthServer.close();
-      }
-      if (watcher != null) {
-        watcher.close();
-      }
-      mountEngine.close();
-      auditor.close();
-      backend.close();
-      metrics.close();
-      context.kube().close();
-      stopped.countDown();
-      LOG.info("stopped");
-    }, "shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdown);
-    stopped.await();
-    // Leadership lost while running: exit 1 so a restart competes again from a clean state.
-    return shuttingDown.get() ? 0 : 1;
+    return null;
   }
 }

@@ -4,10 +4,8 @@ package io.secretsstore.provider.config;
 import io.secretsstore.provider.fetch.CacheSettings;
 import io.secretsstore.provider.fetch.ResilienceSettings;
 import io.secretsstore.provider.yaml.SafeYaml;
-import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -34,10 +32,6 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  */
 public record ReloadableConfig(Optional<String> logLevel, CacheSettings cache, ResilienceSettings resilience,
     String auditLog, Map<String, List<String>> allowLists) {
-  private static final Set<String> LEVELS = Set.of("trace", "debug", "info", "warn", "error");
-  private static final Set<String> KEYS =
-      Set.of("logLevel", "rotationPollInterval", "rotationPollJitter", "cacheFreshness", "cacheIdle",
-          "endpointConcurrency", "backendMaxAttempts", "circuitFailures", "circuitOpen", "auditLog");
   private static final int MAX_ENTRIES = 1000;
 
   public ReloadableConfig {
@@ -63,63 +57,37 @@ public record ReloadableConfig(Optional<String> logLevel, CacheSettings cache, R
       throw new IllegalArgumentException("the configuration file must be a YAML mapping");
     }
     for (Object key : map.keySet()) {
-      if (!(key instanceof String name) || !(KEYS.contains(name) || defaults.allowListChecks().containsKey(name))) {
-        Set<String> known = new TreeSet<>(KEYS);
-        known.addAll(defaults.allowListChecks().keySet());
+      if (!(key instanceof String name) || !(Settings.byConfigKey(name).isPresent() || defaults.allowListChecks().containsKey(name))) {
+        Set<String> known = new TreeSet<>(defaults.allowListChecks().keySet());
+        Settings.ALL.forEach(setting -> setting.configKey().ifPresent(known::add));
         throw new IllegalArgumentException("unknown key " + (key instanceof String name && name.matches("[A-Za-z0-9_.-]{1,64}") ? "\"" + name + "\" " : "")
             + "in the configuration file; known keys: " + known);
       }
     }
-    Optional<String> level = Optional.ofNullable(map.get("logLevel")).map(v -> v.toString().toLowerCase(Locale.ROOT));
-    if (level.isPresent() && !LEVELS.contains(level.get())) {
-      throw new IllegalArgumentException("logLevel must be one of " + LEVELS);
+    SettingValues values = SettingValues.of(defaults.cache(), defaults.resilience(), defaults.auditLog());
+    for (Setting<?> setting : Settings.ALL) {
+      Object value = setting.configKey().map(map::get).orElse(null);
+      if (value != null) {
+        values = withValue(values, setting, value);
+      }
     }
-    String auditLog = auditLog(map.get("auditLog"), defaults.auditLog());
     Map<String, List<String>> allowLists = new TreeMap<>();
     defaults.allowListChecks().forEach((key, check) -> {
       if (map.get(key) != null) {
         allowLists.put(key, allowList(key, map.get(key), check));
       }
     });
-    try {
-      CacheSettings base = defaults.cache();
-      CacheSettings cache = new CacheSettings(
-          duration(map, "rotationPollInterval", base.pollInterval()),
-          duration(map, "rotationPollJitter", base.pollJitter()),
-          duration(map, "cacheFreshness", base.freshness()),
-          duration(map, "cacheIdle", base.idleAfter()),
-          base.maxBytes(),
-          base.maxEntries());
-      ResilienceSettings baseResilience = defaults.resilience();
-      ResilienceSettings resilience = new ResilienceSettings(
-          count(map, "endpointConcurrency", baseResilience.maxConcurrentPerEndpoint()),
-          count(map, "backendMaxAttempts", baseResilience.maxAttempts()),
-          baseResilience.baseBackoff(),
-          baseResilience.maxBackoff(),
-          count(map, "circuitFailures", baseResilience.circuitFailureThreshold()),
-          duration(map, "circuitOpen", baseResilience.circuitOpenFor()));
-      return new ReloadableConfig(level, cache, resilience, auditLog, allowLists);
-    } catch (IllegalArgumentException e) {
-      // The one rule across keys; the settings' own message names the fields, not the keys.
-      throw new IllegalArgumentException("the configuration file's settings are inconsistent: " + e.getMessage()
-          + " (keys rotationPollInterval, rotationPollJitter and cacheFreshness, or the flags they override)");
+    if (!values.refreshBeforeStale()) {
+      // The one rule across keys, which may come from the file or the flags it overrides.
+      throw new IllegalArgumentException("the configuration file's settings are inconsistent: cache freshness must be longer than the"
+          + " poll interval plus jitter (keys rotationPollInterval, rotationPollJitter and cacheFreshness, or the flags they override)");
     }
+    Optional<String> level = map.get("logLevel") == null ? Optional.empty() : Optional.of(values.get(Settings.LOG_LEVEL));
+    return new ReloadableConfig(level, values.cache(), values.resilience(), values.get(Settings.AUDIT_LOG), allowLists);
   }
 
-  /** {@code -}, empty, or an absolute path: a relative one would depend on the working directory. */
-  private static String auditLog(Object value, String fallback) {
-    if (value == null) {
-      return fallback;
-    }
-    String text = value instanceof String s ? s.strip() : "";
-    if (!(value instanceof String) || !(text.isEmpty() || text.equals("-") || isAbsolutePath(text))) {
-      throw new IllegalArgumentException("auditLog must be - (stdout), an empty string (no audit) or an absolute file path");
-    }
-    return text;
-  }
-
-  private static boolean isAbsolutePath(String text) {
-    return text.startsWith("/") && text.length() <= 4096 && text.chars().noneMatch(c -> c < 0x20 || c == 0x7f);
+  private static <T extends Comparable<T>> SettingValues withValue(SettingValues values, Setting<T> setting, Object value) {
+    return values.with(setting, setting.fromConfig(value));
   }
 
   private static List<String> allowList(String key, Object value, UnaryOperator<String> check) {
@@ -139,25 +107,5 @@ public record ReloadableConfig(Optional<String> logLevel, CacheSettings cache, R
       }
     }
     return List.copyOf(checked);
-  }
-
-  private static int count(Map<?, ?> map, String key, int fallback) {
-    Object value = map.get(key);
-    if (value == null) {
-      return fallback;
-    }
-    if (!(value instanceof Number number) || number.longValue() < 1 || number.longValue() > 10_000) {
-      throw new IllegalArgumentException(key + " must be a whole number between 1 and 10000");
-    }
-    return number.intValue();
-  }
-
-  private static Duration duration(Map<?, ?> map, String key, Duration fallback) {
-    Object value = map.get(key);
-    if (value == null) {
-      return fallback;
-    }
-    return Durations.parse(value.toString())
-        .orElseThrow(() -> new IllegalArgumentException(key + " must be a duration such as 500ms, 90s, 2m or 1h"));
   }
 }

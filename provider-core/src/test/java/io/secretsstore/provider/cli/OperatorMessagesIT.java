@@ -51,9 +51,9 @@ class OperatorMessagesIT {
 
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource(delimiter = '|', value = {
-    "--endpoint-concurrency|0|--endpoint-concurrency must be at least 1",
-    "--backend-max-attempts|0|--backend-max-attempts must be at least 1",
-    "--circuit-failures|0|--circuit-failures must be at least 1",
+    "--endpoint-concurrency|0|--endpoint-concurrency must be between 1 and 10000",
+    "--backend-max-attempts|0|--backend-max-attempts must be between 1 and 10000",
+    "--circuit-failures|0|--circuit-failures must be between 1 and 10000",
     "--fetch-concurrency|0|--fetch-concurrency must be at least 1",
     "--max-objects|0|--max-objects must be at least 1",
     "--cache-max-bytes|0|--cache-max-bytes must be at least 1",
@@ -63,7 +63,10 @@ class OperatorMessagesIT {
     "--mount-timeout|0s|--mount-timeout must be longer than 0s",
     "--circuit-open|0s|--circuit-open must be longer than 0s",
     "--grpc-threads|0|--grpc-threads must be at least 1",
+    "--drain-timeout|-1s|--drain-timeout must be a duration such as 500ms, 90s, 2m or 1h",
     "--log-level|loud|--log-level must be one of trace, debug, info, warn or error",
+    "--max-objects|s3cr3t|--max-objects must be a whole number",
+    "--mount-timeout|s3cr3t|--mount-timeout must be a duration such as 500ms, 90s, 2m or 1h",
   })
   void serve_aBadSetting_failsInOneLineNamingItsFlag(String flag, String value, String message) {
     assertThat(run("serve", "--backend", "test", "--socket-dir", dir.toString(), "--health-addr", "", "--metrics-addr", "",

@@ -15,7 +15,10 @@ class ConfigKeyMessagesTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
     "endpointConcurency: 4|unknown key \"endpointConcurency\" in the configuration file; known keys:",
-    "endpointConcurrency: 0|endpointConcurrency must be a whole number between 1 and 10000",
+    "endpointConcurrency: 0|endpointConcurrency must be between 1 and 10000",
+    "endpointConcurrency: many|endpointConcurrency must be a whole number",
+    "circuitOpen: 0s|circuitOpen must be longer than 0s",
+    "backendMaxAttempts: [3]|backendMaxAttempts must be a whole number",
     "logLevel: loud|logLevel must be one of",
     "cacheFreshness: 1m|keys rotationPollInterval, rotationPollJitter and cacheFreshness",
     "rotationPollInterval: soon|rotationPollInterval must be a duration",
