@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.aws;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.credentials.Expiring;
-import io.secretsstore.provider.kube.KubeClients;
-import io.secretsstore.provider.kube.ServiceAccountAnnotations;
 import io.secretsstore.provider.mount.MountRequestContext;
 import io.secretsstore.provider.mount.PodIdentity;
 import io.secretsstore.provider.mount.ServiceAccountToken;
@@ -42,38 +39,37 @@ public final class AwsBackend implements SecretBackend {
   /** The region a dry run plans with when only the node's label would name it. */
   static final String DRY_RUN_REGION = "node-region";
 
-  private final AwsOptions options;
-  private AwsSettings settings;
-  private KubernetesClient kube;
-  private final boolean ownsKube;
-  private BackendContext context;
-  private AwsClients clients;
-  private RoleArns roles;
-  private NodeRegions nodeRegions;
-  private HttpClient agentHttp;
-  private boolean dryRun;
+  private final AwsSettings settings;
+  private final BackendContext context;
+  /** What a serving backend opened; empty for a dry run, which opens nothing. */
+  private final Optional<Live> live;
 
-  /** How long a service account's annotations are used before they are read again. */
-  private Duration annotationTtl = ServiceAccountAnnotations.TTL;
+  /** The clients and lookups of a serving backend. */
+  private record Live(AwsClients clients, RoleArns roles, NodeRegions nodeRegions, HttpClient agentHttp) {}
 
-  /** Found by ServiceLoader; settings come from flags and the environment at start. */
-  public AwsBackend() {
-    this.options = new AwsOptions();
-    this.ownsKube = true;
-  }
-
-  /** For tests: given settings and (possibly null) Kubernetes client, no flags. */
-  AwsBackend(KubernetesClient kube, AwsSettings settings) {
-    this(kube, settings, ServiceAccountAnnotations.TTL);
-  }
-
-  /** For tests: as above, with the time a service account's annotations are kept. */
-  AwsBackend(KubernetesClient kube, AwsSettings settings, Duration annotationTtl) {
-    this.options = null;
-    this.kube = kube;
+  private AwsBackend(AwsSettings settings, BackendContext context, Optional<Live> live) {
     this.settings = settings;
-    this.ownsKube = false;
-    this.annotationTtl = annotationTtl;
+    this.context = context;
+    this.live = live;
+  }
+
+  /**
+   * A serving backend; the Kubernetes client is asked for only when a mount needs a role annotation
+   * or a node's region.
+   *
+   * @param annotationTtl how long a service account's annotations are used before they are read again
+   */
+  static AwsBackend start(AwsSettings settings, Duration annotationTtl, BackendContext context) {
+    SdkLoggers.pin();
+    return new AwsBackend(settings, context, Optional.of(new Live(new AwsClients(settings),
+        new RoleArns(settings.roleArnFor(), context.kube(), annotationTtl),
+        new NodeRegions(settings.regionLookup(), context.kube()),
+        HttpClient.newBuilder().connectTimeout(settings.agent().timeout()).build())));
+  }
+
+  /** A backend that plans as a serving one would and opens nothing. */
+  static AwsBackend dryRun(AwsSettings settings, BackendContext context) {
+    return new AwsBackend(settings, context, Optional.empty());
   }
 
   @Override
@@ -82,55 +78,11 @@ public final class AwsBackend implements SecretBackend {
   }
 
   @Override
-  public Object options() {
-    return options;
-  }
-
-  @Override
-  public void start(BackendContext backendContext) {
-    this.context = backendContext;
-    SdkLoggers.pin();
-    if (settings == null) {
-      try {
-        settings = options.settings(System.getenv());
-      } catch (IllegalArgumentException e) {
-        throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, e.getMessage());
-      }
-    }
-    clients = new AwsClients(settings);
-    roles = new RoleArns(settings.roleArnFor(), this::kube, annotationTtl);
-    nodeRegions = new NodeRegions(settings.regionLookup(), this::kube);
-    agentHttp = HttpClient.newBuilder().connectTimeout(settings.agent().timeout()).build();
-  }
-
-  /**
-   * Flags only: no clients, informers or node lookups. Without a region (parameter or flag), the
-   * node's label would decide: the dry run cannot read it and plans with a placeholder region.
-   */
-  @Override
-  public void startDryRun(BackendContext backendContext) {
-    dryRun = true;
-    context = backendContext;
-    if (settings == null) {
-      settings = options.settings(System.getenv());
-    }
-  }
-
-  private synchronized KubernetesClient kube() {
-    if (kube == null && ownsKube) {
-      kube = KubeClients.fromEnvironment();
-    }
-    return kube;
-  }
-
-  @Override
   public MountPlan<?> plan(MountRequestContext request) {
-    if (context == null) {
-      throw ProviderException.of(ErrorKind.INTERNAL, "the aws backend was not started");
-    }
     PodIdentity pod = request.pod();
     AwsParameters parameters = AwsParameters.parse(request.attributes(),
-        () -> !settings.region().isEmpty() ? settings.region() : dryRun ? DRY_RUN_REGION : nodeRegions.region(pod), request.defaultMode());
+        () -> !settings.region().isEmpty() ? settings.region() : live.map(l -> l.nodeRegions().region(pod)).orElse(DRY_RUN_REGION),
+        request.defaultMode());
     String audience = parameters.usePodIdentity() ? Logins.POD_IDENTITY_AUDIENCE : Logins.IRSA_AUDIENCE;
     ServiceAccountToken token;
     try {
@@ -147,20 +99,20 @@ public final class AwsBackend implements SecretBackend {
       login = () -> podIdentity(addressType, token);
     } else {
       // The dry run cannot read the service account's role annotation; the mount would.
-      String roleArn = dryRun ? "" : roles.roleArn(pod.namespace(), pod.serviceAccountName());
+      String roleArn = live.map(l -> l.roles().roleArn(pod.namespace(), pod.serviceAccountName())).orElse("");
       String stsRegion = parameters.region();
       identity = IdentityKey.of(NAME, "auth", "irsa", "namespace", pod.namespace(),
           "serviceAccount", pod.serviceAccountName(), "roleArn", roleArn);
       String failoverRegion = parameters.failoverRegion();
       login = () -> {
         try {
-          return Logins.irsa(clients, stsRegion, roleArn, pod, token);
+          return Logins.irsa(live.orElseThrow().clients(), stsRegion, roleArn, pod, token);
         } catch (ProviderException e) {
           // STS is regional: with a failover region, a retryable STS failure is retried there.
           if (failoverRegion.isEmpty() || !AwsErrors.retryable(e)) {
             throw e;
           }
-          return Logins.irsa(clients, failoverRegion, roleArn, pod, token);
+          return Logins.irsa(live.orElseThrow().clients(), failoverRegion, roleArn, pod, token);
         }
       };
     }
@@ -168,11 +120,11 @@ public final class AwsBackend implements SecretBackend {
     for (AwsSpec spec : parameters.objects()) {
       objects.add(new PlannedObject<>(spec.fileName(), spec.fileName(), spec.mode(), spec));
     }
-    if (dryRun) {
+    if (live.isEmpty()) {
       return new MountPlan<>(identity, parameters.region(), objects, io.secretsstore.provider.spi.ObjectFetcher.dryRun());
     }
     return new MountPlan<>(identity, parameters.region(), objects,
-        new AwsFetcher(identity, context.credentials(), login, clients, parameters.objects(), settings.batchSecrets()));
+        new AwsFetcher(identity, context.credentials(), login, live.get().clients(), parameters.objects(), settings.batchSecrets()));
   }
 
   /**
@@ -182,9 +134,6 @@ public final class AwsBackend implements SecretBackend {
    */
   @Override
   public Optional<String> readinessProblem() {
-    if (settings == null || clients == null) {
-      return Optional.of("the AWS backend has not started");
-    }
     URI target = settings.endpoint();
     if (target == null && !settings.region().isEmpty()) {
       target = URI.create("https://sts." + settings.region() + ".amazonaws.com");
@@ -203,7 +152,7 @@ public final class AwsBackend implements SecretBackend {
 
   private Expiring<AwsSessionCredentials> podIdentity(PodIdentityAgent.AddressType addressType, ServiceAccountToken token) {
     try {
-      return Logins.podIdentity(agentHttp, settings.agent(), addressType, token);
+      return Logins.podIdentity(live.orElseThrow().agentHttp(), settings.agent(), addressType, token);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ProviderException.of(ErrorKind.CANCELLED, "interrupted while asking the EKS Pod Identity agent");
@@ -212,17 +161,10 @@ public final class AwsBackend implements SecretBackend {
 
   @Override
   public void close() {
-    if (roles != null) {
-      roles.close();
-    }
-    if (nodeRegions != null) {
-      nodeRegions.close();
-    }
-    if (clients != null) {
-      clients.close();
-    }
-    if (ownsKube && kube != null) {
-      kube.close();
-    }
+    live.ifPresent(l -> {
+      l.roles().close();
+      l.nodeRegions().close();
+      l.clients().close();
+    });
   }
 }

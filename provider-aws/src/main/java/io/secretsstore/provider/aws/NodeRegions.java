@@ -3,11 +3,9 @@ package io.secretsstore.provider.aws;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.secretsstore.provider.concurrent.NamedThreads;
 import io.secretsstore.provider.mount.PodIdentity;
 import io.secretsstore.provider.mount.ErrorKind;
@@ -36,7 +34,7 @@ import java.util.function.Supplier;
  *   <li>the node is this provider's own ({@code --aws-node-name}, downward API) when known, so no
  *       pod GET is needed; otherwise each pod's {@code spec.nodeName} is read once and remembered;
  *   <li>each node's region is read once, by one request that concurrent mounts share, and kept;
- *   <li>requests go through their own client (short timeouts, no retries) and a client-side rate
+ *   <li>requests go through the process's client with short timeouts and no retries, and a client-side rate
  *       limit, and a mount waits for them at most the lookup timeout, then fails with a message
  *       that says what to set instead.
  * </ul>
@@ -142,26 +140,24 @@ final class NodeRegions implements AutoCloseable {
     }
   }
 
-  /** A client of its own: the lookup's timeout per request, and no retries that would outlast it. */
+  /** The process's client with the lookup's timeout per request, and no retries that would outlast it. */
   private synchronized KubernetesClient client() {
     if (client == null) {
       KubernetesClient base = kube.get();
       if (base == null) {
         throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, "Region not found: no Kubernetes API to read the node's label; " + HINT);
       }
+      // A view of the process's client with the lookup's request timeout: same connection pool, no second client.
       int millis = (int) settings.timeout().toMillis();
-      Config config = new ConfigBuilder(base.getConfiguration()).withRequestTimeout(millis).withConnectionTimeout(millis)
-          .withRequestRetryBackoffLimit(0).withMaxConcurrentRequests(2).build();
-      client = new KubernetesClientBuilder().withConfig(config).build();
+      client = base.newClient(new RequestConfigBuilder().withRequestTimeout(millis).withRequestRetryBackoffLimit(0).build())
+          .adapt(KubernetesClient.class);
     }
     return client;
   }
 
   @Override
   public synchronized void close() {
+    // The client is a view of the process's, which the process closes.
     lookups.shutdownNow();
-    if (client != null) {
-      client.close();
-    }
   }
 }

@@ -2,14 +2,13 @@
 package io.secretsstore.provider.aws;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.secretsstore.provider.kube.ServiceAccountAnnotations;
+import io.secretsstore.provider.kube.SharedKubeClient;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The IAM role of a service account: {@code --aws-role-arn-for} first, otherwise the annotation
@@ -23,7 +22,7 @@ final class RoleArns implements AutoCloseable {
   private final Map<String, String> fixed;
   private final ServiceAccountAnnotations annotations;
 
-  RoleArns(Map<String, String> fixed, Supplier<KubernetesClient> kube, Duration ttl) {
+  RoleArns(Map<String, String> fixed, SharedKubeClient kube, Duration ttl) {
     this.fixed = Map.copyOf(fixed);
     this.annotations = new ServiceAccountAnnotations(kube, ANNOTATION, ttl, Ticker.systemTicker());
   }

@@ -9,6 +9,7 @@ import io.secretsstore.provider.emulators.EmulatorOptions;
 import io.secretsstore.provider.emulators.StartedEmulator;
 import io.secretsstore.provider.emulators.aws.AwsEmulator;
 import io.secretsstore.provider.grpc.MountReply;
+import io.secretsstore.provider.kube.ServiceAccountAnnotations;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.testing.ProviderFixture;
 import java.nio.file.Files;
@@ -33,8 +34,8 @@ class AwsDemoIT {
       DemoScenario demo = aws.demo(started).orElseThrow();
       AwsOptions options = new AwsOptions();
       new CommandLine(options).parseArgs(demo.serveFlags().toArray(String[]::new));
-      AwsBackend backend = new AwsBackend(null, options.settings(Map.of()));
-      backend.start(new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 10)));
+      AwsBackend backend = AwsBackend.start(options.settings(Map.of()), ServiceAccountAnnotations.TTL,
+          new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 10)));
 
       Map<?, ?> spc = (Map<?, ?>) new Load(LoadSettings.builder().build()).loadFromString(demo.secretProviderClass());
       @SuppressWarnings("unchecked")

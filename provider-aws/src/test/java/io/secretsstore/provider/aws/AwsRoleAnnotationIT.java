@@ -14,6 +14,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.grpc.ProviderCallException;
+import io.secretsstore.provider.kube.SharedKubeClient;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.testing.Canaries;
 import io.secretsstore.provider.testing.KubeRequests;
@@ -50,8 +51,8 @@ class AwsRoleAnnotationIT {
       kube.serviceAccounts().inNamespace(AwsTestBed.NAMESPACE).resource(new ServiceAccountBuilder().withNewMetadata()
           .withName("plain").withNamespace(AwsTestBed.NAMESPACE).endMetadata().build()).create();
       AwsSettings base = bed.settings();
-      AwsBackend backend = new AwsBackend(kube, base.withRoleArnFor(Map.of()), TTL);
-      backend.start(new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 100)));
+      AwsBackend backend = AwsBackend.start(base.withRoleArnFor(Map.of()), TTL,
+          new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 100)).withKube(SharedKubeClient.of(kube)));
       try (backend; ProviderFixture provider = ProviderFixture.start(backend, AwsTestBed.FAST)) {
         String objects = "- {objectName: app/db, objectType: secretsmanager}";
         KubeRequests.takeGets(server);

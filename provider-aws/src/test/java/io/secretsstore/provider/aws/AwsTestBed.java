@@ -11,6 +11,8 @@ import io.secretsstore.provider.emulators.aws.AwsEmulator;
 import io.secretsstore.provider.fetch.CacheSettings;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.grpc.ProviderClient;
+import io.secretsstore.provider.kube.ServiceAccountAnnotations;
+import io.secretsstore.provider.kube.SharedKubeClient;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.testing.ProviderFixture;
 import io.secretsstore.provider.testing.Canaries;
@@ -76,9 +78,9 @@ final class AwsTestBed implements AutoCloseable {
 
   /** A started backend that reads the Kubernetes API through this client (null: none). */
   AwsBackend backend(KubernetesClient kube, AwsSettings settings, Clock clock) {
-    AwsBackend backend = new AwsBackend(kube, settings);
-    backend.start(new BackendContext(clock, new CredentialCache(clock, 1000)));
-    return backend;
+    BackendContext context = new BackendContext(clock, new CredentialCache(clock, 1000));
+    return AwsBackend.start(settings, ServiceAccountAnnotations.TTL,
+        context.withKube(kube == null ? SharedKubeClient.none() : SharedKubeClient.of(kube)));
   }
 
   /** A provider on its own socket for a started backend; both closed by {@link #closeTracked}. */

@@ -5,7 +5,6 @@ import io.secretsstore.provider.mount.MountRequestContext;
 import io.secretsstore.provider.mount.PodIdentity;
 import io.secretsstore.provider.mount.ServiceAccountToken;
 import io.secretsstore.provider.spi.BackendContext;
-import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.credentials.IdentityKey;
 import io.secretsstore.provider.spi.MountPlan;
 import io.secretsstore.provider.spi.PlannedObject;
@@ -38,24 +37,33 @@ import javax.crypto.spec.SecretKeySpec;
 public final class AzureBackend implements SecretBackend {
   static final String NAME = "azure";
 
-  private final AzureOptions options;
-  private AzureSettings settings;
-  private BackendContext context;
-  private KeyVaultClients keyVaults;
-  private java.net.http.HttpClient nodeHttp;
-  private TokenProxy tokenProxy;
+  private final AzureSettings settings;
+  private final BackendContext context;
+  private final KeyVaultClients keyVaults;
+  private final java.net.http.HttpClient nodeHttp;
+  private final TokenProxy tokenProxy;
   private final byte[] fingerprintKey = new byte[32];
-  private boolean dryRun;
+  private final boolean dryRun;
 
-  /** Found by ServiceLoader; settings come from flags at start. */
-  public AzureBackend() {
-    this.options = new AzureOptions();
+  private AzureBackend(AzureSettings settings, BackendContext context, boolean dryRun) {
+    this.settings = settings;
+    this.context = context;
+    this.dryRun = dryRun;
+    keyVaults = new KeyVaultClients(settings.caBundle(), settings.keyVaultEndpoint() == null, context.credentials());
+    // IMDS and NMI are plain HTTP on the node; a short connect timeout makes a missing one UNAVAILABLE quickly.
+    nodeHttp = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
+    tokenProxy = TokenProxy.start(settings.endpoints());
+    new SecureRandom().nextBytes(fingerprintKey);
   }
 
-  /** For tests and the demo: given settings, no flags. */
-  AzureBackend(AzureSettings settings) {
-    this.options = null;
-    this.settings = settings;
+  /** A serving backend. */
+  static AzureBackend start(AzureSettings settings, BackendContext context) {
+    return new AzureBackend(settings, context, false);
+  }
+
+  /** A backend without the CA bundle file: plan() only checks, and builds logins it never runs. */
+  static AzureBackend dryRun(AzureSettings settings, BackendContext context) {
+    return new AzureBackend(settings.withCaBundle(null), context, true);
   }
 
   @Override
@@ -64,48 +72,7 @@ public final class AzureBackend implements SecretBackend {
   }
 
   @Override
-  public Object options() {
-    return options;
-  }
-
-  @Override
-  public void start(BackendContext backendContext) {
-    this.context = backendContext;
-    if (settings == null) {
-      try {
-        settings = options.settings();
-      } catch (IllegalArgumentException e) {
-        throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, e.getMessage());
-      }
-    }
-    keyVaults = new KeyVaultClients(settings.caBundle(), settings.keyVaultEndpoint() == null, backendContext.credentials());
-    // IMDS and NMI are plain HTTP on the node; a short connect timeout makes a missing one UNAVAILABLE quickly.
-    nodeHttp = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
-    tokenProxy = TokenProxy.start(settings.endpoints());
-    new SecureRandom().nextBytes(fingerprintKey);
-  }
-
-  @Override
-  public List<io.secretsstore.provider.mount.OperatorSetting> operatorSettings() {
-    return List.of(AzureOptions.SERVICE_PRINCIPAL, AzureOptions.MANAGED_IDENTITY, AzureOptions.POD_IDENTITY);
-  }
-
-  /** Start without the CA bundle file: plan() only checks, and builds logins it never runs. */
-  @Override
-  public void startDryRun(BackendContext backendContext) {
-    dryRun = true;
-    if (settings == null) {
-      settings = options.settings();
-    }
-    settings = settings.withCaBundle(null);
-    start(backendContext);
-  }
-
-  @Override
   public MountPlan<?> plan(MountRequestContext request) {
-    if (context == null) {
-      throw ProviderException.of(ErrorKind.INTERNAL, "the azure backend was not started");
-    }
     AzureParameters parameters = AzureParameters.parse(request.attributes(), request.defaultMode(), settings.separateFiles());
     AzureCloud cloud = AzureCloud.resolve(parameters.cloudName().isEmpty() ? settings.cloudName() : parameters.cloudName(),
         parameters.cloudEnvFile(), settings.cloudEnvDirectories());

@@ -75,10 +75,8 @@ final class AzureTestBed implements AutoCloseable {
   }
 
   AzureBackend backend(AzureSettings settings) {
-    AzureBackend backend = new AzureBackend(settings);
     Clock clock = Clock.systemUTC();
-    backend.start(new BackendContext(clock, new CredentialCache(clock, 1000)));
-    return backend;
+    return AzureBackend.start(settings, new BackendContext(clock, new CredentialCache(clock, 1000)));
   }
 
   /** The provider stack (fast engine, real socket) over a started backend; closed with this bed. */

@@ -17,6 +17,7 @@ import io.secretsstore.provider.proto.v1alpha1.MountRequest;
 import io.secretsstore.provider.proto.v1alpha1.MountResponse;
 import io.secretsstore.provider.spi.BackendCalls;
 import io.secretsstore.provider.spi.BackendContext;
+import io.secretsstore.provider.spi.BackendFactory;
 import io.secretsstore.provider.spi.Backends;
 import io.secretsstore.provider.spi.FetchedObject;
 import io.secretsstore.provider.spi.PlannedObject;
@@ -107,12 +108,12 @@ public class MicroBenchmarks {
 
   /** A backend with its flags at their defaults (parsed, as {@code serve} parses them). */
   private static SecretBackend started(String name) throws Exception {
-    SecretBackend backend = Backends.named(Backends.discover(), name);
+    BackendFactory backend = Backends.named(Backends.discover(), name);
     if (backend.options() != null) {
       new CommandLine(CommandLine.Model.CommandSpec.forAnnotatedObject(backend.options())).parseArgs();
     }
-    backend.start(BackendContext.standard(BackendCalls.NONE));
-    return backend;
+    // Parsing only: no plan here reads the cluster, so the context's client is never created.
+    return backend.start(BackendContext.standard(BackendCalls.NONE));
   }
 
   private static String attributes(Map<String, String> parameters) {

@@ -7,7 +7,7 @@ import io.secretsstore.provider.audit.PayloadFingerprints;
 import io.secretsstore.provider.audit.SwitchingAuditSink;
 import io.secretsstore.provider.credentials.KeyFiles;
 import io.secretsstore.provider.kube.ImmutableSecrets;
-import io.secretsstore.provider.kube.KubeClients;
+import io.secretsstore.provider.kube.SharedKubeClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,13 +55,15 @@ final class AuditOptions {
    *
    * @param destination the destination of {@code --audit-log}
    * @param reloadable whether a configuration file may change the destination
+   * @param kube the process's Kubernetes client, for the key's Secret
    */
-  MountAuditor auditor(SwitchingAuditSink sink, String destination, boolean reloadable, FingerprintIndex index, Clock clock)
+  MountAuditor auditor(SwitchingAuditSink sink, String destination, boolean reloadable, FingerprintIndex index, Clock clock,
+      SharedKubeClient kube)
       throws IOException {
     if (destination.isEmpty() && !reloadable) {
       return MountAuditor.NONE;
     }
-    return new MountAuditor(sink, new PayloadFingerprints(key()), index, nodeName, clock);
+    return new MountAuditor(sink, new PayloadFingerprints(key(kube)), index, nodeName, clock);
   }
 
   private byte @Nullable [] key;
@@ -70,9 +72,9 @@ final class AuditOptions {
    * The cluster-wide fingerprint key (read once): audit fingerprints and the SecretSync hash are
    * both keyed from it, so every replica computes the same values.
    */
-  synchronized byte[] key() throws IOException {
+  synchronized byte[] key(SharedKubeClient kube) throws IOException {
     if (key == null) {
-      key = readKey();
+      key = readKey(kube);
     }
     return key.clone();
   }
@@ -86,13 +88,13 @@ final class AuditOptions {
     }
   }
 
-  private byte[] readKey() throws IOException {
+  private byte[] readKey(SharedKubeClient kube) throws IOException {
     if (keyFile != null) {
       return KeyFiles.read(keyFile, "--fingerprint-key-file");
     }
     if (secretName != null) {
       String namespace = secretNamespace != null ? secretNamespace : podNamespace();
-      return new ImmutableSecrets(KubeClients.fromEnvironment()).getOrCreate(namespace, secretName, "key", PayloadFingerprints::newKey);
+      return new ImmutableSecrets(kube.get()).getOrCreate(namespace, secretName, "key", PayloadFingerprints::newKey);
     }
     LOG.atWarn().addKeyValue("flag", "--fingerprint-secret-name")
         .log("no fingerprint key configured: using a key of this process only, so fingerprints match only within it");

@@ -3,6 +3,7 @@ package io.secretsstore.provider.cli;
 
 import io.secretsstore.provider.metrics.ProviderMetrics;
 import io.secretsstore.provider.spi.BackendContext;
+import io.secretsstore.provider.spi.BackendFactory;
 import io.secretsstore.provider.spi.SecretBackend;
 
 /** Starts the backend of {@code serve} and {@code sync}: the one place either calls the backend SPI's start. */
@@ -10,14 +11,22 @@ final class BackendStart {
   private BackendStart() {}
 
   /**
-   * Starts {@code backend}, to be closed with the process's other parts.
+   * A started backend and the context it was started with.
    *
-   * @return the context the backend was started with (its allow-lists, its call metrics)
+   * @param context its allow-lists, its call metrics and the process's Kubernetes client
+   * @param backend what mounts are planned with
    */
-  static BackendContext startIn(Assembly parts, SecretBackend backend, ProviderMetrics metrics) throws Exception {
-    BackendContext context = BackendContext.standard(metrics.callsOf(backend.name()));
-    backend.start(context);
+  record Started(BackendContext context, SecretBackend backend) {}
+
+  /**
+   * Starts the backend of {@code factory}, to be closed with the process's other parts; the
+   * process's Kubernetes client is added first, so it is closed after everything that uses it.
+   */
+  static Started startIn(Assembly parts, BackendFactory factory, ProviderMetrics metrics) throws Exception {
+    BackendContext context = BackendContext.standard(metrics.callsOf(factory.name()));
+    parts.add("kubernetes client", context.kube());
+    SecretBackend backend = factory.start(context);
     parts.add("backend", backend, backend::close);
-    return context;
+    return new Started(context, backend);
   }
 }

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.cli;
 
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Finds the Kubernetes cluster as the client library would (a kubeconfig from {@code KUBECONFIG}
@@ -46,21 +45,26 @@ final class ClusterLookup {
         + " does not exist, and KUBERNETES_SERVICE_HOST is not set (not running in a pod)");
   }
 
-  /** Fails with one line unless a cluster is configured and its API server answers. */
-  static void requireReachable() {
+  /**
+   * Fails with one line unless a cluster is configured and its API server answers, asking through
+   * the process's client (created here when it is the first to need it) with a short timeout and no
+   * retries.
+   */
+  static void requireReachable(Supplier<KubernetesClient> kube) {
     String source = source(System.getenv(), Path.of(System.getProperty("user.home")));
-    Config config = new ConfigBuilder(Config.autoConfigure(null))
-        .withConnectionTimeout(TIMEOUT_MILLIS)
+    KubernetesClient shared = kube.get();
+    // A view with its own request settings over the shared connection pool: closing it would close the pool.
+    KubernetesClient client = shared.newClient(new RequestConfigBuilder()
         .withRequestTimeout(TIMEOUT_MILLIS)
         .withRequestRetryBackoffLimit(0)
-        .build();
-    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+        .build()).adapt(KubernetesClient.class);
+    try {
       client.getKubernetesVersion();
     } catch (KubernetesClientException e) {
       if (e.getCode() > 0) {
         return; // The API server answered (perhaps 401/403 for /version): it is there.
       }
-      throw new IllegalArgumentException("cannot reach the Kubernetes API server at " + config.getMasterUrl()
+      throw new IllegalArgumentException("cannot reach the Kubernetes API server at " + shared.getConfiguration().getMasterUrl()
           + " (found through " + source + ")");
     }
   }

@@ -9,6 +9,7 @@ import io.secretsstore.provider.migrate.SpcReport;
 import io.secretsstore.provider.migrate.SpcReport.ObjectReport;
 import io.secretsstore.provider.migrate.SpcReport.Verdict;
 import io.secretsstore.provider.spi.BackendContext;
+import io.secretsstore.provider.spi.BackendFactory;
 import io.secretsstore.provider.spi.Backends;
 import io.secretsstore.provider.mount.OperatorSetting;
 import io.secretsstore.provider.spi.SecretBackend;
@@ -54,10 +55,6 @@ import picocli.CommandLine.Spec;
       ""
     })
 final class MigrateCheckCommand implements Callable<Integer> {
-  /** The audiences the charts' CSIDriver tokenRequests configure (GCP's pool depends on the project: add it). */
-  static final List<String> CHART_AUDIENCES =
-      List.of("sts.amazonaws.com", "pods.eks.amazonaws.com", "api://AzureADTokenExchange", "api://AKSIdentityBinding", "vault");
-
   @Spec CommandSpec spec;
 
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
@@ -76,8 +73,8 @@ final class MigrateCheckCommand implements Callable<Integer> {
   String serviceAccount;
 
   @Option(names = "--token-audience", paramLabel = "AUDIENCE",
-      description = "Another audience of the CSIDriver's tokenRequests, besides the charts' sts.amazonaws.com, pods.eks.amazonaws.com, "
-          + "api://AzureADTokenExchange, api://AKSIdentityBinding and vault (GCP: PROJECT.svc.id.goog); repeatable.")
+      description = "Another audience of the CSIDriver's tokenRequests, besides those the backends' charts configure (the summary"
+          + " lists them; GCP's pool depends on the project: PROJECT.svc.id.goog); repeatable.")
   List<String> audiences = new ArrayList<>();
 
   @Option(names = "--node-publish-secret", paramLabel = "FILE",
@@ -89,21 +86,21 @@ final class MigrateCheckCommand implements Callable<Integer> {
           + "backend's flags, before the flags given here; repeatable.")
   Map<String, Path> valuesFiles = new LinkedHashMap<>();
 
-  private final List<SecretBackend> discovered;
+  private final List<BackendFactory> discovered;
 
-  private MigrateCheckCommand(List<SecretBackend> discovered) {
+  private MigrateCheckCommand(List<BackendFactory> discovered) {
     this.discovered = discovered;
   }
 
   /** The command with every discovered backend's serve flags mixed in. */
   static CommandLine commandLine() {
-    List<SecretBackend> backends = Backends.discover();
+    List<BackendFactory> backends = Backends.discover();
     return ServeCommand.withBackendOptions(new CommandLine(new MigrateCheckCommand(backends)), backends);
   }
 
   @Override
   public Integer call() throws IOException {
-    List<String> tokenAudiences = new ArrayList<>(CHART_AUDIENCES);
+    List<String> tokenAudiences = new ArrayList<>(chartAudiences(discovered));
     tokenAudiences.addAll(audiences);
     MigrationCheck.Pods pods = new MigrationCheck.Pods(namespace, serviceAccount, new LinkedHashSet<>(tokenAudiences),
         nodePublishSecret == null ? null : NodePublishSecretFile.read(nodePublishSecret));
@@ -124,6 +121,11 @@ final class MigrateCheckCommand implements Callable<Integer> {
         + "; files a class names are checked by path only (the provider resolves links on the node).");
     out.flush();
     return counts.containsKey(Verdict.REFUSED) ? 3 : counts.containsKey(Verdict.NEEDS_SETTINGS) ? 1 : 0;
+  }
+
+  /** The audiences the discovered backends' charts configure in the CSIDriver's tokenRequests, each once, in backend order. */
+  static List<String> chartAudiences(List<BackendFactory> backends) {
+    return backends.stream().flatMap(backend -> backend.chartAudiences().stream()).distinct().toList();
   }
 
   private static void print(SpcReport report, PrintWriter out) {
@@ -171,7 +173,7 @@ final class MigrateCheckCommand implements Callable<Integer> {
   private Map<String, List<String>> backendFlags() {
     Map<String, List<String>> flags = new LinkedHashMap<>();
     CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
-    for (SecretBackend backend : discovered) {
+    for (BackendFactory backend : discovered) {
       CommandSpec mixin = spec.mixins().get(backend.name());
       List<String> args = new ArrayList<>();
       if (mixin != null) {
@@ -196,7 +198,7 @@ final class MigrateCheckCommand implements Callable<Integer> {
   private Map<String, List<String>> withValues(Map<String, List<String>> given) throws IOException {
     Map<String, List<String>> flags = new LinkedHashMap<>(given);
     for (Map.Entry<String, Path> entry : valuesFiles.entrySet()) {
-      SecretBackend backend = Backends.named(discovered, entry.getKey());
+      BackendFactory backend = Backends.named(discovered, entry.getKey());
       List<String> merged = new ArrayList<>(ChartValues.parse(Files.readString(entry.getValue()), "--values " + entry.getKey())
           .flags(backend.operatorSettings()));
       merged.addAll(given.getOrDefault(backend.name(), List.of()));
@@ -207,7 +209,7 @@ final class MigrateCheckCommand implements Callable<Integer> {
 
   /** A fresh backend with its flags parsed as serve parses them, started for a dry run. */
   static SecretBackend dryRun(String name, List<String> flags) {
-    SecretBackend backend = Backends.named(Backends.discover(), name);
+    BackendFactory backend = Backends.named(Backends.discover(), name);
     if (backend.options() != null) {
       CommandLine parser = new CommandLine(new FlagsOnly());
       parser.addMixin(name, backend.options());
@@ -219,8 +221,7 @@ final class MigrateCheckCommand implements Callable<Integer> {
       }
     }
     Clock clock = Clock.systemUTC();
-    backend.startDryRun(new BackendContext(clock, new CredentialCache(clock, 100)));
-    return backend;
+    return backend.startDryRun(new BackendContext(clock, new CredentialCache(clock, 100)));
   }
 
   /** The command a backend's flags are parsed into. */

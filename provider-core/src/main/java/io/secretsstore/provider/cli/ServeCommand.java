@@ -17,6 +17,7 @@ import io.secretsstore.provider.health.RecentResult;
 import io.secretsstore.provider.logging.LogSetup;
 import io.secretsstore.provider.metrics.ProviderMetrics;
 import io.secretsstore.provider.spi.BackendContext;
+import io.secretsstore.provider.spi.BackendFactory;
 import io.secretsstore.provider.spi.Backends;
 import io.secretsstore.provider.spi.SecretBackend;
 import java.net.InetSocketAddress;
@@ -74,16 +75,16 @@ final class ServeCommand implements Callable<Integer> {
       description = "YAML file (e.g. a mounted ConfigMap) with logLevel, cache timings, auditLog and allow-lists; reloaded on change without a restart.")
   Path configFile;
 
-  private final List<SecretBackend> backends;
+  private final List<BackendFactory> backends;
   private final SettingOptions settingFlags = new SettingOptions();
 
-  private ServeCommand(List<SecretBackend> backends) {
+  private ServeCommand(List<BackendFactory> backends) {
     this.backends = backends;
   }
 
   /** The serve command with the settings' flags and every discovered backend's own options. */
   static CommandLine commandLine() {
-    List<SecretBackend> backends = Backends.discover();
+    List<BackendFactory> backends = Backends.discover();
     ServeCommand serve = new ServeCommand(backends);
     CommandLine command = new CommandLine(serve);
     serve.settingFlags.addTo(command);
@@ -91,8 +92,8 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /** Adds every backend's own flags to a command that runs a backend ({@code serve}, {@code sync}). */
-  static CommandLine withBackendOptions(CommandLine command, List<SecretBackend> backends) {
-    for (SecretBackend backend : backends) {
+  static CommandLine withBackendOptions(CommandLine command, List<BackendFactory> backends) {
+    for (BackendFactory backend : backends) {
       Object options = backend.options();
       if (options != null) {
         command.getCommandSpec().addMixin(backend.name(), CommandSpec.forAnnotatedObject(options));
@@ -114,23 +115,25 @@ final class ServeCommand implements Callable<Integer> {
   private ProviderServer start(Assembly parts) throws Exception {
     SettingValues flags = settingFlags.values();
     LogSetup.configure(logFormat, flags.get(Settings.LOG_LEVEL));
-    SecretBackend backend = Backends.named(backends, backendName);
-    String name = providerName == null ? backend.name() : providerName;
+    BackendFactory factory = Backends.named(backends, backendName);
+    String name = providerName == null ? factory.name() : providerName;
     Path socket = SocketPath.of(socketDir, name);
     InetSocketAddress health = HostPort.parse(healthAddr, "--health-addr");
     InetSocketAddress metricsAddress = HostPort.parse(metricsAddr, "--metrics-addr");
     EngineSettings engineSettings = flags.engine();
 
     FingerprintIndex fingerprints = new FingerprintIndex(100_000);
-    ProviderMetrics metrics = parts.add("metrics", new ProviderMetrics(backend.name(), fingerprints::reusedCount));
-    BackendContext context = BackendStart.startIn(parts, backend, metrics);
+    ProviderMetrics metrics = parts.add("metrics", new ProviderMetrics(factory.name(), fingerprints::reusedCount));
+    BackendStart.Started started = BackendStart.startIn(parts, factory, metrics);
+    BackendContext context = started.context();
+    SecretBackend backend = started.backend();
     // The chart's configuration file is shared with sync: serve accepts sync's key and ignores it.
     io.secretsstore.provider.sync.SecretTypePolicy.declare(context.allowLists());
     Optional<ProbeIdentity> probe = readinessProbe.probe(backend);
     probe.ifPresent(identity -> parts.add("readiness probe", identity));
     String auditLog = flags.get(Settings.AUDIT_LOG);
     SwitchingAuditSink auditSink = audit.sink(auditLog);
-    MountAuditor auditor = parts.add("auditor", audit.auditor(auditSink, auditLog, configFile != null, fingerprints, Clock.systemUTC()));
+    MountAuditor auditor = parts.add("auditor", audit.auditor(auditSink, auditLog, configFile != null, fingerprints, Clock.systemUTC(), context.kube()));
     // Before the socket exists: no mount may run under allow-lists or an audit destination the file overrides.
     Optional<ConfigWatching> watcher = ConfigWatching.startIn(parts, configFile, flags, auditSink,
         context.allowLists(), metrics);
@@ -161,7 +164,7 @@ final class ServeCommand implements Callable<Integer> {
   static final class BackendNames implements Iterable<String> {
     @Override
     public java.util.Iterator<String> iterator() {
-      return Backends.discover().stream().map(SecretBackend::name).iterator();
+      return Backends.discover().stream().map(BackendFactory::name).iterator();
     }
   }
 }

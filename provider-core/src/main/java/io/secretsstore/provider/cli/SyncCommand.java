@@ -10,12 +10,12 @@ import io.secretsstore.provider.config.SettingValues;
 import io.secretsstore.provider.config.Settings;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.fetch.MountEngine;
-import io.secretsstore.provider.kube.KubeClients;
 import io.secretsstore.provider.kube.TokenRequests;
 import io.secretsstore.provider.logging.LogSetup;
 import io.secretsstore.provider.logging.SafeThrowables;
 import io.secretsstore.provider.metrics.ProviderMetrics;
 import io.secretsstore.provider.spi.BackendContext;
+import io.secretsstore.provider.spi.BackendFactory;
 import io.secretsstore.provider.spi.Backends;
 import io.secretsstore.provider.spi.SecretBackend;
 import io.secretsstore.provider.metrics.SyncMetrics;
@@ -34,7 +34,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -55,15 +54,6 @@ import picocli.CommandLine.Option;
 @Command(name = "sync", description = "Keep Kubernetes Secrets equal to the backend for every SecretSync (secret-sync.x-k8s.io).")
 final class SyncCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(SyncCommand.class);
-  /**
-   * One audience per backend whose identity federation uses a fixed one, as upstream's admission
-   * policy expects (one audience per TokenRequest, from a configured list). AWS: IRSA's; EKS Pod
-   * Identity users pass {@code --token-request-audience=pods.eks.amazonaws.com}.
-   */
-  private static final Map<String, List<String>> DEFAULT_AUDIENCES = Map.of(
-      "vault", List.of("vault"),
-      "aws", List.of("sts.amazonaws.com"),
-      "azure", List.of("api://AzureADTokenExchange"));
   /** controller-runtime's Lease of the upstream controller (its LeaderElectionID), shared so only one of the two leads. */
   static final String UPSTREAM_LEASE = "29f1d54e.secret-sync.x-k8s.io";
 
@@ -78,7 +68,7 @@ final class SyncCommand implements Callable<Integer> {
   String providerName;
 
   @Option(names = "--token-request-audience", split = ",", paramLabel = "AUDIENCE",
-      description = "Audiences of the tokens minted for spec.serviceAccountName (default: the backend's usual ones; required for gcp).")
+      description = "Audiences of the tokens minted for spec.serviceAccountName (default: the backend's usual ones; required for a backend without a fixed one).")
   List<String> audiences;
 
   @Option(names = "--token-ttl", defaultValue = "10m", converter = DurationConverter.class,
@@ -139,16 +129,16 @@ final class SyncCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "YAML file with logLevel, cache timings, auditLog and allow-lists; reloaded on change.")
   Path configFile;
 
-  private final List<SecretBackend> backends;
+  private final List<BackendFactory> backends;
   private final SettingOptions settingFlags = new SettingOptions();
 
-  private SyncCommand(List<SecretBackend> backends) {
+  private SyncCommand(List<BackendFactory> backends) {
     this.backends = backends;
   }
 
   /** The sync command with the settings' flags and every discovered backend's own options. */
   static CommandLine commandLine() {
-    List<SecretBackend> backends = Backends.discover();
+    List<BackendFactory> backends = Backends.discover();
     SyncCommand sync = new SyncCommand(backends);
     CommandLine command = new CommandLine(sync);
     sync.settingFlags.addTo(command);
@@ -176,17 +166,19 @@ final class SyncCommand implements Callable<Integer> {
   private Void start(Assembly parts, CountDownLatch stopped) throws Exception {
     SettingValues flags = settingFlags.values();
     LogSetup.configure(logFormat, flags.get(Settings.LOG_LEVEL));
-    SecretBackend backend = Backends.named(backends, backendName);
-    List<String> tokenAudiences = audiences != null ? audiences : DEFAULT_AUDIENCES.get(backend.name());
-    if (tokenAudiences == null) {
-      throw new IllegalArgumentException("--token-request-audience is required for backend " + backend.name());
+    BackendFactory factory = Backends.named(backends, backendName);
+    List<String> tokenAudiences = audiences != null ? audiences : factory.defaultAudiences();
+    if (tokenAudiences.isEmpty()) {
+      throw new IllegalArgumentException("--token-request-audience is required for backend " + factory.name());
     }
     InetSocketAddress health = HostPort.parse(healthAddr, "--health-addr");
     InetSocketAddress metricsAddress = HostPort.parse(metricsAddr, "--metrics-addr");
     EngineSettings engineSettings = flags.engine();
     FingerprintIndex fingerprints = new FingerprintIndex(100_000);
-    ProviderMetrics metrics = parts.add("metrics", new ProviderMetrics(backend.name(), fingerprints::reusedCount));
-    BackendContext context = BackendStart.startIn(parts, backend, metrics);
+    ProviderMetrics metrics = parts.add("metrics", new ProviderMetrics(factory.name(), fingerprints::reusedCount));
+    BackendStart.Started started = BackendStart.startIn(parts, factory, metrics);
+    BackendContext context = started.context();
+    SecretBackend backend = started.backend();
     // Declared before the configuration file is read, so the file may set it.
     SecretTypePolicy secretTypes = SecretTypePolicy.declare(context.allowLists());
     SyncSettings settings = new SyncSettings(
@@ -197,13 +189,13 @@ final class SyncCommand implements Callable<Integer> {
     SyncMetrics syncMetrics = new SyncMetrics(metrics.registry(), settings.providerName());
     String auditLog = flags.get(Settings.AUDIT_LOG);
     SwitchingAuditSink auditSink = audit.sink(auditLog);
-    MountAuditor auditor = parts.add("auditor", audit.auditor(auditSink, auditLog, configFile != null, fingerprints, Clock.systemUTC()));
-    SyncHash hash = new SyncHash(audit.key());
+    MountAuditor auditor = parts.add("auditor", audit.auditor(auditSink, auditLog, configFile != null, fingerprints, Clock.systemUTC(), context.kube()));
+    SyncHash hash = new SyncHash(audit.key(context.kube()));
     if (metricsAddress != null) {
       metrics.serve(metricsAddress);
     }
-    ClusterLookup.requireReachable();
-    KubernetesClient client = parts.add("kubernetes client", KubeClients.fromEnvironment());
+    ClusterLookup.requireReachable(context.kube());
+    KubernetesClient client = context.kube().get();
     MountEngine mountEngine = parts.add("mount engine", new MountEngine(backend, engineSettings, metrics));
     TokenCache tokens = new TokenCache(new TokenRequests(client)::mintUnbound, settings.tokenTtl(), Clock.systemUTC());
     SyncController controller = parts.add("sync controller", new SyncController(client, settings, syncMetrics));

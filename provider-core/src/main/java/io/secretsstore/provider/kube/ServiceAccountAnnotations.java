@@ -12,7 +12,6 @@ import io.secretsstore.provider.mount.ProviderException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * Service-account annotations (an IAM role, a Google service account) read by name when a mount
@@ -30,20 +29,20 @@ public final class ServiceAccountAnnotations implements AutoCloseable {
    */
   static final int MAX_ACCOUNTS = 1_024;
 
-  private final Supplier<KubernetesClient> kube;
+  private final SharedKubeClient kube;
   private final String annotation;
   private final LoadingCache<Key, Optional<Map<String, String>>> cache;
 
   /**
-   * @param kube the client, created on first use; it may supply null when there is no Kubernetes API
+   * @param kube the process's client, created on first use; {@link #available} says whether there is one
    * @param annotation the annotation the backend reads, named in errors
    */
-  public ServiceAccountAnnotations(Supplier<KubernetesClient> kube, String annotation) {
+  public ServiceAccountAnnotations(SharedKubeClient kube, String annotation) {
     this(kube, annotation, TTL, Ticker.systemTicker());
   }
 
   /** With the time an answer is used and the clock that measures it, for tests. */
-  public ServiceAccountAnnotations(Supplier<KubernetesClient> kube, String annotation, Duration ttl, Ticker ticker) {
+  public ServiceAccountAnnotations(SharedKubeClient kube, String annotation, Duration ttl, Ticker ticker) {
     this.kube = kube;
     this.annotation = annotation;
     // A loading cache runs one load per key at a time; the other callers wait for its result.
@@ -54,7 +53,7 @@ public final class ServiceAccountAnnotations implements AutoCloseable {
 
   /** Whether there is a Kubernetes API to read from at all (tests and the demo run without one). */
   public boolean available() {
-    return kube.get() != null;
+    return kube.available();
   }
 
   /**

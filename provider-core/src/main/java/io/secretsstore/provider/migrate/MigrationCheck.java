@@ -33,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * Checks SecretProviderClasses against a provider's settings without contacting any backend: each
  * class (and then each of its objects alone) is turned into the MountRequest the driver would send
  * and given to the backend's own {@link SecretBackend#plan} after {@link
- * SecretBackend#startDryRun}, then to the engine's plan rules ({@link MountRules}). A refusal that names an {@link OperatorSetting} is retried with that
+ * io.secretsstore.provider.spi.BackendFactory#startDryRun}, then to the engine's plan rules ({@link MountRules}). A refusal that names an {@link OperatorSetting} is retried with that
  * setting added, so the report lists every setting a class needs, then what still refuses it.
  */
 public final class MigrationCheck {

@@ -9,16 +9,16 @@ import java.util.ServiceLoader;
 public final class Backends {
   private Backends() {}
 
-  /** A new instance of every backend on the class path, sorted by name. */
-  public static List<SecretBackend> discover() {
-    List<SecretBackend> backends = new ArrayList<>();
-    ServiceLoader.load(SecretBackend.class).forEach(backends::add);
+  /** A new factory of every backend on the class path, sorted by name. */
+  public static List<BackendFactory> discover() {
+    List<BackendFactory> backends = new ArrayList<>();
+    ServiceLoader.load(BackendFactory.class).forEach(backends::add);
     backends.sort((a, b) -> a.name().compareTo(b.name()));
     return backends;
   }
 
   /** The backend with a name, or an error that lists the available ones. */
-  public static SecretBackend named(List<SecretBackend> backends, String name) {
+  public static BackendFactory named(List<BackendFactory> backends, String name) {
     return backends.stream()
         .filter(b -> b.name().equals(name))
         .findFirst()
@@ -26,6 +26,6 @@ public final class Backends {
             () ->
                 new IllegalArgumentException(
                     "no backend named \"" + name + "\"; available: "
-                        + backends.stream().map(SecretBackend::name).toList()));
+                        + backends.stream().map(BackendFactory::name).toList()));
   }
 }

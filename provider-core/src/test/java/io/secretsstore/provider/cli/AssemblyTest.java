@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.secretsstore.provider.metrics.ProviderMetrics;
 import io.secretsstore.provider.mount.MountRequestContext;
 import io.secretsstore.provider.spi.MountPlan;
+import io.secretsstore.provider.spi.BackendContext;
+import io.secretsstore.provider.spi.BackendFactory;
 import io.secretsstore.provider.spi.SecretBackend;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -21,7 +23,12 @@ class AssemblyTest {
   private final List<String> closed = new ArrayList<>();
 
   /** A backend that records its closing and serves nothing. */
-  private final class ClosingBackend implements SecretBackend {
+  private final class ClosingBackend implements BackendFactory, SecretBackend {
+    @Override
+    public SecretBackend start(BackendContext context) {
+      return this;
+    }
+
     @Override
     public String name() {
       return "test";

@@ -68,7 +68,7 @@ class ServiceAccountAnnotationsTest {
   void oneGetPerServiceAccountPerTtl_andNoListOrWatch() {
     create("team-a", "app", Map.of(ROLE, "arn:one"));
     create("team-a", "other", Map.of(ROLE, "arn:two"));
-    try (ServiceAccountAnnotations annotations = new ServiceAccountAnnotations(() -> kube, ROLE, Duration.ofSeconds(30), ticker)) {
+    try (ServiceAccountAnnotations annotations = new ServiceAccountAnnotations(SharedKubeClient.of(kube), ROLE, Duration.ofSeconds(30), ticker)) {
       for (int i = 0; i < 5; i++) {
         assertThat(annotations.of("team-a", "app")).contains(Map.of(ROLE, "arn:one"));
         assertThat(annotations.of("team-a", "other")).contains(Map.of(ROLE, "arn:two"));
@@ -94,7 +94,7 @@ class ServiceAccountAnnotationsTest {
     create("team-a", "app", Map.of(ROLE, "arn:one"));
     dispatcher.hold = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(16);
-    try (ServiceAccountAnnotations annotations = new ServiceAccountAnnotations(() -> kube, ROLE, Duration.ofSeconds(30), ticker)) {
+    try (ServiceAccountAnnotations annotations = new ServiceAccountAnnotations(SharedKubeClient.of(kube), ROLE, Duration.ofSeconds(30), ticker)) {
       CountDownLatch submitted = new CountDownLatch(16);
       List<Future<Optional<Map<String, String>>>> results = new ArrayList<>();
       for (int i = 0; i < 16; i++) {
@@ -119,7 +119,7 @@ class ServiceAccountAnnotationsTest {
 
   @Test
   void missingAccount_isEmpty_andRememberedForTheTtl() {
-    try (ServiceAccountAnnotations annotations = new ServiceAccountAnnotations(() -> kube, ROLE, Duration.ofSeconds(30), ticker)) {
+    try (ServiceAccountAnnotations annotations = new ServiceAccountAnnotations(SharedKubeClient.of(kube), ROLE, Duration.ofSeconds(30), ticker)) {
       assertThat(annotations.of("team-a", "later")).isEmpty();
       assertThat(annotations.of("team-a", "later")).isEmpty();
       assertThat(dispatcher.gets("team-a", "later")).isEqualTo(1);
@@ -137,7 +137,7 @@ class ServiceAccountAnnotationsTest {
     for (int i = 0; i < 200; i++) {
       create("team-" + (i % 10), "sa-" + i, Map.of(ROLE, "arn:" + i));
     }
-    try (ServiceAccountAnnotations annotations = new ServiceAccountAnnotations(() -> kube, ROLE, Duration.ofSeconds(30), ticker)) {
+    try (ServiceAccountAnnotations annotations = new ServiceAccountAnnotations(SharedKubeClient.of(kube), ROLE, Duration.ofSeconds(30), ticker)) {
       annotations.of("team-3", "sa-3");
       annotations.of("team-4", "sa-14");
       assertThat(annotations.size()).isEqualTo(2);
@@ -151,7 +151,7 @@ class ServiceAccountAnnotationsTest {
   @Test
   void forbidden_isFailedPrecondition_namingTheRbac_andIsNotRemembered() {
     dispatcher.forbidden = true;
-    try (ServiceAccountAnnotations annotations = new ServiceAccountAnnotations(() -> kube, ROLE, Duration.ofSeconds(30), ticker)) {
+    try (ServiceAccountAnnotations annotations = new ServiceAccountAnnotations(SharedKubeClient.of(kube), ROLE, Duration.ofSeconds(30), ticker)) {
       for (int attempt = 0; attempt < 2; attempt++) {
         assertThatThrownBy(() -> annotations.of("team-a", "app")).isInstanceOfSatisfying(ProviderException.class, e -> {
           assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION);
@@ -166,7 +166,7 @@ class ServiceAccountAnnotationsTest {
   void unreachableKubernetesApi_isUnavailable_andTheNextLookupTriesAgain() throws IOException {
     try (KubernetesClient unreachable = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
             .withMasterUrl("http://127.0.0.1:" + closedPort()).withRequestRetryBackoffLimit(0).build()).build();
-        ServiceAccountAnnotations annotations = new ServiceAccountAnnotations(() -> unreachable, ROLE)) {
+        ServiceAccountAnnotations annotations = new ServiceAccountAnnotations(SharedKubeClient.of(unreachable), ROLE)) {
       for (int attempt = 0; attempt < 2; attempt++) {
         assertThatThrownBy(() -> annotations.of("team-a", "app"))
             .isInstanceOfSatisfying(ProviderException.class, e -> {

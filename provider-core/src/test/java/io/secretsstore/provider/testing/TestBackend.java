@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.secretsstore.provider.mount.FileMode;
 import io.secretsstore.provider.mount.MountRequestContext;
 import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.spi.BackendContext;
+import io.secretsstore.provider.spi.BackendFactory;
 import io.secretsstore.provider.spi.FetchedObject;
 import io.secretsstore.provider.credentials.IdentityKey;
 import io.secretsstore.provider.spi.MountPlan;
@@ -27,9 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ErrorKind} to fail with, {@code delayMs} a backend latency. An object without {@code content}
  * reads the backend's store ({@link #put}), whose versions change with every put, so tests can
  * rotate a secret. It needs the pod's token for {@code audience} (default {@code test-audience}),
- * and {@code deny} lists service accounts the store refuses, like a real backend.
+ * and {@code deny} lists service accounts the store refuses, like a real backend. A test double,
+ * so it is its own factory: {@link #start} returns this instance, whose store tests change.
  */
-public final class TestBackend implements SecretBackend {
+public final class TestBackend implements BackendFactory, SecretBackend {
   public static final String NAME = "test";
   public static final String DEFAULT_AUDIENCE = "test-audience";
 
@@ -67,6 +70,11 @@ public final class TestBackend implements SecretBackend {
   @Override
   public String name() {
     return NAME;
+  }
+
+  @Override
+  public SecretBackend start(BackendContext context) {
+    return this;
   }
 
   @Override

@@ -8,7 +8,7 @@ import io.secretsstore.provider.emulators.Emulators;
 import io.secretsstore.provider.emulators.StartedEmulator;
 import io.secretsstore.provider.logging.LogSetup;
 import io.secretsstore.provider.spi.Backends;
-import io.secretsstore.provider.spi.SecretBackend;
+import io.secretsstore.provider.spi.BackendFactory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -47,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
     Path work = Files.createTempDirectory(Path.of("/tmp"), "ssp-demo");
     int shown = 0;
     int failed = 0;
-    List<String> available = Backends.discover().stream().map(SecretBackend::name).toList();
+    List<String> available = Backends.discover().stream().map(BackendFactory::name).toList();
     try {
       EmulatorOptions options = EmulatorOptions.create(work.resolve("emulator-ca.pem"));
       for (CloudEmulator emulator : Emulators.discover()) {

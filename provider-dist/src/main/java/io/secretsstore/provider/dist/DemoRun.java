@@ -13,6 +13,7 @@ import io.secretsstore.provider.grpc.SocketPath;
 import io.secretsstore.provider.metrics.MountObserver;
 import io.secretsstore.provider.spi.BackendCalls;
 import io.secretsstore.provider.spi.BackendContext;
+import io.secretsstore.provider.spi.BackendFactory;
 import io.secretsstore.provider.spi.Backends;
 import io.secretsstore.provider.spi.SecretBackend;
 import java.io.IOException;
@@ -46,10 +47,10 @@ final class DemoRun {
     Files.createDirectories(dir);
     out.println();
     out.println("== " + scenario.backend() + " ==========================================================");
-    SecretBackend backend = Backends.named(Backends.discover(), scenario.backend());
-    applyFlags(backend);
-    backend.start(BackendContext.standard(BackendCalls.NONE));
-    try (backend;
+    BackendFactory factory = Backends.named(Backends.discover(), scenario.backend());
+    applyFlags(factory);
+    BackendContext context = BackendContext.standard(BackendCalls.NONE);
+    try (SecretBackend backend = factory.start(context);
         ProviderRuntime provider = ProviderRuntime.start(backend, EngineSettings.DEFAULT,
             SocketPath.of(dir, backend.name()), FetchEvents.NONE, MountObserver.NONE, MountAuditor.NONE, 4, Duration.ofSeconds(2),
             ProviderServer.DEFAULT_SOCKET_CHECK)) {
@@ -75,10 +76,12 @@ final class DemoRun {
       out.println("a pod would see (" + dir.resolve("target") + "):");
       new MountedTree(dir.resolve("target")).print(out);
       return true;
+    } finally {
+      context.kube().close();
     }
   }
 
-  private void applyFlags(SecretBackend backend) {
+  private void applyFlags(BackendFactory backend) {
     if (scenario.serveFlags().isEmpty()) {
       return;
     }

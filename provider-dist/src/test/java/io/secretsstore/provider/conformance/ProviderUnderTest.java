@@ -25,6 +25,8 @@ import io.secretsstore.provider.grpc.SocketPath;
 import io.secretsstore.provider.metrics.ProviderMetrics;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.spi.Backends;
+import io.secretsstore.provider.kube.SharedKubeClient;
+import io.secretsstore.provider.spi.BackendFactory;
 import io.secretsstore.provider.spi.SecretBackend;
 import io.secretsstore.provider.testing.Canaries;
 import io.secretsstore.provider.testing.LogCapture;
@@ -67,6 +69,8 @@ final class ProviderUnderTest implements AutoCloseable {
   final List<String> flags;
   private final Path work;
   private final SecretBackend backend;
+  /** The process's Kubernetes client, as serve has one (from the environment, created only if a case needs it). */
+  private final SharedKubeClient kube = SharedKubeClient.fromEnvironment();
   private final ProviderMetrics metrics = new ProviderMetrics("under-test", () -> 0);
   private final ByteArrayOutputStream audit = new ByteArrayOutputStream();
   private final ProviderRuntime runtime;
@@ -79,11 +83,12 @@ final class ProviderUnderTest implements AutoCloseable {
     emulator = book.emulator();
     started = emulator.start(EmulatorOptions.create(work.resolve("ca.pem")));
     flags = book.prepare(emulator, started, work, trustCa);
-    backend = Backends.named(Backends.discover(), book.backend());
+    BackendFactory factory = Backends.named(Backends.discover(), book.backend());
     // Exactly what serve does with the backend's flags.
-    new CommandLine(CommandLine.Model.CommandSpec.forAnnotatedObject(backend.options())).parseArgs(flags.toArray(String[]::new));
+    new CommandLine(CommandLine.Model.CommandSpec.forAnnotatedObject(factory.options())).parseArgs(flags.toArray(String[]::new));
     try {
-      backend.start(new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 1000), metrics.callsOf(backend.name())));
+      backend = factory.start(new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 1000),
+          metrics.callsOf(factory.name())).withKube(kube));
     } catch (Exception e) {
       throw new IOException("the " + book.backend() + " backend did not start", e);
     }
@@ -235,6 +240,7 @@ final class ProviderUnderTest implements AutoCloseable {
     client.close();
     runtime.close();
     backend.close();
+    kube.close();
     metrics.close();
     emulator.close();
     try (Stream<Path> paths = Files.walk(work)) {

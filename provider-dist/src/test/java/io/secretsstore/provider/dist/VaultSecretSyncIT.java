@@ -12,6 +12,7 @@ import io.secretsstore.provider.emulators.vault.VaultRole;
 import io.secretsstore.provider.spi.BackendCalls;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.spi.Backends;
+import io.secretsstore.provider.spi.BackendFactory;
 import io.secretsstore.provider.spi.SecretBackend;
 import io.secretsstore.provider.sync.SyncStatus;
 import io.secretsstore.provider.sync.SecretSyncSpec;
@@ -63,9 +64,9 @@ class VaultSecretSyncIT {
     started = vault.start(EmulatorOptions.create(caFile));
     vault.addRole("", "kubernetes", new VaultRole("app", List.of("app"), List.of(NS), "vault", List.of("secret/"), Duration.ofHours(1)));
     vault.putKv2("", "secret", "app/db", Map.of("password", Canaries.SECRET));
-    backend = Backends.named(Backends.discover(), "vault");
-    new CommandLine(backend.options()).parseArgs("--vault-addr=" + started.endpoint("http"), "--vault-hmac-key-file=" + hmacKey);
-    backend.start(BackendContext.standard(BackendCalls.NONE));
+    BackendFactory factory = Backends.named(Backends.discover(), "vault");
+    new CommandLine(factory.options()).parseArgs("--vault-addr=" + started.endpoint("http"), "--vault-hmac-key-file=" + hmacKey);
+    backend = factory.start(BackendContext.standard(BackendCalls.NONE));
     teardown.add(backend);
 
     api = teardown.add(new SyncApiServer());

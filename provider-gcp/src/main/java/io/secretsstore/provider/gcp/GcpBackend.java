@@ -2,10 +2,7 @@
 package io.secretsstore.provider.gcp;
 
 import com.google.auth.oauth2.GoogleCredentials;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.secretsstore.provider.credentials.CredentialCache;
-import io.secretsstore.provider.kube.KubeClients;
-import io.secretsstore.provider.kube.ServiceAccountAnnotations;
 import io.secretsstore.provider.kube.TokenRequests;
 import io.secretsstore.provider.mount.MountRequestContext;
 import io.secretsstore.provider.mount.PodIdentity;
@@ -49,40 +46,41 @@ public final class GcpBackend implements SecretBackend {
   static final OperatorSetting PROVIDER_ADC =
       new OperatorSetting("--gcp-allow-provider-adc", "", "secrets-store-provider-gcp: extraArgs");
 
-  private final GcpOptions options;
-  private GcpSettings settings;
-  private KubernetesClient kube;
-  private final boolean ownsKube;
-  private BackendContext context;
-  private TrustedCas cas;
-  private GcpClients clients;
   /** The parent of gax's request and response loggers. */
   static final String GAX_LOGGERS = "com.google.api.gax";
-  private GoogleTokens tokens;
-  private GoogleServiceAccounts annotations;
-  private boolean dryRun;
 
-  /** How long a service account's annotations are used before they are read again. */
-  private Duration annotationTtl = ServiceAccountAnnotations.TTL;
+  private final GcpSettings settings;
+  private final BackendContext context;
+  /** What a serving backend opened; empty for a dry run, which opens nothing. */
+  private final Optional<Live> live;
 
-  /** Found by ServiceLoader; settings come from flags and the environment at start. */
-  public GcpBackend() {
-    this.options = new GcpOptions();
-    this.ownsKube = true;
-  }
+  /** The clients and lookups of a serving backend. */
+  private record Live(TrustedCas cas, GcpClients clients, GoogleTokens tokens, GoogleServiceAccounts annotations) {}
 
-  /** For tests: given settings and (possibly null) Kubernetes client, no flags. */
-  GcpBackend(KubernetesClient kube, GcpSettings settings) {
-    this(kube, settings, ServiceAccountAnnotations.TTL);
-  }
-
-  /** For tests: as above, with the time a service account's annotations are kept. */
-  GcpBackend(KubernetesClient kube, GcpSettings settings, Duration annotationTtl) {
-    this.options = null;
-    this.kube = kube;
+  private GcpBackend(GcpSettings settings, BackendContext context, Optional<Live> live) {
     this.settings = settings;
-    this.ownsKube = false;
-    this.annotationTtl = annotationTtl;
+    this.context = context;
+    this.live = live;
+  }
+
+  /**
+   * A serving backend; the Kubernetes client is asked for only when a mount reads a service
+   * account's annotations or mints a token.
+   *
+   * @param annotationTtl how long a service account's annotations are used before they are read again
+   */
+  static GcpBackend start(GcpSettings settings, Duration annotationTtl, BackendContext context) {
+    pinGaxLoggers();
+    TrustedCas cas = TrustedCas.load(settings.caBundle());
+    HttpClient http = HttpClient.newBuilder().sslContext(cas.sslContext()).connectTimeout(CONNECT_TIMEOUT).build();
+    return new GcpBackend(settings, context, Optional.of(new Live(cas, new GcpClients(settings, cas),
+        new GoogleTokens(http, settings, context.clock(), context.calls()),
+        new GoogleServiceAccounts(settings.serviceAccountFor(), context.kube(), annotationTtl))));
+  }
+
+  /** A backend that plans as a serving one would and opens nothing. */
+  static GcpBackend dryRun(GcpSettings settings, BackendContext context) {
+    return new GcpBackend(settings, context, Optional.empty());
   }
 
   @Override
@@ -91,55 +89,7 @@ public final class GcpBackend implements SecretBackend {
   }
 
   @Override
-  public Object options() {
-    return options;
-  }
-
-  @Override
-  public void start(BackendContext backendContext) {
-    this.context = backendContext;
-    pinGaxLoggers();
-    if (settings == null) {
-      try {
-        settings = options.settings(System.getenv());
-      } catch (IllegalArgumentException e) {
-        throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, e.getMessage());
-      }
-    }
-    cas = TrustedCas.load(settings.caBundle());
-    clients = new GcpClients(settings, cas);
-    HttpClient http = HttpClient.newBuilder().sslContext(cas.sslContext()).connectTimeout(CONNECT_TIMEOUT).build();
-    tokens = new GoogleTokens(http, settings, backendContext.clock(), backendContext.calls());
-    annotations = new GoogleServiceAccounts(settings.serviceAccountFor(), this::kube, annotationTtl);
-  }
-
-  @Override
-  public List<OperatorSetting> operatorSettings() {
-    return List.of(PROVIDER_ADC);
-  }
-
-  /** Flags only: no clients, CA files or informers; service-account annotations are not read. */
-  @Override
-  public void startDryRun(BackendContext backendContext) {
-    dryRun = true;
-    context = backendContext;
-    if (settings == null) {
-      settings = options.settings(System.getenv());
-    }
-  }
-
-  private synchronized KubernetesClient kube() {
-    if (kube == null && ownsKube) {
-      kube = KubeClients.fromEnvironment();
-    }
-    return kube;
-  }
-
-  @Override
   public MountPlan<?> plan(MountRequestContext request) {
-    if (context == null) {
-      throw ProviderException.of(ErrorKind.INTERNAL, "the gcp backend was not started");
-    }
     GcpParameters parameters = GcpParameters.parse(request.attributes(), request.nodePublishSecrets(),
         settings.allowNodePublishSecret(), request.defaultMode());
     Login login = switch (parameters.auth()) {
@@ -159,11 +109,11 @@ public final class GcpBackend implements SecretBackend {
       }
       objects.add(new PlannedObject<>(id, entry.path(), entry.mode(), entry.spec()));
     }
-    if (dryRun) {
+    if (live.isEmpty()) {
       return new MountPlan<>(login.identity(), settings.secretManager(), objects, io.secretsstore.provider.spi.ObjectFetcher.dryRun());
     }
     return new MountPlan<>(login.identity(), settings.secretManager(), objects,
-        new GcpFetcher(login.identity(), context.credentials(), login.login(), clients, context.clock(), context.calls()));
+        new GcpFetcher(login.identity(), context.credentials(), login.login(), live.get().clients(), context.clock(), context.calls()));
   }
 
   /** An identity and how to log in as it. */
@@ -178,7 +128,7 @@ public final class GcpBackend implements SecretBackend {
     }
     PodIdentity pod = request.pod();
     TokenSource token = podToken(request, pool);
-    GoogleServiceAccount google = dryRun ? null : annotations.lookup(pod.namespace(), pod.serviceAccountName());
+    GoogleServiceAccount google = live.map(l -> l.annotations().lookup(pod.namespace(), pod.serviceAccountName())).orElse(null);
     IdentityKey identity = IdentityKey.of(NAME, "auth", AuthMode.POD_ADC.label(), "namespace", pod.namespace(),
         "serviceAccount", pod.serviceAccountName(), "audience", pool.audience(),
         "googleServiceAccount", google == null ? "" : google.email(),
@@ -186,7 +136,7 @@ public final class GcpBackend implements SecretBackend {
         "tokenExchange", settings.tokenExchange().toString(), "secretManager", settings.secretManager());
     return new Login(identity, () -> {
       try {
-        return tokens.login(token.get(), pool.audience(), google);
+        return live.orElseThrow().tokens().login(token.get(), pool.audience(), google);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw ProviderException.of(ErrorKind.CANCELLED, "interrupted while obtaining the pod's Google token");
@@ -215,9 +165,9 @@ public final class GcpBackend implements SecretBackend {
         throw ProviderException.unauthenticated("unable to obtain auth for mount: " + e.getMessage());
       }
     }
-    if (settings.allowTokenRequest() && (dryRun || kube() != null)) {
+    if (settings.allowTokenRequest() && (live.isEmpty() || context.kube().available())) {
       String minted = pool.pool().isEmpty() ? pool.audience() : pool.pool();
-      return () -> new TokenRequests(kube()).mint(request.pod(), minted);
+      return () -> new TokenRequests(context.kube().get()).mint(request.pod(), minted);
     }
     throw ProviderException.unauthenticated("unable to obtain auth for mount: no service account token for audience \""
         + (pool.pool().isEmpty() ? pool.audience() : pool.pool()) + "\" in csi.storage.k8s.io/serviceAccount.tokens: "
@@ -237,7 +187,8 @@ public final class GcpBackend implements SecretBackend {
     // The key itself decides what may be read; its digest keys the cache without holding it.
     IdentityKey identity = IdentityKey.of(NAME, "auth", AuthMode.NODE_PUBLISH_SECRET.label(), "namespace", pod.namespace(),
         "keySha256", sha256(keyJson));
-    return new Login(identity, () -> ProviderCredentials.serviceAccountKey(keyJson, settings.oauthTokenEndpoint().toString(), cas));
+    return new Login(identity, () -> ProviderCredentials.serviceAccountKey(keyJson, settings.oauthTokenEndpoint().toString(),
+        live.orElseThrow().cas()));
   }
 
   private static String sha256(String text) {
@@ -250,15 +201,12 @@ public final class GcpBackend implements SecretBackend {
 
   /** How many Secret Manager clients exist (one per location used). */
   int clientCount() {
-    return clients.size();
+    return live.orElseThrow().clients().size();
   }
 
   /** Whether the provider can open a TCP connection to Secret Manager's global endpoint. */
   @Override
   public Optional<String> readinessProblem() {
-    if (settings == null || clients == null) {
-      return Optional.of("the GCP backend has not started");
-    }
     String address = settings.secretManager();
     int colon = address.lastIndexOf(':');
     String host = address.substring(0, colon);
@@ -283,14 +231,9 @@ public final class GcpBackend implements SecretBackend {
 
   @Override
   public void close() {
-    if (annotations != null) {
-      annotations.close();
-    }
-    if (clients != null) {
-      clients.close();
-    }
-    if (ownsKube && kube != null) {
-      kube.close();
-    }
+    live.ifPresent(l -> {
+      l.annotations().close();
+      l.clients().close();
+    });
   }
 }

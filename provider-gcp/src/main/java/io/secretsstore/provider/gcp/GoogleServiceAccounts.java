@@ -4,15 +4,14 @@ package io.secretsstore.provider.gcp;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.secretsstore.provider.kube.ServiceAccountAnnotations;
+import io.secretsstore.provider.kube.SharedKubeClient;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Which Google service account a Kubernetes service account impersonates: {@code
@@ -30,7 +29,7 @@ final class GoogleServiceAccounts implements AutoCloseable {
   private final Map<String, String> fixed;
   private final ServiceAccountAnnotations annotations;
 
-  GoogleServiceAccounts(Map<String, String> fixed, Supplier<KubernetesClient> kube, Duration ttl) {
+  GoogleServiceAccounts(Map<String, String> fixed, SharedKubeClient kube, Duration ttl) {
     this.fixed = Map.copyOf(fixed);
     this.annotations = new ServiceAccountAnnotations(kube, ANNOTATION, ttl, Ticker.systemTicker());
   }

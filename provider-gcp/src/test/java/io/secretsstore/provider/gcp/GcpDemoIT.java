@@ -11,6 +11,7 @@ import io.secretsstore.provider.emulators.Emulators;
 import io.secretsstore.provider.emulators.StartedEmulator;
 import io.secretsstore.provider.emulators.gcp.GcpEmulator;
 import io.secretsstore.provider.grpc.MountReply;
+import io.secretsstore.provider.kube.ServiceAccountAnnotations;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.testing.ProviderFixture;
 import java.nio.file.Files;
@@ -33,8 +34,8 @@ class GcpDemoIT {
       DemoScenario demo = gcp.demo(started).orElseThrow();
       GcpOptions options = new GcpOptions();
       new CommandLine(options).parseArgs(demo.serveFlags().toArray(String[]::new));
-      GcpBackend backend = new GcpBackend(null, options.settings(Map.of()));
-      backend.start(new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 10)));
+      GcpBackend backend = GcpBackend.start(options.settings(Map.of()), ServiceAccountAnnotations.TTL,
+          new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 10)));
 
       SecretProviderClassFile spc = SecretProviderClassFile.parse(demo.secretProviderClass());
       assertThat(spc.provider()).isEqualTo("gcp");

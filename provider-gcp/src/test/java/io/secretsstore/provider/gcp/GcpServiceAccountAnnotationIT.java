@@ -14,6 +14,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.emulators.gcp.GcpEmulator;
+import io.secretsstore.provider.kube.SharedKubeClient;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.testing.Canaries;
 import io.secretsstore.provider.testing.KubeRequests;
@@ -58,8 +59,8 @@ class GcpServiceAccountAnnotationIT {
           .addToAnnotations(GoogleServiceAccounts.DELEGATES, "[\"" + DELEGATE + "\"]").endMetadata().build()).create();
       kube.serviceAccounts().inNamespace(GcpTestBed.NAMESPACE).resource(new ServiceAccountBuilder().withNewMetadata()
           .withName("plain").withNamespace(GcpTestBed.NAMESPACE).endMetadata().build()).create();
-      GcpBackend backend = new GcpBackend(kube, bed.settings(), TTL);
-      backend.start(new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 100)));
+      GcpBackend backend = GcpBackend.start(bed.settings(), TTL,
+          new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 100)).withKube(SharedKubeClient.of(kube)));
       try (backend; ProviderFixture provider = ProviderFixture.start(backend, ProviderFixture.FAST)) {
         String chained = "- resourceName: " + PROJECT + "/secrets/chained/versions/latest\n  fileName: chained\n";
         KubeRequests.takeGets(server);

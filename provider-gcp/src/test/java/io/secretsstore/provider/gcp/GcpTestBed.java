@@ -10,6 +10,7 @@ import io.secretsstore.provider.emulators.gcp.GcpEmulator;
 import io.secretsstore.provider.fetch.CacheSettings;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.grpc.ProviderClient;
+import io.secretsstore.provider.kube.ServiceAccountAnnotations;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.testing.Canaries;
 import io.secretsstore.provider.testing.ProviderFixture;
@@ -79,8 +80,7 @@ final class GcpTestBed implements AutoCloseable {
   }
 
   GcpBackend backend(GcpSettings settings, Clock clock) {
-    GcpBackend backend = new GcpBackend(null, settings);
-    backend.start(new BackendContext(clock, new CredentialCache(clock, 1000)));
+    GcpBackend backend = GcpBackend.start(settings, ServiceAccountAnnotations.TTL, new BackendContext(clock, new CredentialCache(clock, 1000)));
     return backend;
   }
 

@@ -11,6 +11,7 @@ import io.secretsstore.provider.mount.PodIdentity;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Mints a pod's token with TokenRequest when the driver sent none (only with {@code
@@ -20,16 +21,17 @@ import java.util.List;
  * TokenReview. Core's helper always sets an audience, so that case is done here.
  */
 final class PodTokenMinter {
-  private final KubernetesClient kube;
+  /** The process's client, created on the first mint: most providers never mint. */
+  private final Supplier<KubernetesClient> kube;
 
-  PodTokenMinter(KubernetesClient kube) {
+  PodTokenMinter(Supplier<KubernetesClient> kube) {
     this.kube = kube;
   }
 
   /** The JWT; {@code audience} empty means the API server's default audiences. */
   String mint(PodIdentity pod, String audience) {
     if (!audience.isEmpty()) {
-      return new TokenRequests(kube).mint(pod, audience).value();
+      return new TokenRequests(kube.get()).mint(pod, audience).value();
     }
     TokenRequest request = new TokenRequestBuilder()
         .withNewSpec()
@@ -39,7 +41,7 @@ final class PodTokenMinter {
         .endSpec()
         .build();
     try {
-      TokenRequest response = kube.serviceAccounts().inNamespace(pod.namespace())
+      TokenRequest response = kube.get().serviceAccounts().inNamespace(pod.namespace())
           .withName(pod.serviceAccountName()).tokenRequest(request);
       if (response == null || response.getStatus() == null || response.getStatus().getToken() == null) {
         throw ProviderException.unauthenticated("the TokenRequest API returned no token for the pod's service account");

@@ -3,11 +3,9 @@ package io.secretsstore.provider.vault;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.secretsstore.provider.concurrent.NamedThreads;
 import io.secretsstore.provider.kube.ImmutableSecrets;
 import io.secretsstore.provider.credentials.KeyFiles;
-import io.secretsstore.provider.kube.KubeClients;
 import io.secretsstore.provider.logging.SafeThrowables;
 import io.secretsstore.provider.mount.FileMode;
 import io.secretsstore.provider.mount.MountRequestContext;
@@ -24,8 +22,10 @@ import io.secretsstore.provider.mount.OperatorSetting;
 import io.secretsstore.provider.spi.PlannedObject;
 import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.spi.SecretBackend;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -48,67 +48,50 @@ public final class VaultBackend implements SecretBackend {
   static final OperatorSetting SKIP_VERIFY =
       new OperatorSetting("--vault-allow-skip-tls-verify", "", "secrets-store-provider-vault: vault.allowSkipTLSVerify");
 
-  private final VaultOptions options;
-  private VaultSettings settings;
-  private KubernetesClient kube;
-  private final boolean ownsKube;
-  private BackendContext context;
-  private AllowLists.AllowList fileAllowedAddresses;
-  private VersionHmac versions;
-  private ResponseCache responses;
-  private PodTokenMinter minter;
-  private final LoginFailures loginFailures = new LoginFailures();
-  private Cache<ClientKey, VaultClient> clients;
-  private VaultHttpClients httpClients;
-  private ScheduledExecutorService reaper;
-  private SpcFileDirs spcFileDirs;
-  private boolean dryRun;
-
-  /** Found by ServiceLoader; settings come from flags and the environment at start. */
-  public VaultBackend() {
-    this.options = new VaultOptions();
-    this.ownsKube = true;
-  }
-
-  /** For tests: given settings and Kubernetes client, no flags. */
-  VaultBackend(KubernetesClient kube, VaultSettings settings) {
-    this.options = null;
-    this.kube = kube;
-    this.settings = settings;
-    this.ownsKube = false;
-  }
+  private final VaultSettings settings;
+  private final BackendContext context;
+  private final AllowLists.AllowList fileAllowedAddresses;
+  private final SpcFileDirs spcFileDirs;
+  /** What a serving backend opened; empty for a dry run, which opens nothing. */
+  private final Optional<Live> live;
 
   /** Which HTTP client serves an endpoint. */
   private record ClientKey(String address, TlsConfig tls) {}
 
-  @Override
-  public String name() {
-    return NAME;
+  /** The key, caches, clients and lease reaper of a serving backend. */
+  private record Live(VersionHmac versions, ResponseCache responses, PodTokenMinter minter, LoginFailures loginFailures,
+      Cache<ClientKey, VaultClient> clients, VaultHttpClients httpClients, ScheduledExecutorService reaper) {}
+
+  private VaultBackend(VaultSettings settings, BackendContext context, Optional<Live> live) {
+    this.settings = settings;
+    this.context = context;
+    this.fileAllowedAddresses = context.allowLists().declare(ALLOWED_ADDRESSES_KEY, VaultAddress::normalize);
+    this.spcFileDirs = new SpcFileDirs(settings.spcFileDirs(), live.isEmpty());
+    this.live = live;
   }
 
-  @Override
-  public Object options() {
-    return options;
+  /** A serving backend without an HMAC key file (tests): the key comes from its Secret. */
+  static VaultBackend start(VaultSettings settings, BackendContext context) {
+    return start(settings, null, context);
   }
 
-  @Override
-  public void start(BackendContext backendContext) {
-    this.context = backendContext;
-    fileAllowedAddresses = backendContext.allowLists().declare(ALLOWED_ADDRESSES_KEY, VaultAddress::normalize);
-    if (settings == null) {
-      settings = options.settings(System.getenv());
-    }
-    spcFileDirs = new SpcFileDirs(settings.spcFileDirs(), dryRun);
-    if (dryRun) {
-      return;
-    }
-    if (kube == null) {
-      kube = KubeClients.fromEnvironment();
-    }
-    VaultSettings fixed = settings;
-    KubernetesClient client = kube;
-    java.nio.file.Path keyFile = options == null ? null : options.hmacKeyFile;
-    versions = new VersionHmac(() -> {
+  /**
+   * A serving backend; the Kubernetes client is asked for only when the HMAC key is read from its
+   * Secret or a token is minted.
+   *
+   * @param keyFile {@code --vault-hmac-key-file}, or null to keep the key in a Secret
+   */
+  static VaultBackend start(VaultSettings settings, Path keyFile, BackendContext context) {
+    return new VaultBackend(settings, context, Optional.of(open(settings, keyFile, context)));
+  }
+
+  /** A backend that plans as a serving one would and opens nothing; TLS paths are checked without the file system. */
+  static VaultBackend dryRun(VaultSettings settings, BackendContext context) {
+    return new VaultBackend(settings, context, Optional.empty());
+  }
+
+  private static Live open(VaultSettings settings, Path keyFile, BackendContext context) {
+    VersionHmac versions = new VersionHmac(() -> {
       if (keyFile != null) {
         try {
           return KeyFiles.read(keyFile, "--vault-hmac-key-file");
@@ -116,39 +99,29 @@ public final class VaultBackend implements SecretBackend {
           throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, "cannot read --vault-hmac-key-file", e);
         }
       }
-      if (fixed.hmacSecretNamespace().isEmpty()) {
+      if (settings.hmacSecretNamespace().isEmpty()) {
         throw ProviderException.of(ErrorKind.FAILED_PRECONDITION,
             "the provider's namespace is unknown, so its HMAC key Secret cannot be found: set --hmac-secret-namespace");
       }
-      return new ImmutableSecrets(client).getOrCreate(
-          fixed.hmacSecretNamespace(), fixed.hmacSecretName(), "key", VersionHmac::newKey);
+      return new ImmutableSecrets(context.kube().get()).getOrCreate(
+          settings.hmacSecretNamespace(), settings.hmacSecretName(), "key", VersionHmac::newKey);
     });
-    responses = new ResponseCache(context.clock(), settings.leaseRevokeAfter(), settings.pkiReuseFraction());
-    minter = new PodTokenMinter(kube);
-    httpClients = new VaultHttpClients(settings.tls(), settings.requestTimeout());
-    clients = Caffeine.newBuilder().maximumSize(Math.max(1, settings.cacheSize())).build();
-    reaper = Executors.newSingleThreadScheduledExecutor(new NamedThreads("vault-leases"));
+    ResponseCache responses = new ResponseCache(context.clock(), settings.leaseRevokeAfter(), settings.pkiReuseFraction());
+    ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(new NamedThreads("vault-leases"));
     long period = Math.max(100, Math.min(30_000, settings.leaseRevokeAfter().toMillis() / 4));
-    reaper.scheduleWithFixedDelay(this::reapSafely, period, period, TimeUnit.MILLISECONDS);
+    reaper.scheduleWithFixedDelay(() -> reapSafely(responses), period, period, TimeUnit.MILLISECONDS);
+    return new Live(versions, responses, new PodTokenMinter(context.kube()), new LoginFailures(),
+        Caffeine.newBuilder().maximumSize(Math.max(1, settings.cacheSize())).build(),
+        new VaultHttpClients(settings.tls(), settings.requestTimeout()), reaper);
   }
 
   @Override
-  public List<OperatorSetting> operatorSettings() {
-    return List.of(SKIP_VERIFY, SpcFileDirs.SETTING);
-  }
-
-  /** Flags only: no Kubernetes client, key, cache or lease reaper; TLS paths are checked without the file system. */
-  @Override
-  public void startDryRun(BackendContext backendContext) {
-    dryRun = true;
-    start(backendContext);
+  public String name() {
+    return NAME;
   }
 
   @Override
   public MountPlan<?> plan(MountRequestContext request) {
-    if (context == null) {
-      throw ProviderException.of(ErrorKind.INTERNAL, "the vault backend was not started");
-    }
     VaultParameters parameters = VaultParameters.parse(request.attributes(), request.targetPath());
     String address = address(parameters);
     TlsConfig spcTls = parameters.tls().requireClientPair("SecretProviderClass");
@@ -180,17 +153,18 @@ public final class VaultBackend implements SecretBackend {
       }
       objects.add(new PlannedObject<>(config.objectName(), config.objectName(), mode, new ObjectSpec(config, mode, secretRequest)));
     }
-    if (dryRun) {
+    if (live.isEmpty()) {
       return new MountPlan<>(identity, address, objects, ObjectFetcher.dryRun());
     }
+    Live open = live.get();
     VaultFetcher.Login login = new VaultFetcher.Login(identity, request.pod(), podToken, parameters.audience(),
         parameters.roleName(), mount, namespace);
-    VaultClient client = clients.get(new ClientKey(address, tls), this::newClient);
+    VaultClient client = open.clients().get(new ClientKey(address, tls), this::newClient);
     if (settings.cacheSize() == 0) {
-      clients.invalidateAll();
+      open.clients().invalidateAll();
     }
-    return new MountPlan<>(identity, address, objects,
-        new VaultFetcher(login, client, context.credentials(), responses, versions, minter, loginFailures, context.clock()));
+    return new MountPlan<>(identity, address, objects, new VaultFetcher(login, client, context.credentials(), open.responses(),
+        open.versions(), open.minter(), open.loginFailures(), context.clock()));
   }
 
   /**
@@ -199,10 +173,7 @@ public final class VaultBackend implements SecretBackend {
    */
   @Override
   public java.util.Optional<String> readinessProblem() {
-    if (settings == null || context == null) {
-      return java.util.Optional.of("the Vault backend has not started");
-    }
-    VaultClient client = clients.get(new ClientKey(VaultAddress.normalize(settings.address()), settings.tls()), this::newClient);
+    VaultClient client = live.orElseThrow().clients().get(new ClientKey(VaultAddress.normalize(settings.address()), settings.tls()), this::newClient);
     try {
       return client.healthProblem(settings.namespace());
     } catch (InterruptedException e) {
@@ -234,7 +205,8 @@ public final class VaultBackend implements SecretBackend {
   }
 
   private VaultClient newClient(ClientKey key) {
-    return new VaultClient(key.address(), httpClients.forAddress(key.address(), key.tls()), settings.requestTimeout(), context.calls());
+    return new VaultClient(key.address(), live.orElseThrow().httpClients().forAddress(key.address(), key.tls()),
+        settings.requestTimeout(), context.calls());
   }
 
   /**
@@ -265,20 +237,20 @@ public final class VaultBackend implements SecretBackend {
 
   /** Bytes of Vault answers held for reuse, for tests. */
   long heldResponseBytes() {
-    return responses.heldBytes();
+    return live.orElseThrow().responses().heldBytes();
   }
 
   /** HTTP clients that may still hold a selector thread, for tests. */
   int liveHttpClients() {
-    return httpClients.liveClients();
+    return live.orElseThrow().httpClients().liveClients();
   }
 
   /** One pass of lease revocation; the timer runs it, tests call it. */
   int reap() {
-    return responses.reap();
+    return live.orElseThrow().responses().reap();
   }
 
-  private void reapSafely() {
+  private static void reapSafely(ResponseCache responses) {
     try {
       int revoked = responses.reap();
       if (revoked > 0) {
@@ -291,14 +263,9 @@ public final class VaultBackend implements SecretBackend {
 
   @Override
   public void close() {
-    if (reaper != null) {
-      reaper.shutdownNow();
-    }
-    if (responses != null) {
-      responses.close();
-    }
-    if (ownsKube && kube != null) {
-      kube.close();
-    }
+    live.ifPresent(l -> {
+      l.reaper().shutdownNow();
+      l.responses().close();
+    });
   }
 }

@@ -11,6 +11,7 @@ import io.secretsstore.provider.config.ConfigFileWatcher;
 import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.grpc.ProviderCallException;
 import io.secretsstore.provider.spi.AllowLists;
+import io.secretsstore.provider.kube.SharedKubeClient;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.spi.BackendCalls;
 import io.secretsstore.provider.testing.Canaries;
@@ -53,8 +54,8 @@ class VaultAllowListReloadIT {
     config = Files.createTempFile("config", ".yaml");
     write("vaultAllowedAddresses: [\"" + bed.httpAddress() + "\"]\n");
     AllowLists allowLists = new AllowLists();
-    backend = new VaultBackend(bed.kube, bed.settings());
-    backend.start(new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 100), BackendCalls.NONE, allowLists));
+    backend = VaultBackend.start(bed.settings(), new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 100),
+        BackendCalls.NONE, allowLists, SharedKubeClient.of(bed.kube)));
     // In serve's order: the file is applied before the socket accepts mounts, the engine attached after.
     ConfigApplier applier = new ConfigApplier("info", SwitchingAuditSink.open(""), allowLists);
     watcher = new ConfigFileWatcher(config, new ConfigDefaults(VaultTestBed.FAST.cache(), VaultTestBed.FAST.resilience(), "",
@@ -132,8 +133,9 @@ class VaultAllowListReloadIT {
     backend.close();
     provider.close();
     AllowLists allowLists = new AllowLists();
-    backend = new VaultBackend(bed.kube, bed.settings().withAllowances(false, false, List.of("https://vault.example:8200"), List.of()));
-    backend.start(new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 100), BackendCalls.NONE, allowLists));
+    backend = VaultBackend.start(bed.settings().withAllowances(false, false, List.of("https://vault.example:8200"), List.of()),
+        new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 100), BackendCalls.NONE, allowLists,
+            SharedKubeClient.of(bed.kube)));
     provider = ProviderFixture.start(backend, VaultTestBed.FAST);
     allowLists.replace(Map.of());
     assertRefused("--vault-allowed-addresses");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.emulators.Fault;
+import io.secretsstore.provider.kube.SharedKubeClient;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.testing.ProviderFixture;
 import java.time.Clock;
@@ -22,10 +23,9 @@ class VaultOperationMetricsIT {
     List<String> recorded = new CopyOnWriteArrayList<>();
     try (VaultTestBed bed = new VaultTestBed()) {
       bed.vault.putKv2("", "secret", "app/db", Map.of("username", "app-user"));
-      VaultBackend backend = new VaultBackend(bed.kube, bed.settings());
       Clock clock = Clock.systemUTC();
-      backend.start(new BackendContext(clock, new CredentialCache(clock, 100),
-          (operation, outcome, duration) -> recorded.add(operation + "/" + outcome)));
+      VaultBackend backend = VaultBackend.start(bed.settings(), new BackendContext(clock, new CredentialCache(clock, 100),
+          (operation, outcome, duration) -> recorded.add(operation + "/" + outcome)).withKube(SharedKubeClient.of(bed.kube)));
       try (ProviderFixture provider = ProviderFixture.start(backend, VaultTestBed.FAST)) {
         provider.client().mount(call(bed.attributes("- {objectName: u, secretPath: secret/data/app/db, secretKey: username}")),
             Duration.ofSeconds(30));

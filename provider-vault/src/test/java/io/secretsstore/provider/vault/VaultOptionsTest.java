@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.secretsstore.provider.spi.Backends;
-import io.secretsstore.provider.spi.SecretBackend;
+import io.secretsstore.provider.spi.BackendFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +16,8 @@ import picocli.CommandLine;
 class VaultOptionsTest {
   @Test
   void registered_asTheOnlyPublicVaultBackend() {
-    SecretBackend backend = Backends.named(Backends.discover(), "vault");
-    assertThat(backend).isInstanceOf(VaultBackend.class);
+    BackendFactory backend = Backends.named(Backends.discover(), "vault");
+    assertThat(backend).isInstanceOf(VaultBackendFactory.class);
     assertThat(backend.options()).isInstanceOf(VaultOptions.class);
   }
 

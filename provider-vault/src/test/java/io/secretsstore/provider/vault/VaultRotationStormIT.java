@@ -15,6 +15,7 @@ import io.secretsstore.provider.fetch.MountLimits;
 import io.secretsstore.provider.fetch.ResilienceSettings;
 import io.secretsstore.provider.fetch.TestEngines;
 import io.secretsstore.provider.mount.MountRequestContext;
+import io.secretsstore.provider.kube.SharedKubeClient;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.testing.FakeTime;
 import java.time.Duration;
@@ -50,8 +51,8 @@ class VaultRotationStormIT {
             "vault", List.of("secret/"), Duration.ofHours(1)));
       }
       bed.vault.faults().inject(FaultPlan.ANY_OPERATION, Fault.latency(Duration.ofMillis(20)));
-      VaultBackend backend = new VaultBackend(bed.kube, bed.settings());
-      backend.start(new BackendContext(time, new CredentialCache(time, 1000)));
+      VaultBackend backend = VaultBackend.start(bed.settings(),
+          new BackendContext(time, new CredentialCache(time, 1000)).withKube(SharedKubeClient.of(bed.kube)));
       EngineSettings settings = new EngineSettings(MountLimits.DEFAULT,
           new CacheSettings(INTERVAL, JITTER, Duration.ofMinutes(5), Duration.ofMinutes(10), 64L << 20, 10_000),
           ResilienceSettings.DEFAULT, 32);

@@ -3,6 +3,7 @@ package io.secretsstore.provider.vault;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -15,6 +16,7 @@ import io.secretsstore.provider.emulators.vault.VaultEmulator;
 import io.secretsstore.provider.emulators.vault.VaultRole;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.grpc.ProviderClient;
+import io.secretsstore.provider.kube.SharedKubeClient;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.testing.ProviderFixture;
 import io.secretsstore.provider.testing.Canaries;
@@ -24,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,9 +82,8 @@ final class VaultTestBed implements AutoCloseable {
 
   /** A started backend sharing this bed's Kubernetes. */
   VaultBackend backend(VaultSettings settings, Clock clock) {
-    VaultBackend backend = new VaultBackend(kube, settings);
-    backend.start(new BackendContext(clock, new CredentialCache(clock, 1000)));
-    return backend;
+    return VaultBackend.start(settings, new BackendContext(clock, new CredentialCache(clock, 1000))
+        .withKube(kube == null ? SharedKubeClient.none() : SharedKubeClient.of(kube)));
   }
 
   VaultBackend backend(VaultSettings settings) {
@@ -134,5 +136,15 @@ final class VaultTestBed implements AutoCloseable {
     kube.close();
     kubeServer.destroy();
     Files.deleteIfExists(caFile);
+  }
+
+  /** An expectation API server (the caller destroys it) that holds the provider's HMAC key Secret, as the chart creates it. */
+  static KubernetesMockServer apiServerWithHmacKey() {
+    KubernetesMockServer server = new KubernetesMockServer(false);
+    server.init();
+    server.expect().get().withPath("/api/v1/namespaces/vault-csi/secrets/vault-csi-provider-hmac-key")
+        .andReturn(200, new SecretBuilder().withNewMetadata().withName("vault-csi-provider-hmac-key").endMetadata()
+            .withData(Map.of("key", Base64.getEncoder().encodeToString(new byte[32]))).build()).always();
+    return server;
   }
 }

@@ -4,7 +4,6 @@ package io.secretsstore.provider.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,13 +11,13 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.grpc.ProviderCallException;
+import io.secretsstore.provider.kube.SharedKubeClient;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.testing.ProviderFixture;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -39,12 +38,8 @@ class VaultTokenRequestIT {
   void start() throws Exception {
     bed = new VaultTestBed();
     bed.vault.putKv2("", "secret", "app/db", Map.of("username", "app-user"));
-    kubeServer = new KubernetesMockServer(false);
-    kubeServer.init();
+    kubeServer = VaultTestBed.apiServerWithHmacKey();
     kube = kubeServer.createClient();
-    kubeServer.expect().get().withPath("/api/v1/namespaces/vault-csi/secrets/vault-csi-provider-hmac-key")
-        .andReturn(200, new SecretBuilder().withNewMetadata().withName("vault-csi-provider-hmac-key").endMetadata()
-            .withData(Map.of("key", Base64.getEncoder().encodeToString(new byte[32]))).build()).always();
   }
 
   @AfterEach
@@ -61,8 +56,8 @@ class VaultTokenRequestIT {
   }
 
   private ProviderFixture provider(boolean allow) throws Exception {
-    VaultBackend backend = new VaultBackend(kube, bed.settings().withAllowances(allow, false, java.util.List.of(), java.util.List.of()));
-    backend.start(new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 1000)));
+    VaultBackend backend = VaultBackend.start(bed.settings().withAllowances(allow, false, java.util.List.of(), java.util.List.of()),
+        new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 1000)).withKube(SharedKubeClient.of(kube)));
     return ProviderFixture.start(backend, VaultTestBed.FAST);
   }
 
@@ -119,9 +114,9 @@ class VaultTokenRequestIT {
       assertThat(tokenRequestsSent()).as("TokenRequests sent").isZero();
     }
     // The same address allowed by the operator: minted and sent.
-    VaultBackend backend = new VaultBackend(kube, bed.settings().withAllowances(true, false,
-        java.util.List.of(bed.httpsAddress()), java.util.List.of()).withTls(new TlsConfig(bed.caFile.toString(), "", "", "", "", false)));
-    backend.start(new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 1000)));
+    VaultBackend backend = VaultBackend.start(bed.settings().withAllowances(true, false,
+        java.util.List.of(bed.httpsAddress()), java.util.List.of()).withTls(new TlsConfig(bed.caFile.toString(), "", "", "", "", false)),
+        new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 1000)).withKube(SharedKubeClient.of(kube)));
     try (ProviderFixture provider = ProviderFixture.start(backend, VaultTestBed.FAST)) {
       expectTokenRequest(null);
       assertThatThrownBy(() -> provider.client().mount(VaultTestBed.call(withoutTokens("vaultAddress", bed.httpsAddress())),
