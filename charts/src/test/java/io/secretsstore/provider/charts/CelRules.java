@@ -19,11 +19,13 @@ import java.util.Map;
  * dynamic, objects are plain maps and lists, integers are 64-bit.
  */
 final class CelRules {
-  private static final List<String> VARIABLES = List.of("object", "oldObject", "request", "variables", "self");
+  private static final List<String> VARIABLES =
+      List.of("object", "oldObject", "request", "variables", "self");
   private static final Cel CEL;
 
   static {
-    var builder = CelFactory.standardCelBuilder().setStandardMacros(CelStandardMacro.STANDARD_MACROS);
+    var builder =
+        CelFactory.standardCelBuilder().setStandardMacros(CelStandardMacro.STANDARD_MACROS);
     for (String name : VARIABLES) {
       builder.addVar(name, SimpleType.DYN);
     }
@@ -32,20 +34,25 @@ final class CelRules {
 
   private CelRules() {}
 
-  /** The value of an expression given its variables (YAML numbers become longs, as in the API server). */
+  /**
+   * The value of an expression given its variables (YAML numbers become longs, as in the API
+   * server).
+   */
   static Object eval(String expression, Map<String, Object> variables) {
     CelAbstractSyntaxTree ast;
     try {
       ast = CEL.compile(expression).getAst();
     } catch (CelValidationException e) {
-      throw new IllegalArgumentException("does not compile: " + expression + "\n" + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "does not compile: " + expression + "\n" + e.getMessage(), e);
     }
     Map<String, Object> inputs = new LinkedHashMap<>();
     variables.forEach((k, v) -> inputs.put(k, normalise(v)));
     try {
       return CEL.createProgram(ast).eval(inputs);
     } catch (CelEvaluationException e) {
-      throw new IllegalStateException("fails to evaluate: " + expression + "\n" + e.getMessage(), e);
+      throw new IllegalStateException(
+          "fails to evaluate: " + expression + "\n" + e.getMessage(), e);
     }
   }
 

@@ -22,7 +22,8 @@ class ChartLintTest {
   @Test
   void strictLintPassesForTheLibraryChart() {
     Charts.chart(Backend.AWS); // copies the library next to the application charts
-    LintResult lint = new Helm(Charts.workDir().resolve("secrets-store-provider-lib")).lint().strict().call();
+    LintResult lint =
+        new Helm(Charts.workDir().resolve("secrets-store-provider-lib")).lint().strict().call();
 
     assertThat(lint.isFailed()).as("lint messages: %s", lint.getMessages()).isFalse();
   }
@@ -39,10 +40,13 @@ class ChartLintTest {
     assertThat(m.ofKind("ServiceMonitor")).hasSize(1);
     assertThat(m.ofKind("PodMonitor")).hasSize(1);
     assertThat(m.ofKind("PodDisruptionBudget")).hasSize(1);
-    assertThat(m.ofKind("Service")).as("metrics of the provider and of the sync controller").hasSize(2);
+    assertThat(m.ofKind("Service"))
+        .as("metrics of the provider and of the sync controller")
+        .hasSize(2);
     assertThat(m.ofKind("ConfigMap")).hasSize(1);
     assertThat(m.ofKind("ServiceAccount")).hasSize(2);
-    // Azure's provider uses no Kubernetes API cluster-wide (it mints no tokens): only the sync controller's.
+    // Azure's provider uses no Kubernetes API cluster-wide (it mints no tokens): only the sync
+    // controller's.
     assertThat(m.ofKind("ClusterRole")).hasSize(backend == Backend.AZURE ? 1 : 2);
   }
 
@@ -53,8 +57,12 @@ class ChartLintTest {
 
     String[] audiences =
         switch (backend) {
-          case AWS -> new String[] {"audience: sts.amazonaws.com", "audience: pods.eks.amazonaws.com"};
-          case AZURE -> new String[] {"audience: api://AzureADTokenExchange", "audience: api://AKSIdentityBinding"};
+          case AWS ->
+              new String[] {"audience: sts.amazonaws.com", "audience: pods.eks.amazonaws.com"};
+          case AZURE ->
+              new String[] {
+                "audience: api://AzureADTokenExchange", "audience: api://AKSIdentityBinding"
+              };
           case GCP -> new String[] {"audience: <PROJECT_ID>.svc.id.goog"};
           case VAULT -> new String[] {"audience: vault"};
         };

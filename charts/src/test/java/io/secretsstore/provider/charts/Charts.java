@@ -18,15 +18,16 @@ import java.util.stream.Stream;
  * The charts under test, rendered with the real Helm engine (helm-java).
  *
  * <p>The chart sources are copied once per test JVM into {@code target/charts-under-test} and each
- * application chart's {@code file://../secrets-store-provider-lib} dependency is vendored there with
- * {@code helm dependency update}, so the source tree never holds packaged dependencies.
+ * application chart's {@code file://../secrets-store-provider-lib} dependency is vendored there
+ * with {@code helm dependency update}, so the source tree never holds packaged dependencies.
  */
 final class Charts {
   static final String RELEASE = "ssp";
   static final String NAMESPACE = "secrets-store";
 
   private static final Path SOURCE = Path.of(System.getProperty("charts.source", "."));
-  private static final Path WORK = Path.of(System.getProperty("charts.work", "target/charts-under-test"));
+  private static final Path WORK =
+      Path.of(System.getProperty("charts.work", "target/charts-under-test"));
   private static Map<Backend, Path> prepared;
 
   private Charts() {}
@@ -72,7 +73,10 @@ final class Charts {
     return render(backend, valuesFile(valuesYaml));
   }
 
-  /** {@code helm lint --strict} of a chart with its own values (helm-java 0.0.21 lint takes no values files). */
+  /**
+   * {@code helm lint --strict} of a chart with its own values (helm-java 0.0.21 lint takes no
+   * values files).
+   */
   static LintResult lintStrict(Backend backend) {
     return new Helm(chart(backend)).lint().strict().call();
   }

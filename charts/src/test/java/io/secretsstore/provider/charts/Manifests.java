@@ -8,7 +8,9 @@ import java.util.Optional;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
-/** The documents of a rendered chart, parsed with snakeyaml-engine, and typed navigation over them. */
+/**
+ * The documents of a rendered chart, parsed with snakeyaml-engine, and typed navigation over them.
+ */
 final class Manifests {
   private final List<Node> documents;
 
@@ -36,25 +38,31 @@ final class Manifests {
   }
 
   Optional<Node> find(String kind, String name) {
-    return ofKind(kind).stream().filter(d -> name.equals(d.at("metadata.name").string())).findFirst();
+    return ofKind(kind).stream()
+        .filter(d -> name.equals(d.at("metadata.name").string()))
+        .findFirst();
   }
 
   /** The only document of a kind; fails when there are none or several. */
   Node one(String kind) {
     List<Node> found = ofKind(kind);
     if (found.size() != 1) {
-      throw new AssertionError("expected one " + kind + " but found " + found.size() + " in " + kinds());
+      throw new AssertionError(
+          "expected one " + kind + " but found " + found.size() + " in " + kinds());
     }
     return found.get(0);
   }
 
   /** The only document of a kind and name. */
   Node one(String kind, String name) {
-    return find(kind, name).orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in " + kinds()));
+    return find(kind, name)
+        .orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in " + kinds()));
   }
 
   List<String> kinds() {
-    return documents.stream().map(d -> d.get("kind").string() + "/" + d.at("metadata.name").string()).toList();
+    return documents.stream()
+        .map(d -> d.get("kind").string() + "/" + d.at("metadata.name").string())
+        .toList();
   }
 
   /** A value inside a parsed document, navigated by key or dotted path. */
@@ -90,9 +98,10 @@ final class Manifests {
         if (node.isMissing()) {
           return node;
         }
-        node = segment.chars().allMatch(Character::isDigit) && node.value instanceof List
-            ? node.get(Integer.parseInt(segment))
-            : node.get(segment);
+        node =
+            segment.chars().allMatch(Character::isDigit) && node.value instanceof List
+                ? node.get(Integer.parseInt(segment))
+                : node.get(segment);
       }
       return node;
     }

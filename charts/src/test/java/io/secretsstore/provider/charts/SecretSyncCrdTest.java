@@ -25,8 +25,11 @@ class SecretSyncCrdTest {
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> schema() {
-    Node crd = Charts.render(Backend.VAULT, "sync: {enabled: true}").one("CustomResourceDefinition", "secretsyncs.secret-sync.x-k8s.io");
-    return (Map<String, Object>) crd.at("spec.versions").named("v1alpha1").at("schema.openAPIV3Schema").value();
+    Node crd =
+        Charts.render(Backend.VAULT, "sync: {enabled: true}")
+            .one("CustomResourceDefinition", "secretsyncs.secret-sync.x-k8s.io");
+    return (Map<String, Object>)
+        crd.at("spec.versions").named("v1alpha1").at("schema.openAPIV3Schema").value();
   }
 
   @SuppressWarnings("unchecked")
@@ -38,7 +41,10 @@ class SecretSyncCrdTest {
     return StructuralSchema.validate(SCHEMA, StructuralSchema.withDefaults(SCHEMA, secretSync));
   }
 
-  /** A SecretSync of upstream's e2e setup (SPC e2e-providerspc, service account default, foo to bar) with more secretObject fields. */
+  /**
+   * A SecretSync of upstream's e2e setup (SPC e2e-providerspc, service account default, foo to bar)
+   * with more secretObject fields.
+   */
   private static String e2e(String name, String secretObject) {
     return """
         apiVersion: secret-sync.x-k8s.io/v1alpha1
@@ -50,26 +56,42 @@ class SecretSyncCrdTest {
           secretObject:
             data:
               - {sourcePath: foo, targetKey: bar}
-        %s""".formatted(name, secretObject.indent(4));
+        %s"""
+        .formatted(name, secretObject.indent(4));
   }
 
-  /** The shapes of upstream's example and test SecretSyncs that its CRD admits (written here, not copied). */
-  private static final Map<String, String> UPSTREAM_SHAPES = Map.of(
-      "local setup and README: Opaque, one key", e2e("sse2esecret", "type: Opaque"),
-      "a custom type (the controller, not the schema, refuses it)", e2e("my-custom-api-secret", "type: example.com/api-credentials"),
-      "a service-account-token type with its annotation (the controller refuses it)", e2e("sse2eserviceaccountsecret", """
+  /**
+   * The shapes of upstream's example and test SecretSyncs that its CRD admits (written here, not
+   * copied).
+   */
+  private static final Map<String, String> UPSTREAM_SHAPES =
+      Map.of(
+          "local setup and README: Opaque, one key", e2e("sse2esecret", "type: Opaque"),
+          "a custom type (the controller, not the schema, refuses it)",
+              e2e("my-custom-api-secret", "type: example.com/api-credentials"),
+          "a service-account-token type with its annotation (the controller refuses it)",
+              e2e(
+                  "sse2eserviceaccountsecret",
+                  """
           type: kubernetes.io/service-account-token
           annotations:
             kubernetes.io/service-account.name: default"""),
-      "an annotation key no Secret can carry (refused when the Secret is written)", e2e("sse2einvalidannotationssecret", """
+          "an annotation key no Secret can carry (refused when the Secret is written)",
+              e2e(
+                  "sse2einvalidannotationssecret",
+                  """
           type: Opaque
           annotations:
             "my.annotation/with_invalid_characters!": default"""),
-      "a label key no Secret can carry (refused when the Secret is written)", e2e("sse2einvalidlabelsecret", """
+          "a label key no Secret can carry (refused when the Secret is written)",
+              e2e(
+                  "sse2einvalidlabelsecret",
+                  """
           type: Opaque
           labels:
             "invalid/key_with_invalid_characters!": validValue"""),
-      "no type: defaulted to Opaque; every optional field", """
+          "no type: defaulted to Opaque; every optional field",
+              """
           apiVersion: secret-sync.x-k8s.io/v1alpha1
           kind: SecretSync
           metadata: {name: all-fields}
@@ -90,14 +112,19 @@ class SecretSyncCrdTest {
   void everyUpstreamExampleShape_isAccepted() {
     UPSTREAM_SHAPES.forEach((what, text) -> assertThat(errors(yaml(text))).as(what).isEmpty());
     @SuppressWarnings("unchecked")
-    Map<String, Object> defaulted = (Map<String, Object>) StructuralSchema.withDefaults(SCHEMA, yaml(UPSTREAM_SHAPES.get(
-        "no type: defaulted to Opaque; every optional field")));
+    Map<String, Object> defaulted =
+        (Map<String, Object>)
+            StructuralSchema.withDefaults(
+                SCHEMA,
+                yaml(UPSTREAM_SHAPES.get("no type: defaulted to Opaque; every optional field")));
     assertThat(new Node(defaulted, "").at("spec.secretObject.type").string()).isEqualTo("Opaque");
   }
 
   @Test
   void theDocsExamples_areAccepted() throws IOException {
-    String docs = Files.readString(Path.of(System.getProperty("charts.source", ".")).resolve("../docs/sync.md"));
+    String docs =
+        Files.readString(
+            Path.of(System.getProperty("charts.source", ".")).resolve("../docs/sync.md"));
     Matcher block = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL).matcher(docs);
     List<Map<String, Object>> examples = new ArrayList<>();
     while (block.find()) {
@@ -121,7 +148,8 @@ class SecretSyncCrdTest {
   private static Map<String, Object> with(String field, Object value) {
     Map<String, Object> secretSync = valid();
     Map<String, Object> spec = new HashMap<>((Map<String, Object>) secretSync.get("spec"));
-    Map<String, Object> secretObject = new HashMap<>((Map<String, Object>) spec.get("secretObject"));
+    Map<String, Object> secretObject =
+        new HashMap<>((Map<String, Object>) spec.get("secretObject"));
     if (field.startsWith("secretObject.")) {
       secretObject.put(field.substring("secretObject.".length()), value);
     } else {
@@ -136,25 +164,47 @@ class SecretSyncCrdTest {
   @Test
   void whatUpstreamsSchemaRefuses_isRefused() {
     Map<String, Map<String, Object>> refused = new java.util.LinkedHashMap<>();
-    refused.put("a label value over 63 characters", with("secretObject.labels",
-        Map.of("my.label", "ThisValueExceedsTheSixtyThreeCharacterLimitAndShouldFailValidation")));
-    refused.put("the reserved label prefix", with("secretObject.labels", Map.of("secrets-store.sync.x-k8s.io/x", "")));
-    refused.put("the reserved annotation", with("secretObject.annotations", Map.of("secrets-store.sync.x-k8s.io", "x")));
-    refused.put("an annotation value over 256 KiB", with("secretObject.annotations", Map.of("big", "x".repeat(262_145))));
-    refused.put("a duplicate targetKey", with("secretObject.data",
-        List.of(Map.of("sourcePath", "a1", "targetKey", "k"), Map.of("sourcePath", "b1", "targetKey", "k"))));
+    refused.put(
+        "a label value over 63 characters",
+        with(
+            "secretObject.labels",
+            Map.of(
+                "my.label", "ThisValueExceedsTheSixtyThreeCharacterLimitAndShouldFailValidation")));
+    refused.put(
+        "the reserved label prefix",
+        with("secretObject.labels", Map.of("secrets-store.sync.x-k8s.io/x", "")));
+    refused.put(
+        "the reserved annotation",
+        with("secretObject.annotations", Map.of("secrets-store.sync.x-k8s.io", "x")));
+    refused.put(
+        "an annotation value over 256 KiB",
+        with("secretObject.annotations", Map.of("big", "x".repeat(262_145))));
+    refused.put(
+        "a duplicate targetKey",
+        with(
+            "secretObject.data",
+            List.of(
+                Map.of("sourcePath", "a1", "targetKey", "k"),
+                Map.of("sourcePath", "b1", "targetKey", "k"))));
     refused.put("no data", with("secretObject.data", List.of()));
-    refused.put("an empty sourcePath", with("secretObject.data", List.of(Map.of("sourcePath", "", "targetKey", "k"))));
-    refused.put("a sourcePath with a slash and letters", with("secretObject.data",
-        List.of(Map.of("sourcePath", "db/password", "targetKey", "k"))));
-    refused.put("a targetKey with a space", with("secretObject.data", List.of(Map.of("sourcePath", "a", "targetKey", "a b"))));
+    refused.put(
+        "an empty sourcePath",
+        with("secretObject.data", List.of(Map.of("sourcePath", "", "targetKey", "k"))));
+    refused.put(
+        "a sourcePath with a slash and letters",
+        with("secretObject.data", List.of(Map.of("sourcePath", "db/password", "targetKey", "k"))));
+    refused.put(
+        "a targetKey with a space",
+        with("secretObject.data", List.of(Map.of("sourcePath", "a", "targetKey", "a b"))));
     refused.put("an upper-case SecretProviderClass name", with("secretProviderClassName", "Vault"));
     refused.put("a service account name with an underscore", with("serviceAccountName", "my_app"));
-    refused.put("forceSynchronization with colons", with("forceSynchronization", "2026-11-28T19:00:00Z"));
+    refused.put(
+        "forceSynchronization with colons", with("forceSynchronization", "2026-11-28T19:00:00Z"));
     refused.put("a type over 253 characters", with("secretObject.type", "t".repeat(254)));
     refused.forEach((what, secretSync) -> assertThat(errors(secretSync)).as(what).isNotEmpty());
     assertThat(errors(refused.get("a label value over 63 characters")))
-        .containsExactly(".spec.secretObject.labels: label keys have at most 317 characters (253 prefix, slash, 63 name) and values at most 63");
+        .containsExactly(
+            ".spec.secretObject.labels: label keys have at most 317 characters (253 prefix, slash, 63 name) and values at most 63");
 
     Map<String, Object> noSpc = valid();
     @SuppressWarnings("unchecked")
@@ -164,7 +214,8 @@ class SecretSyncCrdTest {
     assertThat(errors(noSpc)).containsExactly(".spec.secretProviderClassName: required");
   }
 
-  private static Map<String, Object> condition(String type, String status, String reason, String message) {
+  private static Map<String, Object> condition(
+      String type, String status, String reason, String message) {
     Map<String, Object> condition = new HashMap<>();
     condition.put("type", type);
     condition.put("status", status);
@@ -177,30 +228,69 @@ class SecretSyncCrdTest {
 
   private static Map<String, Object> withConditions(List<Map<String, Object>> conditions) {
     Map<String, Object> secretSync = valid();
-    secretSync.put("status", Map.of("syncHash", "hmac-sha256:abc", "lastSuccessfulSyncTime", "2026-11-28T10:00:00Z",
-        "conditions", conditions));
+    secretSync.put(
+        "status",
+        Map.of(
+            "syncHash",
+            "hmac-sha256:abc",
+            "lastSuccessfulSyncTime",
+            "2026-11-28T10:00:00Z",
+            "conditions",
+            conditions));
     return secretSync;
   }
 
   @Test
   void theStatusTheControllerWrites_isAccepted_andTheConditionLimitsHold() {
-    assertThat(errors(withConditions(List.of(condition("SecretCreated", "Unknown", "SyncStarting", ""),
-        condition("SecretUpdated", "Unknown", "NoUpdatesAttemptedYet", ""))))).isEmpty();
-    assertThat(errors(withConditions(List.of(condition("SecretCreated", "True", "CreateSuccessful", "Secret created successfully."),
-        condition("SecretUpdated", "False", "ProviderError", "the backend denied the service account"))))).isEmpty();
+    assertThat(
+            errors(
+                withConditions(
+                    List.of(
+                        condition("SecretCreated", "Unknown", "SyncStarting", ""),
+                        condition("SecretUpdated", "Unknown", "NoUpdatesAttemptedYet", "")))))
+        .isEmpty();
+    assertThat(
+            errors(
+                withConditions(
+                    List.of(
+                        condition(
+                            "SecretCreated",
+                            "True",
+                            "CreateSuccessful",
+                            "Secret created successfully."),
+                        condition(
+                            "SecretUpdated",
+                            "False",
+                            "ProviderError",
+                            "the backend denied the service account")))))
+        .isEmpty();
 
-    assertThat(errors(withConditions(List.of(condition("SecretCreated", "Maybe", "SyncStarting", ""))))).isNotEmpty();
-    assertThat(errors(withConditions(List.of(condition("SecretCreated", "True", "", ""))))).isNotEmpty();
-    assertThat(errors(withConditions(List.of(condition("SecretCreated", "True", "Not a reason!", ""))))).isNotEmpty();
-    assertThat(errors(withConditions(List.of(condition("SecretCreated", "True", "CreateSuccessful", ""),
-        condition("SecretCreated", "True", "CreateSuccessful", ""))))).isNotEmpty();
+    assertThat(
+            errors(
+                withConditions(List.of(condition("SecretCreated", "Maybe", "SyncStarting", "")))))
+        .isNotEmpty();
+    assertThat(errors(withConditions(List.of(condition("SecretCreated", "True", "", "")))))
+        .isNotEmpty();
+    assertThat(
+            errors(
+                withConditions(List.of(condition("SecretCreated", "True", "Not a reason!", "")))))
+        .isNotEmpty();
+    assertThat(
+            errors(
+                withConditions(
+                    List.of(
+                        condition("SecretCreated", "True", "CreateSuccessful", ""),
+                        condition("SecretCreated", "True", "CreateSuccessful", "")))))
+        .isNotEmpty();
     List<Map<String, Object>> seventeen = new ArrayList<>();
     for (int i = 0; i < 17; i++) {
       seventeen.add(condition("Type" + i, "True", "R", ""));
     }
-    assertThat(errors(withConditions(seventeen))).contains(".status.conditions: more than 16 items");
+    assertThat(errors(withConditions(seventeen)))
+        .contains(".status.conditions: more than 16 items");
     Map<String, Object> noMessage = condition("SecretCreated", "True", "CreateSuccessful", "");
     noMessage.remove("message");
-    assertThat(errors(withConditions(List.of(noMessage)))).contains(".status.conditions[0].message: required");
+    assertThat(errors(withConditions(List.of(noMessage))))
+        .contains(".status.conditions[0].message: required");
   }
 }

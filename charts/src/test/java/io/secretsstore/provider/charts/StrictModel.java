@@ -27,23 +27,38 @@ import java.util.stream.Stream;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Parses rendered objects into the fabric8 model classes of their kind, strictly: the models keep any
- * field they do not know in {@code additionalProperties}, so after parsing every model object in the
- * tree is walked and any such field (a misspelt or misplaced key, which the API server would drop or
- * refuse) is reported with its path.
+ * Parses rendered objects into the fabric8 model classes of their kind, strictly: the models keep
+ * any field they do not know in {@code additionalProperties}, so after parsing every model object
+ * in the tree is walked and any such field (a misspelt or misplaced key, which the API server would
+ * drop or refuse) is reported with its path.
  */
 final class StrictModel {
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
-  private static final Map<String, Class<? extends HasMetadata>> KINDS = Stream.of(
-          ConfigMap.class, Service.class, ServiceAccount.class, DaemonSet.class, Deployment.class,
-          ClusterRole.class, ClusterRoleBinding.class, Role.class, RoleBinding.class,
-          PodDisruptionBudget.class, CustomResourceDefinition.class, ValidatingAdmissionPolicy.class,
-          ValidatingAdmissionPolicyBinding.class, ServiceMonitor.class, PodMonitor.class)
-      .collect(java.util.stream.Collectors.toMap(HasMetadata::getKind, c -> c));
+  private static final Map<String, Class<? extends HasMetadata>> KINDS =
+      Stream.of(
+              ConfigMap.class,
+              Service.class,
+              ServiceAccount.class,
+              DaemonSet.class,
+              Deployment.class,
+              ClusterRole.class,
+              ClusterRoleBinding.class,
+              Role.class,
+              RoleBinding.class,
+              PodDisruptionBudget.class,
+              CustomResourceDefinition.class,
+              ValidatingAdmissionPolicy.class,
+              ValidatingAdmissionPolicyBinding.class,
+              ServiceMonitor.class,
+              PodMonitor.class)
+          .collect(java.util.stream.Collectors.toMap(HasMetadata::getKind, c -> c));
 
   private StrictModel() {}
 
-  /** The typed object; fails on an unknown kind, a wrong apiVersion, a wrong type or an unknown field. */
+  /**
+   * The typed object; fails on an unknown kind, a wrong apiVersion, a wrong type or an unknown
+   * field.
+   */
   static HasMetadata parse(Manifests.Node document) {
     String kind = document.get("kind").string();
     Class<? extends HasMetadata> type = KINDS.get(kind);
@@ -52,13 +67,19 @@ final class StrictModel {
     }
     String apiVersion = HasMetadata.getApiVersion(type);
     if (!apiVersion.equals(document.get("apiVersion").string())) {
-      throw new AssertionError(kind + " has apiVersion " + document.get("apiVersion").string() + ", expected " + apiVersion);
+      throw new AssertionError(
+          kind
+              + " has apiVersion "
+              + document.get("apiVersion").string()
+              + ", expected "
+              + apiVersion);
     }
     HasMetadata parsed = MAPPER.convertValue(document.value(), type);
     List<String> unknown = new ArrayList<>();
     collectUnknown(parsed, kind + "/" + parsed.getMetadata().getName(), unknown);
     if (!unknown.isEmpty()) {
-      throw new AssertionError("fields the " + type.getSimpleName() + " model does not know: " + unknown);
+      throw new AssertionError(
+          "fields the " + type.getSimpleName() + " model does not know: " + unknown);
     }
     return parsed;
   }

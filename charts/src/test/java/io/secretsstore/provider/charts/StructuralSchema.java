@@ -27,7 +27,8 @@ final class StructuralSchema {
   }
 
   @SuppressWarnings("unchecked")
-  private static void check(Map<String, Object> schema, Object value, String path, List<String> errors) {
+  private static void check(
+      Map<String, Object> schema, Object value, String path, List<String> errors) {
     String type = (String) schema.get("type");
     if (type != null && !hasType(type, value)) {
       errors.add(path + ": must be " + type);
@@ -44,11 +45,14 @@ final class StructuralSchema {
       if (schema.get("maxLength") instanceof Number max && length > max.intValue()) {
         errors.add(path + ": longer than " + max);
       }
-      if (schema.get("pattern") instanceof String pattern && !Pattern.compile(pattern).matcher(text).find()) {
+      if (schema.get("pattern") instanceof String pattern
+          && !Pattern.compile(pattern).matcher(text).find()) {
         errors.add(path + ": does not match " + pattern);
       }
     }
-    if (value instanceof Number number && schema.get("minimum") instanceof Number min && number.longValue() < min.longValue()) {
+    if (value instanceof Number number
+        && schema.get("minimum") instanceof Number min
+        && number.longValue() < min.longValue()) {
       errors.add(path + ": less than " + min);
     }
     if (value instanceof Map<?, ?> raw) {
@@ -58,14 +62,22 @@ final class StructuralSchema {
           errors.add(path + "." + required + ": required");
         }
       }
-      Map<String, Object> properties = (Map<String, Object>) schema.getOrDefault("properties", Map.of());
+      Map<String, Object> properties =
+          (Map<String, Object>) schema.getOrDefault("properties", Map.of());
       for (Map.Entry<String, Object> entry : map.entrySet()) {
         Object property = properties.get(entry.getKey());
         if (property == null) {
-          property = schema.get("additionalProperties") instanceof Map<?, ?> additional ? additional : null;
+          property =
+              schema.get("additionalProperties") instanceof Map<?, ?> additional
+                  ? additional
+                  : null;
         }
         if (property != null) {
-          check((Map<String, Object>) property, entry.getValue(), path + "." + entry.getKey(), errors);
+          check(
+              (Map<String, Object>) property,
+              entry.getValue(),
+              path + "." + entry.getKey(),
+              errors);
         }
       }
     }
@@ -80,7 +92,8 @@ final class StructuralSchema {
         List<?> keys = (List<?>) schema.get("x-kubernetes-list-map-keys");
         Set<List<Object>> seen = new HashSet<>();
         for (Object item : list) {
-          List<Object> key = keys.stream().map(k -> ((Map<?, ?>) item).get(k)).map(v -> (Object) v).toList();
+          List<Object> key =
+              keys.stream().map(k -> ((Map<?, ?>) item).get(k)).map(v -> (Object) v).toList();
           if (!seen.add(key)) {
             errors.add(path + ": duplicate entry for key " + keys + " = " + key);
           }
@@ -103,16 +116,18 @@ final class StructuralSchema {
   static Object withDefaults(Map<String, Object> schema, Object value) {
     if (value instanceof Map<?, ?> raw) {
       Map<String, Object> map = new LinkedHashMap<>((Map<String, Object>) raw);
-      Map<String, Object> properties = (Map<String, Object>) schema.getOrDefault("properties", Map.of());
-      properties.forEach((name, property) -> {
-        Map<String, Object> propertySchema = (Map<String, Object>) property;
-        if (!map.containsKey(name) && propertySchema.containsKey("default")) {
-          map.put(name, propertySchema.get("default"));
-        }
-        if (map.containsKey(name)) {
-          map.put(name, withDefaults(propertySchema, map.get(name)));
-        }
-      });
+      Map<String, Object> properties =
+          (Map<String, Object>) schema.getOrDefault("properties", Map.of());
+      properties.forEach(
+          (name, property) -> {
+            Map<String, Object> propertySchema = (Map<String, Object>) property;
+            if (!map.containsKey(name) && propertySchema.containsKey("default")) {
+              map.put(name, propertySchema.get("default"));
+            }
+            if (map.containsKey(name)) {
+              map.put(name, withDefaults(propertySchema, map.get(name)));
+            }
+          });
       return map;
     }
     return value;

@@ -19,17 +19,25 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
-/** The committed values.yaml, values.schema.json and README of each chart agree with each other and across charts. */
+/**
+ * The committed values.yaml, values.schema.json and README of each chart agree with each other and
+ * across charts.
+ */
 class ValuesFilesTest {
   private static final Pattern KEY = Pattern.compile("^(\\s*)([A-Za-z][\\w.-]*):(.*)$");
+
   /** Keys whose defaults legitimately differ per backend. */
-  private static final Set<String> PER_BACKEND_DEFAULTS = Set.of("image", "providerName", "affinity");
+  private static final Set<String> PER_BACKEND_DEFAULTS =
+      Set.of("image", "providerName", "affinity");
+
   /** Top-level keys only some backends have. */
-  private static final Map<Backend, Set<String>> BACKEND_KEYS = Map.of(
-      Backend.AWS, Set.of("awsRegion"),
-      Backend.AZURE, Set.of("azure"),
-      Backend.GCP, Set.of("gcpProject", "gkeClusterLocation", "gkeClusterName", "tokenRequest"),
-      Backend.VAULT, Set.of("vault", "hmacSecretName", "tokenRequest"));
+  private static final Map<Backend, Set<String>> BACKEND_KEYS =
+      Map.of(
+          Backend.AWS, Set.of("awsRegion"),
+          Backend.AZURE, Set.of("azure"),
+          Backend.GCP, Set.of("gcpProject", "gkeClusterLocation", "gkeClusterName", "tokenRequest"),
+          Backend.VAULT, Set.of("vault", "hmacSecretName", "tokenRequest"));
+
   /** Schema properties for keys Helm adds to the merged values, not in values.yaml. */
   private static final Set<String> HELM_KEYS = Set.of("global", "secrets-store-provider-lib");
 
@@ -92,7 +100,8 @@ class ValuesFilesTest {
     properties.removeAll(HELM_KEYS);
 
     assertThat(schema.get("additionalProperties")).isEqualTo(false);
-    assertThat(properties).isEqualTo(new java.util.TreeSet<>(yaml(read(backend, "values.yaml")).keySet()));
+    assertThat(properties)
+        .isEqualTo(new java.util.TreeSet<>(yaml(read(backend, "values.yaml")).keySet()));
   }
 
   @ParameterizedTest
@@ -105,7 +114,10 @@ class ValuesFilesTest {
     assertThat(readme).contains("## Migrating from the upstream chart");
   }
 
-  /** Every value (each leaf key of values.yaml, or a map/list value as a whole) has a README row and a schema type. */
+  /**
+   * Every value (each leaf key of values.yaml, or a map/list value as a whole) has a README row and
+   * a schema type.
+   */
   @ParameterizedTest
   @EnumSource(Backend.class)
   void everyValueHasAReadmeRowAndASchemaType(Backend backend) throws IOException {
@@ -123,26 +135,37 @@ class ValuesFilesTest {
         untyped.add(path);
       }
     }
-    assertThat(paths).contains("podSecurityContext", "extraVolumes", "sync.podDisruptionBudget.enabled", "podMonitor.enabled");
+    assertThat(paths)
+        .contains(
+            "podSecurityContext",
+            "extraVolumes",
+            "sync.podDisruptionBudget.enabled",
+            "podMonitor.enabled");
     assertThat(withoutRow).as("values without a README row (theirs or an ancestor's)").isEmpty();
     assertThat(untyped).as("values the schema does not type").isEmpty();
   }
 
   @SuppressWarnings("unchecked")
   private static void leafPaths(String prefix, Map<String, Object> values, List<String> paths) {
-    values.forEach((key, value) -> {
-      String path = prefix.isEmpty() ? key : prefix + "." + key;
-      if (value instanceof Map<?, ?> map && !map.isEmpty()) {
-        leafPaths(path, (Map<String, Object>) map, paths);
-      } else {
-        paths.add(path);
-      }
-    });
+    values.forEach(
+        (key, value) -> {
+          String path = prefix.isEmpty() ? key : prefix + "." + key;
+          if (value instanceof Map<?, ?> map && !map.isEmpty()) {
+            leafPaths(path, (Map<String, Object>) map, paths);
+          } else {
+            paths.add(path);
+          }
+        });
   }
 
-  /** A row for the path or one of its ancestors ("| `a.b` |"), or a row naming it among others ("`a.b.{x,y}`" is not used). */
+  /**
+   * A row for the path or one of its ancestors ("| `a.b` |"), or a row naming it among others
+   * ("`a.b.{x,y}`" is not used).
+   */
   private static boolean hasRow(String readme, String path) {
-    for (String candidate = path; ; candidate = candidate.substring(0, candidate.lastIndexOf('.'))) {
+    for (String candidate = path;
+        ;
+        candidate = candidate.substring(0, candidate.lastIndexOf('.'))) {
       if (readme.contains("\n| `" + candidate + "` |")) {
         return true;
       }
@@ -157,7 +180,8 @@ class ValuesFilesTest {
     Map<String, Object> level = properties;
     for (String key : path) {
       Object node = level.get(key);
-      if (!(node instanceof Map<?, ?> schemaNode) || schemaNode.get("type") == null && schemaNode.get("oneOf") == null) {
+      if (!(node instanceof Map<?, ?> schemaNode)
+          || schemaNode.get("type") == null && schemaNode.get("oneOf") == null) {
         return false;
       }
       Object nested = ((Map<String, Object>) schemaNode).get("properties");
@@ -181,7 +205,9 @@ class ValuesFilesTest {
       expected.keySet().removeAll(PER_BACKEND_DEFAULTS);
 
       assertThat(values).as("values.yaml of %s", backend).isEqualTo(expected);
-      assertThat(shared(schemaProperties(backend), backend)).as("schema of %s", backend).isEqualTo(awsSchema);
+      assertThat(shared(schemaProperties(backend), backend))
+          .as("schema of %s", backend)
+          .isEqualTo(awsSchema);
     }
   }
 
@@ -195,8 +221,14 @@ class ValuesFilesTest {
   void everyChartHasTheFilesHelmAndItsUsersNeed() {
     for (Backend backend : Backend.values()) {
       Path chart = Charts.source(backend.chart());
-      for (String file : List.of("Chart.yaml", "values.yaml", "values.schema.json", "README.md",
-          "templates/NOTES.txt", "templates/_backend.tpl")) {
+      for (String file :
+          List.of(
+              "Chart.yaml",
+              "values.yaml",
+              "values.schema.json",
+              "README.md",
+              "templates/NOTES.txt",
+              "templates/_backend.tpl")) {
         assertThat(chart.resolve(file)).as("%s/%s", backend.chart(), file).isRegularFile();
       }
     }

@@ -20,13 +20,14 @@ class ValuesSchemaTest {
   @ParameterizedTest
   @EnumSource(Backend.class)
   void wrongTypesAreRejected(Backend backend) {
-    for (String values : new String[] {
-        "tolerations: {operator: Exists}",
-        "resources: 50m",
-        "sync: {enabled: 'yes'}",
-        "ports: {health: '8080'}",
-        "extraArgs: --log-level=debug",
-    }) {
+    for (String values :
+        new String[] {
+          "tolerations: {operator: Exists}",
+          "resources: 50m",
+          "sync: {enabled: 'yes'}",
+          "ports: {health: '8080'}",
+          "extraArgs: --log-level=debug",
+        }) {
       assertThatThrownBy(() -> Charts.render(backend, values))
           .as(values)
           .isInstanceOf(IllegalStateException.class)
@@ -37,16 +38,17 @@ class ValuesSchemaTest {
   @ParameterizedTest
   @EnumSource(Backend.class)
   void invalidProviderNamesDigestsAndNestedKeysAreRejected(Backend backend) {
-    for (String values : new String[] {
-        "providerName: 'has space'",
-        "providerName: " + "x".repeat(31),
-        "image: {repository: r, digest: 'sha256:short'}",
-        "providersDir: relative/path",
-        "logLevel: verbose",
-        "serviceMonitor: {enabled: true, intervall: 30s}",
-        "fingerprintSecretName: Not_A_Secret_Name",
-        "fingerprintSecretName: 42",
-    }) {
+    for (String values :
+        new String[] {
+          "providerName: 'has space'",
+          "providerName: " + "x".repeat(31),
+          "image: {repository: r, digest: 'sha256:short'}",
+          "providersDir: relative/path",
+          "logLevel: verbose",
+          "serviceMonitor: {enabled: true, intervall: 30s}",
+          "fingerprintSecretName: Not_A_Secret_Name",
+          "fingerprintSecretName: 42",
+        }) {
       assertThatThrownBy(() -> Charts.render(backend, values))
           .as(values)
           .isInstanceOf(IllegalStateException.class)
@@ -59,14 +61,19 @@ class ValuesSchemaTest {
   void anotherBackendsValuesAreRejected(Backend backend) {
     String foreign = backend == Backend.AWS ? "hmacSecretName: x" : "awsRegion: eu-west-1";
 
-    assertThatThrownBy(() -> Charts.render(backend, foreign)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> Charts.render(backend, foreign))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @ParameterizedTest
   @EnumSource(Backend.class)
   void strictLintFailsOnAnUnknownTopLevelKeyOrAWrongType(Backend backend) {
-    assertThat(Charts.lintStrictWithValuesAppended(backend, "kubeletPath: /var/lib/kubelet").isFailed()).isTrue();
-    assertThat(Charts.lintStrictWithValuesAppended(backend, "rbac: {create: 'no'}").isFailed()).isTrue();
+    assertThat(
+            Charts.lintStrictWithValuesAppended(backend, "kubeletPath: /var/lib/kubelet")
+                .isFailed())
+        .isTrue();
+    assertThat(Charts.lintStrictWithValuesAppended(backend, "rbac: {create: 'no'}").isFailed())
+        .isTrue();
   }
 
   @ParameterizedTest

@@ -16,7 +16,10 @@ record Arn(String partition, String service, String region, String account, Stri
       return null;
     }
     String[] sections = text.split(":", 6);
-    if (sections.length != 6 || sections[1].isEmpty() || sections[2].isEmpty() || sections[5].isEmpty()) {
+    if (sections.length != 6
+        || sections[1].isEmpty()
+        || sections[2].isEmpty()
+        || sections[5].isEmpty()) {
       return null;
     }
     return new Arn(sections[1], sections[2], sections[3], sections[4], sections[5]);

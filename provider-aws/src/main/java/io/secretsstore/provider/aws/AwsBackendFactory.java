@@ -9,7 +9,10 @@ import io.secretsstore.provider.spi.BackendFactory;
 import io.secretsstore.provider.spi.SecretBackend;
 import java.util.List;
 
-/** Starts the AWS backend ({@code --backend aws}) from its {@code --aws-*} flags and the environment. */
+/**
+ * Starts the AWS backend ({@code --backend aws}) from its {@code --aws-*} flags and the
+ * environment.
+ */
 public final class AwsBackendFactory implements BackendFactory {
   private final AwsOptions options = new AwsOptions();
 
@@ -23,7 +26,9 @@ public final class AwsBackendFactory implements BackendFactory {
     return options;
   }
 
-  /** IRSA's: EKS Pod Identity users pass {@code --token-request-audience=pods.eks.amazonaws.com}. */
+  /**
+   * IRSA's: EKS Pod Identity users pass {@code --token-request-audience=pods.eks.amazonaws.com}.
+   */
   @Override
   public List<String> defaultAudiences() {
     return List.of(Logins.IRSA_AUDIENCE);

@@ -2,8 +2,8 @@
 package io.secretsstore.provider.aws;
 
 import io.secretsstore.provider.mount.FileMode;
-import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.mount.ProviderException;
+import io.secretsstore.provider.mount.SafeText;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,10 +15,10 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * The SecretProviderClass parameters of upstream 3.x ({@code server/server.go},
- * {@code provider/secret_descriptor.go}), validated with upstream's rules and messages. Messages
- * name the parameter, the entry position and, when it is a plain name, the object name; never a
- * value that may be secret or arbitrary.
+ * The SecretProviderClass parameters of upstream 3.x ({@code server/server.go}, {@code
+ * provider/secret_descriptor.go}), validated with upstream's rules and messages. Messages name the
+ * parameter, the entry position and, when it is a plain name, the object name; never a value that
+ * may be secret or arbitrary.
  *
  * @param region the primary region
  * @param failoverRegion the failover region, or empty
@@ -26,7 +26,11 @@ import java.util.regex.Pattern;
  * @param preferredAddressType which EKS Pod Identity agent address to use
  * @param objects the validated entries, in order
  */
-record AwsParameters(String region, String failoverRegion, boolean usePodIdentity, PodIdentityAgent.AddressType preferredAddressType,
+record AwsParameters(
+    String region,
+    String failoverRegion,
+    boolean usePodIdentity,
+    PodIdentityAgent.AddressType preferredAddressType,
     List<AwsSpec> objects) {
   static final String OBJECTS = "objects";
   static final String REGION = "region";
@@ -44,14 +48,18 @@ record AwsParameters(String region, String failoverRegion, boolean usePodIdentit
   }
 
   /** As {@link #parse(Map, Supplier, FileMode)} with a fixed provider region (empty: none). */
-  static AwsParameters parse(Map<String, String> attributes, String defaultRegion, FileMode defaultMode) {
-    return parse(attributes, () -> {
-      if (defaultRegion == null || defaultRegion.isEmpty()) {
-        throw ProviderException.invalidArgument(
-            "Region not found: set the region parameter or start the provider with --aws-region (env AWS_REGION)");
-      }
-      return defaultRegion;
-    }, defaultMode);
+  static AwsParameters parse(
+      Map<String, String> attributes, String defaultRegion, FileMode defaultMode) {
+    return parse(
+        attributes,
+        () -> {
+          if (defaultRegion == null || defaultRegion.isEmpty()) {
+            throw ProviderException.invalidArgument(
+                "Region not found: set the region parameter or start the provider with --aws-region (env AWS_REGION)");
+          }
+          return defaultRegion;
+        },
+        defaultMode);
   }
 
   /**
@@ -62,7 +70,8 @@ record AwsParameters(String region, String failoverRegion, boolean usePodIdentit
    *     when needed, since the node lookup costs Kubernetes requests
    * @param defaultMode the request's {@code permission}
    */
-  static AwsParameters parse(Map<String, String> attributes, Supplier<String> defaultRegion, FileMode defaultMode) {
+  static AwsParameters parse(
+      Map<String, String> attributes, Supplier<String> defaultRegion, FileMode defaultMode) {
     String region = attributes.getOrDefault(REGION, "");
     if (region.isEmpty()) {
       region = defaultRegion.get();
@@ -73,7 +82,8 @@ record AwsParameters(String region, String failoverRegion, boolean usePodIdentit
     }
     String translate = translation(attributes.getOrDefault(PATH_TRANSLATION, ""));
     boolean podIdentity = parseBool(attributes.getOrDefault(USE_POD_IDENTITY, ""));
-    PodIdentityAgent.AddressType addressType = PodIdentityAgent.AddressType.parse(attributes.getOrDefault(PREFERRED_ADDRESS_TYPE, ""));
+    PodIdentityAgent.AddressType addressType =
+        PodIdentityAgent.AddressType.parse(attributes.getOrDefault(PREFERRED_ADDRESS_TYPE, ""));
     if (addressType == null) {
       throw PodIdentityAgent.invalidAddressType(PREFERRED_ADDRESS_TYPE);
     }
@@ -96,7 +106,8 @@ record AwsParameters(String region, String failoverRegion, boolean usePodIdentit
       }
       for (int j = 0; j < spec.jmes().size(); j++) {
         if (!names.add(spec.jmes().get(j).fileName())) {
-          throw ProviderException.invalidArgument(where + ".jmesPath[" + j + "]: Name already in use for objectAlias");
+          throw ProviderException.invalidArgument(
+              where + ".jmesPath[" + j + "]: Name already in use for objectAlias");
         }
       }
       specs.add(spec);
@@ -120,8 +131,10 @@ record AwsParameters(String region, String failoverRegion, boolean usePodIdentit
       return;
     }
     String alias = entry.objectAlias().isEmpty() ? "no object alias" : "duplicate object alias";
-    String label = entry.objectVersionLabel().isEmpty() ? "no version label" : "duplicate version label";
-    throw new IllegalArgumentException("found descriptor with duplicate object name, " + alias + ", and " + label);
+    String label =
+        entry.objectVersionLabel().isEmpty() ? "no version label" : "duplicate version label";
+    throw new IllegalArgumentException(
+        "found descriptor with duplicate object name, " + alias + ", and " + label);
   }
 
   /** The replacement for {@code /}, or empty when translation is off. */
@@ -133,7 +146,8 @@ record AwsParameters(String region, String failoverRegion, boolean usePodIdentit
       return "";
     }
     if (value.getBytes(StandardCharsets.UTF_8).length != 1) {
-      throw ProviderException.invalidArgument(PATH_TRANSLATION + " must be either 'False' or a single character string");
+      throw ProviderException.invalidArgument(
+          PATH_TRANSLATION + " must be either 'False' or a single character string");
     }
     return value;
   }
@@ -146,21 +160,33 @@ record AwsParameters(String region, String failoverRegion, boolean usePodIdentit
     if (GO_TRUE.contains(value)) {
       return true;
     }
-    throw ProviderException.invalidArgument("failed to parse " + USE_POD_IDENTITY + ": must be true or false");
+    throw ProviderException.invalidArgument(
+        "failed to parse " + USE_POD_IDENTITY + ": must be true or false");
   }
 
-  /** One entry's rules, in upstream's order; failures are IllegalArgumentExceptions with the reason. */
-  private static AwsSpec validate(AwsObject entry, String region, String failoverRegion, String translate, FileMode defaultMode) {
+  /**
+   * One entry's rules, in upstream's order; failures are IllegalArgumentExceptions with the reason.
+   */
+  private static AwsSpec validate(
+      AwsObject entry,
+      String region,
+      String failoverRegion,
+      String translate,
+      FileMode defaultMode) {
     String name = entry.objectName();
     if (name.isEmpty()) {
       throw new IllegalArgumentException("Object name must be specified");
     }
     SecretType type = type(entry.objectType(), name);
     checkArnRegion(name, region, "region");
-    if (type == SecretType.SSM_PARAMETER && !entry.objectVersion().isEmpty() && !entry.objectVersionLabel().isEmpty()) {
-      throw new IllegalArgumentException("ssm parameters can not specify both objectVersion and objectVersionLabel");
+    if (type == SecretType.SSM_PARAMETER
+        && !entry.objectVersion().isEmpty()
+        && !entry.objectVersionLabel().isEmpty()) {
+      throw new IllegalArgumentException(
+          "ssm parameters can not specify both objectVersion and objectVersionLabel");
     }
-    String fileName = fileName(entry.objectAlias().isEmpty() ? name : entry.objectAlias(), translate);
+    String fileName =
+        fileName(entry.objectAlias().isEmpty() ? name : entry.objectAlias(), translate);
     if (fileName.contains("/../") || fileName.startsWith("../") || fileName.endsWith("/..")) {
       throw new IllegalArgumentException("path can not contain ../");
     }
@@ -180,14 +206,20 @@ record AwsParameters(String region, String failoverRegion, boolean usePodIdentit
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(at + ".path is not a valid JMESPath expression");
       }
-      jmes.add(new AwsSpec.Jmes(item.path(), item.objectAlias(), permission(item.filePermission(), mode, at + ".filePermission")));
+      jmes.add(
+          new AwsSpec.Jmes(
+              item.path(),
+              item.objectAlias(),
+              permission(item.filePermission(), mode, at + ".filePermission")));
     }
-    AwsSpec.Target primary = new AwsSpec.Target(region, name, entry.objectVersion(), entry.objectVersionLabel());
+    AwsSpec.Target primary =
+        new AwsSpec.Target(region, name, entry.objectVersion(), entry.objectVersionLabel());
     AwsSpec.Target failover = null;
     AwsObject.FailoverObject fo = entry.failover();
     if (fo != null) {
       if (entry.objectAlias().isEmpty()) {
-        throw new IllegalArgumentException("object alias must be specified for objects with failover entries");
+        throw new IllegalArgumentException(
+            "object alias must be specified for objects with failover entries");
       }
       if (failoverRegion.isEmpty()) {
         throw new IllegalArgumentException("failoverObject requires the failoverRegion parameter");
@@ -196,19 +228,28 @@ record AwsParameters(String region, String failoverRegion, boolean usePodIdentit
         throw new IllegalArgumentException("failoverObject: Object name must be specified");
       }
       if (!fo.objectVersion().equals(entry.objectVersion())) {
-        throw new IllegalArgumentException("failoverObject.objectVersion must match the primary objectVersion");
+        throw new IllegalArgumentException(
+            "failoverObject.objectVersion must match the primary objectVersion");
       }
       SecretType failoverType = type(entry.objectType(), fo.objectName());
       if (failoverType != type) {
-        throw new IllegalArgumentException("failoverObject must have the same type as the primary object");
+        throw new IllegalArgumentException(
+            "failoverObject must have the same type as the primary object");
       }
       checkArnRegion(fo.objectName(), failoverRegion, "failoverRegion");
-      if (type == SecretType.SSM_PARAMETER && !fo.objectVersion().isEmpty() && !fo.objectVersionLabel().isEmpty()) {
-        throw new IllegalArgumentException("ssm parameters can not specify both objectVersion and objectVersionLabel");
+      if (type == SecretType.SSM_PARAMETER
+          && !fo.objectVersion().isEmpty()
+          && !fo.objectVersionLabel().isEmpty()) {
+        throw new IllegalArgumentException(
+            "ssm parameters can not specify both objectVersion and objectVersionLabel");
       }
-      failover = new AwsSpec.Target(failoverRegion, fo.objectName(), fo.objectVersion(), fo.objectVersionLabel());
+      failover =
+          new AwsSpec.Target(
+              failoverRegion, fo.objectName(), fo.objectVersion(), fo.objectVersionLabel());
     } else if (!failoverRegion.isEmpty()) {
-      failover = new AwsSpec.Target(failoverRegion, name, entry.objectVersion(), entry.objectVersionLabel());
+      failover =
+          new AwsSpec.Target(
+              failoverRegion, name, entry.objectVersion(), entry.objectVersionLabel());
     }
     return new AwsSpec(type, fileName, mode, primary, failover, jmes);
   }
@@ -219,7 +260,8 @@ record AwsParameters(String region, String failoverRegion, boolean usePodIdentit
     if (!objectType.isEmpty()) {
       declared = SecretType.fromObjectType(objectType);
       if (declared == null) {
-        throw new IllegalArgumentException("Invalid objectType: must be secretsmanager or ssmparameter");
+        throw new IllegalArgumentException(
+            "Invalid objectType: must be secretsmanager or ssmparameter");
       }
     }
     if (!Arn.looksLikeArn(name)) {
@@ -271,11 +313,13 @@ record AwsParameters(String region, String failoverRegion, boolean usePodIdentit
       return inherited;
     }
     if (!PERMISSION.matcher(value).matches()) {
-      throw new IllegalArgumentException("Invalid File Permission: " + key + " must be 4 octal digits, e.g. \"0640\"");
+      throw new IllegalArgumentException(
+          "Invalid File Permission: " + key + " must be 4 octal digits, e.g. \"0640\"");
     }
     int bits = Integer.parseInt(value, 8);
     if (bits > 0777) {
-      throw new IllegalArgumentException("Invalid File Permission: " + key + " must not set setuid, setgid or sticky bits");
+      throw new IllegalArgumentException(
+          "Invalid File Permission: " + key + " must not set setuid, setgid or sticky bits");
     }
     return new FileMode(bits);
   }

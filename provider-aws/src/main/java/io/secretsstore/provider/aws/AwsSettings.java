@@ -8,8 +8,8 @@ import java.util.Map;
 /**
  * The backend's settings after flags and environment are merged.
  *
- * @param endpoint one endpoint for Secrets Manager, SSM and STS (an emulator or a VPC endpoint),
- *     or null for AWS's regional endpoints
+ * @param endpoint one endpoint for Secrets Manager, SSM and STS (an emulator or a VPC endpoint), or
+ *     null for AWS's regional endpoints
  * @param caBundle PEM file of CAs trusted for AWS endpoints, or null for the JDK's
  * @param region the default region, or empty to read it from the node's label
  * @param roleArnFor service accounts ({@code namespace/name}) mapped to role ARNs without the
@@ -19,20 +19,35 @@ import java.util.Map;
  * @param batchSecrets whether unpinned Secrets Manager objects are read with BatchGetSecretValue
  *     (needs {@code secretsmanager:BatchGetSecretValue} besides GetSecretValue)
  */
-record AwsSettings(URI endpoint, Path caBundle, String region, Map<String, String> roleArnFor, PodIdentityAgent agent,
-    RegionLookup regionLookup, boolean batchSecrets) {
+record AwsSettings(
+    URI endpoint,
+    Path caBundle,
+    String region,
+    Map<String, String> roleArnFor,
+    PodIdentityAgent agent,
+    RegionLookup regionLookup,
+    boolean batchSecrets) {
   AwsSettings {
     roleArnFor = Map.copyOf(roleArnFor);
     region = region == null ? "" : region;
   }
 
   /** Settings for tests and the demo: an endpoint, its CA and a region; defaults otherwise. */
-  static AwsSettings of(URI endpoint, Path caBundle, String region, Map<String, String> roleArnFor) {
-    return new AwsSettings(endpoint, caBundle, region, roleArnFor, PodIdentityAgent.DEFAULT, RegionLookup.DEFAULT, false);
+  static AwsSettings of(
+      URI endpoint, Path caBundle, String region, Map<String, String> roleArnFor) {
+    return new AwsSettings(
+        endpoint,
+        caBundle,
+        region,
+        roleArnFor,
+        PodIdentityAgent.DEFAULT,
+        RegionLookup.DEFAULT,
+        false);
   }
 
   AwsSettings withRegion(String newRegion) {
-    return new AwsSettings(endpoint, caBundle, newRegion, roleArnFor, agent, regionLookup, batchSecrets);
+    return new AwsSettings(
+        endpoint, caBundle, newRegion, roleArnFor, agent, regionLookup, batchSecrets);
   }
 
   AwsSettings withRoleArnFor(Map<String, String> newRoles) {
@@ -40,7 +55,8 @@ record AwsSettings(URI endpoint, Path caBundle, String region, Map<String, Strin
   }
 
   AwsSettings withAgent(PodIdentityAgent newAgent) {
-    return new AwsSettings(endpoint, caBundle, region, roleArnFor, newAgent, regionLookup, batchSecrets);
+    return new AwsSettings(
+        endpoint, caBundle, region, roleArnFor, newAgent, regionLookup, batchSecrets);
   }
 
   AwsSettings withRegionLookup(RegionLookup newLookup) {

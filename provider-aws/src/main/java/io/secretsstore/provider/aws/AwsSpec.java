@@ -15,7 +15,13 @@ import java.util.List;
  * @param failover what to fetch in the failover region, or null when there is no failover region
  * @param jmes the extra files extracted from the secret
  */
-record AwsSpec(SecretType type, String fileName, FileMode mode, Target primary, Target failover, List<Jmes> jmes) {
+record AwsSpec(
+    SecretType type,
+    String fileName,
+    FileMode mode,
+    Target primary,
+    Target failover,
+    List<Jmes> jmes) {
   AwsSpec {
     jmes = List.copyOf(jmes);
   }

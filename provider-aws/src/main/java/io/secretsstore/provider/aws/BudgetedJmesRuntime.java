@@ -14,11 +14,11 @@ import java.util.Map;
 /**
  * A JMESPath runtime for one evaluation that charges every step against a work budget while it
  * runs: elements listed or created, characters of strings read, created or serialised, comparisons
- * made. A 47 KB secret is enough for an expression that doubles its value at every pipe
- * ({@code [@,@]|[@,@]|...|to_string(@)}) or joins it with itself thousands of times; checking the
- * size of the result afterwards is too late, the heap is gone by then. Every string the functions
- * build is made of strings read through {@link #toString(JsonNode)}, so charging those reads bounds
- * what is allocated to about twice the budget.
+ * made. A 47 KB secret is enough for an expression that doubles its value at every pipe ({@code
+ * [@,@]|[@,@]|...|to_string(@)}) or joins it with itself thousands of times; checking the size of
+ * the result afterwards is too late, the heap is gone by then. Every string the functions build is
+ * made of strings read through {@link #toString(JsonNode)}, so charging those reads bounds what is
+ * allocated to about twice the budget.
  */
 final class BudgetedJmesRuntime extends JacksonRuntime {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -95,7 +95,10 @@ final class BudgetedJmesRuntime extends JacksonRuntime {
     return super.compare(a, b);
   }
 
-  /** Text as is (charged by length); anything else serialised through a writer that charges as it goes. */
+  /**
+   * Text as is (charged by length); anything else serialised through a writer that charges as it
+   * goes.
+   */
   @Override
   public String toString(JsonNode value) {
     if (value.isTextual()) {

@@ -12,12 +12,13 @@ import io.secretsstore.provider.mount.ProviderException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Upstream's {@code jmesPath} extraction: the secret must be JSON and each expression must yield
- * a string, written as the extra file's contents. Messages name the entry, never the secret.
+ * Upstream's {@code jmesPath} extraction: the secret must be JSON and each expression must yield a
+ * string, written as the extra file's contents. Messages name the entry, never the secret.
  */
 final class JmesExtractor {
   private static final JmesPath<JsonNode> JMESPATH = new JacksonRuntime();
   private static final ObjectMapper MAPPER = new ObjectMapper();
+
   /**
    * Units of work (elements, characters, comparisons) one expression may spend: about 2 MiB of
    * transient allocation at most, while an expression over the largest AWS secret (64 KiB) that
@@ -41,11 +42,16 @@ final class JmesExtractor {
     try {
       return MAPPER.readTree(secret);
     } catch (java.io.IOException e) {
-      throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, where + ": the secret is not valid JSON, so jmesPath cannot be applied");
+      throw ProviderException.of(
+          ErrorKind.FAILED_PRECONDITION,
+          where + ": the secret is not valid JSON, so jmesPath cannot be applied");
     }
   }
 
-  /** The string at the path, as UTF-8 bytes; the evaluation stops as soon as it spends {@link #WORK_BUDGET}. */
+  /**
+   * The string at the path, as UTF-8 bytes; the evaluation stops as soon as it spends {@link
+   * #WORK_BUDGET}.
+   */
   static byte[] extract(JsonNode document, String path, String where) {
     JsonNode result;
     try {
@@ -54,19 +60,26 @@ final class JmesExtractor {
       // Serialisation (to_string) and some functions wrap what the runtime throws.
       for (Throwable cause = e; cause != null; cause = cause.getCause()) {
         if (cause instanceof BudgetedJmesRuntime.BudgetExceeded) {
-          throw ProviderException.of(ErrorKind.RESOURCE_EXHAUSTED, where + ": the jmesPath expression needs more than "
-              + WORK_BUDGET + " units of work (elements and characters) to evaluate");
+          throw ProviderException.of(
+              ErrorKind.RESOURCE_EXHAUSTED,
+              where
+                  + ": the jmesPath expression needs more than "
+                  + WORK_BUDGET
+                  + " units of work (elements and characters) to evaluate");
         }
       }
-      throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, where + ": JMESPath evaluation failed");
+      throw ProviderException.of(
+          ErrorKind.FAILED_PRECONDITION, where + ": JMESPath evaluation failed");
     }
     if (result == null || result.isNull() || result.isMissingNode()) {
-      throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, where + ": JSON path does not point to a valid object");
+      throw ProviderException.of(
+          ErrorKind.FAILED_PRECONDITION, where + ": JSON path does not point to a valid object");
     }
     if (!result.isTextual()) {
-      throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, where + ": Invalid JMES search result type: Only string is allowed");
+      throw ProviderException.of(
+          ErrorKind.FAILED_PRECONDITION,
+          where + ": Invalid JMES search result type: Only string is allowed");
     }
     return result.textValue().getBytes(StandardCharsets.UTF_8);
   }
-
 }

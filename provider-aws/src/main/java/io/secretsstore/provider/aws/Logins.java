@@ -4,10 +4,10 @@ package io.secretsstore.provider.aws;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.secretsstore.provider.credentials.Expiring;
-import io.secretsstore.provider.mount.PodIdentity;
-import io.secretsstore.provider.mount.ServiceAccountToken;
 import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.mount.PodIdentity;
 import io.secretsstore.provider.mount.ProviderException;
+import io.secretsstore.provider.mount.ServiceAccountToken;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,17 +33,37 @@ final class Logins {
 
   private Logins() {}
 
-  /** AssumeRoleWithWebIdentity in the primary region with the pod's {@code sts.amazonaws.com} token. */
-  static Expiring<AwsSessionCredentials> irsa(AwsClients clients, String region, String roleArn, PodIdentity pod, ServiceAccountToken token) {
+  /**
+   * AssumeRoleWithWebIdentity in the primary region with the pod's {@code sts.amazonaws.com} token.
+   */
+  static Expiring<AwsSessionCredentials> irsa(
+      AwsClients clients,
+      String region,
+      String roleArn,
+      PodIdentity pod,
+      ServiceAccountToken token) {
     AssumeRoleWithWebIdentityResponse response;
     try {
-      response = clients.sts(region).assumeRoleWithWebIdentity(AssumeRoleWithWebIdentityRequest.builder()
-          .roleArn(roleArn).webIdentityToken(token.value()).roleSessionName(sessionName(pod)).build());
+      response =
+          clients
+              .sts(region)
+              .assumeRoleWithWebIdentity(
+                  AssumeRoleWithWebIdentityRequest.builder()
+                      .roleArn(roleArn)
+                      .webIdentityToken(token.value())
+                      .roleSessionName(sessionName(pod))
+                      .build());
     } catch (SdkException e) {
-      throw AwsErrors.map(e, region, "AssumeRoleWithWebIdentity", "for service account " + pod.namespace() + "/" + pod.serviceAccountName());
+      throw AwsErrors.map(
+          e,
+          region,
+          "AssumeRoleWithWebIdentity",
+          "for service account " + pod.namespace() + "/" + pod.serviceAccountName());
     }
     Credentials c = response.credentials();
-    return new Expiring<>(AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken()), c.expiration());
+    return new Expiring<>(
+        AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken()),
+        c.expiration());
   }
 
   /**
@@ -51,36 +71,68 @@ final class Logins {
    * addresses are tried in the order the address type gives; the next one only when the previous
    * could not be reached at all (an HTTP answer, even an error, ends the search).
    */
-  static Expiring<AwsSessionCredentials> podIdentity(HttpClient http, PodIdentityAgent agent, PodIdentityAgent.AddressType type,
-      ServiceAccountToken token) throws InterruptedException {
+  static Expiring<AwsSessionCredentials> podIdentity(
+      HttpClient http,
+      PodIdentityAgent agent,
+      PodIdentityAgent.AddressType type,
+      ServiceAccountToken token)
+      throws InterruptedException {
     HttpResponse<byte[]> response = null;
     List<URI> endpoints = agent.endpoints(type);
     for (int i = 0; response == null; i++) {
       URI endpoint = endpoints.get(i);
       try {
-        response = http.send(HttpRequest.newBuilder(endpoint).timeout(agent.timeout()).header("Authorization", token.value()).GET().build(),
-            HttpResponse.BodyHandlers.ofByteArray());
+        response =
+            http.send(
+                HttpRequest.newBuilder(endpoint)
+                    .timeout(agent.timeout())
+                    .header("Authorization", token.value())
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
       } catch (IOException e) {
         if (i + 1 == endpoints.size()) {
-          throw ProviderException.of(ErrorKind.UNAVAILABLE, "cannot reach the EKS Pod Identity agent at " + hosts(endpoints)
-              + " (" + e.getClass().getSimpleName() + ")");
+          throw ProviderException.of(
+              ErrorKind.UNAVAILABLE,
+              "cannot reach the EKS Pod Identity agent at "
+                  + hosts(endpoints)
+                  + " ("
+                  + e.getClass().getSimpleName()
+                  + ")");
         }
-        LOG.atWarn().addKeyValue("agent", endpoint.getHost()).addKeyValue("next", endpoints.get(i + 1).getHost())
-            .addKeyValue("error", e.getClass().getSimpleName()).log("cannot reach the EKS Pod Identity agent; trying its next address");
+        LOG.atWarn()
+            .addKeyValue("agent", endpoint.getHost())
+            .addKeyValue("next", endpoints.get(i + 1).getHost())
+            .addKeyValue("error", e.getClass().getSimpleName())
+            .log("cannot reach the EKS Pod Identity agent; trying its next address");
       }
     }
-    if (response.statusCode() == 401 || response.statusCode() == 403 || response.statusCode() == 400) {
-      throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "the EKS Pod Identity agent refused the pod's token (HTTP " + response.statusCode() + ")");
+    if (response.statusCode() == 401
+        || response.statusCode() == 403
+        || response.statusCode() == 400) {
+      throw ProviderException.of(
+          ErrorKind.PERMISSION_DENIED,
+          "the EKS Pod Identity agent refused the pod's token (HTTP "
+              + response.statusCode()
+              + ")");
     }
     if (response.statusCode() != 200 || response.body().length > MAX_AGENT_RESPONSE) {
-      throw ProviderException.of(ErrorKind.UNAVAILABLE, "the EKS Pod Identity agent answered HTTP " + response.statusCode());
+      throw ProviderException.of(
+          ErrorKind.UNAVAILABLE,
+          "the EKS Pod Identity agent answered HTTP " + response.statusCode());
     }
     try {
       JsonNode json = MAPPER.readTree(response.body());
-      return new Expiring<>(AwsSessionCredentials.create(json.path("AccessKeyId").asText(), json.path("SecretAccessKey").asText(),
-          json.path("Token").asText()), Instant.parse(json.path("Expiration").asText()));
+      return new Expiring<>(
+          AwsSessionCredentials.create(
+              json.path("AccessKeyId").asText(),
+              json.path("SecretAccessKey").asText(),
+              json.path("Token").asText()),
+          Instant.parse(json.path("Expiration").asText()));
     } catch (IOException | RuntimeException e) {
-      throw ProviderException.of(ErrorKind.UNAVAILABLE, "the EKS Pod Identity agent's answer is not valid credentials JSON");
+      throw ProviderException.of(
+          ErrorKind.UNAVAILABLE,
+          "the EKS Pod Identity agent's answer is not valid credentials JSON");
     }
   }
 
@@ -90,7 +142,8 @@ final class Logins {
 
   /** Upstream-like session name, within STS's 64 characters of [\w+=,.@-]. */
   static String sessionName(PodIdentity pod) {
-    String name = ("secrets-store-csi-" + pod.namespace() + "-" + pod.name()).replaceAll("[^\\w+=,.@-]", "-");
+    String name =
+        ("secrets-store-csi-" + pod.namespace() + "-" + pod.name()).replaceAll("[^\\w+=,.@-]", "-");
     return name.length() > 64 ? name.substring(0, 64) : name;
   }
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.aws;
 
-import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.mount.ProviderException;
+import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.yaml.BoundedYaml;
 import io.secretsstore.provider.yaml.YamlLimits;
 import io.secretsstore.provider.yaml.YamlRefusal;
@@ -18,8 +18,8 @@ import java.util.Map;
  * merge keys merged, and plain numbers and booleans turned into the strings upstream's decoder
  * makes of them for string fields ({@link SigsYamlSchema}). Unknown fields are refused by name
  * (upstream ignores them). Loading is core's bounded loader, so no tag loads a class and size,
- * nodes, depth and aliases are bounded. Messages name positions and fields, never
- * values; the parser's own texts quote input and are dropped.
+ * nodes, depth and aliases are bounded. Messages name positions and fields, never values; the
+ * parser's own texts quote input and are dropped.
  */
 final class ObjectsYaml {
   static final String PARAMETER = "objects";
@@ -51,17 +51,28 @@ final class ObjectsYaml {
       if (entry == null) {
         throw invalid("Empty descriptor entry: " + where);
       }
-      Map<?, ?> map = mapping(entry, where, "objectName", "objectType", "objectAlias", "objectVersion",
-          "objectVersionLabel", "filePermission", "jmesPath", "failoverObject");
-      objects.add(new AwsObject(
-          string(map, "objectName", where),
-          string(map, "objectType", where),
-          string(map, "objectAlias", where),
-          string(map, "objectVersion", where),
-          string(map, "objectVersionLabel", where),
-          string(map, "filePermission", where),
-          jmes(field(map, "jmesPath"), where + ".jmesPath"),
-          failover(field(map, "failoverObject"), where + ".failoverObject")));
+      Map<?, ?> map =
+          mapping(
+              entry,
+              where,
+              "objectName",
+              "objectType",
+              "objectAlias",
+              "objectVersion",
+              "objectVersionLabel",
+              "filePermission",
+              "jmesPath",
+              "failoverObject");
+      objects.add(
+          new AwsObject(
+              string(map, "objectName", where),
+              string(map, "objectType", where),
+              string(map, "objectAlias", where),
+              string(map, "objectVersion", where),
+              string(map, "objectVersionLabel", where),
+              string(map, "filePermission", where),
+              jmes(field(map, "jmesPath"), where + ".jmesPath"),
+              failover(field(map, "failoverObject"), where + ".failoverObject")));
     }
     return objects;
   }
@@ -81,7 +92,11 @@ final class ObjectsYaml {
         continue;
       }
       Map<?, ?> map = mapping(list.get(i), at, "path", "objectAlias", "filePermission");
-      entries.add(new AwsObject.JmesEntry(string(map, "path", at), string(map, "objectAlias", at), string(map, "filePermission", at)));
+      entries.add(
+          new AwsObject.JmesEntry(
+              string(map, "path", at),
+              string(map, "objectAlias", at),
+              string(map, "filePermission", at)));
     }
     return entries;
   }
@@ -92,7 +107,9 @@ final class ObjectsYaml {
     }
     Map<?, ?> map = mapping(value, where, "objectName", "objectVersion", "objectVersionLabel");
     return new AwsObject.FailoverObject(
-        string(map, "objectName", where), string(map, "objectVersion", where), string(map, "objectVersionLabel", where));
+        string(map, "objectName", where),
+        string(map, "objectVersion", where),
+        string(map, "objectVersionLabel", where));
   }
 
   /** A mapping whose keys are all among the fields (ignoring case, as they are matched). */
@@ -102,10 +119,16 @@ final class ObjectsYaml {
     }
     int index = 0;
     for (Object key : map.keySet()) {
-      boolean known = key instanceof String name && Arrays.stream(fields).anyMatch(name::equalsIgnoreCase);
+      boolean known =
+          key instanceof String name && Arrays.stream(fields).anyMatch(name::equalsIgnoreCase);
       if (!known) {
-        throw invalid(LOAD_FAILED + where + " has an unknown field " + SafeText.name(String.valueOf(key), index)
-            + "; the fields are " + String.join(", ", fields));
+        throw invalid(
+            LOAD_FAILED
+                + where
+                + " has an unknown field "
+                + SafeText.name(String.valueOf(key), index)
+                + "; the fields are "
+                + String.join(", ", fields));
       }
       index++;
     }

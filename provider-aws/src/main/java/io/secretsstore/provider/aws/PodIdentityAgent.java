@@ -23,7 +23,9 @@ record PodIdentityAgent(URI ipv4, URI ipv6, Duration timeout) {
 
   /** The SecretProviderClass values of {@code preferredAddressType}, lower case. */
   enum AddressType {
-    IPV4, IPV6, AUTO;
+    IPV4,
+    IPV6,
+    AUTO;
 
     /** Case-insensitive; empty means auto. Null for anything else. */
     static AddressType parse(String value) {
@@ -41,8 +43,10 @@ record PodIdentityAgent(URI ipv4, URI ipv6, Duration timeout) {
 
   PodIdentityAgent {
     for (URI uri : List.of(ipv4, ipv6)) {
-      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-        throw new IllegalArgumentException("the EKS Pod Identity agent endpoints must be http or https URLs");
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null) {
+        throw new IllegalArgumentException(
+            "the EKS Pod Identity agent endpoints must be http or https URLs");
       }
     }
     if (timeout.isNegative() || timeout.isZero()) {
@@ -51,8 +55,8 @@ record PodIdentityAgent(URI ipv4, URI ipv6, Duration timeout) {
   }
 
   /**
-   * The URLs to ask, in order: one for a forced address type; for auto IPv4 and then IPv6, which
-   * is tried only when IPv4 cannot be reached (upstream intends this, but its lazy config loading
+   * The URLs to ask, in order: one for a forced address type; for auto IPv4 and then IPv6, which is
+   * tried only when IPv4 cannot be reached (upstream intends this, but its lazy config loading
    * means the fallback never fires on a network error).
    */
   List<URI> endpoints(AddressType type) {
@@ -70,6 +74,7 @@ record PodIdentityAgent(URI ipv4, URI ipv6, Duration timeout) {
 
   /** A validation failure as the SecretProviderClass error it is. */
   static ProviderException invalidAddressType(String key) {
-    return ProviderException.invalidArgument(key + " must be ipv4, ipv6 or auto (any case), or left out for auto");
+    return ProviderException.invalidArgument(
+        key + " must be ipv4, ipv6 or auto (any case), or left out for auto");
   }
 }

@@ -4,10 +4,10 @@ package io.secretsstore.provider.aws;
 import java.time.Duration;
 
 /**
- * How the region is read from the node when neither the SecretProviderClass nor the provider
- * names one: this node's name (the DaemonSet's downward API, so no pod GET is needed), the
- * client-side rate limit of the Kubernetes requests (upstream's {@code --qps}/{@code --burst}),
- * and the longest a mount waits for the answer.
+ * How the region is read from the node when neither the SecretProviderClass nor the provider names
+ * one: this node's name (the DaemonSet's downward API, so no pod GET is needed), the client-side
+ * rate limit of the Kubernetes requests (upstream's {@code --qps}/{@code --burst}), and the longest
+ * a mount waits for the answer.
  *
  * @param nodeName the node this provider serves, or empty to read each pod's {@code spec.nodeName}
  * @param qps Kubernetes requests per second, sustained

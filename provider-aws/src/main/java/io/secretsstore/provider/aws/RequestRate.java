@@ -28,7 +28,8 @@ final class RequestRate {
    * Reserves one request.
    *
    * @param budgetNanos how long the caller may wait
-   * @return how long to wait before sending, or -1 when that would exceed the budget (nothing reserved)
+   * @return how long to wait before sending, or -1 when that would exceed the budget (nothing
+   *     reserved)
    */
   synchronized long reserve(long budgetNanos) {
     long now = nanoTime.getAsLong();

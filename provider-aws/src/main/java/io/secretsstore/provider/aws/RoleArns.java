@@ -35,14 +35,24 @@ final class RoleArns implements AutoCloseable {
       return mapped;
     }
     if (!annotations.available()) {
-      throw ProviderException.of(ErrorKind.FAILED_PRECONDITION,
+      throw ProviderException.of(
+          ErrorKind.FAILED_PRECONDITION,
           "no Kubernetes API to read the service account's role: use --aws-role-arn-for");
     }
-    Optional<String> annotated = annotations.of(namespace, serviceAccount)
-        .map(found -> found.get(ANNOTATION))
-        .filter(arn -> !arn.isBlank());
-    return annotated.orElseThrow(() -> ProviderException.of(ErrorKind.FAILED_PRECONDITION,
-        "An IAM role must be associated with service account " + key + " (annotation " + ANNOTATION + ")"));
+    Optional<String> annotated =
+        annotations
+            .of(namespace, serviceAccount)
+            .map(found -> found.get(ANNOTATION))
+            .filter(arn -> !arn.isBlank());
+    return annotated.orElseThrow(
+        () ->
+            ProviderException.of(
+                ErrorKind.FAILED_PRECONDITION,
+                "An IAM role must be associated with service account "
+                    + key
+                    + " (annotation "
+                    + ANNOTATION
+                    + ")"));
   }
 
   @Override

@@ -19,8 +19,8 @@ import java.util.function.Function;
  * BatchGetSecretValue's 20), where the engine's parallel fetches of one batch share one call: the
  * first read of a batch makes it, the others wait for its answer. The engine keeps the fetcher to
  * refresh cached objects later, so an answer serves each key once and only while it is recent: a
- * later refresh of a key makes a new call, and a rotated value appears at the next poll. (Reads
- * of one mount may queue behind the engine's concurrency limit, so "recent" is generous.)
+ * later refresh of a key makes a new call, and a rotated value appears at the next poll. (Reads of
+ * one mount may queue behind the engine's concurrency limit, so "recent" is generous.)
  *
  * @param <K> what one read asks for
  * @param <R> one call's answer
@@ -59,12 +59,18 @@ final class SharedBatches<K, R> {
     return batch != null && batches.get(batch).size() > 1;
   }
 
-  /** The answer of the key's batch, from the call this moment's reads share. Only for {@link #batched} keys. */
+  /**
+   * The answer of the key's batch, from the call this moment's reads share. Only for {@link
+   * #batched} keys.
+   */
   R answer(K key, Function<List<K>, R> call) {
     int batch = batchOf.get(key);
-    Call<R> mine = new Call<>(System.nanoTime(), new CompletableFuture<>(), new HashSet<>(Set.of(key)));
+    Call<R> mine =
+        new Call<>(System.nanoTime(), new CompletableFuture<>(), new HashSet<>(Set.of(key)));
     // compute() runs under the map's lock for this batch, so serve() needs no lock of its own.
-    Call<R> shared = calls.compute(batch, (index, current) -> current != null && current.serve(key) ? current : mine);
+    Call<R> shared =
+        calls.compute(
+            batch, (index, current) -> current != null && current.serve(key) ? current : mine);
     if (shared == mine) {
       try {
         mine.result().complete(call.apply(batches.get(batch)));

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The life cycle the AWS integration tests share: one emulator bed per class (subclasses seed it
- * in a {@code @BeforeAll} of another name, which JUnit runs after this one), what a test tracked
+ * The life cycle the AWS integration tests share: one emulator bed per class (subclasses seed it in
+ * a {@code @BeforeAll} of another name, which JUnit runs after this one), what a test tracked
  * closed after it, and no canary in any log line of the test.
  */
 abstract class AwsBedTests {

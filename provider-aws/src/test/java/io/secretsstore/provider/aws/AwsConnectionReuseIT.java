@@ -35,23 +35,43 @@ class AwsConnectionReuseIT {
     for (int i = 0; i < 20; i++) {
       bed.aws.putSecret(AwsTestBed.REGION, "app/s" + i, "value-" + i);
     }
-    bed.aws.addRole(AwsTestBed.ROLE, Logins.IRSA_AUDIENCE, "system:serviceaccount:" + AwsTestBed.NAMESPACE + ":other");
+    bed.aws.addRole(
+        AwsTestBed.ROLE,
+        Logins.IRSA_AUDIENCE,
+        "system:serviceaccount:" + AwsTestBed.NAMESPACE + ":other");
     try (CountingTcpProxy proxy = new CountingTcpProxy(bed.endpoint())) {
-      AwsSettings settings = AwsSettings.of(proxy.via(bed.endpoint()), bed.caFile, AwsTestBed.REGION,
-          Map.of(AwsTestBed.NAMESPACE + "/app", AwsTestBed.ROLE, AwsTestBed.NAMESPACE + "/other", AwsTestBed.ROLE));
+      AwsSettings settings =
+          AwsSettings.of(
+              proxy.via(bed.endpoint()),
+              bed.caFile,
+              AwsTestBed.REGION,
+              Map.of(
+                  AwsTestBed.NAMESPACE + "/app",
+                  AwsTestBed.ROLE,
+                  AwsTestBed.NAMESPACE + "/other",
+                  AwsTestBed.ROLE));
       ProviderFixture provider = bed.provider(settings, AwsTestBed.NO_POLL);
 
-      assertThat(provider.client().mount(call(bed.attributes(objects(0))), TIMEOUT).files()).hasSize(10);
+      assertThat(provider.client().mount(call(bed.attributes(objects(0))), TIMEOUT).files())
+          .hasSize(10);
       int afterFirst = proxy.connections();
-      assertThat(afterFirst).as("the first identity's login and 10 parallel reads").isBetween(1, 11);
+      assertThat(afterFirst)
+          .as("the first identity's login and 10 parallel reads")
+          .isBetween(1, 11);
 
       long stsBefore = bed.aws.calls().count("aws.sts.AssumeRoleWithWebIdentity");
       long readsBefore = bed.aws.calls().count("aws.secretsmanager.GetSecretValue");
       var second = provider.client().mount(call(bed.attributesOf("other", objects(10))), TIMEOUT);
       assertThat(second.files()).hasSize(10);
-      assertThat(bed.aws.calls().count("aws.sts.AssumeRoleWithWebIdentity") - stsBefore).as("its own login").isEqualTo(1);
-      assertThat(bed.aws.calls().count("aws.secretsmanager.GetSecretValue") - readsBefore).as("its own reads").isEqualTo(10);
-      assertThat(proxy.connections() - afterFirst).as("new connections for the second identity's 11 calls").isZero();
+      assertThat(bed.aws.calls().count("aws.sts.AssumeRoleWithWebIdentity") - stsBefore)
+          .as("its own login")
+          .isEqualTo(1);
+      assertThat(bed.aws.calls().count("aws.secretsmanager.GetSecretValue") - readsBefore)
+          .as("its own reads")
+          .isEqualTo(10);
+      assertThat(proxy.connections() - afterFirst)
+          .as("new connections for the second identity's 11 calls")
+          .isZero();
     }
   }
 

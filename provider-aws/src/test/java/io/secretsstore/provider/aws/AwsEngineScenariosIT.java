@@ -43,7 +43,10 @@ class AwsEngineScenariosIT {
     bed.aws.addRole(INTRUDER_ROLE, Logins.IRSA_AUDIENCE, "system:serviceaccount:team-a:intruder");
     bed.aws.allow(INTRUDER_ROLE, "intruder/");
     AwsSettings base = bed.settings();
-    backend = bed.backend(base.withRoleArnFor(Map.of("team-a/app", AwsTestBed.ROLE, "team-a/intruder", INTRUDER_ROLE)));
+    backend =
+        bed.backend(
+            base.withRoleArnFor(
+                Map.of("team-a/app", AwsTestBed.ROLE, "team-a/intruder", INTRUDER_ROLE)));
     provider = ProviderFixture.start(backend, AwsTestBed.FAST);
     bed.aws.faults().inject(FaultPlan.ANY_OPERATION, Fault.latency(Duration.ofMillis(50)));
   }
@@ -60,8 +63,16 @@ class AwsEngineScenariosIT {
   private MountReply mount(String serviceAccount) {
     Map<String, String> attributes = new HashMap<>(bed.attributes(OBJECTS));
     attributes.put("csi.storage.k8s.io/serviceAccount.name", serviceAccount);
-    attributes.put("csi.storage.k8s.io/serviceAccount.tokens", AwsTestBed.tokens(Map.of(Logins.IRSA_AUDIENCE,
-        bed.aws.mintWebIdentityToken(AwsTestBed.NAMESPACE, serviceAccount, Logins.IRSA_AUDIENCE, Duration.ofHours(1)))));
+    attributes.put(
+        "csi.storage.k8s.io/serviceAccount.tokens",
+        AwsTestBed.tokens(
+            Map.of(
+                Logins.IRSA_AUDIENCE,
+                bed.aws.mintWebIdentityToken(
+                    AwsTestBed.NAMESPACE,
+                    serviceAccount,
+                    Logins.IRSA_AUDIENCE,
+                    Duration.ofHours(1)))));
     return provider.client().mount(call(attributes), TIMEOUT);
   }
 
@@ -75,14 +86,18 @@ class AwsEngineScenariosIT {
     long reads = bed.aws.calls().count("aws.secretsmanager.GetSecretValue");
     for (int i = 0; i < 3; i++) {
       assertThatThrownBy(() -> mount("intruder"))
-          .isInstanceOfSatisfying(ProviderCallException.class, e -> {
-            assertThat(e.code()).isEqualTo("PERMISSION_DENIED");
-            assertThat(e.description()).contains("AccessDeniedException");
-            LogCapture.assertNoCanaryIn(e.description(), Canaries.all());
-          });
+          .isInstanceOfSatisfying(
+              ProviderCallException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo("PERMISSION_DENIED");
+                assertThat(e.description()).contains("AccessDeniedException");
+                LogCapture.assertNoCanaryIn(e.description(), Canaries.all());
+              });
     }
-    // Every attempt went to AWS with the intruder's own credentials; none was served from the cache.
-    assertThat(bed.aws.calls().count("aws.secretsmanager.GetSecretValue") - reads).isGreaterThanOrEqualTo(3);
+    // Every attempt went to AWS with the intruder's own credentials; none was served from the
+    // cache.
+    assertThat(bed.aws.calls().count("aws.secretsmanager.GetSecretValue") - reads)
+        .isGreaterThanOrEqualTo(3);
     logs.assertNoCanary(Canaries.all());
   }
 
@@ -91,24 +106,54 @@ class AwsEngineScenariosIT {
     MountReply first = mount("app");
     assertThat(text(first)).isEqualTo(Canaries.SECRET);
     String rotated = bed.aws.putSecret(AwsTestBed.REGION, "app/config", "rotated");
-    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-      MountReply reply = mount("app");
-      assertThat(text(reply)).isEqualTo("rotated");
-      assertThat(reply.versions().get(0).version()).isEqualTo(rotated).isNotEqualTo(first.versions().get(0).version());
-    });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () -> {
+              MountReply reply = mount("app");
+              assertThat(text(reply)).isEqualTo("rotated");
+              assertThat(reply.versions().get(0).version())
+                  .isEqualTo(rotated)
+                  .isNotEqualTo(first.versions().get(0).version());
+            });
   }
 
   @Test
   void throttling_isResourceExhaustedWithinTheBudget_thenRecovers() {
     long readsBefore = bed.aws.calls().count("aws.secretsmanager.GetSecretValue");
-    bed.aws.faults().inject("aws.secretsmanager.GetSecretValue", Fault.throttled(Duration.ofSeconds(1)), FaultPlan.ALWAYS);
+    bed.aws
+        .faults()
+        .inject(
+            "aws.secretsmanager.GetSecretValue",
+            Fault.throttled(Duration.ofSeconds(1)),
+            FaultPlan.ALWAYS);
     bed.aws.putSecret(AwsTestBed.REGION, "app/other", "x");
-    assertThatThrownBy(() -> provider.client().mount(call(bed.attributes("- {objectName: app/other, objectType: secretsmanager}")), TIMEOUT))
-        .isInstanceOfSatisfying(ProviderCallException.class, e -> assertThat(e.code()).isEqualTo("RESOURCE_EXHAUSTED"));
-    assertThat(bed.aws.calls().count("aws.secretsmanager.GetSecretValue") - readsBefore).as("three attempts, no more").isEqualTo(3);
+    assertThatThrownBy(
+            () ->
+                provider
+                    .client()
+                    .mount(
+                        call(
+                            bed.attributes(
+                                "- {objectName: app/other, objectType: secretsmanager}")),
+                        TIMEOUT))
+        .isInstanceOfSatisfying(
+            ProviderCallException.class, e -> assertThat(e.code()).isEqualTo("RESOURCE_EXHAUSTED"));
+    assertThat(bed.aws.calls().count("aws.secretsmanager.GetSecretValue") - readsBefore)
+        .as("three attempts, no more")
+        .isEqualTo(3);
 
     bed.aws.faults().clear("aws.secretsmanager.GetSecretValue");
-    assertThat(text(provider.client().mount(call(bed.attributes("- {objectName: app/other, objectType: secretsmanager}")), TIMEOUT)))
+    assertThat(
+            text(
+                provider
+                    .client()
+                    .mount(
+                        call(
+                            bed.attributes(
+                                "- {objectName: app/other, objectType: secretsmanager}")),
+                        TIMEOUT)))
         .isEqualTo("x");
     logs.assertNoCanary(Canaries.all());
   }

@@ -34,7 +34,12 @@ class AwsHostileTenantIT {
     // 47 KB of the tenant's own JSON: 1,000 entries.
     StringBuilder json = new StringBuilder("{\"user\":\"app-user\",\"items\":[");
     for (int i = 0; i < 1000; i++) {
-      json.append(i == 0 ? "" : ",").append("{\"k\":\"key-").append(i).append("\",\"v\":\"").append("v".repeat(30)).append("\"}");
+      json.append(i == 0 ? "" : ",")
+          .append("{\"k\":\"key-")
+          .append(i)
+          .append("\",\"v\":\"")
+          .append("v".repeat(30))
+          .append("\"}");
     }
     bed.aws.putSecret(AwsTestBed.REGION, "app/big", json.append("]}").toString());
     bed.aws.putSecret(AwsTestBed.REGION, "app/db", "{\"username\":\"app-user\"}");
@@ -51,11 +56,16 @@ class AwsHostileTenantIT {
   }
 
   private static String objects(String secret, String path) {
-    return "- objectName: " + secret + "\n  objectType: secretsmanager\n  objectAlias: whole\n  jmesPath:\n"
-        + "    - path: '" + path.replace("'", "''") + "'\n      objectAlias: extracted\n";
+    return "- objectName: "
+        + secret
+        + "\n  objectType: secretsmanager\n  objectAlias: whole\n  jmesPath:\n"
+        + "    - path: '"
+        + path.replace("'", "''")
+        + "'\n      objectAlias: extracted\n";
   }
 
-  private static ProviderCallException refused(ProviderFixture provider, Map<String, String> attributes) {
+  private static ProviderCallException refused(
+      ProviderFixture provider, Map<String, String> attributes) {
     try {
       MountReply reply = provider.mount(AwsTestBed.call(attributes));
       throw new AssertionError("expected a refusal, got " + reply.files().size() + " files");
@@ -65,7 +75,9 @@ class AwsHostileTenantIT {
   }
 
   @Test
-  void point5_expressionsThatExplode_areStoppedDuringEvaluation_withResourceExhaustedNamingJmesPath() throws Exception {
+  void
+      point5_expressionsThatExplode_areStoppedDuringEvaluation_withResourceExhaustedNamingJmesPath()
+          throws Exception {
     ProviderFixture provider = bed.provider(bed.settings(), AwsTestBed.NO_POLL);
     String doubling = "[@,@]|".repeat(40) + "to_string(@)";
     String joined = "join('', [" + "to_string(@),".repeat(40) + "to_string(@)])";
@@ -76,18 +88,27 @@ class AwsHostileTenantIT {
       assertThat(e.description()).contains("jmesPath[0]").contains("units of work");
     }
     // Ordinary expressions over the same secret still work, and the other tenant's mount too.
-    MountReply reply = provider.mount(AwsTestBed.call(bed.attributes(objects("app/big", "items[999].k"))));
-    assertThat(new String(reply.files().get(1).contents(), StandardCharsets.UTF_8)).isEqualTo("key-999");
+    MountReply reply =
+        provider.mount(AwsTestBed.call(bed.attributes(objects("app/big", "items[999].k"))));
+    assertThat(new String(reply.files().get(1).contents(), StandardCharsets.UTF_8))
+        .isEqualTo("key-999");
     reply = provider.mount(AwsTestBed.call(bed.attributes(objects("app/db", "username"))));
-    assertThat(new String(reply.files().get(1).contents(), StandardCharsets.UTF_8)).isEqualTo("app-user");
+    assertThat(new String(reply.files().get(1).contents(), StandardCharsets.UTF_8))
+        .isEqualTo("app-user");
   }
 
   @Test
   void point5_theBudget_allowsFunctionsOverTheWholeSecret() {
     com.fasterxml.jackson.databind.JsonNode document =
-        JmesExtractor.parse("{\"a\":[\"x\",\"y\"],\"b\":\"z\"}".getBytes(StandardCharsets.UTF_8), "t");
-    assertThat(new String(JmesExtractor.extract(document, "join('-', a)", "t"), StandardCharsets.UTF_8)).isEqualTo("x-y");
-    assertThat(new String(JmesExtractor.extract(document, "to_string(@)", "t"), StandardCharsets.UTF_8))
+        JmesExtractor.parse(
+            "{\"a\":[\"x\",\"y\"],\"b\":\"z\"}".getBytes(StandardCharsets.UTF_8), "t");
+    assertThat(
+            new String(
+                JmesExtractor.extract(document, "join('-', a)", "t"), StandardCharsets.UTF_8))
+        .isEqualTo("x-y");
+    assertThat(
+            new String(
+                JmesExtractor.extract(document, "to_string(@)", "t"), StandardCharsets.UTF_8))
         .isEqualTo("{\"a\":[\"x\",\"y\"],\"b\":\"z\"}");
   }
 
@@ -105,14 +126,32 @@ class AwsHostileTenantIT {
   @Test
   void point12_atTrace_theSdkNeverLogsABackendErrorBody() throws Exception {
     ProviderFixture provider = bed.provider(bed.settings(), AwsTestBed.NO_POLL);
-    String body = "{\"__type\":\"ValidationException\",\"message\":\"" + CANARY + "\",\"Message\":\"" + CANARY + "\"}";
-    bed.aws.faults().inject("aws.secretsmanager.GetSecretValue", Fault.error(400).withBody(body), FaultPlan.ALWAYS);
-    bed.aws.faults().inject("aws.sts.AssumeRoleWithWebIdentity", Fault.error(403).withBody(
-        "<ErrorResponse><Error><Code>AccessDenied</Code><Message>" + CANARY + "</Message></Error></ErrorResponse>")
-        .withHeader("Content-Type", "text/xml"), 1);
+    String body =
+        "{\"__type\":\"ValidationException\",\"message\":\""
+            + CANARY
+            + "\",\"Message\":\""
+            + CANARY
+            + "\"}";
+    bed.aws
+        .faults()
+        .inject(
+            "aws.secretsmanager.GetSecretValue", Fault.error(400).withBody(body), FaultPlan.ALWAYS);
+    bed.aws
+        .faults()
+        .inject(
+            "aws.sts.AssumeRoleWithWebIdentity",
+            Fault.error(403)
+                .withBody(
+                    "<ErrorResponse><Error><Code>AccessDenied</Code><Message>"
+                        + CANARY
+                        + "</Message></Error></ErrorResponse>")
+                .withHeader("Content-Type", "text/xml"),
+            1);
     refused(provider, bed.attributes("- {objectName: app/db, objectType: secretsmanager}"));
     refused(provider, bed.attributes("- {objectName: app/db, objectType: secretsmanager}"));
-    assertThat(logs.text()).as("the SDK logged at all (the test would prove nothing otherwise)").isNotEmpty();
+    assertThat(logs.text())
+        .as("the SDK logged at all (the test would prove nothing otherwise)")
+        .isNotEmpty();
     logs.assertNoCanary(CANARY);
   }
 }

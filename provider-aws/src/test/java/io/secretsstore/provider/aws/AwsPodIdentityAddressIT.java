@@ -26,7 +26,6 @@ class AwsPodIdentityAddressIT extends AwsBedTests {
   private static URI closed;
   private static URI agent;
 
-
   @BeforeAll
   static void seed() throws IOException {
     bed.aws.putParameter(AwsTestBed.REGION, "/app/key", Canaries.SECRET, true);
@@ -36,14 +35,13 @@ class AwsPodIdentityAddressIT extends AwsBedTests {
     }
   }
 
-
-
   private ProviderFixture provider(URI ipv4, URI ipv6) throws Exception {
     return bed.provider(bed.settings().withAgent(PodIdentityAgent.at(ipv4, ipv6)), AwsTestBed.FAST);
   }
 
   private static Map<String, String> podIdentity(String addressType) {
-    return addressType == null ? bed.attributes(OBJECTS, "usePodIdentity", "true")
+    return addressType == null
+        ? bed.attributes(OBJECTS, "usePodIdentity", "true")
         : bed.attributes(OBJECTS, "usePodIdentity", "true", "preferredAddressType", addressType);
   }
 
@@ -51,19 +49,28 @@ class AwsPodIdentityAddressIT extends AwsBedTests {
   void auto_fallsBackToIpv6_whenIpv4CannotBeReached() throws Exception {
     ProviderFixture provider = provider(closed, agent);
     long before = bed.aws.calls().count(AGENT);
-    assertThat(ProviderFixture.text(provider.mount(call(podIdentity(null))), 0)).isEqualTo(Canaries.SECRET);
-    assertThat(ProviderFixture.text(provider.mount(call(podIdentity("AUTO"))), 0)).isEqualTo(Canaries.SECRET);
-    assertThat(bed.aws.calls().count(AGENT) - before).as("one agent call: the second mount reuses the credentials").isEqualTo(1);
-    assertThat(logs.text()).contains("cannot reach the EKS Pod Identity agent; trying its next address");
+    assertThat(ProviderFixture.text(provider.mount(call(podIdentity(null))), 0))
+        .isEqualTo(Canaries.SECRET);
+    assertThat(ProviderFixture.text(provider.mount(call(podIdentity("AUTO"))), 0))
+        .isEqualTo(Canaries.SECRET);
+    assertThat(bed.aws.calls().count(AGENT) - before)
+        .as("one agent call: the second mount reuses the credentials")
+        .isEqualTo(1);
+    assertThat(logs.text())
+        .contains("cannot reach the EKS Pod Identity agent; trying its next address");
   }
 
   @Test
   void ipv4_neverTriesIpv6_andIpv6_goesStraightThere() throws Exception {
     ProviderFixture provider = provider(closed, agent);
     long before = bed.aws.calls().count(AGENT);
-    provider.assertRejected(call(podIdentity("IPv4")), "UNAVAILABLE", "cannot reach the EKS Pod Identity agent at 127.0.0.1");
+    provider.assertRejected(
+        call(podIdentity("IPv4")),
+        "UNAVAILABLE",
+        "cannot reach the EKS Pod Identity agent at 127.0.0.1");
     assertThat(bed.aws.calls().count(AGENT)).isEqualTo(before);
-    assertThat(ProviderFixture.text(provider.mount(call(podIdentity("ipv6"))), 0)).isEqualTo(Canaries.SECRET);
+    assertThat(ProviderFixture.text(provider.mount(call(podIdentity("ipv6"))), 0))
+        .isEqualTo(Canaries.SECRET);
     assertThat(bed.aws.calls().count(AGENT) - before).isEqualTo(1);
   }
 
@@ -72,7 +79,10 @@ class AwsPodIdentityAddressIT extends AwsBedTests {
     ProviderFixture provider = provider(agent, closed);
     bed.aws.faults().inject(AGENT, Fault.error(403), 1);
     long before = bed.aws.calls().count(AGENT);
-    provider.assertRejected(call(podIdentity("auto")), "PERMISSION_DENIED", "the EKS Pod Identity agent refused the pod's token (HTTP 403)");
+    provider.assertRejected(
+        call(podIdentity("auto")),
+        "PERMISSION_DENIED",
+        "the EKS Pod Identity agent refused the pod's token (HTTP 403)");
     assertThat(bed.aws.calls().count(AGENT) - before).isEqualTo(1);
     assertThat(logs.text()).doesNotContain("trying its next address");
   }

@@ -41,44 +41,100 @@ class AwsRoleAnnotationIT {
 
   @Test
   void annotation_givesTheRole_withOneGetPerTtl_notOnePerMount() throws Exception {
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
     server.init();
-    try (AwsTestBed bed = new AwsTestBed(); KubernetesClient kube = server.createClient()) {
+    try (AwsTestBed bed = new AwsTestBed();
+        KubernetesClient kube = server.createClient()) {
       bed.aws.putSecret(AwsTestBed.REGION, "app/db", Canaries.SECRET);
-      kube.serviceAccounts().inNamespace(AwsTestBed.NAMESPACE).resource(new ServiceAccountBuilder().withNewMetadata()
-          .withName("app").withNamespace(AwsTestBed.NAMESPACE).addToAnnotations(RoleArns.ANNOTATION, AwsTestBed.ROLE).endMetadata().build())
+      kube.serviceAccounts()
+          .inNamespace(AwsTestBed.NAMESPACE)
+          .resource(
+              new ServiceAccountBuilder()
+                  .withNewMetadata()
+                  .withName("app")
+                  .withNamespace(AwsTestBed.NAMESPACE)
+                  .addToAnnotations(RoleArns.ANNOTATION, AwsTestBed.ROLE)
+                  .endMetadata()
+                  .build())
           .create();
-      kube.serviceAccounts().inNamespace(AwsTestBed.NAMESPACE).resource(new ServiceAccountBuilder().withNewMetadata()
-          .withName("plain").withNamespace(AwsTestBed.NAMESPACE).endMetadata().build()).create();
+      kube.serviceAccounts()
+          .inNamespace(AwsTestBed.NAMESPACE)
+          .resource(
+              new ServiceAccountBuilder()
+                  .withNewMetadata()
+                  .withName("plain")
+                  .withNamespace(AwsTestBed.NAMESPACE)
+                  .endMetadata()
+                  .build())
+          .create();
       AwsSettings base = bed.settings();
-      AwsBackend backend = AwsBackend.start(base.withRoleArnFor(Map.of()), TTL,
-          new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 100)).withKube(SharedKubeClient.of(kube)));
-      try (backend; ProviderFixture provider = ProviderFixture.start(backend, AwsTestBed.FAST)) {
+      AwsBackend backend =
+          AwsBackend.start(
+              base.withRoleArnFor(Map.of()),
+              TTL,
+              new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 100))
+                  .withKube(SharedKubeClient.of(kube)));
+      try (backend;
+          ProviderFixture provider = ProviderFixture.start(backend, AwsTestBed.FAST)) {
         String objects = "- {objectName: app/db, objectType: secretsmanager}";
         KubeRequests.takeGets(server);
         long started = System.nanoTime();
         for (int i = 0; i < 6; i++) {
-          assertThat(new String(provider.client().mount(call(bed.attributes(objects)), TIMEOUT).files().get(0).contents(), StandardCharsets.UTF_8))
+          assertThat(
+                  new String(
+                      provider
+                          .client()
+                          .mount(call(bed.attributes(objects)), TIMEOUT)
+                          .files()
+                          .get(0)
+                          .contents(),
+                      StandardCharsets.UTF_8))
               .isEqualTo(Canaries.SECRET);
         }
         long ttlsPassed = Duration.ofNanos(System.nanoTime() - started).toMillis() / TTL.toMillis();
-        assertThat(KubeRequests.takeGets(server)).as("one GET by name per TTL, not one per mount; no list, no watch")
+        assertThat(KubeRequests.takeGets(server))
+            .as("one GET by name per TTL, not one per mount; no list, no watch")
             .allMatch(path -> path.equals("/api/v1/namespaces/team-a/serviceaccounts/app"))
             .hasSizeBetween(1, (int) Math.min(6, 1 + ttlsPassed));
 
         Map<String, String> plain = bed.attributesOf("plain", objects);
-        assertThatThrownBy(() -> provider.client().mount(call(plain), TIMEOUT)).isInstanceOfSatisfying(ProviderCallException.class, e -> {
-          assertThat(e.code()).isEqualTo("FAILED_PRECONDITION");
-          assertThat(e.description()).contains("An IAM role must be associated with service account team-a/plain");
-        });
+        assertThatThrownBy(() -> provider.client().mount(call(plain), TIMEOUT))
+            .isInstanceOfSatisfying(
+                ProviderCallException.class,
+                e -> {
+                  assertThat(e.code()).isEqualTo("FAILED_PRECONDITION");
+                  assertThat(e.description())
+                      .contains("An IAM role must be associated with service account team-a/plain");
+                });
 
         // An annotation added later is read once the TTL has passed (the role trusts the plain
         // account too, so the mount then succeeds).
-        bed.aws.addRole(AwsTestBed.ROLE, Logins.IRSA_AUDIENCE, "system:serviceaccount:" + AwsTestBed.NAMESPACE + ":plain");
-        kube.serviceAccounts().inNamespace(AwsTestBed.NAMESPACE).withName("plain")
-            .edit(sa -> new ServiceAccountBuilder(sa).editMetadata().addToAnnotations(RoleArns.ANNOTATION, AwsTestBed.ROLE).endMetadata().build());
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreException(ProviderCallException.class)
-            .untilAsserted(() -> assertThat(provider.client().mount(call(plain), TIMEOUT).files()).hasSize(1));
+        bed.aws.addRole(
+            AwsTestBed.ROLE,
+            Logins.IRSA_AUDIENCE,
+            "system:serviceaccount:" + AwsTestBed.NAMESPACE + ":plain");
+        kube.serviceAccounts()
+            .inNamespace(AwsTestBed.NAMESPACE)
+            .withName("plain")
+            .edit(
+                sa ->
+                    new ServiceAccountBuilder(sa)
+                        .editMetadata()
+                        .addToAnnotations(RoleArns.ANNOTATION, AwsTestBed.ROLE)
+                        .endMetadata()
+                        .build());
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(200))
+            .ignoreException(ProviderCallException.class)
+            .untilAsserted(
+                () -> assertThat(provider.client().mount(call(plain), TIMEOUT).files()).hasSize(1));
       }
     } finally {
       server.destroy();

@@ -14,8 +14,8 @@ import io.secretsstore.provider.grpc.ProviderClient;
 import io.secretsstore.provider.kube.ServiceAccountAnnotations;
 import io.secretsstore.provider.kube.SharedKubeClient;
 import io.secretsstore.provider.spi.BackendContext;
-import io.secretsstore.provider.testing.ProviderFixture;
 import io.secretsstore.provider.testing.Canaries;
+import io.secretsstore.provider.testing.ProviderFixture;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -44,10 +44,21 @@ final class AwsTestBed implements AutoCloseable {
   /** The shared fast engine of backend integration tests. */
   static final EngineSettings FAST = ProviderFixture.FAST;
 
-  /** FAST without background refreshes within a test, so backend call counts are the mounts' own. */
-  static final EngineSettings NO_POLL = new EngineSettings(FAST.limits(),
-      new CacheSettings(Duration.ofMinutes(10), Duration.ZERO, Duration.ofMinutes(20), Duration.ofMinutes(30), 64L << 20, 10_000),
-      FAST.resilience(), FAST.fetchConcurrency());
+  /**
+   * FAST without background refreshes within a test, so backend call counts are the mounts' own.
+   */
+  static final EngineSettings NO_POLL =
+      new EngineSettings(
+          FAST.limits(),
+          new CacheSettings(
+              Duration.ofMinutes(10),
+              Duration.ZERO,
+              Duration.ofMinutes(20),
+              Duration.ofMinutes(30),
+              64L << 20,
+              10_000),
+          FAST.resilience(),
+          FAST.fetchConcurrency());
 
   final AwsEmulator aws = new AwsEmulator();
   final StartedEmulator started;
@@ -69,7 +80,8 @@ final class AwsTestBed implements AutoCloseable {
   /** The emulator over HTTPS with its CA, region us-east-1, team-a/app mapped to the role. */
   AwsSettings settings() {
     URI agent = started.endpoint("http").resolve("/v1/credentials");
-    return AwsSettings.of(endpoint(), caFile, REGION, Map.of(NAMESPACE + "/app", ROLE)).withAgent(PodIdentityAgent.at(agent, agent));
+    return AwsSettings.of(endpoint(), caFile, REGION, Map.of(NAMESPACE + "/app", ROLE))
+        .withAgent(PodIdentityAgent.at(agent, agent));
   }
 
   AwsBackend backend(AwsSettings settings, Clock clock) {
@@ -79,7 +91,9 @@ final class AwsTestBed implements AutoCloseable {
   /** A started backend that reads the Kubernetes API through this client (null: none). */
   AwsBackend backend(KubernetesClient kube, AwsSettings settings, Clock clock) {
     BackendContext context = new BackendContext(clock, new CredentialCache(clock, 1000));
-    return AwsBackend.start(settings, ServiceAccountAnnotations.TTL,
+    return AwsBackend.start(
+        settings,
+        ServiceAccountAnnotations.TTL,
         context.withKube(kube == null ? SharedKubeClient.none() : SharedKubeClient.of(kube)));
   }
 
@@ -118,13 +132,26 @@ final class AwsTestBed implements AutoCloseable {
     return attributesOf("app", objects, extra);
   }
 
-  /** The driver's attributes for the canary pod running as another service account, with its own tokens. */
+  /**
+   * The driver's attributes for the canary pod running as another service account, with its own
+   * tokens.
+   */
   Map<String, String> attributesOf(String serviceAccount, String objects, String... extra) {
     Map<String, String> attributes = new LinkedHashMap<>(Canaries.podAttributes());
     attributes.put("csi.storage.k8s.io/serviceAccount.name", serviceAccount);
-    attributes.put("csi.storage.k8s.io/serviceAccount.tokens", tokens(Map.of(
-        Logins.IRSA_AUDIENCE, aws.mintWebIdentityToken(NAMESPACE, serviceAccount, Logins.IRSA_AUDIENCE, Duration.ofHours(1)),
-        Logins.POD_IDENTITY_AUDIENCE, aws.mintWebIdentityToken(NAMESPACE, serviceAccount, Logins.POD_IDENTITY_AUDIENCE, Duration.ofHours(1)))));
+    attributes.put(
+        "csi.storage.k8s.io/serviceAccount.tokens",
+        tokens(
+            Map.of(
+                Logins.IRSA_AUDIENCE,
+                    aws.mintWebIdentityToken(
+                        NAMESPACE, serviceAccount, Logins.IRSA_AUDIENCE, Duration.ofHours(1)),
+                Logins.POD_IDENTITY_AUDIENCE,
+                    aws.mintWebIdentityToken(
+                        NAMESPACE,
+                        serviceAccount,
+                        Logins.POD_IDENTITY_AUDIENCE,
+                        Duration.ofHours(1)))));
     attributes.put("objects", objects);
     for (int i = 0; i < extra.length; i += 2) {
       attributes.put(extra[i], extra[i + 1]);
@@ -134,8 +161,15 @@ final class AwsTestBed implements AutoCloseable {
 
   static String tokens(Map<String, String> byAudience) {
     Map<String, Object> map = new LinkedHashMap<>();
-    byAudience.forEach((audience, token) ->
-        map.put(audience, Map.of("token", token, "expirationTimestamp", Instant.now().plusSeconds(3600).toString())));
+    byAudience.forEach(
+        (audience, token) ->
+            map.put(
+                audience,
+                Map.of(
+                    "token",
+                    token,
+                    "expirationTimestamp",
+                    Instant.now().plusSeconds(3600).toString())));
     return json(map);
   }
 
@@ -148,8 +182,12 @@ final class AwsTestBed implements AutoCloseable {
   }
 
   static ProviderClient.MountCall call(Map<String, String> attributes) {
-    return new ProviderClient.MountCall(json(attributes), "null",
-        "/var/lib/kubelet/pods/u/volumes/kubernetes.io~csi/v/mount", "420", List.of());
+    return new ProviderClient.MountCall(
+        json(attributes),
+        "null",
+        "/var/lib/kubelet/pods/u/volumes/kubernetes.io~csi/v/mount",
+        "420",
+        List.of());
   }
 
   @Override

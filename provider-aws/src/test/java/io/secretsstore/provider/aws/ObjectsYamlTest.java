@@ -7,13 +7,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /**
- * Scalars and merge keys as upstream's sigs.k8s.io/yaml (go-yaml v2, then a string for every
- * string field) reads them. Expected texts are what Go prints for the value go-yaml v2 resolves.
+ * Scalars and merge keys as upstream's sigs.k8s.io/yaml (go-yaml v2, then a string for every string
+ * field) reads them. Expected texts are what Go prints for the value go-yaml v2 resolves.
  */
 class ObjectsYamlTest {
   private static AwsObject only(String objects) {
@@ -23,31 +23,67 @@ class ObjectsYamlTest {
   }
 
   @ParameterizedTest(name = "objectVersion: {0} -> \"{1}\"")
-  @CsvSource(delimiter = '|', value = {
-      "1|1", "2024|2024", "0755|493", "0o17|15", "0x1F|31", "0b101|5", "1_000|1000", "-7|-7", "+7|7",
-      "1.50|1.5", "1.0|1", "1e6|1e+06", "0.0001|0.0001", "0.00001|1e-05", "123456.5|123456.5", "1234567.0|1.234567e+06",
-      ".5|0.5", ".inf|+Inf", "-.inf|-Inf", ".nan|NaN",
-      "yes|true", "on|true", "Y|true", "no|false", "off|false", "FALSE|false",
-      "2024-01-02|2024-01-02", "v1|v1", "1.2.3|1.2.3", "0x|0x", "12abc|12abc", "\"007\"|007", "007|7"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "1|1",
+        "2024|2024",
+        "0755|493",
+        "0o17|15",
+        "0x1F|31",
+        "0b101|5",
+        "1_000|1000",
+        "-7|-7",
+        "+7|7",
+        "1.50|1.5",
+        "1.0|1",
+        "1e6|1e+06",
+        "0.0001|0.0001",
+        "0.00001|1e-05",
+        "123456.5|123456.5",
+        "1234567.0|1.234567e+06",
+        ".5|0.5",
+        ".inf|+Inf",
+        "-.inf|-Inf",
+        ".nan|NaN",
+        "yes|true",
+        "on|true",
+        "Y|true",
+        "no|false",
+        "off|false",
+        "FALSE|false",
+        "2024-01-02|2024-01-02",
+        "v1|v1",
+        "1.2.3|1.2.3",
+        "0x|0x",
+        "12abc|12abc",
+        "\"007\"|007",
+        "007|7"
+      })
   void plainScalarsBecomeTheStringsUpstreamsDecoderMakes(String written, String expected) {
-    assertThat(only("- objectName: a\n  objectVersion: " + written + "\n").objectVersion()).isEqualTo(expected);
+    assertThat(only("- objectName: a\n  objectVersion: " + written + "\n").objectVersion())
+        .isEqualTo(expected);
   }
 
   @Test
   void numericNamesAndVersionsInJsonFormToo() {
-    AwsObject object = only("[{\"objectName\": 2024, \"objectVersion\": 1, \"objectType\": \"secretsmanager\"}]");
+    AwsObject object =
+        only("[{\"objectName\": 2024, \"objectVersion\": 1, \"objectType\": \"secretsmanager\"}]");
     assertThat(object.objectName()).isEqualTo("2024");
     assertThat(object.objectVersion()).isEqualTo("1");
   }
 
   @Test
   void nullSpellingsLeaveTheFieldEmpty() {
-    assertThat(only("- objectName: a\n  objectAlias: ~\n  objectVersion: null\n").objectAlias()).isEmpty();
+    assertThat(only("- objectName: a\n  objectAlias: ~\n  objectVersion: null\n").objectAlias())
+        .isEmpty();
   }
 
   @Test
   void mergeKeysAreMerged() {
-    List<AwsObject> parsed = ObjectsYaml.parse("""
+    List<AwsObject> parsed =
+        ObjectsYaml.parse(
+            """
         - &db
           objectName: db
           objectType: secretsmanager
@@ -65,9 +101,12 @@ class ObjectsYamlTest {
 
   @Test
   void aDeepDocumentIsInvalidArgumentNamingObjects() {
-    assertThatThrownBy(() -> ObjectsYaml.parse("[".repeat(100_000))).isInstanceOfSatisfying(ProviderException.class, e -> {
-      assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
-      assertThat(e.getMessage()).contains("objects is nested deeper than");
-    });
+    assertThatThrownBy(() -> ObjectsYaml.parse("[".repeat(100_000)))
+        .isInstanceOfSatisfying(
+            ProviderException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+              assertThat(e.getMessage()).contains("objects is nested deeper than");
+            });
   }
 }

@@ -17,8 +17,12 @@ class RequestRateTest {
     assertThat(rate.reserve(0)).isZero();
     assertThat(rate.reserve(0)).isZero();
     assertThat(rate.reserve(0)).as("empty bucket, no budget: refused").isEqualTo(-1);
-    assertThat(rate.reserve(TimeUnit.SECONDS.toNanos(1))).as("a token in 200 ms").isEqualTo(TimeUnit.MILLISECONDS.toNanos(200));
-    assertThat(rate.reserve(TimeUnit.SECONDS.toNanos(1))).as("queued behind the first").isEqualTo(TimeUnit.MILLISECONDS.toNanos(400));
+    assertThat(rate.reserve(TimeUnit.SECONDS.toNanos(1)))
+        .as("a token in 200 ms")
+        .isEqualTo(TimeUnit.MILLISECONDS.toNanos(200));
+    assertThat(rate.reserve(TimeUnit.SECONDS.toNanos(1)))
+        .as("queued behind the first")
+        .isEqualTo(TimeUnit.MILLISECONDS.toNanos(400));
   }
 
   @Test
@@ -28,7 +32,8 @@ class RequestRateTest {
     for (int i = 0; i < 10; i++) {
       assertThat(rate.reserve(TimeUnit.MILLISECONDS.toNanos(100))).isEqualTo(-1);
     }
-    assertThat(rate.reserve(TimeUnit.MILLISECONDS.toNanos(200))).isEqualTo(TimeUnit.MILLISECONDS.toNanos(200));
+    assertThat(rate.reserve(TimeUnit.MILLISECONDS.toNanos(200)))
+        .isEqualTo(TimeUnit.MILLISECONDS.toNanos(200));
     now.addAndGet(TimeUnit.SECONDS.toNanos(60));
     assertThat(rate.reserve(0)).isZero();
     assertThat(rate.reserve(0)).isZero();

@@ -32,13 +32,22 @@ final class ApiServerSni {
 
   private ApiServerSni() {}
 
-  /** Connects to the in-cluster API server ({@code KUBERNETES_SERVICE_PORT}, default 443) and derives the name. */
+  /**
+   * Connects to the in-cluster API server ({@code KUBERNETES_SERVICE_PORT}, default 443) and
+   * derives the name.
+   */
   static String derive(SSLContext ssl) {
     String port = System.getenv("KUBERNETES_SERVICE_PORT");
-    return derive(ssl, API_SERVER, new InetSocketAddress(API_SERVER, port == null || !port.matches("\\d{1,5}") ? 443 : Integer.parseInt(port)));
+    return derive(
+        ssl,
+        API_SERVER,
+        new InetSocketAddress(
+            API_SERVER, port == null || !port.matches("\\d{1,5}") ? 443 : Integer.parseInt(port)));
   }
 
-  /** Derives the name from the certificate the server at {@code address} presents for {@code host}. */
+  /**
+   * Derives the name from the certificate the server at {@code address} presents for {@code host}.
+   */
   static String derive(SSLContext ssl, String host, InetSocketAddress address) {
     X509Certificate leaf;
     try (SSLSocket socket = (SSLSocket) ssl.getSocketFactory().createSocket()) {
@@ -52,8 +61,12 @@ final class ApiServerSni {
       Certificate[] chain = socket.getSession().getPeerCertificates();
       leaf = (X509Certificate) chain[0];
     } catch (IOException | ClassCastException e) {
-      throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, "cannot derive the SNI name of the identity binding token proxy from "
-          + "the API server's certificate (" + e.getClass().getSimpleName() + "); set --azure-token-proxy-sni-name");
+      throw ProviderException.of(
+          ErrorKind.FAILED_PRECONDITION,
+          "cannot derive the SNI name of the identity binding token proxy from "
+              + "the API server's certificate ("
+              + e.getClass().getSimpleName()
+              + "); set --azure-token-proxy-sni-name");
     }
     return serverName(clusterId(leaf));
   }
@@ -68,21 +81,31 @@ final class ApiServerSni {
     if (names != null) {
       for (List<?> name : names) {
         // 2 is a dNSName.
-        if (Integer.valueOf(2).equals(name.get(0)) && name.get(1) instanceof String dns && dns.startsWith(SAN_PREFIX)
-            && dns.endsWith(SAN_SUFFIX) && dns.length() > SAN_PREFIX.length() + SAN_SUFFIX.length()) {
+        if (Integer.valueOf(2).equals(name.get(0))
+            && name.get(1) instanceof String dns
+            && dns.startsWith(SAN_PREFIX)
+            && dns.endsWith(SAN_SUFFIX)
+            && dns.length() > SAN_PREFIX.length() + SAN_SUFFIX.length()) {
           return dns.substring(SAN_PREFIX.length(), dns.length() - SAN_SUFFIX.length());
         }
       }
     }
-    throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, "the API server's certificate names no cluster (" + SAN_PREFIX + "<id>"
-        + SAN_SUFFIX + "); set --azure-token-proxy-sni-name");
+    throw ProviderException.of(
+        ErrorKind.FAILED_PRECONDITION,
+        "the API server's certificate names no cluster ("
+            + SAN_PREFIX
+            + "<id>"
+            + SAN_SUFFIX
+            + "); set --azure-token-proxy-sni-name");
   }
 
   /** The proxy's server name for a cluster id. */
   static String serverName(String clusterId) {
     byte[] hash;
     try {
-      hash = MessageDigest.getInstance("SHA-256").digest(("identity-binding" + clusterId).getBytes(StandardCharsets.UTF_8));
+      hash =
+          MessageDigest.getInstance("SHA-256")
+              .digest(("identity-binding" + clusterId).getBytes(StandardCharsets.UTF_8));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("SHA-256 is not available", e);
     }

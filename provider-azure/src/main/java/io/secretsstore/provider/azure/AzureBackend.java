@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.azure;
 
+import io.secretsstore.provider.credentials.IdentityKey;
 import io.secretsstore.provider.mount.MountRequestContext;
 import io.secretsstore.provider.mount.PodIdentity;
+import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.mount.ServiceAccountToken;
 import io.secretsstore.provider.spi.BackendContext;
-import io.secretsstore.provider.credentials.IdentityKey;
 import io.secretsstore.provider.spi.MountPlan;
 import io.secretsstore.provider.spi.PlannedObject;
-import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.spi.SecretBackend;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -26,13 +26,13 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The Azure backend ({@code --backend azure}), in place of
- * Azure/secrets-store-csi-driver-provider-azure 1.8: the same SecretProviderClass parameters,
- * files and object versions from Key Vault, except for the differences docs/azure.md lists. Pods authenticate with workload identity, AKS
- * identity binding or a service principal from their own nodePublishSecretRef (or, when the
- * operator enables them, the node's managed identity or AAD Pod Identity).
- * Unlike upstream, Entra ID tokens are cached per identity until shortly before they expire, the
- * custom cloud file is read per mount instead of through a process-wide variable, objects are
- * fetched in parallel, and duplicate file names are refused.
+ * Azure/secrets-store-csi-driver-provider-azure 1.8: the same SecretProviderClass parameters, files
+ * and object versions from Key Vault, except for the differences docs/azure.md lists. Pods
+ * authenticate with workload identity, AKS identity binding or a service principal from their own
+ * nodePublishSecretRef (or, when the operator enables them, the node's managed identity or AAD Pod
+ * Identity). Unlike upstream, Entra ID tokens are cached per identity until shortly before they
+ * expire, the custom cloud file is read per mount instead of through a process-wide variable,
+ * objects are fetched in parallel, and duplicate file names are refused.
  */
 public final class AzureBackend implements SecretBackend {
   static final String NAME = "azure";
@@ -49,9 +49,15 @@ public final class AzureBackend implements SecretBackend {
     this.settings = settings;
     this.context = context;
     this.dryRun = dryRun;
-    keyVaults = new KeyVaultClients(settings.caBundle(), settings.keyVaultEndpoint() == null, context.credentials());
-    // IMDS and NMI are plain HTTP on the node; a short connect timeout makes a missing one UNAVAILABLE quickly.
-    nodeHttp = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
+    keyVaults =
+        new KeyVaultClients(
+            settings.caBundle(), settings.keyVaultEndpoint() == null, context.credentials());
+    // IMDS and NMI are plain HTTP on the node; a short connect timeout makes a missing one
+    // UNAVAILABLE quickly.
+    nodeHttp =
+        java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(5))
+            .build();
     tokenProxy = TokenProxy.start(settings.endpoints());
     new SecureRandom().nextBytes(fingerprintKey);
   }
@@ -73,13 +79,24 @@ public final class AzureBackend implements SecretBackend {
 
   @Override
   public MountPlan<?> plan(MountRequestContext request) {
-    AzureParameters parameters = AzureParameters.parse(request.attributes(), request.defaultMode(), settings.separateFiles());
-    AzureCloud cloud = AzureCloud.resolve(parameters.cloudName().isEmpty() ? settings.cloudName() : parameters.cloudName(),
-        parameters.cloudEnvFile(), settings.cloudEnvDirectories());
-    String vaultUrl = settings.keyVaultEndpoint() != null
-        ? settings.keyVaultEndpoint().toString().replaceAll("/+$", "") + "/" + parameters.vaultName()
-        : "https://" + parameters.vaultName() + "." + cloud.keyVaultDnsSuffix() + "/";
-    String authority = settings.authorityHost() != null ? settings.authorityHost().toString() : cloud.authorityHost();
+    AzureParameters parameters =
+        AzureParameters.parse(
+            request.attributes(), request.defaultMode(), settings.separateFiles());
+    AzureCloud cloud =
+        AzureCloud.resolve(
+            parameters.cloudName().isEmpty() ? settings.cloudName() : parameters.cloudName(),
+            parameters.cloudEnvFile(),
+            settings.cloudEnvDirectories());
+    String vaultUrl =
+        settings.keyVaultEndpoint() != null
+            ? settings.keyVaultEndpoint().toString().replaceAll("/+$", "")
+                + "/"
+                + parameters.vaultName()
+            : "https://" + parameters.vaultName() + "." + cloud.keyVaultDnsSuffix() + "/";
+    String authority =
+        settings.authorityHost() != null
+            ? settings.authorityHost().toString()
+            : cloud.authorityHost();
     Auth auth = authenticate(parameters, request, authority);
     List<PlannedObject<AzureSpec>> objects = new ArrayList<>();
     Set<String> ids = new HashSet<>();
@@ -91,15 +108,24 @@ public final class AzureBackend implements SecretBackend {
       objects.add(new PlannedObject<>(id, spec.path(), spec.mode(), spec));
     }
     if (dryRun) {
-      return new MountPlan<>(auth.identity(), vaultUrl, objects, io.secretsstore.provider.spi.ObjectFetcher.dryRun());
+      return new MountPlan<>(
+          auth.identity(), vaultUrl, objects, io.secretsstore.provider.spi.ObjectFetcher.dryRun());
     }
-    return new MountPlan<>(auth.identity(), vaultUrl, objects, new AzureFetcher(keyVaults, vaultUrl, auth.identity(), auth.login(), settings));
+    return new MountPlan<>(
+        auth.identity(),
+        vaultUrl,
+        objects,
+        new AzureFetcher(keyVaults, vaultUrl, auth.identity(), auth.login(), settings));
   }
 
   private record Auth(IdentityKey identity, CachedTokenCredential.Login login) {}
 
-  /** The identity of a mount and how it gets tokens (reference A3), refusing modes the operator did not enable. */
-  private Auth authenticate(AzureParameters parameters, MountRequestContext request, String authority) {
+  /**
+   * The identity of a mount and how it gets tokens (reference A3), refusing modes the operator did
+   * not enable.
+   */
+  private Auth authenticate(
+      AzureParameters parameters, MountRequestContext request, String authority) {
     PodIdentity pod = request.pod();
     String tenant = parameters.tenantId();
     if (parameters.useAzureTokenProxy()) {
@@ -110,65 +136,135 @@ public final class AzureBackend implements SecretBackend {
       }
       requireClientId("clientID", parameters.clientId());
       if (request.tokens().audiences().isEmpty()) {
-        throw ProviderException.unauthenticated(mode + "service account tokens are required for identity binding (add the audience "
-            + AzureLogins.IDENTITY_BINDING_AUDIENCE + " to the CSIDriver's tokenRequests)");
+        throw ProviderException.unauthenticated(
+            mode
+                + "service account tokens are required for identity binding (add the audience "
+                + AzureLogins.IDENTITY_BINDING_AUDIENCE
+                + " to the CSIDriver's tokenRequests)");
       }
       if (!request.tokens().has(AzureLogins.IDENTITY_BINDING_AUDIENCE)) {
-        throw ProviderException.unauthenticated(mode + "failed to parse service account token for identity binding, error: "
-            + "token for audience " + AzureLogins.IDENTITY_BINDING_AUDIENCE + " not found");
+        throw ProviderException.unauthenticated(
+            mode
+                + "failed to parse service account token for identity binding, error: "
+                + "token for audience "
+                + AzureLogins.IDENTITY_BINDING_AUDIENCE
+                + " not found");
       }
-      ServiceAccountToken token = request.tokens().require(AzureLogins.IDENTITY_BINDING_AUDIENCE, context.clock().instant());
-      return new Auth(IdentityKey.of(NAME, "auth", "identityBinding", "tenant", tenant, "clientId", parameters.clientId(),
-          "namespace", pod.namespace(), "serviceAccount", pod.serviceAccountName(), "authority", authority,
-          "proxy", settings.endpoints().tokenProxy().toString()),
+      ServiceAccountToken token =
+          request
+              .tokens()
+              .require(AzureLogins.IDENTITY_BINDING_AUDIENCE, context.clock().instant());
+      return new Auth(
+          IdentityKey.of(
+              NAME,
+              "auth",
+              "identityBinding",
+              "tenant",
+              tenant,
+              "clientId",
+              parameters.clientId(),
+              "namespace",
+              pod.namespace(),
+              "serviceAccount",
+              pod.serviceAccountName(),
+              "authority",
+              authority,
+              "proxy",
+              settings.endpoints().tokenProxy().toString()),
           AzureLogins.identityBinding(tenant, parameters.clientId(), authority, tokenProxy, token));
     }
     if (parameters.usePodIdentity()) {
       if (!settings.podIdentity()) {
-        throw ProviderException.refusedBySetting("usePodIdentity is disabled on this provider, since NMI hands out identities by "
-            + "pod name (AAD Pod Identity is deprecated; use workload identity)", AzureOptions.POD_IDENTITY);
+        throw ProviderException.refusedBySetting(
+            "usePodIdentity is disabled on this provider, since NMI hands out identities by "
+                + "pod name (AAD Pod Identity is deprecated; use workload identity)",
+            AzureOptions.POD_IDENTITY);
       }
       // NMI maps a pod (by namespace and name, through its labels) to an identity, so the token is
       // the pod's: the key names the pod, and its uid, so a later pod of the same name (which may
       // carry other labels) never gets this one's token.
       URI nmi = settings.endpoints().nmi();
-      return new Auth(IdentityKey.of(NAME, "auth", "podIdentity", "namespace", pod.namespace(), "pod", pod.name(), "podUid", pod.uid(),
-          "nmi", nmi.toString()), NodeTokenSources.podIdentity(nodeHttp, nmi, pod));
+      return new Auth(
+          IdentityKey.of(
+              NAME,
+              "auth",
+              "podIdentity",
+              "namespace",
+              pod.namespace(),
+              "pod",
+              pod.name(),
+              "podUid",
+              pod.uid(),
+              "nmi",
+              nmi.toString()),
+          NodeTokenSources.podIdentity(nodeHttp, nmi, pod));
     }
     if (parameters.useVmManagedIdentity()) {
       if (!settings.managedIdentity()) {
-        throw ProviderException.refusedBySetting("useVMManagedIdentity is disabled on this provider, since every pod on the node "
-            + "would share the node's identity", AzureOptions.MANAGED_IDENTITY);
+        throw ProviderException.refusedBySetting(
+            "useVMManagedIdentity is disabled on this provider, since every pod on the node "
+                + "would share the node's identity",
+            AzureOptions.MANAGED_IDENTITY);
       }
       // Upstream reads userAssignedIdentityID in this mode only, so only here is it checked.
       requireClientId("userAssignedIdentityID", parameters.userAssignedIdentityId());
       // The node's identity is the same for every pod that asks: the key is the identity (system-
       // or user-assigned client id) at this IMDS, not the pod.
       URI imds = settings.endpoints().imds();
-      return new Auth(IdentityKey.of(NAME, "auth", "managedIdentity", "clientId", parameters.userAssignedIdentityId(),
-          "imds", imds.toString()), NodeTokenSources.managedIdentity(nodeHttp, imds, parameters.userAssignedIdentityId()));
+      return new Auth(
+          IdentityKey.of(
+              NAME,
+              "auth",
+              "managedIdentity",
+              "clientId",
+              parameters.userAssignedIdentityId(),
+              "imds",
+              imds.toString()),
+          NodeTokenSources.managedIdentity(nodeHttp, imds, parameters.userAssignedIdentityId()));
     }
     if (!parameters.clientId().isEmpty()) {
       requireClientId("clientID", parameters.clientId());
       if (request.tokens().audiences().isEmpty()) {
-        throw ProviderException.unauthenticated("failed to parse workload identity tokens, error: service account tokens not found "
-            + "(add the audience " + AzureLogins.EXCHANGE_AUDIENCE + " to the CSIDriver's tokenRequests)");
+        throw ProviderException.unauthenticated(
+            "failed to parse workload identity tokens, error: service account tokens not found "
+                + "(add the audience "
+                + AzureLogins.EXCHANGE_AUDIENCE
+                + " to the CSIDriver's tokenRequests)");
       }
       if (!request.tokens().has(AzureLogins.EXCHANGE_AUDIENCE)) {
-        throw ProviderException.unauthenticated("token for audience " + AzureLogins.EXCHANGE_AUDIENCE + " not found");
+        throw ProviderException.unauthenticated(
+            "token for audience " + AzureLogins.EXCHANGE_AUDIENCE + " not found");
       }
-      ServiceAccountToken token = request.tokens().require(AzureLogins.EXCHANGE_AUDIENCE, context.clock().instant());
-      return new Auth(IdentityKey.of(NAME, "auth", "workloadIdentity", "tenant", tenant, "clientId", parameters.clientId(),
-          "namespace", pod.namespace(), "serviceAccount", pod.serviceAccountName(), "authority", authority),
-          AzureLogins.workloadIdentity(tenant, parameters.clientId(), authority, keyVaults.http(), token));
+      ServiceAccountToken token =
+          request.tokens().require(AzureLogins.EXCHANGE_AUDIENCE, context.clock().instant());
+      return new Auth(
+          IdentityKey.of(
+              NAME,
+              "auth",
+              "workloadIdentity",
+              "tenant",
+              tenant,
+              "clientId",
+              parameters.clientId(),
+              "namespace",
+              pod.namespace(),
+              "serviceAccount",
+              pod.serviceAccountName(),
+              "authority",
+              authority),
+          AzureLogins.workloadIdentity(
+              tenant, parameters.clientId(), authority, keyVaults.http(), token));
     }
     if (!settings.servicePrincipal()) {
-      throw ProviderException.refusedBySetting("clientID is not set, and service principal credentials from nodePublishSecretRef are "
-          + "disabled on this provider (set clientID to use workload identity instead)", AzureOptions.SERVICE_PRINCIPAL);
+      throw ProviderException.refusedBySetting(
+          "clientID is not set, and service principal credentials from nodePublishSecretRef are "
+              + "disabled on this provider (set clientID to use workload identity instead)",
+          AzureOptions.SERVICE_PRINCIPAL);
     }
     Map<String, String> secrets = request.nodePublishSecrets();
     if (secrets.isEmpty()) {
-      throw ProviderException.invalidArgument("failed to get credentials, nodePublishSecretRef secret is not set");
+      throw ProviderException.invalidArgument(
+          "failed to get credentials, nodePublishSecretRef secret is not set");
     }
     String clientId = caseInsensitive(secrets, "clientid");
     if (clientId == null || clientId.isEmpty()) {
@@ -179,10 +275,22 @@ public final class AzureBackend implements SecretBackend {
       throw ProviderException.invalidArgument("could not find clientsecret in secrets");
     }
     if (!clientId.matches("[A-Za-z0-9-]{1,64}")) {
-      throw ProviderException.invalidArgument("clientid in nodePublishSecretRef must be a client id (a GUID)");
+      throw ProviderException.invalidArgument(
+          "clientid in nodePublishSecretRef must be a client id (a GUID)");
     }
-    return new Auth(IdentityKey.of(NAME, "auth", "servicePrincipal", "tenant", tenant, "clientId", clientId, "authority", authority,
-        "secret", fingerprint(clientSecret)),
+    return new Auth(
+        IdentityKey.of(
+            NAME,
+            "auth",
+            "servicePrincipal",
+            "tenant",
+            tenant,
+            "clientId",
+            clientId,
+            "authority",
+            authority,
+            "secret",
+            fingerprint(clientSecret)),
         AzureLogins.servicePrincipal(tenant, clientId, clientSecret, authority, keyVaults.http()));
   }
 

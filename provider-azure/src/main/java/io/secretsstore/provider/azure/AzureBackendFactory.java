@@ -25,7 +25,8 @@ public final class AzureBackendFactory implements BackendFactory {
 
   @Override
   public List<OperatorSetting> operatorSettings() {
-    return List.of(AzureOptions.SERVICE_PRINCIPAL, AzureOptions.MANAGED_IDENTITY, AzureOptions.POD_IDENTITY);
+    return List.of(
+        AzureOptions.SERVICE_PRINCIPAL, AzureOptions.MANAGED_IDENTITY, AzureOptions.POD_IDENTITY);
   }
 
   /** Workload identity's token exchange audience. */

@@ -38,24 +38,32 @@ record AzureCloud(String name, String keyVaultDnsSuffix, String authorityHost) {
   static AzureCloud resolve(String name, String envFile, List<Path> allowedDirectories) {
     switch (name.toUpperCase(Locale.ROOT)) {
       case "AZURECLOUD", "AZUREPUBLICCLOUD":
-        return new AzureCloud("AzurePublicCloud", "vault.azure.net", "https://login.microsoftonline.com/");
+        return new AzureCloud(
+            "AzurePublicCloud", "vault.azure.net", "https://login.microsoftonline.com/");
       case "AZURECHINACLOUD":
-        return new AzureCloud("AzureChinaCloud", "vault.azure.cn", "https://login.chinacloudapi.cn/");
+        return new AzureCloud(
+            "AzureChinaCloud", "vault.azure.cn", "https://login.chinacloudapi.cn/");
       case "AZUREUSGOVERNMENT", "AZUREUSGOVERNMENTCLOUD":
-        return new AzureCloud("AzureUSGovernmentCloud", "vault.usgovcloudapi.net", "https://login.microsoftonline.us/");
+        return new AzureCloud(
+            "AzureUSGovernmentCloud",
+            "vault.usgovcloudapi.net",
+            "https://login.microsoftonline.us/");
       case "AZUREGERMANCLOUD":
-        return new AzureCloud("AzureGermanCloud", "vault.microsoftazure.de", "https://login.microsoftonline.de/");
+        return new AzureCloud(
+            "AzureGermanCloud", "vault.microsoftazure.de", "https://login.microsoftonline.de/");
       case "AZURESTACKCLOUD":
         return fromFile(envFile, allowedDirectories);
       default:
-        throw ProviderException.invalidArgument("cloudName: there is no cloud environment matching the name "
-            + (name.matches("[A-Za-z]{1,64}") ? "\"" + name + "\"" : "given"));
+        throw ProviderException.invalidArgument(
+            "cloudName: there is no cloud environment matching the name "
+                + (name.matches("[A-Za-z]{1,64}") ? "\"" + name + "\"" : "given"));
     }
   }
 
   private static AzureCloud fromFile(String envFile, List<Path> allowedDirectories) {
     if (envFile.isEmpty()) {
-      throw ProviderException.invalidArgument("cloudEnvFileName is required when cloudName is AzureStackCloud");
+      throw ProviderException.invalidArgument(
+          "cloudEnvFileName is required when cloudName is AzureStackCloud");
     }
     Path file;
     try {
@@ -63,28 +71,40 @@ record AzureCloud(String name, String keyVaultDnsSuffix, String authorityHost) {
     } catch (RuntimeException e) {
       throw ProviderException.invalidArgument("cloudEnvFileName is not a valid path");
     }
-    boolean allowed = file.isAbsolute() && allowedDirectories.stream().anyMatch(dir -> file.startsWith(dir.toAbsolutePath().normalize()));
+    boolean allowed =
+        file.isAbsolute()
+            && allowedDirectories.stream()
+                .anyMatch(dir -> file.startsWith(dir.toAbsolutePath().normalize()));
     if (!allowed) {
       Path parent = file.isAbsolute() ? file.getParent() : null;
-      throw ProviderException.refusedBySetting("cloudEnvFileName is not in a directory the operator allowed",
-          new OperatorSetting(AzureOptions.CLOUD_ENV_DIR.flag(), parent == null ? "DIR" : parent.toString(),
+      throw ProviderException.refusedBySetting(
+          "cloudEnvFileName is not in a directory the operator allowed",
+          new OperatorSetting(
+              AzureOptions.CLOUD_ENV_DIR.flag(),
+              parent == null ? "DIR" : parent.toString(),
               AzureOptions.CLOUD_ENV_DIR.chartValue()));
     }
     JsonNode json;
     try {
       if (!Files.isRegularFile(file) || Files.size(file) > MAX_FILE) {
-        throw ProviderException.invalidArgument("cloudEnvFileName does not name a readable cloud environment file");
+        throw ProviderException.invalidArgument(
+            "cloudEnvFileName does not name a readable cloud environment file");
       }
       json = JSON.readTree(Files.readAllBytes(file));
     } catch (IOException e) {
-      throw ProviderException.invalidArgument("cloudEnvFileName is not a JSON cloud environment file");
+      throw ProviderException.invalidArgument(
+          "cloudEnvFileName is not a JSON cloud environment file");
     }
     String suffix = json == null ? "" : json.path("keyVaultDNSSuffix").asText("");
     String authority = json == null ? "" : json.path("activeDirectoryEndpoint").asText("");
     if (!suffix.matches("[A-Za-z0-9.-]{1,253}") || !authority.startsWith("https://")) {
-      throw ProviderException.invalidArgument("cloudEnvFileName must set keyVaultDNSSuffix and an https activeDirectoryEndpoint");
+      throw ProviderException.invalidArgument(
+          "cloudEnvFileName must set keyVaultDNSSuffix and an https activeDirectoryEndpoint");
     }
     URI.create(authority);
-    return new AzureCloud(json.path("name").asText(STACK), suffix, authority.endsWith("/") ? authority : authority + "/");
+    return new AzureCloud(
+        json.path("name").asText(STACK),
+        suffix,
+        authority.endsWith("/") ? authority : authority + "/");
   }
 }

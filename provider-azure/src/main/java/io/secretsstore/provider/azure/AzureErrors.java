@@ -29,15 +29,26 @@ final class AzureErrors {
     if (wrapped != null) {
       return wrapped.withContext(context);
     }
-    if (e instanceof ClientAuthenticationException auth && auth.getResponse() != null && auth.getResponse().getStatusCode() != 401) {
+    if (e instanceof ClientAuthenticationException auth
+        && auth.getResponse() != null
+        && auth.getResponse().getStatusCode() != 401) {
       return login(auth, "Microsoft Entra ID").withContext(context);
     }
     if (e instanceof HttpResponseException http && http.getResponse() != null) {
       int status = http.getResponse().getStatusCode();
       Set<String> codes = codes(String.valueOf(http.getMessage()), CODE);
-      String message = context + ": Key Vault answered HTTP " + status + (codes.isEmpty() ? "" : " " + String.join("/", codes));
+      String message =
+          context
+              + ": Key Vault answered HTTP "
+              + status
+              + (codes.isEmpty() ? "" : " " + String.join("/", codes));
       if (status == 429) {
-        return ProviderException.throttled(message, retryAfter(http.getResponse().getHeaders().getValue(com.azure.core.http.HttpHeaderName.RETRY_AFTER)));
+        return ProviderException.throttled(
+            message,
+            retryAfter(
+                http.getResponse()
+                    .getHeaders()
+                    .getValue(com.azure.core.http.HttpHeaderName.RETRY_AFTER)));
       }
       if (status == 404) {
         return ProviderException.of(ErrorKind.NOT_FOUND, message);
@@ -53,12 +64,16 @@ final class AzureErrors {
       }
       return ProviderException.of(ErrorKind.FAILED_PRECONDITION, message);
     }
-    return ProviderException.of(ErrorKind.UNAVAILABLE, context + ": cannot reach Key Vault (" + e.getClass().getSimpleName() + ")");
+    return ProviderException.of(
+        ErrorKind.UNAVAILABLE,
+        context + ": cannot reach Key Vault (" + e.getClass().getSimpleName() + ")");
   }
 
   /** Whether Key Vault answered 401 to a request that carried a token. */
   static boolean unauthorized(RuntimeException e) {
-    return providerCause(e) == null && e instanceof HttpResponseException http && http.getResponse() != null
+    return providerCause(e) == null
+        && e instanceof HttpResponseException http
+        && http.getResponse() != null
         && http.getResponse().getStatusCode() == 401;
   }
 
@@ -71,7 +86,10 @@ final class AzureErrors {
     String text = String.valueOf(e.getMessage());
     Set<String> codes = codes(text, AADSTS);
     Integer status = status(e);
-    String message = source + " refused the token request" + (codes.isEmpty() ? "" : " (" + String.join(", ", codes) + ")");
+    String message =
+        source
+            + " refused the token request"
+            + (codes.isEmpty() ? "" : " (" + String.join(", ", codes) + ")");
     if (status != null && status == 429) {
       return ProviderException.throttled(message, DEFAULT_RETRY_AFTER);
     }
@@ -82,25 +100,35 @@ final class AzureErrors {
       return ProviderException.of(ErrorKind.PERMISSION_DENIED, message);
     }
     if (text.contains("not configured to acquire tokens for tenant")) {
-      return ProviderException.of(ErrorKind.PERMISSION_DENIED, "the key vault belongs to another tenant than tenantId");
+      return ProviderException.of(
+          ErrorKind.PERMISSION_DENIED, "the key vault belongs to another tenant than tenantId");
     }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof java.io.IOException) {
-        return ProviderException.of(ErrorKind.UNAVAILABLE, "cannot reach " + source + " (" + t.getClass().getSimpleName() + ")");
+        return ProviderException.of(
+            ErrorKind.UNAVAILABLE,
+            "cannot reach " + source + " (" + t.getClass().getSimpleName() + ")");
       }
     }
     return e instanceof ClientAuthenticationException
         ? ProviderException.of(ErrorKind.PERMISSION_DENIED, message)
-        : ProviderException.of(ErrorKind.UNAVAILABLE, "cannot reach " + source + " (" + e.getClass().getSimpleName() + ")");
+        : ProviderException.of(
+            ErrorKind.UNAVAILABLE,
+            "cannot reach " + source + " (" + e.getClass().getSimpleName() + ")");
   }
 
-  /** The HTTP status of a failed token request: azure-core's, or MSAL's (wrapped in RuntimeExceptions by azure-identity). */
+  /**
+   * The HTTP status of a failed token request: azure-core's, or MSAL's (wrapped in
+   * RuntimeExceptions by azure-identity).
+   */
   private static Integer status(RuntimeException e) {
     if (e instanceof HttpResponseException http && http.getResponse() != null) {
       return http.getResponse().getStatusCode();
     }
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof com.microsoft.aad.msal4j.MsalServiceException msal && msal.statusCode() != null && msal.statusCode() > 0) {
+      if (t instanceof com.microsoft.aad.msal4j.MsalServiceException msal
+          && msal.statusCode() != null
+          && msal.statusCode() > 0) {
         return msal.statusCode();
       }
     }

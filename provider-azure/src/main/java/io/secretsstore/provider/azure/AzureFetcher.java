@@ -5,14 +5,14 @@ import com.azure.security.keyvault.certificates.models.KeyVaultCertificate;
 import com.azure.security.keyvault.keys.models.JsonWebKey;
 import com.azure.security.keyvault.keys.models.KeyVaultKey;
 import com.azure.security.keyvault.secrets.models.KeyVaultSecret;
+import io.secretsstore.provider.credentials.IdentityKey;
 import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.mount.ObjectVersion;
+import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.spi.FetchedFile;
 import io.secretsstore.provider.spi.FetchedObject;
-import io.secretsstore.provider.credentials.IdentityKey;
 import io.secretsstore.provider.spi.ObjectFetcher;
-import io.secretsstore.provider.mount.ObjectVersion;
 import io.secretsstore.provider.spi.PlannedObject;
-import io.secretsstore.provider.mount.ProviderException;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -23,10 +23,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Reads the objects of one mount from one vault with one identity and writes them as upstream
- * does (reference A4): secrets decoded by {@code objectEncoding}, certificate-backed secrets as
- * PEM (or the PFX), keys as their public key, certificates as the leaf, and version history as
- * {@code <file>/<i>} newest first.
+ * Reads the objects of one mount from one vault with one identity and writes them as upstream does
+ * (reference A4): secrets decoded by {@code objectEncoding}, certificate-backed secrets as PEM (or
+ * the PFX), keys as their public key, certificates as the leaf, and version history as {@code
+ * <file>/<i>} newest first.
  */
 final class AzureFetcher implements ObjectFetcher<AzureSpec> {
   private static final String PEM_CONTENT = "application/x-pem-file";
@@ -39,7 +39,11 @@ final class AzureFetcher implements ObjectFetcher<AzureSpec> {
   private final AzureSettings settings;
   private volatile KeyVaultClients.Clients clients;
 
-  AzureFetcher(KeyVaultClients keyVaults, String vaultUrl, IdentityKey identity, CachedTokenCredential.Login login,
+  AzureFetcher(
+      KeyVaultClients keyVaults,
+      String vaultUrl,
+      IdentityKey identity,
+      CachedTokenCredential.Login login,
       AzureSettings settings) {
     this.keyVaults = keyVaults;
     this.vaultUrl = vaultUrl;
@@ -49,13 +53,18 @@ final class AzureFetcher implements ObjectFetcher<AzureSpec> {
     this.clients = keyVaults.forIdentity(vaultUrl, identity, login);
   }
 
-  /** After Key Vault refused a token: new clients (the SDK caches tokens inside them) and new tokens. */
+  /**
+   * After Key Vault refused a token: new clients (the SDK caches tokens inside them) and new
+   * tokens.
+   */
   private void renewClients() {
     keyVaults.discard(vaultUrl, identity);
     clients = keyVaults.forIdentity(vaultUrl, identity, login);
   }
 
-  /** What one version of an object writes: the main file, optional .crt/.key, and its version id. */
+  /**
+   * What one version of an object writes: the main file, optional .crt/.key, and its version id.
+   */
   private record Content(byte[] main, byte[] crt, byte[] key, String version) {}
 
   /** One entry of a versions list. */
@@ -70,7 +79,13 @@ final class AzureFetcher implements ObjectFetcher<AzureSpec> {
       if (spec.history() > 1) {
         List<String> chosen = history(spec);
         for (int i = 0; i < chosen.size(); i++) {
-          add(files, versions, object, spec.fileName() + "/" + i, object.id() + "/" + i, read(spec, chosen.get(i)));
+          add(
+              files,
+              versions,
+              object,
+              spec.fileName() + "/" + i,
+              object.id() + "/" + i,
+              read(spec, chosen.get(i)));
         }
       } else {
         add(files, versions, object, spec.fileName(), object.id(), read(spec, spec.version()));
@@ -90,7 +105,12 @@ final class AzureFetcher implements ObjectFetcher<AzureSpec> {
     return new FetchedObject(files, versions);
   }
 
-  private static void add(List<FetchedFile> files, List<ObjectVersion> versions, PlannedObject<AzureSpec> object, String path, String id,
+  private static void add(
+      List<FetchedFile> files,
+      List<ObjectVersion> versions,
+      PlannedObject<AzureSpec> object,
+      String path,
+      String id,
       Content content) {
     files.add(new FetchedFile(path, object.mode(), content.main()));
     if (content.crt() != null) {
@@ -127,7 +147,10 @@ final class AzureFetcher implements ObjectFetcher<AzureSpec> {
   private Content secret(AzureSpec spec, String version) {
     KeyVaultSecret secret = clients.secrets().getSecret(spec.name(), version);
     String value = secret.getValue() == null ? "" : secret.getValue();
-    String contentType = secret.getProperties().getContentType() == null ? "" : secret.getProperties().getContentType();
+    String contentType =
+        secret.getProperties().getContentType() == null
+            ? ""
+            : secret.getProperties().getContentType();
     String kid = secret.getProperties().getKeyId();
     String id = versionOf(secret.getId(), "secrets");
     boolean certificateBacked = kid != null && !kid.isEmpty();
@@ -150,20 +173,32 @@ final class AzureFetcher implements ObjectFetcher<AzureSpec> {
       try {
         pfx = Base64.getMimeDecoder().decode(value);
       } catch (IllegalArgumentException e) {
-        throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, spec.context() + ": the certificate-backed secret is not base64");
+        throw ProviderException.of(
+            ErrorKind.FAILED_PRECONDITION,
+            spec.context() + ": the certificate-backed secret is not base64");
       }
-      CertificateOutput.Parts parts = CertificateOutput.fromPkcs12(pfx, settings.constructPemChain(), spec.context());
+      CertificateOutput.Parts parts =
+          CertificateOutput.fromPkcs12(pfx, settings.constructPemChain(), spec.context());
       keys = parts.keys();
       certificates = parts.certificates();
       combined = parts.combined();
     } else {
-      throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, spec.context() + ": certificate-backed secret has content type "
-          + (contentType.matches("[a-z0-9./+-]{0,64}") ? "\"" + contentType + "\"" : "(invalid)")
-          + "; only application/x-pem-file and application/x-pkcs12 are supported");
+      throw ProviderException.of(
+          ErrorKind.FAILED_PRECONDITION,
+          spec.context()
+              + ": certificate-backed secret has content type "
+              + (contentType.matches("[a-z0-9./+-]{0,64}")
+                  ? "\"" + contentType + "\""
+                  : "(invalid)")
+              + "; only application/x-pem-file and application/x-pkcs12 are supported");
     }
     byte[] main = combined.getBytes(StandardCharsets.UTF_8);
     return settings.separateFiles()
-        ? new Content(main, certificates.getBytes(StandardCharsets.UTF_8), keys.getBytes(StandardCharsets.UTF_8), id)
+        ? new Content(
+            main,
+            certificates.getBytes(StandardCharsets.UTF_8),
+            keys.getBytes(StandardCharsets.UTF_8),
+            id)
         : new Content(main, null, null, id);
   }
 
@@ -175,8 +210,12 @@ final class AzureFetcher implements ObjectFetcher<AzureSpec> {
         case HEX -> HexFormat.of().parseHex(value.toLowerCase(Locale.ROOT));
       };
     } catch (IllegalArgumentException e) {
-      throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, spec.context() + ": the secret value is not valid "
-          + spec.encoding().name().toLowerCase(Locale.ROOT) + " (objectEncoding)");
+      throw ProviderException.of(
+          ErrorKind.FAILED_PRECONDITION,
+          spec.context()
+              + ": the secret value is not valid "
+              + spec.encoding().name().toLowerCase(Locale.ROOT)
+              + " (objectEncoding)");
     }
   }
 
@@ -184,24 +223,33 @@ final class AzureFetcher implements ObjectFetcher<AzureSpec> {
     KeyVaultKey key = clients.keys().getKey(spec.name(), version);
     JsonWebKey jwk = key.getKey();
     byte[] der = PublicKeys.der(jwk, spec.context());
-    return new Content(Pem.block("PUBLIC KEY", der).getBytes(StandardCharsets.US_ASCII), null, null, versionOf(key.getId(), "keys"));
+    return new Content(
+        Pem.block("PUBLIC KEY", der).getBytes(StandardCharsets.US_ASCII),
+        null,
+        null,
+        versionOf(key.getId(), "keys"));
   }
 
   private Content certificate(AzureSpec spec, String version) {
-    KeyVaultCertificate certificate = version.isEmpty()
-        ? clients.certificates().getCertificate(spec.name())
-        : clients.certificates().getCertificateVersion(spec.name(), version);
+    KeyVaultCertificate certificate =
+        version.isEmpty()
+            ? clients.certificates().getCertificate(spec.name())
+            : clients.certificates().getCertificateVersion(spec.name(), version);
     byte[] cer = certificate.getCer();
     if (cer == null || cer.length == 0) {
-      throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, spec.context() + ": the certificate has no content yet");
+      throw ProviderException.of(
+          ErrorKind.FAILED_PRECONDITION, spec.context() + ": the certificate has no content yet");
     }
-    return new Content(Pem.block("CERTIFICATE", cer).getBytes(StandardCharsets.US_ASCII), null, null,
+    return new Content(
+        Pem.block("CERTIFICATE", cer).getBytes(StandardCharsets.US_ASCII),
+        null,
+        null,
         versionOf(certificate.getId(), "certificates"));
   }
 
   /**
-   * The versions to write for {@code objectVersionHistory}: enabled ones, newest first, starting
-   * at {@code objectVersion} (or the newest), at most N of them. Upstream's loop can emit N+1; this
+   * The versions to write for {@code objectVersionHistory}: enabled ones, newest first, starting at
+   * {@code objectVersion} (or the newest), at most N of them. Upstream's loop can emit N+1; this
    * emits N.
    */
   private List<String> history(AzureSpec spec) {
@@ -219,25 +267,60 @@ final class AzureFetcher implements ObjectFetcher<AzureSpec> {
   private List<String> historyOnce(AzureSpec spec) {
     List<Listed> listed = new ArrayList<>();
     switch (spec.type()) {
-      case SECRET -> clients.secrets().listPropertiesOfSecretVersions(spec.name()).forEach(p ->
-          listed.add(new Listed(versionOf(p.getId(), "secrets"), p.getCreatedOn(), !Boolean.FALSE.equals(p.isEnabled()))));
-      case KEY -> clients.keys().listPropertiesOfKeyVersions(spec.name()).forEach(p ->
-          listed.add(new Listed(versionOf(p.getId(), "keys"), p.getCreatedOn(), !Boolean.FALSE.equals(p.isEnabled()))));
-      case CERT -> clients.certificates().listPropertiesOfCertificateVersions(spec.name()).forEach(p ->
-          listed.add(new Listed(versionOf(p.getId(), "certificates"), p.getCreatedOn(), !Boolean.FALSE.equals(p.isEnabled()))));
+      case SECRET ->
+          clients
+              .secrets()
+              .listPropertiesOfSecretVersions(spec.name())
+              .forEach(
+                  p ->
+                      listed.add(
+                          new Listed(
+                              versionOf(p.getId(), "secrets"),
+                              p.getCreatedOn(),
+                              !Boolean.FALSE.equals(p.isEnabled()))));
+      case KEY ->
+          clients
+              .keys()
+              .listPropertiesOfKeyVersions(spec.name())
+              .forEach(
+                  p ->
+                      listed.add(
+                          new Listed(
+                              versionOf(p.getId(), "keys"),
+                              p.getCreatedOn(),
+                              !Boolean.FALSE.equals(p.isEnabled()))));
+      case CERT ->
+          clients
+              .certificates()
+              .listPropertiesOfCertificateVersions(spec.name())
+              .forEach(
+                  p ->
+                      listed.add(
+                          new Listed(
+                              versionOf(p.getId(), "certificates"),
+                              p.getCreatedOn(),
+                              !Boolean.FALSE.equals(p.isEnabled()))));
     }
-    List<String> enabled = listed.stream().filter(Listed::enabled)
-        .sorted(Comparator.comparing(Listed::created, Comparator.nullsLast(Comparator.reverseOrder())))
-        .map(Listed::version).toList();
+    List<String> enabled =
+        listed.stream()
+            .filter(Listed::enabled)
+            .sorted(
+                Comparator.comparing(
+                    Listed::created, Comparator.nullsLast(Comparator.reverseOrder())))
+            .map(Listed::version)
+            .toList();
     int start = 0;
     if (!spec.version().isEmpty() && !spec.version().equals("latest")) {
       start = enabled.indexOf(spec.version());
       if (start < 0) {
-        throw ProviderException.of(ErrorKind.NOT_FOUND, spec.context() + ": objectVersion is not an enabled version of the object");
+        throw ProviderException.of(
+            ErrorKind.NOT_FOUND,
+            spec.context() + ": objectVersion is not an enabled version of the object");
       }
     }
     if (enabled.isEmpty()) {
-      throw ProviderException.of(ErrorKind.NOT_FOUND, spec.context() + ": the object has no enabled version");
+      throw ProviderException.of(
+          ErrorKind.NOT_FOUND, spec.context() + ": the object has no enabled version");
     }
     return enabled.subList(start, Math.min(enabled.size(), start + spec.history()));
   }

@@ -9,7 +9,6 @@ import com.azure.identity.ClientAssertionCredentialBuilder;
 import com.azure.identity.ClientSecretCredentialBuilder;
 import io.secretsstore.provider.credentials.Expiring;
 import io.secretsstore.provider.mount.ServiceAccountToken;
-import io.secretsstore.provider.mount.ProviderException;
 
 /**
  * The ways a mount gets a Key Vault token from Entra ID (reference A3): workload identity (the
@@ -26,35 +25,79 @@ final class AzureLogins {
 
   private AzureLogins() {}
 
-  static CachedTokenCredential.Login workloadIdentity(String tenant, String clientId, String authorityHost, HttpClient http,
+  static CachedTokenCredential.Login workloadIdentity(
+      String tenant,
+      String clientId,
+      String authorityHost,
+      HttpClient http,
       ServiceAccountToken token) {
     return clientAssertion(tenant, clientId, authorityHost, http, token, ENTRA);
   }
 
   /**
    * AKS identity binding: the same client-assertion request with the pod's {@code
-   * api://AKSIdentityBinding} token, sent through {@code proxy}, which delivers it to the token proxy.
+   * api://AKSIdentityBinding} token, sent through {@code proxy}, which delivers it to the token
+   * proxy.
    */
-  static CachedTokenCredential.Login identityBinding(String tenant, String clientId, String authorityHost, TokenProxy proxy,
+  static CachedTokenCredential.Login identityBinding(
+      String tenant,
+      String clientId,
+      String authorityHost,
+      TokenProxy proxy,
       ServiceAccountToken token) {
-    return clientAssertion(tenant, clientId, authorityHost, proxy.http(), token, "the AKS identity binding token proxy");
+    return clientAssertion(
+        tenant,
+        clientId,
+        authorityHost,
+        proxy.http(),
+        token,
+        "the AKS identity binding token proxy");
   }
 
-  private static CachedTokenCredential.Login clientAssertion(String tenant, String clientId, String authorityHost, HttpClient http,
-      ServiceAccountToken token, String source) {
+  private static CachedTokenCredential.Login clientAssertion(
+      String tenant,
+      String clientId,
+      String authorityHost,
+      HttpClient http,
+      ServiceAccountToken token,
+      String source) {
     String assertion = token.value();
-    return request -> token(new ClientAssertionCredentialBuilder().tenantId(tenant).clientId(clientId).clientAssertion(() -> assertion)
-        .authorityHost(authorityHost).httpClient(http).retryOptions(KeyVaultClients.NO_RETRIES).maxRetry(0).disableInstanceDiscovery()
-        .build(), request, source);
+    return request ->
+        token(
+            new ClientAssertionCredentialBuilder()
+                .tenantId(tenant)
+                .clientId(clientId)
+                .clientAssertion(() -> assertion)
+                .authorityHost(authorityHost)
+                .httpClient(http)
+                .retryOptions(KeyVaultClients.NO_RETRIES)
+                .maxRetry(0)
+                .disableInstanceDiscovery()
+                .build(),
+            request,
+            source);
   }
 
-  static CachedTokenCredential.Login servicePrincipal(String tenant, String clientId, String secret, String authorityHost, HttpClient http) {
-    return request -> token(new ClientSecretCredentialBuilder().tenantId(tenant).clientId(clientId).clientSecret(secret)
-        .authorityHost(authorityHost).httpClient(http).retryOptions(KeyVaultClients.NO_RETRIES).maxRetry(0).disableInstanceDiscovery()
-        .build(), request, ENTRA);
+  static CachedTokenCredential.Login servicePrincipal(
+      String tenant, String clientId, String secret, String authorityHost, HttpClient http) {
+    return request ->
+        token(
+            new ClientSecretCredentialBuilder()
+                .tenantId(tenant)
+                .clientId(clientId)
+                .clientSecret(secret)
+                .authorityHost(authorityHost)
+                .httpClient(http)
+                .retryOptions(KeyVaultClients.NO_RETRIES)
+                .maxRetry(0)
+                .disableInstanceDiscovery()
+                .build(),
+            request,
+            ENTRA);
   }
 
-  private static Expiring<AccessToken> token(TokenCredential credential, TokenRequestContext request, String source) {
+  private static Expiring<AccessToken> token(
+      TokenCredential credential, TokenRequestContext request, String source) {
     AccessToken token;
     try {
       token = credential.getTokenSync(request);

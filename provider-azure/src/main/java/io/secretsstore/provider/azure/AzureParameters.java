@@ -2,8 +2,8 @@
 package io.secretsstore.provider.azure;
 
 import io.secretsstore.provider.mount.FileMode;
-import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.mount.ProviderException;
+import io.secretsstore.provider.mount.SafeText;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The SecretProviderClass parameters of upstream 1.8 (reference A1-A2), trimmed and validated
- * with upstream's messages. Checks upstream makes only at fetch time (object type, formats) are
- * made here, before any call; duplicate file names, which upstream does not detect, are refused.
+ * The SecretProviderClass parameters of upstream 1.8 (reference A1-A2), trimmed and validated with
+ * upstream's messages. Checks upstream makes only at fetch time (object type, formats) are made
+ * here, before any call; duplicate file names, which upstream does not detect, are refused.
  *
  * @param vaultName {@code keyvaultName}
  * @param tenantId {@code tenantID}, else {@code tenantId}
@@ -27,8 +27,16 @@ import java.util.regex.Pattern;
  * @param userAssignedIdentityId {@code userAssignedIdentityID}
  * @param objects the objects, in order
  */
-record AzureParameters(String vaultName, String tenantId, String cloudName, String cloudEnvFile, String clientId,
-    boolean usePodIdentity, boolean useVmManagedIdentity, boolean useAzureTokenProxy, String userAssignedIdentityId,
+record AzureParameters(
+    String vaultName,
+    String tenantId,
+    String cloudName,
+    String cloudEnvFile,
+    String clientId,
+    boolean usePodIdentity,
+    boolean useVmManagedIdentity,
+    boolean useAzureTokenProxy,
+    String userAssignedIdentityId,
     List<AzureSpec> objects) {
   private static final Pattern VAULT_NAME = Pattern.compile("[-A-Za-z0-9]{3,24}");
   private static final Pattern OCTAL = Pattern.compile("[0-7]+");
@@ -43,13 +51,15 @@ record AzureParameters(String vaultName, String tenantId, String cloudName, Stri
    * @param writeSeparateFiles whether certificate-backed secrets also get {@code .crt} and {@code
    *     .key} files (their names are reserved for the duplicate check)
    */
-  static AzureParameters parse(Map<String, String> attributes, FileMode defaultMode, boolean writeSeparateFiles) {
+  static AzureParameters parse(
+      Map<String, String> attributes, FileMode defaultMode, boolean writeSeparateFiles) {
     String vaultName = value(attributes, "keyvaultName");
     if (vaultName.isEmpty()) {
       throw ProviderException.invalidArgument("keyvaultName is not set");
     }
     if (!VAULT_NAME.matcher(vaultName).matches()) {
-      throw ProviderException.invalidArgument("Invalid vault name: keyvaultName must match [-a-zA-Z0-9]{3,24}");
+      throw ProviderException.invalidArgument(
+          "Invalid vault name: keyvaultName must match [-a-zA-Z0-9]{3,24}");
     }
     String tenantId = value(attributes, "tenantID");
     if (tenantId.isEmpty()) {
@@ -65,8 +75,9 @@ record AzureParameters(String vaultName, String tenantId, String cloudName, Stri
     boolean vmIdentity = bool(attributes, "useVMManagedIdentity");
     boolean tokenProxy = bool(attributes, "useAzureTokenProxy");
     if ((podIdentity ? 1 : 0) + (vmIdentity ? 1 : 0) + (tokenProxy ? 1 : 0) > 1) {
-      throw ProviderException.invalidArgument("only one identity mode can be enabled at a time: usePodIdentity, "
-          + "useVMManagedIdentity and useAzureTokenProxy are mutually exclusive");
+      throw ProviderException.invalidArgument(
+          "only one identity mode can be enabled at a time: usePodIdentity, "
+              + "useVMManagedIdentity and useAzureTokenProxy are mutually exclusive");
     }
     String clientId = value(attributes, "clientID");
     // clientID and userAssignedIdentityID are checked by the mode that reads them (AzureBackend).
@@ -75,11 +86,21 @@ record AzureParameters(String vaultName, String tenantId, String cloudName, Stri
       throw ProviderException.invalidArgument("objects is not set");
     }
     List<AzureSpec> objects = objects(attributes.get("objects"), defaultMode, writeSeparateFiles);
-    return new AzureParameters(vaultName, tenantId, value(attributes, "cloudName"), value(attributes, "cloudEnvFileName"),
-        clientId, podIdentity, vmIdentity, tokenProxy, userAssigned, objects);
+    return new AzureParameters(
+        vaultName,
+        tenantId,
+        value(attributes, "cloudName"),
+        value(attributes, "cloudEnvFileName"),
+        clientId,
+        podIdentity,
+        vmIdentity,
+        tokenProxy,
+        userAssigned,
+        objects);
   }
 
-  private static List<AzureSpec> objects(String yaml, FileMode defaultMode, boolean writeSeparateFiles) {
+  private static List<AzureSpec> objects(
+      String yaml, FileMode defaultMode, boolean writeSeparateFiles) {
     List<Map<String, String>> parsed = ObjectsArray.parse(yaml == null ? "" : yaml);
     List<AzureSpec> specs = new ArrayList<>();
     Map<String, Integer> files = new HashMap<>();
@@ -89,8 +110,14 @@ record AzureParameters(String vaultName, String tenantId, String cloudName, Stri
       for (String file : fileNames(spec, writeSeparateFiles)) {
         Integer other = files.putIfAbsent(file, i);
         if (other != null) {
-          throw ProviderException.invalidArgument("duplicate file name " + SafeText.name(file, i) + ": objects.array[" + other
-              + "] and objects.array[" + i + "] both write it; set objectAlias to tell them apart");
+          throw ProviderException.invalidArgument(
+              "duplicate file name "
+                  + SafeText.name(file, i)
+                  + ": objects.array["
+                  + other
+                  + "] and objects.array["
+                  + i
+                  + "] both write it; set objectAlias to tell them apart");
         }
       }
     }
@@ -108,36 +135,48 @@ record AzureParameters(String vaultName, String tenantId, String cloudName, Stri
     }
     ObjectType type = ObjectType.of(typeText);
     if (type == null) {
-      throw ProviderException.invalidArgument(context + "Invalid vaultObjectTypes. Should be secret, key, or cert");
+      throw ProviderException.invalidArgument(
+          context + "Invalid vaultObjectTypes. Should be secret, key, or cert");
     }
     if (!name.matches("[-A-Za-z0-9]{1,127}")) {
-      throw ProviderException.invalidArgument(context + "objectName must be a Key Vault object name ([-a-zA-Z0-9]{1,127})");
+      throw ProviderException.invalidArgument(
+          context + "objectName must be a Key Vault object name ([-a-zA-Z0-9]{1,127})");
     }
     if (!version.matches("[A-Za-z0-9]{0,64}")) {
-      throw ProviderException.invalidArgument(context + "objectVersion must be a Key Vault version id");
+      throw ProviderException.invalidArgument(
+          context + "objectVersion must be a Key Vault version id");
     }
     String format = fields.get("objectFormat").toLowerCase(Locale.ROOT);
     if (!format.isEmpty() && !format.equals("pem") && !format.equals("pfx")) {
-      throw ProviderException.invalidArgument(context + "invalid objectFormat, should be PEM or PFX");
+      throw ProviderException.invalidArgument(
+          context + "invalid objectFormat, should be PEM or PFX");
     }
     if (format.equals("pfx") && type != ObjectType.SECRET) {
-      throw ProviderException.invalidArgument(context + "PFX format only supported for objectType: secret");
+      throw ProviderException.invalidArgument(
+          context + "PFX format only supported for objectType: secret");
     }
     String encodingText = fields.get("objectEncoding").toLowerCase(Locale.ROOT);
-    AzureSpec.Encoding encoding = switch (encodingText) {
-      case "", "utf-8" -> AzureSpec.Encoding.UTF8;
-      case "base64" -> AzureSpec.Encoding.BASE64;
-      case "hex" -> AzureSpec.Encoding.HEX;
-      default -> throw ProviderException.invalidArgument(context + "invalid objectEncoding, should be hex, base64 or utf-8");
-    };
+    AzureSpec.Encoding encoding =
+        switch (encodingText) {
+          case "", "utf-8" -> AzureSpec.Encoding.UTF8;
+          case "base64" -> AzureSpec.Encoding.BASE64;
+          case "hex" -> AzureSpec.Encoding.HEX;
+          default ->
+              throw ProviderException.invalidArgument(
+                  context + "invalid objectEncoding, should be hex, base64 or utf-8");
+        };
     if (!encodingText.isEmpty() && type != ObjectType.SECRET) {
-      throw ProviderException.invalidArgument(context + "objectEncoding only supported for objectType: secret");
+      throw ProviderException.invalidArgument(
+          context + "objectEncoding only supported for objectType: secret");
     }
     FileMode mode = defaultMode;
     String permission = fields.get("filePermission");
     if (!permission.isEmpty()) {
-      if (!OCTAL.matcher(permission).matches() || permission.length() > 6 || Integer.parseInt(permission, 8) > 0777) {
-        throw ProviderException.invalidArgument(context + "file permission must be a valid octal number");
+      if (!OCTAL.matcher(permission).matches()
+          || permission.length() > 6
+          || Integer.parseInt(permission, 8) > 0777) {
+        throw ProviderException.invalidArgument(
+            context + "file permission must be a valid octal number");
       }
       mode = new FileMode(Integer.parseInt(permission, 8));
     }
@@ -147,13 +186,15 @@ record AzureParameters(String vaultName, String tenantId, String cloudName, Stri
       try {
         history = Math.max(1, Integer.parseInt(historyText));
       } catch (NumberFormatException e) {
-        throw ProviderException.invalidArgument(context + "objectVersionHistory must be a 32-bit integer");
+        throw ProviderException.invalidArgument(
+            context + "objectVersionHistory must be a 32-bit integer");
       }
     }
     String alias = fields.get("objectAlias");
     String fileName = alias.isEmpty() ? name : alias;
     validateFileName(fileName, context);
-    return new AzureSpec(name, type, version, fileName, format.equals("pfx"), encoding, mode, history);
+    return new AzureSpec(
+        name, type, version, fileName, format.equals("pfx"), encoding, mode, history);
   }
 
   /** Upstream's file-name rule: non-empty, relative, no {@code ..} anywhere. */
@@ -200,7 +241,9 @@ record AzureParameters(String vaultName, String tenantId, String cloudName, Stri
     return switch (value(attributes, key)) {
       case "", "0", "f", "F", "false", "FALSE", "False" -> false;
       case "1", "t", "T", "true", "TRUE", "True" -> true;
-      default -> throw ProviderException.invalidArgument("failed to parse " + key + ": must be true or false");
+      default ->
+          throw ProviderException.invalidArgument(
+              "failed to parse " + key + ": must be true or false");
     };
   }
 }

@@ -17,7 +17,14 @@ import io.secretsstore.provider.mount.SafeText;
  * @param mode the file mode
  * @param history how many versions to write ({@code <file>/<i>}), 1 for the object alone
  */
-record AzureSpec(String name, ObjectType type, String version, String fileName, boolean pfx, Encoding encoding, FileMode mode,
+record AzureSpec(
+    String name,
+    ObjectType type,
+    String version,
+    String fileName,
+    boolean pfx,
+    Encoding encoding,
+    FileMode mode,
     int history) {
   /** {@code objectEncoding}: how a secret's text becomes file bytes. */
   enum Encoding {
@@ -41,9 +48,16 @@ record AzureSpec(String name, ObjectType type, String version, String fileName, 
     return context(type.text, name, version, 0);
   }
 
-  /** {@code failed to get objectType:T, objectName:N, objectVersion:V}, with names that are not plain left out. */
+  /**
+   * {@code failed to get objectType:T, objectName:N, objectVersion:V}, with names that are not
+   * plain left out.
+   */
   static String context(String type, String name, String version, int index) {
-    return "failed to get objectType:" + (ObjectType.of(type) == null ? "(invalid)" : type) + ", objectName:"
-        + SafeText.name(name, index) + ", objectVersion:" + (version.matches("[A-Za-z0-9]{0,64}") ? version : "(invalid)");
+    return "failed to get objectType:"
+        + (ObjectType.of(type) == null ? "(invalid)" : type)
+        + ", objectName:"
+        + SafeText.name(name, index)
+        + ", objectVersion:"
+        + (version.matches("[A-Za-z0-9]{0,64}") ? version : "(invalid)");
   }
 }

@@ -16,8 +16,8 @@ import reactor.core.publisher.Mono;
  * The credential the Key Vault clients of one identity use: tokens come from the process-wide
  * {@link CredentialCache}, keyed by the identity and the scope of Key Vault's challenge, so one
  * identity asks Entra ID once per token lifetime however many pods and mounts use it (upstream
- * builds a new credential on every mount). The login is replaced by each mount, so it always
- * holds the newest pod token.
+ * builds a new credential on every mount). The login is replaced by each mount, so it always holds
+ * the newest pod token.
  */
 final class CachedTokenCredential implements TokenCredential {
   /** Gets a token for a scope from Entra ID (or another token source). */

@@ -27,14 +27,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns a PKCS#12 certificate-backed secret into upstream's PEM (reference A4): every private key
  * as PKCS#8 {@code PRIVATE KEY} with upstream's bytes ({@link Pkcs8Keys}) first, then the
- * certificates, ordered leaf to root by authority
- * and subject key identifiers when asked and the chain is complete, else in the file's order.
+ * certificates, ordered leaf to root by authority and subject key identifiers when asked and the
+ * chain is complete, else in the file's order.
  */
 final class CertificateOutput {
   private static final Logger LOG = LoggerFactory.getLogger(CertificateOutput.class);
   // Key Vault's PFX has no password. An instance of BouncyCastle, never registered globally.
   private static final char[] NO_PASSWORD = new char[0];
-  private static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+  private static final java.security.Provider BC =
+      new org.bouncycastle.jce.provider.BouncyCastleProvider();
 
   /** The PEM parts: the keys, and the certificates in output order. */
   record Parts(String keys, String certificates) {
@@ -46,8 +47,8 @@ final class CertificateOutput {
   private CertificateOutput() {}
 
   /**
-   * Decodes a PFX. The MAC is not checked: the file came from Key Vault over TLS, and files
-   * written with either encoding of the empty password (Go's and the JDK's differ) must decode.
+   * Decodes a PFX. The MAC is not checked: the file came from Key Vault over TLS, and files written
+   * with either encoding of the empty password (Go's and the JDK's differ) must decode.
    */
   static Parts fromPkcs12(byte[] pfx, boolean constructChain, String context) {
     List<byte[]> keys = new ArrayList<>();
@@ -58,8 +59,14 @@ final class CertificateOutput {
       keys.clear();
       certificates.clear();
       try {
-        read(pfx, new JcePKCSPBEInputDecryptorProviderBuilder().setProvider(BC).setTryWrongPKCS12Zero(wrongZero).build(NO_PASSWORD),
-            keys, certificates);
+        read(
+            pfx,
+            new JcePKCSPBEInputDecryptorProviderBuilder()
+                .setProvider(BC)
+                .setTryWrongPKCS12Zero(wrongZero)
+                .build(NO_PASSWORD),
+            keys,
+            certificates);
         last = null;
         break;
       } catch (PKCSException e) {
@@ -75,25 +82,34 @@ final class CertificateOutput {
     for (byte[] key : keys) {
       keyPem.append(Pem.block("PRIVATE KEY", key));
     }
-    List<X509CertificateHolder> ordered = constructChain ? leafToRoot(certificates, context) : certificates;
+    List<X509CertificateHolder> ordered =
+        constructChain ? leafToRoot(certificates, context) : certificates;
     StringBuilder certificatePem = new StringBuilder();
     try {
       for (X509CertificateHolder certificate : ordered) {
         certificatePem.append(Pem.block("CERTIFICATE", certificate.getEncoded()));
       }
     } catch (IOException e) {
-      throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, context + ": a certificate of the secret cannot be encoded");
+      throw ProviderException.of(
+          ErrorKind.FAILED_PRECONDITION,
+          context + ": a certificate of the secret cannot be encoded");
     }
     return new Parts(keyPem.toString(), certificatePem.toString());
   }
 
-  private static void read(byte[] pfx, InputDecryptorProvider decryptor, List<byte[]> keys, List<X509CertificateHolder> certificates)
+  private static void read(
+      byte[] pfx,
+      InputDecryptorProvider decryptor,
+      List<byte[]> keys,
+      List<X509CertificateHolder> certificates)
       throws IOException, PKCSException {
     PKCS12PfxPdu pdu = new PKCS12PfxPdu(pfx);
     for (var info : pdu.getContentInfos()) {
       ASN1ObjectIdentifier type = info.getContentType();
-      PKCS12SafeBagFactory factory = type.equals(PKCSObjectIdentifiers.encryptedData)
-          ? new PKCS12SafeBagFactory(info, decryptor) : new PKCS12SafeBagFactory(info);
+      PKCS12SafeBagFactory factory =
+          type.equals(PKCSObjectIdentifiers.encryptedData)
+              ? new PKCS12SafeBagFactory(info, decryptor)
+              : new PKCS12SafeBagFactory(info);
       for (PKCS12SafeBag bag : factory.getSafeBags()) {
         Object value = bag.getBagValue();
         if (value instanceof X509CertificateHolder certificate) {
@@ -108,25 +124,29 @@ final class CertificateOutput {
   }
 
   private static ProviderException notPkcs12(String context) {
-    return ProviderException.of(ErrorKind.FAILED_PRECONDITION, context + ": the certificate-backed secret is not a PKCS#12 file "
-        + "without a password");
+    return ProviderException.of(
+        ErrorKind.FAILED_PRECONDITION,
+        context + ": the certificate-backed secret is not a PKCS#12 file " + "without a password");
   }
 
   /**
    * The certificates from the leaf (the one no other names as its issuer) to the root, following
-   * each authority key identifier to the subject key identifier that matches it. When that does
-   * not reach every certificate (a missing intermediate, missing identifiers, several leaves), the
+   * each authority key identifier to the subject key identifier that matches it. When that does not
+   * reach every certificate (a missing intermediate, missing identifiers, several leaves), the
    * file's order is kept, as upstream does, with a warning.
    */
-  static List<X509CertificateHolder> leafToRoot(List<X509CertificateHolder> certificates, String context) {
+  static List<X509CertificateHolder> leafToRoot(
+      List<X509CertificateHolder> certificates, String context) {
     if (certificates.size() <= 1) {
       return certificates;
     }
     List<X509CertificateHolder> leaves = new ArrayList<>();
     for (X509CertificateHolder candidate : certificates) {
       byte[] ski = ski(candidate);
-      boolean issuesAnother = ski != null && certificates.stream()
-          .anyMatch(other -> other != candidate && Arrays.equals(ski, aki(other)));
+      boolean issuesAnother =
+          ski != null
+              && certificates.stream()
+                  .anyMatch(other -> other != candidate && Arrays.equals(ski, aki(other)));
       if (!issuesAnother) {
         leaves.add(candidate);
       }
@@ -138,7 +158,10 @@ final class CertificateOutput {
         byte[] aki = aki(current);
         X509CertificateHolder issuer = null;
         for (X509CertificateHolder other : certificates) {
-          if (aki != null && other != current && !chain.contains(other) && Arrays.equals(aki, ski(other))) {
+          if (aki != null
+              && other != current
+              && !chain.contains(other)
+              && Arrays.equals(aki, ski(other))) {
             issuer = other;
             break;
           }
@@ -153,18 +176,25 @@ final class CertificateOutput {
         return chain;
       }
     }
-    LOG.atWarn().addKeyValue("object", context).addKeyValue("certificates", certificates.size())
-        .log("the certificate chain is incomplete; certificates are written in their original order");
+    LOG.atWarn()
+        .addKeyValue("object", context)
+        .addKeyValue("certificates", certificates.size())
+        .log(
+            "the certificate chain is incomplete; certificates are written in their original order");
     return certificates;
   }
 
   private static byte[] ski(X509CertificateHolder certificate) {
     Extension extension = certificate.getExtension(Extension.subjectKeyIdentifier);
-    return extension == null ? null : SubjectKeyIdentifier.getInstance(extension.getParsedValue()).getKeyIdentifier();
+    return extension == null
+        ? null
+        : SubjectKeyIdentifier.getInstance(extension.getParsedValue()).getKeyIdentifier();
   }
 
   private static byte[] aki(X509CertificateHolder certificate) {
     Extension extension = certificate.getExtension(Extension.authorityKeyIdentifier);
-    return extension == null ? null : AuthorityKeyIdentifier.getInstance(extension.getParsedValue()).getKeyIdentifierOctets();
+    return extension == null
+        ? null
+        : AuthorityKeyIdentifier.getInstance(extension.getParsedValue()).getKeyIdentifierOctets();
   }
 }

@@ -28,10 +28,15 @@ import java.time.Duration;
 final class KeyVaultClients {
   /** No SDK retries: one attempt per call. */
   static final RetryOptions NO_RETRIES = new RetryOptions(new FixedDelayOptions(0, Duration.ZERO));
+
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   /** The three clients of one vault and identity, and their credential. */
-  record Clients(SecretClient secrets, KeyClient keys, CertificateClient certificates, CachedTokenCredential credential) {}
+  record Clients(
+      SecretClient secrets,
+      KeyClient keys,
+      CertificateClient certificates,
+      CachedTokenCredential credential) {}
 
   private record Key(String vaultUrl, IdentityKey identity) {}
 
@@ -39,7 +44,8 @@ final class KeyVaultClients {
   private final boolean verifyChallengeResource;
   private final CredentialCache credentials;
   private final VaultChallenges challenges;
-  private final Cache<Key, Clients> clients = Caffeine.newBuilder().maximumSize(1000).expireAfterAccess(Duration.ofMinutes(30)).build();
+  private final Cache<Key, Clients> clients =
+      Caffeine.newBuilder().maximumSize(1000).expireAfterAccess(Duration.ofMinutes(30)).build();
 
   /**
    * @param caBundle PEM CAs to trust instead of the JDK's, or null
@@ -47,7 +53,8 @@ final class KeyVaultClients {
    *     (off only when vaults are served from an emulator or proxy address)
    */
   KeyVaultClients(Path caBundle, boolean verifyChallengeResource, CredentialCache credentials) {
-    java.net.http.HttpClient.Builder jdk = java.net.http.HttpClient.newBuilder().connectTimeout(TIMEOUT);
+    java.net.http.HttpClient.Builder jdk =
+        java.net.http.HttpClient.newBuilder().connectTimeout(TIMEOUT);
     if (caBundle != null) {
       jdk.sslContext(CaBundles.sslContext(caBundle, "--azure-ca-bundle"));
     }
@@ -64,15 +71,18 @@ final class KeyVaultClients {
 
   /** The clients of a vault for an identity, whose token requests use {@code login} from now on. */
   Clients forIdentity(String vaultUrl, IdentityKey identity, CachedTokenCredential.Login login) {
-    Clients set = clients.get(new Key(vaultUrl, identity), key -> build(vaultUrl, new CachedTokenCredential(identity, credentials)));
+    Clients set =
+        clients.get(
+            new Key(vaultUrl, identity),
+            key -> build(vaultUrl, new CachedTokenCredential(identity, credentials)));
     set.credential().useLogin(login);
     return set;
   }
 
   /**
-   * Drops the clients of a vault and identity, with the tokens the SDK cached inside them (it
-   * keeps a token until shortly before expiry even after Key Vault refused it), and the cached
-   * tokens of the identity.
+   * Drops the clients of a vault and identity, with the tokens the SDK cached inside them (it keeps
+   * a token until shortly before expiry even after Key Vault refused it), and the cached tokens of
+   * the identity.
    */
   void discard(String vaultUrl, IdentityKey identity) {
     Clients set = clients.asMap().remove(new Key(vaultUrl, identity));
@@ -82,18 +92,35 @@ final class KeyVaultClients {
   }
 
   private Clients build(String vaultUrl, CachedTokenCredential credential) {
-    // One policy instance per client: the challenge is shared through VaultChallenges, the token is the identity's.
-    SecretClientBuilder secrets = new SecretClientBuilder().vaultUrl(vaultUrl).credential(credential).httpClient(http).retryOptions(NO_RETRIES)
-        .addPolicy(challenges.policy(credential));
-    KeyClientBuilder keys = new KeyClientBuilder().vaultUrl(vaultUrl).credential(credential).httpClient(http).retryOptions(NO_RETRIES)
-        .addPolicy(challenges.policy(credential));
-    CertificateClientBuilder certificates = new CertificateClientBuilder().vaultUrl(vaultUrl).credential(credential).httpClient(http)
-        .retryOptions(NO_RETRIES).addPolicy(challenges.policy(credential));
+    // One policy instance per client: the challenge is shared through VaultChallenges, the token is
+    // the identity's.
+    SecretClientBuilder secrets =
+        new SecretClientBuilder()
+            .vaultUrl(vaultUrl)
+            .credential(credential)
+            .httpClient(http)
+            .retryOptions(NO_RETRIES)
+            .addPolicy(challenges.policy(credential));
+    KeyClientBuilder keys =
+        new KeyClientBuilder()
+            .vaultUrl(vaultUrl)
+            .credential(credential)
+            .httpClient(http)
+            .retryOptions(NO_RETRIES)
+            .addPolicy(challenges.policy(credential));
+    CertificateClientBuilder certificates =
+        new CertificateClientBuilder()
+            .vaultUrl(vaultUrl)
+            .credential(credential)
+            .httpClient(http)
+            .retryOptions(NO_RETRIES)
+            .addPolicy(challenges.policy(credential));
     if (!verifyChallengeResource) {
       secrets.disableChallengeResourceVerification();
       keys.disableChallengeResourceVerification();
       certificates.disableChallengeResourceVerification();
     }
-    return new Clients(secrets.buildClient(), keys.buildClient(), certificates.buildClient(), credential);
+    return new Clients(
+        secrets.buildClient(), keys.buildClient(), certificates.buildClient(), credential);
   }
 }

@@ -5,8 +5,8 @@ import com.azure.core.credential.AccessToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.secretsstore.provider.credentials.Expiring;
-import io.secretsstore.provider.mount.PodIdentity;
 import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.mount.PodIdentity;
 import io.secretsstore.provider.mount.ProviderException;
 import java.io.IOException;
 import java.net.URI;
@@ -42,12 +42,21 @@ final class NodeTokenSources {
   /** The node's managed identity, user-assigned when {@code clientId} is not empty. */
   static CachedTokenCredential.Login managedIdentity(HttpClient http, URI imds, String clientId) {
     return request -> {
-      String query = "api-version=" + IMDS_API_VERSION + "&resource=" + encode(resource(request.getScopes().get(0)))
-          + (clientId.isEmpty() ? "" : "&client_id=" + encode(clientId));
+      String query =
+          "api-version="
+              + IMDS_API_VERSION
+              + "&resource="
+              + encode(resource(request.getScopes().get(0)))
+              + (clientId.isEmpty() ? "" : "&client_id=" + encode(clientId));
       URI uri = URI.create(imds.toString().replaceAll("/+$", "") + IMDS_PATH + "?" + query);
-      JsonNode body = get(http, HttpRequest.newBuilder(uri).header("Metadata", "true"), "the managed identity endpoint (IMDS)",
-          clientId.isEmpty() ? "the node has no system-assigned managed identity"
-              : "the node has no managed identity with the client id of userAssignedIdentityID");
+      JsonNode body =
+          get(
+              http,
+              HttpRequest.newBuilder(uri).header("Metadata", "true"),
+              "the managed identity endpoint (IMDS)",
+              clientId.isEmpty()
+                  ? "the node has no system-assigned managed identity"
+                  : "the node has no managed identity with the client id of userAssignedIdentityID");
       return token(body, "the managed identity endpoint (IMDS)");
     };
   }
@@ -55,36 +64,62 @@ final class NodeTokenSources {
   /** AAD Pod Identity: NMI answers for the pod named in the headers. */
   static CachedTokenCredential.Login podIdentity(HttpClient http, URI nmi, PodIdentity pod) {
     return request -> {
-      URI uri = URI.create(nmi + (nmi.getRawQuery() == null ? "?" : "&") + "resource=" + encode(resource(request.getScopes().get(0))));
-      JsonNode body = get(http, HttpRequest.newBuilder(uri).header("podname", pod.name()).header("podns", pod.namespace()),
-          "the NMI endpoint of AAD Pod Identity", "NMI has no identity for the pod");
+      URI uri =
+          URI.create(
+              nmi
+                  + (nmi.getRawQuery() == null ? "?" : "&")
+                  + "resource="
+                  + encode(resource(request.getScopes().get(0))));
+      JsonNode body =
+          get(
+              http,
+              HttpRequest.newBuilder(uri)
+                  .header("podname", pod.name())
+                  .header("podns", pod.namespace()),
+              "the NMI endpoint of AAD Pod Identity",
+              "NMI has no identity for the pod");
       if (body.path("clientid").asText("").isEmpty()) {
-        throw ProviderException.of(ErrorKind.UNAVAILABLE, "nmi did not return expected values in response: token and clientid");
+        throw ProviderException.of(
+            ErrorKind.UNAVAILABLE,
+            "nmi did not return expected values in response: token and clientid");
       }
       return token(body.path("token"), "the NMI endpoint of AAD Pod Identity");
     };
   }
 
-  /** Key Vault's challenge names a scope ({@code https://vault.azure.net/.default}); these endpoints want the resource. */
+  /**
+   * Key Vault's challenge names a scope ({@code https://vault.azure.net/.default}); these endpoints
+   * want the resource.
+   */
   private static String resource(String scope) {
-    return scope.endsWith("/.default") ? scope.substring(0, scope.length() - "/.default".length()) : scope;
+    return scope.endsWith("/.default")
+        ? scope.substring(0, scope.length() - "/.default".length())
+        : scope;
   }
 
-  private static JsonNode get(HttpClient http, HttpRequest.Builder request, String source, String noIdentity) {
+  private static JsonNode get(
+      HttpClient http, HttpRequest.Builder request, String source, String noIdentity) {
     HttpResponse<byte[]> response;
     try {
-      response = http.send(request.timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+      response =
+          http.send(
+              request.timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
-      throw ProviderException.of(ErrorKind.UNAVAILABLE, "cannot reach " + source + " (" + e.getClass().getSimpleName() + ")");
+      throw ProviderException.of(
+          ErrorKind.UNAVAILABLE,
+          "cannot reach " + source + " (" + e.getClass().getSimpleName() + ")");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw ProviderException.of(ErrorKind.CANCELLED, "interrupted while asking " + source + " for a token");
+      throw ProviderException.of(
+          ErrorKind.CANCELLED, "interrupted while asking " + source + " for a token");
     }
     int status = response.statusCode();
     // IMDS answers 400 for an identity the VM does not have; NMI 404 when no identity is assigned
     // to the pod and 403 when it could not get the identity's token.
     if (status == 400 || status == 403 || status == 404) {
-      throw ProviderException.of(ErrorKind.PERMISSION_DENIED, noIdentity + " (" + source + " answered HTTP " + status + ")");
+      throw ProviderException.of(
+          ErrorKind.PERMISSION_DENIED,
+          noIdentity + " (" + source + " answered HTTP " + status + ")");
     }
     if (status == 429) {
       throw ProviderException.throttled(source + " answered HTTP 429", Duration.ofSeconds(1));
@@ -103,16 +138,21 @@ final class NodeTokenSources {
     }
   }
 
-  /** An MSI token: {@code access_token}, and {@code expires_on} (epoch seconds) or {@code expires_in}, numbers often as strings. */
+  /**
+   * An MSI token: {@code access_token}, and {@code expires_on} (epoch seconds) or {@code
+   * expires_in}, numbers often as strings.
+   */
   private static Expiring<AccessToken> token(JsonNode json, String source) {
     String accessToken = json.path("access_token").asText("");
     long expiresOn = json.path("expires_on").asLong(0);
     long expiresIn = json.path("expires_in").asLong(0);
-    Instant expiry = expiresOn > 0 ? Instant.ofEpochSecond(expiresOn) : Instant.now().plusSeconds(expiresIn);
+    Instant expiry =
+        expiresOn > 0 ? Instant.ofEpochSecond(expiresOn) : Instant.now().plusSeconds(expiresIn);
     if (accessToken.isEmpty() || (expiresOn <= 0 && expiresIn <= 0)) {
       throw ProviderException.of(ErrorKind.UNAVAILABLE, source + "'s answer is not a token");
     }
-    return new Expiring<>(new AccessToken(accessToken, OffsetDateTime.ofInstant(expiry, ZoneOffset.UTC)), expiry);
+    return new Expiring<>(
+        new AccessToken(accessToken, OffsetDateTime.ofInstant(expiry, ZoneOffset.UTC)), expiry);
   }
 
   private static String encode(String text) {

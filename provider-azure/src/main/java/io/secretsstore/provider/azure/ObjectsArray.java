@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.azure;
 
-import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.mount.ProviderException;
+import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.yaml.BoundedYaml;
 import io.secretsstore.provider.yaml.GoTextSchema;
 import io.secretsstore.provider.yaml.YamlLimits;
@@ -19,14 +19,21 @@ import java.util.Map;
  * unquoted {@code filePermission: 0755} keeps its leading zero), merge keys merged. Values are
  * trimmed, as upstream. An unknown or mis-cased field is refused by name, where upstream ignores
  * it, so that a typo ({@code filePermision}, {@code ObjectAlias}) cannot silently leave a file with
- * the default mode or name (security checklist row 6). Both levels go through core's bounded loader.
- * Messages name positions and fields, never values.
+ * the default mode or name (security checklist row 6). Both levels go through core's bounded
+ * loader. Messages name positions and fields, never values.
  */
 final class ObjectsArray {
   static final String PARAMETER = "objects";
-  static final List<String> FIELDS = List.of("objectName", "objectType", "objectVersion", "objectAlias", "objectFormat",
-      "objectEncoding", "filePermission", "objectVersionHistory");
-
+  static final List<String> FIELDS =
+      List.of(
+          "objectName",
+          "objectType",
+          "objectVersion",
+          "objectAlias",
+          "objectFormat",
+          "objectEncoding",
+          "filePermission",
+          "objectVersionHistory");
 
   private ObjectsArray() {}
 
@@ -54,11 +61,15 @@ final class ObjectsArray {
     for (int i = 0; i < elements.size(); i++) {
       String where = PARAMETER + ".array[" + i + "]";
       if (!(elements.get(i) instanceof String element)) {
-        throw invalid("failed to unmarshal object: " + where + " must be a YAML string (write each element as '- |')");
+        throw invalid(
+            "failed to unmarshal object: "
+                + where
+                + " must be a YAML string (write each element as '- |')");
       }
       Object inner = load(element, where);
       if (inner != null && !(inner instanceof Map<?, ?>)) {
-        throw invalid("failed to unmarshal object: " + where + " must hold a mapping of object fields");
+        throw invalid(
+            "failed to unmarshal object: " + where + " must hold a mapping of object fields");
       }
       if (inner != null) {
         requireOnly((Map<?, ?>) inner, FIELDS, "failed to unmarshal object: " + where);
@@ -85,11 +96,21 @@ final class ObjectsArray {
     int index = 0;
     for (Object key : fields.keySet()) {
       if (!(key instanceof String name) || !names.contains(name)) {
-        String suggestion = key instanceof String name
-            ? names.stream().filter(name::equalsIgnoreCase).findFirst().map(n -> " (did you mean " + n + "? keys are case-sensitive)").orElse("")
-            : "";
-        throw invalid(where + " has an unknown field " + SafeText.name(String.valueOf(key), index) + suggestion
-            + "; the fields are " + String.join(", ", names));
+        String suggestion =
+            key instanceof String name
+                ? names.stream()
+                    .filter(name::equalsIgnoreCase)
+                    .findFirst()
+                    .map(n -> " (did you mean " + n + "? keys are case-sensitive)")
+                    .orElse("")
+                : "";
+        throw invalid(
+            where
+                + " has an unknown field "
+                + SafeText.name(String.valueOf(key), index)
+                + suggestion
+                + "; the fields are "
+                + String.join(", ", names));
       }
       index++;
     }
@@ -100,7 +121,8 @@ final class ObjectsArray {
       return null;
     }
     try {
-      // Every scalar as its text, nulls empty and merge keys merged, as yaml.v3 decodes into strings.
+      // Every scalar as its text, nulls empty and merge keys merged, as yaml.v3 decodes into
+      // strings.
       return BoundedYaml.load(yaml, label, new GoTextSchema(), YamlLimits.PARAMETER);
     } catch (YamlRefusal e) {
       throw invalid("failed to unmarshal " + label + ": it " + e.getMessage());

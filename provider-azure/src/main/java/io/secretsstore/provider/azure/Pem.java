@@ -10,13 +10,22 @@ import java.util.regex.Pattern;
 
 /** PEM as Go's encoding/pem writes it: 64-character lines, LF endings, a final newline. */
 final class Pem {
-  private static final Base64.Encoder LINES = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
-  private static final Pattern BLOCK = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----\\r?\\n.*?-----END \\1-----\\r?\\n?", Pattern.DOTALL);
+  private static final Base64.Encoder LINES =
+      Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+  private static final Pattern BLOCK =
+      Pattern.compile(
+          "-----BEGIN ([A-Z0-9 ]+)-----\\r?\\n.*?-----END \\1-----\\r?\\n?", Pattern.DOTALL);
 
   private Pem() {}
 
   static String block(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n" + LINES.encodeToString(der) + "\n-----END " + type + "-----\n";
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + LINES.encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   /** The blocks of a PEM text whose type contains {@code typePart}, in order. */

@@ -21,12 +21,15 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
  * x509.MarshalPKCS8PrivateKey} of the parsed key, which is also what OpenSSL writes. A file's own
  * PKCS#8 encoding may differ (the JDK and .NET omit the EC public key, some tools add attributes),
  * so the bytes are rebuilt rather than copied:
+ *
  * <ul>
- *   <li>EC on a named curve: algorithm {@code id-ecPublicKey} with the curve, and an ECPrivateKey of
- *       version 1, the private scalar padded to the curve order's length, no parameters, and the
+ *   <li>EC on a named curve: algorithm {@code id-ecPublicKey} with the curve, and an ECPrivateKey
+ *       of version 1, the private scalar padded to the curve order's length, no parameters, and the
  *       uncompressed public point (computed from the scalar, as Go's marshalling does);
- *   <li>RSA: algorithm {@code rsaEncryption} with NULL parameters and the PKCS#1 key, no attributes.
+ *   <li>RSA: algorithm {@code rsaEncryption} with NULL parameters and the PKCS#1 key, no
+ *       attributes.
  * </ul>
+ *
  * Other keys are written as the file holds them.
  */
 final class Pkcs8Keys {
@@ -43,13 +46,17 @@ final class Pkcs8Keys {
         return encoded;
       }
       BigInteger scalar = ECPrivateKey.getInstance(info.parsePrivateKey()).getKey();
-      DERBitString publicKey = new DERBitString(parameters.getG().multiply(scalar).normalize().getEncoded(false));
+      DERBitString publicKey =
+          new DERBitString(parameters.getG().multiply(scalar).normalize().getEncoded(false));
       ECPrivateKey key = new ECPrivateKey(parameters.getN().bitLength(), scalar, publicKey, null);
-      return new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curve), key).getEncoded(ASN1Encoding.DER);
+      return new PrivateKeyInfo(
+              new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, curve), key)
+          .getEncoded(ASN1Encoding.DER);
     }
     if (algorithm.equals(PKCSObjectIdentifiers.rsaEncryption)) {
       RSAPrivateKey key = RSAPrivateKey.getInstance(info.parsePrivateKey());
-      return new PrivateKeyInfo(new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE), key)
+      return new PrivateKeyInfo(
+              new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE), key)
           .getEncoded(ASN1Encoding.DER);
     }
     return encoded;

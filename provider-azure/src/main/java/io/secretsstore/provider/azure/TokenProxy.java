@@ -59,7 +59,10 @@ final class TokenProxy {
     Path ca = endpoints.tokenProxyCa();
     SSLContext ssl;
     try {
-      ssl = ca != null && Files.exists(ca) ? CaBundles.sslContext(ca, "--azure-token-proxy-ca-file") : SSLContext.getDefault();
+      ssl =
+          ca != null && Files.exists(ca)
+              ? CaBundles.sslContext(ca, "--azure-token-proxy-ca-file")
+              : SSLContext.getDefault();
     } catch (ProviderException e) {
       return failed(e.getMessage());
     } catch (java.security.NoSuchAlgorithmException e) {
@@ -83,7 +86,9 @@ final class TokenProxy {
   /** The HTTP client the identity-binding credential sends its requests with. */
   HttpClient http() {
     if (problem != null) {
-      throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, "identity binding (useAzureTokenProxy) is not available: " + problem);
+      throw ProviderException.of(
+          ErrorKind.FAILED_PRECONDITION,
+          "identity binding (useAzureTokenProxy) is not available: " + problem);
     }
     HttpClient client = http;
     if (client == null) {
@@ -94,8 +99,11 @@ final class TokenProxy {
           }
           SSLParameters parameters = ssl.getDefaultSSLParameters();
           parameters.setServerNames(List.of(new SNIHostName(sniName)));
-          java.net.http.HttpClient.Builder jdk = java.net.http.HttpClient.newBuilder().connectTimeout(TIMEOUT).sslContext(ssl)
-              .sslParameters(parameters);
+          java.net.http.HttpClient.Builder jdk =
+              java.net.http.HttpClient.newBuilder()
+                  .connectTimeout(TIMEOUT)
+                  .sslContext(ssl)
+                  .sslParameters(parameters);
           http = new Rewriting(new JdkHttpClientBuilder(jdk).responseTimeout(TIMEOUT).build(), url);
         }
         client = http;
@@ -131,22 +139,30 @@ final class TokenProxy {
 
     private HttpRequest toProxy(HttpRequest request) {
       URL original = request.getUrl();
-      String base = proxy.getRawPath() == null || proxy.getRawPath().isEmpty() ? "/" : proxy.getRawPath();
+      String base =
+          proxy.getRawPath() == null || proxy.getRawPath().isEmpty() ? "/" : proxy.getRawPath();
       String path = original.getPath().isEmpty() ? "/" : original.getPath();
-      String joined = base.endsWith("/") && path.startsWith("/") ? base + path.substring(1)
-          : !base.endsWith("/") && !path.startsWith("/") ? base + "/" + path : base + path;
-      String target = "https://" + address() + (proxy.getPort() < 0 ? "" : ":" + proxy.getPort()) + joined
-          + (original.getQuery() == null ? "" : "?" + original.getQuery());
+      String joined =
+          base.endsWith("/") && path.startsWith("/")
+              ? base + path.substring(1)
+              : !base.endsWith("/") && !path.startsWith("/") ? base + "/" + path : base + path;
+      String target =
+          "https://"
+              + address()
+              + (proxy.getPort() < 0 ? "" : ":" + proxy.getPort())
+              + joined
+              + (original.getQuery() == null ? "" : "?" + original.getQuery());
       try {
         return request.copy().setUrl(new URL(target));
       } catch (MalformedURLException e) {
-        throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, "--azure-token-proxy-url does not make a request URL");
+        throw ProviderException.of(
+            ErrorKind.FAILED_PRECONDITION, "--azure-token-proxy-url does not make a request URL");
       }
     }
 
     /**
-     * The proxy's address as a literal: the JDK client replaces the SNI name it was given with
-     * the URL's host name, but keeps it for an address, and then checks the certificate against it.
+     * The proxy's address as a literal: the JDK client replaces the SNI name it was given with the
+     * URL's host name, but keeps it for an address, and then checks the certificate against it.
      */
     private String address() {
       try {
@@ -154,7 +170,8 @@ final class TokenProxy {
         String literal = address.getHostAddress();
         return literal.contains(":") ? "[" + literal + "]" : literal;
       } catch (UnknownHostException e) {
-        throw ProviderException.of(ErrorKind.UNAVAILABLE, "cannot resolve the host of --azure-token-proxy-url");
+        throw ProviderException.of(
+            ErrorKind.UNAVAILABLE, "cannot resolve the host of --azure-token-proxy-url");
       }
     }
   }

@@ -46,13 +46,15 @@ final class VaultChallenges {
   static final Duration PROBE_WAIT = Duration.ofSeconds(10);
 
   private final Map<String, Challenge> byAuthority = new ConcurrentHashMap<>();
+
   /** The unauthenticated requests in flight that will learn a vault's challenge, one per vault. */
   private final Map<String, CountDownLatch> probes = new ConcurrentHashMap<>();
+
   private final boolean verifyResource;
 
   /**
-   * @param verifyResource whether the challenge's scope must belong to the vault's host, as the
-   *     SDK checks (off only for an emulator or a proxy address)
+   * @param verifyResource whether the challenge's scope must belong to the vault's host, as the SDK
+   *     checks (off only for an emulator or a proxy address)
    */
   VaultChallenges(boolean verifyResource) {
     this.verifyResource = verifyResource;
@@ -69,7 +71,9 @@ final class VaultChallenges {
   }
 
   private static String authority(URL url) {
-    return url.getHost().toLowerCase(Locale.ROOT) + ":" + (url.getPort() < 0 ? url.getDefaultPort() : url.getPort());
+    return url.getHost().toLowerCase(Locale.ROOT)
+        + ":"
+        + (url.getPort() < 0 ? url.getDefaultPort() : url.getPort());
   }
 
   private void learn(HttpRequest request, HttpResponse response) {
@@ -82,7 +86,8 @@ final class VaultChallenges {
         continue;
       }
       Map<String, String> parameters = challenge.getParameters();
-      String authorization = parameters.getOrDefault("authorization", parameters.get("authorization_uri"));
+      String authorization =
+          parameters.getOrDefault("authorization", parameters.get("authorization_uri"));
       String scope = parameters.get("scope");
       if (scope == null && parameters.get("resource") != null) {
         scope = parameters.get("resource") + "/.default";
@@ -102,7 +107,11 @@ final class VaultChallenges {
 
   private static boolean belongsToVault(String scope, URL vault) {
     String scopeHost = URI.create(scope).getHost();
-    return scopeHost != null && vault.getHost().toLowerCase(Locale.ROOT).endsWith("." + scopeHost.toLowerCase(Locale.ROOT));
+    return scopeHost != null
+        && vault
+            .getHost()
+            .toLowerCase(Locale.ROOT)
+            .endsWith("." + scopeHost.toLowerCase(Locale.ROOT));
   }
 
   /** One identity's side of the shared challenges. */
@@ -119,7 +128,8 @@ final class VaultChallenges {
     }
 
     @Override
-    public HttpResponse processSync(HttpPipelineCallContext context, HttpPipelineNextSyncPolicy next) {
+    public HttpResponse processSync(
+        HttpPipelineCallContext context, HttpPipelineNextSyncPolicy next) {
       HttpRequest request = context.getHttpRequest();
       boolean unauthenticated = request.getHeaders().getValue(HttpHeaderName.AUTHORIZATION) == null;
       Challenge known = unauthenticated ? knownFor(request) : null;
@@ -151,7 +161,10 @@ final class VaultChallenges {
       }
     }
 
-    /** Waits for another request's answer; an interrupt or a slow vault sends this one without a token, as before. */
+    /**
+     * Waits for another request's answer; an interrupt or a slow vault sends this one without a
+     * token, as before.
+     */
     private void awaitQuietly(CountDownLatch inFlight) {
       try {
         inFlight.await(PROBE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -161,26 +174,46 @@ final class VaultChallenges {
     }
 
     @Override
-    public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
+    public Mono<HttpResponse> process(
+        HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
       HttpRequest request = context.getHttpRequest();
       boolean unauthenticated = request.getHeaders().getValue(HttpHeaderName.AUTHORIZATION) == null;
       Challenge known = unauthenticated ? knownFor(request) : null;
-      Mono<Void> authorize = known == null ? Mono.empty() : credential.getToken(context(known))
-          .doOnNext(token -> request.setHeader(HttpHeaderName.AUTHORIZATION, "Bearer " + token.getToken())).then();
-      return authorize.then(Mono.defer(next::process)).doOnNext(response -> {
-        if (unauthenticated && known == null && response.getStatusCode() == 401) {
-          learn(request, response);
-        }
-      });
+      Mono<Void> authorize =
+          known == null
+              ? Mono.empty()
+              : credential
+                  .getToken(context(known))
+                  .doOnNext(
+                      token ->
+                          request.setHeader(
+                              HttpHeaderName.AUTHORIZATION, "Bearer " + token.getToken()))
+                  .then();
+      return authorize
+          .then(Mono.defer(next::process))
+          .doOnNext(
+              response -> {
+                if (unauthenticated && known == null && response.getStatusCode() == 401) {
+                  learn(request, response);
+                }
+              });
     }
 
-    /** The known challenge, for a body-less GET only: the SDK stashes a body it held back, which this cannot restore. */
+    /**
+     * The known challenge, for a body-less GET only: the SDK stashes a body it held back, which
+     * this cannot restore.
+     */
     private Challenge knownFor(HttpRequest request) {
-      return request.getHttpMethod() == HttpMethod.GET ? byAuthority.get(authority(request.getUrl())) : null;
+      return request.getHttpMethod() == HttpMethod.GET
+          ? byAuthority.get(authority(request.getUrl()))
+          : null;
     }
 
     private TokenRequestContext context(Challenge known) {
-      return new TokenRequestContext().addScopes(known.scope()).setTenantId(known.tenantId()).setCaeEnabled(true);
+      return new TokenRequestContext()
+          .addScopes(known.scope())
+          .setTenantId(known.tenantId())
+          .setCaeEnabled(true);
     }
   }
 }

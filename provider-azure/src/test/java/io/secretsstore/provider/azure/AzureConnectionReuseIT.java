@@ -14,10 +14,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A new identity's Key Vault clients reuse what earlier identities' clients established: the
- * shared HTTP client's connections (counted by a TCP proxy in front of the emulator's Key Vault)
- * and the vault's bearer challenge (authority and scope), so its first read carries its own token
- * at once instead of an unauthenticated request that earns a 401 first.
+ * A new identity's Key Vault clients reuse what earlier identities' clients established: the shared
+ * HTTP client's connections (counted by a TCP proxy in front of the emulator's Key Vault) and the
+ * vault's bearer challenge (authority and scope), so its first read carries its own token at once
+ * instead of an unauthenticated request that earns a 401 first.
  */
 class AzureConnectionReuseIT {
   private static final String SECRET_GET = "azure.keyvault.secret.get";
@@ -39,26 +39,46 @@ class AzureConnectionReuseIT {
     for (int i = 0; i < 20; i++) {
       bed.azure.setSecret(AzureTestBed.VAULT, "s" + i, "value-" + i);
     }
-    bed.azure.addApplication(AzureTestBed.TENANT, OTHER_CLIENT_ID, "other-secret", "system:serviceaccount:team-a:other");
+    bed.azure.addApplication(
+        AzureTestBed.TENANT, OTHER_CLIENT_ID, "other-secret", "system:serviceaccount:team-a:other");
     bed.azure.allow(AzureTestBed.VAULT, OTHER_CLIENT_ID);
     try (CountingTcpProxy proxy = new CountingTcpProxy(bed.started.endpoint("keyvault"))) {
-      AzureSettings settings = AzureSettings.emulated(proxy.via(bed.started.endpoint("keyvault")), bed.started.endpoint("aad"), bed.caFile);
-      // The default engine: the fast one re-reads the first identity's objects every 500 ms, and on a
-      // loaded machine those refreshes fell among the second identity's reads that this test counts.
+      AzureSettings settings =
+          AzureSettings.emulated(
+              proxy.via(bed.started.endpoint("keyvault")), bed.started.endpoint("aad"), bed.caFile);
+      // The default engine: the fast one re-reads the first identity's objects every 500 ms, and on
+      // a
+      // loaded machine those refreshes fell among the second identity's reads that this test
+      // counts.
       ProviderFixture provider = bed.provider(settings, EngineSettings.DEFAULT);
 
-      assertThat(ProviderFixture.text(provider.mount(AzureTestBed.call(bed.attributes(secrets(0)))), 0)).isEqualTo("value-0");
+      assertThat(
+              ProviderFixture.text(
+                  provider.mount(AzureTestBed.call(bed.attributes(secrets(0)))), 0))
+          .isEqualTo("value-0");
       int connectionsAfterFirst = proxy.connections();
       long readsAfterFirst = bed.azure.calls().count(SECRET_GET);
 
-      Map<String, String> other = AzureTestBed.with(bed.attributes(secrets(10)), "clientID", OTHER_CLIENT_ID,
-          "csi.storage.k8s.io/serviceAccount.name", "other",
-          "csi.storage.k8s.io/serviceAccount.tokens", AzureTestBed.tokens(Map.of(
-              io.secretsstore.provider.emulators.azure.AzureEmulator.EXCHANGE_AUDIENCE, bed.token("other"))));
-      assertThat(ProviderFixture.text(provider.mount(AzureTestBed.call(other)), 0)).isEqualTo("value-10");
+      Map<String, String> other =
+          AzureTestBed.with(
+              bed.attributes(secrets(10)),
+              "clientID",
+              OTHER_CLIENT_ID,
+              "csi.storage.k8s.io/serviceAccount.name",
+              "other",
+              "csi.storage.k8s.io/serviceAccount.tokens",
+              AzureTestBed.tokens(
+                  Map.of(
+                      io.secretsstore.provider.emulators.azure.AzureEmulator.EXCHANGE_AUDIENCE,
+                      bed.token("other"))));
+      assertThat(ProviderFixture.text(provider.mount(AzureTestBed.call(other)), 0))
+          .isEqualTo("value-10");
       assertThat(bed.azure.calls().count(SECRET_GET) - readsAfterFirst)
-          .as("10 reads with the new identity's token, none unauthenticated first").isEqualTo(10);
-      assertThat(proxy.connections() - connectionsAfterFirst).as("new Key Vault connections for the new identity").isZero();
+          .as("10 reads with the new identity's token, none unauthenticated first")
+          .isEqualTo(10);
+      assertThat(proxy.connections() - connectionsAfterFirst)
+          .as("new Key Vault connections for the new identity")
+          .isZero();
     }
   }
 

@@ -44,7 +44,8 @@ class AzureEngineScenariosIT {
   void start() throws Exception {
     bed = new AzureTestBed();
     bed.azure.setSecret(AzureTestBed.VAULT, "config", Canaries.SECRET);
-    bed.azure.addApplication(AzureTestBed.TENANT, INTRUDER_ID, null, "system:serviceaccount:team-a:intruder");
+    bed.azure.addApplication(
+        AzureTestBed.TENANT, INTRUDER_ID, null, "system:serviceaccount:team-a:intruder");
     provider = bed.provider(bed.settings());
     bed.azure.faults().inject(FaultPlan.ANY_OPERATION, Fault.latency(Duration.ofMillis(20)));
   }
@@ -56,9 +57,16 @@ class AzureEngineScenariosIT {
   }
 
   private MountReply mount(String serviceAccount, String clientId, String objects) {
-    Map<String, String> attributes = bed.attributes(objects, "clientID", clientId,
-        "csi.storage.k8s.io/serviceAccount.name", serviceAccount,
-        "csi.storage.k8s.io/serviceAccount.tokens", AzureTestBed.tokens(Map.of(AzureEmulator.EXCHANGE_AUDIENCE, bed.token(serviceAccount))));
+    Map<String, String> attributes =
+        bed.attributes(
+            objects,
+            "clientID",
+            clientId,
+            "csi.storage.k8s.io/serviceAccount.name",
+            serviceAccount,
+            "csi.storage.k8s.io/serviceAccount.tokens",
+            AzureTestBed.tokens(
+                Map.of(AzureEmulator.EXCHANGE_AUDIENCE, bed.token(serviceAccount))));
     return provider.client().mount(call(attributes), Duration.ofSeconds(30));
   }
 
@@ -79,29 +87,44 @@ class AzureEngineScenariosIT {
       assertThat(ProviderFixture.text(reply, 0)).isEqualTo("value-" + i);
     }
     assertThat(bed.azure.tokenRequests() - tokensBefore).as("Entra ID token requests").isEqualTo(1);
-    assertThat(bed.azure.calls().count(SECRET_GET) - readsBefore).as("Key Vault reads").isGreaterThanOrEqualTo(100);
+    assertThat(bed.azure.calls().count(SECRET_GET) - readsBefore)
+        .as("Key Vault reads")
+        .isGreaterThanOrEqualTo(100);
   }
 
   @Test
   void isolation_anotherServiceAccountNeverGetsTheCachedTokenOrValue() {
-    assertThat(ProviderFixture.text(mountApp(objects("objectName: config\nobjectType: secret")), 0)).isEqualTo(Canaries.SECRET);
+    assertThat(ProviderFixture.text(mountApp(objects("objectName: config\nobjectType: secret")), 0))
+        .isEqualTo(Canaries.SECRET);
     long tokens = bed.azure.tokenRequests();
     // The intruder names the app's client id, which does not federate its service account.
     for (int i = 0; i < 3; i++) {
-      assertThatThrownBy(() -> mount("intruder", AzureTestBed.CLIENT_ID, objects("objectName: config\nobjectType: secret")))
-          .isInstanceOfSatisfying(ProviderCallException.class, e -> {
-            assertThat(e.code()).isEqualTo("PERMISSION_DENIED");
-            assertThat(e.description()).contains("AADSTS70021");
-            LogCapture.assertNoCanaryIn(e.description(), bed.secrets());
-          });
+      assertThatThrownBy(
+              () ->
+                  mount(
+                      "intruder",
+                      AzureTestBed.CLIENT_ID,
+                      objects("objectName: config\nobjectType: secret")))
+          .isInstanceOfSatisfying(
+              ProviderCallException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo("PERMISSION_DENIED");
+                assertThat(e.description()).contains("AADSTS70021");
+                LogCapture.assertNoCanaryIn(e.description(), bed.secrets());
+              });
     }
-    assertThat(bed.azure.tokenRequests() - tokens).as("every intruder mount asked Entra ID itself").isGreaterThanOrEqualTo(3);
+    assertThat(bed.azure.tokenRequests() - tokens)
+        .as("every intruder mount asked Entra ID itself")
+        .isGreaterThanOrEqualTo(3);
     // Its own application gets a token but may not read the vault.
-    assertThatThrownBy(() -> mount("intruder", INTRUDER_ID, objects("objectName: config\nobjectType: secret")))
-        .isInstanceOfSatisfying(ProviderCallException.class, e -> {
-          assertThat(e.code()).isEqualTo("PERMISSION_DENIED");
-          assertThat(e.description()).contains("HTTP 403").contains("AccessDenied");
-        });
+    assertThatThrownBy(
+            () -> mount("intruder", INTRUDER_ID, objects("objectName: config\nobjectType: secret")))
+        .isInstanceOfSatisfying(
+            ProviderCallException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("PERMISSION_DENIED");
+              assertThat(e.description()).contains("HTTP 403").contains("AccessDenied");
+            });
   }
 
   @Test
@@ -113,7 +136,9 @@ class AzureEngineScenariosIT {
     try {
       List<CompletableFuture<MountReply>> mounts = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
-        mounts.add(CompletableFuture.supplyAsync(() -> mountApp(objects("objectName: shared\nobjectType: secret")), pool));
+        mounts.add(
+            CompletableFuture.supplyAsync(
+                () -> mountApp(objects("objectName: shared\nobjectType: secret")), pool));
       }
       for (CompletableFuture<MountReply> mount : mounts) {
         assertThat(ProviderFixture.text(mount.get(), 0)).isEqualTo("same");
@@ -122,34 +147,48 @@ class AzureEngineScenariosIT {
       pool.shutdownNow();
     }
     // One read serves all twenty; the background poller may refresh the entry once meanwhile.
-    assertThat(bed.azure.reads("shared")).as("Key Vault reads for 20 concurrent mounts").isBetween(1L, 2L);
+    assertThat(bed.azure.reads("shared"))
+        .as("Key Vault reads for 20 concurrent mounts")
+        .isBetween(1L, 2L);
   }
 
   @Test
   void rotation_aNewVersionAppearsAfterOnePollInterval() {
     MountReply first = mountApp(objects("objectName: config\nobjectType: secret"));
     String rotated = bed.azure.setSecret(AzureTestBed.VAULT, "config", "rotated");
-    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-      MountReply reply = mountApp(objects("objectName: config\nobjectType: secret"));
-      assertThat(ProviderFixture.text(reply, 0)).isEqualTo("rotated");
-      assertThat(reply.versions().get(0).version()).isEqualTo(rotated).isNotEqualTo(first.versions().get(0).version());
-    });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () -> {
+              MountReply reply = mountApp(objects("objectName: config\nobjectType: secret"));
+              assertThat(ProviderFixture.text(reply, 0)).isEqualTo("rotated");
+              assertThat(reply.versions().get(0).version())
+                  .isEqualTo(rotated)
+                  .isNotEqualTo(first.versions().get(0).version());
+            });
   }
 
   @Test
   void throttling_isResourceExhaustedWithinTheBudget_thenRecovers() {
-    // Nothing mounted before, so no background refresh adds reads; the very first call meets the 429.
+    // Nothing mounted before, so no background refresh adds reads; the very first call meets the
+    // 429.
     bed.azure.setSecret(AzureTestBed.VAULT, "other", "x");
     long before = bed.azure.calls().count(SECRET_GET);
     bed.azure.faults().inject(SECRET_GET, Fault.throttled(Duration.ofSeconds(1)), FaultPlan.ALWAYS);
     assertThatThrownBy(() -> mountApp(objects("objectName: other\nobjectType: secret")))
-        .isInstanceOfSatisfying(ProviderCallException.class, e -> {
-          assertThat(e.code()).isEqualTo("RESOURCE_EXHAUSTED");
-          assertThat(e.description()).contains("throttling");
-        });
-    assertThat(bed.azure.calls().count(SECRET_GET) - before).as("three attempts, no SDK retries").isEqualTo(3);
+        .isInstanceOfSatisfying(
+            ProviderCallException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("RESOURCE_EXHAUSTED");
+              assertThat(e.description()).contains("throttling");
+            });
+    assertThat(bed.azure.calls().count(SECRET_GET) - before)
+        .as("three attempts, no SDK retries")
+        .isEqualTo(3);
     bed.azure.faults().clear(SECRET_GET);
-    assertThat(ProviderFixture.text(mountApp(objects("objectName: other\nobjectType: secret")), 0)).isEqualTo("x");
+    assertThat(ProviderFixture.text(mountApp(objects("objectName: other\nobjectType: secret")), 0))
+        .isEqualTo("x");
   }
 
   @Test
@@ -158,12 +197,14 @@ class AzureEngineScenariosIT {
     bed.azure.faults().inject(SECRET_GET, Fault.error(503), FaultPlan.ALWAYS);
     bed.azure.setSecret(AzureTestBed.VAULT, "flaky", "y");
     assertThatThrownBy(() -> mountApp(objects("objectName: flaky\nobjectType: secret")))
-        .isInstanceOfSatisfying(ProviderCallException.class, e -> assertThat(e.code()).isEqualTo("UNAVAILABLE"));
+        .isInstanceOfSatisfying(
+            ProviderCallException.class, e -> assertThat(e.code()).isEqualTo("UNAVAILABLE"));
     bed.azure.faults().clear(SECRET_GET);
     long tokens = bed.azure.tokenRequests();
     bed.azure.revokeTokens();
     // Key Vault now refuses the cached token with its challenge; the SDK asks again once.
-    assertThat(ProviderFixture.text(mountApp(objects("objectName: flaky\nobjectType: secret")), 0)).isEqualTo("y");
+    assertThat(ProviderFixture.text(mountApp(objects("objectName: flaky\nobjectType: secret")), 0))
+        .isEqualTo("y");
     assertThat(bed.azure.tokenRequests() - tokens).isBetween(1L, 2L);
   }
 }

@@ -40,7 +40,8 @@ class AzureIdentityBindingIT {
   @BeforeAll
   static void start() throws Exception {
     bed = AzureTestBed.withDbPassword();
-    for (String id : new String[] {BOUND_ID, FIRST_USE_ID, AUDIENCE_CHECK_ID, FAULT_ID, COUNTED_ID}) {
+    for (String id :
+        new String[] {BOUND_ID, FIRST_USE_ID, AUDIENCE_CHECK_ID, FAULT_ID, COUNTED_ID}) {
       bed.azure.bindIdentity(AzureTestBed.TENANT, id, AzureTestBed.SUBJECT);
       bed.azure.allow(AzureTestBed.VAULT, id);
     }
@@ -57,22 +58,41 @@ class AzureIdentityBindingIT {
     logs.assertNoCanary(bed.secretsAndAccessTokens());
   }
 
-  /** The canary pod with identity binding, its tokens as {@code tokensByAudience} (null: no tokens attribute). */
-  private static Map<String, String> attributes(Map<String, String> tokensByAudience, String... extra) {
-    return AzureTestBed.with(bed.attributes(AzureTestBed.DB_PASSWORD, "useAzureTokenProxy", "true", "clientID", BOUND_ID,
-        "csi.storage.k8s.io/serviceAccount.tokens", tokensByAudience == null ? null : AzureTestBed.tokens(tokensByAudience)), extra);
+  /**
+   * The canary pod with identity binding, its tokens as {@code tokensByAudience} (null: no tokens
+   * attribute).
+   */
+  private static Map<String, String> attributes(
+      Map<String, String> tokensByAudience, String... extra) {
+    return AzureTestBed.with(
+        bed.attributes(
+            AzureTestBed.DB_PASSWORD,
+            "useAzureTokenProxy",
+            "true",
+            "clientID",
+            BOUND_ID,
+            "csi.storage.k8s.io/serviceAccount.tokens",
+            tokensByAudience == null ? null : AzureTestBed.tokens(tokensByAudience)),
+        extra);
   }
 
   private static Map<String, String> bindingToken() {
-    return Map.of(AzureEmulator.IDENTITY_BINDING_AUDIENCE, bed.token("app", AzureEmulator.IDENTITY_BINDING_AUDIENCE),
-        AzureEmulator.EXCHANGE_AUDIENCE, bed.token("app"));
+    return Map.of(
+        AzureEmulator.IDENTITY_BINDING_AUDIENCE,
+        bed.token("app", AzureEmulator.IDENTITY_BINDING_AUDIENCE),
+        AzureEmulator.EXCHANGE_AUDIENCE,
+        bed.token("app"));
   }
 
   @Test
   void theProxysTokenReadsTheSecret_andEntraIdIsNotAsked() {
     long entra = bed.azure.tokenRequests();
     long proxy = bed.azure.tokenProxyRequests();
-    MountReply reply = provider.client().mount(call(attributes(bindingToken(), "clientID", FIRST_USE_ID)), Duration.ofSeconds(30));
+    MountReply reply =
+        provider
+            .client()
+            .mount(
+                call(attributes(bindingToken(), "clientID", FIRST_USE_ID)), Duration.ofSeconds(30));
     assertThat(ProviderFixture.text(reply, 0)).isEqualTo(Canaries.SECRET);
     assertThat(bed.azure.tokenProxyRequests() - proxy).isEqualTo(1);
     assertThat(bed.azure.tokenRequests()).isEqualTo(entra);
@@ -84,7 +104,10 @@ class AzureIdentityBindingIT {
     // The driver sends the same token until it nears expiry.
     Map<String, String> tokens = bindingToken();
     for (int i = 0; i < 100; i++) {
-      MountReply reply = provider.client().mount(call(attributes(tokens, "clientID", COUNTED_ID)), Duration.ofSeconds(30));
+      MountReply reply =
+          provider
+              .client()
+              .mount(call(attributes(tokens, "clientID", COUNTED_ID)), Duration.ofSeconds(30));
       assertThat(ProviderFixture.text(reply, 0)).isEqualTo(Canaries.SECRET);
     }
     assertThat(bed.azure.tokenProxyRequests() - before).isEqualTo(1);
@@ -93,46 +116,93 @@ class AzureIdentityBindingIT {
   @Test
   void withoutClientIdOrTheBindingToken_upstreamsMessages() {
     String mode = "failed to build auth config for mode AzureTokenProxy: ";
-    provider.assertRejected(call(attributes(bindingToken(), "clientID", null)), "INVALID_ARGUMENT",
+    provider.assertRejected(
+        call(attributes(bindingToken(), "clientID", null)),
+        "INVALID_ARGUMENT",
         mode + "clientID is required for identity binding");
-    provider.assertRejected(call(attributes(null)), "UNAUTHENTICATED",
+    provider.assertRejected(
+        call(attributes(null)),
+        "UNAUTHENTICATED",
         mode + "service account tokens are required for identity binding");
-    provider.assertRejected(call(attributes(Map.of(AzureEmulator.EXCHANGE_AUDIENCE, bed.token("app")))), "UNAUTHENTICATED",
-        mode + "failed to parse service account token for identity binding, error: token for audience api://AKSIdentityBinding not found");
+    provider.assertRejected(
+        call(attributes(Map.of(AzureEmulator.EXCHANGE_AUDIENCE, bed.token("app")))),
+        "UNAUTHENTICATED",
+        mode
+            + "failed to parse service account token for identity binding, error: token for audience api://AKSIdentityBinding not found");
   }
 
   @Test
   void theProxyRefusesATokenOfAnotherAudience_orAnUnboundServiceAccount() {
     // The workload-identity token handed over under the binding audience: the proxy checks its aud.
-    provider.assertRejected(call(attributes(Map.of(AzureEmulator.IDENTITY_BINDING_AUDIENCE, bed.token("app")), "clientID",
-        AUDIENCE_CHECK_ID)), "PERMISSION_DENIED", "AADSTS700212");
-    provider.assertRejected(call(attributes(Map.of(AzureEmulator.IDENTITY_BINDING_AUDIENCE,
-        bed.token("intruder", AzureEmulator.IDENTITY_BINDING_AUDIENCE)), "csi.storage.k8s.io/serviceAccount.name", "intruder")),
-        "PERMISSION_DENIED", "AADSTS70021");
+    provider.assertRejected(
+        call(
+            attributes(
+                Map.of(AzureEmulator.IDENTITY_BINDING_AUDIENCE, bed.token("app")),
+                "clientID",
+                AUDIENCE_CHECK_ID)),
+        "PERMISSION_DENIED",
+        "AADSTS700212");
+    provider.assertRejected(
+        call(
+            attributes(
+                Map.of(
+                    AzureEmulator.IDENTITY_BINDING_AUDIENCE,
+                    bed.token("intruder", AzureEmulator.IDENTITY_BINDING_AUDIENCE)),
+                "csi.storage.k8s.io/serviceAccount.name",
+                "intruder")),
+        "PERMISSION_DENIED",
+        "AADSTS70021");
   }
 
   @Test
   void aWrongSniName_orAProxyThatIsDown_isUnavailable() throws Exception {
     AzureSettings.TokenEndpoints endpoints = bed.endpoints();
     // The proxy's certificate names only its SNI name: with another one, the TLS check fails.
-    ProviderFixture wrongName = bed.provider(bed.settings().withEndpoints(new AzureSettings.TokenEndpoints(endpoints.imds(),
-        endpoints.nmi(), endpoints.tokenProxy(), "aother.ests.aks", endpoints.tokenProxyCa())));
-    wrongName.assertRejected(call(attributes(bindingToken())), "UNAVAILABLE", "cannot reach the AKS identity binding token proxy");
-    ProviderFixture down = bed.provider(bed.settings().withEndpoints(new AzureSettings.TokenEndpoints(endpoints.imds(),
-        endpoints.nmi(), URI.create("https://127.0.0.1:1"), endpoints.tokenProxySniName(), endpoints.tokenProxyCa())));
-    down.assertRejected(call(attributes(bindingToken())), "UNAVAILABLE", "cannot reach the AKS identity binding token proxy");
+    ProviderFixture wrongName =
+        bed.provider(
+            bed.settings()
+                .withEndpoints(
+                    new AzureSettings.TokenEndpoints(
+                        endpoints.imds(),
+                        endpoints.nmi(),
+                        endpoints.tokenProxy(),
+                        "aother.ests.aks",
+                        endpoints.tokenProxyCa())));
+    wrongName.assertRejected(
+        call(attributes(bindingToken())),
+        "UNAVAILABLE",
+        "cannot reach the AKS identity binding token proxy");
+    ProviderFixture down =
+        bed.provider(
+            bed.settings()
+                .withEndpoints(
+                    new AzureSettings.TokenEndpoints(
+                        endpoints.imds(),
+                        endpoints.nmi(),
+                        URI.create("https://127.0.0.1:1"),
+                        endpoints.tokenProxySniName(),
+                        endpoints.tokenProxyCa())));
+    down.assertRejected(
+        call(attributes(bindingToken())),
+        "UNAVAILABLE",
+        "cannot reach the AKS identity binding token proxy");
   }
 
   @Test
   void theProxyFailing_isUnavailable_thenRecovers() {
     bed.azure.faults().inject("azure.tokenproxy.token", Fault.error(503));
     try {
-      provider.assertRejected(call(attributes(bindingToken(), "clientID", FAULT_ID)), "UNAVAILABLE",
+      provider.assertRejected(
+          call(attributes(bindingToken(), "clientID", FAULT_ID)),
+          "UNAVAILABLE",
           "the AKS identity binding token proxy answered HTTP 503");
     } finally {
       bed.azure.faults().clear();
     }
-    MountReply reply = provider.client().mount(call(attributes(bindingToken(), "clientID", FAULT_ID)), Duration.ofSeconds(30));
+    MountReply reply =
+        provider
+            .client()
+            .mount(call(attributes(bindingToken(), "clientID", FAULT_ID)), Duration.ofSeconds(30));
     assertThat(ProviderFixture.text(reply, 0)).isEqualTo(Canaries.SECRET);
   }
 
@@ -142,11 +212,23 @@ class AzureIdentityBindingIT {
     try {
       Files.writeString(notPem, "not a certificate");
       AzureSettings.TokenEndpoints endpoints = bed.endpoints();
-      ProviderFixture badCa = bed.provider(bed.settings().withEndpoints(new AzureSettings.TokenEndpoints(endpoints.imds(),
-          endpoints.nmi(), endpoints.tokenProxy(), endpoints.tokenProxySniName(), notPem)));
-      badCa.assertRejected(call(attributes(bindingToken())), "FAILED_PRECONDITION", "--azure-token-proxy-ca-file");
+      ProviderFixture badCa =
+          bed.provider(
+              bed.settings()
+                  .withEndpoints(
+                      new AzureSettings.TokenEndpoints(
+                          endpoints.imds(),
+                          endpoints.nmi(),
+                          endpoints.tokenProxy(),
+                          endpoints.tokenProxySniName(),
+                          notPem)));
+      badCa.assertRejected(
+          call(attributes(bindingToken())), "FAILED_PRECONDITION", "--azure-token-proxy-ca-file");
       // Workload identity on the same provider is unaffected.
-      MountReply reply = badCa.client().mount(call(bed.attributes(AzureTestBed.DB_PASSWORD)), Duration.ofSeconds(30));
+      MountReply reply =
+          badCa
+              .client()
+              .mount(call(bed.attributes(AzureTestBed.DB_PASSWORD)), Duration.ofSeconds(30));
       assertThat(ProviderFixture.text(reply, 0)).isEqualTo(Canaries.SECRET);
     } finally {
       Files.deleteIfExists(notPem);

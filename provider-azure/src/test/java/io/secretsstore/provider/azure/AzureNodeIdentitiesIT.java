@@ -46,9 +46,11 @@ class AzureNodeIdentitiesIT {
     bed.azure.addUserAssignedIdentity(AzureTestBed.TENANT, USER_ID);
     bed.azure.addUserAssignedIdentity(AzureTestBed.TENANT, NOT_ALLOWED_ID);
     bed.azure.addUserAssignedIdentity(AzureTestBed.TENANT, COUNTED_USER_ID);
-    bed.azure.assignPodIdentity(AzureTestBed.NAMESPACE, COUNTED_POD, AzureTestBed.TENANT, COUNTED_POD_ID);
+    bed.azure.assignPodIdentity(
+        AzureTestBed.NAMESPACE, COUNTED_POD, AzureTestBed.TENANT, COUNTED_POD_ID);
     bed.azure.assignPodIdentity(AzureTestBed.NAMESPACE, POD, AzureTestBed.TENANT, POD_ID);
-    bed.azure.assignPodIdentity(AzureTestBed.NAMESPACE, "other-5c8b1", AzureTestBed.TENANT, OTHER_POD_ID);
+    bed.azure.assignPodIdentity(
+        AzureTestBed.NAMESPACE, "other-5c8b1", AzureTestBed.TENANT, OTHER_POD_ID);
     for (String id : new String[] {SYSTEM_ID, USER_ID, POD_ID, COUNTED_USER_ID, COUNTED_POD_ID}) {
       bed.azure.allow(AzureTestBed.VAULT, id);
     }
@@ -68,7 +70,14 @@ class AzureNodeIdentitiesIT {
 
   /** The canary pod's attributes in a node-identity mode: no clientID, no pod tokens. */
   private static Map<String, String> attributes(String... extra) {
-    return AzureTestBed.with(bed.attributes(AzureTestBed.DB_PASSWORD, "clientID", null, "csi.storage.k8s.io/serviceAccount.tokens", null), extra);
+    return AzureTestBed.with(
+        bed.attributes(
+            AzureTestBed.DB_PASSWORD,
+            "clientID",
+            null,
+            "csi.storage.k8s.io/serviceAccount.tokens",
+            null),
+        extra);
   }
 
   private static MountReply mount(Map<String, String> attributes) {
@@ -77,17 +86,26 @@ class AzureNodeIdentitiesIT {
 
   @Test
   void managedIdentity_systemAssigned_andUserAssigned_mountTheSecret() {
-    assertThat(ProviderFixture.text(mount(attributes("useVMManagedIdentity", "true")), 0)).isEqualTo(Canaries.SECRET);
-    assertThat(ProviderFixture.text(mount(attributes("useVMManagedIdentity", "true", "userAssignedIdentityID", USER_ID)), 0))
+    assertThat(ProviderFixture.text(mount(attributes("useVMManagedIdentity", "true")), 0))
+        .isEqualTo(Canaries.SECRET);
+    assertThat(
+            ProviderFixture.text(
+                mount(
+                    attributes("useVMManagedIdentity", "true", "userAssignedIdentityID", USER_ID)),
+                0))
         .isEqualTo(Canaries.SECRET);
   }
 
   @Test
   void managedIdentity_anIdentityTheNodeLacks_orOneKeyVaultRefuses_isPermissionDenied() {
-    provider.assertRejected(call(attributes("useVMManagedIdentity", "true", "userAssignedIdentityID", "0000-unknown")),
-        "PERMISSION_DENIED", "no managed identity with the client id of userAssignedIdentityID");
-    provider.assertRejected(call(attributes("useVMManagedIdentity", "true", "userAssignedIdentityID", NOT_ALLOWED_ID)),
-        "PERMISSION_DENIED", "Key Vault answered HTTP 403");
+    provider.assertRejected(
+        call(attributes("useVMManagedIdentity", "true", "userAssignedIdentityID", "0000-unknown")),
+        "PERMISSION_DENIED",
+        "no managed identity with the client id of userAssignedIdentityID");
+    provider.assertRejected(
+        call(attributes("useVMManagedIdentity", "true", "userAssignedIdentityID", NOT_ALLOWED_ID)),
+        "PERMISSION_DENIED",
+        "Key Vault answered HTTP 403");
   }
 
   @Test
@@ -95,8 +113,16 @@ class AzureNodeIdentitiesIT {
     long before = bed.azure.imdsRequests();
     for (int i = 0; i < 100; i++) {
       // The node's identity is the same whichever pod asks, so pods share its token.
-      Map<String, String> attributes = attributes("useVMManagedIdentity", "true", "userAssignedIdentityID", COUNTED_USER_ID,
-          "csi.storage.k8s.io/pod.name", "web-" + i, "csi.storage.k8s.io/pod.uid", "00000000-0000-4000-8000-" + String.format("%012d", i));
+      Map<String, String> attributes =
+          attributes(
+              "useVMManagedIdentity",
+              "true",
+              "userAssignedIdentityID",
+              COUNTED_USER_ID,
+              "csi.storage.k8s.io/pod.name",
+              "web-" + i,
+              "csi.storage.k8s.io/pod.uid",
+              "00000000-0000-4000-8000-" + String.format("%012d", i));
       assertThat(ProviderFixture.text(mount(attributes), 0)).isEqualTo(Canaries.SECRET);
     }
     assertThat(bed.azure.imdsRequests() - before).isEqualTo(1);
@@ -104,22 +130,48 @@ class AzureNodeIdentitiesIT {
 
   @Test
   void podIdentity_mountsWithThePodsIdentity_andAnotherPodNeverGetsIt() {
-    assertThat(ProviderFixture.text(mount(attributes("usePodIdentity", "true")), 0)).isEqualTo(Canaries.SECRET);
+    assertThat(ProviderFixture.text(mount(attributes("usePodIdentity", "true")), 0))
+        .isEqualTo(Canaries.SECRET);
     // Same namespace and service account, another pod: NMI maps it to an identity Key Vault
     // refuses, and the first pod's cached token must not be used for it.
-    provider.assertRejected(call(attributes("usePodIdentity", "true", "csi.storage.k8s.io/pod.name", "other-5c8b1",
-        "csi.storage.k8s.io/pod.uid", "11111111-2222-4333-8444-555555555555")), "PERMISSION_DENIED", "Key Vault answered HTTP 403");
+    provider.assertRejected(
+        call(
+            attributes(
+                "usePodIdentity",
+                "true",
+                "csi.storage.k8s.io/pod.name",
+                "other-5c8b1",
+                "csi.storage.k8s.io/pod.uid",
+                "11111111-2222-4333-8444-555555555555")),
+        "PERMISSION_DENIED",
+        "Key Vault answered HTTP 403");
     // A pod NMI has no identity for (404).
-    provider.assertRejected(call(attributes("usePodIdentity", "true", "csi.storage.k8s.io/pod.name", "nobody-1",
-        "csi.storage.k8s.io/pod.uid", "11111111-2222-4333-8444-666666666666")), "PERMISSION_DENIED", "NMI has no identity for the pod");
-    assertThat(ProviderFixture.text(mount(attributes("usePodIdentity", "true")), 0)).isEqualTo(Canaries.SECRET);
+    provider.assertRejected(
+        call(
+            attributes(
+                "usePodIdentity",
+                "true",
+                "csi.storage.k8s.io/pod.name",
+                "nobody-1",
+                "csi.storage.k8s.io/pod.uid",
+                "11111111-2222-4333-8444-666666666666")),
+        "PERMISSION_DENIED",
+        "NMI has no identity for the pod");
+    assertThat(ProviderFixture.text(mount(attributes("usePodIdentity", "true")), 0))
+        .isEqualTo(Canaries.SECRET);
   }
 
   @Test
   void podIdentity_aHundredMountsOfOnePod_askNmiOnce() {
     long before = bed.azure.nmiRequests();
-    Map<String, String> counted = attributes("usePodIdentity", "true", "csi.storage.k8s.io/pod.name", COUNTED_POD,
-        "csi.storage.k8s.io/pod.uid", "33333333-0000-4000-8000-000000000001");
+    Map<String, String> counted =
+        attributes(
+            "usePodIdentity",
+            "true",
+            "csi.storage.k8s.io/pod.name",
+            COUNTED_POD,
+            "csi.storage.k8s.io/pod.uid",
+            "33333333-0000-4000-8000-000000000001");
     for (int i = 0; i < 100; i++) {
       assertThat(ProviderFixture.text(mount(counted), 0)).isEqualTo(Canaries.SECRET);
     }
@@ -130,16 +182,24 @@ class AzureNodeIdentitiesIT {
   void tokenSourceErrors_mapToTheCodesTheDriverActsOn() {
     String fresh = "csi.storage.k8s.io/pod.uid";
     bed.azure.faults().inject("azure.nmi.token", Fault.error(403));
-    provider.assertRejected(call(attributes("usePodIdentity", "true", fresh, "22222222-0000-4000-8000-000000000001")),
-        "PERMISSION_DENIED", "NMI has no identity for the pod");
+    provider.assertRejected(
+        call(attributes("usePodIdentity", "true", fresh, "22222222-0000-4000-8000-000000000001")),
+        "PERMISSION_DENIED",
+        "NMI has no identity for the pod");
     bed.azure.faults().clear();
     bed.azure.faults().inject("azure.nmi.token", Fault.error(503));
-    provider.assertRejected(call(attributes("usePodIdentity", "true", fresh, "22222222-0000-4000-8000-000000000002")),
-        "UNAVAILABLE", "answered HTTP 503");
+    provider.assertRejected(
+        call(attributes("usePodIdentity", "true", fresh, "22222222-0000-4000-8000-000000000002")),
+        "UNAVAILABLE",
+        "answered HTTP 503");
     bed.azure.faults().clear();
     bed.azure.faults().inject("azure.imds.token", Fault.error(500));
-    provider.assertRejected(call(attributes("useVMManagedIdentity", "true", "userAssignedIdentityID", NOT_ALLOWED_ID + "0")),
-        "UNAVAILABLE", "the managed identity endpoint (IMDS) answered HTTP 500");
+    provider.assertRejected(
+        call(
+            attributes(
+                "useVMManagedIdentity", "true", "userAssignedIdentityID", NOT_ALLOWED_ID + "0")),
+        "UNAVAILABLE",
+        "the managed identity endpoint (IMDS) answered HTTP 500");
   }
 
   @Test
@@ -147,10 +207,22 @@ class AzureNodeIdentitiesIT {
     // Port 1 on loopback: nothing listens, the connection is refused at once.
     URI down = URI.create("http://127.0.0.1:1");
     AzureSettings.TokenEndpoints endpoints = bed.endpoints();
-    ProviderFixture offline = bed.provider(bed.nodeIdentitySettings().withEndpoints(new AzureSettings.TokenEndpoints(down,
-        URI.create(down + "/host/token/"), endpoints.tokenProxy(), endpoints.tokenProxySniName(), endpoints.tokenProxyCa())));
-    offline.assertRejected(call(attributes("useVMManagedIdentity", "true")), "UNAVAILABLE", "cannot reach the managed identity endpoint");
-    offline.assertRejected(call(attributes("usePodIdentity", "true")), "UNAVAILABLE", "cannot reach the NMI endpoint");
+    ProviderFixture offline =
+        bed.provider(
+            bed.nodeIdentitySettings()
+                .withEndpoints(
+                    new AzureSettings.TokenEndpoints(
+                        down,
+                        URI.create(down + "/host/token/"),
+                        endpoints.tokenProxy(),
+                        endpoints.tokenProxySniName(),
+                        endpoints.tokenProxyCa())));
+    offline.assertRejected(
+        call(attributes("useVMManagedIdentity", "true")),
+        "UNAVAILABLE",
+        "cannot reach the managed identity endpoint");
+    offline.assertRejected(
+        call(attributes("usePodIdentity", "true")), "UNAVAILABLE", "cannot reach the NMI endpoint");
   }
 
   @Test
@@ -158,14 +230,27 @@ class AzureNodeIdentitiesIT {
     ProviderFixture strict = bed.provider(bed.settings().withEndpoints(bed.endpoints()));
     long imds = bed.azure.imdsRequests();
     long nmi = bed.azure.nmiRequests();
-    strict.assertRejected(call(attributes("useVMManagedIdentity", "true")), "INVALID_ARGUMENT", "--azure-enable-managed-identity");
-    strict.assertRejected(call(attributes("usePodIdentity", "true")), "INVALID_ARGUMENT", "--azure-enable-pod-identity");
+    strict.assertRejected(
+        call(attributes("useVMManagedIdentity", "true")),
+        "INVALID_ARGUMENT",
+        "--azure-enable-managed-identity");
+    strict.assertRejected(
+        call(attributes("usePodIdentity", "true")),
+        "INVALID_ARGUMENT",
+        "--azure-enable-pod-identity");
     assertThat(bed.azure.imdsRequests()).isEqualTo(imds);
     assertThat(bed.azure.nmiRequests()).isEqualTo(nmi);
-    provider.assertRejected(call(attributes("useVMManagedIdentity", "true", "usePodIdentity", "true")), "INVALID_ARGUMENT",
+    provider.assertRejected(
+        call(attributes("useVMManagedIdentity", "true", "usePodIdentity", "true")),
+        "INVALID_ARGUMENT",
         "only one identity mode can be enabled at a time");
-    provider.assertRejected(call(attributes("useAzureTokenProxy", "true", "usePodIdentity", "true")), "INVALID_ARGUMENT",
+    provider.assertRejected(
+        call(attributes("useAzureTokenProxy", "true", "usePodIdentity", "true")),
+        "INVALID_ARGUMENT",
         "only one identity mode can be enabled at a time");
-    provider.assertRejected(call(attributes("useVMManagedIdentity", "yes")), "INVALID_ARGUMENT", "useVMManagedIdentity");
+    provider.assertRejected(
+        call(attributes("useVMManagedIdentity", "yes")),
+        "INVALID_ARGUMENT",
+        "useVMManagedIdentity");
   }
 }

@@ -7,10 +7,10 @@ import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.emulators.EmulatorOptions;
 import io.secretsstore.provider.emulators.StartedEmulator;
 import io.secretsstore.provider.emulators.azure.AzureEmulator;
+import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.grpc.ProviderClient;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.testing.Canaries;
-import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.testing.ProviderFixture;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,8 +25,8 @@ import java.util.Map;
 /**
  * The world an Azure mount runs in for integration tests: the Azure emulator over HTTPS with its
  * own CA, vault {@code kv-app} in tenant {@code tenant-a}, and application {@link #CLIENT_ID}
- * federated with the canary pod's service account ({@code team-a/app}), whose client secret is
- * the nodePublishSecretRef canary, allowed to read the vault.
+ * federated with the canary pod's service account ({@code team-a/app}), whose client secret is the
+ * nodePublishSecretRef canary, allowed to read the vault.
  */
 final class AzureTestBed implements AutoCloseable {
   static final String TENANT = "tenant-a";
@@ -34,15 +34,18 @@ final class AzureTestBed implements AutoCloseable {
   static final String CLIENT_ID = "0a1b2c3d-1111-2222-3333-444455556666";
   static final String NAMESPACE = "team-a";
   static final String SUBJECT = "system:serviceaccount:team-a:app";
+
   /** {@code objects} naming the secret {@code db-password}. */
   static final String DB_PASSWORD = objects("objectName: db-password\nobjectType: secret");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   final AzureEmulator azure = new AzureEmulator();
   final StartedEmulator started;
   final Path caFile;
   private final java.util.List<String> minted = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final java.util.Deque<AutoCloseable> running = new java.util.concurrent.ConcurrentLinkedDeque<>();
+  private final java.util.Deque<AutoCloseable> running =
+      new java.util.concurrent.ConcurrentLinkedDeque<>();
 
   AzureTestBed() throws IOException {
     caFile = Files.createTempFile("azure-ca", ".pem");
@@ -52,7 +55,10 @@ final class AzureTestBed implements AutoCloseable {
     azure.allow(VAULT, CLIENT_ID);
   }
 
-  /** A bed whose vault holds {@code db-password} = {@link Canaries#SECRET} (objects {@link #DB_PASSWORD}). */
+  /**
+   * A bed whose vault holds {@code db-password} = {@link Canaries#SECRET} (objects {@link
+   * #DB_PASSWORD}).
+   */
   static AzureTestBed withDbPassword() throws IOException {
     AzureTestBed bed = new AzureTestBed();
     bed.azure.setSecret(VAULT, "db-password", Canaries.SECRET);
@@ -65,8 +71,12 @@ final class AzureTestBed implements AutoCloseable {
 
   /** The emulator's IMDS, NMI and identity-binding proxy (with its SNI name and CA). */
   AzureSettings.TokenEndpoints endpoints() {
-    return new AzureSettings.TokenEndpoints(started.endpoint("imds"), started.endpoint("nmi"), started.endpoint("token-proxy"),
-        AzureEmulator.TOKEN_PROXY_SNI_NAME, caFile);
+    return new AzureSettings.TokenEndpoints(
+        started.endpoint("imds"),
+        started.endpoint("nmi"),
+        started.endpoint("token-proxy"),
+        AzureEmulator.TOKEN_PROXY_SNI_NAME,
+        caFile);
   }
 
   /** Settings with the node identities enabled and every token source at the emulator. */
@@ -76,7 +86,8 @@ final class AzureTestBed implements AutoCloseable {
 
   AzureBackend backend(AzureSettings settings) {
     Clock clock = Clock.systemUTC();
-    return AzureBackend.start(settings, new BackendContext(clock, new CredentialCache(clock, 1000)));
+    return AzureBackend.start(
+        settings, new BackendContext(clock, new CredentialCache(clock, 1000)));
   }
 
   /** The provider stack (fast engine, real socket) over a started backend; closed with this bed. */
@@ -107,7 +118,8 @@ final class AzureTestBed implements AutoCloseable {
 
   /** A fresh service-account token of {@code team-a/<serviceAccount>} for {@code audience}. */
   String token(String serviceAccount, String audience) {
-    String token = azure.mintServiceAccountToken(NAMESPACE, serviceAccount, audience, Duration.ofHours(1));
+    String token =
+        azure.mintServiceAccountToken(NAMESPACE, serviceAccount, audience, Duration.ofHours(1));
     minted.add(token);
     return token;
   }
@@ -119,10 +131,15 @@ final class AzureTestBed implements AutoCloseable {
     return all.toArray(new String[0]);
   }
 
-  /** The driver's attributes for the canary pod with workload identity, plus {@code extra} pairs (a null value removes a key). */
+  /**
+   * The driver's attributes for the canary pod with workload identity, plus {@code extra} pairs (a
+   * null value removes a key).
+   */
   Map<String, String> attributes(String objects, String... extra) {
     Map<String, String> attributes = new LinkedHashMap<>(Canaries.podAttributes());
-    attributes.put("csi.storage.k8s.io/serviceAccount.tokens", tokens(Map.of(AzureEmulator.EXCHANGE_AUDIENCE, token("app"))));
+    attributes.put(
+        "csi.storage.k8s.io/serviceAccount.tokens",
+        tokens(Map.of(AzureEmulator.EXCHANGE_AUDIENCE, token("app"))));
     attributes.put("keyvaultName", VAULT);
     attributes.put("tenantId", TENANT);
     attributes.put("clientID", CLIENT_ID);
@@ -164,8 +181,15 @@ final class AzureTestBed implements AutoCloseable {
 
   static String tokens(Map<String, String> byAudience) {
     Map<String, Object> map = new LinkedHashMap<>();
-    byAudience.forEach((audience, token) ->
-        map.put(audience, Map.of("token", token, "expirationTimestamp", Instant.now().plusSeconds(3600).toString())));
+    byAudience.forEach(
+        (audience, token) ->
+            map.put(
+                audience,
+                Map.of(
+                    "token",
+                    token,
+                    "expirationTimestamp",
+                    Instant.now().plusSeconds(3600).toString())));
     return json(map);
   }
 
@@ -182,7 +206,11 @@ final class AzureTestBed implements AutoCloseable {
   }
 
   static ProviderClient.MountCall call(Map<String, String> attributes, String secretsJson) {
-    return new ProviderClient.MountCall(json(attributes), secretsJson, "/var/lib/kubelet/pods/u/volumes/kubernetes.io~csi/v/mount", "420",
+    return new ProviderClient.MountCall(
+        json(attributes),
+        secretsJson,
+        "/var/lib/kubelet/pods/u/volumes/kubernetes.io~csi/v/mount",
+        "420",
         List.of());
   }
 

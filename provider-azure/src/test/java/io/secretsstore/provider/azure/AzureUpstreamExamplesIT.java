@@ -43,7 +43,8 @@ class AzureUpstreamExamplesIT {
     generator.initialize(2048);
     bed.azure.setKey(AzureTestBed.VAULT, "key1", generator.generateKeyPair().getPublic());
     chain = CertificateChain.generate("upstream.example", "RSA", 1);
-    bed.azure.importCertificate(AzureTestBed.VAULT, "cert1", chain, chain.certificates(), AzureEmulator.PKCS12);
+    bed.azure.importCertificate(
+        AzureTestBed.VAULT, "cert1", chain, chain.certificates(), AzureEmulator.PKCS12);
     provider = bed.provider(bed.settings().withServicePrincipal(true));
   }
 
@@ -59,18 +60,23 @@ class AzureUpstreamExamplesIT {
 
   private static Map<String, String> attributes(String fixture) throws IOException {
     String yaml;
-    try (InputStream in = AzureUpstreamExamplesIT.class.getResourceAsStream("/upstream-examples/" + fixture)) {
+    try (InputStream in =
+        AzureUpstreamExamplesIT.class.getResourceAsStream("/upstream-examples/" + fixture)) {
       yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    Map<String, String> attributes = new LinkedHashMap<>(bed.attributes("", "objects", null, "keyvaultName", null, "tenantId", null,
-        "clientID", null));
+    Map<String, String> attributes =
+        new LinkedHashMap<>(
+            bed.attributes(
+                "", "objects", null, "keyvaultName", null, "tenantId", null, "clientID", null));
     attributes.putAll(SecretProviderClassFile.parse(yaml).parameters());
     return attributes;
   }
 
   private static Map<String, String> files(MountReply reply) {
     Map<String, String> files = new LinkedHashMap<>();
-    reply.files().forEach(f -> files.put(f.path(), new String(f.contents(), StandardCharsets.UTF_8)));
+    reply
+        .files()
+        .forEach(f -> files.put(f.path(), new String(f.contents(), StandardCharsets.UTF_8)));
     return files;
   }
 
@@ -84,7 +90,9 @@ class AzureUpstreamExamplesIT {
 
   @Test
   void servicePrincipalExample_mountsWithNodePublishSecretRef() throws Exception {
-    String secrets = AzureTestBed.json(Map.of("clientid", AzureTestBed.CLIENT_ID, "clientsecret", Canaries.NODE_PUBLISH));
+    String secrets =
+        AzureTestBed.json(
+            Map.of("clientid", AzureTestBed.CLIENT_ID, "clientsecret", Canaries.NODE_PUBLISH));
     MountReply reply = provider.mount(call(attributes("service-principal.yaml"), secrets));
     assertThat(files(reply)).containsOnlyKeys("SECRET_1", "key1");
     assertThat(files(reply).get("SECRET_1")).isEqualTo(Canaries.SECRET);
@@ -94,14 +102,27 @@ class AzureUpstreamExamplesIT {
   void certificatesExample_mountsEveryView() throws Exception {
     MountReply reply = provider.mount(call(attributes("certificates.yaml")));
     Map<String, String> files = files(reply);
-    assertThat(files).containsOnlyKeys("cert1-secret", "cert1-key", "cert1-cert", "cert1.pfx", "secret1/0", "secret1/1");
+    assertThat(files)
+        .containsOnlyKeys(
+            "cert1-secret", "cert1-key", "cert1-cert", "cert1.pfx", "secret1/0", "secret1/1");
     assertThat(files.get("cert1-secret")).isEqualTo(chain.pem(chain.certificates()));
-    assertThat(files.get("cert1-cert")).isEqualTo(CertificateChain.certificatesPem(java.util.List.of(chain.leaf())));
+    assertThat(files.get("cert1-cert"))
+        .isEqualTo(CertificateChain.certificatesPem(java.util.List.of(chain.leaf())));
     assertThat(files.get("secret1/0")).isEqualTo(Canaries.SECRET);
     assertThat(files.get("secret1/1")).isEqualTo("old");
-    assertThat(reply.files().stream().filter(f -> f.path().startsWith("secret1/")).map(MountReply.ReturnedFile::mode))
+    assertThat(
+            reply.files().stream()
+                .filter(f -> f.path().startsWith("secret1/"))
+                .map(MountReply.ReturnedFile::mode))
         .containsOnly(0755);
-    assertThat(reply.versions()).extracting(v -> v.id())
-        .containsExactly("secret/cert1", "key/cert1", "cert/cert1", "secret/cert1@cert1.pfx", "secret/secret1/0", "secret/secret1/1");
+    assertThat(reply.versions())
+        .extracting(v -> v.id())
+        .containsExactly(
+            "secret/cert1",
+            "key/cert1",
+            "cert/cert1",
+            "secret/cert1@cert1.pfx",
+            "secret/secret1/0",
+            "secret/secret1/1");
   }
 }

@@ -10,18 +10,26 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code objects} read as upstream's yaml.v3 reads both levels: case-sensitive keys, scalars as text, merge keys. */
+/**
+ * {@code objects} read as upstream's yaml.v3 reads both levels: case-sensitive keys, scalars as
+ * text, merge keys.
+ */
 class ObjectsArrayTest {
   private static void assertInvalid(String objects, String message) {
-    assertThatThrownBy(() -> ObjectsArray.parse(objects)).isInstanceOfSatisfying(ProviderException.class, e -> {
-      assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
-      assertThat(e.getMessage()).contains(message);
-    });
+    assertThatThrownBy(() -> ObjectsArray.parse(objects))
+        .isInstanceOfSatisfying(
+            ProviderException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT);
+              assertThat(e.getMessage()).contains(message);
+            });
   }
 
   @Test
   void unquotedNumbersAndBooleansStayAsWritten() {
-    Map<String, String> fields = ObjectsArray.parse("""
+    Map<String, String> fields =
+        ObjectsArray.parse(
+                """
         array:
           - |
             objectName: 2024
@@ -29,25 +37,37 @@ class ObjectsArrayTest {
             objectVersion: 0123
             objectAlias: true
             filePermission: 0440
-        """).get(0);
-    assertThat(fields).containsEntry("objectName", "2024").containsEntry("objectVersion", "0123")
-        .containsEntry("objectAlias", "true").containsEntry("filePermission", "0440");
+        """)
+            .get(0);
+    assertThat(fields)
+        .containsEntry("objectName", "2024")
+        .containsEntry("objectVersion", "0123")
+        .containsEntry("objectAlias", "true")
+        .containsEntry("filePermission", "0440");
   }
 
   @Test
   void mergeKeysAreMergedInsideAnElement() {
-    Map<String, String> fields = ObjectsArray.parse("""
+    Map<String, String> fields =
+        ObjectsArray.parse(
+                """
         array:
           - |
             <<: {objectType: cert, objectFormat: pem, objectName: other}
             objectName: tls
-        """).get(0);
-    assertThat(fields).containsEntry("objectName", "tls").containsEntry("objectType", "cert").containsEntry("objectFormat", "pem");
+        """)
+            .get(0);
+    assertThat(fields)
+        .containsEntry("objectName", "tls")
+        .containsEntry("objectType", "cert")
+        .containsEntry("objectFormat", "pem");
   }
 
   @Test
   void aliasesInTheOuterDocumentRepeatAnElement() {
-    List<Map<String, String>> objects = ObjectsArray.parse("""
+    List<Map<String, String>> objects =
+        ObjectsArray.parse(
+            """
         array:
           - &one |
             objectName: db
@@ -60,19 +80,26 @@ class ObjectsArrayTest {
 
   @Test
   void aMisCasedKeyIsRefusedNamingTheSpellingMeant() {
-    assertInvalid("array:\n  - |\n    objectName: db\n    objectType: secret\n    ObjectAlias: x\n",
+    assertInvalid(
+        "array:\n  - |\n    objectName: db\n    objectType: secret\n    ObjectAlias: x\n",
         "has an unknown field \"ObjectAlias\" (did you mean objectAlias? keys are case-sensitive)");
-    assertInvalid("Array:\n  - |\n    objectName: db\n", "objects has an unknown field \"Array\" (did you mean array?");
+    assertInvalid(
+        "Array:\n  - |\n    objectName: db\n",
+        "objects has an unknown field \"Array\" (did you mean array?");
   }
 
   @Test
   void nullSpellingsLeaveAFieldEmpty() {
-    assertThat(ObjectsArray.parse("array:\n  - |\n    objectName: db\n    objectType: secret\n    objectVersion: ~\n").get(0))
+    assertThat(
+            ObjectsArray.parse(
+                    "array:\n  - |\n    objectName: db\n    objectType: secret\n    objectVersion: ~\n")
+                .get(0))
         .containsEntry("objectVersion", "");
   }
 
   @Test
   void aDeepInnerDocumentIsInvalidArgumentNamingTheElement() {
-    assertInvalid("array:\n  - '" + "[".repeat(1000) + "'\n", "objects.array[0]: it is nested deeper than");
+    assertInvalid(
+        "array:\n  - '" + "[".repeat(1000) + "'\n", "objects.array[0]: it is nested deeper than");
   }
 }

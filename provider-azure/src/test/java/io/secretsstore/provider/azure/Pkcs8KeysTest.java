@@ -12,11 +12,18 @@ import java.util.Base64;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
-/** Keys from a PKCS#12 file are written with the bytes Go's MarshalPKCS8PrivateKey (and OpenSSL) write. */
+/**
+ * Keys from a PKCS#12 file are written with the bytes Go's MarshalPKCS8PrivateKey (and OpenSSL)
+ * write.
+ */
 class Pkcs8KeysTest {
   private static byte[] writtenKey(CertificateChain chain) {
-    String pem = CertificateOutput.fromPkcs12(chain.pkcs12(chain.certificates()), true, "test").keys();
-    String body = pem.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "").replaceAll("\\s", "");
+    String pem =
+        CertificateOutput.fromPkcs12(chain.pkcs12(chain.certificates()), true, "test").keys();
+    String body =
+        pem.replace("-----BEGIN PRIVATE KEY-----", "")
+            .replace("-----END PRIVATE KEY-----", "")
+            .replaceAll("\\s", "");
     return Base64.getDecoder().decode(body);
   }
 
@@ -25,12 +32,28 @@ class Pkcs8KeysTest {
     CertificateChain chain = CertificateChain.generate("ec.example.com", "EC", 0);
     byte[] d = fixed(((ECPrivateKey) chain.key()).getS(), 32);
     ECPublicKey pub = (ECPublicKey) chain.leaf().getPublicKey();
-    // The DER spelled out: PrivateKeyInfo{0, {id-ecPublicKey, prime256v1}, OCTET STRING ECPrivateKey{1, d, [1] point}},
-    // the layout `openssl pkcs8 -topk8 -nocrypt` prints for a P-256 key (OpenSSL 3.0.19, checked by asn1parse).
-    byte[] expected = concat(
-        hex("308187" + "020100" + "3013" + "06072a8648ce3d0201" + "06082a8648ce3d030107" + "046d" + "306b" + "020101" + "0420"), d,
-        hex("a144" + "034200" + "04"), fixed(pub.getW().getAffineX(), 32), fixed(pub.getW().getAffineY(), 32));
-    assertThat(HexFormat.of().formatHex(writtenKey(chain))).isEqualTo(HexFormat.of().formatHex(expected));
+    // The DER spelled out: PrivateKeyInfo{0, {id-ecPublicKey, prime256v1}, OCTET STRING
+    // ECPrivateKey{1, d, [1] point}},
+    // the layout `openssl pkcs8 -topk8 -nocrypt` prints for a P-256 key (OpenSSL 3.0.19, checked by
+    // asn1parse).
+    byte[] expected =
+        concat(
+            hex(
+                "308187"
+                    + "020100"
+                    + "3013"
+                    + "06072a8648ce3d0201"
+                    + "06082a8648ce3d030107"
+                    + "046d"
+                    + "306b"
+                    + "020101"
+                    + "0420"),
+            d,
+            hex("a144" + "034200" + "04"),
+            fixed(pub.getW().getAffineX(), 32),
+            fixed(pub.getW().getAffineY(), 32));
+    assertThat(HexFormat.of().formatHex(writtenKey(chain)))
+        .isEqualTo(HexFormat.of().formatHex(expected));
     // The JDK's own encoding, which the PKCS#12 file holds, lacks the public point: it differs.
     assertThat(chain.key().getEncoded()).isNotEqualTo(expected);
   }

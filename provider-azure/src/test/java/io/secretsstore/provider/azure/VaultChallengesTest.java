@@ -41,80 +41,133 @@ class VaultChallengesTest {
   private static final String VAULT = "https://kv-app.vault.azure.net";
   private final List<HttpRequest> sent = new CopyOnWriteArrayList<>();
   private final List<TokenRequestContext> asked = new CopyOnWriteArrayList<>();
-  private final TokenCredential credential = request -> {
-    asked.add(request);
-    return Mono.just(new AccessToken("identity-token", OffsetDateTime.now().plusHours(1)));
-  };
+  private final TokenCredential credential =
+      request -> {
+        asked.add(request);
+        return Mono.just(new AccessToken("identity-token", OffsetDateTime.now().plusHours(1)));
+      };
 
   @Test
   void aChallengeOfTheVaultsCloud_isRemembered_andAnswersTheNextGetWithTheIdentitysToken() {
     VaultChallenges challenges = new VaultChallenges(true);
-    HttpPipeline pipeline = pipeline(challenges, "Bearer authorization=\"https://login.example/tenant-a\", resource=\"https://vault.azure.net\"");
-    assertThat(pipeline.sendSync(new HttpRequest(HttpMethod.GET, VAULT + "/secrets/a"), Context.NONE).getStatusCode()).isEqualTo(401);
+    HttpPipeline pipeline =
+        pipeline(
+            challenges,
+            "Bearer authorization=\"https://login.example/tenant-a\", resource=\"https://vault.azure.net\"");
+    assertThat(
+            pipeline
+                .sendSync(new HttpRequest(HttpMethod.GET, VAULT + "/secrets/a"), Context.NONE)
+                .getStatusCode())
+        .isEqualTo(401);
     assertThat(challenges.size()).isEqualTo(1);
 
     HttpPipeline otherIdentity = pipeline(challenges, null);
     otherIdentity.sendSync(new HttpRequest(HttpMethod.GET, VAULT + "/secrets/b"), Context.NONE);
-    assertThat(sent.get(1).getHeaders().getValue(HttpHeaderName.AUTHORIZATION)).isEqualTo("Bearer identity-token");
-    assertThat(asked).singleElement().satisfies(request -> {
-      assertThat(request.getScopes()).containsExactly("https://vault.azure.net/.default");
-      assertThat(request.getTenantId()).isEqualTo("tenant-a");
-    });
+    assertThat(sent.get(1).getHeaders().getValue(HttpHeaderName.AUTHORIZATION))
+        .isEqualTo("Bearer identity-token");
+    assertThat(asked)
+        .singleElement()
+        .satisfies(
+            request -> {
+              assertThat(request.getScopes()).containsExactly("https://vault.azure.net/.default");
+              assertThat(request.getTenantId()).isEqualTo("tenant-a");
+            });
 
-    otherIdentity.sendSync(new HttpRequest(HttpMethod.POST, VAULT + "/keys/k/sign").setBody("{}"), Context.NONE);
-    assertThat(sent.get(2).getHeaders().getValue(HttpHeaderName.AUTHORIZATION)).as("a body is the SDK's to stash").isNull();
-    otherIdentity.sendSync(new HttpRequest(HttpMethod.GET, VAULT + "/secrets/c").setHeader(HttpHeaderName.AUTHORIZATION, "Bearer own"),
+    otherIdentity.sendSync(
+        new HttpRequest(HttpMethod.POST, VAULT + "/keys/k/sign").setBody("{}"), Context.NONE);
+    assertThat(sent.get(2).getHeaders().getValue(HttpHeaderName.AUTHORIZATION))
+        .as("a body is the SDK's to stash")
+        .isNull();
+    otherIdentity.sendSync(
+        new HttpRequest(HttpMethod.GET, VAULT + "/secrets/c")
+            .setHeader(HttpHeaderName.AUTHORIZATION, "Bearer own"),
         Context.NONE);
-    assertThat(sent.get(3).getHeaders().getValue(HttpHeaderName.AUTHORIZATION)).isEqualTo("Bearer own");
-    otherIdentity.sendSync(new HttpRequest(HttpMethod.GET, "https://other.vault.azure.net/secrets/a"), Context.NONE);
-    assertThat(sent.get(4).getHeaders().getValue(HttpHeaderName.AUTHORIZATION)).as("another vault's challenge is its own").isNull();
+    assertThat(sent.get(3).getHeaders().getValue(HttpHeaderName.AUTHORIZATION))
+        .isEqualTo("Bearer own");
+    otherIdentity.sendSync(
+        new HttpRequest(HttpMethod.GET, "https://other.vault.azure.net/secrets/a"), Context.NONE);
+    assertThat(sent.get(4).getHeaders().getValue(HttpHeaderName.AUTHORIZATION))
+        .as("another vault's challenge is its own")
+        .isNull();
   }
 
   @Test
   void aChallengeForAnotherResource_isNotRemembered() {
     VaultChallenges challenges = new VaultChallenges(true);
-    pipeline(challenges, "Bearer authorization=\"https://login.example/tenant-a\", resource=\"https://attacker.example\"")
+    pipeline(
+            challenges,
+            "Bearer authorization=\"https://login.example/tenant-a\", resource=\"https://attacker.example\"")
         .sendSync(new HttpRequest(HttpMethod.GET, VAULT + "/secrets/a"), Context.NONE);
     assertThat(challenges.size()).isZero();
-    pipeline(challenges, null).sendSync(new HttpRequest(HttpMethod.GET, VAULT + "/secrets/a"), Context.NONE);
+    pipeline(challenges, null)
+        .sendSync(new HttpRequest(HttpMethod.GET, VAULT + "/secrets/a"), Context.NONE);
     assertThat(sent.get(1).getHeaders().getValue(HttpHeaderName.AUTHORIZATION)).isNull();
     assertThat(asked).isEmpty();
   }
 
   @Test
-  void whileAVaultsChallengeIsUnknown_oneGetLearnsIt_andConcurrentGetsWaitForItThenCarryATokenAtOnce() throws Exception {
+  void
+      whileAVaultsChallengeIsUnknown_oneGetLearnsIt_andConcurrentGetsWaitForItThenCarryATokenAtOnce()
+          throws Exception {
     VaultChallenges challenges = new VaultChallenges(true);
-    String challenge = "Bearer authorization=\"https://login.example/tenant-a\", resource=\"https://vault.azure.net\"";
+    String challenge =
+        "Bearer authorization=\"https://login.example/tenant-a\", resource=\"https://vault.azure.net\"";
     CountDownLatch release = new CountDownLatch(1);
-    // Unauthenticated GETs are held (untimed: WAITING) until released, then answered with the challenge.
-    HttpPipeline pipeline = new HttpPipelineBuilder().policies(challenges.policy(credential)).httpClient(request -> {
-      sent.add(request);
-      boolean withToken = request.getHeaders().getValue(HttpHeaderName.AUTHORIZATION) != null;
-      if (!withToken) {
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return Mono.just(new Answer(request, withToken ? 200 : 401, withToken ? null : challenge));
-    }).build();
+    // Unauthenticated GETs are held (untimed: WAITING) until released, then answered with the
+    // challenge.
+    HttpPipeline pipeline =
+        new HttpPipelineBuilder()
+            .policies(challenges.policy(credential))
+            .httpClient(
+                request -> {
+                  sent.add(request);
+                  boolean withToken =
+                      request.getHeaders().getValue(HttpHeaderName.AUTHORIZATION) != null;
+                  if (!withToken) {
+                    try {
+                      release.await();
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  }
+                  return Mono.just(
+                      new Answer(request, withToken ? 200 : 401, withToken ? null : challenge));
+                })
+            .build();
     ExecutorService reads = Executors.newFixedThreadPool(8);
     try {
       List<Future<Integer>> statuses = new ArrayList<>();
-      statuses.add(reads.submit(() -> pipeline.sendSync(new HttpRequest(HttpMethod.GET, VAULT + "/secrets/s0"), Context.NONE).getStatusCode()));
+      statuses.add(
+          reads.submit(
+              () ->
+                  pipeline
+                      .sendSync(
+                          new HttpRequest(HttpMethod.GET, VAULT + "/secrets/s0"), Context.NONE)
+                      .getStatusCode()));
       await().atMost(Duration.ofSeconds(30)).until(() -> sent.size() == 1);
       List<Thread> waiting = new CopyOnWriteArrayList<>();
       for (int i = 1; i < 8; i++) {
         String path = VAULT + "/secrets/s" + i;
-        statuses.add(reads.submit(() -> {
-          waiting.add(Thread.currentThread());
-          return pipeline.sendSync(new HttpRequest(HttpMethod.GET, path), Context.NONE).getStatusCode();
-        }));
+        statuses.add(
+            reads.submit(
+                () -> {
+                  waiting.add(Thread.currentThread());
+                  return pipeline
+                      .sendSync(new HttpRequest(HttpMethod.GET, path), Context.NONE)
+                      .getStatusCode();
+                }));
       }
       // All 7 are parked: in the policy's wait for the first answer, or (wrongly) in the transport.
-      await().atMost(Duration.ofSeconds(30)).until(() -> waiting.size() == 7 && waiting.stream()
-          .allMatch(t -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  waiting.size() == 7
+                      && waiting.stream()
+                          .allMatch(
+                              t ->
+                                  t.getState() == Thread.State.WAITING
+                                      || t.getState() == Thread.State.TIMED_WAITING));
       assertThat(sent).as("requests sent while the first one's answer is awaited").hasSize(1);
       release.countDown();
       for (Future<Integer> status : statuses.subList(1, 8)) {
@@ -125,17 +178,27 @@ class VaultChallengesTest {
       release.countDown();
       reads.shutdownNow();
     }
-    assertThat(sent.stream().filter(r -> r.getHeaders().getValue(HttpHeaderName.AUTHORIZATION) == null))
-        .as("unauthenticated requests").hasSize(1);
+    assertThat(
+            sent.stream()
+                .filter(r -> r.getHeaders().getValue(HttpHeaderName.AUTHORIZATION) == null))
+        .as("unauthenticated requests")
+        .hasSize(1);
     assertThat(sent).hasSize(8);
   }
 
-  /** A pipeline of the policy over a transport that records requests and answers 401 with {@code challenge}, or 200 when null. */
+  /**
+   * A pipeline of the policy over a transport that records requests and answers 401 with {@code
+   * challenge}, or 200 when null.
+   */
   private HttpPipeline pipeline(VaultChallenges challenges, String challenge) {
-    return new HttpPipelineBuilder().policies(challenges.policy(credential)).httpClient(request -> {
-      sent.add(request);
-      return Mono.just(new Answer(request, challenge == null ? 200 : 401, challenge));
-    }).build();
+    return new HttpPipelineBuilder()
+        .policies(challenges.policy(credential))
+        .httpClient(
+            request -> {
+              sent.add(request);
+              return Mono.just(new Answer(request, challenge == null ? 200 : 401, challenge));
+            })
+        .build();
   }
 
   /** A fixed answer with an empty body. */

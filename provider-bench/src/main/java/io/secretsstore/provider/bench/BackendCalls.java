@@ -26,19 +26,24 @@ final class BackendCalls {
   }
 
   void end() {
-    counter.snapshot().forEach((operation, count) -> {
-      long delta = count - before.getOrDefault(operation, 0L);
-      if (delta > 0) {
-        totals.merge(operation, delta, Long::sum);
-      }
-    });
+    counter
+        .snapshot()
+        .forEach(
+            (operation, count) -> {
+              long delta = count - before.getOrDefault(operation, 0L);
+              if (delta > 0) {
+                totals.merge(operation, delta, Long::sum);
+              }
+            });
     mounts++;
   }
 
   /** Calls per measured Mount, by operation. */
   Map<String, Double> perMount() {
     Map<String, Double> average = new TreeMap<>();
-    totals.forEach((operation, total) -> average.put(operation, Math.round(total * 100.0 / Math.max(1, mounts)) / 100.0));
+    totals.forEach(
+        (operation, total) ->
+            average.put(operation, Math.round(total * 100.0 / Math.max(1, mounts)) / 100.0));
     return average;
   }
 }

@@ -5,10 +5,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The benchmark harness: {@code java -jar provider-bench/target/provider-bench.jar run --cloud vault}
- * (every scenario end to end) or {@code cache} (the mount engine in process).
+ * The benchmark harness: {@code java -jar provider-bench/target/provider-bench.jar run --cloud
+ * vault} (every scenario end to end) or {@code cache} (the mount engine in process).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {SocketBenchmark.class, CacheBenchmark.class, MicroCommand.class},
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    subcommands = {SocketBenchmark.class, CacheBenchmark.class, MicroCommand.class},
     description = "Benchmarks of secrets-store-provider.")
 public final class BenchMain {
   public static void main(String[] args) {

@@ -27,29 +27,49 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The mount engine's numbers, in process: a cold Mount of N objects against a backend latency L
- * (as a ratio to L), a Mount answered from the cache, and backend calls per poll interval while
- * 110 pods of 5 identities republish every interval.
+ * The mount engine's numbers, in process: a cold Mount of N objects against a backend latency L (as
+ * a ratio to L), a Mount answered from the cache, and backend calls per poll interval while 110
+ * pods of 5 identities republish every interval.
  */
-@Command(name = "cache", description = "Benchmark the mount engine: cold and cached Mounts, and a rotation storm.")
+@Command(
+    name = "cache",
+    description = "Benchmark the mount engine: cold and cached Mounts, and a rotation storm.")
 final class CacheBenchmark implements Callable<Integer> {
-  @Option(names = "--latency", defaultValue = "50", description = "Backend latency in ms (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--latency",
+      defaultValue = "50",
+      description = "Backend latency in ms (default: ${DEFAULT-VALUE}).")
   long latencyMillis;
 
-  @Option(names = "--objects", defaultValue = "10", description = "Objects per Mount (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--objects",
+      defaultValue = "10",
+      description = "Objects per Mount (default: ${DEFAULT-VALUE}).")
   int objects;
 
-  @Option(names = "--interval", defaultValue = "2000", description = "Storm poll interval in ms (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--interval",
+      defaultValue = "2000",
+      description = "Storm poll interval in ms (default: ${DEFAULT-VALUE}).")
   long intervalMillis;
 
-  @Option(names = "--out", defaultValue = "provider-bench/target", description = "Directory for the JSON result (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--out",
+      defaultValue = "provider-bench/target",
+      description = "Directory for the JSON result (default: ${DEFAULT-VALUE}).")
   Path out;
 
   @Override
   public Integer call() throws Exception {
     Map<String, Object> results = new LinkedHashMap<>();
     results.put("time", Instant.now().toString());
-    results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "java", System.getProperty("java.version")));
+    results.put(
+        "machine",
+        Map.of(
+            "cores",
+            Runtime.getRuntime().availableProcessors(),
+            "java",
+            System.getProperty("java.version")));
     results.put("latencyMs", latencyMillis);
     results.put("objects", objects);
 
@@ -75,14 +95,20 @@ final class CacheBenchmark implements Callable<Integer> {
       results.put("coldMountP99OverLatency", coldStats.p99Millis() / latencyMillis);
       results.put("cachedMount", cachedStats);
       System.out.printf("%-28s %s%n", "cold Mount (" + objects + " objects)", coldStats);
-      System.out.printf("%-28s p50 %.2fx L, p99 %.2fx L (L = %d ms)%n", "  as a ratio to latency",
-          coldStats.p50Millis() / latencyMillis, coldStats.p99Millis() / latencyMillis, latencyMillis);
+      System.out.printf(
+          "%-28s p50 %.2fx L, p99 %.2fx L (L = %d ms)%n",
+          "  as a ratio to latency",
+          coldStats.p50Millis() / latencyMillis,
+          coldStats.p99Millis() / latencyMillis,
+          latencyMillis);
       System.out.printf("%-28s %s%n", "cached Mount", cachedStats);
     }
     results.put("storm", storm());
     Files.createDirectories(out);
     Path file = out.resolve("bench-cache-" + System.currentTimeMillis() + ".json");
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), results);
+    new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(file.toFile(), results);
     System.out.println("results: " + file);
     return 0;
   }
@@ -91,13 +117,23 @@ final class CacheBenchmark implements Callable<Integer> {
   private Map<String, Object> storm() throws Exception {
     Duration interval = Duration.ofMillis(intervalMillis);
     Duration jitter = interval.dividedBy(4);
-    CacheSettings cache = new CacheSettings(interval, jitter, interval.multipliedBy(3), interval.multipliedBy(5), 64L << 20, 10_000);
+    CacheSettings cache =
+        new CacheSettings(
+            interval,
+            jitter,
+            interval.multipliedBy(3),
+            interval.multipliedBy(5),
+            64L << 20,
+            10_000);
     LatencyBackend backend = new LatencyBackend(latencyMillis);
     ExecutorService pods = Executors.newFixedThreadPool(32);
     List<Long> callsPerInterval = new ArrayList<>();
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-    try (MountEngine engine = new MountEngine(backend,
-        new EngineSettings(MountLimits.DEFAULT, cache, ResilienceSettings.DEFAULT, 32), FetchEvents.NONE)) {
+    try (MountEngine engine =
+        new MountEngine(
+            backend,
+            new EngineSettings(MountLimits.DEFAULT, cache, ResilienceSettings.DEFAULT, 32),
+            FetchEvents.NONE)) {
       List<MountRequestContext> requests = new ArrayList<>();
       for (int p = 0; p < 110; p++) {
         requests.add(request("identity-" + (p % 5), p));
@@ -107,17 +143,23 @@ final class CacheBenchmark implements Callable<Integer> {
         long start = System.nanoTime();
         List<CompletableFuture<Void>> mounts = new ArrayList<>();
         for (MountRequestContext request : requests) {
-          mounts.add(CompletableFuture.runAsync(() -> latencies.add(time(() -> engine.mount(request, null))), pods));
+          mounts.add(
+              CompletableFuture.runAsync(
+                  () -> latencies.add(time(() -> engine.mount(request, null))), pods));
         }
         mounts.forEach(CompletableFuture::join);
-        Thread.sleep(Math.max(0, interval.toMillis() - Duration.ofNanos(System.nanoTime() - start).toMillis()));
+        Thread.sleep(
+            Math.max(
+                0, interval.toMillis() - Duration.ofNanos(System.nanoTime() - start).toMillis()));
         callsPerInterval.add(backend.calls() - before);
       }
     } finally {
       pods.shutdownNow();
     }
     Stats mountStats = Stats.of(latencies);
-    System.out.printf("%-28s %s (upstream design: %d)%n", "storm backend calls/interval", callsPerInterval, 110 * objects);
+    System.out.printf(
+        "%-28s %s (upstream design: %d)%n",
+        "storm backend calls/interval", callsPerInterval, 110 * objects);
     System.out.printf("%-28s %s%n", "storm Mount latency", mountStats);
     Map<String, Object> storm = new LinkedHashMap<>();
     storm.put("pods", 110);
@@ -130,11 +172,20 @@ final class CacheBenchmark implements Callable<Integer> {
   }
 
   private MountRequestContext request(String serviceAccount, int pod) {
-    String attributes = "{\"objects\":\"" + objects + "\","
-        + "\"csi.storage.k8s.io/pod.name\":\"pod-" + pod + "\","
-        + "\"csi.storage.k8s.io/pod.namespace\":\"bench\","
-        + "\"csi.storage.k8s.io/pod.uid\":\"uid-" + pod + "\","
-        + "\"csi.storage.k8s.io/serviceAccount.name\":\"" + serviceAccount + "\"}";
+    String attributes =
+        "{\"objects\":\""
+            + objects
+            + "\","
+            + "\"csi.storage.k8s.io/pod.name\":\"pod-"
+            + pod
+            + "\","
+            + "\"csi.storage.k8s.io/pod.namespace\":\"bench\","
+            + "\"csi.storage.k8s.io/pod.uid\":\"uid-"
+            + pod
+            + "\","
+            + "\"csi.storage.k8s.io/serviceAccount.name\":\""
+            + serviceAccount
+            + "\"}";
     return MountRequestContext.parse(attributes, "null", "/t", "420", List.of());
   }
 

@@ -21,7 +21,8 @@ final class ConcurrentMounts {
   private ConcurrentMounts() {}
 
   /** Runs one client per call for the duration; client i sends calls[i]. */
-  static Result run(ProviderClient client, List<ProviderClient.MountCall> calls, Duration duration) throws Exception {
+  static Result run(ProviderClient client, List<ProviderClient.MountCall> calls, Duration duration)
+      throws Exception {
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     AtomicLong failures = new AtomicLong();
     ExecutorService clients = Executors.newFixedThreadPool(calls.size());
@@ -30,20 +31,22 @@ final class ConcurrentMounts {
     try {
       List<Future<?>> running = new ArrayList<>();
       for (ProviderClient.MountCall call : calls) {
-        running.add(clients.submit(() -> {
-          List<Long> mine = new ArrayList<>();
-          while (System.nanoTime() < end) {
-            long before = System.nanoTime();
-            try {
-              client.mount(call, CALL_TIMEOUT);
-              mine.add(System.nanoTime() - before);
-            } catch (RuntimeException e) {
-              failures.incrementAndGet();
-            }
-          }
-          latencies.addAll(mine);
-          return null;
-        }));
+        running.add(
+            clients.submit(
+                () -> {
+                  List<Long> mine = new ArrayList<>();
+                  while (System.nanoTime() < end) {
+                    long before = System.nanoTime();
+                    try {
+                      client.mount(call, CALL_TIMEOUT);
+                      mine.add(System.nanoTime() - before);
+                    } catch (RuntimeException e) {
+                      failures.incrementAndGet();
+                    }
+                  }
+                  latencies.addAll(mine);
+                  return null;
+                }));
       }
       for (Future<?> future : running) {
         future.get();
@@ -52,7 +55,8 @@ final class ConcurrentMounts {
       clients.shutdownNow();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new Result(calls.size(), Stats.of(latencies), latencies.size() / seconds, failures.get());
+    return new Result(
+        calls.size(), Stats.of(latencies), latencies.size() / seconds, failures.get());
   }
 
   /**

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  */
 final class KubeApi implements AutoCloseable {
   private static final Logger QUIET = Logger.getLogger("io.fabric8.mockwebserver");
-  private static final Pattern BY_NAME = Pattern.compile("/api/v1/namespaces/([^/]+)/serviceaccounts/([^/?]+)(\\?.*)?");
+  private static final Pattern BY_NAME =
+      Pattern.compile("/api/v1/namespaces/([^/]+)/serviceaccounts/([^/?]+)(\\?.*)?");
   private static final Pattern NAMESPACE = Pattern.compile("ns-(\\d+)");
   private static final Pattern NAME = Pattern.compile("sa-(\\d+)");
   static final int NAMESPACES = 500;
@@ -41,16 +42,23 @@ final class KubeApi implements AutoCloseable {
     this.serviceAccounts = serviceAccounts;
     // The mock logs every request at INFO through java.util.logging, among the bench's tables.
     QUIET.setLevel(Level.WARNING);
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new Dispatcher(), false);
+    server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), new Dispatcher(), false);
     server.init();
   }
 
   /** The environment that points fabric8's auto-configuration in the provider at this API only. */
   Map<String, String> environment() {
-    return Map.of("KUBERNETES_MASTER", server.url("/"),
-        "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
-        "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false",
-        "KUBERNETES_NAMESPACE", "secrets-store-provider");
+    return Map.of(
+        "KUBERNETES_MASTER",
+        server.url("/"),
+        "KUBERNETES_AUTH_TRYKUBECONFIG",
+        "false",
+        "KUBERNETES_AUTH_TRYSERVICEACCOUNT",
+        "false",
+        "KUBERNETES_NAMESPACE",
+        "secrets-store-provider");
   }
 
   /** Service-account GETs by name so far. */
@@ -85,8 +93,13 @@ final class KubeApi implements AutoCloseable {
   }
 
   private static String serviceAccountJson(String namespace, String name) {
-    return "{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"" + namespace
-        + "\",\"resourceVersion\":\"1\",\"annotations\":{\"iam.gke.io/gcp-service-account\":\"" + name + "@example.iam.gserviceaccount.com\"}}}";
+    return "{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"metadata\":{\"name\":\""
+        + name
+        + "\",\"namespace\":\""
+        + namespace
+        + "\",\"resourceVersion\":\"1\",\"annotations\":{\"iam.gke.io/gcp-service-account\":\""
+        + name
+        + "@example.iam.gserviceaccount.com\"}}}";
   }
 
   /** CRUD for everything else; service accounts counted, the synthetic ones answered. */
@@ -98,7 +111,9 @@ final class KubeApi implements AutoCloseable {
         gets.incrementAndGet();
         distinct.add(byName.group(1) + "/" + byName.group(2));
         if (held(byName.group(1), byName.group(2))) {
-          return new MockResponse().setResponseCode(200).setBody(serviceAccountJson(byName.group(1), byName.group(2)));
+          return new MockResponse()
+              .setResponseCode(200)
+              .setBody(serviceAccountJson(byName.group(1), byName.group(2)));
         }
       } else if (path.contains("/serviceaccounts")) {
         listsAndWatches.incrementAndGet();
@@ -119,9 +134,13 @@ final class KubeApi implements AutoCloseable {
 
     /** Every synthetic account, as a cluster-wide list (what an informer would load). */
     private String list() {
-      StringBuilder items = new StringBuilder("{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccountList\",\"metadata\":{\"resourceVersion\":\"1\"},\"items\":[");
+      StringBuilder items =
+          new StringBuilder(
+              "{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccountList\",\"metadata\":{\"resourceVersion\":\"1\"},\"items\":[");
       for (int i = 0; i < serviceAccounts; i++) {
-        items.append(i == 0 ? "" : ",").append(serviceAccountJson("ns-" + (i % NAMESPACES), "sa-" + i));
+        items
+            .append(i == 0 ? "" : ",")
+            .append(serviceAccountJson("ns-" + (i % NAMESPACES), "sa-" + i));
       }
       return items.append("]}").toString();
     }

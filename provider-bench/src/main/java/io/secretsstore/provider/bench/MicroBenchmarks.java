@@ -41,8 +41,8 @@ import org.openjdk.jmh.infra.Blackhole;
 import picocli.CommandLine;
 
 /**
- * The hot paths that are pure code: what every Mount pays before and after its backend calls.
- * Each backend's parameter parsing is measured through its public {@link SecretBackend#plan}, which
+ * The hot paths that are pure code: what every Mount pays before and after its backend calls. Each
+ * backend's parameter parsing is measured through its public {@link SecretBackend#plan}, which
  * parses and validates the SecretProviderClass parameters without calling the backend.
  */
 @State(Scope.Benchmark)
@@ -50,7 +50,8 @@ import picocli.CommandLine;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class MicroBenchmarks {
   private static final String TOKENS = "csi.storage.k8s.io/serviceAccount.tokens";
-  private static final String TARGET = "/var/lib/kubelet/pods/8d1f9a1e-7a49-4b8e-9f58-2a1d8f1c0b11/volumes/kubernetes.io~csi/secrets/mount";
+  private static final String TARGET =
+      "/var/lib/kubelet/pods/8d1f9a1e-7a49-4b8e-9f58-2a1d8f1c0b11/volumes/kubernetes.io~csi/secrets/mount";
 
   private String vaultAttributes;
   private String awsAttributes;
@@ -71,31 +72,59 @@ public class MicroBenchmarks {
     StringBuilder awsObjects = new StringBuilder();
     paths = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      vaultObjects.append("- objectName: obj-").append(i).append("\n  secretPath: secret/data/app/obj-").append(i)
+      vaultObjects
+          .append("- objectName: obj-")
+          .append(i)
+          .append("\n  secretPath: secret/data/app/obj-")
+          .append(i)
           .append("\n  secretKey: value\n");
-      awsObjects.append("- objectName: app/obj-").append(i).append("\n  objectType: secretsmanager\n  objectAlias: obj-")
-          .append(i).append('\n');
+      awsObjects
+          .append("- objectName: app/obj-")
+          .append(i)
+          .append("\n  objectType: secretsmanager\n  objectAlias: obj-")
+          .append(i)
+          .append('\n');
       paths.add("dir-" + (i % 3) + "/obj-" + i);
     }
     LogSetup.configure(LogSetup.Format.text, "warn");
     String tokens = tokens("vault", "pods.eks.amazonaws.com");
-    vaultAttributes = attributes(Map.of("roleName", "app", "objects", vaultObjects.toString(), TOKENS, tokens));
-    // Pod Identity: the role comes from the agent at fetch time, not from a service-account lookup at plan time.
-    awsAttributes = attributes(Map.of("region", "us-east-1", "usePodIdentity", "true", "objects", awsObjects.toString(), TOKENS, tokens));
+    vaultAttributes =
+        attributes(Map.of("roleName", "app", "objects", vaultObjects.toString(), TOKENS, tokens));
+    // Pod Identity: the role comes from the agent at fetch time, not from a service-account lookup
+    // at plan time.
+    awsAttributes =
+        attributes(
+            Map.of(
+                "region",
+                "us-east-1",
+                "usePodIdentity",
+                "true",
+                "objects",
+                awsObjects.toString(),
+                TOKENS,
+                tokens));
     vaultRequest = parse(vaultAttributes);
     awsRequest = parse(awsAttributes);
     vault = started("vault");
     aws = started("aws");
     fingerprints = new PayloadFingerprints(PayloadFingerprints.newKey());
-    payload = FetchedObject.single(new PlannedObject<>("obj", "obj", FileMode.DEFAULT, "obj"), "s3cr3t-value-of-a-typical-size-0123456789abcdef".repeat(8).getBytes(StandardCharsets.UTF_8), "1");
+    payload =
+        FetchedObject.single(
+            new PlannedObject<>("obj", "obj", FileMode.DEFAULT, "obj"),
+            "s3cr3t-value-of-a-typical-size-0123456789abcdef"
+                .repeat(8)
+                .getBytes(StandardCharsets.UTF_8),
+            "1");
     engine = new MountEngine(new LatencyBackend(0), EngineSettings.DEFAULT, FetchEvents.NONE);
-    service = new CsiDriverProviderService(engine, "bench", "0", MountObserver.NONE, MountAuditor.NONE);
-    cachedRequest = MountRequest.newBuilder()
-        .setAttributes(attributes(Map.of("objects", "10")))
-        .setSecrets("null")
-        .setTargetPath(TARGET)
-        .setPermission("420")
-        .build();
+    service =
+        new CsiDriverProviderService(engine, "bench", "0", MountObserver.NONE, MountAuditor.NONE);
+    cachedRequest =
+        MountRequest.newBuilder()
+            .setAttributes(attributes(Map.of("objects", "10")))
+            .setSecrets("null")
+            .setTargetPath(TARGET)
+            .setPermission("420")
+            .build();
     service.mount(cachedRequest, new Collect());
   }
 
@@ -110,31 +139,51 @@ public class MicroBenchmarks {
   private static SecretBackend started(String name) throws Exception {
     BackendFactory backend = Backends.named(Backends.discover(), name);
     if (backend.options() != null) {
-      new CommandLine(CommandLine.Model.CommandSpec.forAnnotatedObject(backend.options())).parseArgs();
+      new CommandLine(CommandLine.Model.CommandSpec.forAnnotatedObject(backend.options()))
+          .parseArgs();
     }
     // Parsing only: no plan here reads the cluster, so the context's client is never created.
     return backend.start(BackendContext.standard(BackendCalls.NONE));
   }
 
   private static String attributes(Map<String, String> parameters) {
-    StringBuilder json = new StringBuilder("{\"secretProviderClass\":\"app-secrets\","
-        + "\"csi.storage.k8s.io/pod.name\":\"app-7d4b9c6f5-x2x9q\",\"csi.storage.k8s.io/pod.namespace\":\"team-a\","
-        + "\"csi.storage.k8s.io/pod.uid\":\"8d1f9a1e-7a49-4b8e-9f58-2a1d8f1c0b11\","
-        + "\"csi.storage.k8s.io/serviceAccount.name\":\"app\",\"csi.storage.k8s.io/ephemeral\":\"false\"");
-    parameters.forEach((key, value) -> json.append(",\"").append(key).append("\":\"")
-        .append(value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append('"'));
+    StringBuilder json =
+        new StringBuilder(
+            "{\"secretProviderClass\":\"app-secrets\","
+                + "\"csi.storage.k8s.io/pod.name\":\"app-7d4b9c6f5-x2x9q\",\"csi.storage.k8s.io/pod.namespace\":\"team-a\","
+                + "\"csi.storage.k8s.io/pod.uid\":\"8d1f9a1e-7a49-4b8e-9f58-2a1d8f1c0b11\","
+                + "\"csi.storage.k8s.io/serviceAccount.name\":\"app\",\"csi.storage.k8s.io/ephemeral\":\"false\"");
+    parameters.forEach(
+        (key, value) ->
+            json.append(",\"")
+                .append(key)
+                .append("\":\"")
+                .append(value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n"))
+                .append('"'));
     return json.append('}').toString();
   }
 
-  /** The driver's tokens attribute: an (unsigned) token of the pod's service account per audience. */
+  /**
+   * The driver's tokens attribute: an (unsigned) token of the pod's service account per audience.
+   */
   private static String tokens(String... audiences) {
     Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
     StringBuilder json = new StringBuilder("{");
     for (String audience : audiences) {
-      String claims = "{\"aud\":[\"" + audience + "\"],\"sub\":\"system:serviceaccount:team-a:app\",\"exp\":4102444800}";
-      String jwt = base64.encodeToString("{\"alg\":\"RS256\"}".getBytes(StandardCharsets.UTF_8)) + "."
-          + base64.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + ".c2lnbmF0dXJl";
-      json.append(json.length() > 1 ? "," : "").append('"').append(audience).append("\":{\"token\":\"").append(jwt)
+      String claims =
+          "{\"aud\":[\""
+              + audience
+              + "\"],\"sub\":\"system:serviceaccount:team-a:app\",\"exp\":4102444800}";
+      String jwt =
+          base64.encodeToString("{\"alg\":\"RS256\"}".getBytes(StandardCharsets.UTF_8))
+              + "."
+              + base64.encodeToString(claims.getBytes(StandardCharsets.UTF_8))
+              + ".c2lnbmF0dXJl";
+      json.append(json.length() > 1 ? "," : "")
+          .append('"')
+          .append(audience)
+          .append("\":{\"token\":\"")
+          .append(jwt)
           .append("\",\"expirationTimestamp\":\"2100-01-01T00:00:00Z\"}");
     }
     return json.append('}').toString();
@@ -178,7 +227,9 @@ public class MicroBenchmarks {
     return fingerprints.of(payload);
   }
 
-  /** A whole cached Mount in the gRPC service: parse, cache hit for 10 objects, response assembly. */
+  /**
+   * A whole cached Mount in the gRPC service: parse, cache hit for 10 objects, response assembly.
+   */
   @Benchmark
   public MountResponse cachedMountResponse() {
     Collect collect = new Collect();

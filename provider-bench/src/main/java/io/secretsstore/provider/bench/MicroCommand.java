@@ -12,27 +12,36 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Runs the JMH microbenchmarks of {@link MicroBenchmarks} in a forked JVM and writes JMH's JSON. */
+/**
+ * Runs the JMH microbenchmarks of {@link MicroBenchmarks} in a forked JVM and writes JMH's JSON.
+ */
 @Command(name = "micro", description = "JMH microbenchmarks of the hot paths that are pure code.")
 final class MicroCommand implements Callable<Integer> {
-  @Option(names = "--seconds", defaultValue = "1", description = "Seconds per warm-up and measurement iteration (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seconds",
+      defaultValue = "1",
+      description = "Seconds per warm-up and measurement iteration (default: ${DEFAULT-VALUE}).")
   int seconds;
 
-  @Option(names = "--out", defaultValue = "provider-bench/target", description = "Directory for the JSON result (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--out",
+      defaultValue = "provider-bench/target",
+      description = "Directory for the JSON result (default: ${DEFAULT-VALUE}).")
   String out;
 
   @Override
   public Integer call() throws Exception {
-    Options options = new OptionsBuilder()
-        .include(MicroBenchmarks.class.getName() + "\\.")
-        .forks(1)
-        .warmupIterations(2)
-        .warmupTime(TimeValue.seconds(seconds))
-        .measurementIterations(3)
-        .measurementTime(TimeValue.seconds(seconds))
-        .resultFormat(ResultFormatType.JSON)
-        .result(out + "/bench-micro-" + System.currentTimeMillis() + ".json")
-        .build();
+    Options options =
+        new OptionsBuilder()
+            .include(MicroBenchmarks.class.getName() + "\\.")
+            .forks(1)
+            .warmupIterations(2)
+            .warmupTime(TimeValue.seconds(seconds))
+            .measurementIterations(3)
+            .measurementTime(TimeValue.seconds(seconds))
+            .resultFormat(ResultFormatType.JSON)
+            .result(out + "/bench-micro-" + System.currentTimeMillis() + ".json")
+            .build();
     Collection<RunResult> results = new Runner(options).run();
     return results.isEmpty() ? 1 : 0;
   }

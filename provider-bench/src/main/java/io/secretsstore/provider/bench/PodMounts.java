@@ -14,7 +14,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Builds the MountRequest the driver sends for a pod of a load scenario, exactly as {@code mount} does. */
+/**
+ * Builds the MountRequest the driver sends for a pod of a load scenario, exactly as {@code mount}
+ * does.
+ */
 final class PodMounts {
   private final Path dir;
 
@@ -26,15 +29,29 @@ final class PodMounts {
   ProviderClient.MountCall publish(DemoScenario scenario, int pod) throws IOException {
     Map<String, Path> tokenFiles = new LinkedHashMap<>();
     for (Map.Entry<String, String> token : scenario.tokensByAudience().entrySet()) {
-      Path file = dir.resolve("token-" + scenario.namespace() + "-" + scenario.serviceAccount() + "-"
-          + token.getKey().replaceAll("[^A-Za-z0-9_.-]", "_"));
+      Path file =
+          dir.resolve(
+              "token-"
+                  + scenario.namespace()
+                  + "-"
+                  + scenario.serviceAccount()
+                  + "-"
+                  + token.getKey().replaceAll("[^A-Za-z0-9_.-]", "_"));
       Files.writeString(file, token.getValue());
       tokenFiles.put(token.getKey(), file);
     }
-    PodSettings settings = new PodSettings(scenario.namespace(), "pod-" + pod, "uid-" + scenario.namespace() + "-" + pod,
-        scenario.serviceAccount(), false, Map.of());
-    return new DriverRequestBuilder(SecretProviderClassFile.parse(scenario.secretProviderClass()), settings,
-        dir.resolve("pods/" + pod + "/mount"))
+    PodSettings settings =
+        new PodSettings(
+            scenario.namespace(),
+            "pod-" + pod,
+            "uid-" + scenario.namespace() + "-" + pod,
+            scenario.serviceAccount(),
+            false,
+            Map.of());
+    return new DriverRequestBuilder(
+            SecretProviderClassFile.parse(scenario.secretProviderClass()),
+            settings,
+            dir.resolve("pods/" + pod + "/mount"))
         .tokens(ServiceAccountTokenFiles.read(tokenFiles, Instant.now()), false)
         .publish()
         .toMountCall();

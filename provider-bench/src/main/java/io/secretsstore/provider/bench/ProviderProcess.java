@@ -31,27 +31,47 @@ final class ProviderProcess implements AutoCloseable {
    * Starts {@code serve --backend} from the distribution with {@code environment} added to this
    * process's, and waits until its socket exists.
    */
-  static ProviderProcess start(Path distribution, String backend, Path socketDir, Path output, List<String> flags,
-      Map<String, String> environment) throws IOException, InterruptedException {
+  static ProviderProcess start(
+      Path distribution,
+      String backend,
+      Path socketDir,
+      Path output,
+      List<String> flags,
+      Map<String, String> environment)
+      throws IOException, InterruptedException {
     Path launcher = distribution.resolve("bin/secrets-store-provider");
     if (!Files.isExecutable(launcher)) {
-      throw new IllegalArgumentException("no distribution at " + distribution + " (build it with ./mvnw -DskipTests package)");
+      throw new IllegalArgumentException(
+          "no distribution at " + distribution + " (build it with ./mvnw -DskipTests package)");
     }
-    List<String> command = new ArrayList<>(List.of(launcher.toString(), "serve", "--backend", backend,
-        "--socket-dir", socketDir.toString(),
-        "--health-addr", "127.0.0.1:" + freePort(), "--metrics-addr", "127.0.0.1:" + freePort(),
-        "--log-format", "text"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                launcher.toString(),
+                "serve",
+                "--backend",
+                backend,
+                "--socket-dir",
+                socketDir.toString(),
+                "--health-addr",
+                "127.0.0.1:" + freePort(),
+                "--metrics-addr",
+                "127.0.0.1:" + freePort(),
+                "--log-format",
+                "text"));
     command.addAll(flags);
     Path socket = socketDir.resolve(backend + ".sock");
     long start = System.nanoTime();
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
     builder.environment().putAll(environment);
     Process process = builder.start();
     long deadline = start + Duration.ofSeconds(60).toNanos();
     while (!Files.exists(socket)) {
       if (!process.isAlive() || System.nanoTime() > deadline) {
         process.destroyForcibly();
-        throw new IllegalStateException("serve did not create its socket; output:\n" + Files.readString(output));
+        throw new IllegalStateException(
+            "serve did not create its socket; output:\n" + Files.readString(output));
       }
       Thread.sleep(2);
     }
@@ -77,7 +97,8 @@ final class ProviderProcess implements AutoCloseable {
     long rss = 0;
     long peak = 0;
     int threads = 0;
-    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+    for (String line :
+        Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
       if (line.startsWith("VmRSS:")) {
         rss = kibibytes(line);
       } else if (line.startsWith("VmHWM:")) {

@@ -3,7 +3,6 @@ package io.secretsstore.provider.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.secretsstore.provider.text.TextTable;
 import io.secretsstore.provider.emulators.CloudEmulator;
 import io.secretsstore.provider.emulators.DemoScenario;
 import io.secretsstore.provider.emulators.EmulatorOptions;
@@ -12,6 +11,7 @@ import io.secretsstore.provider.emulators.Fault;
 import io.secretsstore.provider.emulators.FaultPlan;
 import io.secretsstore.provider.emulators.StartedEmulator;
 import io.secretsstore.provider.grpc.ProviderClient;
+import io.secretsstore.provider.text.TextTable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -35,59 +35,103 @@ import picocli.CommandLine.Option;
 
 /**
  * The scenarios of the performance report, end to end: the cloud's emulator in this JVM with a
- * latency L on every call, the cloud's distribution as a separate process on a temporary socket, and
- * driver-shaped MountRequests over that socket.
+ * latency L on every call, the cloud's distribution as a separate process on a temporary socket,
+ * and driver-shaped MountRequests over that socket.
  */
-@Command(name = "run", description = "Run every scenario against one cloud's distribution and emulator.")
+@Command(
+    name = "run",
+    description = "Run every scenario against one cloud's distribution and emulator.")
 final class SocketBenchmark implements Callable<Integer> {
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
   private static final int STORM_PODS = 110;
   private static final int STORM_IDENTITIES = 5;
 
-  @Option(names = "--cloud", defaultValue = "vault", description = "aws, azure, gcp or vault (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--cloud",
+      defaultValue = "vault",
+      description = "aws, azure, gcp or vault (default: ${DEFAULT-VALUE}).")
   String cloud;
 
-  @Option(names = "--dist", description = "The distribution (default: provider-dist/target/secrets-store-provider-<cloud>).")
+  @Option(
+      names = "--dist",
+      description =
+          "The distribution (default: provider-dist/target/secrets-store-provider-<cloud>).")
   Path distribution;
 
-  @Option(names = "--latency", defaultValue = "50", description = "Backend latency L in ms on every emulator call (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--latency",
+      defaultValue = "50",
+      description = "Backend latency L in ms on every emulator call (default: ${DEFAULT-VALUE}).")
   long latencyMillis;
 
-  @Option(names = "--cold-samples", defaultValue = "20", description = "Cold Mounts per object count (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--cold-samples",
+      defaultValue = "20",
+      description = "Cold Mounts per object count (default: ${DEFAULT-VALUE}).")
   int coldSamples;
 
-  @Option(names = "--throughput-seconds", defaultValue = "10", description = "Seconds per client count (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--throughput-seconds",
+      defaultValue = "10",
+      description = "Seconds per client count (default: ${DEFAULT-VALUE}).")
   int throughputSeconds;
 
-  @Option(names = "--storm-interval", defaultValue = "10", description = "Rotation poll interval of the storm in s (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--storm-interval",
+      defaultValue = "10",
+      description = "Rotation poll interval of the storm in s (default: ${DEFAULT-VALUE}).")
   int stormIntervalSeconds;
 
-  @Option(names = "--storm-intervals", defaultValue = "4", description = "Intervals the storm lasts (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--storm-intervals",
+      defaultValue = "4",
+      description = "Intervals the storm lasts (default: ${DEFAULT-VALUE}).")
   int stormIntervals;
 
-  @Option(names = "--load-clients", defaultValue = "50", description = "Clients of the sustained footprint load (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--load-clients",
+      defaultValue = "50",
+      description = "Clients of the sustained footprint load (default: ${DEFAULT-VALUE}).")
   int loadClients;
 
-  @Option(names = "--load-seconds", defaultValue = "60", description = "Seconds of the sustained footprint load (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--load-seconds",
+      defaultValue = "60",
+      description = "Seconds of the sustained footprint load (default: ${DEFAULT-VALUE}).")
   int loadSeconds;
 
-  @Option(names = "--kube-service-accounts", defaultValue = "0",
-      description = "Service accounts the provider's Kubernetes API holds, as in a large cluster (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--kube-service-accounts",
+      defaultValue = "0",
+      description =
+          "Service accounts the provider's Kubernetes API holds, as in a large cluster (default: ${DEFAULT-VALUE}).")
   int kubeServiceAccounts;
 
-  @Option(names = "--scenarios", split = ",", defaultValue = "floor,cold,throughput,storm,footprint",
+  @Option(
+      names = "--scenarios",
+      split = ",",
+      defaultValue = "floor,cold,throughput,storm,footprint",
       description = "Scenarios to run, comma-separated (default: ${DEFAULT-VALUE}).")
   Set<String> scenarios;
 
-  @Option(names = "--provider-log-level", defaultValue = "warn",
-      description = "The provider's --log-level; its output is kept beside the JSON result (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--provider-log-level",
+      defaultValue = "warn",
+      description =
+          "The provider's --log-level; its output is kept beside the JSON result (default: ${DEFAULT-VALUE}).")
   String providerLogLevel;
 
-  @Option(names = "--out", defaultValue = "provider-bench/target", description = "Directory for the JSON result (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--out",
+      defaultValue = "provider-bench/target",
+      description = "Directory for the JSON result (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--provider-flag", paramLabel = "FLAG",
-      description = "An extra flag for the provider's serve, e.g. --provider-flag=--grpc-threads=8 (repeatable).")
+  @Option(
+      names = "--provider-flag",
+      paramLabel = "FLAG",
+      description =
+          "An extra flag for the provider's serve, e.g. --provider-flag=--grpc-threads=8 (repeatable).")
   List<String> providerFlags = List.of();
 
   private final PrintWriter console = new PrintWriter(System.out, true);
@@ -96,15 +140,26 @@ final class SocketBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dist = distribution != null ? distribution : Path.of("provider-dist/target/secrets-store-provider-" + cloud);
+    Path dist =
+        distribution != null
+            ? distribution
+            : Path.of("provider-dist/target/secrets-store-provider-" + cloud);
     Path work = Files.createTempDirectory("bench-");
     results.put("time", Instant.now().toString());
     results.put("cloud", cloud);
-    results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "java", System.getProperty("java.version"),
-        "os", System.getProperty("os.name") + " " + System.getProperty("os.version")));
+    results.put(
+        "machine",
+        Map.of(
+            "cores",
+            Runtime.getRuntime().availableProcessors(),
+            "java",
+            System.getProperty("java.version"),
+            "os",
+            System.getProperty("os.name") + " " + System.getProperty("os.version")));
     results.put("latencyMs", latencyMillis);
     CloudEmulator emulator = Emulators.select(Emulators.discover(), List.of(cloud)).get(0);
-    try (emulator; KubeApi kube = new KubeApi(kubeServiceAccounts)) {
+    try (emulator;
+        KubeApi kube = new KubeApi(kubeServiceAccounts)) {
       StartedEmulator started = emulator.start(EmulatorOptions.create(work.resolve("ca.pem")));
       List<DemoScenario> cold1 = emulator.load(started, 1, coldSamples);
       if (cold1.isEmpty()) {
@@ -117,9 +172,12 @@ final class SocketBenchmark implements Callable<Integer> {
       PodMounts pods = new PodMounts(work);
       Duration interval = Duration.ofSeconds(stormIntervalSeconds);
       List<String> flags = new ArrayList<>(cold1.get(0).serveFlags());
-      flags.addAll(List.of("--rotation-poll-interval=" + interval.toSeconds() + "s",
-          "--rotation-poll-jitter=" + Math.max(1, interval.toSeconds() / 5) + "s",
-          "--cache-freshness=" + interval.toSeconds() * 3 + "s", "--log-level=" + providerLogLevel));
+      flags.addAll(
+          List.of(
+              "--rotation-poll-interval=" + interval.toSeconds() + "s",
+              "--rotation-poll-jitter=" + Math.max(1, interval.toSeconds() / 5) + "s",
+              "--cache-freshness=" + interval.toSeconds() * 3 + "s",
+              "--log-level=" + providerLogLevel));
       flags.addAll(providerFlags);
       results.put("providerFlags", providerFlags);
       // The launcher's JVM flags are its defaults unless these replace or extend them.
@@ -129,12 +187,16 @@ final class SocketBenchmark implements Callable<Integer> {
       Files.createDirectories(out);
       Path providerOutput = out.resolve("bench-" + cloud + "-" + runId + "-provider.log");
       results.put("providerOutput", providerOutput.toString());
-      try (ProviderProcess provider = ProviderProcess.start(dist, cloud, work.resolve("sockets"), providerOutput, flags, kube.environment());
+      try (ProviderProcess provider =
+              ProviderProcess.start(
+                  dist, cloud, work.resolve("sockets"), providerOutput, flags, kube.environment());
           ProviderClient client = ProviderClient.connect(provider.socket())) {
         Thread.sleep(3000);
         ProviderProcess.Memory idle = provider.memory();
         double floor = floor(client);
-        emulator.faults().inject(FaultPlan.ANY_OPERATION, Fault.latency(Duration.ofMillis(latencyMillis)));
+        emulator
+            .faults()
+            .inject(FaultPlan.ANY_OPERATION, Fault.latency(Duration.ofMillis(latencyMillis)));
         // The storm runs first, on an empty cache: every object cached by another scenario would be
         // refreshed in the background too and counted among the storm's backend calls.
         if (scenarios.contains("storm")) {
@@ -161,7 +223,9 @@ final class SocketBenchmark implements Callable<Integer> {
       console.println("Kubernetes API (service accounts): " + kube.counts());
     }
     Path file = out.resolve("bench-" + cloud + "-" + runId + ".json");
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), results);
+    new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(file.toFile(), results);
     console.println("results: " + file);
     return 0;
   }
@@ -180,15 +244,26 @@ final class SocketBenchmark implements Callable<Integer> {
     Stats stats = Stats.of(samples);
     results.put("floor", stats);
     section("1. floor: Version over the socket");
-    table("calls", "p50 ms", "p99 ms").add(Integer.toString(stats.count()), ms(stats.p50Millis()), ms(stats.p99Millis())).print(console);
+    table("calls", "p50 ms", "p99 ms")
+        .add(Integer.toString(stats.count()), ms(stats.p50Millis()), ms(stats.p99Millis()))
+        .print(console);
     return stats.p50Millis();
   }
 
   /** 2. Cold Mounts: every sample is the first Mount of a fresh identity (login + fetch). */
-  private void cold(ProviderClient client, PodMounts pods, List<DemoScenario> one, List<DemoScenario> ten, CloudEmulator emulator)
+  private void cold(
+      ProviderClient client,
+      PodMounts pods,
+      List<DemoScenario> one,
+      List<DemoScenario> ten,
+      CloudEmulator emulator)
       throws Exception {
-    section("3. cold Mount (fresh identity: one login, then the objects), L = " + latencyMillis + " ms");
-    TextTable table = table("objects", "p50 ms", "p99 ms", "p50 / L", "p99 / L", "upstream by design");
+    section(
+        "3. cold Mount (fresh identity: one login, then the objects), L = "
+            + latencyMillis
+            + " ms");
+    TextTable table =
+        table("objects", "p50 ms", "p99 ms", "p50 / L", "p99 / L", "upstream by design");
     Map<String, Object> cold = new LinkedHashMap<>();
     for (List<DemoScenario> scenarios : List.of(one, ten)) {
       int objects = scenarios == one ? 1 : 10;
@@ -203,11 +278,26 @@ final class SocketBenchmark implements Callable<Integer> {
         calls.end();
       }
       Stats stats = Stats.of(samples);
-      cold.put(objects + " objects", Map.of("mount", stats, "p50OverL", stats.p50Millis() / latencyMillis,
-          "p99OverL", stats.p99Millis() / latencyMillis, "backendCallsPerMount", calls.perMount()));
-      console.println(objects + " objects, fresh: backend calls per Mount by operation " + calls.perMount());
-      table.add(Integer.toString(objects), ms(stats.p50Millis()), ms(stats.p99Millis()), ratio(stats.p50Millis() / latencyMillis),
-          ratio(stats.p99Millis() / latencyMillis), (objects + 1) + " x L (login + sequential reads)");
+      cold.put(
+          objects + " objects",
+          Map.of(
+              "mount",
+              stats,
+              "p50OverL",
+              stats.p50Millis() / latencyMillis,
+              "p99OverL",
+              stats.p99Millis() / latencyMillis,
+              "backendCallsPerMount",
+              calls.perMount()));
+      console.println(
+          objects + " objects, fresh: backend calls per Mount by operation " + calls.perMount());
+      table.add(
+          Integer.toString(objects),
+          ms(stats.p50Millis()),
+          ms(stats.p99Millis()),
+          ratio(stats.p50Millis() / latencyMillis),
+          ratio(stats.p99Millis() / latencyMillis),
+          (objects + 1) + " x L (login + sequential reads)");
     }
     results.put("cold", cold);
     table.print(console);
@@ -218,8 +308,13 @@ final class SocketBenchmark implements Callable<Integer> {
    * credentials cached, its connections warm) mounting 10 objects that are not cached yet. Each
    * sample's identity first mounts 10 other objects of its scenario (not measured).
    */
-  private void known(ProviderClient client, PodMounts pods, List<DemoScenario> twenty, CloudEmulator emulator) throws Exception {
-    section("3b. cold Mount, known identity (credentials cached, 10 objects not cached), L = " + latencyMillis + " ms");
+  private void known(
+      ProviderClient client, PodMounts pods, List<DemoScenario> twenty, CloudEmulator emulator)
+      throws Exception {
+    section(
+        "3b. cold Mount, known identity (credentials cached, 10 objects not cached), L = "
+            + latencyMillis
+            + " ms");
     List<Long> samples = new ArrayList<>();
     BackendCalls calls = new BackendCalls(emulator.calls());
     for (DemoScenario scenario : twenty) {
@@ -233,12 +328,28 @@ final class SocketBenchmark implements Callable<Integer> {
       calls.end();
     }
     Stats stats = Stats.of(samples);
-    results.put("coldKnownIdentity", Map.of("objects", 10, "mount", stats, "p50OverL", stats.p50Millis() / latencyMillis,
-        "p99OverL", stats.p99Millis() / latencyMillis, "backendCallsPerMount", calls.perMount()));
+    results.put(
+        "coldKnownIdentity",
+        Map.of(
+            "objects",
+            10,
+            "mount",
+            stats,
+            "p50OverL",
+            stats.p50Millis() / latencyMillis,
+            "p99OverL",
+            stats.p99Millis() / latencyMillis,
+            "backendCallsPerMount",
+            calls.perMount()));
     console.println("10 objects, known: backend calls per Mount by operation " + calls.perMount());
     table("objects", "p50 ms", "p99 ms", "p50 / L", "p99 / L", "floor")
-        .add("10", ms(stats.p50Millis()), ms(stats.p99Millis()), ratio(stats.p50Millis() / latencyMillis),
-            ratio(stats.p99Millis() / latencyMillis), "1 x L (one parallel round of reads)")
+        .add(
+            "10",
+            ms(stats.p50Millis()),
+            ms(stats.p99Millis()),
+            ratio(stats.p50Millis() / latencyMillis),
+            ratio(stats.p99Millis() / latencyMillis),
+            "1 x L (one parallel round of reads)")
         .print(console);
   }
 
@@ -258,7 +369,8 @@ final class SocketBenchmark implements Callable<Integer> {
       }
     }
     if (starts.size() < 2) {
-      throw new IllegalArgumentException("the " + scenario.backend() + " load scenario has fewer than 2 objects");
+      throw new IllegalArgumentException(
+          "the " + scenario.backend() + " load scenario has fewer than 2 objects");
     }
     int middle = starts.get(starts.size() / 2);
     String header = String.join("\n", List.of(lines).subList(0, first)) + "\n";
@@ -268,12 +380,19 @@ final class SocketBenchmark implements Callable<Integer> {
   }
 
   private static DemoScenario withSpc(DemoScenario scenario, String secretProviderClass) {
-    return new DemoScenario(scenario.backend(), scenario.serveFlags(), secretProviderClass, scenario.namespace(),
-        scenario.serviceAccount(), scenario.tokensByAudience());
+    return new DemoScenario(
+        scenario.backend(),
+        scenario.serveFlags(),
+        secretProviderClass,
+        scenario.namespace(),
+        scenario.serviceAccount(),
+        scenario.tokensByAudience());
   }
 
   /** 3. Cached republish: 1, 8 and 64 clients, each its own pod, Mounts answered from the cache. */
-  private void throughput(ProviderClient client, PodMounts pods, List<DemoScenario> identities, double floorMillis) throws Exception {
+  private void throughput(
+      ProviderClient client, PodMounts pods, List<DemoScenario> identities, double floorMillis)
+      throws Exception {
     section("4. cached republish (10 objects per Mount), " + throughputSeconds + " s per row");
     TextTable table = table("clients", "Mounts/s", "p50 ms", "p99 ms", "p50 / floor", "failed");
     List<Object> rows = new ArrayList<>();
@@ -284,10 +403,16 @@ final class SocketBenchmark implements Callable<Integer> {
         client.mount(call, CALL_TIMEOUT);
         calls.add(call);
       }
-      ConcurrentMounts.Result result = ConcurrentMounts.run(client, calls, Duration.ofSeconds(throughputSeconds));
+      ConcurrentMounts.Result result =
+          ConcurrentMounts.run(client, calls, Duration.ofSeconds(throughputSeconds));
       rows.add(Map.of("result", result, "p50OverFloor", result.mount().p50Millis() / floorMillis));
-      table.add(Integer.toString(clients), String.format("%.0f", result.mountsPerSecond()), ms(result.mount().p50Millis()),
-          ms(result.mount().p99Millis()), ratio(result.mount().p50Millis() / floorMillis), Long.toString(result.failures()));
+      table.add(
+          Integer.toString(clients),
+          String.format("%.0f", result.mountsPerSecond()),
+          ms(result.mount().p50Millis()),
+          ms(result.mount().p99Millis()),
+          ratio(result.mount().p50Millis() / floorMillis),
+          Long.toString(result.failures()));
     }
     results.put("throughput", rows);
     table.print(console);
@@ -297,10 +422,22 @@ final class SocketBenchmark implements Callable<Integer> {
    * 4. Rotation storm: 110 pods x 10 objects x 5 identities republishing at the start of every
    * interval, from an empty cache (the first interval is cold).
    */
-  private void storm(ProviderClient client, PodMounts pods, List<DemoScenario> identities, CloudEmulator emulator, Duration interval,
-      KubeApi kube) throws Exception {
-    section("2. rotation storm: " + STORM_PODS + " pods x 10 objects x " + STORM_IDENTITIES + " identities, interval "
-        + interval.toSeconds() + " s");
+  private void storm(
+      ProviderClient client,
+      PodMounts pods,
+      List<DemoScenario> identities,
+      CloudEmulator emulator,
+      Duration interval,
+      KubeApi kube)
+      throws Exception {
+    section(
+        "2. rotation storm: "
+            + STORM_PODS
+            + " pods x 10 objects x "
+            + STORM_IDENTITIES
+            + " identities, interval "
+            + interval.toSeconds()
+            + " s");
     List<ProviderClient.MountCall> calls = new ArrayList<>();
     for (int pod = 0; pod < STORM_PODS; pod++) {
       calls.add(pods.publish(identities.get(pod % identities.size()), pod));
@@ -319,16 +456,19 @@ final class SocketBenchmark implements Callable<Integer> {
         long start = System.nanoTime();
         List<CompletableFuture<Boolean>> mounts = new ArrayList<>();
         for (ProviderClient.MountCall call : calls) {
-          mounts.add(CompletableFuture.supplyAsync(() -> {
-            long t = System.nanoTime();
-            try {
-              client.mount(call, CALL_TIMEOUT);
-              latencies.add(System.nanoTime() - t);
-              return true;
-            } catch (RuntimeException e) {
-              return false;
-            }
-          }, driver));
+          mounts.add(
+              CompletableFuture.supplyAsync(
+                  () -> {
+                    long t = System.nanoTime();
+                    try {
+                      client.mount(call, CALL_TIMEOUT);
+                      latencies.add(System.nanoTime() - t);
+                      return true;
+                    } catch (RuntimeException e) {
+                      return false;
+                    }
+                  },
+                  driver));
         }
         for (CompletableFuture<Boolean> mount : mounts) {
           failures += mount.join() ? 0 : 1;
@@ -343,67 +483,141 @@ final class SocketBenchmark implements Callable<Integer> {
       driver.shutdownNow();
     }
     Map<String, Long> operations = new LinkedHashMap<>();
-    emulator.calls().snapshot().forEach((operation, count) -> {
-      long delta = count - operationsBefore.getOrDefault(operation, 0L);
-      if (delta > 0) {
-        operations.put(operation, delta);
-      }
-    });
+    emulator
+        .calls()
+        .snapshot()
+        .forEach(
+            (operation, count) -> {
+              long delta = count - operationsBefore.getOrDefault(operation, 0L);
+              if (delta > 0) {
+                operations.put(operation, delta);
+              }
+            });
     Stats stats = Stats.of(latencies);
     int distinctPairs = STORM_IDENTITIES * 10;
-    results.put("storm", Map.of("pods", STORM_PODS, "identities", STORM_IDENTITIES, "intervalSeconds", interval.toSeconds(),
-        "backendCallsPerInterval", callsPerInterval, "intervalElapsedSeconds", elapsedSeconds, "distinctIdentityObjectPairs", distinctPairs,
-        "upstreamCallsPerInterval", STORM_PODS * 10, "backendCallsByOperation", operations, "mount", stats,
-        "failures", failures));
+    results.put(
+        "storm",
+        Map.of(
+            "pods",
+            STORM_PODS,
+            "identities",
+            STORM_IDENTITIES,
+            "intervalSeconds",
+            interval.toSeconds(),
+            "backendCallsPerInterval",
+            callsPerInterval,
+            "intervalElapsedSeconds",
+            elapsedSeconds,
+            "distinctIdentityObjectPairs",
+            distinctPairs,
+            "upstreamCallsPerInterval",
+            STORM_PODS * 10,
+            "backendCallsByOperation",
+            operations,
+            "mount",
+            stats,
+            "failures",
+            failures));
     results.put("stormKubeGetsPerInterval", kubeGetsPerInterval);
-    TextTable perInterval = table("interval", "lasted s", "backend calls", "target (distinct pairs)", "upstream by design",
-        "Kubernetes GETs");
+    TextTable perInterval =
+        table(
+            "interval",
+            "lasted s",
+            "backend calls",
+            "target (distinct pairs)",
+            "upstream by design",
+            "Kubernetes GETs");
     for (int i = 0; i < callsPerInterval.size(); i++) {
-      perInterval.add(Integer.toString(i + 1), String.format("%.1f", elapsedSeconds.get(i)), Long.toString(callsPerInterval.get(i)),
-          "<= " + distinctPairs, Integer.toString(STORM_PODS * 10), Long.toString(kubeGetsPerInterval.get(i)));
+      perInterval.add(
+          Integer.toString(i + 1),
+          String.format("%.1f", elapsedSeconds.get(i)),
+          Long.toString(callsPerInterval.get(i)),
+          "<= " + distinctPairs,
+          Integer.toString(STORM_PODS * 10),
+          Long.toString(kubeGetsPerInterval.get(i)));
     }
     perInterval.print(console);
     console.println("backend calls by operation: " + operations);
     table("Mounts", "p50 ms", "p99 ms", "failed")
-        .add(Integer.toString(stats.count()), ms(stats.p50Millis()), ms(stats.p99Millis()), Long.toString(failures))
+        .add(
+            Integer.toString(stats.count()),
+            ms(stats.p50Millis()),
+            ms(stats.p99Millis()),
+            Long.toString(failures))
         .print(console);
   }
 
   /** 5. Footprint: start-up, RSS idle and peak under a sustained load, threads. */
-  private void footprint(ProviderClient client, PodMounts pods, List<DemoScenario> identities, ProviderProcess provider,
-      ProviderProcess.Memory idle) throws Exception {
+  private void footprint(
+      ProviderClient client,
+      PodMounts pods,
+      List<DemoScenario> identities,
+      ProviderProcess provider,
+      ProviderProcess.Memory idle)
+      throws Exception {
     section("5. footprint: " + loadClients + " clients for " + loadSeconds + " s");
     List<ProviderClient.MountCall> calls = new ArrayList<>();
     for (int c = 0; c < loadClients; c++) {
       calls.add(pods.publish(identities.get(c % identities.size()), 1000 + c));
     }
     List<ProviderProcess.Memory> samples = Collections.synchronizedList(new ArrayList<>());
-    Thread sampler = new Thread(() -> {
-      try {
-        while (!Thread.currentThread().isInterrupted()) {
-          samples.add(provider.memory());
-          Thread.sleep(1000);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }, "rss-sampler");
+    Thread sampler =
+        new Thread(
+            () -> {
+              try {
+                while (!Thread.currentThread().isInterrupted()) {
+                  samples.add(provider.memory());
+                  Thread.sleep(1000);
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            },
+            "rss-sampler");
     sampler.setDaemon(true);
     sampler.start();
-    ConcurrentMounts.Result load = ConcurrentMounts.run(client, calls, Duration.ofSeconds(loadSeconds));
+    ConcurrentMounts.Result load =
+        ConcurrentMounts.run(client, calls, Duration.ofSeconds(loadSeconds));
     sampler.interrupt();
     sampler.join();
     ProviderProcess.Memory after = provider.memory();
-    double maxRss = samples.stream().mapToDouble(ProviderProcess.Memory::rssMib).max().orElse(after.rssMib());
-    int maxThreads = samples.stream().mapToInt(ProviderProcess.Memory::threads).max().orElse(after.threads());
-    results.put("footprint", Map.of("startupMillis", provider.startup().toMillis(), "idle", idle, "underLoadMaxRssMib", maxRss,
-        "peakRssMib", after.peakRssMib(), "maxThreads", maxThreads, "load", load));
-    table("start-up to socket", "RSS idle MiB", "RSS under load MiB (max)", "peak RSS MiB (VmHWM)", "threads idle / max",
-        "Mounts/s", "failed")
-        .add(provider.startup().toMillis() + " ms", mib(idle.rssMib()), mib(maxRss), mib(after.peakRssMib()),
-            idle.threads() + " / " + maxThreads, String.format("%.0f", load.mountsPerSecond()), Long.toString(load.failures()))
+    double maxRss =
+        samples.stream().mapToDouble(ProviderProcess.Memory::rssMib).max().orElse(after.rssMib());
+    int maxThreads =
+        samples.stream().mapToInt(ProviderProcess.Memory::threads).max().orElse(after.threads());
+    results.put(
+        "footprint",
+        Map.of(
+            "startupMillis",
+            provider.startup().toMillis(),
+            "idle",
+            idle,
+            "underLoadMaxRssMib",
+            maxRss,
+            "peakRssMib",
+            after.peakRssMib(),
+            "maxThreads",
+            maxThreads,
+            "load",
+            load));
+    table(
+            "start-up to socket",
+            "RSS idle MiB",
+            "RSS under load MiB (max)",
+            "peak RSS MiB (VmHWM)",
+            "threads idle / max",
+            "Mounts/s",
+            "failed")
+        .add(
+            provider.startup().toMillis() + " ms",
+            mib(idle.rssMib()),
+            mib(maxRss),
+            mib(after.peakRssMib()),
+            idle.threads() + " / " + maxThreads,
+            String.format("%.0f", load.mountsPerSecond()),
+            Long.toString(load.failures()))
         .print(console);
   }
 

@@ -7,7 +7,10 @@ import java.util.List;
 record Stats(int count, double p50Millis, double p99Millis, double maxMillis) {
   static Stats of(List<Long> nanos) {
     long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
-    return new Stats(sorted.length, millis(percentile(sorted, 50)), millis(percentile(sorted, 99)),
+    return new Stats(
+        sorted.length,
+        millis(percentile(sorted, 50)),
+        millis(percentile(sorted, 99)),
         millis(sorted.length == 0 ? 0 : sorted[sorted.length - 1]));
   }
 
@@ -25,6 +28,7 @@ record Stats(int count, double p50Millis, double p99Millis, double maxMillis) {
 
   @Override
   public String toString() {
-    return String.format("n=%d p50=%.3f ms p99=%.3f ms max=%.3f ms", count, p50Millis, p99Millis, maxMillis);
+    return String.format(
+        "n=%d p50=%.3f ms p99=%.3f ms max=%.3f ms", count, p50Millis, p99Millis, maxMillis);
   }
 }

@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * One access to one secret object, or one refused mount, for a SIEM. Field names are stable and
- * documented in {@code docs/audit.md}. It holds names, ids, versions and a keyed fingerprint of
- * the content, never content, tokens or attributes.
+ * documented in {@code docs/audit.md}. It holds names, ids, versions and a keyed fingerprint of the
+ * content, never content, tokens or attributes.
  *
  * @param time when the mount finished, RFC 3339 in UTC
  * @param eventId a random UUID, unique per event, so a shipper can drop duplicates

@@ -23,11 +23,14 @@ public final class FingerprintIndex {
         Caffeine.newBuilder()
             .maximumSize(maxFingerprints)
             .executor(Runnable::run)
-            .removalListener((@Nullable String key, @Nullable Set<String> value, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
-              if (value != null && value.size() > 1) {
-                reused.decrementAndGet();
-              }
-            })
+            .removalListener(
+                (@Nullable String key,
+                    @Nullable Set<String> value,
+                    com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+                  if (value != null && value.size() > 1) {
+                    reused.decrementAndGet();
+                  }
+                })
             .build();
   }
 

@@ -13,8 +13,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Finds secret values served under more than one owner (backend, namespace, object) in audit
- * logs, by their keyed fingerprints: it shows reuse without ever seeing a value.
+ * Finds secret values served under more than one owner (backend, namespace, object) in audit logs,
+ * by their keyed fingerprints: it shows reuse without ever seeing a value.
  */
 public final class FingerprintReport {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,7 +30,10 @@ public final class FingerprintReport {
    */
   public record Reuse(String fingerprint, List<String> owners) {}
 
-  /** Reads audit events, one JSON object per line; lines that are not events are counted and skipped. */
+  /**
+   * Reads audit events, one JSON object per line; lines that are not events are counted and
+   * skipped.
+   */
   public void read(BufferedReader lines) throws IOException {
     String line;
     while ((line = lines.readLine()) != null) {
@@ -45,24 +48,33 @@ public final class FingerprintReport {
         continue;
       }
       String fingerprint = event.path("fingerprint").asText("");
-      if (!event.isObject() || fingerprint.isEmpty() || !"OK".equals(event.path("outcome").asText())) {
+      if (!event.isObject()
+          || fingerprint.isEmpty()
+          || !"OK".equals(event.path("outcome").asText())) {
         skipped += event.isObject() ? 0 : 1;
         continue;
       }
       events++;
-      owners.computeIfAbsent(fingerprint, f -> new TreeSet<>())
-          .add(event.path("backend").asText() + " " + event.path("namespace").asText() + "/" + event.path("objectId").asText());
+      owners
+          .computeIfAbsent(fingerprint, f -> new TreeSet<>())
+          .add(
+              event.path("backend").asText()
+                  + " "
+                  + event.path("namespace").asText()
+                  + "/"
+                  + event.path("objectId").asText());
     }
   }
 
   /** Values served under two or more owners, most owners first. */
   public List<Reuse> reuses() {
     List<Reuse> reuses = new ArrayList<>();
-    owners.forEach((fingerprint, set) -> {
-      if (set.size() > 1) {
-        reuses.add(new Reuse(fingerprint, List.copyOf(set)));
-      }
-    });
+    owners.forEach(
+        (fingerprint, set) -> {
+          if (set.size() > 1) {
+            reuses.add(new Reuse(fingerprint, List.copyOf(set)));
+          }
+        });
     reuses.sort((a, b) -> Integer.compare(b.owners().size(), a.owners().size()));
     return reuses;
   }

@@ -40,8 +40,10 @@ public final class JsonLinesAuditSink implements AuditSink {
     try {
       Path path = Path.of(destination);
       if (!Files.exists(path)) {
-        Files.createFile(path, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+            path,
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
       }
       return new JsonLinesAuditSink(Files.newOutputStream(path, StandardOpenOption.APPEND), true);
     } catch (IOException e) {
@@ -63,7 +65,9 @@ public final class JsonLinesAuditSink implements AuditSink {
     } catch (IOException e) {
       if (!failed) {
         failed = true;
-        LOG.atError().addKeyValue("exception", e.getClass().getName()).log("writing the audit log failed");
+        LOG.atError()
+            .addKeyValue("exception", e.getClass().getName())
+            .log("writing the audit log failed");
       }
     }
   }

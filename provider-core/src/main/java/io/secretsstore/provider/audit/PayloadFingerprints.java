@@ -12,10 +12,10 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Keyed fingerprints of secret payloads: HMAC-SHA256 over the length-prefixed contents of each
- * file. With one key shared by every provider of a cluster, equal fingerprints mean equal
- * values, so reuse of one secret under several names, namespaces or backends shows up in the audit
- * trail without revealing the value; without the key a fingerprint cannot be tested against a
- * guessed value, unlike a plain hash.
+ * file. With one key shared by every provider of a cluster, equal fingerprints mean equal values,
+ * so reuse of one secret under several names, namespaces or backends shows up in the audit trail
+ * without revealing the value; without the key a fingerprint cannot be tested against a guessed
+ * value, unlike a plain hash.
  */
 public final class PayloadFingerprints {
   private static final String ALGORITHM = "HmacSHA256";
@@ -37,7 +37,8 @@ public final class PayloadFingerprints {
 
   /**
    * The fingerprint of an object's contents: {@code hmac-sha256:} and 22 base64url characters (128
-   * bits, plenty to tell values apart). Paths are left out so a value renamed keeps its fingerprint.
+   * bits, plenty to tell values apart). Paths are left out so a value renamed keeps its
+   * fingerprint.
    */
   public String of(FetchedObject object) {
     try {
@@ -49,7 +50,10 @@ public final class PayloadFingerprints {
         mac.update(contents);
       }
       byte[] digest = mac.doFinal();
-      return "hmac-sha256:" + Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 16));
+      return "hmac-sha256:"
+          + Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(java.util.Arrays.copyOf(digest, 16));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HMAC-SHA256 is not available", e);
     }

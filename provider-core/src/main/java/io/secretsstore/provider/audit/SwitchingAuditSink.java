@@ -30,7 +30,10 @@ public final class SwitchingAuditSink implements AuditSink {
     this.current = openSink(destination);
   }
 
-  /** A sink writing JSON lines to a file, to stdout for {@code -}, or nowhere for an empty destination. */
+  /**
+   * A sink writing JSON lines to a file, to stdout for {@code -}, or nowhere for an empty
+   * destination.
+   */
   public static SwitchingAuditSink open(String destination) {
     return new SwitchingAuditSink(JsonLinesAuditSink::open, destination);
   }
@@ -61,7 +64,10 @@ public final class SwitchingAuditSink implements AuditSink {
         // Opened outside the event lock: mounts keep writing to the old destination meanwhile.
         opened = openSink(next);
       } catch (UncheckedIOException e) {
-        throw new IllegalArgumentException("auditLog cannot be opened (" + Objects.requireNonNull(e.getCause()).getClass().getSimpleName() + ")");
+        throw new IllegalArgumentException(
+            "auditLog cannot be opened ("
+                + Objects.requireNonNull(e.getCause()).getClass().getSimpleName()
+                + ")");
       }
       AuditSink previous;
       synchronized (this) {
@@ -70,7 +76,9 @@ public final class SwitchingAuditSink implements AuditSink {
         destination = next;
       }
       previous.close();
-      LOG.atInfo().addKeyValue("auditLog", next.isEmpty() ? "off" : next).log("audit destination switched");
+      LOG.atInfo()
+          .addKeyValue("auditLog", next.isEmpty() ? "off" : next)
+          .log("audit destination switched");
     }
   }
 

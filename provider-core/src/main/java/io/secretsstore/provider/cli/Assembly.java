@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 final class Assembly implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Assembly.class);
 
-  /** Adds the parts of a process to an assembly, in order, and returns what the process waits on. */
+  /**
+   * Adds the parts of a process to an assembly, in order, and returns what the process waits on.
+   */
   @FunctionalInterface
   interface Steps<T> {
     T build(Assembly parts) throws Exception;
@@ -59,11 +61,15 @@ final class Assembly implements AutoCloseable {
    * Closes every part on JVM shutdown, after {@code first} (which logs what the process is doing).
    */
   void closeOnShutdown(Runnable first) {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      first.run();
-      close();
-      LOG.info("stopped");
-    }, "shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  first.run();
+                  close();
+                  LOG.info("stopped");
+                },
+                "shutdown"));
   }
 
   /**
@@ -77,7 +83,10 @@ final class Assembly implements AutoCloseable {
       try {
         part.closing().close();
       } catch (Exception | Error e) {
-        LOG.atWarn().addKeyValue("part", part.name()).addKeyValue("exception", SafeThrowables.describe(e)).log("a part failed to close");
+        LOG.atWarn()
+            .addKeyValue("part", part.name())
+            .addKeyValue("exception", SafeThrowables.describe(e))
+            .log("a part failed to close");
       }
     }
   }

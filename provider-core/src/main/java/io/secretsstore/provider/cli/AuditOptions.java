@@ -18,33 +18,55 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
-/** The audit trail's flags: the node name and the fingerprint key ({@code --audit-log} is in the settings table). */
+/**
+ * The audit trail's flags: the node name and the fingerprint key ({@code --audit-log} is in the
+ * settings table).
+ */
 final class AuditOptions {
   private static final Logger LOG = LoggerFactory.getLogger(AuditOptions.class);
-  private static final Path POD_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+  private static final Path POD_NAMESPACE =
+      Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
 
-  @Option(names = "--node-name", defaultValue = "${env:NODE_NAME:-}", description = "The node's name for audit events (default: $NODE_NAME).")
+  @Option(
+      names = "--node-name",
+      defaultValue = "${env:NODE_NAME:-}",
+      description = "The node's name for audit events (default: $NODE_NAME).")
   String nodeName;
 
-  @Option(names = "--fingerprint-secret-name", paramLabel = "NAME",
-      description = "Kubernetes Secret holding the cluster-wide payload fingerprint key (data key \"key\"); created if missing.")
+  @Option(
+      names = "--fingerprint-secret-name",
+      paramLabel = "NAME",
+      description =
+          "Kubernetes Secret holding the cluster-wide payload fingerprint key (data key \"key\"); created if missing.")
   String secretName;
 
-  @Option(names = "--fingerprint-secret-namespace", paramLabel = "NAMESPACE",
+  @Option(
+      names = "--fingerprint-secret-namespace",
+      paramLabel = "NAMESPACE",
       description = "Namespace of that Secret (default: the provider's own namespace).")
   String secretNamespace;
 
-  @Option(names = "--fingerprint-key-file", paramLabel = "FILE",
-      description = "A file with the fingerprint key (at least 32 bytes, or base64 of them), instead of the Secret.")
+  @Option(
+      names = "--fingerprint-key-file",
+      paramLabel = "FILE",
+      description =
+          "A file with the fingerprint key (at least 32 bytes, or base64 of them), instead of the Secret.")
   Path keyFile;
 
-  /** The sink of {@code --audit-log}'s destination; a configuration file may switch it to another later. */
+  /**
+   * The sink of {@code --audit-log}'s destination; a configuration file may switch it to another
+   * later.
+   */
   SwitchingAuditSink sink(String destination) {
     try {
       return SwitchingAuditSink.open(destination);
     } catch (java.io.UncheckedIOException e) {
-      throw new IllegalArgumentException("--audit-log " + destination + ": cannot open it ("
-          + Objects.requireNonNull(e.getCause()).getClass().getSimpleName() + "); give a writable file, - for stdout, or an empty value");
+      throw new IllegalArgumentException(
+          "--audit-log "
+              + destination
+              + ": cannot open it ("
+              + Objects.requireNonNull(e.getCause()).getClass().getSimpleName()
+              + "); give a writable file, - for stdout, or an empty value");
     }
   }
 
@@ -57,7 +79,12 @@ final class AuditOptions {
    * @param reloadable whether a configuration file may change the destination
    * @param kube the process's Kubernetes client, for the key's Secret
    */
-  MountAuditor auditor(SwitchingAuditSink sink, String destination, boolean reloadable, FingerprintIndex index, Clock clock,
+  MountAuditor auditor(
+      SwitchingAuditSink sink,
+      String destination,
+      boolean reloadable,
+      FingerprintIndex index,
+      Clock clock,
       SharedKubeClient kube)
       throws IOException {
     if (destination.isEmpty() && !reloadable) {
@@ -83,8 +110,10 @@ final class AuditOptions {
     try {
       return Files.readString(POD_NAMESPACE).strip();
     } catch (IOException e) {
-      throw new IllegalArgumentException("--fingerprint-secret-name needs --fingerprint-secret-namespace outside a pod ("
-          + POD_NAMESPACE + " cannot be read)");
+      throw new IllegalArgumentException(
+          "--fingerprint-secret-name needs --fingerprint-secret-namespace outside a pod ("
+              + POD_NAMESPACE
+              + " cannot be read)");
     }
   }
 
@@ -94,10 +123,13 @@ final class AuditOptions {
     }
     if (secretName != null) {
       String namespace = secretNamespace != null ? secretNamespace : podNamespace();
-      return new ImmutableSecrets(kube.get()).getOrCreate(namespace, secretName, "key", PayloadFingerprints::newKey);
+      return new ImmutableSecrets(kube.get())
+          .getOrCreate(namespace, secretName, "key", PayloadFingerprints::newKey);
     }
-    LOG.atWarn().addKeyValue("flag", "--fingerprint-secret-name")
-        .log("no fingerprint key configured: using a key of this process only, so fingerprints match only within it");
+    LOG.atWarn()
+        .addKeyValue("flag", "--fingerprint-secret-name")
+        .log(
+            "no fingerprint key configured: using a key of this process only, so fingerprints match only within it");
     return PayloadFingerprints.newKey();
   }
 }

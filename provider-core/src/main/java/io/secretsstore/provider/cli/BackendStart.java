@@ -6,7 +6,10 @@ import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.spi.BackendFactory;
 import io.secretsstore.provider.spi.SecretBackend;
 
-/** Starts the backend of {@code serve} and {@code sync}: the one place either calls the backend SPI's start. */
+/**
+ * Starts the backend of {@code serve} and {@code sync}: the one place either calls the backend
+ * SPI's start.
+ */
 final class BackendStart {
   private BackendStart() {}
 
@@ -22,7 +25,8 @@ final class BackendStart {
    * Starts the backend of {@code factory}, to be closed with the process's other parts; the
    * process's Kubernetes client is added first, so it is closed after everything that uses it.
    */
-  static Started startIn(Assembly parts, BackendFactory factory, ProviderMetrics metrics) throws Exception {
+  static Started startIn(Assembly parts, BackendFactory factory, ProviderMetrics metrics)
+      throws Exception {
     BackendContext context = BackendContext.standard(metrics.callsOf(factory.name()));
     parts.add("kubernetes client", context.kube());
     SecretBackend backend = factory.start(context);

@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Finds the Kubernetes cluster as the client library would (a kubeconfig from {@code KUBECONFIG}
- * or {@code ~/.kube/config}, else the pod's service account), and checks within a few seconds
- * that its API answers, so a command that needs a cluster fails at once with one line saying how
- * it looked, instead of retrying for 20 seconds into a stack trace.
+ * Finds the Kubernetes cluster as the client library would (a kubeconfig from {@code KUBECONFIG} or
+ * {@code ~/.kube/config}, else the pod's service account), and checks within a few seconds that its
+ * API answers, so a command that needs a cluster fails at once with one line saying how it looked,
+ * instead of retrying for 20 seconds into a stack trace.
  */
 final class ClusterLookup {
   private static final int TIMEOUT_MILLIS = 3_000;
@@ -41,8 +41,10 @@ final class ClusterLookup {
     if (env.get("KUBERNETES_SERVICE_HOST") != null) {
       return "the pod's service account (KUBERNETES_SERVICE_HOST)";
     }
-    throw new IllegalArgumentException("no Kubernetes cluster: KUBECONFIG is not set, " + defaultConfig
-        + " does not exist, and KUBERNETES_SERVICE_HOST is not set (not running in a pod)");
+    throw new IllegalArgumentException(
+        "no Kubernetes cluster: KUBECONFIG is not set, "
+            + defaultConfig
+            + " does not exist, and KUBERNETES_SERVICE_HOST is not set (not running in a pod)");
   }
 
   /**
@@ -53,19 +55,28 @@ final class ClusterLookup {
   static void requireReachable(Supplier<KubernetesClient> kube) {
     String source = source(System.getenv(), Path.of(System.getProperty("user.home")));
     KubernetesClient shared = kube.get();
-    // A view with its own request settings over the shared connection pool: closing it would close the pool.
-    KubernetesClient client = shared.newClient(new RequestConfigBuilder()
-        .withRequestTimeout(TIMEOUT_MILLIS)
-        .withRequestRetryBackoffLimit(0)
-        .build()).adapt(KubernetesClient.class);
+    // A view with its own request settings over the shared connection pool: closing it would close
+    // the pool.
+    KubernetesClient client =
+        shared
+            .newClient(
+                new RequestConfigBuilder()
+                    .withRequestTimeout(TIMEOUT_MILLIS)
+                    .withRequestRetryBackoffLimit(0)
+                    .build())
+            .adapt(KubernetesClient.class);
     try {
       client.getKubernetesVersion();
     } catch (KubernetesClientException e) {
       if (e.getCode() > 0) {
         return; // The API server answered (perhaps 401/403 for /version): it is there.
       }
-      throw new IllegalArgumentException("cannot reach the Kubernetes API server at " + shared.getConfiguration().getMasterUrl()
-          + " (found through " + source + ")");
+      throw new IllegalArgumentException(
+          "cannot reach the Kubernetes API server at "
+              + shared.getConfiguration().getMasterUrl()
+              + " (found through "
+              + source
+              + ")");
     }
   }
 }

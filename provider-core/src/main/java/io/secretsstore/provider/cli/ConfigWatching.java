@@ -14,7 +14,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** The configuration file of {@code serve} and {@code sync}: watched and applied the same way by both. */
+/**
+ * The configuration file of {@code serve} and {@code sync}: watched and applied the same way by
+ * both.
+ */
 final class ConfigWatching {
   private final ConfigApplier applier;
 
@@ -31,14 +34,30 @@ final class ConfigWatching {
    * @param file the file, or null when {@code --config} is not given
    * @param flags the flags' values, which the file overrides
    */
-  static Optional<ConfigWatching> startIn(Assembly parts, Path file, SettingValues flags,
-      SwitchingAuditSink sink, AllowLists allowLists, ProviderMetrics metrics) throws IOException {
+  static Optional<ConfigWatching> startIn(
+      Assembly parts,
+      Path file,
+      SettingValues flags,
+      SwitchingAuditSink sink,
+      AllowLists allowLists,
+      ProviderMetrics metrics)
+      throws IOException {
     if (file == null) {
       return Optional.empty();
     }
     ConfigApplier applier = new ConfigApplier(flags.get(Settings.LOG_LEVEL), sink, allowLists);
-    ConfigFileWatcher watcher = parts.add("configuration watcher", new ConfigFileWatcher(file, new ConfigDefaults(flags.cache(),
-        flags.resilience(), flags.get(Settings.AUDIT_LOG), allowLists.checks()), applier, metrics));
+    ConfigFileWatcher watcher =
+        parts.add(
+            "configuration watcher",
+            new ConfigFileWatcher(
+                file,
+                new ConfigDefaults(
+                    flags.cache(),
+                    flags.resilience(),
+                    flags.get(Settings.AUDIT_LOG),
+                    allowLists.checks()),
+                applier,
+                metrics));
     watcher.start(flags.get(Settings.CONFIG_CHECK_INTERVAL));
     return Optional.of(new ConfigWatching(applier));
   }

@@ -11,6 +11,7 @@ public final class DurationConverter implements ITypeConverter<Duration> {
   @Override
   public Duration convert(String value) {
     return Durations.parse(value)
-        .orElseThrow(() -> new TypeConversionException("expected a duration such as 500ms, 90s, 2m or 1h"));
+        .orElseThrow(
+            () -> new TypeConversionException("expected a duration such as 500ms, 90s, 2m or 1h"));
   }
 }

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.cli;
 
-import io.secretsstore.provider.text.TextTable;
-
 import io.secretsstore.provider.audit.FingerprintReport;
+import io.secretsstore.provider.text.TextTable;
 import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -17,12 +16,18 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Reports secret values reused under several names, namespaces or backends, from audit logs. */
-@Command(name = "fingerprints", mixinStandardHelpOptions = true,
-    description = "Report secret values served under more than one backend/namespace/object, from audit logs (by keyed fingerprint; no value is read).")
+@Command(
+    name = "fingerprints",
+    mixinStandardHelpOptions = true,
+    description =
+        "Report secret values served under more than one backend/namespace/object, from audit logs (by keyed fingerprint; no value is read).")
 final class FingerprintsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "AUDIT_LOG", description = "Audit log files (JSON lines).")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "AUDIT_LOG",
+      description = "Audit log files (JSON lines).")
   List<Path> files;
 
   @Override
@@ -34,7 +39,8 @@ final class FingerprintsCommand implements Callable<Integer> {
       }
     }
     PrintWriter out = spec.commandLine().getOut();
-    out.printf("%d object accesses, %d distinct values, %d reused under more than one owner%n",
+    out.printf(
+        "%d object accesses, %d distinct values, %d reused under more than one owner%n",
         report.events(), report.distinctValues(), report.reuses().size());
     for (FingerprintReport.Reuse reuse : report.reuses()) {
       out.println();

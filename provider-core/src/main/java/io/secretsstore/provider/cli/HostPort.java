@@ -17,8 +17,8 @@ final class HostPort {
   }
 
   /**
-   * Starts a listener on the address a flag gave; when the address is taken or cannot be bound,
-   * the error names the address and the flag rather than only the JDK's "Address already in use".
+   * Starts a listener on the address a flag gave; when the address is taken or cannot be bound, the
+   * error names the address and the flag rather than only the JDK's "Address already in use".
    */
   static <T> T bind(String flag, String address, Listener<T> listener) throws IOException {
     try {
@@ -38,8 +38,15 @@ final class HostPort {
   }
 
   private static IllegalArgumentException refused(String flag, String address, BindException e) {
-    return new IllegalArgumentException(flag + " " + address + ": cannot listen there (" + e.getMessage()
-        + "); choose another address with " + flag + ", or an empty value to turn it off");
+    return new IllegalArgumentException(
+        flag
+            + " "
+            + address
+            + ": cannot listen there ("
+            + e.getMessage()
+            + "); choose another address with "
+            + flag
+            + ", or an empty value to turn it off");
   }
 
   /** Starts a listener that returns nothing. */

@@ -8,12 +8,16 @@ import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The one executable: {@code serve}, {@code sync}, {@code mount}, {@code migrate-check}, {@code version}, and the extensions found. */
+/**
+ * The one executable: {@code serve}, {@code sync}, {@code mount}, {@code migrate-check}, {@code
+ * version}, and the extensions found.
+ */
 @Command(
     name = "secrets-store-provider",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "A provider for the Kubernetes Secrets Store CSI driver: AWS, Azure, GCP and Vault.")
+    description =
+        "A provider for the Kubernetes Secrets Store CSI driver: AWS, Azure, GCP and Vault.")
 public final class Main {
 
   /** Runs a command line and exits with its code. */
@@ -39,12 +43,14 @@ public final class Main {
   }
 
   /**
-   * Reports a command's failure in one line for the errors an operator can fix (bad flags, a
-   * socket path in use), and without exception messages for anything else, since a library's
-   * message may quote secret input.
+   * Reports a command's failure in one line for the errors an operator can fix (bad flags, a socket
+   * path in use), and without exception messages for anything else, since a library's message may
+   * quote secret input.
    */
   private static int reportFailure(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-    if (e instanceof IllegalArgumentException || e instanceof java.io.IOException || e instanceof ProviderException) {
+    if (e instanceof IllegalArgumentException
+        || e instanceof java.io.IOException
+        || e instanceof ProviderException) {
       cli.getErr().println("error: " + e.getMessage());
     } else {
       cli.getErr().println("error: unexpected failure\n" + SafeThrowables.describe(e));

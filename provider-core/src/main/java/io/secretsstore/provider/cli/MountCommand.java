@@ -24,8 +24,8 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * The driver emulator: mounts a SecretProviderClass through a provider's socket exactly as the
- * Secrets Store CSI driver would, without a cluster. Exit codes: 0 mounted, 1 the driver would
- * fail the mount (reason on stderr), 2 usage error.
+ * Secrets Store CSI driver would, without a cluster. Exit codes: 0 mounted, 1 the driver would fail
+ * the mount (reason on stderr), 2 usage error.
  */
 @Command(
     name = "mount",
@@ -45,49 +45,109 @@ import picocli.CommandLine.TypeConversionException;
 final class MountCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help and exit.")
   boolean help;
 
-  @Option(names = "--socket", required = true, paramLabel = "PATH", description = "The provider's Unix socket.")
+  @Option(
+      names = "--socket",
+      required = true,
+      paramLabel = "PATH",
+      description = "The provider's Unix socket.")
   Path socket;
 
-  @Option(names = "--spc", required = true, paramLabel = "FILE", description = "SecretProviderClass manifest (v1 or v1alpha1).")
+  @Option(
+      names = "--spc",
+      required = true,
+      paramLabel = "FILE",
+      description = "SecretProviderClass manifest (v1 or v1alpha1).")
   Path spcFile;
 
-  @Option(names = "--target", required = true, paramLabel = "DIR", description = "Directory to mount into; created if missing.")
+  @Option(
+      names = "--target",
+      required = true,
+      paramLabel = "DIR",
+      description = "Directory to mount into; created if missing.")
   Path target;
 
-  @Option(names = "--namespace", paramLabel = "NAME", defaultValue = "default", description = "The pod's namespace; must match the SPC's (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--namespace",
+      paramLabel = "NAME",
+      defaultValue = "default",
+      description = "The pod's namespace; must match the SPC's (default: ${DEFAULT-VALUE}).")
   String namespace;
 
-  @Option(names = "--pod-name", paramLabel = "NAME", defaultValue = "mount-cli", description = "The pod's name (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--pod-name",
+      paramLabel = "NAME",
+      defaultValue = "mount-cli",
+      description = "The pod's name (default: ${DEFAULT-VALUE}).")
   String podName;
 
-  @Option(names = "--pod-uid", paramLabel = "UID", description = "The pod's UID (default: a random UUID).")
+  @Option(
+      names = "--pod-uid",
+      paramLabel = "UID",
+      description = "The pod's UID (default: a random UUID).")
   String podUid;
 
-  @Option(names = "--service-account", paramLabel = "NAME", defaultValue = "default", description = "The pod's service account (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--service-account",
+      paramLabel = "NAME",
+      defaultValue = "default",
+      description = "The pod's service account (default: ${DEFAULT-VALUE}).")
   String serviceAccount;
 
-  @Option(names = "--token", paramLabel = "AUDIENCE=FILE", description = "A service-account token (JWT) for an audience, as with CSIDriver tokenRequests; repeatable.")
+  @Option(
+      names = "--token",
+      paramLabel = "AUDIENCE=FILE",
+      description =
+          "A service-account token (JWT) for an audience, as with CSIDriver tokenRequests; repeatable.")
   List<String> tokens = List.of();
 
-  @Option(names = "--tokens-in-secrets", description = "Kubelet's serviceAccountTokenInSecrets mode: tokens travel in the secrets (and the driver copies them into the attributes).")
+  @Option(
+      names = "--tokens-in-secrets",
+      description =
+          "Kubelet's serviceAccountTokenInSecrets mode: tokens travel in the secrets (and the driver copies them into the attributes).")
   boolean tokensInSecrets;
 
-  @Option(names = "--node-publish-secret", paramLabel = "FILE", description = "Secret manifest of the volume's nodePublishSecretRef.")
+  @Option(
+      names = "--node-publish-secret",
+      paramLabel = "FILE",
+      description = "Secret manifest of the volume's nodePublishSecretRef.")
   Path nodePublishSecret;
 
-  @Option(names = "--volume-attribute", paramLabel = "KEY=VALUE", description = "A volumeAttributes entry of the pod's volume; repeatable.")
+  @Option(
+      names = "--volume-attribute",
+      paramLabel = "KEY=VALUE",
+      description = "A volumeAttributes entry of the pod's volume; repeatable.")
   Map<String, String> volumeAttributes = new LinkedHashMap<>();
 
-  @Option(names = "--ephemeral", paramLabel = "BOOLEAN", negatable = true, defaultValue = "true", fallbackValue = "true", arity = "0..1", description = "Inline (CSI ephemeral) volume (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--ephemeral",
+      paramLabel = "BOOLEAN",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      arity = "0..1",
+      description = "Inline (CSI ephemeral) volume (default: ${DEFAULT-VALUE}).")
   boolean ephemeral;
 
-  @Option(names = "--driver-version", paramLabel = "VERSION", defaultValue = "v1.6", converter = DriverVersionConverter.class, description = "Driver release to emulate: v1.6 or v1.5 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--driver-version",
+      paramLabel = "VERSION",
+      defaultValue = "v1.6",
+      converter = DriverVersionConverter.class,
+      description = "Driver release to emulate: v1.6 or v1.5 (default: ${DEFAULT-VALUE}).")
   DriverVersion driverVersion;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "2m", converter = DurationConverter.class, description = "Deadline of the Mount call, kubelet's (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "2m",
+      converter = DurationConverter.class,
+      description = "Deadline of the Mount call, kubelet's (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
   @Option(names = "--show-contents", description = "Print the files' contents.")
@@ -96,16 +156,31 @@ final class MountCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (volumeAttributes.containsKey("")) {
-      throw new ParameterException(spec.commandLine(), "--volume-attribute expects KEY=VALUE with a non-empty key");
+      throw new ParameterException(
+          spec.commandLine(), "--volume-attribute expects KEY=VALUE with a non-empty key");
     }
     PodSettings pod =
         new PodSettings(
-            namespace, podName, podUid == null ? UUID.randomUUID().toString() : podUid, serviceAccount, ephemeral, volumeAttributes);
+            namespace,
+            podName,
+            podUid == null ? UUID.randomUUID().toString() : podUid,
+            serviceAccount,
+            ephemeral,
+            volumeAttributes);
     MountSettings settings =
         new MountSettings(
-            socket, spcFile, target, pod, tokenFiles(tokens, spec), tokensInSecrets, Optional.ofNullable(nodePublishSecret),
-            driverVersion, timeout, showContents);
-    return new DriverEmulator(Clock.systemUTC()).run(settings, spec.commandLine().getOut(), spec.commandLine().getErr());
+            socket,
+            spcFile,
+            target,
+            pod,
+            tokenFiles(tokens, spec),
+            tokensInSecrets,
+            Optional.ofNullable(nodePublishSecret),
+            driverVersion,
+            timeout,
+            showContents);
+    return new DriverEmulator(Clock.systemUTC())
+        .run(settings, spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 
   /** Parsed here rather than by picocli, whose message would echo the value, possibly a token. */
@@ -114,7 +189,9 @@ final class MountCommand implements Callable<Integer> {
     for (String token : tokens) {
       int eq = token.indexOf('=');
       if (eq <= 0 || eq == token.length() - 1) {
-        throw new ParameterException(spec.commandLine(), "--token expects AUDIENCE=FILE, with the path of a file holding the token");
+        throw new ParameterException(
+            spec.commandLine(),
+            "--token expects AUDIENCE=FILE, with the path of a file holding the token");
       }
       files.put(token.substring(0, eq), Path.of(token.substring(eq + 1)));
     }

@@ -17,40 +17,65 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code serve}'s optional readiness probe identity: readiness also mounts a SecretProviderClass as it. */
+/**
+ * {@code serve}'s optional readiness probe identity: readiness also mounts a SecretProviderClass as
+ * it.
+ */
 final class ReadinessProbeOptions {
   /** Below kubelet's default probe period, so one slow backend answer does not stack probes. */
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
 
-  @Spec(Spec.Target.MIXEE) CommandSpec spec;
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
 
-  @Option(names = "--readiness-probe-spc", paramLabel = "FILE",
-      description = "SecretProviderClass that readiness mounts (without the cache, the objects discarded) as a pod of its namespace, so that readiness fails when credentials cannot be obtained.")
+  @Option(
+      names = "--readiness-probe-spc",
+      paramLabel = "FILE",
+      description =
+          "SecretProviderClass that readiness mounts (without the cache, the objects discarded) as a pod of its namespace, so that readiness fails when credentials cannot be obtained.")
   Path secretProviderClass;
 
-  @Option(names = "--readiness-probe-service-account", paramLabel = "NAME", defaultValue = "default",
-      description = "The probe pod's service account, whose tokens --readiness-probe-token holds (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--readiness-probe-service-account",
+      paramLabel = "NAME",
+      defaultValue = "default",
+      description =
+          "The probe pod's service account, whose tokens --readiness-probe-token holds (default: ${DEFAULT-VALUE}).")
   String serviceAccount;
 
-  @Option(names = "--readiness-probe-token", paramLabel = "AUDIENCE=FILE",
-      description = "A token file for an audience (e.g. a projected service-account token), read on every probe; repeatable.")
+  @Option(
+      names = "--readiness-probe-token",
+      paramLabel = "AUDIENCE=FILE",
+      description =
+          "A token file for an audience (e.g. a projected service-account token), read on every probe; repeatable.")
   List<String> tokens = new ArrayList<>();
 
-  @Option(names = "--readiness-probe-interval", defaultValue = "30s", converter = DurationConverter.class,
-      description = "How often the probe identity mounts; readiness checks in between reuse the answer (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--readiness-probe-interval",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description =
+          "How often the probe identity mounts; readiness checks in between reuse the answer (default: ${DEFAULT-VALUE}).")
   Duration interval;
 
   /** The probe when configured, started for {@code backend}. */
   Optional<ProbeIdentity> probe(SecretBackend backend) {
     if (secretProviderClass == null) {
       if (!tokens.isEmpty()) {
-        throw new ParameterException(spec.commandLine(), "--readiness-probe-token needs --readiness-probe-spc");
+        throw new ParameterException(
+            spec.commandLine(), "--readiness-probe-token needs --readiness-probe-spc");
       }
       return Optional.empty();
     }
     try {
-      return Optional.of(new ProbeIdentity(backend, SecretProviderClassFile.read(secretProviderClass), serviceAccount,
-          MountCommand.tokenFiles(tokens, spec), Clock.systemUTC(), PROBE_TIMEOUT));
+      return Optional.of(
+          new ProbeIdentity(
+              backend,
+              SecretProviderClassFile.read(secretProviderClass),
+              serviceAccount,
+              MountCommand.tokenFiles(tokens, spec),
+              Clock.systemUTC(),
+              PROBE_TIMEOUT));
     } catch (DriverFailure | IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--readiness-probe-spc: " + e.getMessage());
     }

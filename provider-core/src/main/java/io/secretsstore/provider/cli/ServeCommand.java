@@ -36,43 +36,72 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** Serves the driver's provider API for one backend on a Unix socket until SIGTERM. */
-@Command(name = "serve", description = "Serve the CSI driver's provider API for one backend on a Unix socket.")
+@Command(
+    name = "serve",
+    description = "Serve the CSI driver's provider API for one backend on a Unix socket.")
 final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help and exit.")
   boolean help;
 
-  @Option(names = "--backend", required = true, description = "The backend: ${COMPLETION-CANDIDATES}.", completionCandidates = BackendNames.class)
+  @Option(
+      names = "--backend",
+      required = true,
+      description = "The backend: ${COMPLETION-CANDIDATES}.",
+      completionCandidates = BackendNames.class)
   String backendName;
 
-  @Option(names = "--provider-name", description = "Socket name, as in SecretProviderClass spec.provider (default: the backend name).")
+  @Option(
+      names = "--provider-name",
+      description =
+          "Socket name, as in SecretProviderClass spec.provider (default: the backend name).")
   String providerName;
 
-  @Option(names = "--socket-dir", defaultValue = "/etc/kubernetes/secrets-store-csi-providers", description = "Directory of the provider socket (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--socket-dir",
+      defaultValue = "/etc/kubernetes/secrets-store-csi-providers",
+      description = "Directory of the provider socket (default: ${DEFAULT-VALUE}).")
   Path socketDir;
 
-  @Option(names = "--health-addr", defaultValue = ":8080", description = "Address of /livez and /readyz; empty to disable (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--health-addr",
+      defaultValue = ":8080",
+      description = "Address of /livez and /readyz; empty to disable (default: ${DEFAULT-VALUE}).")
   String healthAddr;
 
-  @Option(names = "--metrics-addr", defaultValue = ":8095", description = "Address of /metrics; empty to disable (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--metrics-addr",
+      defaultValue = ":8095",
+      description = "Address of /metrics; empty to disable (default: ${DEFAULT-VALUE}).")
   String metricsAddr;
 
-  @Option(names = "--log-format", defaultValue = "json", description = "json or text (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--log-format",
+      defaultValue = "json",
+      description = "json or text (default: ${DEFAULT-VALUE}).")
   LogSetup.Format logFormat;
 
   @Mixin AuditOptions audit;
 
   @Mixin ReadinessProbeOptions readinessProbe;
 
-  @Option(names = "--readiness-includes-backend",
-      description = "Make /readyz fail while the backend (or the readiness probe identity) cannot serve. Off by default: readiness means"
-          + " the socket serves, so a cloud outage does not mark every node's provider NotReady; /readyz?verbose and"
-          + " secrets_store_provider_backend_up report the backend either way.")
+  @Option(
+      names = "--readiness-includes-backend",
+      description =
+          "Make /readyz fail while the backend (or the readiness probe identity) cannot serve. Off by default: readiness means"
+              + " the socket serves, so a cloud outage does not mark every node's provider NotReady; /readyz?verbose and"
+              + " secrets_store_provider_backend_up report the backend either way.")
   boolean readinessIncludesBackend;
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "YAML file (e.g. a mounted ConfigMap) with logLevel, cache timings, auditLog and allow-lists; reloaded on change without a restart.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "YAML file (e.g. a mounted ConfigMap) with logLevel, cache timings, auditLog and allow-lists; reloaded on change without a restart.")
   Path configFile;
 
   private final List<BackendFactory> backends;
@@ -91,7 +120,9 @@ final class ServeCommand implements Callable<Integer> {
     return withBackendOptions(command, backends);
   }
 
-  /** Adds every backend's own flags to a command that runs a backend ({@code serve}, {@code sync}). */
+  /**
+   * Adds every backend's own flags to a command that runs a backend ({@code serve}, {@code sync}).
+   */
   static CommandLine withBackendOptions(CommandLine command, List<BackendFactory> backends) {
     for (BackendFactory backend : backends) {
       Object options = backend.options();
@@ -111,7 +142,9 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Builds the provider's parts in the order they depend on each other, up to the served socket. */
+  /**
+   * Builds the provider's parts in the order they depend on each other, up to the served socket.
+   */
   private ProviderServer start(Assembly parts) throws Exception {
     SettingValues flags = settingFlags.values();
     LogSetup.configure(logFormat, flags.get(Settings.LOG_LEVEL));
@@ -123,7 +156,8 @@ final class ServeCommand implements Callable<Integer> {
     EngineSettings engineSettings = flags.engine();
 
     FingerprintIndex fingerprints = new FingerprintIndex(100_000);
-    ProviderMetrics metrics = parts.add("metrics", new ProviderMetrics(factory.name(), fingerprints::reusedCount));
+    ProviderMetrics metrics =
+        parts.add("metrics", new ProviderMetrics(factory.name(), fingerprints::reusedCount));
     BackendStart.Started started = BackendStart.startIn(parts, factory, metrics);
     BackendContext context = started.context();
     SecretBackend backend = started.backend();
@@ -133,24 +167,55 @@ final class ServeCommand implements Callable<Integer> {
     probe.ifPresent(identity -> parts.add("readiness probe", identity));
     String auditLog = flags.get(Settings.AUDIT_LOG);
     SwitchingAuditSink auditSink = audit.sink(auditLog);
-    MountAuditor auditor = parts.add("auditor", audit.auditor(auditSink, auditLog, configFile != null, fingerprints, Clock.systemUTC(), context.kube()));
-    // Before the socket exists: no mount may run under allow-lists or an audit destination the file overrides.
-    Optional<ConfigWatching> watcher = ConfigWatching.startIn(parts, configFile, flags, auditSink,
-        context.allowLists(), metrics);
+    MountAuditor auditor =
+        parts.add(
+            "auditor",
+            audit.auditor(
+                auditSink,
+                auditLog,
+                configFile != null,
+                fingerprints,
+                Clock.systemUTC(),
+                context.kube()));
+    // Before the socket exists: no mount may run under allow-lists or an audit destination the file
+    // overrides.
+    Optional<ConfigWatching> watcher =
+        ConfigWatching.startIn(parts, configFile, flags, auditSink, context.allowLists(), metrics);
     Supplier<Optional<String>> backendStatus =
         new RecentResult<>(readinessProbe.readiness(backend, probe), HealthServer.READINESS_CACHE);
     metrics.watchBackend(backend.name(), backendStatus);
     if (metricsAddress != null) {
       HostPort.bind("--metrics-addr", metricsAddr, () -> metrics.serve(metricsAddress));
     }
-    ProviderRuntime runtime = parts.add("runtime", ProviderRuntime.start(backend, engineSettings, socket, metrics, metrics, auditor,
-        flags.get(Settings.GRPC_THREADS), flags.get(Settings.DRAIN_TIMEOUT), flags.get(Settings.SOCKET_CHECK_INTERVAL)));
+    ProviderRuntime runtime =
+        parts.add(
+            "runtime",
+            ProviderRuntime.start(
+                backend,
+                engineSettings,
+                socket,
+                metrics,
+                metrics,
+                auditor,
+                flags.get(Settings.GRPC_THREADS),
+                flags.get(Settings.DRAIN_TIMEOUT),
+                flags.get(Settings.SOCKET_CHECK_INTERVAL)));
     ProviderServer server = runtime.server();
     metrics.watchCache(runtime.engine());
     watcher.ifPresent(w -> w.attach(runtime.engine()));
     if (health != null) {
-      parts.add("health server", HostPort.bind("--health-addr", healthAddr,
-          () -> HealthServer.start(health, socket, server::socketPresent, backendStatus, readinessIncludesBackend)));
+      parts.add(
+          "health server",
+          HostPort.bind(
+              "--health-addr",
+              healthAddr,
+              () ->
+                  HealthServer.start(
+                      health,
+                      socket,
+                      server::socketPresent,
+                      backendStatus,
+                      readinessIncludesBackend)));
     }
     LOG.atInfo()
         .addKeyValue("backend", backend.name())

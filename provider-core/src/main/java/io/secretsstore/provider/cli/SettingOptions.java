@@ -25,13 +25,17 @@ final class SettingOptions {
       if (!setting.commands().contains(command.getCommandName())) {
         continue;
       }
-      OptionSpec option = OptionSpec.builder(setting.flag())
-          .type(String.class)
-          .paramLabel(setting.type().paramLabel())
-          .defaultValue(setting.defaultText())
-          .description(setting.help() + " Default: ${DEFAULT-VALUE}" + setting.configKey().map(key -> "; config key " + key).orElse("")
-              + ".")
-          .build();
+      OptionSpec option =
+          OptionSpec.builder(setting.flag())
+              .type(String.class)
+              .paramLabel(setting.type().paramLabel())
+              .defaultValue(setting.defaultText())
+              .description(
+                  setting.help()
+                      + " Default: ${DEFAULT-VALUE}"
+                      + setting.configKey().map(key -> "; config key " + key).orElse("")
+                      + ".")
+              .build();
       mixin.addOption(option);
       options.put(setting, option);
     }
@@ -49,12 +53,14 @@ final class SettingOptions {
       values = withFlag(values, entry.getKey(), entry.getValue().getValue());
     }
     if (!values.refreshBeforeStale()) {
-      throw new IllegalArgumentException("--cache-freshness must be longer than --rotation-poll-interval plus --rotation-poll-jitter");
+      throw new IllegalArgumentException(
+          "--cache-freshness must be longer than --rotation-poll-interval plus --rotation-poll-jitter");
     }
     return values;
   }
 
-  private static <T extends Comparable<T>> SettingValues withFlag(SettingValues values, Setting<T> setting, String text) {
+  private static <T extends Comparable<T>> SettingValues withFlag(
+      SettingValues values, Setting<T> setting, String text) {
     return values.with(setting, setting.fromFlag(text));
   }
 }

@@ -30,10 +30,14 @@ public record Bounds<T extends Comparable<T>>(T min, boolean minExcluded, Option
   /** Whether {@code value} lies within. */
   public boolean contain(T value) {
     int fromMin = value.compareTo(min);
-    return (minExcluded ? fromMin > 0 : fromMin >= 0) && max.map(m -> value.compareTo(m) <= 0).orElse(true);
+    return (minExcluded ? fromMin > 0 : fromMin >= 0)
+        && max.map(m -> value.compareTo(m) <= 0).orElse(true);
   }
 
-  /** The bounds in words, completing "FLAG must be ...", e.g. "at least 1", "longer than 0s", "between 1 and 10000". */
+  /**
+   * The bounds in words, completing "FLAG must be ...", e.g. "at least 1", "longer than 0s",
+   * "between 1 and 10000".
+   */
   public String describe(Function<T, String> text, boolean isDuration) {
     if (max.isPresent()) {
       return "between " + text.apply(min) + " and " + text.apply(max.get());

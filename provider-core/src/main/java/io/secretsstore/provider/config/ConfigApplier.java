@@ -50,7 +50,10 @@ public final class ConfigApplier implements Consumer<ReloadableConfig> {
     }
   }
 
-  /** Hands over the running mount engine, applying the file's engine settings to it now and from then on. */
+  /**
+   * Hands over the running mount engine, applying the file's engine settings to it now and from
+   * then on.
+   */
   public synchronized void attach(MountEngine running) {
     engine = running;
     if (cache != null && resilience != null) {

@@ -13,10 +13,14 @@ import java.util.function.UnaryOperator;
  *
  * @param cache the cache settings from flags
  * @param resilience the endpoint protections from flags
- * @param auditLog the audit destination from {@code --audit-log}: a file, {@code -} for stdout, empty for none
+ * @param auditLog the audit destination from {@code --audit-log}: a file, {@code -} for stdout,
+ *     empty for none
  * @param allowListChecks each declared allow-list key with the check of one entry
  */
-public record ConfigDefaults(CacheSettings cache, ResilienceSettings resilience, String auditLog,
+public record ConfigDefaults(
+    CacheSettings cache,
+    ResilienceSettings resilience,
+    String auditLog,
     Map<String, UnaryOperator<String>> allowListChecks) {
   public ConfigDefaults {
     Objects.requireNonNull(cache, "cache");

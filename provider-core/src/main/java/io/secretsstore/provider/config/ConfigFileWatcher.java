@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches the configuration file and applies it when its content changes. Polls the content rather
  * than using file events: a ConfigMap volume updates by swapping a symlinked directory, which file
- * watchers see inconsistently. A file that cannot be read or parsed is rejected, logged and counted,
- * and the previous configuration stays in force.
+ * watchers see inconsistently. A file that cannot be read or parsed is rejected, logged and
+ * counted, and the previous configuration stays in force.
  */
 public final class ConfigFileWatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigFileWatcher.class);
@@ -29,7 +29,8 @@ public final class ConfigFileWatcher implements AutoCloseable {
   private final ConfigDefaults defaults;
   private final Consumer<ReloadableConfig> apply;
   private final Outcomes outcomes;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(new NamedThreads("config-watch"));
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(new NamedThreads("config-watch"));
   private byte @Nullable [] applied;
 
   /** Counts applied and rejected files, for a metric. */
@@ -42,7 +43,8 @@ public final class ConfigFileWatcher implements AutoCloseable {
    * @param apply applies a parsed configuration, or throws {@link IllegalArgumentException} naming
    *     the key it cannot apply (e.g. an audit file that cannot be opened) after applying nothing
    */
-  public ConfigFileWatcher(Path file, ConfigDefaults defaults, Consumer<ReloadableConfig> apply, Outcomes outcomes) {
+  public ConfigFileWatcher(
+      Path file, ConfigDefaults defaults, Consumer<ReloadableConfig> apply, Outcomes outcomes) {
     this.file = file;
     this.defaults = defaults;
     this.apply = apply;
@@ -57,7 +59,8 @@ public final class ConfigFileWatcher implements AutoCloseable {
     byte[] content = Files.readAllBytes(file);
     apply.accept(ReloadableConfig.parse(new String(content, StandardCharsets.UTF_8), defaults));
     applied = content;
-    timer.scheduleWithFixedDelay(this::check, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(
+        this::check, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Reads the file and applies it if it changed; public for tests. */
@@ -86,7 +89,9 @@ public final class ConfigFileWatcher implements AutoCloseable {
 
   private void reject(String reason) {
     outcomes.reloaded(false);
-    LOG.atWarn().addKeyValue("file", file.toString()).addKeyValue("reason", reason)
+    LOG.atWarn()
+        .addKeyValue("file", file.toString())
+        .addKeyValue("reason", reason)
         .log("configuration file rejected; the previous configuration stays in force");
   }
 

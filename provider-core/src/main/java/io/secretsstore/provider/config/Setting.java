@@ -24,8 +24,16 @@ import java.util.Set;
  * @param help one sentence for {@code --help} and the README
  * @param commands the commands that take the flag: {@code serve}, {@code sync} or both
  */
-public record Setting<T extends Comparable<T>>(String name, String flag, Optional<String> configKey, SettingType<T> type,
-    T defaultValue, Optional<Bounds<T>> bounds, boolean reloadable, String help, Set<String> commands) {
+public record Setting<T extends Comparable<T>>(
+    String name,
+    String flag,
+    Optional<String> configKey,
+    SettingType<T> type,
+    T defaultValue,
+    Optional<Bounds<T>> bounds,
+    boolean reloadable,
+    String help,
+    Set<String> commands) {
   private static final Set<String> BOTH = Set.of("serve", "sync");
 
   public Setting {
@@ -34,19 +42,31 @@ public record Setting<T extends Comparable<T>>(String name, String flag, Optiona
   }
 
   /** A setting only a flag sets, read once at start. */
-  static <T extends Comparable<T>> Setting<T> atStart(String name, SettingType<T> type, T defaultValue, Bounds<T> bounds, String help) {
-    return new Setting<>(name, flag(name), Optional.empty(), type, defaultValue, Optional.of(bounds), false, help, BOTH);
+  static <T extends Comparable<T>> Setting<T> atStart(
+      String name, SettingType<T> type, T defaultValue, Bounds<T> bounds, String help) {
+    return new Setting<>(
+        name,
+        flag(name),
+        Optional.empty(),
+        type,
+        defaultValue,
+        Optional.of(bounds),
+        false,
+        help,
+        BOTH);
   }
 
   /** A setting the configuration file may change while the process runs; its key is its name. */
-  static <T extends Comparable<T>> Setting<T> reloadable(String name, SettingType<T> type, T defaultValue, Optional<Bounds<T>> bounds,
-      String help) {
-    return new Setting<>(name, flag(name), Optional.of(name), type, defaultValue, bounds, true, help, BOTH);
+  static <T extends Comparable<T>> Setting<T> reloadable(
+      String name, SettingType<T> type, T defaultValue, Optional<Bounds<T>> bounds, String help) {
+    return new Setting<>(
+        name, flag(name), Optional.of(name), type, defaultValue, bounds, true, help, BOTH);
   }
 
   /** The same setting, taken only by {@code command}. */
   Setting<T> onlyIn(String command) {
-    return new Setting<>(name, flag, configKey, type, defaultValue, bounds, reloadable, help, Set.of(command));
+    return new Setting<>(
+        name, flag, configKey, type, defaultValue, bounds, reloadable, help, Set.of(command));
   }
 
   private static String flag(String name) {
@@ -64,8 +84,12 @@ public record Setting<T extends Comparable<T>>(String name, String flag, Optiona
    * @throws IllegalArgumentException for a list, a mapping, or a value outside the type or bounds
    */
   public T fromConfig(Object value) {
-    String key = configKey.orElseThrow(() -> new IllegalStateException(name + " has no configuration key"));
-    Optional<T> parsed = value instanceof List<?> || value instanceof Map<?, ?> ? Optional.empty() : type.fromConfig().apply(value.toString());
+    String key =
+        configKey.orElseThrow(() -> new IllegalStateException(name + " has no configuration key"));
+    Optional<T> parsed =
+        value instanceof List<?> || value instanceof Map<?, ?>
+            ? Optional.empty()
+            : type.fromConfig().apply(value.toString());
     return checked(parsed, key);
   }
 
@@ -80,7 +104,8 @@ public record Setting<T extends Comparable<T>>(String name, String flag, Optiona
   }
 
   private T checked(Optional<T> parsed, String as) {
-    T value = parsed.orElseThrow(() -> new IllegalArgumentException(as + " must be " + type.expected()));
+    T value =
+        parsed.orElseThrow(() -> new IllegalArgumentException(as + " must be " + type.expected()));
     if (bounds.isPresent() && !bounds.get().contain(value)) {
       throw new IllegalArgumentException(as + " must be " + boundsText());
     }

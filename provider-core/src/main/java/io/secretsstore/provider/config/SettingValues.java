@@ -42,14 +42,22 @@ public final class SettingValues {
     return new SettingValues(values);
   }
 
-  /** The defaults, with the cache, endpoint protections and audit destination a running process has. */
-  public static SettingValues of(CacheSettings cache, ResilienceSettings resilience, String auditLog) {
+  /**
+   * The defaults, with the cache, endpoint protections and audit destination a running process has.
+   */
+  public static SettingValues of(
+      CacheSettings cache, ResilienceSettings resilience, String auditLog) {
     return defaults()
-        .with(ROTATION_POLL_INTERVAL, cache.pollInterval()).with(ROTATION_POLL_JITTER, cache.pollJitter())
-        .with(CACHE_FRESHNESS, cache.freshness()).with(CACHE_IDLE, cache.idleAfter())
-        .with(CACHE_MAX_BYTES, cache.maxBytes()).with(CACHE_MAX_ENTRIES, cache.maxEntries())
-        .with(ENDPOINT_CONCURRENCY, resilience.maxConcurrentPerEndpoint()).with(BACKEND_MAX_ATTEMPTS, resilience.maxAttempts())
-        .with(CIRCUIT_FAILURES, resilience.circuitFailureThreshold()).with(CIRCUIT_OPEN, resilience.circuitOpenFor())
+        .with(ROTATION_POLL_INTERVAL, cache.pollInterval())
+        .with(ROTATION_POLL_JITTER, cache.pollJitter())
+        .with(CACHE_FRESHNESS, cache.freshness())
+        .with(CACHE_IDLE, cache.idleAfter())
+        .with(CACHE_MAX_BYTES, cache.maxBytes())
+        .with(CACHE_MAX_ENTRIES, cache.maxEntries())
+        .with(ENDPOINT_CONCURRENCY, resilience.maxConcurrentPerEndpoint())
+        .with(BACKEND_MAX_ATTEMPTS, resilience.maxAttempts())
+        .with(CIRCUIT_FAILURES, resilience.circuitFailureThreshold())
+        .with(CIRCUIT_OPEN, resilience.circuitOpenFor())
         .with(Settings.AUDIT_LOG, auditLog);
   }
 
@@ -67,27 +75,45 @@ public final class SettingValues {
     return new SettingValues(changed);
   }
 
-  /** Whether cached objects stay fresh until their refresh: freshness must exceed interval plus jitter. */
+  /**
+   * Whether cached objects stay fresh until their refresh: freshness must exceed interval plus
+   * jitter.
+   */
   public boolean refreshBeforeStale() {
-    return get(CACHE_FRESHNESS).compareTo(get(ROTATION_POLL_INTERVAL).plus(get(ROTATION_POLL_JITTER))) > 0;
+    return get(CACHE_FRESHNESS)
+            .compareTo(get(ROTATION_POLL_INTERVAL).plus(get(ROTATION_POLL_JITTER)))
+        > 0;
   }
 
   /** The cache settings. */
   public CacheSettings cache() {
-    return new CacheSettings(get(ROTATION_POLL_INTERVAL), get(ROTATION_POLL_JITTER), get(CACHE_FRESHNESS), get(CACHE_IDLE),
-        get(CACHE_MAX_BYTES), get(CACHE_MAX_ENTRIES));
+    return new CacheSettings(
+        get(ROTATION_POLL_INTERVAL),
+        get(ROTATION_POLL_JITTER),
+        get(CACHE_FRESHNESS),
+        get(CACHE_IDLE),
+        get(CACHE_MAX_BYTES),
+        get(CACHE_MAX_ENTRIES));
   }
 
   /** The endpoint protections. */
   public ResilienceSettings resilience() {
     ResilienceSettings fixed = ResilienceSettings.DEFAULT;
-    return new ResilienceSettings(get(ENDPOINT_CONCURRENCY), get(BACKEND_MAX_ATTEMPTS), fixed.baseBackoff(), fixed.maxBackoff(),
-        get(CIRCUIT_FAILURES), get(CIRCUIT_OPEN));
+    return new ResilienceSettings(
+        get(ENDPOINT_CONCURRENCY),
+        get(BACKEND_MAX_ATTEMPTS),
+        fixed.baseBackoff(),
+        fixed.maxBackoff(),
+        get(CIRCUIT_FAILURES),
+        get(CIRCUIT_OPEN));
   }
 
   /** Everything that tunes the mount engine. */
   public EngineSettings engine() {
-    return new EngineSettings(new MountLimits(get(MAX_OBJECTS), get(MAX_RESPONSE_BYTES), get(MOUNT_TIMEOUT)), cache(), resilience(),
+    return new EngineSettings(
+        new MountLimits(get(MAX_OBJECTS), get(MAX_RESPONSE_BYTES), get(MOUNT_TIMEOUT)),
+        cache(),
+        resilience(),
         get(FETCH_CONCURRENCY));
   }
 }

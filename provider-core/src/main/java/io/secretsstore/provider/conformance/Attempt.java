@@ -42,7 +42,11 @@ record Attempt(Optional<MountReply> reply, Optional<ProviderCallException> failu
   /** The returned files by path: path to contents, as the driver would write them. */
   SortedMap<String, String> files() {
     SortedMap<String, String> files = new TreeMap<>();
-    reply.ifPresent(r -> r.files().forEach(f -> files.put(f.path(), java.util.HexFormat.of().formatHex(f.contents()))));
+    reply.ifPresent(
+        r ->
+            r.files()
+                .forEach(
+                    f -> files.put(f.path(), java.util.HexFormat.of().formatHex(f.contents()))));
     return files;
   }
 
@@ -54,9 +58,9 @@ record Attempt(Optional<MountReply> reply, Optional<ProviderCallException> failu
   }
 
   /**
-   * A one-line summary for the report: the code and, for a failure, the start of its
-   * description with control characters replaced. The description is the provider's own text,
-   * which the driver shows in pod events anyway; a planted canary is found before printing.
+   * A one-line summary for the report: the code and, for a failure, the start of its description
+   * with control characters replaced. The description is the provider's own text, which the driver
+   * shows in pod events anyway; a planted canary is found before printing.
    */
   String summary() {
     if (reply.isPresent()) {
@@ -72,14 +76,16 @@ record Attempt(Optional<MountReply> reply, Optional<ProviderCallException> failu
   boolean mentionsAny(List<String> texts) {
     String all = description() + reply.map(MountReply::errorCode).orElse("");
     String lower = all.toLowerCase(Locale.ROOT);
-    return texts.stream().anyMatch(t -> all.contains(t) || lower.contains(t.toLowerCase(Locale.ROOT)));
+    return texts.stream()
+        .anyMatch(t -> all.contains(t) || lower.contains(t.toLowerCase(Locale.ROOT)));
   }
 
   static String shown(String text) {
-    String flat = text.codePoints()
-        .map(c -> Character.isISOControl(c) ? ' ' : c)
-        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-        .toString();
+    String flat =
+        text.codePoints()
+            .map(c -> Character.isISOControl(c) ? ' ' : c)
+            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+            .toString();
     return flat.length() <= MAX_SHOWN ? flat : flat.substring(0, MAX_SHOWN) + "...";
   }
 }

@@ -18,7 +18,11 @@ import java.util.Optional;
  * @param timeout the deadline of each Mount (kubelet's is about 2 minutes)
  */
 public record ConformanceSettings(
-    Path socket, Optional<String> providerName, List<DriverVersion> driverVersions, Optional<ValidMount> validMount, Duration timeout) {
+    Path socket,
+    Optional<String> providerName,
+    List<DriverVersion> driverVersions,
+    Optional<ValidMount> validMount,
+    Duration timeout) {
   public ConformanceSettings {
     Objects.requireNonNull(socket, "socket");
     Objects.requireNonNull(providerName, "providerName");

@@ -18,6 +18,7 @@ import java.util.Optional;
 public final class ConformanceSuite {
   /** The number of checks. */
   public static final int CHECKS = 16;
+
   private static final String[] TITLES = {
     "",
     "v1alpha1 API on <dir>/<name>.sock",
@@ -37,6 +38,7 @@ public final class ConformanceSuite {
     "repeated Mounts idempotent and cheap",
     "driver flows: mount, then remount",
   };
+
   /** The checks that need a mount the provider can serve. */
   private static final int[] NEEDS_A_MOUNT = {4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16};
 
@@ -56,7 +58,8 @@ public final class ConformanceSuite {
 
     /** Whether a check or the precondition failed. */
     public boolean failed() {
-      return failedPrecondition.isPresent() || checks.stream().anyMatch(check -> check.outcome() == Outcome.FAIL);
+      return failedPrecondition.isPresent()
+          || checks.stream().anyMatch(check -> check.outcome() == Outcome.FAIL);
     }
   }
 
@@ -64,20 +67,26 @@ public final class ConformanceSuite {
   public static Report run(ConformanceSettings settings) throws IOException {
     Path work = Files.createTempDirectory("conformance");
     try (ProviderProbe probe = new ProviderProbe(settings.socket(), settings.timeout())) {
-      List<CheckResult> results = new ArrayList<>(new SocketChecks(probe, settings.providerName()).run());
+      List<CheckResult> results =
+          new ArrayList<>(new SocketChecks(probe, settings.providerName()).run());
       Optional<DriverRequest> valid = Optional.empty();
       Optional<String> failedPrecondition = Optional.empty();
       if (settings.validMount().isEmpty()) {
-        results.addAll(unrun(Outcome.SKIP, "needs --spc (and --token for providers that use pod tokens)"));
+        results.addAll(
+            unrun(Outcome.SKIP, "needs --spc (and --token for providers that use pod tokens)"));
       } else {
         ValidMount mount = settings.validMount().get();
-        Path target = Files.createDirectories(work.resolve("pods").resolve(mount.pod().uid())
-            .resolve("volumes/kubernetes.io~csi/secrets-store-inline/mount"));
+        Path target =
+            Files.createDirectories(
+                work.resolve("pods")
+                    .resolve(mount.pod().uid())
+                    .resolve("volumes/kubernetes.io~csi/secrets-store-inline/mount"));
         DriverRequest request = mount.builder(target).publish();
         valid = Optional.of(request);
         Attempt base = probe.mount(request);
         if (!base.succeeded()) {
-          failedPrecondition = Optional.of("the mount of the given SecretProviderClass failed: " + base.summary());
+          failedPrecondition =
+              Optional.of("the mount of the given SecretProviderClass failed: " + base.summary());
           results.addAll(unrun(Outcome.SKIP, "not run: needs the mount that failed (above)"));
         } else {
           results.addAll(new RequestChecks(probe, mount, work, request, base).run());

@@ -20,6 +20,7 @@ import java.util.Set;
 final class ErrorChecks {
   /** Codes the driver shows as they are; not wrong, but they tell the user nothing actionable. */
   private static final Set<String> VAGUE = Set.of("UNKNOWN", "INTERNAL");
+
   private static final int MAX_ERROR_CODE = 64;
 
   private final ProviderProbe probe;
@@ -33,17 +34,31 @@ final class ErrorChecks {
   CheckResult run() {
     Findings findings = new Findings();
     String secrets = GoJson.object(Map.of(PlantedValues.SECRET_KEY, PlantedValues.SECRET_VALUE));
-    judge("attributes that are not JSON", call("not json " + PlantedValues.TOKEN, secrets, "420"), findings);
-    judge("attributes that are a JSON array", call("[\"" + PlantedValues.TOKEN + "\"]", secrets, "420"), findings);
-    String attributes = valid.map(DriverRequest::attributesJson).orElseGet(ErrorChecks::podOnlyAttributes);
+    judge(
+        "attributes that are not JSON",
+        call("not json " + PlantedValues.TOKEN, secrets, "420"),
+        findings);
+    judge(
+        "attributes that are a JSON array",
+        call("[\"" + PlantedValues.TOKEN + "\"]", secrets, "420"),
+        findings);
+    String attributes =
+        valid.map(DriverRequest::attributesJson).orElseGet(ErrorChecks::podOnlyAttributes);
     judge("permission \"abc\"", call(attributes, secrets, "abc"), findings);
-    return CheckResult.of(13, findings,
+    return CheckResult.of(
+        13,
+        findings,
         "3 malformed requests refused with a specific code and no planted value in the message");
   }
 
   private Attempt call(String attributes, String secrets, String permission) {
-    String target = valid.map(DriverRequest::targetPath).orElse("/var/lib/kubelet/pods/conformance/volumes/kubernetes.io~csi/v/mount");
-    return probe.mount(new ProviderClient.MountCall(attributes, secrets, target, permission, List.of()), SocketChecks.VERSION_LIMIT.multipliedBy(6));
+    String target =
+        valid
+            .map(DriverRequest::targetPath)
+            .orElse("/var/lib/kubelet/pods/conformance/volumes/kubernetes.io~csi/v/mount");
+    return probe.mount(
+        new ProviderClient.MountCall(attributes, secrets, target, permission, List.of()),
+        SocketChecks.VERSION_LIMIT.multipliedBy(6));
   }
 
   private static void judge(String what, Attempt attempt, Findings findings) {
@@ -55,15 +70,22 @@ final class ErrorChecks {
       findings.fail(what + ": accepted (" + attempt.summary() + ")");
     } else if (attempt.ok()) {
       String code = attempt.reply().orElseThrow().errorCode();
-      findings.require(code.length() <= MAX_ERROR_CODE, what + ": error.code is not short (it becomes a metric label)");
+      findings.require(
+          code.length() <= MAX_ERROR_CODE,
+          what + ": error.code is not short (it becomes a metric label)");
     } else if (attempt.code().equals("UNAVAILABLE")) {
-      findings.fail(what + ": UNAVAILABLE, which the driver retries 3 times; a bad request is not transient");
+      findings.fail(
+          what + ": UNAVAILABLE, which the driver retries 3 times; a bad request is not transient");
     } else if (attempt.code().equals("DEADLINE_EXCEEDED")) {
       findings.fail(what + ": no answer within the deadline");
     } else if (attempt.description().isBlank()) {
       findings.warn(what + ": " + attempt.code() + " without a message");
     } else if (VAGUE.contains(attempt.code())) {
-      findings.warn(what + ": " + attempt.summary() + " (a specific code such as INVALID_ARGUMENT says more)");
+      findings.warn(
+          what
+              + ": "
+              + attempt.summary()
+              + " (a specific code such as INVALID_ARGUMENT says more)");
     }
   }
 
@@ -75,8 +97,13 @@ final class ErrorChecks {
     attributes.put(PodIdentity.UID, "00000000-0000-4000-8000-000000000000");
     attributes.put(PodIdentity.SERVICE_ACCOUNT, "default");
     attributes.put(DriverRequestBuilder.SECRET_PROVIDER_CLASS, "conformance");
-    attributes.put(ServiceAccountTokens.KEY,
-        "{\"" + PlantedValues.FOREIGN_AUDIENCE + "\":{\"token\":\"" + PlantedValues.TOKEN + "\",\"expirationTimestamp\":\"2099-01-01T00:00:00Z\"}}");
+    attributes.put(
+        ServiceAccountTokens.KEY,
+        "{\""
+            + PlantedValues.FOREIGN_AUDIENCE
+            + "\":{\"token\":\""
+            + PlantedValues.TOKEN
+            + "\",\"expirationTimestamp\":\"2099-01-01T00:00:00Z\"}}");
     return GoJson.object(attributes);
   }
 }

@@ -17,9 +17,11 @@ import java.util.regex.Pattern;
 final class SocketChecks {
   /** The driver's health check gives Version this long. */
   static final Duration VERSION_LIMIT = Duration.ofSeconds(5);
+
   static final int RECONNECTS = 3;
-  private static final Pattern SEMVER = Pattern.compile(
-      "v?(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?");
+  private static final Pattern SEMVER =
+      Pattern.compile(
+          "v?(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?");
   private static final int S_IFMT = 0170000;
   private static final int S_IFSOCK = 0140000;
 
@@ -40,16 +42,24 @@ final class SocketChecks {
     Path socket = probe.socket();
     String file = socket.getFileName() == null ? "" : socket.getFileName().toString();
     String name = file.endsWith(".sock") ? file.substring(0, file.length() - ".sock".length()) : "";
-    findings.require(file.endsWith(".sock"), "the socket is not named <provider>.sock, so the driver cannot find it");
-    findings.require(name.isEmpty() || SocketPath.PROVIDER_NAME.matcher(name).matches(),
+    findings.require(
+        file.endsWith(".sock"),
+        "the socket is not named <provider>.sock, so the driver cannot find it");
+    findings.require(
+        name.isEmpty() || SocketPath.PROVIDER_NAME.matcher(name).matches(),
         "the name before .sock does not match ^[a-zA-Z0-9_-]{0,30}$");
-    providerName.filter(expected -> !expected.equals(name))
-        .ifPresent(expected -> findings.fail("the socket is not " + expected + ".sock (--provider-name)"));
+    providerName
+        .filter(expected -> !expected.equals(name))
+        .ifPresent(
+            expected -> findings.fail("the socket is not " + expected + ".sock (--provider-name)"));
     try {
       int mode = (Integer) Files.getAttribute(socket, "unix:mode", LinkOption.NOFOLLOW_LINKS);
       findings.require((mode & S_IFMT) == S_IFSOCK, "the path is not a Unix socket");
-      findings.require((mode & 077) == 0, String.format(
-          "socket mode %04o lets other local users call the provider; it must be 0700 or 0600", mode & 07777));
+      findings.require(
+          (mode & 077) == 0,
+          String.format(
+              "socket mode %04o lets other local users call the provider; it must be 0700 or 0600",
+              mode & 07777));
     } catch (IOException | UnsupportedOperationException e) {
       findings.fail("cannot read the socket's mode (" + e.getClass().getSimpleName() + ")");
     }
@@ -59,10 +69,11 @@ final class SocketChecks {
       findings.fail("Version failed: " + e.code());
     }
     // An empty request must be refused by the provider, not by gRPC for want of the method.
-    Attempt empty = probe.mount(new ProviderClient.MountCall("", "", "", "", List.of()), VERSION_LIMIT);
+    Attempt empty =
+        probe.mount(new ProviderClient.MountCall("", "", "", "", List.of()), VERSION_LIMIT);
     findings.require(!empty.code().equals("UNIMPLEMENTED"), "Mount is not implemented");
-    return CheckResult.of(1, findings,
-        "Version and Mount served on " + file + ", mode 0700 or stricter");
+    return CheckResult.of(
+        1, findings, "Version and Mount served on " + file + ", mode 0700 or stricter");
   }
 
   private CheckResult reconnects() {
@@ -76,8 +87,11 @@ final class SocketChecks {
         break;
       }
     }
-    return CheckResult.of(2, findings,
-        RECONNECTS + " fresh connections with :authority localhost answered (stale-socket removal at start is not visible to a client)");
+    return CheckResult.of(
+        2,
+        findings,
+        RECONNECTS
+            + " fresh connections with :authority localhost answered (stale-socket removal at start is not visible to a client)");
   }
 
   private CheckResult version() {
@@ -86,11 +100,19 @@ final class SocketChecks {
     try {
       ProviderClient.VersionInfo info = probe.client().version(VERSION_LIMIT);
       Duration took = Duration.ofNanos(System.nanoTime() - start);
-      findings.require(SEMVER.matcher(info.runtimeVersion()).matches(),
+      findings.require(
+          SEMVER.matcher(info.runtimeVersion()).matches(),
           "runtime_version \"" + Attempt.shown(info.runtimeVersion()) + "\" is not semver");
       findings.require(!info.runtimeName().isBlank(), "runtime_name is empty");
-      return CheckResult.of(3, findings,
-          Attempt.shown(info.runtimeName()) + " " + Attempt.shown(info.runtimeVersion()) + " in " + took.toMillis() + " ms");
+      return CheckResult.of(
+          3,
+          findings,
+          Attempt.shown(info.runtimeName())
+              + " "
+              + Attempt.shown(info.runtimeVersion())
+              + " in "
+              + took.toMillis()
+              + " ms");
     } catch (ProviderCallException e) {
       return CheckResult.of(3, Outcome.FAIL, "Version failed within 5 s: " + e.code());
     }

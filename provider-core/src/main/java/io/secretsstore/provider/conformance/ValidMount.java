@@ -24,7 +24,10 @@ import java.util.Optional;
  * @param nodePublishSecret the nodePublishSecretRef Secret, when the volume has one
  */
 public record ValidMount(
-    SecretProviderClassFile spc, PodSettings pod, Map<String, Path> tokenFiles, Optional<NodePublishSecretFile> nodePublishSecret) {
+    SecretProviderClassFile spc,
+    PodSettings pod,
+    Map<String, Path> tokenFiles,
+    Optional<NodePublishSecretFile> nodePublishSecret) {
   public ValidMount {
     Objects.requireNonNull(spc, "spc");
     Objects.requireNonNull(pod, "pod");
@@ -38,7 +41,8 @@ public record ValidMount(
   }
 
   /** The same with other pod settings, token files or kubelet's tokens-in-secrets mode. */
-  DriverRequestBuilder builder(PodSettings podSettings, Path target, Map<String, Path> tokens, boolean tokensInSecrets) {
+  DriverRequestBuilder builder(
+      PodSettings podSettings, Path target, Map<String, Path> tokens, boolean tokensInSecrets) {
     DriverRequestBuilder builder = new DriverRequestBuilder(spc, podSettings, target);
     if (!tokens.isEmpty()) {
       builder.tokens(ServiceAccountTokenFiles.read(tokens, Instant.now()), tokensInSecrets);

@@ -11,9 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Credentials derived from pod tokens, one per identity, shared by all backends of the process.
- * A credential is used until shortly before it expires; concurrent mounts of one identity share
- * one login (the loader runs once per key while others wait for it).
+ * Credentials derived from pod tokens, one per identity, shared by all backends of the process. A
+ * credential is used until shortly before it expires; concurrent mounts of one identity share one
+ * login (the loader runs once per key while others wait for it).
  */
 public final class CredentialCache {
   /** How long before expiry a credential is no longer handed out. */
@@ -43,7 +43,12 @@ public final class CredentialCache {
   public <C> C get(IdentityKey identity, Login<C> login) {
     Expiring<?> credential = cache.getIfPresent(identity);
     if (credential == null || !usable(credential)) {
-      credential = cache.asMap().compute(identity, (key, current) -> current != null && usable(current) ? current : login.login());
+      credential =
+          cache
+              .asMap()
+              .compute(
+                  identity,
+                  (key, current) -> current != null && usable(current) ? current : login.login());
     }
     return (C) credential.value();
   }
@@ -97,12 +102,14 @@ public final class CredentialCache {
     }
 
     @Override
-    public long expireAfterUpdate(IdentityKey key, Expiring<?> value, long currentTime, long currentDuration) {
+    public long expireAfterUpdate(
+        IdentityKey key, Expiring<?> value, long currentTime, long currentDuration) {
       return nanosLeft(value);
     }
 
     @Override
-    public long expireAfterRead(IdentityKey key, Expiring<?> value, long currentTime, long currentDuration) {
+    public long expireAfterRead(
+        IdentityKey key, Expiring<?> value, long currentTime, long currentDuration) {
       return currentDuration;
     }
   }

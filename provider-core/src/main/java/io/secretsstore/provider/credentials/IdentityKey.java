@@ -27,7 +27,8 @@ public record IdentityKey(String backend, Map<String, String> parts) {
     }
     Map<String, String> parts = new TreeMap<>();
     for (int i = 0; i < namesAndValues.length; i += 2) {
-      parts.put(namesAndValues[i], Objects.requireNonNull(namesAndValues[i + 1], namesAndValues[i]));
+      parts.put(
+          namesAndValues[i], Objects.requireNonNull(namesAndValues[i + 1], namesAndValues[i]));
     }
     return new IdentityKey(backend, parts);
   }

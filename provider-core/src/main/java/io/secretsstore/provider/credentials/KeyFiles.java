@@ -9,8 +9,8 @@ import java.util.Base64;
 
 /**
  * Reads a key an operator supplies as a file (a mounted Secret key, or a file for local use):
- * base64 text of the key, or the raw bytes. Used where a key would otherwise come from a
- * Kubernetes Secret (HMAC keys for versions and fingerprints).
+ * base64 text of the key, or the raw bytes. Used where a key would otherwise come from a Kubernetes
+ * Secret (HMAC keys for versions and fingerprints).
  */
 public final class KeyFiles {
   /** 256 bits: HMAC-SHA256 gains nothing from more and loses strength with less. */
@@ -28,7 +28,8 @@ public final class KeyFiles {
   public static byte[] read(Path file, String flag) throws IOException {
     byte[] raw = Files.readAllBytes(file);
     try {
-      byte[] decoded = Base64.getDecoder().decode(new String(raw, StandardCharsets.US_ASCII).strip());
+      byte[] decoded =
+          Base64.getDecoder().decode(new String(raw, StandardCharsets.US_ASCII).strip());
       if (decoded.length >= MIN_BYTES) {
         return decoded;
       }
@@ -36,7 +37,8 @@ public final class KeyFiles {
       // Raw key bytes.
     }
     if (raw.length < MIN_BYTES) {
-      throw new IllegalArgumentException(flag + " must hold at least " + MIN_BYTES + " bytes (or their base64)");
+      throw new IllegalArgumentException(
+          flag + " must hold at least " + MIN_BYTES + " bytes (or their base64)");
     }
     return raw;
   }

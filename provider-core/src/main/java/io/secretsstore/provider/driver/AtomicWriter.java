@@ -25,9 +25,9 @@ import java.util.TreeSet;
 /**
  * Writes files into a target directory as the driver does ({@code fileutil.WritePayloads}, a copy
  * of Kubernetes' AtomicWriter): the files live in {@code ..YYYY_MM_DD_HH_MM_SS.<random>}, {@code
- * ..data} links to it, and each top-level name links to {@code ..data/<name>}, so a reader sees
- * the old set or the new set, never a mix. Nothing is rewritten when every file's bytes are the
- * same and nothing must be removed, even if modes changed, as in the driver.
+ * ..data} links to it, and each top-level name links to {@code ..data/<name>}, so a reader sees the
+ * old set or the new set, never a mix. Nothing is rewritten when every file's bytes are the same
+ * and nothing must be removed, even if modes changed, as in the driver.
  *
  * <p>Entries whose names start with {@code ..} are the writer's own or reserved: provider paths
  * cannot start with {@code ..}, so no step touches a {@code ..}-named entry except {@code ..data},
@@ -35,9 +35,12 @@ import java.util.TreeSet;
  * versions there too ({@link MountedVersions}). No step follows a link out of the target.
  */
 public final class AtomicWriter {
-  private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy_MM_dd_HH_mm_ss").withZone(ZoneOffset.UTC);
-  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-  private static final Set<PosixFilePermission> DATA_DIR_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
+  private static final DateTimeFormatter TIMESTAMP =
+      DateTimeFormatter.ofPattern("yyyy_MM_dd_HH_mm_ss").withZone(ZoneOffset.UTC);
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> DATA_DIR_MODE =
+      PosixFilePermissions.fromString("rwxr-xr-x");
 
   private final Clock clock;
 
@@ -69,7 +72,8 @@ public final class AtomicWriter {
     if (current.dataDirName().isPresent() && toRemove.isEmpty() && sameBytes(current, payload)) {
       return Outcome.UNCHANGED;
     }
-    Path dataDir = Files.createTempDirectory(target, ".." + TIMESTAMP.format(clock.instant()) + ".");
+    Path dataDir =
+        Files.createTempDirectory(target, ".." + TIMESTAMP.format(clock.instant()) + ".");
     Path dataTmp = target.resolve(CurrentMount.DATA_DIR_TMP);
     try {
       writeFiles(dataDir, payload);
@@ -96,7 +100,8 @@ public final class AtomicWriter {
    * The driver's {@code cleanupProviderFiles}: a top-level name of the payload that is not a link
    * was written by a provider itself (legacy mode) and is deleted so the link can take its place.
    */
-  private static void removeProviderWrittenFiles(Path target, Set<String> paths) throws IOException {
+  private static void removeProviderWrittenFiles(Path target, Set<String> paths)
+      throws IOException {
     for (String top : topLevelNames(paths)) {
       Path entry = target.resolve(top);
       if (Files.exists(entry, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(entry)) {
@@ -105,7 +110,8 @@ public final class AtomicWriter {
     }
   }
 
-  private static boolean sameBytes(CurrentMount current, SortedMap<String, ReturnedFile> payload) throws IOException {
+  private static boolean sameBytes(CurrentMount current, SortedMap<String, ReturnedFile> payload)
+      throws IOException {
     for (ReturnedFile file : payload.values()) {
       if (!current.holds(file.path(), file.contents())) {
         return false;
@@ -114,7 +120,8 @@ public final class AtomicWriter {
     return true;
   }
 
-  private static void writeFiles(Path dataDir, SortedMap<String, ReturnedFile> payload) throws IOException {
+  private static void writeFiles(Path dataDir, SortedMap<String, ReturnedFile> payload)
+      throws IOException {
     for (ReturnedFile file : payload.values()) {
       Path path = dataDir.resolve(file.path());
       // Directories get the process's umask, as the driver's MkdirAll(0777).
@@ -155,7 +162,9 @@ public final class AtomicWriter {
   private static Set<String> withParents(Set<String> paths) {
     Set<String> result = new TreeSet<>();
     for (String path : paths) {
-      for (String p = path; !p.isEmpty(); p = p.contains("/") ? p.substring(0, p.lastIndexOf('/')) : "") {
+      for (String p = path;
+          !p.isEmpty();
+          p = p.contains("/") ? p.substring(0, p.lastIndexOf('/')) : "") {
         result.add(p);
       }
     }
@@ -187,21 +196,24 @@ public final class AtomicWriter {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-        if (e != null) {
-          throw e;
-        }
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+            if (e != null) {
+              throw e;
+            }
+            Files.delete(dir);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 }

@@ -16,7 +16,10 @@ import java.util.TreeMap;
  * @param serializedBytes the response's size on the wire
  */
 public record CheckedResponse(
-    SortedMap<String, String> versions, SortedMap<String, ReturnedFile> files, List<String> warnings, int serializedBytes) {
+    SortedMap<String, String> versions,
+    SortedMap<String, ReturnedFile> files,
+    List<String> warnings,
+    int serializedBytes) {
   public CheckedResponse {
     versions = Collections.unmodifiableSortedMap(new TreeMap<>(versions));
     files = Collections.unmodifiableSortedMap(new TreeMap<>(files));

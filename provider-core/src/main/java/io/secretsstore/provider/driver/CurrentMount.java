@@ -30,7 +30,8 @@ final class CurrentMount {
   private final Optional<String> dataDirName;
   private final Map<String, BasicFileAttributes> entries;
 
-  private CurrentMount(Path target, Optional<String> dataDirName, Map<String, BasicFileAttributes> entries) {
+  private CurrentMount(
+      Path target, Optional<String> dataDirName, Map<String, BasicFileAttributes> entries) {
     this.target = target;
     this.dataDirName = dataDirName;
     this.entries = entries;
@@ -48,33 +49,47 @@ final class CurrentMount {
       return new CurrentMount(target, Optional.empty(), Map.of());
     }
     if (!Files.isSymbolicLink(link)) {
-      throw new DriverFailure("file write failed: " + link + " is not a symbolic link, so the target was not written by the driver's writer");
+      throw new DriverFailure(
+          "file write failed: "
+              + link
+              + " is not a symbolic link, so the target was not written by the driver's writer");
     }
     String name = Files.readSymbolicLink(link).toString();
     boolean inside =
-        name.startsWith("..") && !name.contains("/") && !name.equals("..") && !name.equals(DATA_DIR) && !name.equals(DATA_DIR_TMP);
+        name.startsWith("..")
+            && !name.contains("/")
+            && !name.equals("..")
+            && !name.equals(DATA_DIR)
+            && !name.equals(DATA_DIR_TMP);
     if (!inside) {
-      throw new DriverFailure("file write failed: " + link + " does not point to a timestamped directory inside the target; refusing to follow it");
+      throw new DriverFailure(
+          "file write failed: "
+              + link
+              + " does not point to a timestamped directory inside the target; refusing to follow it");
     }
     Path dir = target.resolve(name);
     Map<String, BasicFileAttributes> entries = new TreeMap<>();
     if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       // Not following links: a link inside the old directory is an entry, never a way out.
-      Files.walkFileTree(dir, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-          if (!d.equals(dir)) {
-            entries.put(relative(dir, d), attrs);
-          }
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          dir,
+          EnumSet.noneOf(FileVisitOption.class),
+          Integer.MAX_VALUE,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+              if (!d.equals(dir)) {
+                entries.put(relative(dir, d), attrs);
+              }
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-          entries.put(relative(dir, file), attrs);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              entries.put(relative(dir, file), attrs);
+              return FileVisitResult.CONTINUE;
+            }
+          });
     }
     return new CurrentMount(target, Optional.of(name), entries);
   }
@@ -89,13 +104,20 @@ final class CurrentMount {
     return entries.keySet();
   }
 
-  /** Whether the current data directory holds a regular file at {@code path} with exactly these bytes. */
+  /**
+   * Whether the current data directory holds a regular file at {@code path} with exactly these
+   * bytes.
+   */
   boolean holds(String path, byte[] contents) throws IOException {
     BasicFileAttributes attrs = entries.get(path);
-    if (dataDirName.isEmpty() || attrs == null || !attrs.isRegularFile() || attrs.size() != contents.length) {
+    if (dataDirName.isEmpty()
+        || attrs == null
+        || !attrs.isRegularFile()
+        || attrs.size() != contents.length) {
       return false;
     }
-    return Arrays.equals(Files.readAllBytes(target.resolve(dataDirName.get()).resolve(path)), contents);
+    return Arrays.equals(
+        Files.readAllBytes(target.resolve(dataDirName.get()).resolve(path)), contents);
   }
 
   private static String relative(Path base, Path path) {

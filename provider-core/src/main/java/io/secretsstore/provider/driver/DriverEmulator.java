@@ -42,10 +42,16 @@ public final class DriverEmulator {
       remount = CurrentMount.exists(target);
       DriverRequest request = request(builder, settings, target, remount, err);
       out.println("provider socket: " + settings.socket());
-      out.println("request: attributes " + request.attributes().keySet() + ", secrets "
-          + (request.secrets() == null ? "null" : request.secrets().isEmpty() ? "{}" : request.secrets().keySet().toString())
-          + ", current_object_version " + request.currentVersions().size()
-          + (request.rotationCall() ? " (driver v1.5 rotation call)" : ""));
+      out.println(
+          "request: attributes "
+              + request.attributes().keySet()
+              + ", secrets "
+              + (request.secrets() == null
+                  ? "null"
+                  : request.secrets().isEmpty() ? "{}" : request.secrets().keySet().toString())
+              + ", current_object_version "
+              + request.currentVersions().size()
+              + (request.rotationCall() ? " (driver v1.5 rotation call)" : ""));
       CheckedResponse response = mountAndWrite(settings, target, request, out, err);
       out.println();
       MountTable.print(out, response);
@@ -56,13 +62,18 @@ public final class DriverEmulator {
     } catch (DriverFailure e) {
       err.println("mount failed: " + e.getMessage());
       if (remount) {
-        err.println(settings.driverVersion().hasRotationReconciler()
-            ? "note: driver v1.5's rotation reconciler reports this as a MountRotationFailed event; the pod keeps its previous files"
-            : "note: on a republish driver v1.6 masks this error (kubernetes/kubernetes#121271); the pod keeps its previous files");
+        err.println(
+            settings.driverVersion().hasRotationReconciler()
+                ? "note: driver v1.5's rotation reconciler reports this as a MountRotationFailed event; the pod keeps its previous files"
+                : "note: on a republish driver v1.6 masks this error (kubernetes/kubernetes#121271); the pod keeps its previous files");
       }
       return MOUNT_FAILED;
     } catch (IOException e) {
-      err.println("mount failed: " + e.getClass().getSimpleName() + ": " + Printable.of(String.valueOf(e.getMessage())));
+      err.println(
+          "mount failed: "
+              + e.getClass().getSimpleName()
+              + ": "
+              + Printable.of(String.valueOf(e.getMessage())));
       return MOUNT_FAILED;
     } finally {
       out.flush();
@@ -77,45 +88,68 @@ public final class DriverEmulator {
     String expectedSocket = spc.provider() + ".sock";
     Path socketName = settings.socket().getFileName();
     if (socketName == null || !socketName.toString().equals(expectedSocket)) {
-      err.println("warning: spec.provider is \"" + spc.provider() + "\" but the socket is " + socketName
-          + ": in a cluster the driver sends this SecretProviderClass to " + expectedSocket + ", not to this provider");
+      err.println(
+          "warning: spec.provider is \""
+              + spc.provider()
+              + "\" but the socket is "
+              + socketName
+              + ": in a cluster the driver sends this SecretProviderClass to "
+              + expectedSocket
+              + ", not to this provider");
     }
     DriverRequestBuilder builder = new DriverRequestBuilder(spc, settings.pod(), settings.target());
     if (!settings.tokenFiles().isEmpty()) {
-      ServiceAccountTokenFiles tokens = ServiceAccountTokenFiles.read(settings.tokenFiles(), clock.instant());
+      ServiceAccountTokenFiles tokens =
+          ServiceAccountTokenFiles.read(settings.tokenFiles(), clock.instant());
       tokens.notes().forEach(note -> err.println("note: " + note));
       builder.tokens(tokens, settings.tokensInSecrets());
     } else if (settings.tokensInSecrets()) {
       err.println("note: --tokens-in-secrets has no effect without --token");
     }
-    settings.nodePublishSecretFile().map(NodePublishSecretFile::read).ifPresent(builder::nodePublishSecret);
+    settings
+        .nodePublishSecretFile()
+        .map(NodePublishSecretFile::read)
+        .ifPresent(builder::nodePublishSecret);
     return builder;
   }
 
   private static DriverRequest request(
-      DriverRequestBuilder builder, MountSettings settings, Path target, boolean remount, PrintWriter err) {
+      DriverRequestBuilder builder,
+      MountSettings settings,
+      Path target,
+      boolean remount,
+      PrintWriter err) {
     if (!remount) {
       return builder.publish();
     }
     if (!settings.driverVersion().hasRotationReconciler()) {
-      err.println("note: the target holds a mount; driver v1.6 republishes with the same request as a first mount");
+      err.println(
+          "note: the target holds a mount; driver v1.6 republishes with the same request as a first mount");
       return builder.publish();
     }
     Optional<List<ObjectVersion>> versions = MountedVersions.read(target);
     if (versions.isEmpty()) {
-      err.println("note: no readable " + MountedVersions.FILE_NAME + " in the target; current_object_version is empty");
+      err.println(
+          "note: no readable "
+              + MountedVersions.FILE_NAME
+              + " in the target; current_object_version is empty");
     }
     return builder.v15Rotation(versions.orElse(List.of()));
   }
 
-  /** The part of the mount the driver reports as {@code failed to mount secrets store objects ...}. */
+  /**
+   * The part of the mount the driver reports as {@code failed to mount secrets store objects ...}.
+   */
   private CheckedResponse mountAndWrite(
-      MountSettings settings, Path target, DriverRequest request, PrintWriter out, PrintWriter err) throws IOException {
+      MountSettings settings, Path target, DriverRequest request, PrintWriter out, PrintWriter err)
+      throws IOException {
     CheckedResponse response;
     try {
       checkSocket(settings.socket());
       try (ProviderClient client = ProviderClient.connect(settings.socket())) {
-        MountReply reply = ProviderCall.mount(client, request, settings.timeout(), note -> err.println("note: " + note));
+        MountReply reply =
+            ProviderCall.mount(
+                client, request, settings.timeout(), note -> err.println("note: " + note));
         response = DriverResponseCheck.check(reply);
       }
       response.warnings().forEach(warning -> err.println("warning: " + warning));
@@ -123,7 +157,12 @@ public final class DriverEmulator {
     } catch (DriverFailure e) {
       PodSettings pod = settings.pod();
       throw new DriverFailure(
-          "failed to mount secrets store objects for pod " + pod.namespace() + "/" + pod.name() + ", err: " + e.getMessage());
+          "failed to mount secrets store objects for pod "
+              + pod.namespace()
+              + "/"
+              + pod.name()
+              + ", err: "
+              + e.getMessage());
     }
     MountedVersions.write(target, response.versions());
     return response;
@@ -137,9 +176,19 @@ public final class DriverEmulator {
       AtomicWriter.Outcome outcome = new AtomicWriter(clock).write(target, response.files());
       return outcome == AtomicWriter.Outcome.UNCHANGED
           ? "unchanged; the files' bytes equal the current mount, so the driver rewrites nothing (not even changed modes)"
-          : "wrote " + response.files().size() + " file(s) into " + target + " (..data -> " + readDataLink(target) + ")";
+          : "wrote "
+              + response.files().size()
+              + " file(s) into "
+              + target
+              + " (..data -> "
+              + readDataLink(target)
+              + ")";
     } catch (IOException e) {
-      throw new DriverFailure("file write failed: " + e.getClass().getSimpleName() + ": " + Printable.of(String.valueOf(e.getMessage())));
+      throw new DriverFailure(
+          "file write failed: "
+              + e.getClass().getSimpleName()
+              + ": "
+              + Printable.of(String.valueOf(e.getMessage())));
     }
   }
 
@@ -152,7 +201,8 @@ public final class DriverEmulator {
       isSocket = false;
     }
     if (!isSocket) {
-      // The driver waits for a missing provider until kubelet's deadline; failing at once says more.
+      // The driver waits for a missing provider until kubelet's deadline; failing at once says
+      // more.
       throw new DriverFailure("provider not found: no socket at " + socket);
     }
   }
@@ -161,7 +211,9 @@ public final class DriverEmulator {
     Path absolute = target.toAbsolutePath().normalize();
     if (!Files.exists(absolute)) {
       // The driver creates a missing target path with MkdirAll(0750).
-      Files.createDirectories(absolute, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
+      Files.createDirectories(
+          absolute,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-x---")));
     } else if (!Files.isDirectory(absolute)) {
       throw new DriverFailure("--target " + absolute + " exists and is not a directory");
     }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.driver;
 
-import io.secretsstore.provider.json.GoJson;
 import io.secretsstore.provider.grpc.ProviderClient;
+import io.secretsstore.provider.json.GoJson;
 import io.secretsstore.provider.mount.ObjectVersion;
 import java.util.Collections;
 import java.util.List;
@@ -46,13 +46,24 @@ public record DriverRequest(
 
   /** The call for {@link ProviderClient#mount}. */
   public ProviderClient.MountCall toMountCall() {
-    return new ProviderClient.MountCall(attributesJson(), secretsJson(), targetPath, permission, currentVersions);
+    return new ProviderClient.MountCall(
+        attributesJson(), secretsJson(), targetPath, permission, currentVersions);
   }
 
   @Override
   public String toString() {
-    return "DriverRequest[attributes=" + attributes.keySet() + ", secrets="
-        + (secrets == null ? "null" : secrets.keySet()) + ", targetPath=" + targetPath + ", permission="
-        + permission + ", currentVersions=" + currentVersions + ", rotationCall=" + rotationCall + "]";
+    return "DriverRequest[attributes="
+        + attributes.keySet()
+        + ", secrets="
+        + (secrets == null ? "null" : secrets.keySet())
+        + ", targetPath="
+        + targetPath
+        + ", permission="
+        + permission
+        + ", currentVersions="
+        + currentVersions
+        + ", rotationCall="
+        + rotationCall
+        + "]";
   }
 }

@@ -3,9 +3,9 @@ package io.secretsstore.provider.driver;
 
 import io.secretsstore.provider.json.GoJson;
 import io.secretsstore.provider.mount.FileMode;
+import io.secretsstore.provider.mount.ObjectVersion;
 import io.secretsstore.provider.mount.PodIdentity;
 import io.secretsstore.provider.mount.ServiceAccountTokens;
-import io.secretsstore.provider.mount.ObjectVersion;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -22,8 +22,10 @@ import org.jspecify.annotations.Nullable;
 public final class DriverRequestBuilder {
   /** The volume attribute naming the SecretProviderClass. */
   public static final String SECRET_PROVIDER_CLASS = "secretProviderClass";
+
   /** Kubelet's marker for inline volumes. */
   public static final String EPHEMERAL = "csi.storage.k8s.io/ephemeral";
+
   /** {@code json.Marshal(os.FileMode(0644))}: the decimal string the driver sends. */
   public static final String PERMISSION = Integer.toString(FileMode.DEFAULT.bits());
 
@@ -68,7 +70,8 @@ public final class DriverRequestBuilder {
     volumeContext.put(SECRET_PROVIDER_CLASS, spc.name());
     volumeContext.putAll(podInfo());
     volumeContext.put(EPHEMERAL, Boolean.toString(pod.ephemeral()));
-    Map<String, String> secrets = nodePublishSecret == null ? null : new HashMap<>(nodePublishSecret.data());
+    Map<String, String> secrets =
+        nodePublishSecret == null ? null : new HashMap<>(nodePublishSecret.data());
     if (tokens != null) {
       if (tokensInSecrets) {
         secrets = secrets == null ? new HashMap<>() : secrets;
@@ -88,7 +91,13 @@ public final class DriverRequestBuilder {
     if (!foundTokens.isEmpty()) {
       attributes.put(ServiceAccountTokens.KEY, foundTokens);
     }
-    return new DriverRequest(GoJson.sorted(attributes), secrets == null ? null : GoJson.sorted(secrets), targetPath, PERMISSION, List.of(), false);
+    return new DriverRequest(
+        GoJson.sorted(attributes),
+        secrets == null ? null : GoJson.sorted(secrets),
+        targetPath,
+        PERMISSION,
+        List.of(),
+        false);
   }
 
   /**
@@ -103,7 +112,13 @@ public final class DriverRequestBuilder {
       attributes.put(ServiceAccountTokens.KEY, tokens.json());
     }
     Map<String, String> secrets = nodePublishSecret == null ? Map.of() : nodePublishSecret.data();
-    return new DriverRequest(GoJson.sorted(attributes), GoJson.sorted(secrets), targetPath, PERMISSION, mountedVersions, true);
+    return new DriverRequest(
+        GoJson.sorted(attributes),
+        GoJson.sorted(secrets),
+        targetPath,
+        PERMISSION,
+        mountedVersions,
+        true);
   }
 
   private Map<String, String> podInfo() {

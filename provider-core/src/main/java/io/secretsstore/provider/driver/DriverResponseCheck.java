@@ -20,6 +20,7 @@ import java.util.TreeMap;
 public final class DriverResponseCheck {
   /** Above this the driver logs a warning: a Kubernetes Secret holds at most 1 MiB. */
   public static final int SYNC_LIMIT_BYTES = 1024 * 1024;
+
   /** The driver's log line for a response above {@link #SYNC_LIMIT_BYTES}. */
   public static final String SIZE_WARNING = "proto above 1MiB, secret sync may fail";
 
@@ -32,7 +33,8 @@ public final class DriverResponseCheck {
    */
   public static CheckedResponse check(MountReply reply) {
     if (!reply.errorCode().isEmpty()) {
-      throw new DriverFailure("mount request failed with provider error code " + Printable.of(reply.errorCode()));
+      throw new DriverFailure(
+          "mount request failed with provider error code " + Printable.of(reply.errorCode()));
     }
     if (reply.versions().isEmpty()) {
       throw new DriverFailure("missing object versions");
@@ -41,7 +43,10 @@ public final class DriverResponseCheck {
     SortedMap<String, String> versions = new TreeMap<>();
     for (ObjectVersion version : reply.versions()) {
       if (versions.put(version.id(), version.version()) != null) {
-        warnings.add("object id " + Printable.quoted(version.id()) + " is returned more than once; the driver keeps the last version");
+        warnings.add(
+            "object id "
+                + Printable.quoted(version.id())
+                + " is returned more than once; the driver keeps the last version");
       }
     }
     if (reply.serializedBytes() > SYNC_LIMIT_BYTES) {
@@ -52,35 +57,52 @@ public final class DriverResponseCheck {
       ReturnedFile file = reply.files().get(i);
       checkPath(file.path(), i);
       if (files.put(file.path(), file) != null) {
-        warnings.add(name(i, file.path()) + " repeats an earlier path; the driver writes the last one");
+        warnings.add(
+            name(i, file.path()) + " repeats an earlier path; the driver writes the last one");
       }
       FilePaths.providerViolation(file.path())
           .ifPresent(why -> warnings.add(name(file) + " passes the driver's checks, but " + why));
       if (file.mode() < 0 || file.mode() > 0777) {
-        warnings.add(name(file) + " has mode " + file.mode()
-            + ", outside 0..511; only its permission bits (" + String.format("%04o", file.mode() & 0777) + ") are applied");
+        warnings.add(
+            name(file)
+                + " has mode "
+                + file.mode()
+                + ", outside 0..511; only its permission bits ("
+                + String.format("%04o", file.mode() & 0777)
+                + ") are applied");
       }
     }
     // The driver's write fails when one path is a file and a directory of another (a, a/b).
     FilePaths.firstClash(files.keySet())
-        .ifPresent(c -> {
-          throw new DriverFailure("file write failed: path " + Printable.quoted(c.path()) + " " + c.reason()
-              + "; nothing was written");
-        });
+        .ifPresent(
+            c -> {
+              throw new DriverFailure(
+                  "file write failed: path "
+                      + Printable.quoted(c.path())
+                      + " "
+                      + c.reason()
+                      + "; nothing was written");
+            });
     return new CheckedResponse(versions, files, warnings, reply.serializedBytes());
   }
 
   private static void checkPath(String path, int index) {
     Optional<String> violation = FilePaths.driverViolation(path);
     if (violation.isPresent()) {
-      throw new DriverFailure("invalid path: " + name(index, path) + ": " + violation.get()
-          + "; the whole response is rejected and nothing was written");
+      throw new DriverFailure(
+          "invalid path: "
+              + name(index, path)
+              + ": "
+              + violation.get()
+              + "; the whole response is rejected and nothing was written");
     }
     if (path.equals(".")) {
       // The driver's check lets "." through, and its cleanup of provider-written files then
       // deletes the mount directory itself. The emulator refuses rather than do that.
-      throw new DriverFailure("invalid path: " + name(index, path)
-          + ": the driver would remove the whole target directory and fail the write; nothing was written");
+      throw new DriverFailure(
+          "invalid path: "
+              + name(index, path)
+              + ": the driver would remove the whole target directory and fail the write; nothing was written");
     }
   }
 

@@ -30,7 +30,9 @@ public enum DriverVersion {
     throw new IllegalArgumentException("expected v1.6 or v1.5");
   }
 
-  /** Whether a mount over an existing one is the rotation reconciler's call rather than a republish. */
+  /**
+   * Whether a mount over an existing one is the rotation reconciler's call rather than a republish.
+   */
   public boolean hasRotationReconciler() {
     return this == V1_5;
   }

@@ -16,7 +16,9 @@ import java.util.Optional;
  */
 final class JwtExpiry {
   private static final ObjectMapper JSON =
-      new ObjectMapper(JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build());
+      new ObjectMapper(
+          JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build());
+
   /** A claim beyond year 9999 cannot be written as RFC 3339. */
   private static final long MAX_EPOCH_SECONDS = 253402300799L;
 
@@ -35,7 +37,9 @@ final class JwtExpiry {
         return Optional.empty();
       }
       long seconds = exp.asLong();
-      return seconds > 0 && seconds <= MAX_EPOCH_SECONDS ? Optional.of(Instant.ofEpochSecond(seconds)) : Optional.empty();
+      return seconds > 0 && seconds <= MAX_EPOCH_SECONDS
+          ? Optional.of(Instant.ofEpochSecond(seconds))
+          : Optional.empty();
     } catch (Exception e) {
       return Optional.empty();
     }

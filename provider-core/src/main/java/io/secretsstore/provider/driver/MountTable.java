@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.driver;
 
-import io.secretsstore.provider.text.TextTable;
 import io.secretsstore.provider.grpc.MountReply.ReturnedFile;
+import io.secretsstore.provider.text.TextTable;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -27,7 +27,10 @@ public final class MountTable {
     if (!response.files().isEmpty()) {
       TextTable files = new TextTable("PATH", "MODE", "SIZE").alignRight(2);
       for (ReturnedFile file : response.files().values()) {
-        files.add(Printable.of(file.path()), String.format("%04o", file.mode() & 0777), Integer.toString(file.contents().length));
+        files.add(
+            Printable.of(file.path()),
+            String.format("%04o", file.mode() & 0777),
+            Integer.toString(file.contents().length));
       }
       files.print(out);
       out.println();
@@ -57,15 +60,20 @@ public final class MountTable {
     }
   }
 
-  /** The contents as text with control characters other than tab and newline escaped; null if not UTF-8. */
+  /**
+   * The contents as text with control characters other than tab and newline escaped; null if not
+   * UTF-8.
+   */
   private static @Nullable String text(byte[] contents) {
     String decoded;
     try {
-      decoded = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(contents))
-          .toString();
+      decoded =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(contents))
+              .toString();
     } catch (CharacterCodingException e) {
       return null;
     }

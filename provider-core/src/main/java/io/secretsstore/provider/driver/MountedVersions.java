@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.driver;
 
-import io.secretsstore.provider.json.GoJson;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.secretsstore.provider.json.GoJson;
 import io.secretsstore.provider.mount.ObjectVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +31,8 @@ public final class MountedVersions {
   public static final String FILE_NAME = "..versions.json";
 
   private static final ObjectMapper JSON =
-      new ObjectMapper(JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build());
+      new ObjectMapper(
+          JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build());
   private static final int MAX_BYTES = 4 * 1024 * 1024;
 
   private MountedVersions() {}
@@ -64,7 +65,11 @@ public final class MountedVersions {
   public static void write(Path target, SortedMap<String, String> versions) throws IOException {
     Path tmp = target.resolve(FILE_NAME + ".tmp");
     Files.deleteIfExists(tmp);
-    Files.write(tmp, GoJson.object(versions).getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    Files.write(
+        tmp,
+        GoJson.object(versions).getBytes(StandardCharsets.UTF_8),
+        StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE);
     Files.move(tmp, target.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE);
   }
 }

@@ -46,12 +46,14 @@ public final class NodePublishSecretFile {
       result.put(key, decode(entry.getValue(), SafeYaml.describe("data", key, index)));
       index++;
     }
-    Map<?, ?> stringData = SafeYaml.mapping(manifest, "stringData", "stringData", WHAT).orElse(Map.of());
+    Map<?, ?> stringData =
+        SafeYaml.mapping(manifest, "stringData", "stringData", WHAT).orElse(Map.of());
     index = 0;
     for (Map.Entry<?, ?> entry : stringData.entrySet()) {
       String key = SafeYaml.key(entry.getKey(), index, "stringData", WHAT);
       if (!(entry.getValue() instanceof String value)) {
-        throw new DriverFailure(WHAT + ": " + SafeYaml.describe("stringData", key, index) + " must be a string");
+        throw new DriverFailure(
+            WHAT + ": " + SafeYaml.describe("stringData", key, index) + " must be a string");
       }
       result.put(key, value);
       index++;
@@ -66,7 +68,8 @@ public final class NodePublishSecretFile {
     try {
       // Go's base64 decoder, which reads Secret data, skips line breaks.
       byte[] bytes = Base64.getDecoder().decode(text.replace("\n", "").replace("\r", ""));
-      // Kubelet converts the bytes with string(b); json.Marshal then writes invalid UTF-8 as U+FFFD,
+      // Kubelet converts the bytes with string(b); json.Marshal then writes invalid UTF-8 as
+      // U+FFFD,
       // which is what decoding with replacement gives here.
       return new String(bytes, StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {

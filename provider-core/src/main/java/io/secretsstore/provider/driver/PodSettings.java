@@ -16,7 +16,12 @@ import java.util.Objects;
  * @param volumeAttributes the pod author's extra {@code volumeAttributes}
  */
 public record PodSettings(
-    String namespace, String name, String uid, String serviceAccount, boolean ephemeral, Map<String, String> volumeAttributes) {
+    String namespace,
+    String name,
+    String uid,
+    String serviceAccount,
+    boolean ephemeral,
+    Map<String, String> volumeAttributes) {
   public PodSettings {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(name, "name");

@@ -15,7 +15,10 @@ final class Printable {
       char c = text.charAt(i);
       if (c < 0x20 || c == 0x7f) {
         out.append(String.format("\\x%02x", (int) c));
-      } else if ((c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029' || (Character.isSurrogate(c) && !validPair(text, i))) {
+      } else if ((c >= 0x80 && c < 0xa0)
+          || c == '\u2028'
+          || c == '\u2029'
+          || (Character.isSurrogate(c) && !validPair(text, i))) {
         out.append(String.format("\\u%04x", (int) c));
       } else {
         out.append(c);

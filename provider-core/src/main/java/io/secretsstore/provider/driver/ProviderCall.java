@@ -11,9 +11,9 @@ import java.util.function.Consumer;
 
 /**
  * One Mount call as the driver makes it: under kubelet's deadline, retried on {@code UNAVAILABLE}
- * as the driver's gRPC service config asks (3 attempts, backoff from 1 s growing by 1.1 up to 10
- * s, with gRPC's full jitter). A non-OK status fails with the text Go's gRPC gives the driver,
- * which ends up in the pod's events: {@code rpc error: code = InvalidArgument desc = ...}.
+ * as the driver's gRPC service config asks (3 attempts, backoff from 1 s growing by 1.1 up to 10 s,
+ * with gRPC's full jitter). A non-OK status fails with the text Go's gRPC gives the driver, which
+ * ends up in the pod's events: {@code rpc error: code = InvalidArgument desc = ...}.
  */
 final class ProviderCall {
   static final int MAX_ATTEMPTS = 3;
@@ -30,22 +30,30 @@ final class ProviderCall {
    * @param notes told about each retry
    * @throws DriverFailure with the driver's text for the final non-OK status
    */
-  static MountReply mount(ProviderClient client, DriverRequest request, Duration timeout, Consumer<String> notes) {
+  static MountReply mount(
+      ProviderClient client, DriverRequest request, Duration timeout, Consumer<String> notes) {
     long deadline = System.nanoTime() + timeout.toNanos();
     double backoffNanos = INITIAL_BACKOFF.toNanos();
     for (int attempt = 1; ; attempt++) {
       Duration remaining = Duration.ofNanos(deadline - System.nanoTime());
       try {
-        return client.mount(request.toMountCall(), remaining.isNegative() ? Duration.ZERO : remaining);
+        return client.mount(
+            request.toMountCall(), remaining.isNegative() ? Duration.ZERO : remaining);
       } catch (ProviderCallException e) {
         long sleepNanos = ThreadLocalRandom.current().nextLong((long) backoffNanos + 1);
         boolean retry =
-            e.code().equals("UNAVAILABLE") && attempt < MAX_ATTEMPTS && System.nanoTime() + sleepNanos < deadline;
+            e.code().equals("UNAVAILABLE")
+                && attempt < MAX_ATTEMPTS
+                && System.nanoTime() + sleepNanos < deadline;
         if (!retry) {
           throw new DriverFailure(goStatusText(e.code(), e.description()));
         }
-        notes.accept("the provider answered UNAVAILABLE; retrying as the driver does (attempt " + (attempt + 1)
-            + " of " + MAX_ATTEMPTS + ")");
+        notes.accept(
+            "the provider answered UNAVAILABLE; retrying as the driver does (attempt "
+                + (attempt + 1)
+                + " of "
+                + MAX_ATTEMPTS
+                + ")");
         sleep(sleepNanos);
         backoffNanos = Math.min(backoffNanos * BACKOFF_MULTIPLIER, MAX_BACKOFF.toNanos());
       }
@@ -74,7 +82,10 @@ final class ProviderCall {
     return name.toString();
   }
 
-  /** Real backoff between the driver's retries of an UNAVAILABLE call (the mount command waits as the driver would). */
+  /**
+   * Real backoff between the driver's retries of an UNAVAILABLE call (the mount command waits as
+   * the driver would).
+   */
   private static void sleep(long nanos) {
     try {
       Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));

@@ -2,18 +2,18 @@
 package io.secretsstore.provider.driver;
 
 import io.secretsstore.provider.mount.SafeText;
+import io.secretsstore.provider.yaml.BoundedYaml;
+import io.secretsstore.provider.yaml.YamlLimits;
+import io.secretsstore.provider.yaml.YamlRefusal;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import io.secretsstore.provider.yaml.BoundedYaml;
-import io.secretsstore.provider.yaml.YamlLimits;
-import io.secretsstore.provider.yaml.YamlRefusal;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
@@ -36,11 +36,13 @@ final class SafeYaml {
     byte[] bytes;
     try {
       if (Files.size(file) > 4L * MAX_CODE_POINTS) {
-        throw new DriverFailure(what + " " + file + " is larger than " + MAX_CODE_POINTS + " characters");
+        throw new DriverFailure(
+            what + " " + file + " is larger than " + MAX_CODE_POINTS + " characters");
       }
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new DriverFailure("cannot read " + what + " " + file + " (" + e.getClass().getSimpleName() + ")");
+      throw new DriverFailure(
+          "cannot read " + what + " " + file + " (" + e.getClass().getSimpleName() + ")");
     }
     return loadMapping(utf8(bytes, what), what);
   }
@@ -86,7 +88,8 @@ final class SafeYaml {
   /** A key of a string map, checked to be a string; non-plain keys are named by position. */
   static String key(Object key, int index, String path, String what) {
     if (!(key instanceof String text)) {
-      throw new DriverFailure(what + ": " + path + " has a key #" + index + " that is not a string");
+      throw new DriverFailure(
+          what + ": " + path + " has a key #" + index + " that is not a string");
     }
     return text;
   }

@@ -34,7 +34,11 @@ public final class SecretProviderClassFile {
   public record SyncedKey(String secretType, String objectName, String key) {}
 
   private SecretProviderClassFile(
-      String name, Optional<String> namespace, String provider, Map<String, String> parameters, List<SyncedKey> syncedKeys) {
+      String name,
+      Optional<String> namespace,
+      String provider,
+      Map<String, String> parameters,
+      List<SyncedKey> syncedKeys) {
     this.name = name;
     this.namespace = namespace;
     this.provider = provider;
@@ -55,7 +59,9 @@ public final class SecretProviderClassFile {
   private static SecretProviderClassFile from(Map<?, ?> manifest) {
     String apiVersion = SafeYaml.string(manifest, "apiVersion", "apiVersion", WHAT).orElse("");
     if (!API_VERSIONS.contains(apiVersion)) {
-      throw new DriverFailure(WHAT + ": apiVersion must be secrets-store.csi.x-k8s.io/v1 or secrets-store.csi.x-k8s.io/v1alpha1");
+      throw new DriverFailure(
+          WHAT
+              + ": apiVersion must be secrets-store.csi.x-k8s.io/v1 or secrets-store.csi.x-k8s.io/v1alpha1");
     }
     if (!"SecretProviderClass".equals(SafeYaml.string(manifest, "kind", "kind", WHAT).orElse(""))) {
       throw new DriverFailure(WHAT + ": kind must be SecretProviderClass");
@@ -66,23 +72,35 @@ public final class SecretProviderClassFile {
       throw new DriverFailure(WHAT + ": metadata.name is required");
     }
     Optional<String> namespace =
-        SafeYaml.string(metadata, "namespace", "metadata.namespace", WHAT).filter(ns -> !ns.isEmpty());
+        SafeYaml.string(metadata, "namespace", "metadata.namespace", WHAT)
+            .filter(ns -> !ns.isEmpty());
     Map<?, ?> spec = SafeYaml.mapping(manifest, "spec", "spec", WHAT).orElse(Map.of());
     String provider = SafeYaml.string(spec, "provider", "spec.provider", WHAT).orElse("");
-    Map<?, ?> rawParameters = SafeYaml.mapping(spec, "parameters", "spec.parameters", WHAT).orElse(Map.of());
-    return new SecretProviderClassFile(name, namespace, provider, stringMap(rawParameters), syncedKeys(spec));
+    Map<?, ?> rawParameters =
+        SafeYaml.mapping(spec, "parameters", "spec.parameters", WHAT).orElse(Map.of());
+    return new SecretProviderClassFile(
+        name, namespace, provider, stringMap(rawParameters), syncedKeys(spec));
   }
 
-  /** The driver trims {@code objectName} before it looks the file up; entries that are not mappings are skipped. */
+  /**
+   * The driver trims {@code objectName} before it looks the file up; entries that are not mappings
+   * are skipped.
+   */
   private static List<SyncedKey> syncedKeys(Map<?, ?> spec) {
     List<SyncedKey> keys = new ArrayList<>();
     if (spec.get("secretObjects") instanceof List<?> secretObjects) {
       for (Object secretObject : secretObjects) {
-        if (secretObject instanceof Map<?, ?> object && object.get("data") instanceof List<?> data) {
+        if (secretObject instanceof Map<?, ?> object
+            && object.get("data") instanceof List<?> data) {
           String type = String.valueOf(object.get("type") == null ? "" : object.get("type"));
           for (Object entry : data) {
-            if (entry instanceof Map<?, ?> item && item.get("objectName") instanceof String objectName) {
-              keys.add(new SyncedKey(type, objectName.strip(), String.valueOf(item.get("key") == null ? "" : item.get("key"))));
+            if (entry instanceof Map<?, ?> item
+                && item.get("objectName") instanceof String objectName) {
+              keys.add(
+                  new SyncedKey(
+                      type,
+                      objectName.strip(),
+                      String.valueOf(item.get("key") == null ? "" : item.get("key"))));
             }
           }
         }
@@ -99,7 +117,9 @@ public final class SecretProviderClassFile {
       if (!(entry.getValue() instanceof String value)) {
         // Kubernetes types parameters as map[string]string: 1, true or a list would be refused.
         throw new DriverFailure(
-            WHAT + ": " + SafeYaml.describe("spec.parameters", key, index)
+            WHAT
+                + ": "
+                + SafeYaml.describe("spec.parameters", key, index)
                 + " must be a string (quote numbers and booleans in YAML)");
       }
       result.put(key, value);
@@ -116,8 +136,13 @@ public final class SecretProviderClassFile {
   public void checkForPod(String podNamespace) {
     if (namespace.isPresent() && !namespace.get().equals(podNamespace)) {
       throw new DriverFailure(
-          "failed to get secretproviderclass " + podNamespace + "/" + name + ": the manifest is in namespace "
-              + namespace.get() + ", and the driver only looks in the pod's namespace (--namespace)");
+          "failed to get secretproviderclass "
+              + podNamespace
+              + "/"
+              + name
+              + ": the manifest is in namespace "
+              + namespace.get()
+              + ", and the driver only looks in the pod's namespace (--namespace)");
     }
     if (provider.isEmpty()) {
       throw new DriverFailure("provider not set in " + podNamespace + "/" + name);
@@ -151,7 +176,9 @@ public final class SecretProviderClassFile {
     return parameters;
   }
 
-  /** The same class with one parameter replaced (the migration check checks one object at a time). */
+  /**
+   * The same class with one parameter replaced (the migration check checks one object at a time).
+   */
   public SecretProviderClassFile withParameter(String key, String value) {
     Map<String, String> changed = new LinkedHashMap<>(parameters);
     changed.put(key, value);
@@ -165,7 +192,14 @@ public final class SecretProviderClassFile {
 
   @Override
   public String toString() {
-    return "SecretProviderClass[" + namespace.orElse("") + "/" + name + ", provider=" + provider
-        + ", parameters=" + parameters.keySet() + "]";
+    return "SecretProviderClass["
+        + namespace.orElse("")
+        + "/"
+        + name
+        + ", provider="
+        + provider
+        + ", parameters="
+        + parameters.keySet()
+        + "]";
   }
 }

@@ -28,6 +28,7 @@ import java.util.TreeSet;
 public final class ServiceAccountTokenFiles {
   /** Used when a token carries no readable {@code exp}: kubelet's default token lifetime. */
   static final Duration FALLBACK_LIFETIME = Duration.ofHours(1);
+
   private static final int MAX_TOKEN_BYTES = 64 * 1024;
 
   private final String json;
@@ -55,8 +56,10 @@ public final class ServiceAccountTokenFiles {
           JwtExpiry.of(token)
               .orElseGet(
                   () -> {
-                    notes.add("the token for audience " + SafeText.name(audience, entries.size())
-                        + " has no readable exp claim; its expirationTimestamp is now + 1h");
+                    notes.add(
+                        "the token for audience "
+                            + SafeText.name(audience, entries.size())
+                            + " has no readable exp claim; its expirationTimestamp is now + 1h");
                     return now.plus(FALLBACK_LIFETIME);
                   });
       entries.put(audience, new String[] {token, rfc3339(expiry)});
@@ -70,7 +73,8 @@ public final class ServiceAccountTokenFiles {
    */
   public static ServiceAccountTokenFiles placeholders(Set<String> audiences, Instant expiry) {
     SortedMap<String, String[]> entries = new TreeMap<>(GoJson.GO_KEY_ORDER);
-    audiences.forEach(audience -> entries.put(audience, new String[] {"dry-run-placeholder", rfc3339(expiry)}));
+    audiences.forEach(
+        audience -> entries.put(audience, new String[] {"dry-run-placeholder", rfc3339(expiry)}));
     return new ServiceAccountTokenFiles(json(entries), Set.copyOf(entries.keySet()), List.of());
   }
 
@@ -89,7 +93,8 @@ public final class ServiceAccountTokenFiles {
   }
 
   private static String readToken(Path file, String audience) {
-    String name = "--token " + (SafeText.isPlainName(audience) ? audience : "(audience)") + "=" + file;
+    String name =
+        "--token " + (SafeText.isPlainName(audience) ? audience : "(audience)") + "=" + file;
     if (audience.isEmpty()) {
       throw new DriverFailure("--token needs AUDIENCE=FILE with a non-empty audience");
     }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.fetch;
 
-import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.credentials.IdentityKey;
+import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
 import java.time.Duration;
 import java.util.HashSet;
@@ -16,9 +16,9 @@ import java.util.function.LongSupplier;
  * <p>The endpoint is shared by every tenant of the node, so the circuit opens only on evidence
  * about the endpoint itself: transient failures (connection failures, 5xx) in a row from at least
  * {@link #MIN_IDENTITIES} identities. One identity's failing objects, however many, say nothing
- * about the others' (a tenant can make its own objects fail), and throttling is the backend
- * pacing a caller, which the retries' back-off answers; neither counts. Failures that say nothing
- * about the endpoint's health (not found, denied) count as successes.
+ * about the others' (a tenant can make its own objects fail), and throttling is the backend pacing
+ * a caller, which the retries' back-off answers; neither counts. Failures that say nothing about
+ * the endpoint's health (not found, denied) count as successes.
  */
 final class CircuitBreaker {
   /** Distinct identities whose failures it takes to call the endpoint down. */
@@ -29,8 +29,10 @@ final class CircuitBreaker {
   private final LongSupplier nanoTime;
 
   private int consecutiveFailures;
+
   /** The identities among the consecutive failures; at most {@link #MIN_IDENTITIES} are kept. */
   private final Set<IdentityKey> failingIdentities = new HashSet<>();
+
   private boolean open;
   private long openUntil;
   private boolean trialInFlight;
@@ -45,8 +47,8 @@ final class CircuitBreaker {
   /**
    * Lets a call through or refuses it while open.
    *
-   * @return true when the call is the one trial of a half-open circuit: its caller must call
-   *     {@link #endTrial()} when it ends, however it ends
+   * @return true when the call is the one trial of a half-open circuit: its caller must call {@link
+   *     #endTrial()} when it ends, however it ends
    * @throws ProviderException of the kind that opened the circuit
    */
   synchronized boolean checkAllowed() {
@@ -58,7 +60,9 @@ final class CircuitBreaker {
       long seconds = Math.max(1, Duration.ofNanos(openUntil - now).toSeconds());
       throw ProviderException.of(
           lastKind,
-          "the backend endpoint failed repeatedly for several identities; calls to it are paused for about " + seconds + "s");
+          "the backend endpoint failed repeatedly for several identities; calls to it are paused for about "
+              + seconds
+              + "s");
     }
     trialInFlight = true;
     return true;
@@ -76,8 +80,8 @@ final class CircuitBreaker {
   }
 
   /**
-   * Records a transient failure of a call made for {@code identity}; returns true when this
-   * failure opened the circuit.
+   * Records a transient failure of a call made for {@code identity}; returns true when this failure
+   * opened the circuit.
    */
   synchronized boolean failure(ErrorKind kind, IdentityKey identity) {
     lastKind = kind;

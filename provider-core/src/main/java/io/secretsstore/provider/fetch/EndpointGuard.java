@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.fetch;
 
-import io.secretsstore.provider.mount.ErrorKind;
-import io.secretsstore.provider.spi.FetchedObject;
 import io.secretsstore.provider.credentials.IdentityKey;
+import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
+import io.secretsstore.provider.spi.FetchedObject;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -33,12 +33,19 @@ final class EndpointGuard {
   private final FetchEvents events;
   private final LongSupplier nanoTime;
 
-  EndpointGuard(String backend, String endpoint, ResilienceSettings settings, FetchScheduler scheduler,
-      ScheduledExecutorService timers, FetchEvents events, LongSupplier nanoTime) {
+  EndpointGuard(
+      String backend,
+      String endpoint,
+      ResilienceSettings settings,
+      FetchScheduler scheduler,
+      ScheduledExecutorService timers,
+      FetchEvents events,
+      LongSupplier nanoTime) {
     this.backend = backend;
     this.endpoint = endpoint;
     this.settings = settings;
-    this.circuit = new CircuitBreaker(settings.circuitFailureThreshold(), settings.circuitOpenFor(), nanoTime);
+    this.circuit =
+        new CircuitBreaker(settings.circuitFailureThreshold(), settings.circuitOpenFor(), nanoTime);
     this.scheduler = scheduler;
     this.timers = timers;
     this.events = events;
@@ -96,7 +103,9 @@ final class EndpointGuard {
       }
       try {
         if (nanoTime.getAsLong() - deadlineNanos >= 0) {
-          throw ProviderException.of(ErrorKind.DEADLINE_EXCEEDED, "no free connection to the backend endpoint before the deadline");
+          throw ProviderException.of(
+              ErrorKind.DEADLINE_EXCEEDED,
+              "no free connection to the backend endpoint before the deadline");
         }
         FetchedObject value = run();
         result.complete(value);
@@ -106,7 +115,8 @@ final class EndpointGuard {
           return;
         }
         Duration wait = backoff(attempt, failure);
-        if (attempt >= settings.maxAttempts() || nanoTime.getAsLong() + wait.toNanos() - deadlineNanos > 0) {
+        if (attempt >= settings.maxAttempts()
+            || nanoTime.getAsLong() + wait.toNanos() - deadlineNanos > 0) {
           result.completeExceptionally(exhausted(failure, attempt));
           return;
         }
@@ -116,7 +126,8 @@ final class EndpointGuard {
           result.completeExceptionally(failure);
         }
       } catch (InterruptedException e) {
-        result.completeExceptionally(ProviderException.of(ErrorKind.CANCELLED, "the fetch was cancelled"));
+        result.completeExceptionally(
+            ProviderException.of(ErrorKind.CANCELLED, "the fetch was cancelled"));
       } catch (Throwable t) {
         result.completeExceptionally(t);
       } finally {
@@ -182,7 +193,10 @@ final class EndpointGuard {
 
   /** Full jitter over an exponential ceiling, but never shorter than the backend's Retry-After. */
   private Duration backoff(int attempt, ProviderException failure) {
-    long ceiling = Math.min(settings.maxBackoff().toMillis(), settings.baseBackoff().toMillis() << Math.min(attempt - 1, 20));
+    long ceiling =
+        Math.min(
+            settings.maxBackoff().toMillis(),
+            settings.baseBackoff().toMillis() << Math.min(attempt - 1, 20));
     long jittered = ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
     long retryAfter = failure.retryAfter().map(Duration::toMillis).orElse(0L);
     return Duration.ofMillis(Math.max(jittered, retryAfter));
@@ -193,7 +207,9 @@ final class EndpointGuard {
       // Still throttled (RESOURCE_EXHAUSTED) and still carrying the backend's Retry-After, so the
       // rotation poller waits that long before its next attempt.
       return ProviderException.throttled(
-          "the backend is throttling requests (" + attempts + " attempts); the next mount or poll will try again",
+          "the backend is throttling requests ("
+              + attempts
+              + " attempts); the next mount or poll will try again",
           failure.retryAfter().orElse(null));
     }
     return failure;

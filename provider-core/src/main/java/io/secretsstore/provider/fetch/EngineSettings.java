@@ -11,10 +11,12 @@ import java.util.Objects;
  * @param resilience protection of backend endpoints
  * @param fetchConcurrency backend fetches running at once across all mounts
  */
-public record EngineSettings(MountLimits limits, CacheSettings cache, ResilienceSettings resilience, int fetchConcurrency) {
+public record EngineSettings(
+    MountLimits limits, CacheSettings cache, ResilienceSettings resilience, int fetchConcurrency) {
   /** The defaults of each part, 32 fetches at once. */
   public static final EngineSettings DEFAULT =
-      new EngineSettings(MountLimits.DEFAULT, CacheSettings.DEFAULT, ResilienceSettings.DEFAULT, 32);
+      new EngineSettings(
+          MountLimits.DEFAULT, CacheSettings.DEFAULT, ResilienceSettings.DEFAULT, 32);
 
   public EngineSettings {
     Objects.requireNonNull(limits, "limits");

@@ -14,7 +14,8 @@ import java.util.Set;
  */
 final class Failures {
   private static final int MAX_LISTED = 5;
-  private static final Set<ErrorKind> TRANSIENT = EnumSet.of(ErrorKind.UNAVAILABLE, ErrorKind.DEADLINE_EXCEEDED);
+  private static final Set<ErrorKind> TRANSIENT =
+      EnumSet.of(ErrorKind.UNAVAILABLE, ErrorKind.DEADLINE_EXCEEDED);
 
   private Failures() {}
 
@@ -33,10 +34,15 @@ final class Failures {
     }
     ErrorKind kind = kindOf(failures);
     StringBuilder message =
-        new StringBuilder(failures.size() + " of " + objectCount + " objects could not be fetched: ");
+        new StringBuilder(
+            failures.size() + " of " + objectCount + " objects could not be fetched: ");
     for (int i = 0; i < Math.min(failures.size(), MAX_LISTED); i++) {
       Failure failure = failures.get(i);
-      message.append(i == 0 ? "" : "; ").append(failure.ref()).append(": ").append(failure.exception().getMessage());
+      message
+          .append(i == 0 ? "" : "; ")
+          .append(failure.ref())
+          .append(": ")
+          .append(failure.exception().getMessage());
     }
     if (failures.size() > MAX_LISTED) {
       message.append("; and ").append(failures.size() - MAX_LISTED).append(" more");

@@ -5,8 +5,8 @@ import io.secretsstore.provider.mount.ErrorKind;
 import java.time.Duration;
 
 /**
- * What the mount engine tells metrics about. Every label is a backend name or an outcome: never
- * an object name, a path or an error text.
+ * What the mount engine tells metrics about. Every label is a backend name or an outcome: never an
+ * object name, a path or an error text.
  */
 public interface FetchEvents {
   /** Reports nothing. */

@@ -2,8 +2,8 @@
 package io.secretsstore.provider.fetch;
 
 import io.secretsstore.provider.concurrent.NamedThreads;
-import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.credentials.IdentityKey;
+import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -27,8 +27,8 @@ import java.util.function.BooleanSupplier;
  * taken back, so the quarter that an identity alone never takes is what a newly arriving tenant
  * starts on at once, even when the first one's calls hang.
  *
- * <p>The bookkeeping is bounded by the work in progress: counters are dropped when they reach
- * zero, queues when they empty, and at most {@link #maxWaiting} calls wait in all.
+ * <p>The bookkeeping is bounded by the work in progress: counters are dropped when they reach zero,
+ * queues when they empty, and at most {@link #maxWaiting} calls wait in all.
  */
 final class FetchScheduler implements AutoCloseable {
   private final ThreadPoolExecutor pool;
@@ -40,6 +40,7 @@ final class FetchScheduler implements AutoCloseable {
   private boolean closed;
   private final Map<String, Integer> runningByEndpoint = new HashMap<>();
   private final Map<IdentityKey, Integer> runningByIdentity = new HashMap<>();
+
   /** Each identity's waiting calls; iteration order is the round-robin order. */
   private final LinkedHashMap<IdentityKey, ArrayDeque<Task>> queues = new LinkedHashMap<>();
 
@@ -54,7 +55,14 @@ final class FetchScheduler implements AutoCloseable {
     this.perEndpoint = perEndpoint;
     this.maxWaiting = maxWaiting;
     // Never more tasks than threads are handed to the pool, so its queue stays (nearly) empty.
-    this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new NamedThreads(name));
+    this.pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            new NamedThreads(name));
     pool.allowCoreThreadTimeOut(true);
   }
 
@@ -78,7 +86,9 @@ final class FetchScheduler implements AutoCloseable {
     return Math.min(perEndpoint, threads);
   }
 
-  /** Applies a new per-endpoint limit (from a reloaded configuration) to calls started from now on. */
+  /**
+   * Applies a new per-endpoint limit (from a reloaded configuration) to calls started from now on.
+   */
   synchronized void updatePerEndpoint(int limit) {
     perEndpoint = limit;
     dispatch();
@@ -91,14 +101,19 @@ final class FetchScheduler implements AutoCloseable {
    *     waiting)
    * @throws ProviderException RESOURCE_EXHAUSTED when too many calls wait already
    */
-  synchronized void submit(IdentityKey identity, String endpoint, BooleanSupplier abandoned, Runnable body) {
+  synchronized void submit(
+      IdentityKey identity, String endpoint, BooleanSupplier abandoned, Runnable body) {
     if (closed) {
       throw ProviderException.of(ErrorKind.UNAVAILABLE, "the provider is shutting down");
     }
     if (waiting >= maxWaiting) {
-      throw ProviderException.of(ErrorKind.RESOURCE_EXHAUSTED, "the provider is at its limit of queued fetches; try again later");
+      throw ProviderException.of(
+          ErrorKind.RESOURCE_EXHAUSTED,
+          "the provider is at its limit of queued fetches; try again later");
     }
-    queues.computeIfAbsent(identity, k -> new ArrayDeque<>()).add(new Task(identity, endpoint, abandoned, body));
+    queues
+        .computeIfAbsent(identity, k -> new ArrayDeque<>())
+        .add(new Task(identity, endpoint, abandoned, body));
     waiting++;
     dispatch();
   }
@@ -156,13 +171,14 @@ final class FetchScheduler implements AutoCloseable {
     running++;
     runningByIdentity.merge(task.identity, 1, Integer::sum);
     runningByEndpoint.merge(task.endpoint, 1, Integer::sum);
-    pool.execute(() -> {
-      try {
-        task.body.run();
-      } finally {
-        finished(task);
-      }
-    });
+    pool.execute(
+        () -> {
+          try {
+            task.body.run();
+          } finally {
+            finished(task);
+          }
+        });
   }
 
   private synchronized void finished(Task task) {
@@ -182,5 +198,6 @@ final class FetchScheduler implements AutoCloseable {
     pool.shutdownNow();
   }
 
-  private record Task(IdentityKey identity, String endpoint, BooleanSupplier abandoned, Runnable body) {}
+  private record Task(
+      IdentityKey identity, String endpoint, BooleanSupplier abandoned, Runnable body) {}
 }

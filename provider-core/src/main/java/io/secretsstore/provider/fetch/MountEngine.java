@@ -5,16 +5,16 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.secretsstore.provider.concurrent.NamedThreads;
-import io.secretsstore.provider.logging.SafeThrowables;
-import io.secretsstore.provider.mount.MountRequestContext;
-import io.secretsstore.provider.mount.SafeText;
-import io.secretsstore.provider.mount.ErrorKind;
-import io.secretsstore.provider.spi.FetchedObject;
 import io.secretsstore.provider.credentials.IdentityKey;
+import io.secretsstore.provider.logging.SafeThrowables;
+import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.mount.MountRequestContext;
+import io.secretsstore.provider.mount.ProviderException;
+import io.secretsstore.provider.mount.SafeText;
+import io.secretsstore.provider.spi.FetchedObject;
 import io.secretsstore.provider.spi.MountPlan;
 import io.secretsstore.provider.spi.ObjectFetcher;
 import io.secretsstore.provider.spi.PlannedObject;
-import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.spi.SecretBackend;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,10 +46,15 @@ import org.slf4j.LoggerFactory;
 public final class MountEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MountEngine.class);
   private static final int QUEUE_PER_THREAD = 256;
+
   /** Endpoints whose guard (circuit state) is kept. */
   static final int MAX_ENDPOINTS = 1024;
-  /** Identities whose tokens are checked locally before anything cached is used (docs/security.md). */
+
+  /**
+   * Identities whose tokens are checked locally before anything cached is used (docs/security.md).
+   */
   static final int MAX_SERVED_IDENTITIES = 10_000;
+
   /** Longer than any credential a backend caches for an identity in practice (a login's TTL). */
   static final Duration SERVED_FOR = Duration.ofHours(24);
 
@@ -58,21 +63,33 @@ public final class MountEngine implements AutoCloseable {
   private final MountRules rules;
   private final FetchEvents events;
   private final ObjectCache cache;
+
   /**
    * Each endpoint's guard (its circuit state), bounded: a tenant naming ever new addresses must not
    * grow it without end. Forgetting a guard forgets its circuit, which then starts closed.
    */
   private final Cache<String, EndpointGuard> guards =
-      Caffeine.newBuilder().maximumSize(MAX_ENDPOINTS).expireAfterAccess(Duration.ofHours(1)).executor(Runnable::run).build();
+      Caffeine.newBuilder()
+          .maximumSize(MAX_ENDPOINTS)
+          .expireAfterAccess(Duration.ofHours(1))
+          .executor(Runnable::run)
+          .build();
+
   // Volatile: a reloaded configuration may change the endpoint protections.
   private volatile ResilienceSettings resilience;
+
   /**
    * Identities that mounted successfully of late, whose objects or backend credentials may be
-   * cached: a later mount of one is answered only if its token passes the local checks first
-   * (a cached answer never reaches the backend that would verify the token).
+   * cached: a later mount of one is answered only if its token passes the local checks first (a
+   * cached answer never reaches the backend that would verify the token).
    */
   private final Cache<IdentityKey, Boolean> servedIdentities =
-      Caffeine.newBuilder().maximumSize(MAX_SERVED_IDENTITIES).expireAfterAccess(SERVED_FOR).executor(Runnable::run).build();
+      Caffeine.newBuilder()
+          .maximumSize(MAX_SERVED_IDENTITIES)
+          .expireAfterAccess(SERVED_FOR)
+          .executor(Runnable::run)
+          .build();
+
   private final Clock clock;
   private final FetchScheduler scheduler;
   private final ScheduledExecutorService timers;
@@ -86,7 +103,13 @@ public final class MountEngine implements AutoCloseable {
    * @param ticker the cache's time source (a fake one lets tests step through poll intervals)
    * @param poll whether to run the rotation poller on a timer; tests call {@link #refreshDue()}
    */
-  MountEngine(SecretBackend backend, EngineSettings settings, FetchEvents events, Ticker ticker, Clock clock, boolean poll) {
+  MountEngine(
+      SecretBackend backend,
+      EngineSettings settings,
+      FetchEvents events,
+      Ticker ticker,
+      Clock clock,
+      boolean poll) {
     this.backend = backend;
     this.settings = settings;
     this.rules = new MountRules(settings.limits());
@@ -95,8 +118,14 @@ public final class MountEngine implements AutoCloseable {
     this.cache = new ObjectCache(backend.name(), settings.cache(), ticker, clock, events);
     this.clock = clock;
     int threads = settings.fetchConcurrency();
-    this.scheduler = new FetchScheduler("fetch-" + backend.name(), threads, resilience.maxConcurrentPerEndpoint(), threads * QUEUE_PER_THREAD);
-    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, new NamedThreads("engine-timer-" + backend.name()));
+    this.scheduler =
+        new FetchScheduler(
+            "fetch-" + backend.name(),
+            threads,
+            resilience.maxConcurrentPerEndpoint(),
+            threads * QUEUE_PER_THREAD);
+    ScheduledThreadPoolExecutor scheduler =
+        new ScheduledThreadPoolExecutor(1, new NamedThreads("engine-timer-" + backend.name()));
     scheduler.setRemoveOnCancelPolicy(true);
     this.timers = scheduler;
     if (poll) {
@@ -118,8 +147,8 @@ public final class MountEngine implements AutoCloseable {
   /**
    * Mounts one request, waiting for it; the sync controller's way.
    *
-   * @param callerBudget the time the caller still allows (its gRPC deadline), or null for none;
-   *     the mount gets the smaller of it and the configured mount timeout
+   * @param callerBudget the time the caller still allows (its gRPC deadline), or null for none; the
+   *     mount gets the smaller of it and the configured mount timeout
    * @throws ProviderException for every failure, with a message safe for pod events
    */
   public MountResult mount(MountRequestContext request, @Nullable Duration callerBudget) {
@@ -130,19 +159,22 @@ public final class MountEngine implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw ProviderException.of(ErrorKind.CANCELLED, "the mount was cancelled by the caller");
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException failure ? failure : asProviderException(e.getCause());
+      throw e.getCause() instanceof RuntimeException failure
+          ? failure
+          : asProviderException(e.getCause());
     }
   }
 
   /**
-   * Mounts one request without holding the caller's thread while the objects are fetched: the
-   * plan and the checks run on the calling thread, the result arrives when the last object does
-   * (or the deadline passes).
+   * Mounts one request without holding the caller's thread while the objects are fetched: the plan
+   * and the checks run on the calling thread, the result arrives when the last object does (or the
+   * deadline passes).
    *
    * @throws ProviderException for a bad request, before anything is fetched; later failures
    *     complete the future
    */
-  public CompletableFuture<MountResult> mountAsync(MountRequestContext request, @Nullable Duration callerBudget) {
+  public CompletableFuture<MountResult> mountAsync(
+      MountRequestContext request, @Nullable Duration callerBudget) {
     Duration budget = settings.limits().mountTimeout();
     if (callerBudget != null && callerBudget.compareTo(budget) < 0) {
       budget = callerBudget;
@@ -153,48 +185,58 @@ public final class MountEngine implements AutoCloseable {
     if (servedIdentities.getIfPresent(plan.identity()) != null) {
       request.requireLocallyValidTokens(clock.instant());
     }
-    return fetchAll(plan, deadline, budget).thenApply(result -> {
-      servedIdentities.put(plan.identity(), Boolean.TRUE);
-      return result;
-    });
+    return fetchAll(plan, deadline, budget)
+        .thenApply(
+            result -> {
+              servedIdentities.put(plan.identity(), Boolean.TRUE);
+              return result;
+            });
   }
 
-  private <S> CompletableFuture<MountResult> fetchAll(MountPlan<S> plan, long deadline, Duration budget) {
+  private <S> CompletableFuture<MountResult> fetchAll(
+      MountPlan<S> plan, long deadline, Duration budget) {
     EndpointGuard guard = guards.get(plan.endpoint(), this::newGuard);
     List<PlannedObject<S>> objects = plan.objects();
     List<CompletableFuture<ServedObject>> futures = new ArrayList<>(objects.size());
     for (PlannedObject<S> object : objects) {
-      ObjectCache.Key key = new ObjectCache.Key(plan.identity(), object.spec(), object.path(), object.mode());
-      futures.add(cache.get(key, object.id(), () -> load(guard, plan.identity(), plan.fetcher(), object)));
+      ObjectCache.Key key =
+          new ObjectCache.Key(plan.identity(), object.spec(), object.path(), object.mode());
+      futures.add(
+          cache.get(key, object.id(), () -> load(guard, plan.identity(), plan.fetcher(), object)));
     }
     CompletableFuture<MountResult> result = new CompletableFuture<>();
     AtomicBoolean settled = new AtomicBoolean();
-    Runnable settle = () -> {
-      if (settled.compareAndSet(false, true)) {
-        try {
-          result.complete(collect(plan, futures, budget));
-        } catch (RuntimeException e) {
-          result.completeExceptionally(e);
-        }
-      }
-    };
-    CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
+    Runnable settle =
+        () -> {
+          if (settled.compareAndSet(false, true)) {
+            try {
+              result.complete(collect(plan, futures, budget));
+            } catch (RuntimeException e) {
+              result.completeExceptionally(e);
+            }
+          }
+        };
+    CompletableFuture<Void> all =
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
     if (all.isDone()) {
       settle.run();
       return result;
     }
     // Whatever is not there at the deadline fails as timed out; the shared calls go on for other
     // mounts and the cache, under their own time limit.
-    ScheduledFuture<?> timer = timers.schedule(settle, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    all.whenComplete((value, failure) -> {
-      timer.cancel(false);
-      settle.run();
-    });
+    ScheduledFuture<?> timer =
+        timers.schedule(settle, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    all.whenComplete(
+        (value, failure) -> {
+          timer.cancel(false);
+          settle.run();
+        });
     return result;
   }
 
   /** The mount's outcome from its objects' futures: all fetched, or every failure combined. */
-  private <S> MountResult collect(MountPlan<S> plan, List<CompletableFuture<ServedObject>> futures, Duration budget) {
+  private <S> MountResult collect(
+      MountPlan<S> plan, List<CompletableFuture<ServedObject>> futures, Duration budget) {
     List<PlannedObject<S>> objects = plan.objects();
     List<ServedObject> fetched = new ArrayList<>(objects.size());
     List<Failures.Failure> failures = new ArrayList<>();
@@ -230,18 +272,27 @@ public final class MountEngine implements AutoCloseable {
    * still waits for it.
    */
   private <S> CompletableFuture<FetchedObject> load(
-      EndpointGuard guard, IdentityKey identity, ObjectFetcher<S> fetcher, PlannedObject<S> object) {
+      EndpointGuard guard,
+      IdentityKey identity,
+      ObjectFetcher<S> fetcher,
+      PlannedObject<S> object) {
     Duration limit = settings.limits().mountTimeout();
-    CompletableFuture<FetchedObject> result = guard.call(identity, () -> fetcher.fetch(object), System.nanoTime() + limit.toNanos());
+    CompletableFuture<FetchedObject> result =
+        guard.call(identity, () -> fetcher.fetch(object), System.nanoTime() + limit.toNanos());
     if (!result.isDone()) {
-      ScheduledFuture<?> timer = timers.schedule(() -> result.completeExceptionally(timedOut(limit)), limit.toNanos(), TimeUnit.NANOSECONDS);
+      ScheduledFuture<?> timer =
+          timers.schedule(
+              () -> result.completeExceptionally(timedOut(limit)),
+              limit.toNanos(),
+              TimeUnit.NANOSECONDS);
       result.whenComplete((value, failure) -> timer.cancel(false));
     }
     return result;
   }
 
   private EndpointGuard newGuard(String endpoint) {
-    return new EndpointGuard(backend.name(), endpoint, resilience, scheduler, timers, events, System::nanoTime);
+    return new EndpointGuard(
+        backend.name(), endpoint, resilience, scheduler, timers, events, System::nanoTime);
   }
 
   /**
@@ -268,7 +319,10 @@ public final class MountEngine implements AutoCloseable {
     return cache.refreshDue();
   }
 
-  /** Background refreshes not yet settled; a test waits for none before stepping time past a back-off. */
+  /**
+   * Background refreshes not yet settled; a test waits for none before stepping time past a
+   * back-off.
+   */
   long refreshesInFlight() {
     return cache.refreshesInFlight();
   }
@@ -282,13 +336,16 @@ public final class MountEngine implements AutoCloseable {
     try {
       cache.refreshDue();
     } catch (RuntimeException e) {
-      LOG.atError().addKeyValue("exception", SafeThrowables.describe(e)).log("rotation poll failed");
+      LOG.atError()
+          .addKeyValue("exception", SafeThrowables.describe(e))
+          .log("rotation poll failed");
     }
   }
 
   private static ProviderException timedOut(Duration budget) {
     return ProviderException.of(
-        ErrorKind.DEADLINE_EXCEEDED, "not fetched within the mount deadline of " + Math.max(1, budget.toSeconds()) + "s");
+        ErrorKind.DEADLINE_EXCEEDED,
+        "not fetched within the mount deadline of " + Math.max(1, budget.toSeconds()) + "s");
   }
 
   private ProviderException asProviderException(@Nullable Throwable cause) {
@@ -302,7 +359,8 @@ public final class MountEngine implements AutoCloseable {
         .addKeyValue("backend", backend.name())
         .addKeyValue("exception", SafeThrowables.describe(cause))
         .log("backend fetch failed with an unexpected exception");
-    return ProviderException.of(ErrorKind.INTERNAL, "internal error in the " + backend.name() + " backend");
+    return ProviderException.of(
+        ErrorKind.INTERNAL, "internal error in the " + backend.name() + " backend");
   }
 
   @Override

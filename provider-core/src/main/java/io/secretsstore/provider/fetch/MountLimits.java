@@ -13,10 +13,14 @@ import java.time.Duration;
  */
 public record MountLimits(int maxObjects, long maxResponseBytes, Duration mountTimeout) {
   /** 256 objects, 4 MiB, 90 seconds. */
-  public static final MountLimits DEFAULT = new MountLimits(256, 4L * 1024 * 1024, Duration.ofSeconds(90));
+  public static final MountLimits DEFAULT =
+      new MountLimits(256, 4L * 1024 * 1024, Duration.ofSeconds(90));
 
   public MountLimits {
-    if (maxObjects < 1 || maxResponseBytes < 1 || mountTimeout.isNegative() || mountTimeout.isZero()) {
+    if (maxObjects < 1
+        || maxResponseBytes < 1
+        || mountTimeout.isNegative()
+        || mountTimeout.isZero()) {
       throw new IllegalArgumentException("mount limits must be positive");
     }
   }

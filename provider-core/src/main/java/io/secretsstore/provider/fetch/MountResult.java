@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.fetch;
 
-import io.secretsstore.provider.spi.FetchedFile;
 import io.secretsstore.provider.mount.ObjectVersion;
+import io.secretsstore.provider.spi.FetchedFile;
 import java.util.List;
 
 /**

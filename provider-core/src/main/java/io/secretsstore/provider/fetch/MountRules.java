@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.fetch;
 
-import io.secretsstore.provider.mount.FilePaths;
-import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.mount.FilePaths;
+import io.secretsstore.provider.mount.ObjectVersion;
+import io.secretsstore.provider.mount.ProviderException;
+import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.spi.FetchedFile;
 import io.secretsstore.provider.spi.FetchedObject;
 import io.secretsstore.provider.spi.MountPlan;
-import io.secretsstore.provider.mount.ObjectVersion;
 import io.secretsstore.provider.spi.PlannedObject;
-import io.secretsstore.provider.mount.ProviderException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -17,8 +17,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The rules core applies to every backend's plan before fetching, and to what was fetched before
- * it is returned: object count, unique ids, path rules, and the response size. Messages name the
+ * The rules core applies to every backend's plan before fetching, and to what was fetched before it
+ * is returned: object count, unique ids, path rules, and the response size. Messages name the
  * object, never the path or contents. Public for the migration check, which applies the plan rules
  * as a mount would.
  */
@@ -37,8 +37,11 @@ public final class MountRules {
     }
     if (objects.size() > limits.maxObjects()) {
       throw ProviderException.invalidArgument(
-          "the SecretProviderClass lists " + objects.size() + " objects; at most "
-              + limits.maxObjects() + " are allowed");
+          "the SecretProviderClass lists "
+              + objects.size()
+              + " objects; at most "
+              + limits.maxObjects()
+              + " are allowed");
     }
     Set<String> ids = new HashSet<>();
     List<String> paths = new ArrayList<>();
@@ -55,15 +58,16 @@ public final class MountRules {
       paths.add(object.path());
     }
     FilePaths.firstClash(paths)
-        .ifPresent(clash -> {
-          throw ProviderException.invalidArgument(
-              "the file path of " + describe(objects, clash.path()) + " " + clash.reason());
-        });
+        .ifPresent(
+            clash -> {
+              throw ProviderException.invalidArgument(
+                  "the file path of " + describe(objects, clash.path()) + " " + clash.reason());
+            });
   }
 
   /**
-   * Checks the fetched objects together and returns the response: valid, unique paths, at least
-   * one non-empty version per object, unique version ids, within the size limit.
+   * Checks the fetched objects together and returns the response: valid, unique paths, at least one
+   * non-empty version per object, unique version ids, within the size limit.
    */
   MountResult assemble(MountPlan<?> plan, List<ServedObject> served) {
     List<FetchedFile> files = new ArrayList<>();
@@ -77,7 +81,9 @@ public final class MountRules {
         throw internal(ref + ": backend returned no object version");
       }
       for (ObjectVersion version : result.versions()) {
-        if (version.id().isEmpty() || version.version().isEmpty() || !versionIds.add(version.id())) {
+        if (version.id().isEmpty()
+            || version.version().isEmpty()
+            || !versionIds.add(version.id())) {
           throw internal(ref + ": backend returned an empty or duplicate object version");
         }
         total += version.id().length() + version.version().length() + 16L;
@@ -93,21 +99,29 @@ public final class MountRules {
       if (result.contentBytes() > limits.maxResponseBytes()) {
         throw ProviderException.of(
             ErrorKind.RESOURCE_EXHAUSTED,
-            ref + " is " + result.contentBytes() + " bytes; a mount may return at most "
-                + limits.maxResponseBytes() + " bytes");
+            ref
+                + " is "
+                + result.contentBytes()
+                + " bytes; a mount may return at most "
+                + limits.maxResponseBytes()
+                + " bytes");
       }
     }
     if (total > limits.maxResponseBytes()) {
       throw ProviderException.of(
           ErrorKind.RESOURCE_EXHAUSTED,
-          "the mount's files add up to " + total + " bytes; at most " + limits.maxResponseBytes()
+          "the mount's files add up to "
+              + total
+              + " bytes; at most "
+              + limits.maxResponseBytes()
               + " bytes are allowed (the driver's gRPC receive limit)");
     }
     FilePaths.firstClash(files.stream().map(FetchedFile::path).toList())
-        .ifPresent(clash -> {
-          throw ProviderException.invalidArgument(
-              "two objects write clashing files: a file path " + clash.reason());
-        });
+        .ifPresent(
+            clash -> {
+              throw ProviderException.invalidArgument(
+                  "two objects write clashing files: a file path " + clash.reason());
+            });
     return new MountResult(served);
   }
 

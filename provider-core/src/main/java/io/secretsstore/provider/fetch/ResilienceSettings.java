@@ -23,7 +23,8 @@ public record ResilienceSettings(
     Duration circuitOpenFor) {
   /** 16 calls per endpoint, 3 attempts, 200 ms to 5 s backoff, circuit of 5 failures for 30 s. */
   public static final ResilienceSettings DEFAULT =
-      new ResilienceSettings(16, 3, Duration.ofMillis(200), Duration.ofSeconds(5), 5, Duration.ofSeconds(30));
+      new ResilienceSettings(
+          16, 3, Duration.ofMillis(200), Duration.ofSeconds(5), 5, Duration.ofSeconds(30));
 
   public ResilienceSettings {
     if (maxConcurrentPerEndpoint < 1 || maxAttempts < 1 || circuitFailureThreshold < 1) {

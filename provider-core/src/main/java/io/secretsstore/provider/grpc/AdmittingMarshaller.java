@@ -3,8 +3,8 @@ package io.secretsstore.provider.grpc;
 
 import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
-import io.secretsstore.provider.proto.v1alpha1.MountRequest;
 import io.secretsstore.provider.mount.ProviderException;
+import io.secretsstore.provider.proto.v1alpha1.MountRequest;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -15,7 +15,9 @@ import java.io.InputStream;
  */
 final class AdmittingMarshaller implements MethodDescriptor.Marshaller<MountRequest> {
   /** Stands for a request that was not parsed; compared by identity. */
-  static final MountRequest REFUSED = MountRequest.newBuilder().setTargetPath("refused: in-flight bytes").build();
+  static final MountRequest REFUSED =
+      MountRequest.newBuilder().setTargetPath("refused: in-flight bytes").build();
+
   /**
    * Heap that parsing one request byte may take at once: the wire bytes read into an array, the
    * decoded strings (Latin-1 or UTF-16), and the decoder's working copy.
@@ -39,7 +41,8 @@ final class AdmittingMarshaller implements MethodDescriptor.Marshaller<MountRequ
   public MountRequest parse(InputStream stream) {
     long size;
     try {
-      // gRPC hands over the whole message, whose length it knows; anything else is taken at the maximum.
+      // gRPC hands over the whole message, whose length it knows; anything else is taken at the
+      // maximum.
       size = stream instanceof KnownLength ? stream.available() : ProviderServer.MAX_REQUEST_BYTES;
     } catch (IOException e) {
       size = ProviderServer.MAX_REQUEST_BYTES;

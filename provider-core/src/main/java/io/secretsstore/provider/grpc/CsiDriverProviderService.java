@@ -14,7 +14,9 @@ import io.secretsstore.provider.fetch.MountEngine;
 import io.secretsstore.provider.fetch.MountResult;
 import io.secretsstore.provider.logging.SafeThrowables;
 import io.secretsstore.provider.metrics.MountObserver;
+import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.MountRequestContext;
+import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.proto.v1alpha1.CSIDriverProviderGrpc;
 import io.secretsstore.provider.proto.v1alpha1.File;
 import io.secretsstore.provider.proto.v1alpha1.MountRequest;
@@ -23,8 +25,6 @@ import io.secretsstore.provider.proto.v1alpha1.ObjectVersion;
 import io.secretsstore.provider.proto.v1alpha1.VersionRequest;
 import io.secretsstore.provider.proto.v1alpha1.VersionResponse;
 import io.secretsstore.provider.spi.FetchedFile;
-import io.secretsstore.provider.mount.ErrorKind;
-import io.secretsstore.provider.mount.ProviderException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * The driver's {@code v1alpha1.CSIDriverProvider} service. Thin on purpose: parse, call the mount
  * engine, map errors. Nothing from the request is logged but the pod's names.
  */
-public final class CsiDriverProviderService extends CSIDriverProviderGrpc.CSIDriverProviderImplBase {
+public final class CsiDriverProviderService
+    extends CSIDriverProviderGrpc.CSIDriverProviderImplBase {
   private static final Logger LOG = LoggerFactory.getLogger(CsiDriverProviderService.class);
   private static final String API_VERSION = "v1alpha1";
 
@@ -45,17 +46,30 @@ public final class CsiDriverProviderService extends CSIDriverProviderGrpc.CSIDri
   private final String runtimeVersion;
   private final MountRecorder recorder;
   private final InFlightBytes inFlight;
-  /** Heap one request byte may become while its mount is in progress (parsed parameters, YAML, plan). */
+
+  /**
+   * Heap one request byte may become while its mount is in progress (parsed parameters, YAML,
+   * plan).
+   */
   static final int WORK_EXPANSION = 4;
 
   public CsiDriverProviderService(
-      MountEngine engine, String runtimeName, String runtimeVersion, MountObserver observer, MountAuditor auditor) {
+      MountEngine engine,
+      String runtimeName,
+      String runtimeVersion,
+      MountObserver observer,
+      MountAuditor auditor) {
     this(engine, runtimeName, runtimeVersion, observer, auditor, InFlightBytes.forHeap());
   }
 
   /** A service whose requests are admitted against {@code inFlight}. */
-  public CsiDriverProviderService(MountEngine engine, String runtimeName, String runtimeVersion, MountObserver observer,
-      MountAuditor auditor, InFlightBytes inFlight) {
+  public CsiDriverProviderService(
+      MountEngine engine,
+      String runtimeName,
+      String runtimeVersion,
+      MountObserver observer,
+      MountAuditor auditor,
+      InFlightBytes inFlight) {
     this.engine = engine;
     this.runtimeName = runtimeName;
     this.runtimeVersion = runtimeVersion;
@@ -69,9 +83,13 @@ public final class CsiDriverProviderService extends CSIDriverProviderGrpc.CSIDri
    */
   public ServerServiceDefinition admittingDefinition() {
     ServerServiceDefinition generated = bindService();
-    ServerServiceDefinition.Builder admitted = ServerServiceDefinition.builder(generated.getServiceDescriptor().getName());
+    ServerServiceDefinition.Builder admitted =
+        ServerServiceDefinition.builder(generated.getServiceDescriptor().getName());
     for (ServerMethodDefinition<?, ?> method : generated.getMethods()) {
-      if (method.getMethodDescriptor().getFullMethodName().equals(CSIDriverProviderGrpc.getMountMethod().getFullMethodName())) {
+      if (method
+          .getMethodDescriptor()
+          .getFullMethodName()
+          .equals(CSIDriverProviderGrpc.getMountMethod().getFullMethodName())) {
         admitted.addMethod(admittedMount(method));
       } else {
         admitted.addMethod(method);
@@ -81,11 +99,16 @@ public final class CsiDriverProviderService extends CSIDriverProviderGrpc.CSIDri
   }
 
   @SuppressWarnings("unchecked") // The generated definition of Mount has exactly these types.
-  private ServerMethodDefinition<MountRequest, MountResponse> admittedMount(ServerMethodDefinition<?, ?> method) {
-    ServerMethodDefinition<MountRequest, MountResponse> mount = (ServerMethodDefinition<MountRequest, MountResponse>) method;
+  private ServerMethodDefinition<MountRequest, MountResponse> admittedMount(
+      ServerMethodDefinition<?, ?> method) {
+    ServerMethodDefinition<MountRequest, MountResponse> mount =
+        (ServerMethodDefinition<MountRequest, MountResponse>) method;
     MethodDescriptor<MountRequest, MountResponse> descriptor = mount.getMethodDescriptor();
     return ServerMethodDefinition.create(
-        descriptor.toBuilder(new AdmittingMarshaller(descriptor.getRequestMarshaller(), inFlight), descriptor.getResponseMarshaller()).build(),
+        descriptor.toBuilder(
+                new AdmittingMarshaller(descriptor.getRequestMarshaller(), inFlight),
+                descriptor.getResponseMarshaller())
+            .build(),
         mount.getServerCallHandler());
   }
 
@@ -101,8 +124,8 @@ public final class CsiDriverProviderService extends CSIDriverProviderGrpc.CSIDri
   }
 
   /**
-   * Answers a Mount without holding the calling thread while objects are fetched: the thread
-   * parses and plans, the answer is sent when the engine's result arrives.
+   * Answers a Mount without holding the calling thread while objects are fetched: the thread parses
+   * and plans, the answer is sent when the engine's result arrives.
    */
   @Override
   public void mount(MountRequest request, StreamObserver<MountResponse> response) {
@@ -123,12 +146,18 @@ public final class CsiDriverProviderService extends CSIDriverProviderGrpc.CSIDri
               request.getTargetPath(),
               request.getPermission(),
               request.getCurrentObjectVersionList().stream()
-                  .map(v -> new io.secretsstore.provider.mount.ObjectVersion(v.getId(), v.getVersion()))
+                  .map(
+                      v ->
+                          new io.secretsstore.provider.mount.ObjectVersion(
+                              v.getId(), v.getVersion()))
                   .toList());
-      requester = new MountAuditor.Requester(context.pod(), context.attribute("secretProviderClass").orElse(""));
+      requester =
+          new MountAuditor.Requester(
+              context.pod(), context.attribute("secretProviderClass").orElse(""));
       MountAuditor.Requester who = requester;
       InFlightBytes.Reservation held = reservation;
-      engine.mountAsync(context, remainingBudget())
+      engine
+          .mountAsync(context, remainingBudget())
           .whenComplete((result, failure) -> finish(who, result, failure, start, held, response));
     } catch (RuntimeException e) {
       finish(requester, null, e, start, reservation, response);
@@ -136,13 +165,19 @@ public final class CsiDriverProviderService extends CSIDriverProviderGrpc.CSIDri
   }
 
   private static ProviderException admissionRefused() {
-    return ProviderException.of(ErrorKind.RESOURCE_EXHAUSTED,
+    return ProviderException.of(
+        ErrorKind.RESOURCE_EXHAUSTED,
         "the provider is at its limit of request bytes in flight across all mounts; the mount will be retried");
   }
 
   /** Records the mount, answers the caller, and frees the request's bytes. */
-  private void finish(MountAuditor.@Nullable Requester requester, @Nullable MountResult result, @Nullable Throwable failure,
-      long start, InFlightBytes.@Nullable Reservation reservation, StreamObserver<MountResponse> response) {
+  private void finish(
+      MountAuditor.@Nullable Requester requester,
+      @Nullable MountResult result,
+      @Nullable Throwable failure,
+      long start,
+      InFlightBytes.@Nullable Reservation reservation,
+      StreamObserver<MountResponse> response) {
     InFlightBytes.Reservation answer = null;
     try {
       if (result != null && failure == null) {
@@ -156,10 +191,15 @@ public final class CsiDriverProviderService extends CSIDriverProviderGrpc.CSIDri
       }
       Status status = Status.OK;
       if (failure != null) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause =
+            failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
         status = StatusMapper.toStatus(cause);
         if (!(cause instanceof ProviderException)) {
-          LOG.atError().addKeyValue("exception", SafeThrowables.describe(cause)).log("mount failed with a bug");
+          LOG.atError()
+              .addKeyValue("exception", SafeThrowables.describe(cause))
+              .log("mount failed with a bug");
         }
       }
       // Recorded before answering, so no audit event or metric is lost if the caller hangs up.
@@ -172,7 +212,9 @@ public final class CsiDriverProviderService extends CSIDriverProviderGrpc.CSIDri
       }
     } catch (RuntimeException e) {
       // The caller went away (the call was cancelled): nothing to answer.
-      LOG.atDebug().addKeyValue("exception", SafeThrowables.describe(e)).log("could not answer a mount");
+      LOG.atDebug()
+          .addKeyValue("exception", SafeThrowables.describe(e))
+          .log("could not answer a mount");
     } finally {
       if (answer != null) {
         answer.close();
@@ -185,13 +227,16 @@ public final class CsiDriverProviderService extends CSIDriverProviderGrpc.CSIDri
 
   private static @Nullable Duration remainingBudget() {
     Deadline deadline = Context.current().getDeadline();
-    return deadline == null ? null : Duration.ofNanos(Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS)));
+    return deadline == null
+        ? null
+        : Duration.ofNanos(Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS)));
   }
 
   private static MountResponse toProto(MountResult result) {
     MountResponse.Builder builder = MountResponse.newBuilder();
     for (io.secretsstore.provider.mount.ObjectVersion version : result.versions()) {
-      builder.addObjectVersion(ObjectVersion.newBuilder().setId(version.id()).setVersion(version.version()));
+      builder.addObjectVersion(
+          ObjectVersion.newBuilder().setId(version.id()).setVersion(version.version()));
     }
     for (FetchedFile file : result.files()) {
       builder.addFiles(

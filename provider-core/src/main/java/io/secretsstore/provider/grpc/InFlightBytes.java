@@ -11,7 +11,10 @@ import io.secretsstore.provider.mount.ProviderException;
  * OutOfMemoryError that would take the node's provider down for everyone.
  */
 public final class InFlightBytes {
-  /** The share of the heap that requests in progress may hold; the rest is the cache's and the runtime's. */
+  /**
+   * The share of the heap that requests in progress may hold; the rest is the cache's and the
+   * runtime's.
+   */
   static final double HEAP_SHARE = 0.375;
 
   private final long budget;
@@ -25,7 +28,10 @@ public final class InFlightBytes {
     this.budget = budget;
   }
 
-  /** The budget for this JVM's heap: {@link #HEAP_SHARE} of its maximum (24 MiB of the launcher's 64 MiB). */
+  /**
+   * The budget for this JVM's heap: {@link #HEAP_SHARE} of its maximum (24 MiB of the launcher's 64
+   * MiB).
+   */
   public static InFlightBytes forHeap() {
     return new InFlightBytes((long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE));
   }
@@ -43,8 +49,11 @@ public final class InFlightBytes {
   public Reservation reserve(long bytes) {
     synchronized (this) {
       if (bytes > budget - reserved) {
-        throw ProviderException.of(ErrorKind.RESOURCE_EXHAUSTED, "the provider is at its limit of request bytes in flight ("
-            + (budget >> 20) + " MiB across all mounts); the mount will be retried");
+        throw ProviderException.of(
+            ErrorKind.RESOURCE_EXHAUSTED,
+            "the provider is at its limit of request bytes in flight ("
+                + (budget >> 20)
+                + " MiB across all mounts); the mount will be retried");
       }
       reserved += bytes;
     }

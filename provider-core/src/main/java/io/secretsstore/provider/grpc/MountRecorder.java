@@ -36,7 +36,11 @@ final class MountRecorder {
    * @param requester the pod, or null when the request could not be parsed
    * @param result the result, or null when the mount failed
    */
-  void record(MountAuditor.@Nullable Requester requester, @Nullable MountResult result, Status status, Duration took) {
+  void record(
+      MountAuditor.@Nullable Requester requester,
+      @Nullable MountResult result,
+      Status status,
+      Duration took) {
     observer.mountFinished(backend, status.getCode().name(), took);
     if (result != null) {
       // A result means the request was parsed, so its requester is known.
@@ -50,13 +54,19 @@ final class MountRecorder {
         line = line.addKeyValue(field.getKey(), field.getValue());
       }
     }
-    line = line.addKeyValue("backend", backend)
-        .addKeyValue("objects", result == null ? 0 : result.objects().size())
-        .addKeyValue("cacheHits", result == null ? 0
-            : result.objects().stream().filter(o -> o.source() == ServedObject.Source.CACHE).count())
-        .addKeyValue("files", result == null ? 0 : result.files().size())
-        .addKeyValue("code", status.getCode().name())
-        .addKeyValue("durationMs", took.toMillis());
+    line =
+        line.addKeyValue("backend", backend)
+            .addKeyValue("objects", result == null ? 0 : result.objects().size())
+            .addKeyValue(
+                "cacheHits",
+                result == null
+                    ? 0
+                    : result.objects().stream()
+                        .filter(o -> o.source() == ServedObject.Source.CACHE)
+                        .count())
+            .addKeyValue("files", result == null ? 0 : result.files().size())
+            .addKeyValue("code", status.getCode().name())
+            .addKeyValue("durationMs", took.toMillis());
     if (!status.isOk()) {
       line = line.addKeyValue("error", status.getDescription());
     }
@@ -64,6 +74,12 @@ final class MountRecorder {
   }
 
   private static Map<String, String> podFields(PodIdentity pod) {
-    return Map.of("namespace", pod.namespace(), "pod", pod.name(), "serviceAccount", pod.serviceAccountName());
+    return Map.of(
+        "namespace",
+        pod.namespace(),
+        "pod",
+        pod.name(),
+        "serviceAccount",
+        pod.serviceAccountName());
   }
 }

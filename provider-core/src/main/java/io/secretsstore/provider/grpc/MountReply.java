@@ -5,15 +5,16 @@ import io.secretsstore.provider.mount.ObjectVersion;
 import java.util.List;
 
 /**
- * A provider's MountResponse as received, unchecked: the driver emulator and the conformance
- * checks judge it, so nothing is rejected here.
+ * A provider's MountResponse as received, unchecked: the driver emulator and the conformance checks
+ * judge it, so nothing is rejected here.
  *
  * @param files the files as returned
  * @param versions the object versions as returned
  * @param errorCode {@code error.code}, empty when unset
  * @param serializedBytes the size of the response on the wire
  */
-public record MountReply(List<ReturnedFile> files, List<ObjectVersion> versions, String errorCode, int serializedBytes) {
+public record MountReply(
+    List<ReturnedFile> files, List<ObjectVersion> versions, String errorCode, int serializedBytes) {
   public MountReply {
     files = List.copyOf(files);
     versions = List.copyOf(versions);

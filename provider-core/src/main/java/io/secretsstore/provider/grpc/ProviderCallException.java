@@ -18,7 +18,8 @@ public final class ProviderCallException extends RuntimeException {
 
   static ProviderCallException from(StatusRuntimeException e) {
     String description = e.getStatus().getDescription();
-    return new ProviderCallException(e.getStatus().getCode().name(), description == null ? "" : description);
+    return new ProviderCallException(
+        e.getStatus().getCode().name(), description == null ? "" : description);
   }
 
   /** The gRPC code name, e.g. {@code INVALID_ARGUMENT}. */

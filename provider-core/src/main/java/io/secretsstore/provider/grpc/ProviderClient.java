@@ -5,22 +5,22 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.secretsstore.provider.concurrent.NamedThreads;
+import io.secretsstore.provider.mount.ObjectVersion;
 import io.secretsstore.provider.proto.v1alpha1.CSIDriverProviderGrpc;
 import io.secretsstore.provider.proto.v1alpha1.MountRequest;
 import io.secretsstore.provider.proto.v1alpha1.MountResponse;
 import io.secretsstore.provider.proto.v1alpha1.VersionRequest;
 import io.secretsstore.provider.proto.v1alpha1.VersionResponse;
-import io.secretsstore.provider.mount.ObjectVersion;
-import org.jspecify.annotations.Nullable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Calls a provider over its Unix socket the way the driver dials it: plaintext, authority {@code
@@ -41,7 +41,9 @@ public final class ProviderClient implements AutoCloseable {
 
   /** A client for the socket at {@code socket}; connecting happens on the first call. */
   public static ProviderClient connect(Path socket) {
-    EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, new NamedThreads("provider-client"), EpollIoHandler.newFactory());
+    EventLoopGroup loop =
+        new MultiThreadIoEventLoopGroup(
+            1, new NamedThreads("provider-client"), EpollIoHandler.newFactory());
     ManagedChannel channel =
         NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
             .channelType(EpollDomainSocketChannel.class)
@@ -69,7 +71,8 @@ public final class ProviderClient implements AutoCloseable {
           CSIDriverProviderGrpc.newBlockingStub(channel)
               .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
               .version(VersionRequest.newBuilder().setVersion("v1alpha1").build());
-      return new VersionInfo(response.getVersion(), response.getRuntimeName(), response.getRuntimeVersion());
+      return new VersionInfo(
+          response.getVersion(), response.getRuntimeName(), response.getRuntimeVersion());
     } catch (StatusRuntimeException e) {
       throw ProviderCallException.from(e);
     }
@@ -100,7 +103,10 @@ public final class ProviderClient implements AutoCloseable {
               .mount(request.build());
       return new MountReply(
           response.getFilesList().stream()
-              .map(f -> new MountReply.ReturnedFile(f.getPath(), f.getMode(), f.getContents().toByteArray()))
+              .map(
+                  f ->
+                      new MountReply.ReturnedFile(
+                          f.getPath(), f.getMode(), f.getContents().toByteArray()))
               .toList(),
           response.getObjectVersionList().stream()
               .map(v -> new ObjectVersion(v.getId(), v.getVersion()))
@@ -135,7 +141,11 @@ public final class ProviderClient implements AutoCloseable {
    * @param currentVersions the currently mounted versions (v1.5 rotation only)
    */
   public record MountCall(
-      String attributes, String secrets, String targetPath, String permission, List<ObjectVersion> currentVersions) {
+      String attributes,
+      String secrets,
+      String targetPath,
+      String permission,
+      List<ObjectVersion> currentVersions) {
     public MountCall {
       currentVersions = List.copyOf(currentVersions);
     }

@@ -19,8 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * One backend served on its socket: mount engine, gRPC service and Unix-socket server, started
- * and stopped together. {@code serve}, the demo and the tests all assemble the provider this way.
+ * One backend served on its socket: mount engine, gRPC service and Unix-socket server, started and
+ * stopped together. {@code serve}, the demo and the tests all assemble the provider this way.
  */
 public final class ProviderRuntime implements AutoCloseable {
   private final MountEngine engine;
@@ -55,8 +55,15 @@ public final class ProviderRuntime implements AutoCloseable {
       Duration drainTimeout,
       Duration socketCheck)
       throws IOException {
-    return start(backend, settings, events, observer, auditor, grpcThreads,
-        (services, calls) -> ProviderServer.start(socket, services, calls, drainTimeout, socketCheck));
+    return start(
+        backend,
+        settings,
+        events,
+        observer,
+        auditor,
+        grpcThreads,
+        (services, calls) ->
+            ProviderServer.start(socket, services, calls, drainTimeout, socketCheck));
   }
 
   /**
@@ -73,7 +80,13 @@ public final class ProviderRuntime implements AutoCloseable {
       int grpcThreads,
       Duration drainTimeout)
       throws IOException {
-    return start(backend, settings, events, observer, auditor, grpcThreads,
+    return start(
+        backend,
+        settings,
+        events,
+        observer,
+        auditor,
+        grpcThreads,
         (services, calls) -> ProviderServer.start(builder, services, calls, drainTimeout));
   }
 
@@ -82,14 +95,28 @@ public final class ProviderRuntime implements AutoCloseable {
     ProviderServer start(List<BindableService> services, ExecutorService calls) throws IOException;
   }
 
-  private static ProviderRuntime start(SecretBackend backend, EngineSettings settings, FetchEvents events,
-      MountObserver observer, MountAuditor auditor, int grpcThreads, ServerStarter starter) throws IOException {
+  private static ProviderRuntime start(
+      SecretBackend backend,
+      EngineSettings settings,
+      FetchEvents events,
+      MountObserver observer,
+      MountAuditor auditor,
+      int grpcThreads,
+      ServerStarter starter)
+      throws IOException {
     MountEngine engine = new MountEngine(backend, settings, events);
-    ExecutorService calls = Executors.newFixedThreadPool(grpcThreads, new NamedThreads("grpc-call"));
+    ExecutorService calls =
+        Executors.newFixedThreadPool(grpcThreads, new NamedThreads("grpc-call"));
     try {
       CsiDriverProviderService service =
-          new CsiDriverProviderService(engine, ProviderVersion.runtimeName(backend.name()), ProviderVersion.get(), observer, auditor);
-      return new ProviderRuntime(engine, calls, starter.start(List.of(service::admittingDefinition), calls));
+          new CsiDriverProviderService(
+              engine,
+              ProviderVersion.runtimeName(backend.name()),
+              ProviderVersion.get(),
+              observer,
+              auditor);
+      return new ProviderRuntime(
+          engine, calls, starter.start(List.of(service::admittingDefinition), calls));
     } catch (IOException | RuntimeException e) {
       calls.shutdownNow();
       engine.close();

@@ -13,8 +13,8 @@ import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
-import java.io.IOException;
 import io.secretsstore.provider.concurrent.NamedThreads;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * <p>A socket deleted from outside (a node clean-up script, an operator) would leave the driver
  * unable to reach a running provider until kubelet restarts it, so the server checks its path
  * periodically (every {@link #DEFAULT_SOCKET_CHECK} by default) and binds a new socket when the
- * path is empty. A path now
- * held by another socket is left alone: that is a newer provider taking over.
+ * path is empty. A path now held by another socket is left alone: that is a newer provider taking
+ * over.
  *
  * <p>Service tests that need no socket serve the same services, with the same limits ({@link
  * ServerLimits}), on a builder of their own ({@link #start(ServerBuilder, List, Executor,
@@ -52,21 +52,29 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProviderServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProviderServer.class);
+
   /** The driver sends at most its own 4 MiB default; more is refused with RESOURCE_EXHAUSTED. */
   public static final int MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+
   /**
    * Calls served at once on one connection (the driver keeps one). A call waiting for its objects
    * holds no thread, only its stream; MAX_CONCURRENT_CALLS x 4 MiB is the direct memory reads and
    * writes may need at once.
    */
   public static final int MAX_CONCURRENT_CALLS = 6;
+
   /** One read from the socket: an HTTP/2 frame of the default maximum size and its header. */
   private static final int READ_BUFFER_BYTES = 16 * 1024 + 9;
-  /** How often the socket's path is checked by default; well inside a liveness probe's failure window. */
+
+  /**
+   * How often the socket's path is checked by default; well inside a liveness probe's failure
+   * window.
+   */
   public static final Duration DEFAULT_SOCKET_CHECK = Duration.ofSeconds(2);
 
   /** The Unix socket and its event loops; null when serving on a caller's builder (in-process). */
   private final @Nullable UnixSocket unix;
+
   private final List<BindableService> services;
   private final Executor executor;
   private final Duration drainTimeout;
@@ -84,8 +92,10 @@ public final class ProviderServer implements AutoCloseable {
   private record EventLoops(EventLoopGroup boss, EventLoopGroup worker) {
     static EventLoops create() {
       return new EventLoops(
-          new MultiThreadIoEventLoopGroup(1, new NamedThreads("grpc-accept"), EpollIoHandler.newFactory()),
-          new MultiThreadIoEventLoopGroup(2, new NamedThreads("grpc-io"), EpollIoHandler.newFactory()));
+          new MultiThreadIoEventLoopGroup(
+              1, new NamedThreads("grpc-accept"), EpollIoHandler.newFactory()),
+          new MultiThreadIoEventLoopGroup(
+              2, new NamedThreads("grpc-io"), EpollIoHandler.newFactory()));
     }
 
     void shutdown() {
@@ -94,23 +104,38 @@ public final class ProviderServer implements AutoCloseable {
     }
   }
 
-  private ProviderServer(@Nullable UnixSocket unix, List<BindableService> services, Executor executor,
-      Duration drainTimeout, Duration socketCheck, Bound bound) {
+  private ProviderServer(
+      @Nullable UnixSocket unix,
+      List<BindableService> services,
+      Executor executor,
+      Duration drainTimeout,
+      Duration socketCheck,
+      Bound bound) {
     this.unix = unix;
     this.services = services;
     this.executor = executor;
     this.drainTimeout = drainTimeout;
     this.bound = bound;
-    // The check runs on the accept loop (no thread of its own); a rebind blocks, so it goes to the executor.
-    this.socketCheck = unix == null || socketCheck.isZero() ? null : unix.loops().boss().scheduleAtFixedRate(() -> {
-      if (!closing && !Files.exists(unix.path(), LinkOption.NOFOLLOW_LINKS)) {
-        try {
-          executor.execute(() -> restoreSocket(unix));
-        } catch (RejectedExecutionException e) {
-          // Closing: the executor stopped first.
-        }
-      }
-    }, socketCheck.toMillis(), socketCheck.toMillis(), TimeUnit.MILLISECONDS);
+    // The check runs on the accept loop (no thread of its own); a rebind blocks, so it goes to the
+    // executor.
+    this.socketCheck =
+        unix == null || socketCheck.isZero()
+            ? null
+            : unix.loops()
+                .boss()
+                .scheduleAtFixedRate(
+                    () -> {
+                      if (!closing && !Files.exists(unix.path(), LinkOption.NOFOLLOW_LINKS)) {
+                        try {
+                          executor.execute(() -> restoreSocket(unix));
+                        } catch (RejectedExecutionException e) {
+                          // Closing: the executor stopped first.
+                        }
+                      }
+                    },
+                    socketCheck.toMillis(),
+                    socketCheck.toMillis(),
+                    TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -122,14 +147,25 @@ public final class ProviderServer implements AutoCloseable {
    * @param socketCheck how often to check that the socket is still there; zero never checks
    * @throws IOException when the path is taken by something that is not a socket, or binding fails
    */
-  public static ProviderServer start(Path socket, List<BindableService> services, Executor executor,
-      Duration drainTimeout, Duration socketCheck) throws IOException {
+  public static ProviderServer start(
+      Path socket,
+      List<BindableService> services,
+      Executor executor,
+      Duration drainTimeout,
+      Duration socketCheck)
+      throws IOException {
     Objects.requireNonNull(socket, "socket");
     EventLoops loops = EventLoops.create();
     try {
       Bound bound = bind(socket, List.copyOf(services), executor, loops);
       LOG.atInfo().addKeyValue("socket", socket.toString()).log("serving");
-      return new ProviderServer(new UnixSocket(socket, loops), List.copyOf(services), executor, drainTimeout, socketCheck, bound);
+      return new ProviderServer(
+          new UnixSocket(socket, loops),
+          List.copyOf(services),
+          executor,
+          drainTimeout,
+          socketCheck,
+          bound);
     } catch (IOException | RuntimeException e) {
       loops.boss().shutdownGracefully();
       loops.worker().shutdownGracefully();
@@ -138,30 +174,45 @@ public final class ProviderServer implements AutoCloseable {
   }
 
   /**
-   * Serves on a builder the caller made (an in-process one in service tests) with the same
-   * services and {@link ServerLimits}. There is no socket to publish, check or remove: {@link
-   * #socket()} is null and {@link #socketPresent()} false.
+   * Serves on a builder the caller made (an in-process one in service tests) with the same services
+   * and {@link ServerLimits}. There is no socket to publish, check or remove: {@link #socket()} is
+   * null and {@link #socketPresent()} false.
    *
    * @param drainTimeout how long {@link #close()} waits for in-flight calls
    */
-  public static ProviderServer start(ServerBuilder<?> builder, List<BindableService> services, Executor executor,
-      Duration drainTimeout) throws IOException {
+  public static ProviderServer start(
+      ServerBuilder<?> builder,
+      List<BindableService> services,
+      Executor executor,
+      Duration drainTimeout)
+      throws IOException {
     Server server = ServerLimits.apply(builder, List.copyOf(services), executor).build().start();
-    return new ProviderServer(null, List.copyOf(services), executor, drainTimeout, Duration.ZERO, new Bound(server, null));
+    return new ProviderServer(
+        null,
+        List.copyOf(services),
+        executor,
+        drainTimeout,
+        Duration.ZERO,
+        new Bound(server, null));
   }
 
-  private static Bound bind(Path socket, List<BindableService> services, Executor executor, EventLoops loops)
+  private static Bound bind(
+      Path socket, List<BindableService> services, Executor executor, EventLoops loops)
       throws IOException {
     SocketPath.checkReplaceable(socket);
     Path privateDir = SocketPath.createPrivateDirectory(socket);
     Path bindPath = privateDir.resolve("s");
     Server server = null;
     try {
-      server = ServerLimits.apply(epollBuilder(bindPath, loops), services, executor).build().start();
+      server =
+          ServerLimits.apply(epollBuilder(bindPath, loops), services, executor).build().start();
       Files.setPosixFilePermissions(bindPath, PosixFilePermissions.fromString("rwx------"));
       SocketPath.checkReplaceable(socket);
       Files.move(bindPath, socket, StandardCopyOption.ATOMIC_MOVE);
-      return new Bound(server, Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey());
+      return new Bound(
+          server,
+          Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+              .fileKey());
     } catch (IOException | RuntimeException e) {
       if (server != null) {
         server.shutdownNow();
@@ -173,7 +224,10 @@ public final class ProviderServer implements AutoCloseable {
     }
   }
 
-  /** The Unix-socket transport with the limits only Netty can enforce; {@link ServerLimits} adds the rest. */
+  /**
+   * The Unix-socket transport with the limits only Netty can enforce; {@link ServerLimits} adds the
+   * rest.
+   */
   private static NettyServerBuilder epollBuilder(Path bindPath, EventLoops loops) {
     return NettyServerBuilder.forAddress(new DomainSocketAddress(bindPath.toString()))
         .channelType(EpollServerDomainSocketChannel.class)
@@ -188,7 +242,8 @@ public final class ProviderServer implements AutoCloseable {
         // about its own size. Pooled chunks were pinned by slices of many interleaved
         // requests (measured: 12 requests of 3.5 MB held 64 MiB and the connection was lost).
         .withChildOption(ChannelOption.ALLOCATOR, new UnpooledByteBufAllocator(true))
-        .withChildOption(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_BUFFER_BYTES));
+        .withChildOption(
+            ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(READ_BUFFER_BYTES));
   }
 
   /**
@@ -210,10 +265,14 @@ public final class ProviderServer implements AutoCloseable {
     try {
       bound = bind(socket, services, executor, unix.loops());
       old.server().shutdown();
-      LOG.atWarn().addKeyValue("socket", socket.toString()).log("the socket was deleted from outside; serving on a new one");
+      LOG.atWarn()
+          .addKeyValue("socket", socket.toString())
+          .log("the socket was deleted from outside; serving on a new one");
     } catch (IOException | RuntimeException e) {
       // Liveness keeps failing meanwhile, and the next check tries again.
-      LOG.atError().addKeyValue("socket", socket.toString()).addKeyValue("error", e.getClass().getSimpleName())
+      LOG.atError()
+          .addKeyValue("socket", socket.toString())
+          .addKeyValue("error", e.getClass().getSimpleName())
           .log("the socket was deleted from outside and could not be published again");
     }
   }
@@ -233,7 +292,8 @@ public final class ProviderServer implements AutoCloseable {
       return SocketPath.isSocket(socket)
           && Objects.equals(
               bound.fileKey(),
-              Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey());
+              Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                  .fileKey());
     } catch (IOException e) {
       return false;
     }

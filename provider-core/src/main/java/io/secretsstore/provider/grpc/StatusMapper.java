@@ -6,13 +6,14 @@ import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
 
 /**
- * The one place a failure becomes a gRPC status. The driver shows the description in pod events
- * and retries only UNAVAILABLE, so only transient failures map to it; anything that is not a
- * {@link ProviderException} is a bug and leaves with a fixed text.
+ * The one place a failure becomes a gRPC status. The driver shows the description in pod events and
+ * retries only UNAVAILABLE, so only transient failures map to it; anything that is not a {@link
+ * ProviderException} is a bug and leaves with a fixed text.
  */
 public final class StatusMapper {
   /** The description of every status for an unexpected exception. */
-  public static final String INTERNAL_DESCRIPTION = "internal error in the provider; see the provider log";
+  public static final String INTERNAL_DESCRIPTION =
+      "internal error in the provider; see the provider log";
 
   private StatusMapper() {}
 

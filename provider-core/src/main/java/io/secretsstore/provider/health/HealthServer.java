@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.health;
 
-import io.secretsstore.provider.http.BoundedHttpServer;
-
 import io.secretsstore.provider.grpc.ProviderCallException;
 import io.secretsstore.provider.grpc.ProviderClient;
+import io.secretsstore.provider.http.BoundedHttpServer;
 import io.secretsstore.provider.http.BoundedHttpServer.Request;
 import io.secretsstore.provider.http.BoundedHttpServer.Response;
 import java.io.IOException;
@@ -28,8 +27,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class HealthServer implements AutoCloseable {
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+
   /** Probes from several kubelets and scrapers must not each cost a backend call. */
   public static final Duration READINESS_CACHE = Duration.ofSeconds(5);
+
   /** Requests handled at once; each costs at most one Version call of {@link #PROBE_TIMEOUT}. */
   private static final int WORKERS = 4;
 
@@ -39,8 +40,12 @@ public final class HealthServer implements AutoCloseable {
   private final Supplier<Optional<String>> backendStatus;
   private final boolean backendInReadiness;
 
-  private HealthServer(BoundedHttpServer server, ProviderClient client, BooleanSupplier socketPresent,
-      Supplier<Optional<String>> backendStatus, boolean backendInReadiness) {
+  private HealthServer(
+      BoundedHttpServer server,
+      ProviderClient client,
+      BooleanSupplier socketPresent,
+      Supplier<Optional<String>> backendStatus,
+      boolean backendInReadiness) {
     this.server = server;
     this.client = client;
     this.socketPresent = socketPresent;
@@ -56,15 +61,30 @@ public final class HealthServer implements AutoCloseable {
    *     caller (see {@link RecentResult}), since probes and scrapes ask often
    * @param backendInReadiness whether a backend problem makes {@code /readyz} fail
    */
-  public static HealthServer start(InetSocketAddress address, Path socket, BooleanSupplier socketPresent,
-      Supplier<Optional<String>> backendStatus, boolean backendInReadiness) throws IOException {
+  public static HealthServer start(
+      InetSocketAddress address,
+      Path socket,
+      BooleanSupplier socketPresent,
+      Supplier<Optional<String>> backendStatus,
+      boolean backendInReadiness)
+      throws IOException {
     ProviderClient client = ProviderClient.connect(socket);
     HealthServer[] health = new HealthServer[1];
     Function<Request, Response> live = request -> health[0].liveness();
     BoundedHttpServer server;
     try {
-      server = BoundedHttpServer.start(address,
-          Map.of("/livez", live, "/healthz", live, "/readyz", request -> health[0].readiness(request)), WORKERS, "health");
+      server =
+          BoundedHttpServer.start(
+              address,
+              Map.of(
+                  "/livez",
+                  live,
+                  "/healthz",
+                  live,
+                  "/readyz",
+                  request -> health[0].readiness(request)),
+              WORKERS,
+              "health");
     } catch (IOException e) {
       client.close();
       throw e;
@@ -93,7 +113,10 @@ public final class HealthServer implements AutoCloseable {
     StringBuilder body = new StringBuilder();
     body.append(socket == null ? "[+]socket ok\n" : "[-]socket failed: " + socket + "\n");
     body.append(backend.isEmpty() ? "[+]backend ok" : "[-]backend failed: " + backend.get());
-    body.append(backendInReadiness ? "\n" : " (reported only; --readiness-includes-backend makes it decide readiness)\n");
+    body.append(
+        backendInReadiness
+            ? "\n"
+            : " (reported only; --readiness-includes-backend makes it decide readiness)\n");
     body.append(ready ? "readyz check passed\n" : "readyz check failed\n");
     return Response.text(ready ? 200 : 503, body.toString());
   }

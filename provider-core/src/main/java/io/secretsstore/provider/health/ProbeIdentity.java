@@ -10,9 +10,9 @@ import io.secretsstore.provider.driver.SecretProviderClassFile;
 import io.secretsstore.provider.driver.ServiceAccountTokenFiles;
 import io.secretsstore.provider.logging.SafeThrowables;
 import io.secretsstore.provider.mount.MountRequestContext;
+import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.spi.MountPlan;
 import io.secretsstore.provider.spi.PlannedObject;
-import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.spi.SecretBackend;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -42,6 +42,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ProbeIdentity implements Supplier<Optional<String>>, AutoCloseable {
   private static final String PREFIX = "the readiness probe identity cannot mount: ";
+
   /** Where the request says the volume is; nothing is written there. */
   private static final Path TARGET = Path.of("/readiness-probe");
 
@@ -51,7 +52,8 @@ public final class ProbeIdentity implements Supplier<Optional<String>>, AutoClos
   private final Map<String, Path> tokenFiles;
   private final Clock clock;
   private final Duration timeout;
-  private final ExecutorService runner = Executors.newSingleThreadExecutor(new NamedThreads("readiness-probe"));
+  private final ExecutorService runner =
+      Executors.newSingleThreadExecutor(new NamedThreads("readiness-probe"));
 
   /**
    * @param spc the SecretProviderClass to mount; its namespace is the probe pod's
@@ -59,31 +61,51 @@ public final class ProbeIdentity implements Supplier<Optional<String>>, AutoClos
    * @param tokenFiles a token file per audience, as the driver's {@code tokenRequests} would pass
    * @param timeout how long one probe may take before it counts as failed
    */
-  public ProbeIdentity(SecretBackend backend, SecretProviderClassFile spc, String serviceAccount,
-      Map<String, Path> tokenFiles, Clock clock, Duration timeout) {
+  public ProbeIdentity(
+      SecretBackend backend,
+      SecretProviderClassFile spc,
+      String serviceAccount,
+      Map<String, Path> tokenFiles,
+      Clock clock,
+      Duration timeout) {
     this.backend = backend;
     this.spc = spc;
-    String namespace = spc.namespace().orElseThrow(() -> new IllegalArgumentException(
-        "the SecretProviderClass must name its metadata.namespace, the probe pod's namespace"));
+    String namespace =
+        spc.namespace()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "the SecretProviderClass must name its metadata.namespace, the probe pod's namespace"));
     spc.checkForPod(namespace);
-    this.pod = new PodSettings(namespace, "secrets-store-provider-readiness-probe", UUID.randomUUID().toString(),
-        serviceAccount, true, Map.of());
+    this.pod =
+        new PodSettings(
+            namespace,
+            "secrets-store-provider-readiness-probe",
+            UUID.randomUUID().toString(),
+            serviceAccount,
+            true,
+            Map.of());
     this.tokenFiles = Map.copyOf(tokenFiles);
     this.clock = clock;
     this.timeout = timeout;
   }
 
-  /** This probe, run at most once per {@code period}; readiness checks in between get its last answer. */
+  /**
+   * This probe, run at most once per {@code period}; readiness checks in between get its last
+   * answer.
+   */
   public Supplier<Optional<String>> every(Duration period) {
     return new RecentResult<>(this, period);
   }
 
   @Override
   public Optional<String> get() {
-    Future<?> probe = runner.submit(() -> {
-      mountOnce();
-      return null;
-    });
+    Future<?> probe =
+        runner.submit(
+            () -> {
+              mountOnce();
+              return null;
+            });
     try {
       probe.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return Optional.empty();
@@ -101,9 +123,15 @@ public final class ProbeIdentity implements Supplier<Optional<String>>, AutoClos
 
   private void mountOnce() throws InterruptedException {
     ServiceAccountTokenFiles tokens = ServiceAccountTokenFiles.read(tokenFiles, clock.instant());
-    DriverRequest request = new DriverRequestBuilder(spc, pod, TARGET).tokens(tokens, false).publish();
-    MountRequestContext context = MountRequestContext.parse(
-        request.attributesJson(), request.secretsJson(), request.targetPath(), request.permission(), List.of());
+    DriverRequest request =
+        new DriverRequestBuilder(spc, pod, TARGET).tokens(tokens, false).publish();
+    MountRequestContext context =
+        MountRequestContext.parse(
+            request.attributesJson(),
+            request.secretsJson(),
+            request.targetPath(),
+            request.permission(),
+            List.of());
     fetchAll(backend.plan(context));
   }
 

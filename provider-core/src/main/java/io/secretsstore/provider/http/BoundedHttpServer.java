@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * reads requests and writes answers without ever blocking; a complete request goes to a small
  * worker pool. A connection has {@link #READ_DEADLINE} to send its request head (at most 8 KiB) and
  * {@link #WRITE_DEADLINE} to take the answer; at most {@link #MAX_CONNECTIONS} are open, and a new
- * one closes the oldest. So half-open, slow or idle connections (any pod can reach a health port
- * on the pod network) cost a buffer for a few seconds and never delay kubelet's probe.
+ * one closes the oldest. So half-open, slow or idle connections (any pod can reach a health port on
+ * the pod network) cost a buffer for a few seconds and never delay kubelet's probe.
  */
 public final class BoundedHttpServer implements AutoCloseable {
   public static final int MAX_CONNECTIONS = 64;
@@ -46,7 +46,8 @@ public final class BoundedHttpServer implements AutoCloseable {
   public record Response(int status, String contentType, byte[] body) {
     /** A plain-text answer. */
     public static Response text(int status, String body) {
-      return new Response(status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+      return new Response(
+          status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
     }
   }
 
@@ -56,21 +57,33 @@ public final class BoundedHttpServer implements AutoCloseable {
   private final ThreadPoolExecutor workers;
   private final Thread loop;
   private final Queue<Runnable> fromWorkers = new ConcurrentLinkedQueue<>();
+
   /** Open connections, oldest first. Touched only by the selector thread. */
   private final LinkedHashSet<Connection> connections = new LinkedHashSet<>();
+
   private volatile boolean running = true;
 
-  private BoundedHttpServer(ServerSocketChannel listener, Selector selector, Map<String, Function<Request, Response>> routes,
-      int workerCount, String name) {
+  private BoundedHttpServer(
+      ServerSocketChannel listener,
+      Selector selector,
+      Map<String, Function<Request, Response>> routes,
+      int workerCount,
+      String name) {
     this.listener = listener;
     this.selector = selector;
     this.routes = Map.copyOf(routes);
-    this.workers = new ThreadPoolExecutor(workerCount, workerCount, 30, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(MAX_CONNECTIONS), runnable -> {
-          Thread thread = new Thread(runnable, name + "-worker");
-          thread.setDaemon(true);
-          return thread;
-        });
+    this.workers =
+        new ThreadPoolExecutor(
+            workerCount,
+            workerCount,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(MAX_CONNECTIONS),
+            runnable -> {
+              Thread thread = new Thread(runnable, name + "-worker");
+              thread.setDaemon(true);
+              return thread;
+            });
     workers.allowCoreThreadTimeOut(true);
     this.loop = new Thread(this::run, name);
     loop.setDaemon(true);
@@ -82,8 +95,12 @@ public final class BoundedHttpServer implements AutoCloseable {
    * @param workers how many requests are handled at once
    * @param name the threads' name
    */
-  public static BoundedHttpServer start(InetSocketAddress address, Map<String, Function<Request, Response>> routes,
-      int workers, String name) throws IOException {
+  public static BoundedHttpServer start(
+      InetSocketAddress address,
+      Map<String, Function<Request, Response>> routes,
+      int workers,
+      String name)
+      throws IOException {
     ServerSocketChannel listener = ServerSocketChannel.open();
     Selector selector = Selector.open();
     try {
@@ -137,7 +154,9 @@ public final class BoundedHttpServer implements AutoCloseable {
         expire(System.nanoTime());
       } catch (IOException | RuntimeException e) {
         if (running) {
-          LOG.atWarn().addKeyValue("exception", e.getClass().getName()).log("health/metrics server loop failed; continuing");
+          LOG.atWarn()
+              .addKeyValue("exception", e.getClass().getName())
+              .log("health/metrics server loop failed; continuing");
         }
       }
     }
@@ -195,7 +214,10 @@ public final class BoundedHttpServer implements AutoCloseable {
     try {
       return route.apply(new Request(path, question < 0 ? "" : target.substring(question + 1)));
     } catch (RuntimeException e) {
-      LOG.atError().addKeyValue("exception", e.getClass().getName()).addKeyValue("path", path).log("a health/metrics handler failed");
+      LOG.atError()
+          .addKeyValue("exception", e.getClass().getName())
+          .addKeyValue("path", path)
+          .log("a health/metrics handler failed");
       return Response.text(500, "internal error\n");
     }
   }
@@ -221,15 +243,21 @@ public final class BoundedHttpServer implements AutoCloseable {
     }
   }
 
-  /** One client connection: reading its request head, waiting for a worker, or writing the answer. */
+  /**
+   * One client connection: reading its request head, waiting for a worker, or writing the answer.
+   */
   private final class Connection {
     private final SocketChannel channel;
     private final ByteBuffer in = ByteBuffer.allocate(MAX_REQUEST_BYTES);
+
     /** The answer being written; empty until a worker has one. */
     private ByteBuffer out = ByteBuffer.allocate(0);
+
     private final SelectionKey key;
+
     /** Whether its request was read in full and handed to a worker. */
     private boolean dispatched;
+
     private long deadline = System.nanoTime() + READ_DEADLINE.toNanos();
 
     Connection(SocketChannel channel) throws IOException {
@@ -257,11 +285,12 @@ public final class BoundedHttpServer implements AutoCloseable {
       dispatched = true;
       boolean headOnly = head.startsWith("HEAD ");
       try {
-        workers.execute(() -> {
-          Response response = handle(head.substring(0, end));
-          fromWorkers.add(() -> respond(response, headOnly));
-          selector.wakeup();
-        });
+        workers.execute(
+            () -> {
+              Response response = handle(head.substring(0, end));
+              fromWorkers.add(() -> respond(response, headOnly));
+              selector.wakeup();
+            });
       } catch (RejectedExecutionException e) {
         respond(Response.text(503, "busy\n"), false);
       }
@@ -271,10 +300,19 @@ public final class BoundedHttpServer implements AutoCloseable {
       if (!channel.isOpen()) {
         return;
       }
-      String header = "HTTP/1.1 " + response.status() + " " + reason(response.status()) + "\r\n"
-          + "Content-Type: " + response.contentType() + "\r\n"
-          + "Content-Length: " + response.body().length + "\r\n"
-          + "Connection: close\r\n\r\n";
+      String header =
+          "HTTP/1.1 "
+              + response.status()
+              + " "
+              + reason(response.status())
+              + "\r\n"
+              + "Content-Type: "
+              + response.contentType()
+              + "\r\n"
+              + "Content-Length: "
+              + response.body().length
+              + "\r\n"
+              + "Connection: close\r\n\r\n";
       byte[] head = header.getBytes(StandardCharsets.ISO_8859_1);
       out = ByteBuffer.allocate(head.length + (headOnly ? 0 : response.body().length));
       out.put(head);

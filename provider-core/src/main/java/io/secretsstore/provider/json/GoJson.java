@@ -12,13 +12,18 @@ import org.jspecify.annotations.Nullable;
 /**
  * Encodes string maps byte for byte as Go's {@code json.Marshal} does, since the driver and kubelet
  * build the request's JSON fields with it: keys sorted by their UTF-8 bytes, and HTML-escaping on
- * ({@code <}, {@code >}, {@code &}, U+2028 and U+2029 become six-character Unicode escapes). A provider must read that
- * form, so the emulator sends exactly it rather than whatever a Java library would write.
+ * ({@code <}, {@code >}, {@code &}, U+2028 and U+2029 become six-character Unicode escapes). A
+ * provider must read that form, so the emulator sends exactly it rather than whatever a Java
+ * library would write.
  */
 public final class GoJson {
-  /** Go sorts map keys as byte strings, which differs from {@link String#compareTo} beyond the BMP. */
+  /**
+   * Go sorts map keys as byte strings, which differs from {@link String#compareTo} beyond the BMP.
+   */
   public static final Comparator<String> GO_KEY_ORDER =
-      (a, b) -> Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+      (a, b) ->
+          Arrays.compareUnsigned(
+              a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -31,7 +36,10 @@ public final class GoJson {
     return sorted;
   }
 
-  /** {@code json.Marshal(map[string]string)}; a null map is the literal {@code null}, as Go's nil map. */
+  /**
+   * {@code json.Marshal(map[string]string)}; a null map is the literal {@code null}, as Go's nil
+   * map.
+   */
   public static String object(@Nullable Map<String, String> map) {
     if (map == null) {
       return "null";
@@ -63,10 +71,13 @@ public final class GoJson {
         default -> {
           if (c < 0x20) {
             unicodeEscape(c, out);
-          } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+          } else if (Character.isHighSurrogate(c)
+              && i + 1 < text.length()
+              && Character.isLowSurrogate(text.charAt(i + 1))) {
             out.append(c).append(text.charAt(++i));
           } else if (Character.isSurrogate(c)) {
-            // A lone surrogate is not valid UTF-8; Go writes invalid UTF-8 as the replacement character.
+            // A lone surrogate is not valid UTF-8; Go writes invalid UTF-8 as the replacement
+            // character.
             out.append("\\ufffd");
           } else {
             out.append(c);
@@ -78,6 +89,10 @@ public final class GoJson {
   }
 
   private static void unicodeEscape(char c, StringBuilder out) {
-    out.append("\\u").append(HEX[(c >> 12) & 0xf]).append(HEX[(c >> 8) & 0xf]).append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+    out.append("\\u")
+        .append(HEX[(c >> 12) & 0xf])
+        .append(HEX[(c >> 8) & 0xf])
+        .append(HEX[(c >> 4) & 0xf])
+        .append(HEX[c & 0xf]);
   }
 }

@@ -31,7 +31,8 @@ public final class ImmutableSecrets {
    * @throws ProviderException naming the Secret when it cannot be read or created, or holds no
    *     usable value under the key (the fix is to delete it so it is regenerated)
    */
-  public byte[] getOrCreate(String namespace, String name, String dataKey, Supplier<byte[]> generator) {
+  public byte[] getOrCreate(
+      String namespace, String name, String dataKey, Supplier<byte[]> generator) {
     String ref = "Secret " + namespace + "/" + name;
     try {
       Secret existing = client.secrets().inNamespace(namespace).withName(name).get();
@@ -40,12 +41,14 @@ public final class ImmutableSecrets {
       }
       String encoded = existing.getData() == null ? null : existing.getData().get(dataKey);
       if (encoded == null || encoded.isEmpty()) {
-        throw ProviderException.of(ErrorKind.FAILED_PRECONDITION,
+        throw ProviderException.of(
+            ErrorKind.FAILED_PRECONDITION,
             ref + " has no data key \"" + dataKey + "\"; delete it so the provider regenerates it");
       }
       return Base64.getDecoder().decode(encoded);
     } catch (IllegalArgumentException e) {
-      throw ProviderException.of(ErrorKind.FAILED_PRECONDITION,
+      throw ProviderException.of(
+          ErrorKind.FAILED_PRECONDITION,
           ref + " holds a value that is not base64; delete it so the provider regenerates it");
     } catch (KubernetesClientException e) {
       throw KubeErrors.translate(e, "read or create " + ref);
@@ -55,8 +58,11 @@ public final class ImmutableSecrets {
   private Secret create(String namespace, String name, String dataKey, byte[] value) {
     Secret secret =
         new SecretBuilder()
-            .withNewMetadata().withNamespace(namespace).withName(name)
-            .withLabels(Map.of("app.kubernetes.io/managed-by", "secrets-store-provider")).endMetadata()
+            .withNewMetadata()
+            .withNamespace(namespace)
+            .withName(name)
+            .withLabels(Map.of("app.kubernetes.io/managed-by", "secrets-store-provider"))
+            .endMetadata()
             .withType("Opaque")
             .withImmutable(true)
             .withData(Map.of(dataKey, Base64.getEncoder().encodeToString(value)))

@@ -7,9 +7,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 /**
- * The Kubernetes client the provider uses: in-cluster service-account credentials (or a
- * kubeconfig outside a cluster), short timeouts, and a cap on concurrent requests so a burst of
- * mounts cannot flood the API server (a known failure of upstream providers).
+ * The Kubernetes client the provider uses: in-cluster service-account credentials (or a kubeconfig
+ * outside a cluster), short timeouts, and a cap on concurrent requests so a burst of mounts cannot
+ * flood the API server (a known failure of upstream providers).
  */
 public final class KubeClients {
   private static final int MAX_CONCURRENT_REQUESTS = 8;

@@ -15,16 +15,28 @@ final class KubeErrors {
   static ProviderException translate(KubernetesClientException e, String action) {
     int code = e.getCode();
     if (code == 401 || code == 403) {
-      return ProviderException.of(ErrorKind.FAILED_PRECONDITION,
-          "the provider's service account may not " + action + " (HTTP " + code + "); check the chart's RBAC", e);
+      return ProviderException.of(
+          ErrorKind.FAILED_PRECONDITION,
+          "the provider's service account may not "
+              + action
+              + " (HTTP "
+              + code
+              + "); check the chart's RBAC",
+          e);
     }
     if (code == 404) {
       return ProviderException.of(ErrorKind.NOT_FOUND, "could not " + action + ": not found", e);
     }
     if (code == 429 || code >= 500 || code <= 0) {
-      return ProviderException.of(ErrorKind.UNAVAILABLE,
-          "could not " + action + ": the Kubernetes API is unavailable" + (code > 0 ? " (HTTP " + code + ")" : ""), e);
+      return ProviderException.of(
+          ErrorKind.UNAVAILABLE,
+          "could not "
+              + action
+              + ": the Kubernetes API is unavailable"
+              + (code > 0 ? " (HTTP " + code + ")" : ""),
+          e);
     }
-    return ProviderException.of(ErrorKind.INTERNAL, "could not " + action + " (HTTP " + code + ")", e);
+    return ProviderException.of(
+        ErrorKind.INTERNAL, "could not " + action + " (HTTP " + code + ")", e);
   }
 }

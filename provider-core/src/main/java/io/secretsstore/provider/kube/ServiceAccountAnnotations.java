@@ -16,13 +16,17 @@ import java.util.Optional;
 /**
  * Service-account annotations (an IAM role, a Google service account) read by name when a mount
  * needs them and kept for a short time. One GET per distinct service account per {@link #TTL}:
- * concurrent mounts of one account share one request (upstream GETs on every mount and is
- * throttled in bursts, aws #136, gcp #383), and, unlike a cluster-wide informer, the memory and the
- * API load follow the service accounts mounted on this node, not the cluster's size.
+ * concurrent mounts of one account share one request (upstream GETs on every mount and is throttled
+ * in bursts, aws #136, gcp #383), and, unlike a cluster-wide informer, the memory and the API load
+ * follow the service accounts mounted on this node, not the cluster's size.
  */
 public final class ServiceAccountAnnotations implements AutoCloseable {
-  /** How long an answer (also "no such account") is used; an annotation edit is seen after at most this. */
+  /**
+   * How long an answer (also "no such account") is used; an annotation edit is seen after at most
+   * this.
+   */
   public static final Duration TTL = Duration.ofSeconds(30);
+
   /**
    * Distinct service accounts remembered at once. A node runs at most a few hundred pods, so this
    * is never the limit in practice; it bounds memory if something asks for many more.
@@ -34,7 +38,8 @@ public final class ServiceAccountAnnotations implements AutoCloseable {
   private final LoadingCache<Key, Optional<Map<String, String>>> cache;
 
   /**
-   * @param kube the process's client, created on first use; {@link #available} says whether there is one
+   * @param kube the process's client, created on first use; {@link #available} says whether there
+   *     is one
    * @param annotation the annotation the backend reads, named in errors
    */
   public ServiceAccountAnnotations(SharedKubeClient kube, String annotation) {
@@ -42,13 +47,19 @@ public final class ServiceAccountAnnotations implements AutoCloseable {
   }
 
   /** With the time an answer is used and the clock that measures it, for tests. */
-  public ServiceAccountAnnotations(SharedKubeClient kube, String annotation, Duration ttl, Ticker ticker) {
+  public ServiceAccountAnnotations(
+      SharedKubeClient kube, String annotation, Duration ttl, Ticker ticker) {
     this.kube = kube;
     this.annotation = annotation;
     // A loading cache runs one load per key at a time; the other callers wait for its result.
     // Failures are not cached, so the next mount after an API outage asks again.
-    this.cache = Caffeine.newBuilder().maximumSize(MAX_ACCOUNTS).expireAfterWrite(ttl).ticker(ticker)
-        .executor(Runnable::run).build(this::get);
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumSize(MAX_ACCOUNTS)
+            .expireAfterWrite(ttl)
+            .ticker(ticker)
+            .executor(Runnable::run)
+            .build(this::get);
   }
 
   /** Whether there is a Kubernetes API to read from at all (tests and the demo run without one). */
@@ -59,8 +70,8 @@ public final class ServiceAccountAnnotations implements AutoCloseable {
   /**
    * The service account's annotations; empty when it does not exist.
    *
-   * @throws ProviderException UNAVAILABLE when the API server cannot be reached, FAILED_PRECONDITION
-   *     when the provider's RBAC does not allow the read
+   * @throws ProviderException UNAVAILABLE when the API server cannot be reached,
+   *     FAILED_PRECONDITION when the provider's RBAC does not allow the read
    */
   public Optional<Map<String, String>> of(String namespace, String serviceAccount) {
     return cache.get(new Key(namespace, serviceAccount));
@@ -83,8 +94,11 @@ public final class ServiceAccountAnnotations implements AutoCloseable {
     } catch (KubernetesClientException e) {
       if (e.getCode() <= 0) {
         // Not a bug of the mount: the API server is down or unreachable. Its text names hosts only.
-        throw ProviderException.of(ErrorKind.UNAVAILABLE, "the Kubernetes API cannot be reached to read the service account's "
-            + annotation + " annotation; the next mount tries again");
+        throw ProviderException.of(
+            ErrorKind.UNAVAILABLE,
+            "the Kubernetes API cannot be reached to read the service account's "
+                + annotation
+                + " annotation; the next mount tries again");
       }
       throw KubeErrors.translate(e, "get the service account (its " + annotation + " annotation)");
     }

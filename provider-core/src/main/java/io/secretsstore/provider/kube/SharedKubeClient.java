@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 public final class SharedKubeClient implements Supplier<KubernetesClient>, AutoCloseable {
   /** Null for {@link #none()}: this process has no cluster. */
   private final @Nullable Supplier<KubernetesClient> factory;
+
   private final boolean owned;
   private @Nullable KubernetesClient client;
   private int created;
@@ -25,12 +26,17 @@ public final class SharedKubeClient implements Supplier<KubernetesClient>, AutoC
     this.owned = owned;
   }
 
-  /** The process's client, configured from the environment ({@link KubeClients}) when first asked for. */
+  /**
+   * The process's client, configured from the environment ({@link KubeClients}) when first asked
+   * for.
+   */
   public static SharedKubeClient fromEnvironment() {
     return new SharedKubeClient(KubeClients::fromEnvironment, true);
   }
 
-  /** A client built by a factory on first use and closed with this one (tests count what it builds). */
+  /**
+   * A client built by a factory on first use and closed with this one (tests count what it builds).
+   */
   public static SharedKubeClient lazy(Supplier<KubernetesClient> factory) {
     return new SharedKubeClient(factory, true);
   }
@@ -65,7 +71,8 @@ public final class SharedKubeClient implements Supplier<KubernetesClient>, AutoC
     }
     KubernetesClient current = client;
     if (current == null) {
-      current = Objects.requireNonNull(factory.get(), "the Kubernetes client factory returned nothing");
+      current =
+          Objects.requireNonNull(factory.get(), "the Kubernetes client factory returned nothing");
       client = current;
       created++;
     }

@@ -11,14 +11,22 @@ public final class SyncResources {
   /** secret-sync.x-k8s.io/v1alpha1 SecretSync. */
   public static final ResourceDefinitionContext SECRET_SYNC =
       new ResourceDefinitionContext.Builder()
-          .withGroup("secret-sync.x-k8s.io").withVersion("v1alpha1").withKind("SecretSync").withPlural("secretsyncs")
-          .withNamespaced(true).build();
+          .withGroup("secret-sync.x-k8s.io")
+          .withVersion("v1alpha1")
+          .withKind("SecretSync")
+          .withPlural("secretsyncs")
+          .withNamespaced(true)
+          .build();
 
   /** secrets-store.csi.x-k8s.io/v1 SecretProviderClass. */
   public static final ResourceDefinitionContext SECRET_PROVIDER_CLASS =
       new ResourceDefinitionContext.Builder()
-          .withGroup("secrets-store.csi.x-k8s.io").withVersion("v1").withKind("SecretProviderClass")
-          .withPlural("secretproviderclasses").withNamespaced(true).build();
+          .withGroup("secrets-store.csi.x-k8s.io")
+          .withVersion("v1")
+          .withKind("SecretProviderClass")
+          .withPlural("secretproviderclasses")
+          .withNamespaced(true)
+          .build();
 
   private SyncResources() {}
 

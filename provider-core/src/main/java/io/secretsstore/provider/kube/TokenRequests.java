@@ -7,17 +7,17 @@ import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.secretsstore.provider.mount.PodIdentity;
-import io.secretsstore.provider.mount.ServiceAccountToken;
 import io.secretsstore.provider.mount.ProviderException;
+import io.secretsstore.provider.mount.ServiceAccountToken;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
- * Mints a service-account token for a pod with the TokenRequest API, for drivers configured
- * without {@code tokenRequests}. Only used when the operator enables it by flag: the token is
- * short-lived and bound to the pod (name and UID), so it dies with the pod.
+ * Mints a service-account token for a pod with the TokenRequest API, for drivers configured without
+ * {@code tokenRequests}. Only used when the operator enables it by flag: the token is short-lived
+ * and bound to the pod (name and UID), so it dies with the pod.
  */
 public final class TokenRequests {
   /** Upstream's lifetime for self-minted tokens; the API server's minimum is 10 minutes. */
@@ -44,10 +44,18 @@ public final class TokenRequests {
             .endSpec()
             .build();
     try {
-      return token(client.serviceAccounts().inNamespace(pod.namespace()).withName(pod.serviceAccountName()).tokenRequest(request),
-          audience, TTL);
+      return token(
+          client
+              .serviceAccounts()
+              .inNamespace(pod.namespace())
+              .withName(pod.serviceAccountName())
+              .tokenRequest(request),
+          audience,
+          TTL);
     } catch (KubernetesClientException e) {
-      throw KubeErrors.translate(e, "create a token for service account " + pod.namespace() + "/" + pod.serviceAccountName());
+      throw KubeErrors.translate(
+          e,
+          "create a token for service account " + pod.namespace() + "/" + pod.serviceAccountName());
     }
   }
 
@@ -57,22 +65,40 @@ public final class TokenRequests {
    *
    * @throws ProviderException UNAUTHENTICATED (or per {@link KubeErrors}) without the token
    */
-  public ServiceAccountToken mintUnbound(String namespace, String serviceAccount, String audience, Duration ttl) {
+  public ServiceAccountToken mintUnbound(
+      String namespace, String serviceAccount, String audience, Duration ttl) {
     TokenRequest request =
-        new TokenRequestBuilder().withNewSpec().withAudiences(List.of(audience)).withExpirationSeconds(ttl.toSeconds()).endSpec().build();
+        new TokenRequestBuilder()
+            .withNewSpec()
+            .withAudiences(List.of(audience))
+            .withExpirationSeconds(ttl.toSeconds())
+            .endSpec()
+            .build();
     try {
-      return token(client.serviceAccounts().inNamespace(namespace).withName(serviceAccount).tokenRequest(request), audience, ttl);
+      return token(
+          client
+              .serviceAccounts()
+              .inNamespace(namespace)
+              .withName(serviceAccount)
+              .tokenRequest(request),
+          audience,
+          ttl);
     } catch (KubernetesClientException e) {
-      throw KubeErrors.translate(e, "create a token for service account " + namespace + "/" + serviceAccount);
+      throw KubeErrors.translate(
+          e, "create a token for service account " + namespace + "/" + serviceAccount);
     }
   }
 
   private static ServiceAccountToken token(TokenRequest response, String audience, Duration ttl) {
-    if (response == null || response.getStatus() == null || response.getStatus().getToken() == null) {
-      throw ProviderException.unauthenticated("the TokenRequest API returned no token for the service account");
+    if (response == null
+        || response.getStatus() == null
+        || response.getStatus().getToken() == null) {
+      throw ProviderException.unauthenticated(
+          "the TokenRequest API returned no token for the service account");
     }
     String expiry = response.getStatus().getExpirationTimestamp();
-    Instant expiresAt = expiry == null ? Instant.now().plus(ttl) : OffsetDateTime.parse(expiry).toInstant();
+    Instant expiresAt =
+        expiry == null ? Instant.now().plus(ttl) : OffsetDateTime.parse(expiry).toInstant();
     return new ServiceAccountToken(audience, response.getStatus().getToken(), expiresAt);
   }
 }

@@ -7,9 +7,9 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
  * logback's configuration until a command configures logging ({@link LogSetup}): text to stderr at
- * INFO with the wire loggers pinned. Found through {@link java.util.ServiceLoader}, so logback never
- * looks for an XML file: its XML configurator and the JDK's XML parser would load about 600 classes
- * (megabytes of metaspace on every node) to say the same thing.
+ * INFO with the wire loggers pinned. Found through {@link java.util.ServiceLoader}, so logback
+ * never looks for an XML file: its XML configurator and the JDK's XML parser would load about 600
+ * classes (megabytes of metaspace on every node) to say the same thing.
  */
 public final class DefaultLogConfigurator extends ContextAwareBase implements Configurator {
   @Override

@@ -18,7 +18,8 @@ import org.slf4j.event.KeyValuePair;
  * error.stack_trace}; a plain {@code error} string would clash with the {@code error.*} mapping.
  */
 public final class EcsLogEncoder extends EcsEncoder {
-  private static final Map<String, String> ECS_NAMES = Map.of("error", "error.message", "exception", "error.stack_trace");
+  private static final Map<String, String> ECS_NAMES =
+      Map.of("error", "error.message", "exception", "error.stack_trace");
 
   /** The encoder for one service, e.g. {@code secrets-store-provider} at its version. */
   public static EcsLogEncoder forService(String name, String version) {
@@ -55,7 +56,8 @@ public final class EcsLogEncoder extends EcsEncoder {
         || value instanceof Short
         || value instanceof Byte) {
       builder.append(value);
-    } else if ((value instanceof Double || value instanceof Float) && Double.isFinite(((Number) value).doubleValue())) {
+    } else if ((value instanceof Double || value instanceof Float)
+        && Double.isFinite(((Number) value).doubleValue())) {
       builder.append(value);
     } else {
       builder.append('"');

@@ -15,7 +15,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Configures logging for a command: JSON lines in Elastic Common Schema ({@link EcsLogEncoder}) or
- * text, to stderr, at a level. gRPC and Netty log through java.util.logging; that is routed here too.
+ * text, to stderr, at a level. gRPC and Netty log through java.util.logging; that is routed here
+ * too.
  */
 public final class LogSetup {
   /** The output formats of {@code --log-format}. */
@@ -38,7 +39,8 @@ public final class LogSetup {
 
   /** One stderr appender in the format, the root level, and the pinned library levels. */
   static void install(LoggerContext context, Format format, String level) {
-    Encoder<ILoggingEvent> encoder = format == Format.json ? jsonEncoder(context) : textEncoder(context);
+    Encoder<ILoggingEvent> encoder =
+        format == Format.json ? jsonEncoder(context) : textEncoder(context);
     ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
     appender.setContext(context);
     appender.setName("stderr");
@@ -74,11 +76,14 @@ public final class LogSetup {
   /** Changes the root level at runtime; unknown names fall back to INFO. */
   public static void setLevel(String level) {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level.toUpperCase(Locale.ROOT), Level.INFO));
+    context
+        .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+        .setLevel(Level.toLevel(level.toUpperCase(Locale.ROOT), Level.INFO));
   }
 
   private static Encoder<ILoggingEvent> jsonEncoder(LoggerContext context) {
-    EcsLogEncoder encoder = EcsLogEncoder.forService("secrets-store-provider", ProviderVersion.get());
+    EcsLogEncoder encoder =
+        EcsLogEncoder.forService("secrets-store-provider", ProviderVersion.get());
     encoder.setContext(context);
     encoder.start();
     return encoder;

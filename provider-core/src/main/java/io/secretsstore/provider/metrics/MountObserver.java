@@ -3,7 +3,9 @@ package io.secretsstore.provider.metrics;
 
 import java.time.Duration;
 
-/** Told about every finished Mount, for metrics. Label values are bounded: backend and code only. */
+/**
+ * Told about every finished Mount, for metrics. Label values are bounded: backend and code only.
+ */
 @FunctionalInterface
 public interface MountObserver {
   /** Observes nothing. */

@@ -13,8 +13,8 @@ import io.secretsstore.provider.config.ConfigFileWatcher;
 import io.secretsstore.provider.fetch.FetchEvents;
 import io.secretsstore.provider.fetch.MountEngine;
 import io.secretsstore.provider.http.BoundedHttpServer;
-import io.secretsstore.provider.spi.BackendCalls;
 import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.spi.BackendCalls;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,16 +29,19 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The provider's Prometheus metrics. Labels carry only bounded values, never object names, paths
- * or error texts. The label naming the backend is {@code provider}, as on the CSI driver's own
+ * The provider's Prometheus metrics. Labels carry only bounded values, never object names, paths or
+ * error texts. The label naming the backend is {@code provider}, as on the CSI driver's own
  * metrics, so the two join. Label meanings are fixed: {@code code} is the gRPC code a Mount ended
- * with, {@code outcome} is {@code OK} or the error kind of a backend fetch, {@code status} is
- * what the cloud's API answered ({@code OK}, an HTTP or gRPC status, {@code unreachable}), and
- * {@code reason} is a SecretSync condition reason.
+ * with, {@code outcome} is {@code OK} or the error kind of a backend fetch, {@code status} is what
+ * the cloud's API answered ({@code OK}, an HTTP or gRPC status, {@code unreachable}), and {@code
+ * reason} is a SecretSync condition reason.
  */
-public final class ProviderMetrics implements MountObserver, SyncObserver, FetchEvents, ConfigFileWatcher.Outcomes, AutoCloseable {
+public final class ProviderMetrics
+    implements MountObserver, SyncObserver, FetchEvents, ConfigFileWatcher.Outcomes, AutoCloseable {
   /** Latency buckets in seconds, up to kubelet's 2-minute mount limit (a mount may take 90 s). */
-  static final double[] LATENCY_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 90, 120};
+  static final double[] LATENCY_BUCKETS = {
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 90, 120
+  };
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private @Nullable BoundedHttpServer server;
@@ -58,7 +61,8 @@ public final class ProviderMetrics implements MountObserver, SyncObserver, Fetch
   private final Counter cache =
       Counter.builder()
           .name("secrets_store_provider_cache_requests_total")
-          .help("Objects asked of the cache by provider and result (hit, miss, join = single-flight join)")
+          .help(
+              "Objects asked of the cache by provider and result (hit, miss, join = single-flight join)")
           .labelNames("provider", "result")
           .register(registry);
   private final Counter evictions =
@@ -70,7 +74,8 @@ public final class ProviderMetrics implements MountObserver, SyncObserver, Fetch
   private final Counter backendCalls =
       Counter.builder()
           .name("secrets_store_provider_backend_requests_total")
-          .help("Object fetches from the backend by provider and outcome (OK or the error kind, a gRPC code name)")
+          .help(
+              "Object fetches from the backend by provider and outcome (OK or the error kind, a gRPC code name)")
           .labelNames("provider", "outcome")
           .register(registry);
   private final Histogram backendDuration =
@@ -95,7 +100,8 @@ public final class ProviderMetrics implements MountObserver, SyncObserver, Fetch
   private final Counter circuits =
       Counter.builder()
           .name("secrets_store_provider_circuit_opened_total")
-          .help("Times calls to a failing endpoint were paused, by the error kind that opened the circuit")
+          .help(
+              "Times calls to a failing endpoint were paused, by the error kind that opened the circuit")
           .labelNames("provider", "outcome")
           .register(registry);
   private final Counter configReloads =
@@ -107,7 +113,8 @@ public final class ProviderMetrics implements MountObserver, SyncObserver, Fetch
   private final Counter backendOperations =
       Counter.builder()
           .name("secrets_store_provider_backend_operations_total")
-          .help("Calls to the cloud API by provider, operation and status (OK, the HTTP or gRPC status, or unreachable)")
+          .help(
+              "Calls to the cloud API by provider, operation and status (OK, the HTTP or gRPC status, or unreachable)")
           .labelNames("provider", "operation", "status")
           .register(registry);
   private final Histogram backendOperationDuration =
@@ -120,7 +127,8 @@ public final class ProviderMetrics implements MountObserver, SyncObserver, Fetch
   private final Counter syncs =
       Counter.builder()
           .name("secrets_store_provider_syncs_total")
-          .help("SecretSync syncs by provider and reason (the condition reason, e.g. SecretUpToDate)")
+          .help(
+              "SecretSync syncs by provider and reason (the condition reason, e.g. SecretUpToDate)")
           .labelNames("provider", "reason")
           .register(registry);
   private final Histogram syncDuration =
@@ -138,8 +146,8 @@ public final class ProviderMetrics implements MountObserver, SyncObserver, Fetch
           .register(registry);
 
   /**
-   * Metrics of one provider process; every counter with a known set of label values starts at
-   * zero for each, so a rate or an alert has a series before the first event.
+   * Metrics of one provider process; every counter with a known set of label values starts at zero
+   * for each, so a rate or an alert has a series before the first event.
    *
    * @param provider the backend's name (the {@code provider} label)
    * @param reusedPayloads how many payload fingerprints were served under more than one owner
@@ -148,14 +156,21 @@ public final class ProviderMetrics implements MountObserver, SyncObserver, Fetch
     JvmMetrics.builder().register(registry);
     GaugeWithCallback.builder()
         .name("secrets_store_provider_build_info")
-        .help("Always 1; the labels say which build runs: version, provider, and the JVM's vendor and version")
+        .help(
+            "Always 1; the labels say which build runs: version, provider, and the JVM's vendor and version")
         .labelNames("version", "provider", "jvm")
-        .callback(callback -> callback.call(1, ProviderVersion.get(), provider,
-            System.getProperty("java.vm.vendor", "") + " " + Runtime.version()))
+        .callback(
+            callback ->
+                callback.call(
+                    1,
+                    ProviderVersion.get(),
+                    provider,
+                    System.getProperty("java.vm.vendor", "") + " " + Runtime.version()))
         .register(registry);
     GaugeWithCallback.builder()
         .name("secrets_store_provider_reused_payloads")
-        .help("Secret values (by keyed fingerprint) served under more than one backend/namespace/object")
+        .help(
+            "Secret values (by keyed fingerprint) served under more than one backend/namespace/object")
         .callback(callback -> callback.call(reusedPayloads.getAsLong()))
         .register(registry);
     List<String> codes = new ArrayList<>();
@@ -189,7 +204,8 @@ public final class ProviderMetrics implements MountObserver, SyncObserver, Fetch
         .register(registry);
     GaugeWithCallback.builder()
         .name("secrets_store_provider_cache_bytes")
-        .help("Bytes the cached objects count against --cache-max-bytes (content plus per-entry overhead)")
+        .help(
+            "Bytes the cached objects count against --cache-max-bytes (content plus per-entry overhead)")
         .callback(callback -> callback.call(engine.cachedBytes()))
         .register(registry);
   }
@@ -203,7 +219,8 @@ public final class ProviderMetrics implements MountObserver, SyncObserver, Fetch
   public void watchBackend(String provider, Supplier<Optional<String>> backendProblem) {
     GaugeWithCallback.builder()
         .name("secrets_store_provider_backend_up")
-        .help("1 when the backend answers its readiness check, else 0 (whether readiness includes it is --readiness-includes-backend)")
+        .help(
+            "1 when the backend answers its readiness check, else 0 (whether readiness includes it is --readiness-includes-backend)")
         .labelNames("provider")
         .callback(callback -> callback.call(backendProblem.get().isEmpty() ? 1 : 0, provider))
         .register(registry);
@@ -219,15 +236,23 @@ public final class ProviderMetrics implements MountObserver, SyncObserver, Fetch
    */
   public void serve(InetSocketAddress address) throws IOException {
     PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
-    server = BoundedHttpServer.start(address, Map.of("/metrics", request -> {
-      ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
-      try {
-        writer.write(body, registry.scrape(), EscapingScheme.DEFAULT);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return new BoundedHttpServer.Response(200, writer.getContentType(), body.toByteArray());
-    }), 2, "metrics");
+    server =
+        BoundedHttpServer.start(
+            address,
+            Map.of(
+                "/metrics",
+                request -> {
+                  ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
+                  try {
+                    writer.write(body, registry.scrape(), EscapingScheme.DEFAULT);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                  return new BoundedHttpServer.Response(
+                      200, writer.getContentType(), body.toByteArray());
+                }),
+            2,
+            "metrics");
   }
 
   /** The port {@code /metrics} listens on (useful with port 0). */

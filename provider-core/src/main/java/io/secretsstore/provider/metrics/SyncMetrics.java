@@ -10,8 +10,8 @@ import java.util.function.IntSupplier;
 
 /**
  * The metrics a controller dashboard reads, for the SecretSync controller: reconciles by result,
- * the work queue's depth and whether this replica leads. The only labels are {@code provider}
- * (the backend's name) and {@code result} (a fixed set).
+ * the work queue's depth and whether this replica leads. The only labels are {@code provider} (the
+ * backend's name) and {@code result} (a fixed set).
  */
 public final class SyncMetrics {
   /** How one reconcile ended. */
@@ -40,16 +40,20 @@ public final class SyncMetrics {
   public SyncMetrics(PrometheusRegistry registry, String provider) {
     this.registry = registry;
     this.provider = provider;
-    this.reconciles = Counter.builder()
-        .name("secrets_store_provider_sync_reconciles_total")
-        .help("SecretSync reconciles by provider and result (created, updated, unchanged, error, skipped)")
-        .labelNames("provider", "result")
-        .register(registry);
-    this.leader = Gauge.builder()
-        .name("secrets_store_provider_sync_leader")
-        .help("1 while this replica holds the sync controller's Lease (or runs without leader election), else 0")
-        .labelNames("provider")
-        .register(registry);
+    this.reconciles =
+        Counter.builder()
+            .name("secrets_store_provider_sync_reconciles_total")
+            .help(
+                "SecretSync reconciles by provider and result (created, updated, unchanged, error, skipped)")
+            .labelNames("provider", "result")
+            .register(registry);
+    this.leader =
+        Gauge.builder()
+            .name("secrets_store_provider_sync_leader")
+            .help(
+                "1 while this replica holds the sync controller's Lease (or runs without leader election), else 0")
+            .labelNames("provider")
+            .register(registry);
     for (Result result : Result.values()) {
       reconciles.labelValues(provider, result.label());
     }

@@ -6,16 +6,18 @@ import java.time.Duration;
 /** Told about every SecretSync sync, for metrics. Label values are bounded: backend and outcome. */
 public interface SyncObserver {
   /** Observes nothing. */
-  SyncObserver NONE = new SyncObserver() {
-    @Override
-    public void syncFinished(String backend, String outcome, Duration duration) {}
+  SyncObserver NONE =
+      new SyncObserver() {
+        @Override
+        public void syncFinished(String backend, String outcome, Duration duration) {}
 
-    @Override
-    public void secretWritten(String backend) {}
-  };
+        @Override
+        public void secretWritten(String backend) {}
+      };
 
   /**
-   * @param outcome the condition reason the sync ended with (a fixed set), e.g. {@code SecretUpToDate}
+   * @param outcome the condition reason the sync ended with (a fixed set), e.g. {@code
+   *     SecretUpToDate}
    */
   void syncFinished(String backend, String outcome, Duration duration);
 

@@ -36,7 +36,10 @@ public final class ChartValues {
     return new ChartValues(loaded == null ? Map.of() : (Map<?, ?>) loaded);
   }
 
-  /** The flags these values give a backend with the given settings, in the order declared, then extraArgs. */
+  /**
+   * The flags these values give a backend with the given settings, in the order declared, then
+   * extraArgs.
+   */
   public List<String> flags(List<OperatorSetting> settings) {
     List<String> flags = new ArrayList<>();
     for (OperatorSetting setting : settings) {
@@ -67,7 +70,9 @@ public final class ChartValues {
    */
   private static Optional<String> flag(OperatorSetting setting, Object value) {
     if (value instanceof Boolean on) {
-      return setting.value().isEmpty() ? Optional.of(setting.flag()).filter(f -> on) : Optional.of(setting.flag() + "=" + on);
+      return setting.value().isEmpty()
+          ? Optional.of(setting.flag()).filter(f -> on)
+          : Optional.of(setting.flag() + "=" + on);
     }
     if (value instanceof List<?> list) {
       List<String> paths = new ArrayList<>();
@@ -76,8 +81,12 @@ public final class ChartValues {
           paths.add(dir);
         }
       }
-      return paths.isEmpty() ? Optional.empty() : Optional.of(setting.flag() + "=" + String.join(",", paths));
+      return paths.isEmpty()
+          ? Optional.empty()
+          : Optional.of(setting.flag() + "=" + String.join(",", paths));
     }
-    return value instanceof String text && !text.isEmpty() ? Optional.of(setting.flag() + "=" + text) : Optional.empty();
+    return value instanceof String text && !text.isEmpty()
+        ? Optional.of(setting.flag() + "=" + text)
+        : Optional.empty();
   }
 }

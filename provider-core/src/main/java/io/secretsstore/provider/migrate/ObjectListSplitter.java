@@ -40,7 +40,10 @@ final class ObjectListSplitter {
    */
   record Split(String parameter, List<String> singles) {}
 
-  /** The split, or empty when no parameter holds a list this can split (the whole class is still checked). */
+  /**
+   * The split, or empty when no parameter holds a list this can split (the whole class is still
+   * checked).
+   */
   static Optional<Split> split(Map<String, String> parameters) {
     for (String key : KEYS) {
       String text = parameters.get(key);
@@ -49,7 +52,8 @@ final class ObjectListSplitter {
       }
       Node root;
       try {
-        root = BoundedYaml.compose(text, key, new GoTextSchema(), YamlLimits.PARAMETER).orElse(null);
+        root =
+            BoundedYaml.compose(text, key, new GoTextSchema(), YamlLimits.PARAMETER).orElse(null);
       } catch (RuntimeException e) {
         return Optional.empty();
       }
@@ -59,7 +63,12 @@ final class ObjectListSplitter {
       } else if (root instanceof MappingNode map && arrayOf(map).isPresent()) {
         NodeTuple array = arrayOf(map).get();
         for (Node item : ((SequenceNode) array.getValueNode()).getValue()) {
-          singles.add(dump(new MappingNode(Tag.MAP, List.of(new NodeTuple(array.getKeyNode(), sequenceOf(item))), FlowStyle.BLOCK)));
+          singles.add(
+              dump(
+                  new MappingNode(
+                      Tag.MAP,
+                      List.of(new NodeTuple(array.getKeyNode(), sequenceOf(item))),
+                      FlowStyle.BLOCK)));
         }
       } else {
         return Optional.empty();
@@ -82,17 +91,20 @@ final class ObjectListSplitter {
 
   private static String dump(Node node) {
     StringBuilder out = new StringBuilder();
-    new Dump(DumpSettings.builder().setSchema(new GoTextSchema()).build()).dumpNode(node, new StreamDataWriter() {
-      @Override
-      public void write(String text) {
-        out.append(text);
-      }
+    new Dump(DumpSettings.builder().setSchema(new GoTextSchema()).build())
+        .dumpNode(
+            node,
+            new StreamDataWriter() {
+              @Override
+              public void write(String text) {
+                out.append(text);
+              }
 
-      @Override
-      public void write(String text, int offset, int length) {
-        out.append(text, offset, offset + length);
-      }
-    });
+              @Override
+              public void write(String text, int offset, int length) {
+                out.append(text, offset, offset + length);
+              }
+            });
     return out.toString();
   }
 }

@@ -15,8 +15,14 @@ import java.util.List;
  * @param refusal why it is refused (the backend's message), or empty
  * @param objects the outcome per object, empty when the object list could not be split
  */
-public record SpcReport(String source, String name, String backend, Verdict verdict, List<OperatorSetting> settings,
-    String refusal, List<ObjectReport> objects) {
+public record SpcReport(
+    String source,
+    String name,
+    String backend,
+    Verdict verdict,
+    List<OperatorSetting> settings,
+    String refusal,
+    List<ObjectReport> objects) {
   public SpcReport {
     settings = List.copyOf(settings);
     objects = List.copyOf(objects);
@@ -52,7 +58,12 @@ public record SpcReport(String source, String name, String backend, Verdict verd
    * @param settings operator settings it needs
    * @param refusal why it is refused, or empty
    */
-  public record ObjectReport(String label, Verdict verdict, List<String> paths, List<OperatorSetting> settings, String refusal) {
+  public record ObjectReport(
+      String label,
+      Verdict verdict,
+      List<String> paths,
+      List<OperatorSetting> settings,
+      String refusal) {
     public ObjectReport {
       paths = List.copyOf(paths);
       settings = List.copyOf(settings);

@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Reads the JSON string maps of a MountRequest. Parser errors are replaced by a fixed message:
- * a parser's own message can quote the input, and the input holds tokens and secrets.
+ * Reads the JSON string maps of a MountRequest. Parser errors are replaced by a fixed message: a
+ * parser's own message can quote the input, and the input holds tokens and secrets.
  */
 final class JsonMaps {
   private static final JsonFactory FACTORY =
@@ -43,7 +43,9 @@ final class JsonMaps {
         String key = parser.currentName();
         if (parser.nextToken() != JsonToken.VALUE_STRING) {
           throw ProviderException.invalidArgument(
-              field + " must map every key to a string; the value of " + SafeText.name(key, result.size())
+              field
+                  + " must map every key to a string; the value of "
+                  + SafeText.name(key, result.size())
                   + " is not a string");
         }
         result.put(key, parser.getText());
@@ -97,6 +99,7 @@ final class JsonMaps {
 
   private static ProviderException notAnObject(String field) {
     return ProviderException.invalidArgument(
-        field + " is not a JSON object of {\"token\", \"expirationTimestamp\"} entries by audience");
+        field
+            + " is not a JSON object of {\"token\", \"expirationTimestamp\"} entries by audience");
   }
 }

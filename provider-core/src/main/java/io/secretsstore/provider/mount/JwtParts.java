@@ -18,26 +18,37 @@ import java.util.regex.Pattern;
  */
 record JwtParts(JsonNode header, JsonNode claims) {
   private static final ObjectMapper JSON =
-      new ObjectMapper(JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build());
+      new ObjectMapper(
+          JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build());
+
   /** Unpadded base64url, as JWS compact serialization writes each part. */
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-]+");
+
   /** Longer than any service-account token kubelet requests (a few KiB). */
   private static final int MAX_CHARS = 16 * 1024;
 
-  /** The parts of a token shaped {@code header.payload.signature} whose header and payload are JSON objects. */
+  /**
+   * The parts of a token shaped {@code header.payload.signature} whose header and payload are JSON
+   * objects.
+   */
   static Optional<JwtParts> of(String jwt) {
     if (jwt.length() > MAX_CHARS) {
       return Optional.empty();
     }
     String[] parts = jwt.split("\\.", -1);
-    if (parts.length != 3 || !SEGMENT.matcher(parts[0]).matches() || !SEGMENT.matcher(parts[1]).matches()
+    if (parts.length != 3
+        || !SEGMENT.matcher(parts[0]).matches()
+        || !SEGMENT.matcher(parts[1]).matches()
         || !SEGMENT.matcher(parts[2]).matches()) {
       return Optional.empty();
     }
-    return object(parts[0]).flatMap(header -> object(parts[1]).map(claims -> new JwtParts(header, claims)));
+    return object(parts[0])
+        .flatMap(header -> object(parts[1]).map(claims -> new JwtParts(header, claims)));
   }
 
-  /** The claims of a token shaped like a JWT, however loosely (two or three parts, padding allowed). */
+  /**
+   * The claims of a token shaped like a JWT, however loosely (two or three parts, padding allowed).
+   */
   static Optional<JsonNode> looseClaims(String jwt) {
     String[] parts = jwt.split("\\.", -1);
     return parts.length == 3 ? object(parts[1].replace("=", "")) : Optional.empty();

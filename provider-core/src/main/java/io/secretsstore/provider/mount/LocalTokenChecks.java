@@ -8,12 +8,12 @@ import java.util.Optional;
 
 /**
  * What can be checked of a pod's token without the API server's keys, before a credential or an
- * object cached for its identity is used: that it is a JWT (three base64url parts, JSON header
- * with a signing algorithm, JSON claims), unexpired by its own {@code exp}, issued to the pod's
- * service account ({@code sub}), for the audience it was filed under ({@code aud}), and, when it
- * names a pod ({@code kubernetes.io.pod}), for this pod. The signature and the issuer cannot be
- * checked here, nor {@code nbf} (a node's clock may lag the API server's); a token that passes is
- * forged only by someone who can already reach the provider's socket, which only the driver can
+ * object cached for its identity is used: that it is a JWT (three base64url parts, JSON header with
+ * a signing algorithm, JSON claims), unexpired by its own {@code exp}, issued to the pod's service
+ * account ({@code sub}), for the audience it was filed under ({@code aud}), and, when it names a
+ * pod ({@code kubernetes.io.pod}), for this pod. The signature and the issuer cannot be checked
+ * here, nor {@code nbf} (a node's clock may lag the API server's); a token that passes is forged
+ * only by someone who can already reach the provider's socket, which only the driver can
  * (docs/security.md).
  */
 final class LocalTokenChecks {
@@ -30,21 +30,31 @@ final class LocalTokenChecks {
   static void require(ServiceAccountTokens tokens, PodIdentity pod, Instant now) {
     for (Map.Entry<String, String> token : tokens.requiredTokens().entrySet()) {
       Optional<String> problem = problem(token.getKey(), token.getValue(), pod, now);
-      problem.ifPresent(what -> {
-        throw ProviderException.unauthenticated(
-            "the service account token for audience \"" + token.getKey() + "\" in " + ServiceAccountTokens.KEY + " " + what);
-      });
+      problem.ifPresent(
+          what -> {
+            throw ProviderException.unauthenticated(
+                "the service account token for audience \""
+                    + token.getKey()
+                    + "\" in "
+                    + ServiceAccountTokens.KEY
+                    + " "
+                    + what);
+          });
     }
   }
 
-  private static Optional<String> problem(String audience, String token, PodIdentity pod, Instant now) {
+  private static Optional<String> problem(
+      String audience, String token, PodIdentity pod, Instant now) {
     Optional<JwtParts> parsed = JwtParts.of(token);
     if (parsed.isEmpty()) {
       return Optional.of("is not a JWT (three base64url parts with a JSON header and claims)");
     }
     JwtParts jwt = parsed.get();
     JsonNode alg = jwt.header().get("alg");
-    if (alg == null || !alg.isTextual() || alg.asText().isEmpty() || alg.asText().equalsIgnoreCase("none")) {
+    if (alg == null
+        || !alg.isTextual()
+        || alg.asText().isEmpty()
+        || alg.asText().equalsIgnoreCase("none")) {
       return Optional.of("has no signing algorithm in its header");
     }
     JsonNode exp = jwt.claims().get("exp");
@@ -56,20 +66,32 @@ final class LocalTokenChecks {
     }
     String expected = PREFIX + pod.namespace() + ":" + pod.serviceAccountName();
     if (!jwt.text("sub").map(expected::equals).orElse(false)) {
-      return Optional.of("was not issued to the service account that " + PodIdentity.NAMESPACE + " and "
-          + PodIdentity.SERVICE_ACCOUNT + " name (sub claim)");
+      return Optional.of(
+          "was not issued to the service account that "
+              + PodIdentity.NAMESPACE
+              + " and "
+              + PodIdentity.SERVICE_ACCOUNT
+              + " name (sub claim)");
     }
     if (!audience.isEmpty() && !audienceMatches(jwt.claims().get("aud"), audience)) {
       return Optional.of("was issued for another audience (aud claim)");
     }
     JsonNode kubePod = jwt.claims().path("kubernetes.io").path("pod");
     if (mismatch(kubePod.get("name"), pod.name()) || mismatch(kubePod.get("uid"), pod.uid())) {
-      return Optional.of("was issued for another pod than " + PodIdentity.NAME + " and " + PodIdentity.UID + " name");
+      return Optional.of(
+          "was issued for another pod than "
+              + PodIdentity.NAME
+              + " and "
+              + PodIdentity.UID
+              + " name");
     }
     return Optional.empty();
   }
 
-  /** An absent {@code aud} passes (the audience key is kubelet's); a present one must name the audience. */
+  /**
+   * An absent {@code aud} passes (the audience key is kubelet's); a present one must name the
+   * audience.
+   */
   private static boolean audienceMatches(JsonNode aud, String audience) {
     if (aud == null) {
       return true;

@@ -58,7 +58,8 @@ public final class MountRequestContext {
       String permission,
       List<ObjectVersion> currentVersions) {
     if (attributesJson == null || attributesJson.isBlank()) {
-      throw ProviderException.invalidArgument("attributes is empty: the SecretProviderClass has no parameters");
+      throw ProviderException.invalidArgument(
+          "attributes is empty: the SecretProviderClass has no parameters");
     }
     Map<String, String> attributes = JsonMaps.stringMap(attributesJson, ATTRIBUTES);
     Map<String, String> secrets = new LinkedHashMap<>(JsonMaps.stringMap(secretsJson, "secrets"));
@@ -134,7 +135,14 @@ public final class MountRequestContext {
 
   @Override
   public String toString() {
-    return "MountRequestContext[pod=" + pod + ", attributes=" + attributes.keySet()
-        + ", tokens=" + tokens.audiences() + ", nodePublishSecrets=" + nodePublishSecrets.size() + " keys]";
+    return "MountRequestContext[pod="
+        + pod
+        + ", attributes="
+        + attributes.keySet()
+        + ", tokens="
+        + tokens.audiences()
+        + ", nodePublishSecrets="
+        + nodePublishSecrets.size()
+        + " keys]";
   }
 }

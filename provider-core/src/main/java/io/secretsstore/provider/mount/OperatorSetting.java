@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.mount;
 
-
 import java.util.Objects;
 
 /**
@@ -23,7 +22,10 @@ public record OperatorSetting(String flag, String value, String chartValue) {
     Objects.requireNonNull(chartValue, "chartValue");
   }
 
-  /** The flag as one command-line argument: {@code --flag=value}, or the bare flag when it takes no value. */
+  /**
+   * The flag as one command-line argument: {@code --flag=value}, or the bare flag when it takes no
+   * value.
+   */
   public String argument() {
     return value.isEmpty() ? flag : flag + "=" + value;
   }

@@ -33,7 +33,8 @@ public record PodIdentity(String namespace, String name, String uid, String serv
         require(attributes, SERVICE_ACCOUNT, DNS_SUBDOMAIN, 253));
   }
 
-  private static String require(Map<String, String> attributes, String key, Pattern pattern, int max) {
+  private static String require(
+      Map<String, String> attributes, String key, Pattern pattern, int max) {
     String value = attributes.get(key);
     if (value == null || value.isEmpty()) {
       throw ProviderException.invalidArgument(

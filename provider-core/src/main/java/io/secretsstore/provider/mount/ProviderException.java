@@ -20,7 +20,11 @@ public final class ProviderException extends RuntimeException {
   private final transient @Nullable OperatorSetting setting;
 
   private ProviderException(
-      ErrorKind kind, String message, boolean throttled, @Nullable Duration retryAfter, @Nullable OperatorSetting setting,
+      ErrorKind kind,
+      String message,
+      boolean throttled,
+      @Nullable Duration retryAfter,
+      @Nullable OperatorSetting setting,
       @Nullable Throwable cause) {
     super(Objects.requireNonNull(message, "message"), cause, false, true);
     this.kind = Objects.requireNonNull(kind, "kind");
@@ -49,7 +53,8 @@ public final class ProviderException extends RuntimeException {
    * @param retryAfter the backend's advice on when to try again, or null
    */
   public static ProviderException throttled(String message, @Nullable Duration retryAfter) {
-    return new ProviderException(ErrorKind.RESOURCE_EXHAUSTED, message, true, retryAfter, null, null);
+    return new ProviderException(
+        ErrorKind.RESOURCE_EXHAUSTED, message, true, retryAfter, null, null);
   }
 
   public static ProviderException invalidArgument(String message) {
@@ -67,8 +72,13 @@ public final class ProviderException extends RuntimeException {
    * @param message what is refused, naming the key
    */
   public static ProviderException refusedBySetting(String message, OperatorSetting setting) {
-    return new ProviderException(ErrorKind.INVALID_ARGUMENT, message + ": " + setting.advice(), false, null,
-        Objects.requireNonNull(setting, "setting"), null);
+    return new ProviderException(
+        ErrorKind.INVALID_ARGUMENT,
+        message + ": " + setting.advice(),
+        false,
+        null,
+        Objects.requireNonNull(setting, "setting"),
+        null);
   }
 
   public ErrorKind kind() {
@@ -98,6 +108,7 @@ public final class ProviderException extends RuntimeException {
 
   /** The same failure with context in front of the message, e.g. the object it concerns. */
   public ProviderException withContext(String context) {
-    return new ProviderException(kind, context + ": " + getMessage(), throttled, retryAfter, setting, getCause());
+    return new ProviderException(
+        kind, context + ": " + getMessage(), throttled, retryAfter, setting, getCause());
   }
 }

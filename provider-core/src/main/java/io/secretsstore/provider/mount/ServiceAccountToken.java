@@ -47,6 +47,10 @@ public final class ServiceAccountToken {
 
   @Override
   public String toString() {
-    return "ServiceAccountToken[audience=" + audience + ", expiresAt=" + expiresAt + ", token=<redacted>]";
+    return "ServiceAccountToken[audience="
+        + audience
+        + ", expiresAt="
+        + expiresAt
+        + ", token=<redacted>]";
   }
 }

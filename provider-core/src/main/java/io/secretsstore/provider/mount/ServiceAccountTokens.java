@@ -22,7 +22,11 @@ public final class ServiceAccountTokens {
   private static final ServiceAccountTokens NONE = new ServiceAccountTokens(Map.of());
 
   private final Map<String, Map<String, String>> byAudience;
-  /** The audiences a backend took a token of ({@link #require}): the tokens its credentials stand for. */
+
+  /**
+   * The audiences a backend took a token of ({@link #require}): the tokens its credentials stand
+   * for.
+   */
   private final Set<String> required = ConcurrentHashMap.newKeySet();
 
   private ServiceAccountTokens(Map<String, Map<String, String>> byAudience) {
@@ -40,11 +44,16 @@ public final class ServiceAccountTokens {
   /** Each audience's token text, empty when absent; for checks before the backend sees them. */
   Map<String, String> tokensByAudience() {
     Map<String, String> tokens = new java.util.LinkedHashMap<>();
-    byAudience.forEach((audience, entry) -> tokens.put(audience, Optional.ofNullable(entry.get("token")).orElse("")));
+    byAudience.forEach(
+        (audience, entry) ->
+            tokens.put(audience, Optional.ofNullable(entry.get("token")).orElse("")));
     return tokens;
   }
 
-  /** Each required audience's token text ({@link #require} succeeded for it), for checks before cached credentials are used. */
+  /**
+   * Each required audience's token text ({@link #require} succeeded for it), for checks before
+   * cached credentials are used.
+   */
   Map<String, String> requiredTokens() {
     Map<String, String> tokens = new java.util.LinkedHashMap<>(tokensByAudience());
     tokens.keySet().retainAll(required);
@@ -71,7 +80,10 @@ public final class ServiceAccountTokens {
     Map<String, String> entry = byAudience.get(audience);
     if (entry == null) {
       throw ProviderException.unauthenticated(
-          "no service account token for audience \"" + audience + "\" in " + KEY
+          "no service account token for audience \""
+              + audience
+              + "\" in "
+              + KEY
               + ": add the audience to the CSIDriver's tokenRequests");
     }
     String token = Optional.ofNullable(entry.get("token")).orElse("");
@@ -97,7 +109,8 @@ public final class ServiceAccountTokens {
       return OffsetDateTime.parse(text).toInstant();
     } catch (DateTimeParseException e) {
       throw ProviderException.unauthenticated(
-          "the expirationTimestamp of the service account token for audience \"" + audience
+          "the expirationTimestamp of the service account token for audience \""
+              + audience
               + "\" is not an RFC 3339 time");
     }
   }

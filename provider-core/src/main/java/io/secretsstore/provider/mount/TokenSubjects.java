@@ -6,11 +6,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Refuses a request whose pod token was issued to another service account than the attributes
- * name (security checklist row 15). The claim is read without verifying the token, which is safe
- * because it can only refuse: authorization stays with the backend, which verifies the token. It
- * matters because caches and credentials are keyed by the attributes' identity, so without this
- * a token of one service account could be answered from another's cache entry.
+ * Refuses a request whose pod token was issued to another service account than the attributes name
+ * (security checklist row 15). The claim is read without verifying the token, which is safe because
+ * it can only refuse: authorization stays with the backend, which verifies the token. It matters
+ * because caches and credentials are keyed by the attributes' identity, so without this a token of
+ * one service account could be answered from another's cache entry.
  */
 final class TokenSubjects {
   private static final String PREFIX = "system:serviceaccount:";
@@ -26,15 +26,26 @@ final class TokenSubjects {
     for (Map.Entry<String, String> token : tokens.tokensByAudience().entrySet()) {
       subject(token.getValue())
           .filter(sub -> sub.startsWith(PREFIX) && !sub.equals(expected))
-          .ifPresent(sub -> {
-            throw ProviderException.unauthenticated("the service account token for audience \"" + token.getKey()
-                + "\" in " + ServiceAccountTokens.KEY + " was issued to another service account than " + PodIdentity.NAMESPACE + " and "
-                + PodIdentity.SERVICE_ACCOUNT + " name");
-          });
+          .ifPresent(
+              sub -> {
+                throw ProviderException.unauthenticated(
+                    "the service account token for audience \""
+                        + token.getKey()
+                        + "\" in "
+                        + ServiceAccountTokens.KEY
+                        + " was issued to another service account than "
+                        + PodIdentity.NAMESPACE
+                        + " and "
+                        + PodIdentity.SERVICE_ACCOUNT
+                        + " name");
+              });
     }
   }
 
   private static Optional<String> subject(String jwt) {
-    return JwtParts.looseClaims(jwt).map(claims -> claims.get("sub")).filter(JsonNode::isTextual).map(JsonNode::asText);
+    return JwtParts.looseClaims(jwt)
+        .map(claims -> claims.get("sub"))
+        .filter(JsonNode::isTextual)
+        .map(JsonNode::asText);
   }
 }

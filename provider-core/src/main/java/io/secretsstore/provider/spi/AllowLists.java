@@ -10,11 +10,11 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
- * Allow-lists the operator may set in the configuration file and change without a restart (e.g.
- * the Vault addresses a SecretProviderClass may name). A backend declares each list it enforces
- * when it starts, with the check of one entry, and reads the current list on every mount; the
- * configuration watcher replaces all lists at once when the file changes. A list the file does not
- * set reads as empty, so the backend's flag stays in force.
+ * Allow-lists the operator may set in the configuration file and change without a restart (e.g. the
+ * Vault addresses a SecretProviderClass may name). A backend declares each list it enforces when it
+ * starts, with the check of one entry, and reads the current list on every mount; the configuration
+ * watcher replaces all lists at once when the file changes. A list the file does not set reads as
+ * empty, so the backend's flag stays in force.
  */
 public final class AllowLists {
   private static final Pattern KEY = Pattern.compile("[a-z][A-Za-z0-9]{0,63}");
@@ -25,7 +25,10 @@ public final class AllowLists {
   /** The current value of one declared allow-list. */
   @FunctionalInterface
   public interface AllowList {
-    /** The entries the configuration file sets, normalised by the entry check, or empty when it sets none. */
+    /**
+     * The entries the configuration file sets, normalised by the entry check, or empty when it sets
+     * none.
+     */
     Optional<List<String>> fromFile();
   }
 
@@ -49,7 +52,10 @@ public final class AllowLists {
     return Map.copyOf(checks);
   }
 
-  /** Replaces every list at once with already checked entries; a key left out falls back to its flag. */
+  /**
+   * Replaces every list at once with already checked entries; a key left out falls back to its
+   * flag.
+   */
   public void replace(Map<String, List<String>> checked) {
     lists = Map.copyOf(checked);
   }

@@ -15,11 +15,15 @@ import java.util.Objects;
  * @param calls where the backend reports each call to its cloud, for per-operation metrics
  * @param allowLists the operator's allow-lists from the configuration file, reloaded without a
  *     restart; a backend declares the ones it enforces in {@link BackendFactory#start}
- * @param kube the process's one Kubernetes client, created when first asked for; the process
- *     closes it, never a backend, and a backend asks for it only when a mount needs the cluster
+ * @param kube the process's one Kubernetes client, created when first asked for; the process closes
+ *     it, never a backend, and a backend asks for it only when a mount needs the cluster
  */
 public record BackendContext(
-    Clock clock, CredentialCache credentials, BackendCalls calls, AllowLists allowLists, SharedKubeClient kube) {
+    Clock clock,
+    CredentialCache credentials,
+    BackendCalls calls,
+    AllowLists allowLists,
+    SharedKubeClient kube) {
   public BackendContext {
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(credentials, "credentials");
@@ -29,11 +33,14 @@ public record BackendContext(
   }
 
   /** A context without a cluster (tests, dry runs). */
-  public BackendContext(Clock clock, CredentialCache credentials, BackendCalls calls, AllowLists allowLists) {
+  public BackendContext(
+      Clock clock, CredentialCache credentials, BackendCalls calls, AllowLists allowLists) {
     this(clock, credentials, calls, allowLists, SharedKubeClient.none());
   }
 
-  /** A context whose allow-lists come from flags only (no configuration file), without a cluster. */
+  /**
+   * A context whose allow-lists come from flags only (no configuration file), without a cluster.
+   */
   public BackendContext(Clock clock, CredentialCache credentials, BackendCalls calls) {
     this(clock, credentials, calls, new AllowLists());
   }
@@ -54,6 +61,11 @@ public record BackendContext(
    */
   public static BackendContext standard(BackendCalls calls) {
     Clock clock = Clock.systemUTC();
-    return new BackendContext(clock, new CredentialCache(clock, 10_000), calls, new AllowLists(), SharedKubeClient.fromEnvironment());
+    return new BackendContext(
+        clock,
+        new CredentialCache(clock, 10_000),
+        calls,
+        new AllowLists(),
+        SharedKubeClient.fromEnvironment());
   }
 }

@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.spi;
 
-import org.jspecify.annotations.Nullable;
 import io.secretsstore.provider.mount.OperatorSetting;
 import io.secretsstore.provider.mount.ProviderException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A secret store the provider can mount from, before it starts. Each backend module has exactly
- * one public class implementing this, registered in {@code META-INF/services}; {@code serve
- * --backend NAME} picks the one whose {@link #name()} matches, parses its flags into {@link
- * #options()} and calls {@link #start} once, which returns the {@link SecretBackend} that serves.
- * Everything core needs to know about a backend before that (its name, flags, settings, token
- * audiences) is asked here, so core names no backend.
+ * A secret store the provider can mount from, before it starts. Each backend module has exactly one
+ * public class implementing this, registered in {@code META-INF/services}; {@code serve --backend
+ * NAME} picks the one whose {@link #name()} matches, parses its flags into {@link #options()} and
+ * calls {@link #start} once, which returns the {@link SecretBackend} that serves. Everything core
+ * needs to know about a backend before that (its name, flags, settings, token audiences) is asked
+ * here, so core names no backend.
  */
 public interface BackendFactory {
 
@@ -29,8 +29,8 @@ public interface BackendFactory {
 
   /**
    * The operator settings this backend's refusals can name ({@link
-   * ProviderException#refusedBySetting}), so the migration check can read them from a chart
-   * values file.
+   * ProviderException#refusedBySetting}), so the migration check can read them from a chart values
+   * file.
    */
   default List<OperatorSetting> operatorSettings() {
     return List.of();
@@ -46,8 +46,8 @@ public interface BackendFactory {
   }
 
   /**
-   * Every audience this backend's chart lists in the CSIDriver's tokenRequests, which the
-   * migration check assumes pods have tokens for; by default {@link #defaultAudiences()}.
+   * Every audience this backend's chart lists in the CSIDriver's tokenRequests, which the migration
+   * check assumes pods have tokens for; by default {@link #defaultAudiences()}.
    */
   default List<String> chartAudiences() {
     return defaultAudiences();

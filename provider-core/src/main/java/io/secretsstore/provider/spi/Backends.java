@@ -25,7 +25,9 @@ public final class Backends {
         .orElseThrow(
             () ->
                 new IllegalArgumentException(
-                    "no backend named \"" + name + "\"; available: "
+                    "no backend named \""
+                        + name
+                        + "\"; available: "
                         + backends.stream().map(BackendFactory::name).toList()));
   }
 }

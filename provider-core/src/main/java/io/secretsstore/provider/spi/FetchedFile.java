@@ -39,7 +39,9 @@ public final class FetchedFile {
 
   /** Whether this file has the same path, mode and bytes as another. */
   public boolean sameAs(FetchedFile other) {
-    return path.equals(other.path) && mode.equals(other.mode) && Arrays.equals(contents, other.contents);
+    return path.equals(other.path)
+        && mode.equals(other.mode)
+        && Arrays.equals(contents, other.contents);
   }
 
   @Override

@@ -2,7 +2,6 @@
 package io.secretsstore.provider.spi;
 
 import io.secretsstore.provider.mount.ObjectVersion;
-
 import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -17,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  *     database credential with a lease, an issued certificate): until when the cached value is
  *     served and not refreshed; null for ordinary objects, which are refreshed every poll interval
  */
-public record FetchedObject(List<FetchedFile> files, List<ObjectVersion> versions, @Nullable Instant stableUntil) {
+public record FetchedObject(
+    List<FetchedFile> files, List<ObjectVersion> versions, @Nullable Instant stableUntil) {
   public FetchedObject {
     files = List.copyOf(files);
     versions = List.copyOf(versions);

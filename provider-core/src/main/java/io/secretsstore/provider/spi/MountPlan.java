@@ -2,7 +2,6 @@
 package io.secretsstore.provider.spi;
 
 import io.secretsstore.provider.credentials.IdentityKey;
-
 import java.util.List;
 import java.util.Objects;
 
@@ -19,7 +18,10 @@ import java.util.Objects;
  * @param <S> the backend's spec type
  */
 public record MountPlan<S>(
-    IdentityKey identity, String endpoint, List<PlannedObject<S>> objects, ObjectFetcher<S> fetcher) {
+    IdentityKey identity,
+    String endpoint,
+    List<PlannedObject<S>> objects,
+    ObjectFetcher<S> fetcher) {
   public MountPlan {
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(endpoint, "endpoint");
@@ -29,6 +31,12 @@ public record MountPlan<S>(
 
   @Override
   public String toString() {
-    return "MountPlan[identity=" + identity + ", endpoint=" + endpoint + ", objects=" + objects.size() + "]";
+    return "MountPlan[identity="
+        + identity
+        + ", endpoint="
+        + endpoint
+        + ", objects="
+        + objects.size()
+        + "]";
   }
 }

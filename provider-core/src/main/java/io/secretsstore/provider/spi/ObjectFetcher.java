@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.spi;
 
-import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.mount.ProviderException;
 
 /**
- * Fetches the objects of one plan. The engine calls it concurrently for several objects of the
- * same plan, each call on its own thread, and interrupts a call whose mount was cancelled or ran
- * out of time.
+ * Fetches the objects of one plan. The engine calls it concurrently for several objects of the same
+ * plan, each call on its own thread, and interrupts a call whose mount was cancelled or ran out of
+ * time.
  *
  * @param <S> the backend's spec type
  */
@@ -16,8 +16,8 @@ public interface ObjectFetcher<S> {
   /**
    * Fetches one object.
    *
-   * @throws ProviderException for every expected failure (not found, denied, throttled, ...);
-   *     any other exception is treated as a bug and reported as INTERNAL
+   * @throws ProviderException for every expected failure (not found, denied, throttled, ...); any
+   *     other exception is treated as a bug and reported as INTERNAL
    * @throws InterruptedException when the mount was cancelled
    */
   FetchedObject fetch(PlannedObject<S> object) throws InterruptedException;

@@ -18,23 +18,29 @@ import java.util.regex.Pattern;
 
 /**
  * Writes a SecretSync's Secret by server-side apply with upstream's field manager, and only a
- * Secret that is already this SecretSync's or does not exist yet. Apply is not forced: when
- * another field manager owns a key, the API server refuses (409) and the Secret stays as it is.
- * The API server's messages are not used, since they can quote the object sent; only the name of
- * an admission policy that refused the write is kept.
+ * Secret that is already this SecretSync's or does not exist yet. Apply is not forced: when another
+ * field manager owns a key, the API server refuses (409) and the Secret stays as it is. The API
+ * server's messages are not used, since they can quote the object sent; only the name of an
+ * admission policy that refused the write is kept.
  */
 public final class SecretApplier {
   /** Upstream's field manager, so Secrets written by either controller are managed alike. */
   public static final String FIELD_MANAGER = "secrets-store-sync-controller";
-  private static final Pattern POLICY = Pattern.compile("ValidatingAdmissionPolicy '([a-z0-9.-]{1,253})'");
+
+  private static final Pattern POLICY =
+      Pattern.compile("ValidatingAdmissionPolicy '([a-z0-9.-]{1,253})'");
 
   /** How a Secret that another owner holds is kept from being written. */
   public enum OwnerCheck {
-    /** Read the Secret by name before writing and refuse one without this SecretSync as owner (RBAC: secrets get). */
+    /**
+     * Read the Secret by name before writing and refuse one without this SecretSync as owner (RBAC:
+     * secrets get).
+     */
     READ,
     /**
      * Read nothing: the chart's admission policies refuse a write to a Secret without exactly one
-     * SecretSync owner and the reserved label, as upstream's do (RBAC: secrets create and patch only).
+     * SecretSync owner and the reserved label, as upstream's do (RBAC: secrets create and patch
+     * only).
      */
     ADMISSION
   }
@@ -66,11 +72,16 @@ public final class SecretApplier {
     if (existing == null) {
       return Optional.empty();
     }
-    boolean owned = existing.getMetadata().getOwnerReferences() != null
-        && existing.getMetadata().getOwnerReferences().stream().anyMatch(o -> sync.uid().equals(o.getUid()));
+    boolean owned =
+        existing.getMetadata().getOwnerReferences() != null
+            && existing.getMetadata().getOwnerReferences().stream()
+                .anyMatch(o -> sync.uid().equals(o.getUid()));
     if (!owned) {
-      throw SyncFailure.misconfigured(SyncReason.CONTROLLER_PATCH_ERROR,
-          "Secret " + sync.key() + " exists and is not owned by this SecretSync; it is left untouched");
+      throw SyncFailure.misconfigured(
+          SyncReason.CONTROLLER_PATCH_ERROR,
+          "Secret "
+              + sync.key()
+              + " exists and is not owned by this SecretSync; it is left untouched");
     }
     return Optional.of(existing);
   }
@@ -89,21 +100,30 @@ public final class SecretApplier {
     Secret desired =
         new SecretBuilder()
             .withNewMetadata()
-            .withName(sync.name()).withNamespace(sync.namespace())
-            .withLabels(labels).withAnnotations(sync.annotations())
+            .withName(sync.name())
+            .withNamespace(sync.namespace())
+            .withLabels(labels)
+            .withAnnotations(sync.annotations())
             .withOwnerReferences(owner(sync))
             .endMetadata()
             .withType(sync.secretType())
             .withData(encoded)
             .build();
     try {
-      client.secrets().inNamespace(sync.namespace()).resource(desired).fieldManager(FIELD_MANAGER).serverSideApply();
+      client
+          .secrets()
+          .inNamespace(sync.namespace())
+          .resource(desired)
+          .fieldManager(FIELD_MANAGER)
+          .serverSideApply();
     } catch (KubernetesClientException e) {
       throw failure("write", sync, e);
     }
   }
 
-  /** The SecretSync as the Secret's controller, so garbage collection deletes the Secret with it. */
+  /**
+   * The SecretSync as the Secret's controller, so garbage collection deletes the Secret with it.
+   */
   static OwnerReference owner(SecretSyncSpec sync) {
     return new OwnerReferenceBuilder()
         .withApiVersion(SyncResources.apiVersion(SyncResources.SECRET_SYNC))
@@ -114,25 +134,36 @@ public final class SecretApplier {
         .build();
   }
 
-  private static SyncFailure failure(String action, SecretSyncSpec sync, KubernetesClientException e) {
+  private static SyncFailure failure(
+      String action, SecretSyncSpec sync, KubernetesClientException e) {
     int code = e.getCode();
     String secret = "Secret " + sync.key();
     if (code == HttpURLConnection.HTTP_CONFLICT) {
-      return SyncFailure.misconfigured(SyncReason.CONTROLLER_PATCH_ERROR,
+      return SyncFailure.misconfigured(
+          SyncReason.CONTROLLER_PATCH_ERROR,
           "another field manager owns fields of " + secret + "; it is left unchanged");
     }
     if (code == HttpURLConnection.HTTP_FORBIDDEN) {
       Matcher policy = POLICY.matcher(String.valueOf(e.getMessage()));
-      String why = policy.find() ? "ValidatingAdmissionPolicy " + policy.group(1) + " denied it"
-          : "the controller's RBAC or an admission policy forbids it";
-      return SyncFailure.misconfigured(SyncReason.CONTROLLER_PATCH_ERROR,
+      String why =
+          policy.find()
+              ? "ValidatingAdmissionPolicy " + policy.group(1) + " denied it"
+              : "the controller's RBAC or an admission policy forbids it";
+      return SyncFailure.misconfigured(
+          SyncReason.CONTROLLER_PATCH_ERROR,
           "the API server refused to " + action + " " + secret + " (HTTP 403): " + why);
     }
     if (code == 422) {
-      return SyncFailure.misconfigured(SyncReason.CONTROLLER_PATCH_ERROR,
-          "the API server found " + secret + " invalid (HTTP 422): check spec.secretObject type, labels and annotations");
+      return SyncFailure.misconfigured(
+          SyncReason.CONTROLLER_PATCH_ERROR,
+          "the API server found "
+              + secret
+              + " invalid (HTTP 422): check spec.secretObject type, labels and annotations");
     }
     boolean retryable = code == 429 || code >= 500 || code <= 0;
-    return new SyncFailure(SyncReason.CONTROLLER_PATCH_ERROR, "could not " + action + " " + secret + " (HTTP " + code + ")", retryable);
+    return new SyncFailure(
+        SyncReason.CONTROLLER_PATCH_ERROR,
+        "could not " + action + " " + secret + " (HTTP " + code + ")",
+        retryable);
   }
 }

@@ -37,18 +37,26 @@ public final class SecretData {
     for (SecretSyncSpec.Mapping mapping : spec.data()) {
       FetchedFile file = byPath.get(mapping.sourcePath());
       if (file == null) {
-        throw SyncFailure.misconfigured(SyncReason.REMOTE_SECRET_STORE_FETCH_FAILED,
-            "file matching sourcePath " + mapping.sourcePath() + " not found in the SecretProviderClass objects");
+        throw SyncFailure.misconfigured(
+            SyncReason.REMOTE_SECRET_STORE_FETCH_FAILED,
+            "file matching sourcePath "
+                + mapping.sourcePath()
+                + " not found in the SecretProviderClass objects");
       }
       if (data.containsKey(mapping.targetKey())) {
-        throw SyncFailure.misconfigured(SyncReason.REMOTE_SECRET_STORE_FETCH_FAILED,
+        throw SyncFailure.misconfigured(
+            SyncReason.REMOTE_SECRET_STORE_FETCH_FAILED,
             "targetKey " + mapping.targetKey() + " appears more than once");
       }
       data.put(mapping.targetKey(), tls ? tlsPart(mapping, file) : file.contents());
     }
     if (tls && !(data.containsKey(TlsSplitter.CERT_KEY) && data.containsKey(TlsSplitter.KEY_KEY))) {
-      throw SyncFailure.misconfigured(SyncReason.REMOTE_SECRET_STORE_FETCH_FAILED,
-          "a kubernetes.io/tls Secret needs targetKeys " + TlsSplitter.CERT_KEY + " and " + TlsSplitter.KEY_KEY);
+      throw SyncFailure.misconfigured(
+          SyncReason.REMOTE_SECRET_STORE_FETCH_FAILED,
+          "a kubernetes.io/tls Secret needs targetKeys "
+              + TlsSplitter.CERT_KEY
+              + " and "
+              + TlsSplitter.KEY_KEY);
     }
     return new SecretData(data);
   }
@@ -58,9 +66,15 @@ public final class SecretData {
     return switch (mapping.targetKey()) {
       case TlsSplitter.CERT_KEY -> parts.certificates();
       case TlsSplitter.KEY_KEY -> parts.privateKey();
-      default -> throw SyncFailure.misconfigured(SyncReason.REMOTE_SECRET_STORE_FETCH_FAILED,
-          "targetKey " + mapping.targetKey() + " is not allowed in a kubernetes.io/tls Secret: use "
-              + TlsSplitter.CERT_KEY + " or " + TlsSplitter.KEY_KEY);
+      default ->
+          throw SyncFailure.misconfigured(
+              SyncReason.REMOTE_SECRET_STORE_FETCH_FAILED,
+              "targetKey "
+                  + mapping.targetKey()
+                  + " is not allowed in a kubernetes.io/tls Secret: use "
+                  + TlsSplitter.CERT_KEY
+                  + " or "
+                  + TlsSplitter.KEY_KEY);
     };
   }
 

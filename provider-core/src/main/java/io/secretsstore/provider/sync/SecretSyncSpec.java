@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A SecretSync (secret-sync.x-k8s.io/v1alpha1) as validated values. Parsing rejects what upstream
- * rejects (the reserved label or annotation prefix, an empty sourcePath or targetKey) with the condition
- * reason upstream uses, naming the field, never a value.
+ * rejects (the reserved label or annotation prefix, an empty sourcePath or targetKey) with the
+ * condition reason upstream uses, naming the field, never a value.
  *
  * @param namespace the SecretSync's namespace, also the Secret's
  * @param name the SecretSync's name, also the Secret's
@@ -44,8 +44,10 @@ public record SecretSyncSpec(
 
   /** The label every synced Secret carries (empty value); users may not set it. */
   public static final String RESERVED_LABEL = "secrets-store.sync.x-k8s.io";
+
   /** Upstream reserves the same key for annotations. */
   public static final String RESERVED_ANNOTATION = RESERVED_LABEL;
+
   public static final String TLS_TYPE = "kubernetes.io/tls";
 
   /** One {@code spec.secretObject.data[]} entry. */
@@ -78,12 +80,14 @@ public record SecretSyncSpec(
     }
     Map<String, String> labels = strings(secretObject.get("labels"));
     if (labels.keySet().stream().anyMatch(k -> k.startsWith(RESERVED_LABEL))) {
-      throw SyncFailure.misconfigured(SyncReason.INVALID_CLUSTER_SECRET_LABEL,
+      throw SyncFailure.misconfigured(
+          SyncReason.INVALID_CLUSTER_SECRET_LABEL,
           "spec.secretObject.labels must not use the reserved prefix " + RESERVED_LABEL);
     }
     Map<String, String> annotations = strings(secretObject.get("annotations"));
     if (annotations.keySet().stream().anyMatch(k -> k.startsWith(RESERVED_ANNOTATION))) {
-      throw SyncFailure.misconfigured(SyncReason.INVALID_CLUSTER_SECRET_ANNOTATION,
+      throw SyncFailure.misconfigured(
+          SyncReason.INVALID_CLUSTER_SECRET_ANNOTATION,
           "spec.secretObject.annotations must not use the reserved prefix " + RESERVED_ANNOTATION);
     }
     List<Mapping> data = new ArrayList<>();
@@ -94,25 +98,38 @@ public record SecretSyncSpec(
       String sourcePath = text(entry.get("sourcePath"));
       String targetKey = text(entry.get("targetKey"));
       if (sourcePath.isEmpty() || targetKey.isEmpty()) {
-        throw SyncFailure.misconfigured(SyncReason.CONTROLLER_SYNC_ERROR,
+        throw SyncFailure.misconfigured(
+            SyncReason.CONTROLLER_SYNC_ERROR,
             "spec.secretObject.data[" + i + "] needs both sourcePath and targetKey");
       }
       data.add(new Mapping(sourcePath, targetKey));
     }
     if (data.isEmpty()) {
-      throw SyncFailure.misconfigured(SyncReason.CONTROLLER_SYNC_ERROR, "spec.secretObject.data is empty");
+      throw SyncFailure.misconfigured(
+          SyncReason.CONTROLLER_SYNC_ERROR, "spec.secretObject.data is empty");
     }
     String spcName = required(spec, "secretProviderClassName");
     String serviceAccount = required(spec, "serviceAccountName");
-    return new SecretSyncSpec(meta.getNamespace(), meta.getName(), meta.getUid(),
-        meta.getGeneration() == null ? 0 : meta.getGeneration(), spcName, serviceAccount, type, data, labels,
-        annotations, text(spec.get("forceSynchronization")), text(spec.get("secretSyncControllerName")));
+    return new SecretSyncSpec(
+        meta.getNamespace(),
+        meta.getName(),
+        meta.getUid(),
+        meta.getGeneration() == null ? 0 : meta.getGeneration(),
+        spcName,
+        serviceAccount,
+        type,
+        data,
+        labels,
+        annotations,
+        text(spec.get("forceSynchronization")),
+        text(spec.get("secretSyncControllerName")));
   }
 
   private static String required(Map<String, Object> spec, String key) {
     String value = text(spec.get(key));
     if (value.isEmpty()) {
-      throw SyncFailure.misconfigured(SyncReason.CONTROLLER_SYNC_ERROR, "spec." + key + " is missing");
+      throw SyncFailure.misconfigured(
+          SyncReason.CONTROLLER_SYNC_ERROR, "spec." + key + " is missing");
     }
     return value;
   }

@@ -19,6 +19,7 @@ import java.util.Map;
  */
 public final class SyncAttributes {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** The file mode the driver sends by default (0644), which a Secret ignores anyway. */
   private static final String PERMISSION = "420";
 
@@ -34,8 +35,16 @@ public final class SyncAttributes {
    * @param tokens the service account's tokens, one per audience
    */
   public static MountRequestContext request(
-      Map<String, String> parameters, ControllerPod pod, SecretSyncSpec sync, List<ServiceAccountToken> tokens) {
-    return MountRequestContext.parse(json(attributes(parameters, pod, sync, tokens)), "{}", targetPath(sync), PERMISSION, List.of());
+      Map<String, String> parameters,
+      ControllerPod pod,
+      SecretSyncSpec sync,
+      List<ServiceAccountToken> tokens) {
+    return MountRequestContext.parse(
+        json(attributes(parameters, pod, sync, tokens)),
+        "{}",
+        targetPath(sync),
+        PERMISSION,
+        List.of());
   }
 
   /**
@@ -48,7 +57,10 @@ public final class SyncAttributes {
 
   /** The attributes map (holds tokens: never log it). */
   static Map<String, String> attributes(
-      Map<String, String> parameters, ControllerPod pod, SecretSyncSpec sync, List<ServiceAccountToken> tokens) {
+      Map<String, String> parameters,
+      ControllerPod pod,
+      SecretSyncSpec sync,
+      List<ServiceAccountToken> tokens) {
     Map<String, String> attributes = new LinkedHashMap<>(parameters);
     attributes.put(PodIdentity.NAME, pod.name());
     attributes.put(PodIdentity.UID, pod.uid());
@@ -56,7 +68,8 @@ public final class SyncAttributes {
     attributes.put(PodIdentity.SERVICE_ACCOUNT, sync.serviceAccountName());
     Map<String, Map<String, String>> byAudience = new LinkedHashMap<>();
     for (ServiceAccountToken token : tokens) {
-      byAudience.put(token.audience(),
+      byAudience.put(
+          token.audience(),
           Map.of("token", token.value(), "expirationTimestamp", token.expiresAt().toString()));
     }
     attributes.put(ServiceAccountTokens.KEY, json(byAudience));

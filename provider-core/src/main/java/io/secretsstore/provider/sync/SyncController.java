@@ -36,20 +36,24 @@ public final class SyncController implements AutoCloseable {
   private final WorkQueue queue;
   private final SyncMetrics metrics;
   private final ExecutorService workers;
-  private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(new NamedThreads("sync-poll"));
+  private final ScheduledExecutorService poller =
+      Executors.newSingleThreadScheduledExecutor(new NamedThreads("sync-poll"));
   private volatile @Nullable SecretSyncReconciler reconciler;
   private @Nullable SharedIndexInformer<GenericKubernetesResource> secretSyncs;
   private @Nullable SharedIndexInformer<GenericKubernetesResource> providerClasses;
   private volatile boolean closed;
 
-  /** @param metrics where reconciles are counted and the queue's depth is reported */
+  /**
+   * @param metrics where reconciles are counted and the queue's depth is reported
+   */
   public SyncController(KubernetesClient client, SyncSettings settings, SyncMetrics metrics) {
     this.client = client;
     this.settings = settings;
     this.metrics = metrics;
     this.queue = new WorkQueue(settings.retryBase(), settings.retryMax());
     metrics.queueDepth(queue::length);
-    this.workers = Executors.newFixedThreadPool(settings.workers(), new NamedThreads("sync-worker"));
+    this.workers =
+        Executors.newFixedThreadPool(settings.workers(), new NamedThreads("sync-worker"));
   }
 
   /**
@@ -57,13 +61,24 @@ public final class SyncController implements AutoCloseable {
    *
    * @param reconcilers builds the reconciler given the SecretProviderClass lookup of the informer
    */
-  public synchronized void start(java.util.function.Function<java.util.function.BiFunction<String, String, GenericKubernetesResource>, SecretSyncReconciler> reconcilers) {
-    SharedIndexInformer<GenericKubernetesResource> classes = client.genericKubernetesResources(SyncResources.SECRET_PROVIDER_CLASS)
-        .inAnyNamespace().inform(new ProviderClassEvents(), 0);
+  public synchronized void start(
+      java.util.function.Function<
+              java.util.function.BiFunction<String, String, GenericKubernetesResource>,
+              SecretSyncReconciler>
+          reconcilers) {
+    SharedIndexInformer<GenericKubernetesResource> classes =
+        client
+            .genericKubernetesResources(SyncResources.SECRET_PROVIDER_CLASS)
+            .inAnyNamespace()
+            .inform(new ProviderClassEvents(), 0);
     providerClasses = classes;
-    reconciler = reconcilers.apply((namespace, name) -> classes.getStore().getByKey(namespace + "/" + name));
-    SharedIndexInformer<GenericKubernetesResource> syncs = client.genericKubernetesResources(SyncResources.SECRET_SYNC)
-        .inAnyNamespace().inform(new SecretSyncEvents(), 0);
+    reconciler =
+        reconcilers.apply((namespace, name) -> classes.getStore().getByKey(namespace + "/" + name));
+    SharedIndexInformer<GenericKubernetesResource> syncs =
+        client
+            .genericKubernetesResources(SyncResources.SECRET_SYNC)
+            .inAnyNamespace()
+            .inform(new SecretSyncEvents(), 0);
     secretSyncs = syncs;
     for (int i = 0; i < settings.workers(); i++) {
       workers.execute(this::work);
@@ -72,8 +87,10 @@ public final class SyncController implements AutoCloseable {
     if (poll > 0) {
       poller.scheduleWithFixedDelay(this::queueAll, poll, poll, TimeUnit.MILLISECONDS);
     }
-    LOG.atInfo().addKeyValue("secretSyncs", syncs.getStore().list().size())
-        .addKeyValue("pollInterval", settings.pollInterval().toString()).log("sync controller started");
+    LOG.atInfo()
+        .addKeyValue("secretSyncs", syncs.getStore().list().size())
+        .addKeyValue("pollInterval", settings.pollInterval().toString())
+        .log("sync controller started");
   }
 
   /** Queues every known SecretSync (the rotation poll). */
@@ -93,7 +110,9 @@ public final class SyncController implements AutoCloseable {
         try {
           process(key.get());
         } catch (RuntimeException e) {
-          LOG.atError().addKeyValue("secretSync", key.get()).addKeyValue("exception", SafeThrowables.describe(e))
+          LOG.atError()
+              .addKeyValue("secretSync", key.get())
+              .addKeyValue("exception", SafeThrowables.describe(e))
               .log("sync failed with a bug");
           metrics.reconciled(SyncMetrics.Result.ERROR);
           queue.addRateLimited(key.get());
@@ -135,7 +154,9 @@ public final class SyncController implements AutoCloseable {
     if (settings.controllerName().isEmpty()) {
       return true;
     }
-    Object name = SecretSyncSpec.map(sync.getAdditionalProperties().get("spec")).get("secretSyncControllerName");
+    Object name =
+        SecretSyncSpec.map(sync.getAdditionalProperties().get("spec"))
+            .get("secretSyncControllerName");
     return settings.controllerName().equals(name);
   }
 
@@ -168,11 +189,15 @@ public final class SyncController implements AutoCloseable {
     return resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
   }
 
-  private static boolean specChanged(GenericKubernetesResource before, GenericKubernetesResource after) {
-    return !Objects.equals(before.getMetadata().getGeneration(), after.getMetadata().getGeneration());
+  private static boolean specChanged(
+      GenericKubernetesResource before, GenericKubernetesResource after) {
+    return !Objects.equals(
+        before.getMetadata().getGeneration(), after.getMetadata().getGeneration());
   }
 
-  /** SecretSync events: a new one or a spec change is synced; a status change is not (we wrote it). */
+  /**
+   * SecretSync events: a new one or a spec change is synced; a status change is not (we wrote it).
+   */
   private final class SecretSyncEvents implements ResourceEventHandler<GenericKubernetesResource> {
     @Override
     public void onAdd(GenericKubernetesResource sync) {
@@ -197,8 +222,11 @@ public final class SyncController implements AutoCloseable {
     }
   }
 
-  /** SecretProviderClass events: every SecretSync of the namespace that names it is synced again. */
-  private final class ProviderClassEvents implements ResourceEventHandler<GenericKubernetesResource> {
+  /**
+   * SecretProviderClass events: every SecretSync of the namespace that names it is synced again.
+   */
+  private final class ProviderClassEvents
+      implements ResourceEventHandler<GenericKubernetesResource> {
     @Override
     public void onAdd(GenericKubernetesResource spc) {
       queueUsersOf(spc);

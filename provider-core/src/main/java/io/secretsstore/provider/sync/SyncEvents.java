@@ -24,13 +24,16 @@ import org.slf4j.LoggerFactory;
 public final class SyncEvents {
   /** The reportingController of every Event. */
   public static final String CONTROLLER = "secrets-store-provider/sync";
+
   public static final String CREATED = "SecretCreated";
   public static final String UPDATED = "SecretUpdated";
   private static final Logger LOG = LoggerFactory.getLogger(SyncEvents.class);
-  private static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX")
-      .withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter MICRO_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX").withZone(ZoneOffset.UTC);
+
   /** 253 characters less the dot and the 32 of the suffix. */
   private static final int MAX_NAME_PREFIX = 220;
+
   /** The API server's limit on an Event's note. */
   private static final int MAX_NOTE = 1024;
 
@@ -38,7 +41,9 @@ public final class SyncEvents {
   private final String instance;
   private final Clock clock;
 
-  /** @param instance this replica (its pod name), the Event's reportingInstance */
+  /**
+   * @param instance this replica (its pod name), the Event's reportingInstance
+   */
   public SyncEvents(KubernetesClient client, String instance, Clock clock) {
     this.client = client;
     this.instance = instance;
@@ -57,17 +62,29 @@ public final class SyncEvents {
 
   /** The SecretSync's name and a random suffix, within the 253 characters of an object name. */
   static String eventName(String secretSync) {
-    String prefix = secretSync.length() > MAX_NAME_PREFIX ? secretSync.substring(0, MAX_NAME_PREFIX) : secretSync;
+    String prefix =
+        secretSync.length() > MAX_NAME_PREFIX
+            ? secretSync.substring(0, MAX_NAME_PREFIX)
+            : secretSync;
     return prefix + "." + UUID.randomUUID().toString().replace("-", "");
   }
 
-  private void emit(String namespace, String name, String uid, String type, String reason, String note) {
+  private void emit(
+      String namespace, String name, String uid, String type, String reason, String note) {
     Event event =
         new EventBuilder()
-            .withNewMetadata().withNamespace(namespace).withName(eventName(name))
+            .withNewMetadata()
+            .withNamespace(namespace)
+            .withName(eventName(name))
             .endMetadata()
-            .withRegarding(new ObjectReferenceBuilder().withApiVersion(SyncResources.apiVersion(SyncResources.SECRET_SYNC))
-                .withKind(SyncResources.SECRET_SYNC.getKind()).withNamespace(namespace).withName(name).withUid(uid).build())
+            .withRegarding(
+                new ObjectReferenceBuilder()
+                    .withApiVersion(SyncResources.apiVersion(SyncResources.SECRET_SYNC))
+                    .withKind(SyncResources.SECRET_SYNC.getKind())
+                    .withNamespace(namespace)
+                    .withName(name)
+                    .withUid(uid)
+                    .build())
             .withType(type)
             .withReason(reason)
             .withAction("Sync")
@@ -79,7 +96,9 @@ public final class SyncEvents {
     try {
       client.events().v1().events().inNamespace(namespace).resource(event).create();
     } catch (KubernetesClientException e) {
-      LOG.atDebug().addKeyValue("secretSync", namespace + "/" + name).addKeyValue("httpCode", e.getCode())
+      LOG.atDebug()
+          .addKeyValue("secretSync", namespace + "/" + name)
+          .addKeyValue("httpCode", e.getCode())
           .log("could not write an Event");
     }
   }

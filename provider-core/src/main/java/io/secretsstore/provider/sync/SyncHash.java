@@ -13,22 +13,29 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * {@code status.syncHash}: a keyed HMAC-SHA256 over everything a sync writes and everything that
  * should force one (the Secret's type, data, labels and annotations; the SecretProviderClass UID
- * and generation; the SecretSync UID and generation; {@code forceSynchronization}). Anyone who
- * can read the SecretSync sees the hash, so it must not let them test guesses of the data: a
- * plain hash would. The key is derived from the cluster's shared fingerprint key, so every
- * controller replica computes the same hash and a failover does not rewrite every Secret.
+ * and generation; the SecretSync UID and generation; {@code forceSynchronization}). Anyone who can
+ * read the SecretSync sees the hash, so it must not let them test guesses of the data: a plain hash
+ * would. The key is derived from the cluster's shared fingerprint key, so every controller replica
+ * computes the same hash and a failover does not rewrite every Secret.
  */
 public final class SyncHash {
   private static final String ALGORITHM = "HmacSHA256";
   private final SecretKeySpec key;
 
-  /** @param sharedKey the cluster's fingerprint key (at least 32 bytes) */
+  /**
+   * @param sharedKey the cluster's fingerprint key (at least 32 bytes)
+   */
   public SyncHash(byte[] sharedKey) {
     if (sharedKey.length < 32) {
       throw new IllegalArgumentException("the sync hash key must be at least 32 bytes");
     }
     // A key of its own (HMAC of a label), so a sync hash never equals an audit fingerprint.
-    this.key = new SecretKeySpec(hmac(new SecretKeySpec(sharedKey, ALGORITHM), "secret-sync-hash/v1".getBytes(StandardCharsets.UTF_8)), ALGORITHM);
+    this.key =
+        new SecretKeySpec(
+            hmac(
+                new SecretKeySpec(sharedKey, ALGORITHM),
+                "secret-sync-hash/v1".getBytes(StandardCharsets.UTF_8)),
+            ALGORITHM);
   }
 
   /** What the hash covers besides the data. */
@@ -60,10 +67,12 @@ public final class SyncHash {
 
   private static void map(Mac mac, Map<String, String> values) {
     field(mac, Integer.toString(values.size()));
-    new TreeMap<>(values).forEach((k, v) -> {
-      field(mac, k);
-      field(mac, v);
-    });
+    new TreeMap<>(values)
+        .forEach(
+            (k, v) -> {
+              field(mac, k);
+              field(mac, v);
+            });
   }
 
   private static void field(Mac mac, String value) {

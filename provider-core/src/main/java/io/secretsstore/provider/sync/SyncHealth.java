@@ -25,8 +25,11 @@ public final class SyncHealth implements AutoCloseable {
   /**
    * @param problem why the controller cannot work (stopped, backend unreachable), or empty
    */
-  public static SyncHealth start(InetSocketAddress address, Supplier<Optional<String>> liveness,
-      Supplier<Optional<String>> problem) throws IOException {
+  public static SyncHealth start(
+      InetSocketAddress address,
+      Supplier<Optional<String>> liveness,
+      Supplier<Optional<String>> problem)
+      throws IOException {
     HttpServer server = HttpServer.create(address, 16);
     server.createContext("/livez", exchange -> respond(exchange, liveness.get()));
     server.createContext("/healthz", exchange -> respond(exchange, liveness.get()));

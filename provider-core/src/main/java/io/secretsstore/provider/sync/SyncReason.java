@@ -3,8 +3,8 @@ package io.secretsstore.provider.sync;
 
 /**
  * The condition reasons of the upstream secrets-store-sync-controller, so tooling written for it
- * reads our status unchanged. They double as the {@code outcome} label of the sync metrics: a
- * fixed set, never an error text.
+ * reads our status unchanged. They double as the {@code outcome} label of the sync metrics: a fixed
+ * set, never an error text.
  */
 public enum SyncReason {
   CREATE_SUCCESSFUL("CreateSuccessful"),

@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param workers SecretSyncs synced at once
  * @param retryBase the first retry delay after a failure, doubled per failure
  * @param retryMax the longest retry delay
- * @param controllerName only SecretSyncs naming this controller (spec.secretSyncControllerName),
- *     or every SecretSync when empty
+ * @param controllerName only SecretSyncs naming this controller (spec.secretSyncControllerName), or
+ *     every SecretSync when empty
  * @param providerName only SecretSyncs whose SecretProviderClass names this provider (its {@code
  *     spec.provider}), so the controllers of several backends in one cluster share the SecretSyncs
  * @param secretTypes the Secret types a SecretSync may ask for
@@ -44,7 +44,8 @@ public record SyncSettings(
       throw new IllegalArgumentException("--workers must be at least 1");
     }
     if (tokenTtl.compareTo(Duration.ofMinutes(10)) < 0) {
-      throw new IllegalArgumentException("--token-ttl must be at least 10m (the API server's minimum)");
+      throw new IllegalArgumentException(
+          "--token-ttl must be at least 10m (the API server's minimum)");
     }
     if (pollInterval.isNegative()) {
       throw new IllegalArgumentException("--rotation-poll-interval must not be negative");

@@ -20,13 +20,22 @@ import org.jspecify.annotations.Nullable;
 public final class SyncStatus {
   public static final String CREATED = "SecretCreated";
   public static final String UPDATED = "SecretUpdated";
+
   /** Upstream's messages for a success, word for word: alert rules and runbooks match them. */
   static final String CREATED_MESSAGE = "Secret created successfully.";
+
   static final String UP_TO_DATE_MESSAGE = "Secret contains last observed values.";
+
   /** The reasons that make upstream sync again although the hash is unchanged. */
-  private static final Set<SyncReason> FAILURES = EnumSet.of(SyncReason.SECRET_PROVIDER_CLASS_MISCONFIGURED,
-      SyncReason.INVALID_CLUSTER_SECRET_ANNOTATION, SyncReason.INVALID_CLUSTER_SECRET_LABEL, SyncReason.PROVIDER_ERROR,
-      SyncReason.REMOTE_SECRET_STORE_FETCH_FAILED, SyncReason.CONTROLLER_PATCH_ERROR, SyncReason.CONTROLLER_SYNC_ERROR);
+  private static final Set<SyncReason> FAILURES =
+      EnumSet.of(
+          SyncReason.SECRET_PROVIDER_CLASS_MISCONFIGURED,
+          SyncReason.INVALID_CLUSTER_SECRET_ANNOTATION,
+          SyncReason.INVALID_CLUSTER_SECRET_LABEL,
+          SyncReason.PROVIDER_ERROR,
+          SyncReason.REMOTE_SECRET_STORE_FETCH_FAILED,
+          SyncReason.CONTROLLER_PATCH_ERROR,
+          SyncReason.CONTROLLER_SYNC_ERROR);
 
   private final Map<String, Object> status;
 
@@ -52,9 +61,13 @@ public final class SyncStatus {
     return syncHash().isEmpty() ? CREATED : UPDATED;
   }
 
-  /** Whether a condition carries a failure reason: a failed sync is retried even when the hash is unchanged. */
+  /**
+   * Whether a condition carries a failure reason: a failed sync is retried even when the hash is
+   * unchanged.
+   */
   public boolean hasFailure() {
-    return conditions().stream().anyMatch(c -> FAILURES.stream().anyMatch(r -> r.text().equals(c.get("reason"))));
+    return conditions().stream()
+        .anyMatch(c -> FAILURES.stream().anyMatch(r -> r.text().equals(c.get("reason"))));
   }
 
   /** Whether upstream would first write the two Unknown conditions (fewer than two conditions). */
@@ -64,10 +77,16 @@ public final class SyncStatus {
 
   /** The condition of a type, or an empty map. */
   public Map<String, Object> condition(String type) {
-    return conditions().stream().filter(c -> type.equals(c.get("type"))).findFirst().orElse(Map.of());
+    return conditions().stream()
+        .filter(c -> type.equals(c.get("type")))
+        .findFirst()
+        .orElse(Map.of());
   }
 
-  /** The status with upstream's starting conditions: both Unknown, {@code SyncStarting} and {@code NoUpdatesAttemptedYet}. */
+  /**
+   * The status with upstream's starting conditions: both Unknown, {@code SyncStarting} and {@code
+   * NoUpdatesAttemptedYet}.
+   */
   public SyncStatus initialized(Clocked at) {
     List<Map<String, Object>> conditions = conditions();
     put(conditions, CREATED, "Unknown", SyncReason.SYNC_STARTING, "", at);
@@ -92,7 +111,10 @@ public final class SyncStatus {
     return next;
   }
 
-  /** The status after a failed sync: the {@link #conditionType()} condition False with the reason; the hash stays. */
+  /**
+   * The status after a failed sync: the {@link #conditionType()} condition False with the reason;
+   * the hash stays.
+   */
   public SyncStatus failed(SyncReason reason, String message, Clocked at) {
     List<Map<String, Object>> conditions = conditions();
     put(conditions, conditionType(), "False", reason, message, at);
@@ -127,8 +149,13 @@ public final class SyncStatus {
     return out;
   }
 
-  private static void put(List<Map<String, Object>> conditions, String type, String status, SyncReason reason,
-      String message, Clocked at) {
+  private static void put(
+      List<Map<String, Object>> conditions,
+      String type,
+      String status,
+      SyncReason reason,
+      String message,
+      Clocked at) {
     String transition = at.time().toString();
     for (int i = 0; i < conditions.size(); i++) {
       Map<String, Object> old = conditions.get(i);
@@ -143,8 +170,13 @@ public final class SyncStatus {
     conditions.add(condition(type, status, reason, message, transition, at.generation()));
   }
 
-  private static Map<String, Object> condition(String type, String status, SyncReason reason, String message,
-      String transition, long generation) {
+  private static Map<String, Object> condition(
+      String type,
+      String status,
+      SyncReason reason,
+      String message,
+      String transition,
+      long generation) {
     Map<String, Object> condition = new LinkedHashMap<>();
     condition.put("type", type);
     condition.put("status", status);

@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Splits a certificate bundle into what a {@code kubernetes.io/tls} Secret holds, as upstream
- * does: every certificate (PEM, in input order) into {@code tls.crt}, the private key into {@code
+ * Splits a certificate bundle into what a {@code kubernetes.io/tls} Secret holds, as upstream does:
+ * every certificate (PEM, in input order) into {@code tls.crt}, the private key into {@code
  * tls.key} as PKCS#1 ({@code RSA PRIVATE KEY}) or SEC1 ({@code EC PRIVATE KEY}). The input is PEM,
  * or PKCS#12 with an empty password (raw, or base64 as some backends return it). Errors name the
  * sourcePath only: the input is a private key.
@@ -78,7 +78,7 @@ final class TlsSplitter {
           keyType = new String(converted[0], StandardCharsets.US_ASCII);
           key = converted[1];
         }
-        default -> { }
+        default -> {}
       }
     }
     return parts(certificates, keyType, key, sourcePath);
@@ -122,7 +122,9 @@ final class TlsSplitter {
   /** The PEM type and DER of a PKCS#8 key in its traditional encoding. */
   private static byte[][] fromPkcs8(byte[] pkcs8, String sourcePath) {
     List<Der.Element> info = Der.parse(pkcs8).children();
-    if (info.size() < 3 || info.get(1).tag() != Der.SEQUENCE || info.get(2).tag() != Der.OCTET_STRING) {
+    if (info.size() < 3
+        || info.get(1).tag() != Der.SEQUENCE
+        || info.get(2).tag() != Der.OCTET_STRING) {
       throw invalid(sourcePath, "holds a private key that is not valid PKCS#8");
     }
     List<Der.Element> algorithm = info.get(1).children();
@@ -132,7 +134,9 @@ final class TlsSplitter {
       return new byte[][] {"RSA PRIVATE KEY".getBytes(StandardCharsets.US_ASCII), inner};
     }
     if (java.util.Arrays.equals(oid, EC_OID) && algorithm.size() > 1) {
-      return new byte[][] {"EC PRIVATE KEY".getBytes(StandardCharsets.US_ASCII), withCurve(inner, algorithm.get(1))};
+      return new byte[][] {
+        "EC PRIVATE KEY".getBytes(StandardCharsets.US_ASCII), withCurve(inner, algorithm.get(1))
+      };
     }
     throw invalid(sourcePath, "holds a private key that is neither RSA nor EC");
   }
@@ -153,7 +157,11 @@ final class TlsSplitter {
     return Der.encode(Der.SEQUENCE, parts.toArray(new byte[0][]));
   }
 
-  private static Parts parts(List<byte[]> certificates, @Nullable String keyType, byte @Nullable [] key, String sourcePath) {
+  private static Parts parts(
+      List<byte[]> certificates,
+      @Nullable String keyType,
+      byte @Nullable [] key,
+      String sourcePath) {
     if (certificates.isEmpty()) {
       throw invalid(sourcePath, "holds no certificate");
     }
@@ -164,18 +172,28 @@ final class TlsSplitter {
     for (byte[] certificate : certificates) {
       pem.append(pem("CERTIFICATE", certificate));
     }
-    return new Parts(pem.toString().getBytes(StandardCharsets.US_ASCII),
+    return new Parts(
+        pem.toString().getBytes(StandardCharsets.US_ASCII),
         pem(keyType, key).getBytes(StandardCharsets.US_ASCII));
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   private static SyncFailure invalid(String sourcePath, String problem) {
-    return SyncFailure.misconfigured(SyncReason.REMOTE_SECRET_STORE_FETCH_FAILED,
-        "the file of sourcePath " + sourcePath + " " + problem + " (needed for a kubernetes.io/tls Secret)");
+    return SyncFailure.misconfigured(
+        SyncReason.REMOTE_SECRET_STORE_FETCH_FAILED,
+        "the file of sourcePath "
+            + sourcePath
+            + " "
+            + problem
+            + " (needed for a kubernetes.io/tls Secret)");
   }
 }

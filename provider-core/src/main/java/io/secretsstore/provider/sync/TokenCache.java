@@ -13,20 +13,25 @@ import java.util.List;
 /**
  * Service-account tokens for SecretSyncs, one per (namespace, service account, audience), reused
  * until a fifth of their lifetime is left, so a poll of many SecretSyncs of one service account
- * costs one TokenRequest per token lifetime, not one per sync. The cache is bounded (beyond
- * {@value #MAX_TOKENS}, a rarely used token is evicted), a token is dropped once expired, and {@link #forget} drops a
- * service account's tokens when its SecretSync goes or the backend refuses them.
+ * costs one TokenRequest per token lifetime, not one per sync. The cache is bounded (beyond {@value
+ * #MAX_TOKENS}, a rarely used token is evicted), a token is dropped once expired, and {@link
+ * #forget} drops a service account's tokens when its SecretSync goes or the backend refuses them.
  */
 public final class TokenCache {
-  /** Upstream's token lifetime, which its admission policy requires: 10 minutes, the API server's minimum. */
+  /**
+   * Upstream's token lifetime, which its admission policy requires: 10 minutes, the API server's
+   * minimum.
+   */
   public static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
+
   /** Tokens kept at most; an evicted one is minted again when next needed. */
   static final long MAX_TOKENS = 10_000;
 
   /** Mints a token; TokenRequests.mintUnbound in production. */
   @FunctionalInterface
   public interface Minter {
-    ServiceAccountToken mint(String namespace, String serviceAccount, String audience, Duration ttl);
+    ServiceAccountToken mint(
+        String namespace, String serviceAccount, String audience, Duration ttl);
   }
 
   private record Key(String namespace, String serviceAccount, String audience) {}
@@ -46,12 +51,19 @@ public final class TokenCache {
     this.minter = minter;
     this.ttl = ttl;
     this.clock = clock;
-    // Evictions run on the caller's thread: small work, and no token outlives its eviction in a pool's queue.
-    this.tokens = Caffeine.newBuilder().maximumSize(maxTokens).expireAfterWrite(ttl).executor(Runnable::run).build();
+    // Evictions run on the caller's thread: small work, and no token outlives its eviction in a
+    // pool's queue.
+    this.tokens =
+        Caffeine.newBuilder()
+            .maximumSize(maxTokens)
+            .expireAfterWrite(ttl)
+            .executor(Runnable::run)
+            .build();
   }
 
   /** A usable token per audience for the service account. */
-  public List<ServiceAccountToken> tokens(String namespace, String serviceAccount, List<String> audiences) {
+  public List<ServiceAccountToken> tokens(
+      String namespace, String serviceAccount, List<String> audiences) {
     List<ServiceAccountToken> out = new ArrayList<>(audiences.size());
     for (String audience : audiences) {
       Key key = new Key(namespace, serviceAccount, audience);
@@ -67,9 +79,16 @@ public final class TokenCache {
     return out;
   }
 
-  /** Forgets every token of a service account (its SecretSync was deleted, or the backend refused it). */
+  /**
+   * Forgets every token of a service account (its SecretSync was deleted, or the backend refused
+   * it).
+   */
   public void forget(String namespace, String serviceAccount) {
-    tokens.asMap().keySet().removeIf(k -> k.namespace().equals(namespace) && k.serviceAccount().equals(serviceAccount));
+    tokens
+        .asMap()
+        .keySet()
+        .removeIf(
+            k -> k.namespace().equals(namespace) && k.serviceAccount().equals(serviceAccount));
   }
 
   /** Tokens held now (after pending evictions). */

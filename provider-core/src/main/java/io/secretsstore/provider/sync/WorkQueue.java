@@ -27,7 +27,8 @@ public final class WorkQueue implements AutoCloseable {
   private final Set<String> dirty = new HashSet<>();
   private final Set<String> processing = new HashSet<>();
   private final Map<String, Integer> failures = new HashMap<>();
-  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(new NamedThreads("sync-queue-timer"));
+  private final ScheduledExecutorService timers =
+      Executors.newSingleThreadScheduledExecutor(new NamedThreads("sync-queue-timer"));
   private boolean shutDown;
 
   public WorkQueue(Duration baseDelay, Duration maxDelay) {

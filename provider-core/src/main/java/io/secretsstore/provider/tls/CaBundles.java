@@ -17,15 +17,16 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Trust in the CA certificates of a PEM bundle, as operators pass them to the backends' {@code
- * --<cloud>-ca-bundle} flags (the emulators' CAs, or a private CA in front of a cloud endpoint).
- * A bundle replaces the JDK's CAs rather than adding to them, so an endpoint is trusted for exactly
+ * --<cloud>-ca-bundle} flags (the emulators' CAs, or a private CA in front of a cloud endpoint). A
+ * bundle replaces the JDK's CAs rather than adding to them, so an endpoint is trusted for exactly
  * what the operator named.
  */
 public final class CaBundles {
   private CaBundles() {}
 
   /**
-   * Trust managers for exactly the certificates of {@code bundle}, or for the JDK's CAs when it is null.
+   * Trust managers for exactly the certificates of {@code bundle}, or for the JDK's CAs when it is
+   * null.
    *
    * @param flag how the operator set the bundle, named in errors
    * @throws ProviderException FAILED_PRECONDITION naming {@code flag} when the file cannot be read
@@ -33,11 +34,13 @@ public final class CaBundles {
    */
   public static TrustManager[] trustManagers(Path bundle, String flag) {
     try {
-      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       factory.init(bundle == null ? null : read(bundle, flag));
       return factory.getTrustManagers();
     } catch (IOException | GeneralSecurityException e) {
-      throw ProviderException.of(ErrorKind.FAILED_PRECONDITION, "cannot read " + flag + " as PEM CA certificates", e);
+      throw ProviderException.of(
+          ErrorKind.FAILED_PRECONDITION, "cannot read " + flag + " as PEM CA certificates", e);
     }
   }
 
@@ -52,17 +55,21 @@ public final class CaBundles {
     }
   }
 
-  /** A TLS context trusting exactly the certificates of {@code bundle} (the JDK's CAs when null). */
+  /**
+   * A TLS context trusting exactly the certificates of {@code bundle} (the JDK's CAs when null).
+   */
   public static SSLContext sslContext(Path bundle, String flag) {
     return sslContext(trustManagers(bundle, flag));
   }
 
-  private static KeyStore read(Path bundle, String flag) throws IOException, GeneralSecurityException {
+  private static KeyStore read(Path bundle, String flag)
+      throws IOException, GeneralSecurityException {
     try (InputStream in = Files.newInputStream(bundle)) {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);
       int i = 0;
-      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+      for (Certificate certificate :
+          CertificateFactory.getInstance("X.509").generateCertificates(in)) {
         store.setCertificateEntry("ca-" + i++, certificate);
       }
       if (i == 0) {

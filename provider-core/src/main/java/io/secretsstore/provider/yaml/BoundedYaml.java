@@ -29,9 +29,9 @@ import org.snakeyaml.engine.v2.util.MergeUtils;
  * composer turns them into nodes, so a flow list of a million items or a map of 100k keys is
  * refused at the first node past the limit and a document nested 100k deep never reaches the
  * recursive composer (no {@link StackOverflowError} can escape). Loading is snakeyaml-engine's,
- * with no tag ever loading a class, duplicate and recursive keys refused and aliases bounded.
- * Merge keys ({@code <<: *base}) are merged where the schema resolves {@code <<} to the merge tag,
- * as the Go YAML libraries upstream providers use do. Refusals never quote the document.
+ * with no tag ever loading a class, duplicate and recursive keys refused and aliases bounded. Merge
+ * keys ({@code <<: *base}) are merged where the schema resolves {@code <<} to the merge tag, as the
+ * Go YAML libraries upstream providers use do. Refusals never quote the document.
  */
 public final class BoundedYaml {
   private static final String NOT_YAML = "is not valid YAML";
@@ -54,21 +54,22 @@ public final class BoundedYaml {
   }
 
   /**
-   * Settings for building nodes: without source marks unless the limits keep them, since marks
-   * more than double what each node costs (measured: 3.5 MiB instead of 1.5 MiB for 128 KiB of
-   * objects). A syntax error's position is found by a second, streaming parse with marks.
+   * Settings for building nodes: without source marks unless the limits keep them, since marks more
+   * than double what each node costs (measured: 3.5 MiB instead of 1.5 MiB for 128 KiB of objects).
+   * A syntax error's position is found by a second, streaming parse with marks.
    */
   private static LoadSettings unmarked(String label, Schema schema, YamlLimits limits) {
     return builder(label, schema, limits).setUseMarks(limits.marks()).build();
   }
 
   /**
-   * The document's node tree (empty for an empty document), for callers that walk nodes
-   * themselves; merge keys stay as tuples, see {@link #tuples}.
+   * The document's node tree (empty for an empty document), for callers that walk nodes themselves;
+   * merge keys stay as tuples, see {@link #tuples}.
    *
    * @throws YamlRefusal when it is not one valid YAML document within the limits
    */
-  public static Optional<Node> compose(String text, String label, Schema schema, YamlLimits limits) {
+  public static Optional<Node> compose(
+      String text, String label, Schema schema, YamlLimits limits) {
     return compose(text, unmarked(label, schema, limits), settings(label, schema, limits), limits);
   }
 
@@ -89,33 +90,37 @@ public final class BoundedYaml {
   }
 
   /**
-   * A mapping's entries with its merge keys applied as Go's YAML libraries apply them: keys
-   * written in the mapping win over merged ones, and of several merged mappings the first wins.
+   * A mapping's entries with its merge keys applied as Go's YAML libraries apply them: keys written
+   * in the mapping win over merged ones, and of several merged mappings the first wins.
    */
   public static List<NodeTuple> tuples(MappingNode mapping) {
     try {
       return MERGE.flatten(mapping);
     } catch (RuntimeException e) {
-      throw new YamlRefusal("has a merge key (<<) whose value is not a mapping or a list of mappings");
+      throw new YamlRefusal(
+          "has a merge key (<<) whose value is not a mapping or a list of mappings");
     }
   }
 
-  private static final MergeUtils MERGE = new MergeUtils() {
-    @Override
-    public MappingNode asMappingNode(Node node) {
-      if (node instanceof MappingNode mapping) {
-        return mapping;
-      }
-      throw new IllegalArgumentException("not a mapping");
-    }
-  };
+  private static final MergeUtils MERGE =
+      new MergeUtils() {
+        @Override
+        public MappingNode asMappingNode(Node node) {
+          if (node instanceof MappingNode mapping) {
+            return mapping;
+          }
+          throw new IllegalArgumentException("not a mapping");
+        }
+      };
 
-  private static Optional<Node> compose(String text, LoadSettings settings, LoadSettings marked, YamlLimits limits) {
+  private static Optional<Node> compose(
+      String text, LoadSettings settings, LoadSettings marked, YamlLimits limits) {
     if (text.length() > limits.maxChars()) {
       throw new YamlRefusal("is larger than " + limits.maxChars() + " characters");
     }
     try {
-      Parser parser = new CountingParser(new ParserImpl(settings, new StreamReader(settings, text)), limits);
+      Parser parser =
+          new CountingParser(new ParserImpl(settings, new StreamReader(settings, text)), limits);
       return new Composer(settings, parser).getSingleNode();
     } catch (YamlRefusal e) {
       throw e;
@@ -126,14 +131,17 @@ public final class BoundedYaml {
 
   /**
    * A syntax error's refusal with its line and column, found by parsing again with marks, event by
-   * event (nothing is kept, so this costs no more memory than the scanner's); other refusals as they are.
+   * event (nothing is kept, so this costs no more memory than the scanner's); other refusals as
+   * they are.
    */
-  private static YamlRefusal located(String text, LoadSettings marked, YamlLimits limits, YamlRefusal refusal) {
+  private static YamlRefusal located(
+      String text, LoadSettings marked, YamlLimits limits, YamlRefusal refusal) {
     if (!NOT_YAML.equals(refusal.getMessage())) {
       return refusal;
     }
     try {
-      Parser parser = new CountingParser(new ParserImpl(marked, new StreamReader(marked, text)), limits);
+      Parser parser =
+          new CountingParser(new ParserImpl(marked, new StreamReader(marked, text)), limits);
       while (parser.hasNext()) {
         parser.next();
       }
@@ -182,7 +190,8 @@ public final class BoundedYaml {
 
   private static String where(Throwable e) {
     if (e instanceof MarkedYamlEngineException marked) {
-      return marked.getProblemMark()
+      return marked
+          .getProblemMark()
           .or(marked::getContextMark)
           .map(m -> " at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1))
           .orElse("");
@@ -224,7 +233,8 @@ public final class BoundedYaml {
         case Scalar -> {
           node();
           if (((ScalarEvent) event).getValue().length() > limits.maxScalarChars()) {
-            throw new YamlRefusal("has a value longer than " + limits.maxScalarChars() + " characters");
+            throw new YamlRefusal(
+                "has a value longer than " + limits.maxScalarChars() + " characters");
           }
         }
         case Alias -> node();

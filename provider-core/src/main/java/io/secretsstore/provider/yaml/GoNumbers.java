@@ -52,7 +52,10 @@ public final class GoNumbers {
     try {
       BigInteger value = new BigInteger(s.replace("_", ""), radix);
       value = negative ? value.negate() : value;
-      boolean fits = negative ? value.negate().subtract(BigInteger.ONE).bitLength() <= bits : value.bitLength() <= bits;
+      boolean fits =
+          negative
+              ? value.negate().subtract(BigInteger.ONE).bitLength() <= bits
+              : value.bitLength() <= bits;
       return fits ? Optional.of(value) : Optional.empty();
     } catch (NumberFormatException e) {
       return Optional.empty();

@@ -10,11 +10,13 @@ import org.snakeyaml.engine.v2.schema.Schema;
  * recursive keys refused and aliases and size bounded, so a hostile document can neither execute
  * code nor exhaust memory. Parser messages quote the input, so callers report only line and column.
  * Tenant documents and manifests go through {@link BoundedYaml}, which also bounds nodes and depth
- * while parsing; these settings remain for trusted files read whole (configuration, test manifests).
+ * while parsing; these settings remain for trusted files read whole (configuration, test
+ * manifests).
  */
 public final class SafeYaml {
   /** Bounds memory for a mistaken or hostile document. */
   public static final int MAX_CODE_POINTS = YamlLimits.MANIFEST.maxChars();
+
   /** Enough for any real manifest; an alias bomb needs far more. */
   public static final int MAX_ALIASES = YamlLimits.MANIFEST.maxAliases();
 

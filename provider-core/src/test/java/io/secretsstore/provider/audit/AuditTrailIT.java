@@ -28,7 +28,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The audit trail of real mounts through the gRPC service (in-process): events, sources, fingerprints, reuse report. */
+/**
+ * The audit trail of real mounts through the gRPC service (in-process): events, sources,
+ * fingerprints, reuse report.
+ */
 class AuditTrailIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final ByteArrayOutputStream audit = new ByteArrayOutputStream();
@@ -38,8 +41,13 @@ class AuditTrailIT {
 
   @BeforeEach
   void start() throws Exception {
-    MountAuditor auditor = new MountAuditor(JsonLinesAuditSink.to(audit),
-        new PayloadFingerprints(PayloadFingerprints.newKey()), index, "node-1", new FakeTime());
+    MountAuditor auditor =
+        new MountAuditor(
+            JsonLinesAuditSink.to(audit),
+            new PayloadFingerprints(PayloadFingerprints.newKey()),
+            index,
+            "node-1",
+            new FakeTime());
     // Auditing is the service's work, not the socket's: served in-process.
     provider = ProviderFixture.inProcess(backend, EngineSettings.DEFAULT, auditor);
   }
@@ -50,26 +58,35 @@ class AuditTrailIT {
   }
 
   private ProviderClient.MountCall call(String serviceAccount, String objects, String... extra) {
-    Attributes attributes = Attributes.forPod().with("csi.storage.k8s.io/serviceAccount.name", serviceAccount)
-        .with("objects", objects);
+    Attributes attributes =
+        Attributes.forPod()
+            .with("csi.storage.k8s.io/serviceAccount.name", serviceAccount)
+            .with("objects", objects);
     for (int i = 0; i < extra.length; i += 2) {
       attributes.with(extra[i], extra[i + 1]);
     }
-    return new ProviderClient.MountCall(attributes.json(), "{\"k\":\"" + Canaries.NODE_PUBLISH + "\"}", "/t", "420", List.of());
+    return new ProviderClient.MountCall(
+        attributes.json(), "{\"k\":\"" + Canaries.NODE_PUBLISH + "\"}", "/t", "420", List.of());
   }
 
   private List<JsonNode> events() throws Exception {
-    return audit.toString(StandardCharsets.UTF_8).lines().map(line -> {
-      try {
-        return JSON.readTree(line);
-      } catch (Exception e) {
-        throw new AssertionError("not a JSON line: " + line, e);
-      }
-    }).toList();
+    return audit
+        .toString(StandardCharsets.UTF_8)
+        .lines()
+        .map(
+            line -> {
+              try {
+                return JSON.readTree(line);
+              } catch (Exception e) {
+                throw new AssertionError("not a JSON line: " + line, e);
+              }
+            })
+        .toList();
   }
 
   @Test
-  void mounts_recordOneEventPerObject_withSourceVersionAndFingerprint_andNoSecret() throws Exception {
+  void mounts_recordOneEventPerObject_withSourceVersionAndFingerprint_andNoSecret()
+      throws Exception {
     backend.put("db", Canaries.SECRET);
     backend.put("api", "another value");
     String objects = "[{\"name\":\"db\"},{\"name\":\"api\"}]";
@@ -78,8 +95,12 @@ class AuditTrailIT {
 
     List<JsonNode> events = events();
     assertThat(events).hasSize(4);
-    assertThat(events).extracting(e -> e.path("objectId").asText()).containsExactly("db", "api", "db", "api");
-    assertThat(events).extracting(e -> e.path("source").asText()).containsExactly("backend", "backend", "cache", "cache");
+    assertThat(events)
+        .extracting(e -> e.path("objectId").asText())
+        .containsExactly("db", "api", "db", "api");
+    assertThat(events)
+        .extracting(e -> e.path("source").asText())
+        .containsExactly("backend", "backend", "cache", "cache");
     JsonNode first = events.get(0);
     assertThat(first.path("action").asText()).isEqualTo("mount");
     assertThat(first.path("node").asText()).isEqualTo("node-1");
@@ -99,10 +120,22 @@ class AuditTrailIT {
   @Test
   void deniedMount_recordsTheOutcomeWithoutObjects() throws Exception {
     backend.put("db", Canaries.SECRET);
-    assertThatThrownBy(() -> provider.client().mount(call("intruder", "[{\"name\":\"db\"}]", "deny", "intruder"), Duration.ofSeconds(10)))
+    assertThatThrownBy(
+            () ->
+                provider
+                    .client()
+                    .mount(
+                        call("intruder", "[{\"name\":\"db\"}]", "deny", "intruder"),
+                        Duration.ofSeconds(10)))
         .isInstanceOf(ProviderCallException.class);
-    assertThatThrownBy(() -> provider.client().mount(
-        new ProviderClient.MountCall("not json " + Canaries.TOKEN, "null", "/t", "420", List.of()), Duration.ofSeconds(10)))
+    assertThatThrownBy(
+            () ->
+                provider
+                    .client()
+                    .mount(
+                        new ProviderClient.MountCall(
+                            "not json " + Canaries.TOKEN, "null", "/t", "420", List.of()),
+                        Duration.ofSeconds(10)))
         .isInstanceOf(ProviderCallException.class);
     List<JsonNode> events = events();
     assertThat(events).hasSize(2);
@@ -119,8 +152,14 @@ class AuditTrailIT {
     backend.put("db-password", Canaries.SECRET);
     backend.put("legacy-password", Canaries.SECRET);
     backend.put("unique", "only here");
-    provider.client().mount(call("app", "[{\"name\":\"db-password\"},{\"name\":\"unique\"}]"), Duration.ofSeconds(10));
-    provider.client().mount(call("legacy", "[{\"name\":\"legacy-password\"}]"), Duration.ofSeconds(10));
+    provider
+        .client()
+        .mount(
+            call("app", "[{\"name\":\"db-password\"},{\"name\":\"unique\"}]"),
+            Duration.ofSeconds(10));
+    provider
+        .client()
+        .mount(call("legacy", "[{\"name\":\"legacy-password\"}]"), Duration.ofSeconds(10));
     assertThat(index.reusedCount()).isEqualTo(1);
 
     Path file = Files.createTempFile("audit", ".jsonl");
@@ -132,7 +171,9 @@ class AuditTrailIT {
     Files.delete(file);
     assertThat(out.toString())
         .contains("3 object accesses, 2 distinct values, 1 reused under more than one owner")
-        .contains("team-a/db-password").contains("team-a/legacy-password").doesNotContain("team-a/unique");
+        .contains("team-a/db-password")
+        .contains("team-a/legacy-password")
+        .doesNotContain("team-a/unique");
     LogCapture.assertNoCanaryIn(out.toString(), Canaries.all());
   }
 }

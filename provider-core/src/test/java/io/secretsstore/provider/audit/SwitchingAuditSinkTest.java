@@ -43,9 +43,26 @@ class SwitchingAuditSinkTest {
   }
 
   private static AuditEvent event(String objectId) {
-    return new AuditEvent("2026-11-28T00:00:00Z", java.util.UUID.randomUUID().toString(), "event", "access", "mount", "node",
-        "team-a", "pod", "uid-1", "app", "spc", "test", objectId, "1",
-        "cache", "", "OK", 1, "");
+    return new AuditEvent(
+        "2026-11-28T00:00:00Z",
+        java.util.UUID.randomUUID().toString(),
+        "event",
+        "access",
+        "mount",
+        "node",
+        "team-a",
+        "pod",
+        "uid-1",
+        "app",
+        "spc",
+        "test",
+        objectId,
+        "1",
+        "cache",
+        "",
+        "OK",
+        1,
+        "");
   }
 
   /** Every objectId written to the audit files of the directory, with how often it appears. */
@@ -71,13 +88,15 @@ class SwitchingAuditSinkTest {
     List<Future<?>> running = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
       int writer = w;
-      running.add(pool.submit(() -> {
-        go.await();
-        for (int i = 0; i < perWriter; i++) {
-          sink.record(event(writer + "-" + i));
-        }
-        return null;
-      }));
+      running.add(
+          pool.submit(
+              () -> {
+                go.await();
+                for (int i = 0; i < perWriter; i++) {
+                  sink.record(event(writer + "-" + i));
+                }
+                return null;
+              }));
     }
     go.countDown();
     int switches = 0;
@@ -114,18 +133,23 @@ class SwitchingAuditSinkTest {
   void emptyDestination_turnsAuditOff_andBackOn() throws Exception {
     List<String> opened = new ArrayList<>();
     List<AuditEvent> recorded = new ArrayList<>();
-    SwitchingAuditSink sink = new SwitchingAuditSink(destination -> {
-      if (destination.contains("unwritable")) {
-        throw new UncheckedIOException(new IOException("denied"));
-      }
-      opened.add(destination);
-      return recorded::add;
-    }, "");
+    SwitchingAuditSink sink =
+        new SwitchingAuditSink(
+            destination -> {
+              if (destination.contains("unwritable")) {
+                throw new UncheckedIOException(new IOException("denied"));
+              }
+              opened.add(destination);
+              return recorded::add;
+            },
+            "");
     assertThat(sink.enabled()).isFalse();
     sink.record(event("dropped"));
     sink.switchTo("/audit/a.jsonl");
     sink.switchTo("/audit/a.jsonl");
-    assertThat(opened).as("an unchanged destination is not reopened").containsExactly("/audit/a.jsonl");
+    assertThat(opened)
+        .as("an unchanged destination is not reopened")
+        .containsExactly("/audit/a.jsonl");
     sink.record(event("kept"));
     sink.switchTo("");
     sink.record(event("dropped too"));

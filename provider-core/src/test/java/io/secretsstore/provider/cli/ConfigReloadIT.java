@@ -50,9 +50,16 @@ class ConfigReloadIT {
 
   private static void mount(ServeProcess serve, String objectName) {
     try (ProviderClient client = ProviderClient.connect(serve.socket())) {
-      String objects = "[{\"name\":\"" + objectName + "\",\"content\":\"" + Canaries.SECRET + "\"}]";
-      client.mount(new ProviderClient.MountCall(Attributes.forPod().with("objects", objects).json(),
-          "{\"k\":\"" + Canaries.NODE_PUBLISH + "\"}", "/t", "420", List.of()), Duration.ofSeconds(30));
+      String objects =
+          "[{\"name\":\"" + objectName + "\",\"content\":\"" + Canaries.SECRET + "\"}]";
+      client.mount(
+          new ProviderClient.MountCall(
+              Attributes.forPod().with("objects", objects).json(),
+              "{\"k\":\"" + Canaries.NODE_PUBLISH + "\"}",
+              "/t",
+              "420",
+              List.of()),
+          Duration.ofSeconds(30));
     }
   }
 
@@ -60,35 +67,59 @@ class ConfigReloadIT {
     if (!Files.exists(auditFile)) {
       return List.of();
     }
-    return Files.readAllLines(auditFile).stream().map(line -> {
-      try {
-        return JSON.readTree(line).path("objectId").asText();
-      } catch (Exception e) {
-        throw new AssertionError("not an audit event: " + line, e);
-      }
-    }).toList();
+    return Files.readAllLines(auditFile).stream()
+        .map(
+            line -> {
+              try {
+                return JSON.readTree(line).path("objectId").asText();
+              } catch (Exception e) {
+                throw new AssertionError("not an audit event: " + line, e);
+              }
+            })
+        .toList();
   }
 
-  /** Waits until the process logged {@code message} {@code times} times (the watcher checks every 100 ms). */
+  /**
+   * Waits until the process logged {@code message} {@code times} times (the watcher checks every
+   * 100 ms).
+   */
   private static void awaitLogged(ServeProcess serve, String message, int times) throws Exception {
-    if (!Poll.until(Duration.ofSeconds(30), () -> serve.output().lines().filter(l -> l.contains(message)).count() >= times)) {
-      throw new AssertionError("serve did not log \"" + message + "\" " + times + " times; output:\n" + serve.output());
+    if (!Poll.until(
+        Duration.ofSeconds(30),
+        () -> serve.output().lines().filter(l -> l.contains(message)).count() >= times)) {
+      throw new AssertionError(
+          "serve did not log \"" + message + "\" " + times + " times; output:\n" + serve.output());
     }
   }
 
   private String metrics(ServeProcess serve) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serve.metricsPort() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    return http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + serve.metricsPort() + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   @Test
-  void auditDestinationChange_takesEffectWithoutRestart_andABrokenFileKeepsThePreviousOne() throws Exception {
+  void auditDestinationChange_takesEffectWithoutRestart_andABrokenFileKeepsThePreviousOne()
+      throws Exception {
     Path first = dir.resolve("first.jsonl");
     Path second = dir.resolve("second.jsonl");
     Path config = dir.resolve("config.yaml");
     ConfigFiles.replace(config, "logLevel: info\n");
-    try (ServeProcess serve = ServeProcess.start("test", dir, "--log-format", "json", "--audit-log", first.toString(),
-        "--config", config.toString(), "--config-check-interval", "100ms")) {
+    try (ServeProcess serve =
+        ServeProcess.start(
+            "test",
+            dir,
+            "--log-format",
+            "json",
+            "--audit-log",
+            first.toString(),
+            "--config",
+            config.toString(),
+            "--config-check-interval",
+            "100ms")) {
       mount(serve, "before-switch");
 
       ConfigFiles.replace(config, "logLevel: info\nauditLog: " + second + "\n");
@@ -96,7 +127,9 @@ class ConfigReloadIT {
       mount(serve, "after-switch");
 
       // Broken: an unknown key beside a new destination. Nothing of it applies.
-      ConfigFiles.replace(config, "auditLog: " + dir.resolve("third.jsonl") + "\nauditLogg: " + Canaries.SECRET + "\n");
+      ConfigFiles.replace(
+          config,
+          "auditLog: " + dir.resolve("third.jsonl") + "\nauditLogg: " + Canaries.SECRET + "\n");
       awaitLogged(serve, "configuration file rejected", 1);
       mount(serve, "after-broken-file");
 
@@ -112,10 +145,14 @@ class ConfigReloadIT {
       assertThat(objectIds(second)).containsExactly("after-switch", "after-broken-file");
       assertThat(dir.resolve("third.jsonl")).doesNotExist();
       String metrics = metrics(serve);
-      assertThat(metrics).contains("secrets_store_provider_config_reloads_total{result=\"rejected\"} 1");
-      assertThat(metrics).contains("secrets_store_provider_config_reloads_total{result=\"applied\"} 3");
+      assertThat(metrics)
+          .contains("secrets_store_provider_config_reloads_total{result=\"rejected\"} 1");
+      assertThat(metrics)
+          .contains("secrets_store_provider_config_reloads_total{result=\"applied\"} 3");
       serve.terminate(Duration.ofSeconds(30));
-      LogCapture.assertNoCanaryIn(serve.output() + Files.readString(first) + Files.readString(second) + metrics, Canaries.all());
+      LogCapture.assertNoCanaryIn(
+          serve.output() + Files.readString(first) + Files.readString(second) + metrics,
+          Canaries.all());
     }
   }
 
@@ -125,8 +162,11 @@ class ConfigReloadIT {
     Path fileFile = dir.resolve("file.jsonl");
     Path config = dir.resolve("config.yaml");
     ConfigFiles.replace(config, "auditLog: " + fileFile + "\n");
-    try (ServeProcess serve = ServeProcess.start("test", dir, "--audit-log", flagFile.toString(), "--config", config.toString())) {
-      // ServeProcess returns as soon as the socket exists: the first mount must already see the file.
+    try (ServeProcess serve =
+        ServeProcess.start(
+            "test", dir, "--audit-log", flagFile.toString(), "--config", config.toString())) {
+      // ServeProcess returns as soon as the socket exists: the first mount must already see the
+      // file.
       mount(serve, "first");
       assertThat(objectIds(flagFile)).isEmpty();
       assertThat(objectIds(fileFile)).containsExactly("first");

@@ -13,16 +13,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** The flags made from the settings table: each command has exactly its settings, and they read back typed and checked. */
+/**
+ * The flags made from the settings table: each command has exactly its settings, and they read back
+ * typed and checked.
+ */
 class SettingOptionsTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"serve", "sync"})
   void eachCommand_hasTheFlagsOfItsSettings_only(String command) {
     CommandSpec spec = Main.commandLine().getSubcommands().get(command).getCommandSpec();
     for (Setting<?> setting : Settings.ALL) {
-      assertThat(spec.findOption(setting.flag()) != null).as(command + " " + setting.flag()).isEqualTo(setting.commands().contains(command));
+      assertThat(spec.findOption(setting.flag()) != null)
+          .as(command + " " + setting.flag())
+          .isEqualTo(setting.commands().contains(command));
     }
-    assertThat(new CommandLine(spec).getUsageMessage().replaceAll("\\s+", " ")).contains("--cache-max-bytes=BYTES")
+    assertThat(new CommandLine(spec).getUsageMessage().replaceAll("\\s+", " "))
+        .contains("--cache-max-bytes=BYTES")
         .contains("(-Xmx64m in the launcher). Default: 16777216.")
         .contains("re-read in the background. Default: 2m; config key rotationPollInterval.");
   }
@@ -49,8 +55,10 @@ class SettingOptionsTest {
     SettingOptions options = new SettingOptions();
     options.addTo(line);
     line.parseArgs(flag, "--rotation-poll-interval=2m");
-    assertThatThrownBy(options::values).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("--cache-freshness must be longer than --rotation-poll-interval plus --rotation-poll-jitter");
+    assertThatThrownBy(options::values)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "--cache-freshness must be longer than --rotation-poll-interval plus --rotation-poll-jitter");
   }
 
   /** A command with only the settings' flags, named {@code name}. */

@@ -24,19 +24,23 @@ class SyncCommandTest {
   @Test
   void defaults_shareUpstreamsLease_mintTenMinuteTokens_andReadSecretsOnlyByName() {
     CommandSpec spec = sync();
-    assertThat((String) spec.findOption("--leader-election-id").getValue()).isEqualTo("29f1d54e.secret-sync.x-k8s.io");
-    assertThat((Duration) spec.findOption("--token-ttl").getValue()).isEqualTo(Duration.ofMinutes(10));
+    assertThat((String) spec.findOption("--leader-election-id").getValue())
+        .isEqualTo("29f1d54e.secret-sync.x-k8s.io");
+    assertThat((Duration) spec.findOption("--token-ttl").getValue())
+        .isEqualTo(Duration.ofMinutes(10));
     Object ownerCheck = spec.findOption("--secret-owner-check").getValue();
     assertThat(ownerCheck).hasToString("read");
   }
 
   @Test
   void theChartsOwnerCheck_isAccepted_andAnUnknownOneIsNot() {
-    Object ownerCheck = sync("--secret-owner-check=admission").findOption("--secret-owner-check").getValue();
+    Object ownerCheck =
+        sync("--secret-owner-check=admission").findOption("--secret-owner-check").getValue();
     assertThat(ownerCheck).hasToString("admission");
     CommandLine.ParseResult parsed = null;
     try {
-      parsed = Main.commandLine().parseArgs("sync", "--backend", "test", "--secret-owner-check=none");
+      parsed =
+          Main.commandLine().parseArgs("sync", "--backend", "test", "--secret-owner-check=none");
     } catch (CommandLine.ParameterException e) {
       assertThat(e.getMessage()).contains("--secret-owner-check");
     }

@@ -25,8 +25,12 @@ class SettingsReadmeTest {
     int end = readme.indexOf(SettingsTable.END);
     assertThat(begin).as("README.md has the marker " + SettingsTable.BEGIN).isNotNegative();
     assertThat(end).as("README.md has the marker " + SettingsTable.END).isGreaterThan(begin);
-    String expected = readme.substring(0, begin) + SettingsTable.BEGIN + "\n" + SettingsTable.markdown(Settings.ALL)
-        + readme.substring(end);
+    String expected =
+        readme.substring(0, begin)
+            + SettingsTable.BEGIN
+            + "\n"
+            + SettingsTable.markdown(Settings.ALL)
+            + readme.substring(end);
     if (Boolean.getBoolean("writeReadme")) {
       Files.writeString(README, expected);
     }
@@ -37,8 +41,10 @@ class SettingsReadmeTest {
   void theTable_hasOneRowPerSetting_withItsDefault() {
     String table = SettingsTable.markdown(Settings.ALL);
     assertThat(table.lines()).hasSize(Settings.ALL.size() + 2);
-    assertThat(table).contains("| `--cache-max-bytes` | serve, sync | (flag only) | `16777216` | at least 1 |")
-        .contains("| `--circuit-failures` | serve, sync | `circuitFailures` | `5` | between 1 and 10000 |")
+    assertThat(table)
+        .contains("| `--cache-max-bytes` | serve, sync | (flag only) | `16777216` | at least 1 |")
+        .contains(
+            "| `--circuit-failures` | serve, sync | `circuitFailures` | `5` | between 1 and 10000 |")
         .contains("| `--workers` | sync | (flag only) | `4` | at least 1 |");
   }
 }

@@ -35,17 +35,34 @@ import java.util.concurrent.Executors;
  * rule of the contract, so the conformance checks can be shown to catch it. Served by the real
  * {@link ProviderServer} on a real Unix socket.
  */
-final class MisbehavingProvider extends CSIDriverProviderGrpc.CSIDriverProviderImplBase implements AutoCloseable {
+final class MisbehavingProvider extends CSIDriverProviderGrpc.CSIDriverProviderImplBase
+    implements AutoCloseable {
   /** The one rule a provider breaks. */
   enum Misbehaviour {
-    NONE, WIDE_SOCKET_MODE, NOT_SEMVER, STRICT_ATTRIBUTES, REJECTS_EMPTY_SECRETS, IGNORES_PERMISSION,
-    NEEDS_EMPTY_CURRENT_VERSIONS, NO_OBJECT_VERSIONS, UNSTABLE_VERSIONS, PATH_ESCAPES, OVER_ONE_MIB,
-    ECHOES_INPUT, UNAVAILABLE_FOR_BAD_INPUT
+    NONE,
+    WIDE_SOCKET_MODE,
+    NOT_SEMVER,
+    STRICT_ATTRIBUTES,
+    REJECTS_EMPTY_SECRETS,
+    IGNORES_PERMISSION,
+    NEEDS_EMPTY_CURRENT_VERSIONS,
+    NO_OBJECT_VERSIONS,
+    UNSTABLE_VERSIONS,
+    PATH_ESCAPES,
+    OVER_ONE_MIB,
+    ECHOES_INPUT,
+    UNAVAILABLE_FOR_BAD_INPUT
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> KNOWN = Set.of("objects", "csi.storage.k8s.io/pod.name", "csi.storage.k8s.io/pod.namespace",
-      "csi.storage.k8s.io/pod.uid", "csi.storage.k8s.io/serviceAccount.name", "csi.storage.k8s.io/serviceAccount.tokens");
+  private static final Set<String> KNOWN =
+      Set.of(
+          "objects",
+          "csi.storage.k8s.io/pod.name",
+          "csi.storage.k8s.io/pod.namespace",
+          "csi.storage.k8s.io/pod.uid",
+          "csi.storage.k8s.io/serviceAccount.name",
+          "csi.storage.k8s.io/serviceAccount.tokens");
   private final Misbehaviour misbehaviour;
   private final Path dir;
   private final ExecutorService executor = Executors.newFixedThreadPool(2);
@@ -54,7 +71,13 @@ final class MisbehavingProvider extends CSIDriverProviderGrpc.CSIDriverProviderI
   MisbehavingProvider(Misbehaviour misbehaviour) throws IOException {
     this.misbehaviour = misbehaviour;
     dir = Files.createTempDirectory(Path.of("/tmp"), "conf");
-    server = ProviderServer.start(dir.resolve("e2e-provider.sock"), List.<BindableService>of(this), executor, Duration.ofSeconds(1), Duration.ZERO);
+    server =
+        ProviderServer.start(
+            dir.resolve("e2e-provider.sock"),
+            List.<BindableService>of(this),
+            executor,
+            Duration.ofSeconds(1),
+            Duration.ZERO);
     if (misbehaviour == Misbehaviour.WIDE_SOCKET_MODE) {
       Files.setPosixFilePermissions(server.socket(), PosixFilePermissions.fromString("rwxr-xr-x"));
     }
@@ -67,7 +90,12 @@ final class MisbehavingProvider extends CSIDriverProviderGrpc.CSIDriverProviderI
   @Override
   public void version(VersionRequest request, StreamObserver<VersionResponse> observer) {
     String version = misbehaviour == Misbehaviour.NOT_SEMVER ? "latest" : "0.0.10";
-    observer.onNext(VersionResponse.newBuilder().setVersion("v1alpha1").setRuntimeName("e2e-provider").setRuntimeVersion(version).build());
+    observer.onNext(
+        VersionResponse.newBuilder()
+            .setVersion("v1alpha1")
+            .setRuntimeName("e2e-provider")
+            .setRuntimeVersion(version)
+            .build());
     observer.onCompleted();
   }
 
@@ -76,13 +104,18 @@ final class MisbehavingProvider extends CSIDriverProviderGrpc.CSIDriverProviderI
     Map<String, String> attributes;
     int mode;
     try {
-      attributes = JSON.readValue(request.getAttributes(), new TypeReference<Map<String, String>>() {});
+      attributes =
+          JSON.readValue(request.getAttributes(), new TypeReference<Map<String, String>>() {});
       mode = Integer.parseInt(request.getPermission());
     } catch (IOException | NumberFormatException e) {
-      Status status = misbehaviour == Misbehaviour.UNAVAILABLE_FOR_BAD_INPUT ? Status.UNAVAILABLE : Status.INVALID_ARGUMENT;
-      String message = misbehaviour == Misbehaviour.ECHOES_INPUT
-          ? "bad request: " + request.getAttributes() + " " + request.getSecrets()
-          : "attributes must be a JSON object of strings and permission a decimal number";
+      Status status =
+          misbehaviour == Misbehaviour.UNAVAILABLE_FOR_BAD_INPUT
+              ? Status.UNAVAILABLE
+              : Status.INVALID_ARGUMENT;
+      String message =
+          misbehaviour == Misbehaviour.ECHOES_INPUT
+              ? "bad request: " + request.getAttributes() + " " + request.getSecrets()
+              : "attributes must be a JSON object of strings and permission a decimal number";
       observer.onError(status.withDescription(message).asRuntimeException());
       return;
     }
@@ -94,13 +127,21 @@ final class MisbehavingProvider extends CSIDriverProviderGrpc.CSIDriverProviderI
     MountResponse.Builder response = MountResponse.newBuilder();
     for (String name : attributes.getOrDefault("objects", "").split(",")) {
       String path = misbehaviour == Misbehaviour.PATH_ESCAPES ? "../" + name : name;
-      byte[] contents = misbehaviour == Misbehaviour.OVER_ONE_MIB
-          ? new byte[600 * 1024] : ("value-of-" + name).getBytes(StandardCharsets.UTF_8);
+      byte[] contents =
+          misbehaviour == Misbehaviour.OVER_ONE_MIB
+              ? new byte[600 * 1024]
+              : ("value-of-" + name).getBytes(StandardCharsets.UTF_8);
       int fileMode = misbehaviour == Misbehaviour.IGNORES_PERMISSION ? 0 : mode;
-      response.addFiles(File.newBuilder().setPath(path).setMode(fileMode).setContents(ByteString.copyFrom(contents)));
+      response.addFiles(
+          File.newBuilder()
+              .setPath(path)
+              .setMode(fileMode)
+              .setContents(ByteString.copyFrom(contents)));
       if (misbehaviour != Misbehaviour.NO_OBJECT_VERSIONS) {
-        String version = misbehaviour == Misbehaviour.UNSTABLE_VERSIONS ? UUID.randomUUID().toString() : "v1";
-        response.addObjectVersion(ObjectVersion.newBuilder().setId("secret/" + name).setVersion(version));
+        String version =
+            misbehaviour == Misbehaviour.UNSTABLE_VERSIONS ? UUID.randomUUID().toString() : "v1";
+        response.addObjectVersion(
+            ObjectVersion.newBuilder().setId("secret/" + name).setVersion(version));
       }
     }
     observer.onNext(response.build());
@@ -114,7 +155,8 @@ final class MisbehavingProvider extends CSIDriverProviderGrpc.CSIDriverProviderI
     if (misbehaviour == Misbehaviour.REJECTS_EMPTY_SECRETS && request.getSecrets().equals("{}")) {
       return "secrets must be null";
     }
-    if (misbehaviour == Misbehaviour.NEEDS_EMPTY_CURRENT_VERSIONS && request.getCurrentObjectVersionCount() > 0) {
+    if (misbehaviour == Misbehaviour.NEEDS_EMPTY_CURRENT_VERSIONS
+        && request.getCurrentObjectVersionCount() > 0) {
       return "current_object_version is not supported";
     }
     return null;

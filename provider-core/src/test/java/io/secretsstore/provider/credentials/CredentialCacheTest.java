@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,16 +22,25 @@ class CredentialCacheTest {
   private final FakeTime time = new FakeTime();
   private final CredentialCache cache = new CredentialCache(time, 100);
   private final AtomicInteger logins = new AtomicInteger();
-  /** Logins wait for this, so concurrent gets surely overlap one in flight; open unless a test closes it. */
+
+  /**
+   * Logins wait for this, so concurrent gets surely overlap one in flight; open unless a test
+   * closes it.
+   */
   private volatile CountDownLatch loginsMayFinish = new CountDownLatch(0);
-  private final IdentityKey alice = IdentityKey.of("vault", "namespace", "a", "serviceAccount", "alice");
-  private final IdentityKey bob = IdentityKey.of("vault", "namespace", "a", "serviceAccount", "bob");
+
+  private final IdentityKey alice =
+      IdentityKey.of("vault", "namespace", "a", "serviceAccount", "alice");
+  private final IdentityKey bob =
+      IdentityKey.of("vault", "namespace", "a", "serviceAccount", "bob");
 
   private CredentialCache.Login<String> login(String token, Duration ttl) {
     return () -> {
       logins.incrementAndGet();
       try {
-        assertThat(loginsMayFinish.await(30, TimeUnit.SECONDS)).as("the test lets the login finish").isTrue();
+        assertThat(loginsMayFinish.await(30, TimeUnit.SECONDS))
+            .as("the test lets the login finish")
+            .isTrue();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -45,7 +54,9 @@ class CredentialCacheTest {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     List<CompletableFuture<String>> gets = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
-      gets.add(CompletableFuture.supplyAsync(() -> cache.get(alice, login("t", Duration.ofHours(1))), pool));
+      gets.add(
+          CompletableFuture.supplyAsync(
+              () -> cache.get(alice, login("t", Duration.ofHours(1))), pool));
     }
     // The first login is in flight, and the other gets are queued or waiting on it.
     await().atMost(Duration.ofSeconds(30)).until(() -> logins.get() == 1);
@@ -80,14 +91,22 @@ class CredentialCacheTest {
 
   @Test
   void get_failedLogin_cachesNothing() {
-    assertThatThrownBy(() -> cache.get(alice, () -> {
-      throw ProviderException.of(io.secretsstore.provider.mount.ErrorKind.PERMISSION_DENIED, "login denied");
-    })).isInstanceOf(ProviderException.class);
+    assertThatThrownBy(
+            () ->
+                cache.get(
+                    alice,
+                    () -> {
+                      throw ProviderException.of(
+                          io.secretsstore.provider.mount.ErrorKind.PERMISSION_DENIED,
+                          "login denied");
+                    }))
+        .isInstanceOf(ProviderException.class);
     assertThat(cache.get(alice, login("t", Duration.ofHours(1)))).isEqualTo("t1");
   }
 
   @Test
   void expiring_toStringHidesTheCredential() {
-    assertThat(new Expiring<>("hvs.secret-token", time.instant()).toString()).doesNotContain("hvs.secret-token");
+    assertThat(new Expiring<>("hvs.secret-token", time.instant()).toString())
+        .doesNotContain("hvs.secret-token");
   }
 }

@@ -19,9 +19,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The writer on its own: the layout's edge cases and that no step follows a link out of the target. */
+/**
+ * The writer on its own: the layout's edge cases and that no step follows a link out of the target.
+ */
 class AtomicWriterTest {
-  private final AtomicWriter writer = new AtomicWriter(Clock.fixed(Instant.parse("2026-03-04T05:06:07Z"), ZoneOffset.UTC));
+  private final AtomicWriter writer =
+      new AtomicWriter(Clock.fixed(Instant.parse("2026-03-04T05:06:07Z"), ZoneOffset.UTC));
 
   @TempDir Path dir;
   private Path target;
@@ -38,7 +41,8 @@ class AtomicWriterTest {
   void namesTheDataDirectoryAfterTheUtcTimestamp() throws IOException {
     assertThat(writer.write(target, payload("a", "1"))).isEqualTo(AtomicWriter.Outcome.WRITTEN);
 
-    assertThat(Files.readSymbolicLink(target.resolve("..data")).toString()).startsWith("..2026_03_04_05_06_07.");
+    assertThat(Files.readSymbolicLink(target.resolve("..data")).toString())
+        .startsWith("..2026_03_04_05_06_07.");
   }
 
   @Test
@@ -113,7 +117,8 @@ class AtomicWriterTest {
     writer.write(target, payload("a", "1"));
     writer.write(target, payload("b", "2"));
 
-    assertThat(Files.readString(target.resolve(MountedVersions.FILE_NAME))).isEqualTo("{\"secret/a\":\"v1\"}");
+    assertThat(Files.readString(target.resolve(MountedVersions.FILE_NAME)))
+        .isEqualTo("{\"secret/a\":\"v1\"}");
     assertThat(Files.exists(target.resolve("a"), LinkOption.NOFOLLOW_LINKS)).isFalse();
   }
 

@@ -13,13 +13,15 @@ import org.junit.jupiter.api.Test;
 
 /** The checks on their own, for what a socket test cannot script easily. */
 class DriverResponseCheckTest {
-  private static final List<ObjectVersion> ONE_VERSION = List.of(new ObjectVersion("secret/a", "v1"));
+  private static final List<ObjectVersion> ONE_VERSION =
+      List.of(new ObjectVersion("secret/a", "v1"));
 
   @Test
   void providerErrorCodeWinsOverEverythingElse() {
     MountReply reply = new MountReply(List.of(file("../bad", 0644)), List.of(), "E1", 10);
 
-    assertThatThrownBy(() -> DriverResponseCheck.check(reply)).hasMessage("mount request failed with provider error code E1");
+    assertThatThrownBy(() -> DriverResponseCheck.check(reply))
+        .hasMessage("mount request failed with provider error code E1");
   }
 
   @Test
@@ -28,21 +30,32 @@ class DriverResponseCheckTest {
 
     CheckedResponse response = DriverResponseCheck.check(reply);
 
-    assertThat(response.warnings()).singleElement().asString().contains("a\\x1b[2Jb").doesNotContain("\u001b");
+    assertThat(response.warnings())
+        .singleElement()
+        .asString()
+        .contains("a\\x1b[2Jb")
+        .doesNotContain("\u001b");
   }
 
   @Test
   void modeOutsidePermissionBitsIsWarnedAbout() {
-    CheckedResponse response = DriverResponseCheck.check(new MountReply(List.of(file("a", 04755)), ONE_VERSION, "", 10));
+    CheckedResponse response =
+        DriverResponseCheck.check(new MountReply(List.of(file("a", 04755)), ONE_VERSION, "", 10));
 
-    assertThat(response.warnings()).singleElement().asString().contains("mode 2541").contains("0755");
+    assertThat(response.warnings())
+        .singleElement()
+        .asString()
+        .contains("mode 2541")
+        .contains("0755");
   }
 
   @Test
   void duplicateObjectIdsKeepTheLastVersion() {
-    List<ObjectVersion> versions = List.of(new ObjectVersion("secret/a", "v1"), new ObjectVersion("secret/a", "v2"));
+    List<ObjectVersion> versions =
+        List.of(new ObjectVersion("secret/a", "v1"), new ObjectVersion("secret/a", "v2"));
 
-    CheckedResponse response = DriverResponseCheck.check(new MountReply(List.of(file("a", 0644)), versions, "", 10));
+    CheckedResponse response =
+        DriverResponseCheck.check(new MountReply(List.of(file("a", 0644)), versions, "", 10));
 
     assertThat(response.versions()).containsExactly(entry("secret/a", "v2"));
     assertThat(response.warnings()).singleElement().asString().contains("more than once");
@@ -50,7 +63,8 @@ class DriverResponseCheckTest {
 
   @Test
   void goStatusTextUsesGoCodeNames() {
-    assertThat(ProviderCall.goStatusText("DEADLINE_EXCEEDED", "slow")).isEqualTo("rpc error: code = DeadlineExceeded desc = slow");
+    assertThat(ProviderCall.goStatusText("DEADLINE_EXCEEDED", "slow"))
+        .isEqualTo("rpc error: code = DeadlineExceeded desc = slow");
     assertThat(ProviderCall.goCodeName("CANCELLED")).isEqualTo("Canceled");
     assertThat(ProviderCall.goCodeName("UNAUTHENTICATED")).isEqualTo("Unauthenticated");
   }

@@ -47,7 +47,11 @@ class MountCommandIT {
   @BeforeEach
   void start() throws IOException {
     provider = ScriptedProvider.start();
-    tokenFile = TestFiles.write(dir, "token", TestFiles.jwt(TOKEN_CANARY, Instant.parse("2030-01-01T00:00:00Z")) + "\n");
+    tokenFile =
+        TestFiles.write(
+            dir,
+            "token",
+            TestFiles.jwt(TOKEN_CANARY, Instant.parse("2030-01-01T00:00:00Z")) + "\n");
     target = dir.resolve("target");
   }
 
@@ -58,15 +62,20 @@ class MountCommandIT {
 
   @Test
   void successfulMountsPrintNoTokenSecretOrContent() throws IOException {
-    provider.answer(response(List.of(file("db/password", 0600, FILE_CANARY)), version("secret/db", "v1")));
+    provider.answer(
+        response(List.of(file("db/password", 0600, FILE_CANARY)), version("secret/db", "v1")));
 
     Run inSecrets = run(withDefaults("--tokens-in-secrets", "--volume-attribute", "extra=1"));
     Run v15First = run(withDefaults(dir.resolve("t15"), "--driver-version", "v1.5"));
     Run v15Rotation = run(withDefaults(dir.resolve("t15"), "--driver-version", "v1.5"));
 
-    assertThat(List.of(inSecrets.exit(), v15First.exit(), v15Rotation.exit())).as(allOutput.toString()).containsOnly(0);
+    assertThat(List.of(inSecrets.exit(), v15First.exit(), v15Rotation.exit()))
+        .as(allOutput.toString())
+        .containsOnly(0);
     assertThat(Files.readString(target.resolve("db/password"))).isEqualTo(FILE_CANARY);
-    assertThat(inSecrets.out()).containsPattern("db/password +0600 +18").containsPattern("secret/db +v1");
+    assertThat(inSecrets.out())
+        .containsPattern("db/password +0600 +18")
+        .containsPattern("secret/db +v1");
     // The canaries did reach the provider, so their absence from the output means something.
     MountRequest first = provider.requests().get(0);
     assertThat(first.getSecrets()).contains(TOKEN_CANARY, NPS_CANARY);
@@ -81,11 +90,15 @@ class MountCommandIT {
     Run status = run(withDefaults());
     provider.answer(errorCode("Forbidden"));
     Run code = run(withDefaults());
-    provider.answer(response(List.of(file("ok", 0644, FILE_CANARY), file("../x", 0644, FILE_CANARY)), version("secret/a", "v1")));
+    provider.answer(
+        response(
+            List.of(file("ok", 0644, FILE_CANARY), file("../x", 0644, FILE_CANARY)),
+            version("secret/a", "v1")));
     Run badPath = run(withDefaults());
 
     assertThat(List.of(status.exit(), code.exit(), badPath.exit())).containsOnly(1);
-    assertThat(status.err()).contains("rpc error: code = PermissionDenied desc = role app may not read db");
+    assertThat(status.err())
+        .contains("rpc error: code = PermissionDenied desc = role app may not read db");
     assertThat(code.err()).contains("provider error code Forbidden");
     assertThat(badPath.err()).contains("invalid path");
     assertNoCanaryPrinted();
@@ -93,10 +106,25 @@ class MountCommandIT {
 
   @Test
   void manifestErrorsNameKeysButPrintNoValue() throws IOException {
-    Path badSecret = TestFiles.write(dir, "bad-secret.yaml", "apiVersion: v1\nkind: Secret\ndata:\n  key: " + NPS_CANARY + "!\n");
+    Path badSecret =
+        TestFiles.write(
+            dir,
+            "bad-secret.yaml",
+            "apiVersion: v1\nkind: Secret\ndata:\n  key: " + NPS_CANARY + "!\n");
 
-    Run run = run("mount", "--socket", provider.socket().toString(), "--spc", TestFiles.resource("spc-v1.yaml").toString(),
-        "--target", target.toString(), "--namespace", "team-a", "--node-publish-secret", badSecret.toString());
+    Run run =
+        run(
+            "mount",
+            "--socket",
+            provider.socket().toString(),
+            "--spc",
+            TestFiles.resource("spc-v1.yaml").toString(),
+            "--target",
+            target.toString(),
+            "--namespace",
+            "team-a",
+            "--node-publish-secret",
+            badSecret.toString());
 
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.err()).contains("data.key is not valid base64");
@@ -106,7 +134,8 @@ class MountCommandIT {
 
   @Test
   void showContentsPrintsTheFilesWhichProvesTheScanSeesTheOutput() {
-    provider.answer(response(List.of(file("db/password", 0600, FILE_CANARY)), version("secret/db", "v1")));
+    provider.answer(
+        response(List.of(file("db/password", 0600, FILE_CANARY)), version("secret/db", "v1")));
 
     Run run = run(withDefaults("--show-contents"));
 
@@ -117,8 +146,17 @@ class MountCommandIT {
 
   @Test
   void tokenGivenWithoutAnAudienceIsAUsageErrorThatDoesNotEchoIt() {
-    Run run = run("mount", "--socket", provider.socket().toString(), "--spc", TestFiles.resource("spc-v1.yaml").toString(),
-        "--target", target.toString(), "--token", TestFiles.jwt(TOKEN_CANARY, null));
+    Run run =
+        run(
+            "mount",
+            "--socket",
+            provider.socket().toString(),
+            "--spc",
+            TestFiles.resource("spc-v1.yaml").toString(),
+            "--target",
+            target.toString(),
+            "--token",
+            TestFiles.jwt(TOKEN_CANARY, null));
 
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err()).contains("--token expects AUDIENCE=FILE");
@@ -141,7 +179,11 @@ class MountCommandIT {
     assertThat(run(withDefaults("--no-ephemeral")).exit()).isZero();
     assertThat(run(withDefaults("--ephemeral=false")).exit()).isZero();
 
-    assertThat(provider.requests()).allSatisfy(r -> assertThat(r.getAttributes()).contains("\"csi.storage.k8s.io/ephemeral\":\"false\""));
+    assertThat(provider.requests())
+        .allSatisfy(
+            r ->
+                assertThat(r.getAttributes())
+                    .contains("\"csi.storage.k8s.io/ephemeral\":\"false\""));
   }
 
   // Helpers.
@@ -151,17 +193,28 @@ class MountCommandIT {
   }
 
   private String[] withDefaults(Path target, String... extra) {
-    List<String> args = new ArrayList<>(List.of(
-        "mount",
-        "--socket", provider.socket().toString(),
-        "--spc", TestFiles.resource("spc-v1.yaml").toString(),
-        "--target", target.toString(),
-        "--namespace", "team-a",
-        "--pod-name", "web-0",
-        "--service-account", "app",
-        "--token", "vault=" + tokenFile,
-        "--node-publish-secret", TestFiles.resource("node-publish-secret.yaml").toString(),
-        "--timeout", "20s"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "mount",
+                "--socket",
+                provider.socket().toString(),
+                "--spc",
+                TestFiles.resource("spc-v1.yaml").toString(),
+                "--target",
+                target.toString(),
+                "--namespace",
+                "team-a",
+                "--pod-name",
+                "web-0",
+                "--service-account",
+                "app",
+                "--token",
+                "vault=" + tokenFile,
+                "--node-publish-secret",
+                TestFiles.resource("node-publish-secret.yaml").toString(),
+                "--timeout",
+                "20s"));
     args.addAll(List.of(extra));
     return args.toArray(String[]::new);
   }
@@ -186,14 +239,20 @@ class MountCommandIT {
       System.setOut(originalOut);
       System.setErr(originalErr);
     }
-    allOutput.append(out).append(err).append(stdout.toString(StandardCharsets.UTF_8)).append(stderr.toString(StandardCharsets.UTF_8));
+    allOutput
+        .append(out)
+        .append(err)
+        .append(stdout.toString(StandardCharsets.UTF_8))
+        .append(stderr.toString(StandardCharsets.UTF_8));
     return new Run(exit, out.toString(), err.toString());
   }
 
   private void assertNoCanaryPrinted() {
     assertThat(allOutput).isNotEmpty();
     for (String canary : CANARIES) {
-      assertThat(allOutput.toString()).as("output must not contain " + canary).doesNotContain(canary);
+      assertThat(allOutput.toString())
+          .as("output must not contain " + canary)
+          .doesNotContain(canary);
     }
   }
 

@@ -28,10 +28,11 @@ import java.util.concurrent.Executors;
 
 /**
  * A provider that answers Mount with scripted responses or statuses, served by the real {@link
- * ProviderServer} on a real Unix socket, and records every request it got. The last scripted
- * answer repeats once the script is used up.
+ * ProviderServer} on a real Unix socket, and records every request it got. The last scripted answer
+ * repeats once the script is used up.
  */
-final class ScriptedProvider extends CSIDriverProviderGrpc.CSIDriverProviderImplBase implements AutoCloseable {
+final class ScriptedProvider extends CSIDriverProviderGrpc.CSIDriverProviderImplBase
+    implements AutoCloseable {
   private final Deque<Object> script = new ArrayDeque<>();
   private final List<MountRequest> requests = new ArrayList<>();
   private final Path socketDir;
@@ -41,7 +42,13 @@ final class ScriptedProvider extends CSIDriverProviderGrpc.CSIDriverProviderImpl
   private ScriptedProvider() throws IOException {
     // Unix socket paths are limited to 107 bytes: keep the directory short.
     socketDir = Files.createTempDirectory(Path.of("/tmp"), "drv");
-    server = ProviderServer.start(socketDir.resolve("scripted.sock"), List.<BindableService>of(this), executor, Duration.ofSeconds(1), Duration.ZERO);
+    server =
+        ProviderServer.start(
+            socketDir.resolve("scripted.sock"),
+            List.<BindableService>of(this),
+            executor,
+            Duration.ofSeconds(1),
+            Duration.ZERO);
   }
 
   /** Starts a provider on a fresh socket. */
@@ -70,7 +77,12 @@ final class ScriptedProvider extends CSIDriverProviderGrpc.CSIDriverProviderImpl
 
   @Override
   public void version(VersionRequest request, StreamObserver<VersionResponse> observer) {
-    observer.onNext(VersionResponse.newBuilder().setVersion("v1alpha1").setRuntimeName("scripted").setRuntimeVersion("0.0.1").build());
+    observer.onNext(
+        VersionResponse.newBuilder()
+            .setVersion("v1alpha1")
+            .setRuntimeName("scripted")
+            .setRuntimeVersion("0.0.1")
+            .build());
     observer.onCompleted();
   }
 
@@ -105,7 +117,11 @@ final class ScriptedProvider extends CSIDriverProviderGrpc.CSIDriverProviderImpl
   }
 
   static File file(String path, int mode, byte[] contents) {
-    return File.newBuilder().setPath(path).setMode(mode).setContents(ByteString.copyFrom(contents)).build();
+    return File.newBuilder()
+        .setPath(path)
+        .setMode(mode)
+        .setContents(ByteString.copyFrom(contents))
+        .build();
   }
 
   static ObjectVersion version(String id, String version) {
@@ -113,7 +129,10 @@ final class ScriptedProvider extends CSIDriverProviderGrpc.CSIDriverProviderImpl
   }
 
   static MountResponse response(List<File> files, ObjectVersion... versions) {
-    return MountResponse.newBuilder().addAllFiles(files).addAllObjectVersion(List.of(versions)).build();
+    return MountResponse.newBuilder()
+        .addAllFiles(files)
+        .addAllObjectVersion(List.of(versions))
+        .build();
   }
 
   static MountResponse errorCode(String code) {

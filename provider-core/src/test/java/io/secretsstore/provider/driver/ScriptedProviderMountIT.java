@@ -31,9 +31,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The emulator against a scripted provider on a real socket: the driver's checks and its writer. */
+/**
+ * The emulator against a scripted provider on a real socket: the driver's checks and its writer.
+ */
 class ScriptedProviderMountIT {
-  private static final String TIMESTAMPED = "\\.\\.\\d{4}_\\d{2}_\\d{2}_\\d{2}_\\d{2}_\\d{2}\\.\\d+";
+  private static final String TIMESTAMPED =
+      "\\.\\.\\d{4}_\\d{2}_\\d{2}_\\d{2}_\\d{2}_\\d{2}\\.\\d+";
 
   @TempDir Path dir;
   private ScriptedProvider provider;
@@ -52,17 +55,25 @@ class ScriptedProviderMountIT {
 
   @Test
   void writesTheAtomicWriterLayoutWithExactModes() throws IOException {
-    provider.answer(response(
-        List.of(file("config.json", 0644, "{}"), file("db/password", 0600, "pw"), file("db/zero", 0, "z"),
-            file("open", 0777, "o"), file("nested/a/b/c.txt", 0640, "deep")),
-        version("secret/db", "v1"), version("secret/config", "v7")));
+    provider.answer(
+        response(
+            List.of(
+                file("config.json", 0644, "{}"),
+                file("db/password", 0600, "pw"),
+                file("db/zero", 0, "z"),
+                file("open", 0777, "o"),
+                file("nested/a/b/c.txt", 0640, "deep")),
+            version("secret/db", "v1"),
+            version("secret/config", "v7")));
 
     Result result = mount(DriverVersion.V1_6);
 
     assertThat(result.exit()).as(result.err()).isZero();
     String dataDir = Files.readSymbolicLink(target.resolve("..data")).toString();
     assertThat(dataDir).matches(TIMESTAMPED);
-    assertThat(names(target)).containsExactlyInAnyOrder("..data", dataDir, "config.json", "db", "open", "nested", "..versions.json");
+    assertThat(names(target))
+        .containsExactlyInAnyOrder(
+            "..data", dataDir, "config.json", "db", "open", "nested", "..versions.json");
     Path ts = target.resolve(dataDir);
     assertThat(mode(ts)).isEqualTo("rwxr-xr-x");
     for (String top : List.of("config.json", "db", "open", "nested")) {
@@ -73,7 +84,8 @@ class ScriptedProviderMountIT {
     assertThat(mode(ts.resolve("db/zero"))).isEqualTo("---------");
     assertThat(mode(ts.resolve("open"))).isEqualTo("rwxrwxrwx"); // not narrowed by the umask
     assertThat(Files.readString(target.resolve("nested/a/b/c.txt"))).isEqualTo("deep");
-    assertThat(Files.readString(target.resolve("..versions.json"))).isEqualTo("{\"secret/config\":\"v7\",\"secret/db\":\"v1\"}");
+    assertThat(Files.readString(target.resolve("..versions.json")))
+        .isEqualTo("{\"secret/config\":\"v7\",\"secret/db\":\"v1\"}");
     assertThat(result.out())
         .containsPattern("db/password +0600 +2\n")
         .containsPattern("db/zero +0000 +1\n")
@@ -88,7 +100,9 @@ class ScriptedProviderMountIT {
     mount(DriverVersion.V1_6);
 
     MountRequest request = provider.lastRequest();
-    assertThat(request.getAttributes()).contains("\"secretProviderClass\":\"app-secrets\"", "\"csi.storage.k8s.io/ephemeral\":\"true\"");
+    assertThat(request.getAttributes())
+        .contains(
+            "\"secretProviderClass\":\"app-secrets\"", "\"csi.storage.k8s.io/ephemeral\":\"true\"");
     assertThat(request.getSecrets()).isEqualTo("null");
     assertThat(request.getPermission()).isEqualTo("420");
     assertThat(request.getTargetPath()).isEqualTo(target.toString());
@@ -97,7 +111,8 @@ class ScriptedProviderMountIT {
 
   @Test
   void secondMountWithFewerFilesRemovesTheirLinksAndTheOldDirectory() throws IOException {
-    provider.answer(response(List.of(file("a", 0644, "1"), file("b/c", 0644, "2")), version("secret/a", "v1")));
+    provider.answer(
+        response(List.of(file("a", 0644, "1"), file("b/c", 0644, "2")), version("secret/a", "v1")));
     mount(DriverVersion.V1_6);
     String first = Files.readSymbolicLink(target.resolve("..data")).toString();
 
@@ -128,19 +143,25 @@ class ScriptedProviderMountIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"../x", "..data", "..x", "a//b", "/abs", "a/../b", "./a", "a/", "", ".", "a/./b"})
-  void onePathTheDriverRefusesRejectsTheWholeResponseAndKeepsThePreviousMount(String bad) throws IOException {
+  @ValueSource(
+      strings = {"../x", "..data", "..x", "a//b", "/abs", "a/../b", "./a", "a/", "", ".", "a/./b"})
+  void onePathTheDriverRefusesRejectsTheWholeResponseAndKeepsThePreviousMount(String bad)
+      throws IOException {
     provider.answer(response(List.of(file("a", 0644, "old")), version("secret/a", "v1")));
     mount(DriverVersion.V1_6);
     String before = Files.readSymbolicLink(target.resolve("..data")).toString();
     Set<String> namesBefore = names(target);
 
-    provider.answer(response(List.of(file("a", 0644, "new"), file("z", 0644, "z"), file(bad, 0644, "evil")), version("secret/a", "v2")));
+    provider.answer(
+        response(
+            List.of(file("a", 0644, "new"), file("z", 0644, "z"), file(bad, 0644, "evil")),
+            version("secret/a", "v2")));
     Result result = mount(DriverVersion.V1_6);
 
     assertThat(result.exit()).isEqualTo(1);
     assertThat(result.err())
-        .contains("failed to mount secrets store objects for pod team-a/web-0, err: invalid path: files[2]")
+        .contains(
+            "failed to mount secrets store objects for pod team-a/web-0, err: invalid path: files[2]")
         .contains("driver v1.6 masks this error");
     assertThat(names(target)).isEqualTo(namesBefore);
     assertThat(Files.readSymbolicLink(target.resolve("..data")).toString()).isEqualTo(before);
@@ -151,7 +172,10 @@ class ScriptedProviderMountIT {
 
   @Test
   void rejectedPathOnAFirstMountWritesNothingAtAll() throws IOException {
-    provider.answer(response(List.of(file("ok", 0644, "x"), file("../escape", 0644, "evil")), version("secret/a", "v1")));
+    provider.answer(
+        response(
+            List.of(file("ok", 0644, "x"), file("../escape", 0644, "evil")),
+            version("secret/a", "v1")));
 
     Result result = mount(DriverVersion.V1_6);
 
@@ -167,7 +191,8 @@ class ScriptedProviderMountIT {
     Result result = mount(DriverVersion.V1_6);
 
     assertThat(result.exit()).isEqualTo(1);
-    assertThat(result.err()).contains("err: mount request failed with provider error code BackendThrottled");
+    assertThat(result.err())
+        .contains("err: mount request failed with provider error code BackendThrottled");
     assertThat(names(target)).isEmpty();
   }
 
@@ -190,14 +215,18 @@ class ScriptedProviderMountIT {
 
     assertThat(result.exit()).isEqualTo(1);
     assertThat(result.err())
-        .contains("mount failed: failed to mount secrets store objects for pod team-a/web-0, err: "
-            + "rpc error: code = InvalidArgument desc = objects: \"db\" has no objectName");
+        .contains(
+            "mount failed: failed to mount secrets store objects for pod team-a/web-0, err: "
+                + "rpc error: code = InvalidArgument desc = objects: \"db\" has no objectName");
     assertThat(provider.requests()).hasSize(1);
   }
 
   @Test
   void unavailableIsRetriedUpToThreeAttemptsAsTheDriversServiceConfigSays() {
-    provider.answer(Status.UNAVAILABLE.withDescription("warming up"), Status.UNAVAILABLE, response(List.of(file("a", 0644, "x")), version("secret/a", "v1")));
+    provider.answer(
+        Status.UNAVAILABLE.withDescription("warming up"),
+        Status.UNAVAILABLE,
+        response(List.of(file("a", 0644, "x")), version("secret/a", "v1")));
 
     Result recovered = mount(DriverVersion.V1_6);
 
@@ -237,7 +266,9 @@ class ScriptedProviderMountIT {
 
   @Test
   void repeatedPathKeepsTheLastFileLikeTheDriversMap() throws IOException {
-    provider.answer(response(List.of(file("a", 0644, "first"), file("a", 0600, "last")), version("secret/a", "v1")));
+    provider.answer(
+        response(
+            List.of(file("a", 0644, "first"), file("a", 0600, "last")), version("secret/a", "v1")));
 
     Result result = mount(DriverVersion.V1_6);
 
@@ -248,7 +279,8 @@ class ScriptedProviderMountIT {
 
   @Test
   void fileThatIsAlsoADirectoryFailsTheWrite() throws IOException {
-    provider.answer(response(List.of(file("a", 0644, "x"), file("a/b", 0644, "y")), version("secret/a", "v1")));
+    provider.answer(
+        response(List.of(file("a", 0644, "x"), file("a/b", 0644, "y")), version("secret/a", "v1")));
 
     Result result = mount(DriverVersion.V1_6);
 
@@ -274,11 +306,15 @@ class ScriptedProviderMountIT {
 
   @Test
   void v15SecondMountIsARotationCallCarryingTheMountedVersions() throws IOException {
-    provider.answer(response(List.of(file("a", 0644, "1")), version("secret/a", "v1"), version("secret/b", "v3")));
+    provider.answer(
+        response(
+            List.of(file("a", 0644, "1")), version("secret/a", "v1"), version("secret/b", "v3")));
     mount(DriverVersion.V1_5);
     MountRequest first = provider.lastRequest();
 
-    provider.answer(response(List.of(file("a", 0644, "2")), version("secret/a", "v2"), version("secret/b", "v3")));
+    provider.answer(
+        response(
+            List.of(file("a", 0644, "2")), version("secret/a", "v2"), version("secret/b", "v3")));
     Result result = mount(DriverVersion.V1_5);
 
     assertThat(result.exit()).as(result.err()).isZero();
@@ -288,7 +324,8 @@ class ScriptedProviderMountIT {
     assertThat(rotation.getCurrentObjectVersionList())
         .extracting(v -> v.getId() + "=" + v.getVersion())
         .containsExactly("secret/a=v1", "secret/b=v3");
-    assertThat(rotation.getAttributes()).doesNotContain("secretProviderClass", "csi.storage.k8s.io/ephemeral");
+    assertThat(rotation.getAttributes())
+        .doesNotContain("secretProviderClass", "csi.storage.k8s.io/ephemeral");
     assertThat(rotation.getSecrets()).isEqualTo("{}");
     assertThat(Files.readString(target.resolve("a"))).isEqualTo("2");
     assertThat(result.out()).contains("driver v1.5 rotation call");
@@ -332,9 +369,17 @@ class ScriptedProviderMountIT {
   void secretProviderClassTheDriverRefusesNeverReachesTheProvider() {
     MountSettings settings = settings(DriverVersion.V1_6, provider.socket());
     MountSettings otherNamespace =
-        new MountSettings(settings.socket(), settings.spcFile(), target,
-            new PodSettings("default", "web-0", "uid-1", "app", true, Map.of()), Map.of(), false, Optional.empty(),
-            DriverVersion.V1_6, Duration.ofSeconds(10), false);
+        new MountSettings(
+            settings.socket(),
+            settings.spcFile(),
+            target,
+            new PodSettings("default", "web-0", "uid-1", "app", true, Map.of()),
+            Map.of(),
+            false,
+            Optional.empty(),
+            DriverVersion.V1_6,
+            Duration.ofSeconds(10),
+            false);
 
     Result result = mount(otherNamespace);
 
@@ -351,15 +396,24 @@ class ScriptedProviderMountIT {
 
   private MountSettings settings(DriverVersion version, Path socket) {
     return new MountSettings(
-        socket, TestFiles.resource("spc-v1.yaml"), target,
-        new PodSettings("team-a", "web-0", "uid-1", "app", true, Map.of()), Map.of(), false, Optional.empty(),
-        version, Duration.ofSeconds(10), false);
+        socket,
+        TestFiles.resource("spc-v1.yaml"),
+        target,
+        new PodSettings("team-a", "web-0", "uid-1", "app", true, Map.of()),
+        Map.of(),
+        false,
+        Optional.empty(),
+        version,
+        Duration.ofSeconds(10),
+        false);
   }
 
   private static Result mount(MountSettings settings) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exit = new DriverEmulator(Clock.systemUTC()).run(settings, new PrintWriter(out), new PrintWriter(err));
+    int exit =
+        new DriverEmulator(Clock.systemUTC())
+            .run(settings, new PrintWriter(out), new PrintWriter(err));
     return new Result(exit, out.toString(), err.toString());
   }
 
@@ -373,7 +427,8 @@ class ScriptedProviderMountIT {
   }
 
   private static String mode(Path path) throws IOException {
-    return PosixFilePermissions.toString(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
+    return PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
   }
 
   private record Result(int exit, String out, String err) {}

@@ -27,8 +27,14 @@ final class TestFiles {
    * and whose payload carries {@code exp} when it is not null. Nothing verifies the signature.
    */
   static String jwt(String headerPrefix, Instant exp) {
-    String claims = exp == null ? "{\"sub\":\"system:serviceaccount:team-a:app\"}" : "{\"sub\":\"system:serviceaccount:team-a:app\",\"exp\":" + exp.getEpochSecond() + "}";
-    String payload = Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes(StandardCharsets.UTF_8));
+    String claims =
+        exp == null
+            ? "{\"sub\":\"system:serviceaccount:team-a:app\"}"
+            : "{\"sub\":\"system:serviceaccount:team-a:app\",\"exp\":" + exp.getEpochSecond() + "}";
+    String payload =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(claims.getBytes(StandardCharsets.UTF_8));
     return headerPrefix + "Q0FOQVJZ." + payload + ".c2lnbmF0dXJl";
   }
 

@@ -4,10 +4,10 @@ package io.secretsstore.provider.fetch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.secretsstore.provider.mount.ErrorKind;
-import io.secretsstore.provider.spi.FetchedObject;
 import io.secretsstore.provider.credentials.IdentityKey;
+import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
+import io.secretsstore.provider.spi.FetchedObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -30,9 +30,15 @@ class EndpointGuardTest {
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
 
   private EndpointGuard guard(int attempts) {
-    return new EndpointGuard("test", "endpoint",
-        new ResilienceSettings(4, attempts, Duration.ofMillis(1), Duration.ofMillis(1), 2, Duration.ofSeconds(30)),
-        scheduler, timers, events, now::get);
+    return new EndpointGuard(
+        "test",
+        "endpoint",
+        new ResilienceSettings(
+            4, attempts, Duration.ofMillis(1), Duration.ofMillis(1), 2, Duration.ofSeconds(30)),
+        scheduler,
+        timers,
+        events,
+        now::get);
   }
 
   private final EndpointGuard guard = guard(1);
@@ -51,7 +57,9 @@ class EndpointGuardTest {
   }
 
   /** The guard's outcome, waited for; a failure is thrown as itself. */
-  private static FetchedObject await(EndpointGuard guard, IdentityKey identity, EndpointGuard.Call call, long deadline) throws Throwable {
+  private static FetchedObject await(
+      EndpointGuard guard, IdentityKey identity, EndpointGuard.Call call, long deadline)
+      throws Throwable {
     try {
       return guard.call(identity, call, deadline).get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -75,7 +83,8 @@ class EndpointGuardTest {
     }
     assertThat(events.circuits.get()).isEqualTo(1);
     assertThatThrownBy(() -> await(ALICE, () -> OK))
-        .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE))
+        .isInstanceOfSatisfying(
+            ProviderException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE))
         .hasMessageContaining("paused");
     assertThat(calls.get()).isEqualTo(2);
 
@@ -85,7 +94,8 @@ class EndpointGuardTest {
   }
 
   @Test
-  void oneIdentitysTransientFailures_sayNothingAboutTheEndpointForOthers_andNeverOpenTheCircuit() throws Throwable {
+  void oneIdentitysTransientFailures_sayNothingAboutTheEndpointForOthers_andNeverOpenTheCircuit()
+      throws Throwable {
     ProviderException serverError = ProviderException.of(ErrorKind.UNAVAILABLE, "503");
     for (int i = 0; i < 10; i++) {
       assertThatThrownBy(() -> await(ALICE, failing(serverError))).isSameAs(serverError);
@@ -100,7 +110,8 @@ class EndpointGuardTest {
     ProviderException throttled = ProviderException.throttled("429", Duration.ZERO);
     for (IdentityKey identity : List.of(ALICE, BOB, ALICE, BOB)) {
       assertThatThrownBy(() -> await(retrying, identity, failing(throttled), deadline()))
-          .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.isThrottled()).isTrue());
+          .isInstanceOfSatisfying(
+              ProviderException.class, e -> assertThat(e.isThrottled()).isTrue());
     }
     assertThat(calls.get()).as("two attempts each").isEqualTo(8);
     assertThat(events.circuits.get()).isZero();

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.secretsstore.provider.mount.MountRequestContext;
 import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.mount.MountRequestContext;
 import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.testing.Attributes;
 import io.secretsstore.provider.testing.FakeTime;
@@ -30,7 +30,8 @@ class MountEngineScaleTest {
   private static final Duration INTERVAL = Duration.ofMinutes(2);
   private static final Duration JITTER = Duration.ofSeconds(15);
   private static final CacheSettings CACHE =
-      new CacheSettings(INTERVAL, JITTER, Duration.ofMinutes(5), Duration.ofMinutes(10), 64L << 20, 10_000);
+      new CacheSettings(
+          INTERVAL, JITTER, Duration.ofMinutes(5), Duration.ofMinutes(10), 64L << 20, 10_000);
 
   private final FakeTime time = new FakeTime();
   private final TestBackend backend = new TestBackend(time);
@@ -39,7 +40,13 @@ class MountEngineScaleTest {
   private MountEngine engine = engine(ResilienceSettings.DEFAULT);
 
   private MountEngine engine(ResilienceSettings resilience) {
-    return new MountEngine(backend, new EngineSettings(MountLimits.DEFAULT, CACHE, resilience, 16), events, time, time, false);
+    return new MountEngine(
+        backend,
+        new EngineSettings(MountLimits.DEFAULT, CACHE, resilience, 16),
+        events,
+        time,
+        time,
+        false);
   }
 
   @AfterEach
@@ -51,16 +58,23 @@ class MountEngineScaleTest {
   private static String objects(int count, String extra) {
     StringBuilder json = new StringBuilder("[");
     for (int i = 0; i < count; i++) {
-      json.append(i == 0 ? "" : ",").append("{\"name\":\"secret-").append(i).append("\"").append(extra).append("}");
+      json.append(i == 0 ? "" : ",")
+          .append("{\"name\":\"secret-")
+          .append(i)
+          .append("\"")
+          .append(extra)
+          .append("}");
     }
     return json.append("]").toString();
   }
 
-  private static MountRequestContext pod(String serviceAccount, int podIndex, String objects, String... extra) {
-    Attributes attributes = Attributes.forPod()
-        .with("csi.storage.k8s.io/serviceAccount.name", serviceAccount)
-        .with("csi.storage.k8s.io/pod.name", "pod-" + podIndex)
-        .with("objects", objects);
+  private static MountRequestContext pod(
+      String serviceAccount, int podIndex, String objects, String... extra) {
+    Attributes attributes =
+        Attributes.forPod()
+            .with("csi.storage.k8s.io/serviceAccount.name", serviceAccount)
+            .with("csi.storage.k8s.io/pod.name", "pod-" + podIndex)
+            .with("objects", objects);
     for (int i = 0; i < extra.length; i += 2) {
       attributes.with(extra[i], extra[i + 1]);
     }
@@ -109,7 +123,8 @@ class MountEngineScaleTest {
       republishAll(requests);
       readsPerInterval.add(backend.fetches() - before);
     }
-    // 5 identities x 10 objects = 50 distinct pairs; upstream providers would read 1100 per interval.
+    // 5 identities x 10 objects = 50 distinct pairs; upstream providers would read 1100 per
+    // interval.
     assertThat(readsPerInterval).allSatisfy(reads -> assertThat(reads).isEqualTo(50));
     assertThat(events.hits.get() + events.joins.get()).isEqualTo(5 * 1100 - 50);
   }
@@ -122,7 +137,9 @@ class MountEngineScaleTest {
     assertThat(content(allowed, 0)).isEqualTo("value-0");
     for (int i = 0; i < 3; i++) {
       assertThatThrownBy(() -> engine.mount(pod("denied", 2, objects, "deny", "denied"), null))
-          .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED));
+          .isInstanceOfSatisfying(
+              ProviderException.class,
+              e -> assertThat(e.kind()).isEqualTo(ErrorKind.PERMISSION_DENIED));
     }
     // The denied identity asked the backend every time: nothing cached for it, nothing shared.
     assertThat(backend.fetches()).isEqualTo(4);
@@ -202,8 +219,14 @@ class MountEngineScaleTest {
     backend.put("secret-0", "v1");
     MountRequestContext request = pod("app", 1, objects(1, ""));
     engine.mount(request, null);
-    engine.updateCacheSettings(new CacheSettings(Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(1),
-        Duration.ofMinutes(10), 64L << 20, 10_000));
+    engine.updateCacheSettings(
+        new CacheSettings(
+            Duration.ofSeconds(30),
+            Duration.ZERO,
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(10),
+            64L << 20,
+            10_000));
     time.advance(Duration.ofSeconds(31));
     assertThat(engine.refreshDue()).isEqualTo(1);
     await().until(() -> backend.fetches() == 2);
@@ -215,8 +238,14 @@ class MountEngineScaleTest {
     MountRequestContext request = pod("app", 1, objects(1, ""));
     engine.mount(request, null);
     backend.put("secret-0", "v2");
-    engine.updateCacheSettings(new CacheSettings(Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(1),
-        Duration.ofMinutes(10), 64L << 20, 10_000));
+    engine.updateCacheSettings(
+        new CacheSettings(
+            Duration.ofSeconds(30),
+            Duration.ZERO,
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(10),
+            64L << 20,
+            10_000));
     time.advance(Duration.ofSeconds(61));
     assertThat(content(engine.mount(request, null), 0)).isEqualTo("v2");
   }
@@ -233,7 +262,8 @@ class MountEngineScaleTest {
       int before = backend.fetches();
       // Well inside the freshness window, yet the mount goes to the backend and is refused.
       assertThatThrownBy(() -> engine.mount(pod("app", 2, objects(2, "")), null))
-          .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(revocation));
+          .isInstanceOfSatisfying(
+              ProviderException.class, e -> assertThat(e.kind()).isEqualTo(revocation));
       assertThat(backend.fetches()).as("both objects fetched again").isEqualTo(before + 2);
       backend.failAll(null);
       assertThat(content(engine.mount(request, null), 0)).isEqualTo("value-0");
@@ -256,12 +286,16 @@ class MountEngineScaleTest {
     storeSecrets(1);
     MountRequestContext request = pod("app", 1, objects(1, ""));
     MountRequestContext other = pod("other", 2, objects(1, ""));
-    engine.updateResilience(new ResilienceSettings(8, 1, Duration.ofMillis(1), Duration.ofMillis(1), 1, Duration.ofMinutes(5)));
+    engine.updateResilience(
+        new ResilienceSettings(
+            8, 1, Duration.ofMillis(1), Duration.ofMillis(1), 1, Duration.ofMinutes(5)));
     backend.failAll(ProviderException.of(ErrorKind.UNAVAILABLE, "connection refused"));
     assertThatThrownBy(() -> engine.mount(request, null)).isInstanceOf(ProviderException.class);
     assertThatThrownBy(() -> engine.mount(other, null)).isInstanceOf(ProviderException.class);
     assertThatThrownBy(() -> engine.mount(request, null)).hasMessageContaining("paused");
-    assertThat(backend.fetches()).as("one attempt per identity, then the one-failure circuit is open").isEqualTo(2);
+    assertThat(backend.fetches())
+        .as("one attempt per identity, then the one-failure circuit is open")
+        .isEqualTo(2);
   }
 
   @Test
@@ -299,7 +333,8 @@ class MountEngineScaleTest {
 
   @Test
   void singleFlight_concurrentMountsOfOneObjectShareOneBackendCall() {
-    MountRequestContext request = pod("app", 1, "[{\"name\":\"slow\",\"content\":\"x\",\"delayMs\":300}]");
+    MountRequestContext request =
+        pod("app", 1, "[{\"name\":\"slow\",\"content\":\"x\",\"delayMs\":300}]");
     List<CompletableFuture<MountResult>> mounts = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       mounts.add(CompletableFuture.supplyAsync(() -> engine.mount(request, null), pods));
@@ -316,10 +351,12 @@ class MountEngineScaleTest {
     MountRequestContext request = pod("app", 1, objects(1, ""));
     backend.failAll(ProviderException.throttled("429 from the test store", Duration.ofMillis(50)));
     assertThatThrownBy(() -> engine.mount(request, null))
-        .isInstanceOfSatisfying(ProviderException.class, e -> {
-          assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_EXHAUSTED);
-          assertThat(e.getMessage()).contains("throttling");
-        });
+        .isInstanceOfSatisfying(
+            ProviderException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ErrorKind.RESOURCE_EXHAUSTED);
+              assertThat(e.getMessage()).contains("throttling");
+            });
     assertThat(backend.fetches()).isEqualTo(ResilienceSettings.DEFAULT.maxAttempts());
     assertThat(events.throttled.get()).isEqualTo(3);
 
@@ -331,13 +368,18 @@ class MountEngineScaleTest {
   @Test
   void circuit_stopsCallingAFailingEndpoint_thenRecoversOnItsOwn() {
     engine.close();
-    engine = engine(new ResilienceSettings(8, 1, Duration.ofMillis(10), Duration.ofMillis(10), 3, Duration.ofMillis(300)));
+    engine =
+        engine(
+            new ResilienceSettings(
+                8, 1, Duration.ofMillis(10), Duration.ofMillis(10), 3, Duration.ofMillis(300)));
     storeSecrets(1);
     MountRequestContext request = pod("app", 1, objects(1, ""));
-    // The circuit opens on failures of several identities (one tenant's own failures say nothing about the endpoint).
+    // The circuit opens on failures of several identities (one tenant's own failures say nothing
+    // about the endpoint).
     MountRequestContext other = pod("other", 2, objects(1, ""));
     backend.failAll(ProviderException.of(ErrorKind.UNAVAILABLE, "connection refused"));
-    Consumer<Throwable> unavailable = e -> assertThat(((ProviderException) e).kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+    Consumer<Throwable> unavailable =
+        e -> assertThat(((ProviderException) e).kind()).isEqualTo(ErrorKind.UNAVAILABLE);
     for (int i = 0; i < 6; i++) {
       MountRequestContext next = i % 2 == 0 ? request : other;
       assertThatThrownBy(() -> engine.mount(next, null)).satisfies(unavailable);
@@ -346,8 +388,11 @@ class MountEngineScaleTest {
     assertThat(events.circuits.get()).isEqualTo(1);
 
     backend.failAll(null);
-    await().atMost(Duration.ofSeconds(5)).ignoreExceptionsInstanceOf(ProviderException.class).untilAsserted(() ->
-        assertThat(content(engine.mount(request, null), 0)).isEqualTo("value-0"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .ignoreExceptionsInstanceOf(ProviderException.class)
+        .untilAsserted(
+            () -> assertThat(content(engine.mount(request, null), 0)).isEqualTo("value-0"));
     assertThat(backend.fetches()).isEqualTo(4);
   }
 }

@@ -4,11 +4,11 @@ package io.secretsstore.provider.fetch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.secretsstore.provider.mount.MountRequestContext;
 import io.secretsstore.provider.mount.ErrorKind;
-import io.secretsstore.provider.spi.FetchedFile;
+import io.secretsstore.provider.mount.MountRequestContext;
 import io.secretsstore.provider.mount.ObjectVersion;
 import io.secretsstore.provider.mount.ProviderException;
+import io.secretsstore.provider.spi.FetchedFile;
 import io.secretsstore.provider.testing.Attributes;
 import io.secretsstore.provider.testing.Canaries;
 import io.secretsstore.provider.testing.TestBackend;
@@ -29,7 +29,8 @@ class MountEngineTest {
   }
 
   private static MountRequestContext request(String objectsJson) {
-    return MountRequestContext.parse(Attributes.forPod().with("objects", objectsJson).json(), "null", "/t", "420", List.of());
+    return MountRequestContext.parse(
+        Attributes.forPod().with("objects", objectsJson).json(), "null", "/t", "420", List.of());
   }
 
   private static Consumer<Throwable> kind(ErrorKind kind) {
@@ -38,13 +39,17 @@ class MountEngineTest {
 
   @Test
   void mount_returnsEveryFileAndOneVersionPerObject() {
-    MountResult result = engine.mount(request(
-        "[{\"name\":\"a\",\"content\":\"A\",\"version\":\"3\"},{\"name\":\"b\",\"path\":\"dir/b\",\"mode\":\"0600\",\"content\":\"B\"}]"), null);
+    MountResult result =
+        engine.mount(
+            request(
+                "[{\"name\":\"a\",\"content\":\"A\",\"version\":\"3\"},{\"name\":\"b\",\"path\":\"dir/b\",\"mode\":\"0600\",\"content\":\"B\"}]"),
+            null);
     assertThat(result.files()).extracting(FetchedFile::path).containsExactly("a", "dir/b");
     assertThat(result.files().get(0).mode().bits()).isEqualTo(0644);
     assertThat(result.files().get(1).mode().bits()).isEqualTo(0600);
     assertThat(new String(result.files().get(1).contents(), StandardCharsets.UTF_8)).isEqualTo("B");
-    assertThat(result.versions()).containsExactly(new ObjectVersion("a", "3"), new ObjectVersion("b", "1"));
+    assertThat(result.versions())
+        .containsExactly(new ObjectVersion("a", "3"), new ObjectVersion("b", "1"));
   }
 
   @Test
@@ -52,24 +57,37 @@ class MountEngineTest {
     // Each fetch waits until all three are in flight: a sequential engine would time out here.
     java.util.concurrent.CountDownLatch allInFlight = new java.util.concurrent.CountDownLatch(3);
     engine.close();
-    engine = new MountEngine(new LatchBackend(allInFlight), EngineSettings.DEFAULT, FetchEvents.NONE);
-    MountResult result = engine.mount(request("[{\"name\":\"a\"},{\"name\":\"b\"},{\"name\":\"c\"}]"), null);
+    engine =
+        new MountEngine(new LatchBackend(allInFlight), EngineSettings.DEFAULT, FetchEvents.NONE);
+    MountResult result =
+        engine.mount(request("[{\"name\":\"a\"},{\"name\":\"b\"},{\"name\":\"c\"}]"), null);
     assertThat(result.files()).hasSize(3);
   }
 
   @Test
   void mount_oneObjectFails_failsWholeMountNamingIt() {
-    assertThatThrownBy(() -> engine.mount(request(
-        "[{\"name\":\"a\",\"content\":\"" + Canaries.SECRET + "\"},{\"name\":\"b\",\"fail\":\"NOT_FOUND\"},{\"name\":\"c\"}]"), null))
+    assertThatThrownBy(
+            () ->
+                engine.mount(
+                    request(
+                        "[{\"name\":\"a\",\"content\":\""
+                            + Canaries.SECRET
+                            + "\"},{\"name\":\"b\",\"fail\":\"NOT_FOUND\"},{\"name\":\"c\"}]"),
+                    null))
         .satisfies(kind(ErrorKind.NOT_FOUND))
         .hasMessageContaining("objects[1] (\"b\")")
-        .message().doesNotContain(Canaries.SECRET);
+        .message()
+        .doesNotContain(Canaries.SECRET);
   }
 
   @Test
   void mount_severalFailures_areAggregated_andATransientOneDoesNotMakeItRetryable() {
-    assertThatThrownBy(() -> engine.mount(request(
-        "[{\"name\":\"a\",\"fail\":\"UNAVAILABLE\"},{\"name\":\"b\",\"fail\":\"PERMISSION_DENIED\"}]"), null))
+    assertThatThrownBy(
+            () ->
+                engine.mount(
+                    request(
+                        "[{\"name\":\"a\",\"fail\":\"UNAVAILABLE\"},{\"name\":\"b\",\"fail\":\"PERMISSION_DENIED\"}]"),
+                    null))
         .satisfies(kind(ErrorKind.PERMISSION_DENIED))
         .hasMessageContaining("2 of 2 objects")
         .hasMessageContaining("\"a\"")
@@ -79,7 +97,11 @@ class MountEngineTest {
   @Test
   void mount_slowerThanTheDeadline_isDeadlineExceededAndInterruptsTheFetch() {
     engine.close();
-    engine = new MountEngine(backend, EngineSettings.DEFAULT.withLimits(new MountLimits(10, 1 << 20, Duration.ofMillis(200))), FetchEvents.NONE);
+    engine =
+        new MountEngine(
+            backend,
+            EngineSettings.DEFAULT.withLimits(new MountLimits(10, 1 << 20, Duration.ofMillis(200))),
+            FetchEvents.NONE);
     long start = System.nanoTime();
     assertThatThrownBy(() -> engine.mount(request("[{\"name\":\"slow\",\"delayMs\":30000}]"), null))
         .satisfies(kind(ErrorKind.DEADLINE_EXCEEDED));
@@ -88,13 +110,17 @@ class MountEngineTest {
 
   @Test
   void mount_callerBudgetShorterThanTheLimit_wins() {
-    assertThatThrownBy(() -> engine.mount(request("[{\"name\":\"slow\",\"delayMs\":30000}]"), Duration.ofMillis(100)))
+    assertThatThrownBy(
+            () ->
+                engine.mount(
+                    request("[{\"name\":\"slow\",\"delayMs\":30000}]"), Duration.ofMillis(100)))
         .satisfies(kind(ErrorKind.DEADLINE_EXCEEDED));
   }
 
   @Test
   void mount_noObjects_isInvalidArgument() {
-    assertThatThrownBy(() -> engine.mount(request("[]"), null)).satisfies(kind(ErrorKind.INVALID_ARGUMENT));
+    assertThatThrownBy(() -> engine.mount(request("[]"), null))
+        .satisfies(kind(ErrorKind.INVALID_ARGUMENT));
   }
 
   @Test
@@ -112,7 +138,8 @@ class MountEngineTest {
 
   @Test
   void mount_objectLargerThanTheResponseLimit_isResourceExhaustedNamingObjectAndSize() {
-    assertThatThrownBy(() -> engine.mount(request("[{\"name\":\"big\",\"sizeBytes\":5242880}]"), null))
+    assertThatThrownBy(
+            () -> engine.mount(request("[{\"name\":\"big\",\"sizeBytes\":5242880}]"), null))
         .satisfies(kind(ErrorKind.RESOURCE_EXHAUSTED))
         .hasMessageContaining("\"big\"")
         .hasMessageContaining("5242880");
@@ -120,8 +147,12 @@ class MountEngineTest {
 
   @Test
   void mount_filesAddingUpPastTheLimit_isResourceExhausted() {
-    assertThatThrownBy(() -> engine.mount(request(
-        "[{\"name\":\"a\",\"sizeBytes\":3000000},{\"name\":\"b\",\"sizeBytes\":3000000}]"), null))
+    assertThatThrownBy(
+            () ->
+                engine.mount(
+                    request(
+                        "[{\"name\":\"a\",\"sizeBytes\":3000000},{\"name\":\"b\",\"sizeBytes\":3000000}]"),
+                    null))
         .satisfies(kind(ErrorKind.RESOURCE_EXHAUSTED))
         .hasMessageContaining("add up to");
   }
@@ -129,7 +160,9 @@ class MountEngineTest {
   @Test
   void mount_clashingPaths_areRejectedBeforeAnyFetch() {
     int before = backend.fetches();
-    assertThatThrownBy(() -> engine.mount(request("[{\"name\":\"a\"},{\"name\":\"b\",\"path\":\"a/b\"}]"), null))
+    assertThatThrownBy(
+            () ->
+                engine.mount(request("[{\"name\":\"a\"},{\"name\":\"b\",\"path\":\"a/b\"}]"), null))
         .satisfies(kind(ErrorKind.INVALID_ARGUMENT))
         .hasMessageContaining("objects[0] (\"a\")");
     assertThatThrownBy(() -> engine.mount(request("[{\"name\":\"a\"},{\"name\":\"a\"}]"), null))
@@ -139,10 +172,12 @@ class MountEngineTest {
 
   @Test
   void mount_unsafePath_isRejectedNamingTheObjectNotThePath() {
-    assertThatThrownBy(() -> engine.mount(request("[{\"name\":\"a\",\"path\":\"../../etc/cron.d/x\"}]"), null))
+    assertThatThrownBy(
+            () -> engine.mount(request("[{\"name\":\"a\",\"path\":\"../../etc/cron.d/x\"}]"), null))
         .satisfies(kind(ErrorKind.INVALID_ARGUMENT))
         .hasMessageContaining("objects[0] (\"a\")")
-        .message().doesNotContain("cron");
+        .message()
+        .doesNotContain("cron");
   }
 
   @Test
@@ -151,7 +186,8 @@ class MountEngineTest {
     engine = new MountEngine(new BuggyBackend(), EngineSettings.DEFAULT, FetchEvents.NONE);
     assertThatThrownBy(() -> engine.mount(request("[{\"name\":\"a\"}]"), null))
         .satisfies(kind(ErrorKind.INTERNAL))
-        .message().doesNotContain(Canaries.SECRET);
+        .message()
+        .doesNotContain(Canaries.SECRET);
   }
 
   /** A backend whose fetches each wait for all of a mount's fetches to be in flight. */
@@ -169,9 +205,17 @@ class MountEngineTest {
 
     @Override
     public io.secretsstore.provider.spi.MountPlan<?> plan(MountRequestContext request) {
-      List<io.secretsstore.provider.spi.PlannedObject<String>> objects = List.of("a", "b", "c").stream()
-          .map(id -> new io.secretsstore.provider.spi.PlannedObject<>(id, id, request.defaultMode(), id)).toList();
-      return new io.secretsstore.provider.spi.MountPlan<>(io.secretsstore.provider.credentials.IdentityKey.of("latch"), "latch", objects,
+      List<io.secretsstore.provider.spi.PlannedObject<String>> objects =
+          List.of("a", "b", "c").stream()
+              .map(
+                  id ->
+                      new io.secretsstore.provider.spi.PlannedObject<>(
+                          id, id, request.defaultMode(), id))
+              .toList();
+      return new io.secretsstore.provider.spi.MountPlan<>(
+          io.secretsstore.provider.credentials.IdentityKey.of("latch"),
+          "latch",
+          objects,
           object -> {
             latch.countDown();
             if (!latch.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -194,7 +238,9 @@ class MountEngineTest {
       return new io.secretsstore.provider.spi.MountPlan<String>(
           io.secretsstore.provider.credentials.IdentityKey.of("buggy"),
           "buggy-endpoint",
-          List.of(new io.secretsstore.provider.spi.PlannedObject<>("a", "a", request.defaultMode(), "spec")),
+          List.of(
+              new io.secretsstore.provider.spi.PlannedObject<>(
+                  "a", "a", request.defaultMode(), "spec")),
           object -> {
             throw new IllegalStateException("unexpected token in " + Canaries.SECRET);
           });

@@ -6,14 +6,18 @@ import io.secretsstore.provider.spi.SecretBackend;
 import io.secretsstore.provider.testing.FakeTime;
 
 /**
- * Mount engines on a fake clock with the rotation poller driven by the test, for backends' tests
- * of the engine scenarios (published in core's test-jar).
+ * Mount engines on a fake clock with the rotation poller driven by the test, for backends' tests of
+ * the engine scenarios (published in core's test-jar).
  */
 public final class TestEngines {
   private TestEngines() {}
 
-  /** An engine whose cache ages follow {@code time} and whose poller runs only on {@link Manual#poll()}. */
-  public static Manual manual(SecretBackend backend, EngineSettings settings, FetchEvents events, FakeTime time) {
+  /**
+   * An engine whose cache ages follow {@code time} and whose poller runs only on {@link
+   * Manual#poll()}.
+   */
+  public static Manual manual(
+      SecretBackend backend, EngineSettings settings, FetchEvents events, FakeTime time) {
     return new Manual(new MountEngine(backend, settings, events, time, time, false));
   }
 

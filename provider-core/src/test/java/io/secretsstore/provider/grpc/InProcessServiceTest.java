@@ -39,15 +39,20 @@ class InProcessServiceTest {
 
   @Test
   void version_namesTheBackend_andThereIsNoSocket() {
-    assertThat(provider.client().version(Duration.ofSeconds(10)).runtimeName()).isEqualTo("secrets-store-provider-test");
+    assertThat(provider.client().version(Duration.ofSeconds(10)).runtimeName())
+        .isEqualTo("secrets-store-provider-test");
     assertThat(provider.server().socket()).isNull();
     assertThat(provider.server().socketPresent()).isFalse();
   }
 
   @Test
   void mount_goesThroughTheEngineToTheBackend() {
-    MountReply reply = provider.mount(call(Attributes.forPod()
-        .with("objects", "[{\"name\":\"a\",\"content\":\"hello\"}]").json()));
+    MountReply reply =
+        provider.mount(
+            call(
+                Attributes.forPod()
+                    .with("objects", "[{\"name\":\"a\",\"content\":\"hello\"}]")
+                    .json()));
     assertThat(ProviderFixture.text(reply, 0)).isEqualTo("hello");
     assertThat(reply.versions()).hasSize(1);
     assertThat(backend.fetches()).isEqualTo(1);
@@ -55,9 +60,15 @@ class InProcessServiceTest {
 
   @Test
   void aBackendRefusal_isPermissionDenied_andNamesNoSecret() {
-    provider.assertRejected(call(Attributes.forPod()
-        .with("objects", "[{\"name\":\"a\",\"content\":\"x\",\"fail\":\"PERMISSION_DENIED\"}]").json()),
-        "PERMISSION_DENIED", "");
+    provider.assertRejected(
+        call(
+            Attributes.forPod()
+                .with(
+                    "objects",
+                    "[{\"name\":\"a\",\"content\":\"x\",\"fail\":\"PERMISSION_DENIED\"}]")
+                .json()),
+        "PERMISSION_DENIED",
+        "");
   }
 
   @Test
@@ -69,7 +80,8 @@ class InProcessServiceTest {
   @Test
   void close_drainsAndRefusesLaterCalls() throws Exception {
     provider.close();
-    assertThatThrownBy(() -> provider.client().version(Duration.ofSeconds(5))).isInstanceOf(ProviderCallException.class);
+    assertThatThrownBy(() -> provider.client().version(Duration.ofSeconds(5)))
+        .isInstanceOf(ProviderCallException.class);
     provider = ProviderFixture.inProcess(backend, EngineSettings.DEFAULT, MountAuditor.NONE);
   }
 }

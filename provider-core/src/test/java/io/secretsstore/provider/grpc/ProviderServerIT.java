@@ -51,15 +51,23 @@ class ProviderServerIT {
     }
   }
 
-  private ProviderServer start(CSIDriverProviderGrpc.CSIDriverProviderImplBase service) throws IOException {
-    return ProviderServer.start(SocketPath.of(dir, "vault"), List.of(service), executor, Duration.ofSeconds(5), Duration.ZERO);
+  private ProviderServer start(CSIDriverProviderGrpc.CSIDriverProviderImplBase service)
+      throws IOException {
+    return ProviderServer.start(
+        SocketPath.of(dir, "vault"),
+        List.of(service),
+        executor,
+        Duration.ofSeconds(5),
+        Duration.ZERO);
   }
 
   @Test
   void start_socketIsMode0700AndServesVersion() throws Exception {
     try (ProviderFixture fixture = ProviderFixture.start(new TestBackend())) {
       assertThat(fixture.socket().getFileName().toString()).isEqualTo("test.sock");
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fixture.socket(), LinkOption.NOFOLLOW_LINKS)))
+      assertThat(
+              PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(fixture.socket(), LinkOption.NOFOLLOW_LINKS)))
           .isEqualTo("rwx------");
       assertThat(SocketPath.isSocket(fixture.socket())).isTrue();
       ProviderClient.VersionInfo version = fixture.client().version(Duration.ofSeconds(5));
@@ -85,7 +93,9 @@ class ProviderServerIT {
       assertThat(client.version(Duration.ofSeconds(5)).runtimeName()).isEqualTo("stub");
       assertThat(server.socketPresent()).isTrue();
     }
-    assertThat(Files.exists(socket, LinkOption.NOFOLLOW_LINKS)).as("socket removed on close").isFalse();
+    assertThat(Files.exists(socket, LinkOption.NOFOLLOW_LINKS))
+        .as("socket removed on close")
+        .isFalse();
   }
 
   @Test
@@ -94,7 +104,9 @@ class ProviderServerIT {
     Files.writeString(target, "keep");
     Path socket = SocketPath.of(dir, "vault");
     Files.createSymbolicLink(socket, target);
-    assertThatThrownBy(() -> start(new VersionOnly())).isInstanceOf(IOException.class).hasMessageContaining("symbolic link");
+    assertThatThrownBy(() -> start(new VersionOnly()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("symbolic link");
     assertThat(Files.isSymbolicLink(socket)).isTrue();
     assertThat(Files.readString(target)).isEqualTo("keep");
   }
@@ -103,29 +115,43 @@ class ProviderServerIT {
   void start_regularFileAtTheSocketPath_isRefused() throws Exception {
     Path socket = SocketPath.of(dir, "vault");
     Files.writeString(socket, "not a socket");
-    assertThatThrownBy(() -> start(new VersionOnly())).isInstanceOf(IOException.class).hasMessageContaining("not a socket");
+    assertThatThrownBy(() -> start(new VersionOnly()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("not a socket");
     assertThat(Files.readString(socket)).isEqualTo("not a socket");
   }
 
   @Test
   void socketPath_rejectsBadNamesAndPathsTooLongForUnixSockets() {
-    assertThatThrownBy(() -> SocketPath.of(dir, "bad/name")).hasMessageContaining("^[a-zA-Z0-9_-]{1,30}$");
+    assertThatThrownBy(() -> SocketPath.of(dir, "bad/name"))
+        .hasMessageContaining("^[a-zA-Z0-9_-]{1,30}$");
     assertThatThrownBy(() -> SocketPath.of(dir, "")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> SocketPath.of(dir, "a".repeat(31))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> SocketPath.of(dir.resolve("d".repeat(90)), "vault")).hasMessageContaining("107 bytes");
-    assertThat(SocketPath.of(dir, "azure_1-x").getFileName().toString()).isEqualTo("azure_1-x.sock");
+    assertThatThrownBy(() -> SocketPath.of(dir, "a".repeat(31)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SocketPath.of(dir.resolve("d".repeat(90)), "vault"))
+        .hasMessageContaining("107 bytes");
+    assertThat(SocketPath.of(dir, "azure_1-x").getFileName().toString())
+        .isEqualTo("azure_1-x.sock");
   }
 
   @Test
   void close_drainsAnInFlightCallThenRemovesTheSocket() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    ProviderServer server = ProviderServer.start(SocketPath.of(dir, "vault"), List.of(new SlowMount(entered, release)), executor,
-        Duration.ofSeconds(60), Duration.ZERO);
+    ProviderServer server =
+        ProviderServer.start(
+            SocketPath.of(dir, "vault"),
+            List.of(new SlowMount(entered, release)),
+            executor,
+            Duration.ofSeconds(60),
+            Duration.ZERO);
     ProviderClient client = ProviderClient.connect(server.socket());
     CompletableFuture<MountReply> call =
         CompletableFuture.supplyAsync(
-            () -> client.mount(new ProviderClient.MountCall("{}", "null", "/t", "420", List.of()), Duration.ofSeconds(60)));
+            () ->
+                client.mount(
+                    new ProviderClient.MountCall("{}", "null", "/t", "420", List.of()),
+                    Duration.ofSeconds(60)));
     assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
     CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
     // Closing refuses new calls at once and waits for the one in flight.
@@ -158,21 +184,31 @@ class ProviderServerIT {
 
   @Test
   void aDeletedSocket_isPublishedAgain_ownerOnly_andServes() throws Exception {
-    try (ProviderServer server = ProviderServer.start(SocketPath.of(dir, "vault"), List.of(new VersionOnly()), executor,
-        Duration.ofSeconds(5), Duration.ofMillis(100))) {
+    try (ProviderServer server =
+        ProviderServer.start(
+            SocketPath.of(dir, "vault"),
+            List.of(new VersionOnly()),
+            executor,
+            Duration.ofSeconds(5),
+            Duration.ofMillis(100))) {
       Files.delete(server.socket());
       assertThat(server.socketPresent()).isFalse();
       awaitSocketPresent(server);
-      int mode = (Integer) Files.getAttribute(server.socket(), "unix:mode", LinkOption.NOFOLLOW_LINKS);
+      int mode =
+          (Integer) Files.getAttribute(server.socket(), "unix:mode", LinkOption.NOFOLLOW_LINKS);
       assertThat(mode & 0777).isEqualTo(0700);
       try (var entries = Files.list(dir)) {
-        assertThat(entries.map(p -> p.getFileName().toString())).as("no private bind directory left").containsExactly("vault.sock");
+        assertThat(entries.map(p -> p.getFileName().toString()))
+            .as("no private bind directory left")
+            .containsExactly("vault.sock");
       }
       try (ProviderClient client = ProviderClient.connect(server.socket())) {
         assertThat(client.version(Duration.ofSeconds(5)).runtimeName()).isEqualTo("stub");
       }
     }
-    assertThat(Files.exists(dir.resolve("vault.sock"), LinkOption.NOFOLLOW_LINKS)).as("removed on close").isFalse();
+    assertThat(Files.exists(dir.resolve("vault.sock"), LinkOption.NOFOLLOW_LINKS))
+        .as("removed on close")
+        .isFalse();
   }
 
   @Test
@@ -181,14 +217,24 @@ class ProviderServerIT {
     try (ProviderServer server = start(new VersionOnly())) {
       Files.delete(server.socket());
       try (ServerSocketChannel newer = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-        // A newer provider (e.g. during a rolling update) published its socket before our check ran.
+        // A newer provider (e.g. during a rolling update) published its socket before our check
+        // ran.
         newer.bind(UnixDomainSocketAddress.of(server.socket()));
-        Object newerKey = Files.readAttributes(server.socket(), java.nio.file.attribute.BasicFileAttributes.class,
-            LinkOption.NOFOLLOW_LINKS).fileKey();
+        Object newerKey =
+            Files.readAttributes(
+                    server.socket(),
+                    java.nio.file.attribute.BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS)
+                .fileKey();
         server.restoreSocket();
         assertThat(server.socketPresent()).isFalse();
-        assertThat(Files.readAttributes(server.socket(), java.nio.file.attribute.BasicFileAttributes.class,
-            LinkOption.NOFOLLOW_LINKS).fileKey()).isEqualTo(newerKey);
+        assertThat(
+                Files.readAttributes(
+                        server.socket(),
+                        java.nio.file.attribute.BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS)
+                    .fileKey())
+            .isEqualTo(newerKey);
       }
     }
   }
@@ -224,7 +270,10 @@ class ProviderServerIT {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      response.onNext(MountResponse.newBuilder().addObjectVersion(ObjectVersion.newBuilder().setId("a").setVersion("1")).build());
+      response.onNext(
+          MountResponse.newBuilder()
+              .addObjectVersion(ObjectVersion.newBuilder().setId("a").setVersion("1"))
+              .build());
       response.onCompleted();
     }
   }

@@ -22,14 +22,16 @@ class StatusMapperTest {
 
   @Test
   void toStatus_unexpectedException_isInternalWithAFixedText() {
-    Status status = StatusMapper.toStatus(new IllegalStateException("parse error near " + Canaries.SECRET));
+    Status status =
+        StatusMapper.toStatus(new IllegalStateException("parse error near " + Canaries.SECRET));
     assertThat(status.getCode()).isEqualTo(Status.Code.INTERNAL);
     assertThat(status.getDescription()).isEqualTo(StatusMapper.INTERNAL_DESCRIPTION);
   }
 
   @Test
   void throttled_keepsRetryAfterButOnlyShowsTheMessage() {
-    ProviderException e = ProviderException.throttled("the backend is throttling", java.time.Duration.ofSeconds(3));
+    ProviderException e =
+        ProviderException.throttled("the backend is throttling", java.time.Duration.ofSeconds(3));
     assertThat(e.retryAfter()).contains(java.time.Duration.ofSeconds(3));
     assertThat(StatusMapper.toStatus(e).getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
   }

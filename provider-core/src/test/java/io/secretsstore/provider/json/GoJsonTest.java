@@ -19,17 +19,25 @@ class GoJsonTest {
     Map<String, String> map = new LinkedHashMap<>();
     map.put("b", "1");
     map.put("\uD83D\uDE00", "astral"); // F0 9F 98 80 in UTF-8
-    map.put("\uFF21", "fullwidth"); // EF BC A1: sorts before the astral key in bytes, after it in UTF-16
+    map.put(
+        "\uFF21",
+        "fullwidth"); // EF BC A1: sorts before the astral key in bytes, after it in UTF-16
     map.put("a", "2");
 
-    assertThat(GoJson.object(map)).isEqualTo("{\"a\":\"2\",\"b\":\"1\",\"\uFF21\":\"fullwidth\",\"\uD83D\uDE00\":\"astral\"}");
+    assertThat(GoJson.object(map))
+        .isEqualTo(
+            "{\"a\":\"2\",\"b\":\"1\",\"\uFF21\":\"fullwidth\",\"\uD83D\uDE00\":\"astral\"}");
   }
 
   @Test
   void escapesLikeGoEncodingJsonWithHtmlEscaping() {
-    String escaped = GoJson.quote("q\"b\\ <>& \n\r\t\b\f \u0001 \u007f \u2028\u2029 \uD800 é", new StringBuilder()).toString();
+    String escaped =
+        GoJson.quote(
+                "q\"b\\ <>& \n\r\t\b\f \u0001 \u007f \u2028\u2029 \uD800 é", new StringBuilder())
+            .toString();
 
     assertThat(escaped)
-        .isEqualTo("\"q\\\"b\\\\ \\u003c\\u003e\\u0026 \\n\\r\\t\\b\\f \\u0001 \u007f \\u2028\\u2029 \\ufffd é\"");
+        .isEqualTo(
+            "\"q\\\"b\\\\ \\u003c\\u003e\\u0026 \\n\\r\\t\\b\\f \\u0001 \u007f \\u2028\\u2029 \\ufffd é\"");
   }
 }

@@ -53,7 +53,9 @@ class ServiceAccountAnnotationsTest {
 
   @BeforeEach
   void start() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     server.init();
     kube = server.createClient();
   }
@@ -68,7 +70,9 @@ class ServiceAccountAnnotationsTest {
   void oneGetPerServiceAccountPerTtl_andNoListOrWatch() {
     create("team-a", "app", Map.of(ROLE, "arn:one"));
     create("team-a", "other", Map.of(ROLE, "arn:two"));
-    try (ServiceAccountAnnotations annotations = new ServiceAccountAnnotations(SharedKubeClient.of(kube), ROLE, Duration.ofSeconds(30), ticker)) {
+    try (ServiceAccountAnnotations annotations =
+        new ServiceAccountAnnotations(
+            SharedKubeClient.of(kube), ROLE, Duration.ofSeconds(30), ticker)) {
       for (int i = 0; i < 5; i++) {
         assertThat(annotations.of("team-a", "app")).contains(Map.of(ROLE, "arn:one"));
         assertThat(annotations.of("team-a", "other")).contains(Map.of(ROLE, "arn:two"));
@@ -77,8 +81,16 @@ class ServiceAccountAnnotationsTest {
       assertThat(dispatcher.gets("team-a", "other")).isEqualTo(1);
 
       // An edit is seen once the TTL has passed, with one more GET.
-      kube.serviceAccounts().inNamespace("team-a").withName("app").edit(sa -> new ServiceAccountBuilder(sa)
-          .editMetadata().addToAnnotations(ROLE, "arn:edited").endMetadata().build());
+      kube.serviceAccounts()
+          .inNamespace("team-a")
+          .withName("app")
+          .edit(
+              sa ->
+                  new ServiceAccountBuilder(sa)
+                      .editMetadata()
+                      .addToAnnotations(ROLE, "arn:edited")
+                      .endMetadata()
+                      .build());
       int afterEdit = dispatcher.gets("team-a", "app"); // the edit itself reads the account
       nanos.addAndGet(Duration.ofSeconds(29).toNanos());
       assertThat(annotations.of("team-a", "app")).contains(Map.of(ROLE, "arn:one"));
@@ -86,7 +98,9 @@ class ServiceAccountAnnotationsTest {
       assertThat(annotations.of("team-a", "app")).contains(Map.of(ROLE, "arn:edited"));
       assertThat(dispatcher.gets("team-a", "app")).isEqualTo(afterEdit + 1);
     }
-    assertThat(dispatcher.collectionRequests).as("no list or watch of service accounts").hasValue(0);
+    assertThat(dispatcher.collectionRequests)
+        .as("no list or watch of service accounts")
+        .hasValue(0);
   }
 
   @Test
@@ -94,17 +108,23 @@ class ServiceAccountAnnotationsTest {
     create("team-a", "app", Map.of(ROLE, "arn:one"));
     dispatcher.hold = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(16);
-    try (ServiceAccountAnnotations annotations = new ServiceAccountAnnotations(SharedKubeClient.of(kube), ROLE, Duration.ofSeconds(30), ticker)) {
+    try (ServiceAccountAnnotations annotations =
+        new ServiceAccountAnnotations(
+            SharedKubeClient.of(kube), ROLE, Duration.ofSeconds(30), ticker)) {
       CountDownLatch submitted = new CountDownLatch(16);
       List<Future<Optional<Map<String, String>>>> results = new ArrayList<>();
       for (int i = 0; i < 16; i++) {
-        results.add(pool.submit(() -> {
-          submitted.countDown();
-          return annotations.of("team-a", "app");
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  submitted.countDown();
+                  return annotations.of("team-a", "app");
+                }));
       }
       assertThat(submitted.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
-      assertThat(dispatcher.firstGet.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("the first GET arrived").isTrue();
+      assertThat(dispatcher.firstGet.await(TIMEOUT_SECONDS, TimeUnit.SECONDS))
+          .as("the first GET arrived")
+          .isTrue();
       // The first GET is held at the server while the other lookups arrive; each lookup that
       // arrived before the release waits for it rather than sending its own.
       dispatcher.hold.countDown();
@@ -119,7 +139,9 @@ class ServiceAccountAnnotationsTest {
 
   @Test
   void missingAccount_isEmpty_andRememberedForTheTtl() {
-    try (ServiceAccountAnnotations annotations = new ServiceAccountAnnotations(SharedKubeClient.of(kube), ROLE, Duration.ofSeconds(30), ticker)) {
+    try (ServiceAccountAnnotations annotations =
+        new ServiceAccountAnnotations(
+            SharedKubeClient.of(kube), ROLE, Duration.ofSeconds(30), ticker)) {
       assertThat(annotations.of("team-a", "later")).isEmpty();
       assertThat(annotations.of("team-a", "later")).isEmpty();
       assertThat(dispatcher.gets("team-a", "later")).isEqualTo(1);
@@ -137,7 +159,9 @@ class ServiceAccountAnnotationsTest {
     for (int i = 0; i < 200; i++) {
       create("team-" + (i % 10), "sa-" + i, Map.of(ROLE, "arn:" + i));
     }
-    try (ServiceAccountAnnotations annotations = new ServiceAccountAnnotations(SharedKubeClient.of(kube), ROLE, Duration.ofSeconds(30), ticker)) {
+    try (ServiceAccountAnnotations annotations =
+        new ServiceAccountAnnotations(
+            SharedKubeClient.of(kube), ROLE, Duration.ofSeconds(30), ticker)) {
       annotations.of("team-3", "sa-3");
       annotations.of("team-4", "sa-14");
       assertThat(annotations.size()).isEqualTo(2);
@@ -151,12 +175,17 @@ class ServiceAccountAnnotationsTest {
   @Test
   void forbidden_isFailedPrecondition_namingTheRbac_andIsNotRemembered() {
     dispatcher.forbidden = true;
-    try (ServiceAccountAnnotations annotations = new ServiceAccountAnnotations(SharedKubeClient.of(kube), ROLE, Duration.ofSeconds(30), ticker)) {
+    try (ServiceAccountAnnotations annotations =
+        new ServiceAccountAnnotations(
+            SharedKubeClient.of(kube), ROLE, Duration.ofSeconds(30), ticker)) {
       for (int attempt = 0; attempt < 2; attempt++) {
-        assertThatThrownBy(() -> annotations.of("team-a", "app")).isInstanceOfSatisfying(ProviderException.class, e -> {
-          assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION);
-          assertThat(e.getMessage()).contains("RBAC").contains(ROLE);
-        });
+        assertThatThrownBy(() -> annotations.of("team-a", "app"))
+            .isInstanceOfSatisfying(
+                ProviderException.class,
+                e -> {
+                  assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION);
+                  assertThat(e.getMessage()).contains("RBAC").contains(ROLE);
+                });
       }
       assertThat(annotations.size()).isZero();
     }
@@ -164,21 +193,33 @@ class ServiceAccountAnnotationsTest {
 
   @Test
   void unreachableKubernetesApi_isUnavailable_andTheNextLookupTriesAgain() throws IOException {
-    try (KubernetesClient unreachable = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-            .withMasterUrl("http://127.0.0.1:" + closedPort()).withRequestRetryBackoffLimit(0).build()).build();
-        ServiceAccountAnnotations annotations = new ServiceAccountAnnotations(SharedKubeClient.of(unreachable), ROLE)) {
+    try (KubernetesClient unreachable =
+            new KubernetesClientBuilder()
+                .withConfig(
+                    new ConfigBuilder()
+                        .withMasterUrl("http://127.0.0.1:" + closedPort())
+                        .withRequestRetryBackoffLimit(0)
+                        .build())
+                .build();
+        ServiceAccountAnnotations annotations =
+            new ServiceAccountAnnotations(SharedKubeClient.of(unreachable), ROLE)) {
       for (int attempt = 0; attempt < 2; attempt++) {
         assertThatThrownBy(() -> annotations.of("team-a", "app"))
-            .isInstanceOfSatisfying(ProviderException.class, e -> {
-              assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
-              assertThat(e.getMessage()).contains("Kubernetes API cannot be reached").contains(ROLE);
-            });
+            .isInstanceOfSatisfying(
+                ProviderException.class,
+                e -> {
+                  assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+                  assertThat(e.getMessage())
+                      .contains("Kubernetes API cannot be reached")
+                      .contains(ROLE);
+                });
       }
     }
   }
 
   private void create(String namespace, String name, Map<String, String> annotations) {
-    var metadata = new ServiceAccountBuilder().withNewMetadata().withName(name).withNamespace(namespace);
+    var metadata =
+        new ServiceAccountBuilder().withNewMetadata().withName(name).withNamespace(namespace);
     if (annotations != null) {
       metadata.addToAnnotations(annotations);
     }
@@ -191,7 +232,10 @@ class ServiceAccountAnnotationsTest {
     }
   }
 
-  /** The mock API's CRUD behaviour, counting GETs per service account; it can hold GETs until released. */
+  /**
+   * The mock API's CRUD behaviour, counting GETs per service account; it can hold GETs until
+   * released.
+   */
   private static final class CountingDispatcher extends KubernetesCrudDispatcher {
     private final Map<String, AtomicInteger> gets = new ConcurrentHashMap<>();
     final AtomicInteger collectionRequests = new AtomicInteger();
@@ -207,7 +251,9 @@ class ServiceAccountAnnotationsTest {
       } else if (plain.contains("/serviceaccounts/")) {
         gets.computeIfAbsent(plain, p -> new AtomicInteger()).incrementAndGet();
         if (forbidden) {
-          return new MockResponse().setResponseCode(403).setBody("{\"kind\":\"Status\",\"code\":403}");
+          return new MockResponse()
+              .setResponseCode(403)
+              .setBody("{\"kind\":\"Status\",\"code\":403}");
         }
         firstGet.countDown();
         CountDownLatch gate = hold;
@@ -229,7 +275,8 @@ class ServiceAccountAnnotationsTest {
     }
 
     int gets(String namespace, String name) {
-      AtomicInteger count = gets.get("/api/v1/namespaces/" + namespace + "/serviceaccounts/" + name);
+      AtomicInteger count =
+          gets.get("/api/v1/namespaces/" + namespace + "/serviceaccounts/" + name);
       return count == null ? 0 : count.get();
     }
   }

@@ -21,13 +21,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The process's one Kubernetes client against fabric8's mock API server: created once, on first use, closed once. */
+/**
+ * The process's one Kubernetes client against fabric8's mock API server: created once, on first
+ * use, closed once.
+ */
 class SharedKubeClientIT {
   private KubernetesMockServer server;
 
   @BeforeEach
   void startServer() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
     server.init();
   }
 
@@ -39,22 +48,26 @@ class SharedKubeClientIT {
   @Test
   void manyThreadsAtOnce_getOneClient_builtOnFirstUse() throws Exception {
     AtomicInteger built = new AtomicInteger();
-    try (SharedKubeClient shared = SharedKubeClient.lazy(() -> {
-      built.incrementAndGet();
-      return server.createClient();
-    })) {
+    try (SharedKubeClient shared =
+        SharedKubeClient.lazy(
+            () -> {
+              built.incrementAndGet();
+              return server.createClient();
+            })) {
       assertThat(built).as("nothing is built before it is asked for").hasValue(0);
       CountDownLatch go = new CountDownLatch(1);
       List<CompletableFuture<KubernetesClient>> asks = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        asks.add(CompletableFuture.supplyAsync(() -> {
-          try {
-            go.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          return shared.get();
-        }));
+        asks.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    go.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  return shared.get();
+                }));
       }
       go.countDown();
       KubernetesClient first = asks.get(0).get(30, TimeUnit.SECONDS);
@@ -63,7 +76,10 @@ class SharedKubeClientIT {
       }
       assertThat(built).hasValue(1);
       assertThat(shared.created()).isEqualTo(1);
-      first.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("ns").endMetadata().build()).create();
+      first
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName("ns").endMetadata().build())
+          .create();
       assertThat(first.namespaces().withName("ns").get()).isNotNull();
     }
   }
@@ -74,8 +90,14 @@ class SharedKubeClientIT {
       SharedKubeClient shared = SharedKubeClient.of(owned);
       assertThat(shared.get()).isSameAs(owned);
       shared.close();
-      assertThatThrownBy(shared::get).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
-      owned.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("still-open").endMetadata().build()).create();
+      assertThatThrownBy(shared::get)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("closed");
+      owned
+          .namespaces()
+          .resource(
+              new NamespaceBuilder().withNewMetadata().withName("still-open").endMetadata().build())
+          .create();
       assertThat(owned.namespaces().withName("still-open").get()).isNotNull();
     }
   }
@@ -84,7 +106,9 @@ class SharedKubeClientIT {
   void none_hasNoClient_andCountsNone() {
     try (SharedKubeClient none = SharedKubeClient.none()) {
       assertThat(none.available()).isFalse();
-      assertThatThrownBy(none::get).isInstanceOf(IllegalStateException.class).hasMessageContaining("no Kubernetes cluster");
+      assertThatThrownBy(none::get)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("no Kubernetes cluster");
       assertThat(none.created()).isZero();
     }
   }

@@ -50,18 +50,25 @@ class EcsLogEncoderTest {
   }
 
   @Test
-  void libraryLines_haveTheirArgumentsFormattedIntoTheMessage_throughSlf4jAndJavaUtilLogging() throws Exception {
-    LoggerFactory.getLogger("io.fabric8.kubernetes.client.informers").warn("{} failed for {}, will stop", "Watch", "pods");
-    java.util.logging.Logger.getLogger("io.grpc.internal.Library").log(java.util.logging.Level.WARNING,
-        "channel {0} closed after {1} ms", new Object[] {"ch-1", 5});
+  void libraryLines_haveTheirArgumentsFormattedIntoTheMessage_throughSlf4jAndJavaUtilLogging()
+      throws Exception {
+    LoggerFactory.getLogger("io.fabric8.kubernetes.client.informers")
+        .warn("{} failed for {}, will stop", "Watch", "pods");
+    java.util.logging.Logger.getLogger("io.grpc.internal.Library")
+        .log(
+            java.util.logging.Level.WARNING,
+            "channel {0} closed after {1} ms",
+            new Object[] {"ch-1", 5});
 
     List<JsonNode> lines = lines();
     assertThat(lines).hasSize(2);
     JsonNode slf4j = lines.get(0);
     assertThat(slf4j.path("message").asText()).isEqualTo("Watch failed for pods, will stop");
     assertThat(slf4j.path("log.level").asText()).isEqualTo("WARN");
-    assertThat(slf4j.path("log.logger").asText()).isEqualTo("io.fabric8.kubernetes.client.informers");
-    assertThat(slf4j.path("@timestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+Z");
+    assertThat(slf4j.path("log.logger").asText())
+        .isEqualTo("io.fabric8.kubernetes.client.informers");
+    assertThat(slf4j.path("@timestamp").asText())
+        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+Z");
     assertThat(slf4j.path("ecs.version").asText()).isNotEmpty();
     assertThat(slf4j.path("service.name").asText()).isEqualTo("secrets-store-provider");
     assertThat(slf4j.path("service.version").asText()).isEqualTo(ProviderVersion.get());
@@ -71,8 +78,13 @@ class EcsLogEncoderTest {
   @Test
   void keyValues_areTypedTopLevelFields_andErrorsUseTheEcsErrorFields() throws Exception {
     Logger log = LoggerFactory.getLogger("io.secretsstore.provider.grpc.MountRecorder");
-    log.atWarn().addKeyValue("namespace", "team-a").addKeyValue("objects", 3).addKeyValue("durationMs", 54L)
-        .addKeyValue("rotated", true).addKeyValue("error", "secret db not found").log("mount");
+    log.atWarn()
+        .addKeyValue("namespace", "team-a")
+        .addKeyValue("objects", 3)
+        .addKeyValue("durationMs", 54L)
+        .addKeyValue("rotated", true)
+        .addKeyValue("error", "secret db not found")
+        .log("mount");
     log.atError().setCause(new IllegalStateException("broken")).log("failed");
 
     List<JsonNode> lines = lines();
@@ -92,8 +104,16 @@ class EcsLogEncoderTest {
 
   @Test
   void notFoundLoads_andTheAzureHeaderNotice_areNotWarnings() {
-    assertThat(context.getLogger("com.github.benmanes.caffeine.cache.LocalAsyncCache").isWarnEnabled()).isFalse();
-    assertThat(context.getLogger("com.azure.core.http.jdk.httpclient.JdkHttpClient").isWarnEnabled()).isFalse();
-    assertThat(context.getLogger("com.github.benmanes.caffeine.cache.LocalAsyncCache").isErrorEnabled()).isTrue();
+    assertThat(
+            context.getLogger("com.github.benmanes.caffeine.cache.LocalAsyncCache").isWarnEnabled())
+        .isFalse();
+    assertThat(
+            context.getLogger("com.azure.core.http.jdk.httpclient.JdkHttpClient").isWarnEnabled())
+        .isFalse();
+    assertThat(
+            context
+                .getLogger("com.github.benmanes.caffeine.cache.LocalAsyncCache")
+                .isErrorEnabled())
+        .isTrue();
   }
 }

@@ -23,10 +23,21 @@ class LogSetupTest {
   void configure_traceLevel_keepsTheGrpcFrameLoggerAtInfo() {
     LogSetup.configure(LogSetup.Format.json, "trace");
     assertThat(context.getLogger("ROOT").getLevel()).isEqualTo(Level.TRACE);
-    assertThat(context.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler").getEffectiveLevel())
+    assertThat(
+            context
+                .getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler")
+                .getEffectiveLevel())
         .isEqualTo(Level.INFO);
-    assertThat(context.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler").isDebugEnabled()).isFalse();
-    assertThat(context.getLogger("io.fabric8.kubernetes.client.http.HttpLoggingInterceptor").isTraceEnabled()).isFalse();
+    assertThat(
+            context
+                .getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerHandler")
+                .isDebugEnabled())
+        .isFalse();
+    assertThat(
+            context
+                .getLogger("io.fabric8.kubernetes.client.http.HttpLoggingInterceptor")
+                .isTraceEnabled())
+        .isFalse();
   }
 
   @Test
@@ -34,7 +45,11 @@ class LogSetupTest {
     LogSetup.configure(LogSetup.Format.text, "info");
     LogSetup.setLevel("debug");
     assertThat(context.getLogger("io.secretsstore").isDebugEnabled()).isTrue();
-    assertThat(context.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyClientHandler").isDebugEnabled()).isFalse();
+    assertThat(
+            context
+                .getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyClientHandler")
+                .isDebugEnabled())
+        .isFalse();
     LogSetup.setLevel("nonsense");
     assertThat(context.getLogger("ROOT").getLevel()).isEqualTo(Level.INFO);
   }

@@ -14,7 +14,9 @@ class FileModeTest {
   @ValueSource(strings = {"4755", "0778", "99999", "-1", "rw-r--r--", "", "0x1ff", "00644"})
   void parseOctal_rejectsSpecialBitsBadDigitsAndText(String text) {
     assertThatThrownBy(() -> FileMode.parseOctal(text, "filePermission"))
-        .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
+        .isInstanceOfSatisfying(
+            ProviderException.class,
+            e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_ARGUMENT))
         .hasMessageContaining("filePermission");
   }
 
@@ -29,6 +31,7 @@ class FileModeTest {
   void parseDecimal_readsThePermissionField() {
     assertThat(FileMode.parseDecimal("420", "permission").octal()).isEqualTo("0644");
     assertThat(FileMode.parseDecimal("511", "permission").bits()).isEqualTo(0777);
-    assertThatThrownBy(() -> FileMode.parseDecimal("512", "permission")).isInstanceOf(ProviderException.class);
+    assertThatThrownBy(() -> FileMode.parseDecimal("512", "permission"))
+        .isInstanceOf(ProviderException.class);
   }
 }

@@ -13,8 +13,24 @@ class FilePathsTest {
 
   static List<String> rejectedByProvider() {
     return List.of(
-        "../x", "..", ".", "/abs", "a/../b", "..data", "..sneaky.txt", "x/", "a//b", "", "./a", "a/.",
-        "a\0b", "a\\b", "tab\there", "x".repeat(256), "a/" + "b".repeat(256), "a/".repeat(2049) + "a");
+        "../x",
+        "..",
+        ".",
+        "/abs",
+        "a/../b",
+        "..data",
+        "..sneaky.txt",
+        "x/",
+        "a//b",
+        "",
+        "./a",
+        "a/.",
+        "a\0b",
+        "a\\b",
+        "tab\there",
+        "x".repeat(256),
+        "a/" + "b".repeat(256),
+        "a/".repeat(2049) + "a");
   }
 
   @ParameterizedTest
@@ -48,8 +64,10 @@ class FilePathsTest {
 
   @Test
   void firstClash_findsDuplicatesAndFileDirectoryClashes() {
-    assertThat(FilePaths.firstClash(List.of("a", "b", "a"))).hasValueSatisfying(c -> assertThat(c.path()).isEqualTo("a"));
-    assertThat(FilePaths.firstClash(List.of("a/b", "a"))).hasValueSatisfying(c -> assertThat(c.path()).isEqualTo("a"));
+    assertThat(FilePaths.firstClash(List.of("a", "b", "a")))
+        .hasValueSatisfying(c -> assertThat(c.path()).isEqualTo("a"));
+    assertThat(FilePaths.firstClash(List.of("a/b", "a")))
+        .hasValueSatisfying(c -> assertThat(c.path()).isEqualTo("a"));
     assertThat(FilePaths.firstClash(List.of("a", "a.b", "a-b/c", "ab/c"))).isEmpty();
   }
 }

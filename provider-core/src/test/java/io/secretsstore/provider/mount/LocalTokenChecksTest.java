@@ -22,42 +22,72 @@ class LocalTokenChecksTest {
 
   private static String jwt(String header, String claims) {
     Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
-    return base64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
-        + base64.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + ".c2lnbmF0dXJl";
+    return base64.encodeToString(header.getBytes(StandardCharsets.UTF_8))
+        + "."
+        + base64.encodeToString(claims.getBytes(StandardCharsets.UTF_8))
+        + ".c2lnbmF0dXJl";
   }
 
   /** The tokens attribute with one token, which the backend took (as its plan would). */
   private static ServiceAccountTokens tokens(String audience, String token) {
     ServiceAccountTokens tokens =
-        ServiceAccountTokens.parse("{\"" + audience + "\":{\"token\":\"" + token + "\",\"expirationTimestamp\":\"2099-01-01T00:00:00Z\"}}");
+        ServiceAccountTokens.parse(
+            "{\""
+                + audience
+                + "\":{\"token\":\""
+                + token
+                + "\",\"expirationTimestamp\":\"2099-01-01T00:00:00Z\"}}");
     tokens.require(audience, NOW);
     return tokens;
   }
 
   private static void assertRefused(String token, String what) {
     assertThatThrownBy(() -> LocalTokenChecks.require(tokens("vault", token), POD, NOW))
-        .isInstanceOfSatisfying(ProviderException.class, e -> org.assertj.core.api.Assertions.assertThat(e.kind()).isEqualTo(ErrorKind.UNAUTHENTICATED))
+        .isInstanceOfSatisfying(
+            ProviderException.class,
+            e ->
+                org.assertj.core.api.Assertions.assertThat(e.kind())
+                    .isEqualTo(ErrorKind.UNAUTHENTICATED))
         .hasMessageContaining("audience \"vault\" in " + ServiceAccountTokens.KEY)
         .hasMessageContaining(what)
-        .message().doesNotContain(token);
+        .message()
+        .doesNotContain(token);
   }
 
   @Test
   void aWellFormedTokenOfThePodsServiceAccount_passes() {
-    assertThatCode(() -> LocalTokenChecks.require(tokens("vault", jwt(HEADER, "{" + SUB + "," + EXP + ",\"aud\":[\"vault\"],"
-        + "\"kubernetes.io\":{\"namespace\":\"team-a\",\"pod\":{\"name\":\"app-7d4f9\",\"uid\":\"0b7c3e52\"}}}")), POD, NOW))
+    assertThatCode(
+            () ->
+                LocalTokenChecks.require(
+                    tokens(
+                        "vault",
+                        jwt(
+                            HEADER,
+                            "{"
+                                + SUB
+                                + ","
+                                + EXP
+                                + ",\"aud\":[\"vault\"],"
+                                + "\"kubernetes.io\":{\"namespace\":\"team-a\",\"pod\":{\"name\":\"app-7d4f9\",\"uid\":\"0b7c3e52\"}}}")),
+                    POD,
+                    NOW))
         .doesNotThrowAnyException();
-    assertThatCode(() -> LocalTokenChecks.require(tokens("test", Canaries.TOKEN), POD, Instant.now())).as("the canary token").doesNotThrowAnyException();
+    assertThatCode(
+            () -> LocalTokenChecks.require(tokens("test", Canaries.TOKEN), POD, Instant.now()))
+        .as("the canary token")
+        .doesNotThrowAnyException();
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-    "not-a-jwt|not a JWT",
-    "a.b|not a JWT",
-    "a.b.c.d|not a JWT",
-    "eyJ.eyJ.|not a JWT",
-    "e30.e30.c2ln|no signing algorithm",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "not-a-jwt|not a JWT",
+        "a.b|not a JWT",
+        "a.b.c.d|not a JWT",
+        "eyJ.eyJ.|not a JWT",
+        "e30.e30.c2ln|no signing algorithm",
+      })
   void garbage_isRefused(String token, String what) {
     assertRefused(token, what);
   }
@@ -68,22 +98,41 @@ class LocalTokenChecksTest {
     assertRefused(jwt(HEADER, "{" + SUB + "}"), "no numeric exp");
     assertRefused(jwt(HEADER, "{" + SUB + ",\"exp\":" + NOW.getEpochSecond() + "}"), "has expired");
     assertRefused(jwt(HEADER, "{" + EXP + "}"), "sub claim");
-    assertRefused(jwt(HEADER, "{\"sub\":\"system:serviceaccount:team-a:other\"," + EXP + "}"), "sub claim");
-    assertRefused(jwt(HEADER, "{" + SUB + "," + EXP + ",\"aud\":\"sts.amazonaws.com\"}"), "another audience");
-    assertRefused(jwt(HEADER, "{" + SUB + "," + EXP + ",\"kubernetes.io\":{\"pod\":{\"name\":\"other-pod\"}}}"), "another pod");
-    assertRefused(jwt(HEADER, "{" + SUB + "," + EXP + ",\"kubernetes.io\":{\"pod\":{\"uid\":\"ffff\"}}}"), "another pod");
+    assertRefused(
+        jwt(HEADER, "{\"sub\":\"system:serviceaccount:team-a:other\"," + EXP + "}"), "sub claim");
+    assertRefused(
+        jwt(HEADER, "{" + SUB + "," + EXP + ",\"aud\":\"sts.amazonaws.com\"}"), "another audience");
+    assertRefused(
+        jwt(
+            HEADER,
+            "{" + SUB + "," + EXP + ",\"kubernetes.io\":{\"pod\":{\"name\":\"other-pod\"}}}"),
+        "another pod");
+    assertRefused(
+        jwt(HEADER, "{" + SUB + "," + EXP + ",\"kubernetes.io\":{\"pod\":{\"uid\":\"ffff\"}}}"),
+        "another pod");
   }
 
   @Test
   void theTokensTheBackendTook_areChecked_andOtherAudiencesAreNot() {
     String good = jwt(HEADER, "{" + SUB + "," + EXP + "}");
-    ServiceAccountTokens two = ServiceAccountTokens.parse(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(Map.of(
-        "vault", Map.of("token", good, "expirationTimestamp", "2099-01-01T00:00:00Z"),
-        "other", Map.of("token", "garbage", "expirationTimestamp", "2099-01-01T00:00:00Z"))).toString());
-    assertThatCode(() -> LocalTokenChecks.require(two, POD, NOW)).as("none taken, none checked").doesNotThrowAnyException();
+    ServiceAccountTokens two =
+        ServiceAccountTokens.parse(
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .valueToTree(
+                    Map.of(
+                        "vault",
+                            Map.of("token", good, "expirationTimestamp", "2099-01-01T00:00:00Z"),
+                        "other",
+                            Map.of(
+                                "token", "garbage", "expirationTimestamp", "2099-01-01T00:00:00Z")))
+                .toString());
+    assertThatCode(() -> LocalTokenChecks.require(two, POD, NOW))
+        .as("none taken, none checked")
+        .doesNotThrowAnyException();
     two.require("vault", NOW);
     assertThatCode(() -> LocalTokenChecks.require(two, POD, NOW)).doesNotThrowAnyException();
     two.require("other", NOW);
-    assertThatThrownBy(() -> LocalTokenChecks.require(two, POD, NOW)).hasMessageContaining("\"other\"");
+    assertThatThrownBy(() -> LocalTokenChecks.require(two, POD, NOW))
+        .hasMessageContaining("\"other\"");
   }
 }

@@ -20,12 +20,15 @@ import org.junit.jupiter.api.Test;
  */
 class CoreNamesNoBackendTest {
   private static final Path SOURCES = Path.of("src/main/java");
-  private static final Pattern BACKEND_LITERAL = Pattern.compile(
-      "\"(vault|aws|azure|gcp|sts\\.amazonaws\\.com|pods\\.eks\\.amazonaws\\.com|api://AzureADTokenExchange|api://AKSIdentityBinding)\"");
+  private static final Pattern BACKEND_LITERAL =
+      Pattern.compile(
+          "\"(vault|aws|azure|gcp|sts\\.amazonaws\\.com|pods\\.eks\\.amazonaws\\.com|api://AzureADTokenExchange|api://AKSIdentityBinding)\"");
 
   @Test
   void noStringLiteralInCore_isABackendNameOrAudience() throws IOException {
-    assertThat(SOURCES.resolve("io/secretsstore/provider/spi/BackendFactory.java")).as("run from provider-core").exists();
+    assertThat(SOURCES.resolve("io/secretsstore/provider/spi/BackendFactory.java"))
+        .as("run from provider-core")
+        .exists();
     List<String> found = new ArrayList<>();
     try (Stream<Path> files = Files.walk(SOURCES)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
@@ -44,10 +47,14 @@ class CoreNamesNoBackendTest {
     assertThat(found).isEmpty();
   }
 
-  /** The scan finds what it looks for: the line SyncCommand had before backends named their audiences. */
+  /**
+   * The scan finds what it looks for: the line SyncCommand had before backends named their
+   * audiences.
+   */
   @Test
   void theScan_findsTheFormerHardCodedAudiences() {
     assertThat(BACKEND_LITERAL.matcher("\"aws\", List.of(\"sts.amazonaws.com\"),").find()).isTrue();
-    assertThat(BACKEND_LITERAL.matcher("context.getLogger(\"com.azure.core.http\")").find()).isFalse();
+    assertThat(BACKEND_LITERAL.matcher("context.getLogger(\"com.azure.core.http\")").find())
+        .isFalse();
   }
 }

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class WorkQueueTest {
   @Test
-  void aKeyAddedTwiceWaitsOnce_andOneAddedWhileWorkedOnComesBackAfterDone() throws InterruptedException {
+  void aKeyAddedTwiceWaitsOnce_andOneAddedWhileWorkedOnComesBackAfterDone()
+      throws InterruptedException {
     try (WorkQueue queue = new WorkQueue(Duration.ofSeconds(1), Duration.ofMinutes(5))) {
       queue.add("a");
       queue.add("a");
@@ -45,13 +46,14 @@ class WorkQueueTest {
   void close_wakesAWaitingWorkerWithNothing() throws Exception {
     WorkQueue queue = new WorkQueue(Duration.ofSeconds(1), Duration.ofMinutes(5));
     java.util.concurrent.CompletableFuture<java.util.Optional<String>> taken =
-        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-          try {
-            return queue.take();
-          } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-          }
-        });
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return queue.take();
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
     queue.close();
     assertThat(taken.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEmpty();
   }

@@ -6,12 +6,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Builds a MountRequest's attributes JSON the way the driver does: parameters, pod info, tokens. */
+/**
+ * Builds a MountRequest's attributes JSON the way the driver does: parameters, pod info, tokens.
+ */
 public final class Attributes {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TOKENS = "csi.storage.k8s.io/serviceAccount.tokens";
   private final Map<String, String> values = new LinkedHashMap<>();
-  /** Whether the tokens are the canary ones, which {@link #json} issues to the pod's service account as it is then. */
+
+  /**
+   * Whether the tokens are the canary ones, which {@link #json} issues to the pod's service account
+   * as it is then.
+   */
   private boolean canaryTokens;
 
   private Attributes() {}
@@ -41,7 +47,8 @@ public final class Attributes {
     String namespace = values.get("csi.storage.k8s.io/pod.namespace");
     String serviceAccount = values.get("csi.storage.k8s.io/serviceAccount.name");
     if (canaryTokens && namespace != null && serviceAccount != null) {
-      values.put(TOKENS, Canaries.tokensJson(TestBackend.DEFAULT_AUDIENCE, namespace, serviceAccount));
+      values.put(
+          TOKENS, Canaries.tokensJson(TestBackend.DEFAULT_AUDIENCE, namespace, serviceAccount));
     }
     try {
       return JSON.writeValueAsString(values);

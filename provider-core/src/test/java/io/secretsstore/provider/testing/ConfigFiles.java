@@ -10,7 +10,10 @@ import java.nio.file.StandardCopyOption;
 public final class ConfigFiles {
   private ConfigFiles() {}
 
-  /** Replaces the file in one step, as kubelet's symlink swap does, so a watcher never reads half of it. */
+  /**
+   * Replaces the file in one step, as kubelet's symlink swap does, so a watcher never reads half of
+   * it.
+   */
   public static void replace(Path file, String content) throws IOException {
     Path next = file.resolveSibling(file.getFileName() + ".next");
     Files.writeString(next, content);

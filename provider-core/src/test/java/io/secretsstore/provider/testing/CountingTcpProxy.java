@@ -14,8 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP forwarder on 127.0.0.1 that counts the connections clients open through it, for tests
- * that check connection reuse (TLS passes through untouched, so the client's checks still apply).
+ * A TCP forwarder on 127.0.0.1 that counts the connections clients open through it, for tests that
+ * check connection reuse (TLS passes through untouched, so the client's checks still apply).
  */
 public final class CountingTcpProxy implements AutoCloseable {
   private final ServerSocket server;
@@ -35,7 +35,13 @@ public final class CountingTcpProxy implements AutoCloseable {
 
   /** {@code uri} with this proxy's port in place of the target's. */
   public URI via(URI uri) {
-    return URI.create(uri.getScheme() + "://" + uri.getHost() + ":" + server.getLocalPort() + (uri.getRawPath() == null ? "" : uri.getRawPath()));
+    return URI.create(
+        uri.getScheme()
+            + "://"
+            + uri.getHost()
+            + ":"
+            + server.getLocalPort()
+            + (uri.getRawPath() == null ? "" : uri.getRawPath()));
   }
 
   /** Connections accepted so far. */
@@ -60,16 +66,20 @@ public final class CountingTcpProxy implements AutoCloseable {
   }
 
   private void pipe(Socket from, Socket to) {
-    Thread thread = new Thread(() -> {
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        in.transferTo(out);
-      } catch (IOException e) {
-        // One side closed: close the other below.
-      } finally {
-        closeQuietly(from);
-        closeQuietly(to);
-      }
-    }, "counting-proxy-pipe");
+    Thread thread =
+        new Thread(
+            () -> {
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                in.transferTo(out);
+              } catch (IOException e) {
+                // One side closed: close the other below.
+              } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+              }
+            },
+            "counting-proxy-pipe");
     thread.setDaemon(true);
     thread.start();
   }

@@ -21,6 +21,8 @@ final class InProcessTransport {
 
   /** A channel to the named server with the driver's receive limit. */
   static ManagedChannel channel(String name) {
-    return InProcessChannelBuilder.forName(name).maxInboundMessageSize(ProviderClient.DRIVER_MAX_RECEIVE_BYTES).build();
+    return InProcessChannelBuilder.forName(name)
+        .maxInboundMessageSize(ProviderClient.DRIVER_MAX_RECEIVE_BYTES)
+        .build();
   }
 }

@@ -11,7 +11,10 @@ import java.util.concurrent.TimeUnit;
 public final class KubeRequests {
   private KubeRequests() {}
 
-  /** The paths of the GET requests received since the last call (and takes them off the server's queue). */
+  /**
+   * The paths of the GET requests received since the last call (and takes them off the server's
+   * queue).
+   */
   public static List<String> takeGets(KubernetesMockServer server) throws InterruptedException {
     List<String> paths = new ArrayList<>();
     RecordedRequest request;

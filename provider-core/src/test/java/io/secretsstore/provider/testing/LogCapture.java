@@ -47,10 +47,15 @@ public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
   public String text() {
     StringBuilder out = new StringBuilder();
     for (ILoggingEvent event : List.copyOf(appender.list)) {
-      out.append(event.getLevel()).append(' ').append(event.getLoggerName()).append(' ')
+      out.append(event.getLevel())
+          .append(' ')
+          .append(event.getLoggerName())
+          .append(' ')
           .append(event.getFormattedMessage());
       if (event.getKeyValuePairs() != null) {
-        event.getKeyValuePairs().forEach(kv -> out.append(' ').append(kv.key).append('=').append(kv.value));
+        event
+            .getKeyValuePairs()
+            .forEach(kv -> out.append(' ').append(kv.key).append('=').append(kv.value));
       }
       if (event.getArgumentArray() != null) {
         for (Object argument : event.getArgumentArray()) {
@@ -77,9 +82,12 @@ public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
     for (String canary : canaries) {
       byte[] bytes = canary.getBytes(java.nio.charset.StandardCharsets.UTF_8);
       assertThat(text).as("output must not contain a canary").doesNotContain(canary);
-      assertThat(lower).as("output must not contain a canary in hex").doesNotContain(java.util.HexFormat.of().formatHex(bytes));
+      assertThat(lower)
+          .as("output must not contain a canary in hex")
+          .doesNotContain(java.util.HexFormat.of().formatHex(bytes));
       // Base64 of a prefix long enough to be distinctive, aligned so it encodes the same anywhere.
-      String base64 = java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(bytes, 12));
+      String base64 =
+          java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(bytes, 12));
       assertThat(text).as("output must not contain a canary in base64").doesNotContain(base64);
     }
   }

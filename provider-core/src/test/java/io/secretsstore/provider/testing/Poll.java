@@ -6,7 +6,9 @@ import java.util.concurrent.Callable;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
-/** Waiting on a condition where a test must go on either way (teardown), instead of a fixed sleep. */
+/**
+ * Waiting on a condition where a test must go on either way (teardown), instead of a fixed sleep.
+ */
 public final class Poll {
   private Poll() {}
 

@@ -29,20 +29,29 @@ import java.util.stream.Stream;
 
 /**
  * The real provider stack (service, mount engine, Unix-socket server) for one backend on a
- * temporary socket, and a driver-like client for it. Socket paths must stay under 108 bytes, so
- * the directory is made under /tmp rather than a build directory. Service tests that need no
- * socket use {@link #inProcess}: the same stack and limits on an in-process transport.
+ * temporary socket, and a driver-like client for it. Socket paths must stay under 108 bytes, so the
+ * directory is made under /tmp rather than a build directory. Service tests that need no socket use
+ * {@link #inProcess}: the same stack and limits on an in-process transport.
  */
 public final class ProviderFixture implements AutoCloseable {
   /**
    * An engine for backend integration tests: polls every 500 ms, objects fresh for 2 s, idle after
    * 1.5 s, three attempts, a circuit that never opens in practice.
    */
-  public static final EngineSettings FAST = new EngineSettings(
-      new MountLimits(256, 4L << 20, Duration.ofSeconds(20)),
-      new CacheSettings(Duration.ofMillis(500), Duration.ZERO, Duration.ofSeconds(2), Duration.ofMillis(1500), 64L << 20, 10_000),
-      new ResilienceSettings(16, 3, Duration.ofMillis(50), Duration.ofSeconds(2), 50, Duration.ofSeconds(1)),
-      16);
+  public static final EngineSettings FAST =
+      new EngineSettings(
+          new MountLimits(256, 4L << 20, Duration.ofSeconds(20)),
+          new CacheSettings(
+              Duration.ofMillis(500),
+              Duration.ZERO,
+              Duration.ofSeconds(2),
+              Duration.ofMillis(1500),
+              64L << 20,
+              10_000),
+          new ResilienceSettings(
+              16, 3, Duration.ofMillis(50), Duration.ofSeconds(2), 50, Duration.ofSeconds(1)),
+          16);
+
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final Path directory;
@@ -60,17 +69,28 @@ public final class ProviderFixture implements AutoCloseable {
     return start(backend, EngineSettings.DEFAULT);
   }
 
-  public static ProviderFixture start(SecretBackend backend, EngineSettings settings) throws IOException {
+  public static ProviderFixture start(SecretBackend backend, EngineSettings settings)
+      throws IOException {
     return start(backend, settings, MountAuditor.NONE);
   }
 
   /** Starts a backend whose mounts are audited by {@code auditor}. */
-  public static ProviderFixture start(SecretBackend backend, EngineSettings settings, MountAuditor auditor) throws IOException {
+  public static ProviderFixture start(
+      SecretBackend backend, EngineSettings settings, MountAuditor auditor) throws IOException {
     Path directory = Files.createTempDirectory(Path.of("/tmp"), "ssp");
-    ProviderRuntime runtime = ProviderRuntime.start(backend, settings, SocketPath.of(directory, backend.name()),
-        FetchEvents.NONE, MountObserver.NONE, auditor, 4, Duration.ofSeconds(2),
-        // Tests that delete the socket check what follows; ProviderServerIT covers the restoring.
-        Duration.ZERO);
+    ProviderRuntime runtime =
+        ProviderRuntime.start(
+            backend,
+            settings,
+            SocketPath.of(directory, backend.name()),
+            FetchEvents.NONE,
+            MountObserver.NONE,
+            auditor,
+            4,
+            Duration.ofSeconds(2),
+            // Tests that delete the socket check what follows; ProviderServerIT covers the
+            // restoring.
+            Duration.ZERO);
     return new ProviderFixture(directory, runtime, ProviderClient.connect(runtime.socket()));
   }
 
@@ -79,12 +99,21 @@ public final class ProviderFixture implements AutoCloseable {
    * limit as on the socket, without one (no socket lifecycle, no Netty). For service tests only;
    * contract tests use {@link #start}.
    */
-  public static ProviderFixture inProcess(SecretBackend backend, EngineSettings settings, MountAuditor auditor)
-      throws IOException {
+  public static ProviderFixture inProcess(
+      SecretBackend backend, EngineSettings settings, MountAuditor auditor) throws IOException {
     String name = "provider-" + UUID.randomUUID();
-    ProviderRuntime runtime = ProviderRuntime.start(backend, settings, InProcessTransport.server(name),
-        FetchEvents.NONE, MountObserver.NONE, auditor, 4, Duration.ofSeconds(2));
-    return new ProviderFixture(null, runtime, ProviderClient.over(InProcessTransport.channel(name)));
+    ProviderRuntime runtime =
+        ProviderRuntime.start(
+            backend,
+            settings,
+            InProcessTransport.server(name),
+            FetchEvents.NONE,
+            MountObserver.NONE,
+            auditor,
+            4,
+            Duration.ofSeconds(2));
+    return new ProviderFixture(
+        null, runtime, ProviderClient.over(InProcessTransport.channel(name)));
   }
 
   /** Mounts through the socket as the driver would, with a 30 s deadline. */
@@ -93,10 +122,11 @@ public final class ProviderFixture implements AutoCloseable {
   }
 
   /**
-   * Asserts that a mount fails with the code, that its description names the problem, and that
-   * the description holds no canary; returns the failure.
+   * Asserts that a mount fails with the code, that its description names the problem, and that the
+   * description holds no canary; returns the failure.
    */
-  public ProviderCallException assertRejected(ProviderClient.MountCall call, String code, String message) {
+  public ProviderCallException assertRejected(
+      ProviderClient.MountCall call, String code, String message) {
     try {
       client.mount(call, TIMEOUT);
     } catch (ProviderCallException e) {

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 public final class ServeProcess implements AutoCloseable {
   /** How long a JVM may take to start serving on a loaded machine. */
   private static final Duration STARTUP = Duration.ofSeconds(60);
+
   private final Process process;
   private final Path socket;
   private final Path output;
@@ -32,47 +33,75 @@ public final class ServeProcess implements AutoCloseable {
   }
 
   /** Starts {@code serve --backend backend} with the extra flags and waits for the socket. */
-  public static ServeProcess start(String backend, Path socketDir, String... extraFlags) throws IOException, InterruptedException {
-    return start(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"),
-        "io.secretsstore.provider.cli.Main"), backend, socketDir, extraFlags);
+  public static ServeProcess start(String backend, Path socketDir, String... extraFlags)
+      throws IOException, InterruptedException {
+    return start(
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.secretsstore.provider.cli.Main"),
+        backend,
+        socketDir,
+        extraFlags);
   }
 
   /**
    * Starts {@code serve --backend backend} through a distribution's launcher script, with the JVM
    * flags the launcher (and so the chart's pods) uses, and waits for the socket.
    */
-  public static ServeProcess launch(Path launcher, String backend, Path socketDir, String... extraFlags)
+  public static ServeProcess launch(
+      Path launcher, String backend, Path socketDir, String... extraFlags)
       throws IOException, InterruptedException {
     // The test's JVM, not whichever java is first on the PATH.
-    return start(List.of("env", "JAVA_HOME=" + System.getProperty("java.home"), launcher.toString()), backend, socketDir, extraFlags);
+    return start(
+        List.of("env", "JAVA_HOME=" + System.getProperty("java.home"), launcher.toString()),
+        backend,
+        socketDir,
+        extraFlags);
   }
 
-  private static ServeProcess start(List<String> main, String backend, Path socketDir, String... extraFlags)
+  private static ServeProcess start(
+      List<String> main, String backend, Path socketDir, String... extraFlags)
       throws IOException, InterruptedException {
     int health = freePort();
     int metrics = freePort();
     Path output = Files.createTempFile("serve", ".log");
     List<String> command = new ArrayList<>(main);
-    command.addAll(List.of("serve",
-        "--backend", backend,
-        "--socket-dir", socketDir.toString(),
-        "--health-addr", "127.0.0.1:" + health,
-        "--metrics-addr", "127.0.0.1:" + metrics));
+    command.addAll(
+        List.of(
+            "serve",
+            "--backend",
+            backend,
+            "--socket-dir",
+            socketDir.toString(),
+            "--health-addr",
+            "127.0.0.1:" + health,
+            "--metrics-addr",
+            "127.0.0.1:" + metrics));
     command.addAll(List.of(extraFlags));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
     Path socket = socketDir.resolve(backend + ".sock");
     Poll.until(STARTUP, () -> Files.exists(socket) || !process.isAlive());
     if (!Files.exists(socket)) {
       process.destroyForcibly().waitFor();
-      throw new IllegalStateException("serve did not create its socket; output:\n" + Files.readString(output));
+      throw new IllegalStateException(
+          "serve did not create its socket; output:\n" + Files.readString(output));
     }
-    // The health listener starts just after the socket: wait for it too, so a first probe cannot race it.
-    // A process that exited (e.g. it refused a file at the socket path) is returned for the test to inspect.
+    // The health listener starts just after the socket: wait for it too, so a first probe cannot
+    // race it.
+    // A process that exited (e.g. it refused a file at the socket path) is returned for the test to
+    // inspect.
     if (!Poll.until(STARTUP, () -> !process.isAlive() || accepts(health))) {
       process.destroyForcibly().waitFor();
-      throw new IllegalStateException("serve did not open its health port; output:\n" + Files.readString(output));
+      throw new IllegalStateException(
+          "serve did not open its health port; output:\n" + Files.readString(output));
     }
     return new ServeProcess(process, socket, output, health, metrics);
   }
@@ -152,7 +181,8 @@ public final class ServeProcess implements AutoCloseable {
     process.destroyForcibly();
     try {
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("serve (pid " + process.pid() + ") did not exit within 60 s of SIGKILL");
+        throw new IllegalStateException(
+            "serve (pid " + process.pid() + ") did not exit within 60 s of SIGKILL");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

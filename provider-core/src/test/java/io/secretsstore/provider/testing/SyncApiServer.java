@@ -32,9 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Kubernetes API for SecretSync tests: fabric8's mock server in CRUD mode, plus expectations for
- * what CRUD mode cannot do (TokenRequest), plus server-side apply, which the mock does not know:
- * an apply creates a missing object and merges into an existing one (enough for tests that apply
- * with one field manager). It counts the applies per object, so tests can prove "no write".
+ * what CRUD mode cannot do (TokenRequest), plus server-side apply, which the mock does not know: an
+ * apply creates a missing object and merges into an existing one (enough for tests that apply with
+ * one field manager). It counts the applies per object, so tests can prove "no write".
  */
 public final class SyncApiServer implements AutoCloseable {
   private final Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
@@ -45,15 +45,26 @@ public final class SyncApiServer implements AutoCloseable {
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final List<KubernetesClient> clients = new CopyOnWriteArrayList<>();
-  /** Watches (WebSockets) open at the server, so closing can wait until every watcher has hung up. */
+
+  /**
+   * Watches (WebSockets) open at the server, so closing can wait until every watcher has hung up.
+   */
   private final AtomicInteger openWatches = new AtomicInteger();
 
   public SyncApiServer() {
     // The fake API server logs every object it stores, Secret data included; it is not the product.
-    for (String logger : List.of("io.fabric8.kubernetes.client.server.mock", "io.fabric8.mockwebserver", "io.netty", "io.vertx")) {
-      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(logger)).setLevel(ch.qos.logback.classic.Level.INFO);
+    for (String logger :
+        List.of(
+            "io.fabric8.kubernetes.client.server.mock",
+            "io.fabric8.mockwebserver",
+            "io.netty",
+            "io.vertx")) {
+      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(logger))
+          .setLevel(ch.qos.logback.classic.Level.INFO);
     }
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, new ApplyingDispatcher(), false);
+    server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), responses, new ApplyingDispatcher(), false);
     server.init();
     client = server.createClient();
   }
@@ -75,15 +86,27 @@ public final class SyncApiServer implements AutoCloseable {
 
   /** TokenRequests for the service account answer with this token, valid for an hour. */
   public void serviceAccountToken(String namespace, String serviceAccount, String token) {
-    server.expect().post().withPath("/api/v1/namespaces/" + namespace + "/serviceaccounts/" + serviceAccount + "/token")
-        .andReturn(201, new TokenRequestBuilder().withNewStatus().withToken(token)
-            .withExpirationTimestamp(Instant.now().plusSeconds(3600).toString()).endStatus().build())
+    server
+        .expect()
+        .post()
+        .withPath(
+            "/api/v1/namespaces/" + namespace + "/serviceaccounts/" + serviceAccount + "/token")
+        .andReturn(
+            201,
+            new TokenRequestBuilder()
+                .withNewStatus()
+                .withToken(token)
+                .withExpirationTimestamp(Instant.now().plusSeconds(3600).toString())
+                .endStatus()
+                .build())
         .always();
   }
 
   /** Server-side applies of the Secret so far. */
   public int secretApplies(String namespace, String name) {
-    return applies.getOrDefault("/api/v1/namespaces/" + namespace + "/secrets/" + name, new AtomicInteger()).get();
+    return applies
+        .getOrDefault("/api/v1/namespaces/" + namespace + "/secrets/" + name, new AtomicInteger())
+        .get();
   }
 
   /** TokenRequests so far. */
@@ -105,37 +128,57 @@ public final class SyncApiServer implements AutoCloseable {
   }
 
   /** Creates a SecretProviderClass with these parameters. */
-  public GenericKubernetesResource createProviderClass(String namespace, String name, String provider, Map<String, String> parameters) {
+  public GenericKubernetesResource createProviderClass(
+      String namespace, String name, String provider, Map<String, String> parameters) {
     GenericKubernetesResource spc = new GenericKubernetesResource();
     spc.setApiVersion(SyncResources.apiVersion(SyncResources.SECRET_PROVIDER_CLASS));
     spc.setKind("SecretProviderClass");
     spc.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
     spc.setAdditionalProperty("spec", Map.of("provider", provider, "parameters", parameters));
-    return client.genericKubernetesResources(SyncResources.SECRET_PROVIDER_CLASS).inNamespace(namespace).resource(spc).create();
+    return client
+        .genericKubernetesResources(SyncResources.SECRET_PROVIDER_CLASS)
+        .inNamespace(namespace)
+        .resource(spc)
+        .create();
   }
 
   /** Creates a SecretSync with this {@code spec}. */
-  public GenericKubernetesResource createSecretSync(String namespace, String name, Map<String, Object> spec) {
+  public GenericKubernetesResource createSecretSync(
+      String namespace, String name, Map<String, Object> spec) {
     GenericKubernetesResource sync = new GenericKubernetesResource();
     sync.setApiVersion(SyncResources.apiVersion(SyncResources.SECRET_SYNC));
     sync.setKind("SecretSync");
     sync.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
     sync.setAdditionalProperty("spec", spec);
-    return client.genericKubernetesResources(SyncResources.SECRET_SYNC).inNamespace(namespace).resource(sync).create();
+    return client
+        .genericKubernetesResources(SyncResources.SECRET_SYNC)
+        .inNamespace(namespace)
+        .resource(sync)
+        .create();
   }
 
   /** A SecretSync as stored now. */
   public GenericKubernetesResource secretSync(String namespace, String name) {
-    return client.genericKubernetesResources(SyncResources.SECRET_SYNC).inNamespace(namespace).withName(name).get();
+    return client
+        .genericKubernetesResources(SyncResources.SECRET_SYNC)
+        .inNamespace(namespace)
+        .withName(name)
+        .get();
   }
 
   /** The spec of a SecretSync for one Opaque key. */
-  public static Map<String, Object> opaqueSpec(String spc, String serviceAccount, String sourcePath, String targetKey) {
-    return spec(spc, serviceAccount, "Opaque", List.of(Map.of("sourcePath", sourcePath, "targetKey", targetKey)));
+  public static Map<String, Object> opaqueSpec(
+      String spc, String serviceAccount, String sourcePath, String targetKey) {
+    return spec(
+        spc,
+        serviceAccount,
+        "Opaque",
+        List.of(Map.of("sourcePath", sourcePath, "targetKey", targetKey)));
   }
 
   /** The spec of a SecretSync. */
-  public static Map<String, Object> spec(String spc, String serviceAccount, String type, List<Map<String, String>> data) {
+  public static Map<String, Object> spec(
+      String spc, String serviceAccount, String type, List<Map<String, String>> data) {
     Map<String, Object> spec = new HashMap<>();
     spec.put("secretProviderClassName", spc);
     spec.put("serviceAccountName", serviceAccount);
@@ -158,7 +201,9 @@ public final class SyncApiServer implements AutoCloseable {
     client.close();
     clients.forEach(KubernetesClient::close);
     if (!Poll.until(Duration.ofSeconds(30), () -> openWatches.get() <= 0)) {
-      System.err.println(openWatches.get() + " watches of the mock API server still open after 30 s; stopping it anyway");
+      System.err.println(
+          openWatches.get()
+              + " watches of the mock API server still open after 30 s; stopping it anyway");
     }
     server.destroy();
   }
@@ -173,13 +218,16 @@ public final class SyncApiServer implements AutoCloseable {
     public MockResponse dispatch(RecordedRequest request) {
       String contentType = request.getHeader("Content-Type");
       String path = request.getPath().split("\\?")[0];
-      if ("GET".equals(request.getMethod()) && path.matches("/api/v1/(namespaces/[^/]+/)?secrets(/.*)?")) {
+      if ("GET".equals(request.getMethod())
+          && path.matches("/api/v1/(namespaces/[^/]+/)?secrets(/.*)?")) {
         secretReads.incrementAndGet();
       }
       if ("POST".equals(request.getMethod()) && path.endsWith("/token")) {
         tokenRequests.incrementAndGet();
       }
-      if (!"PATCH".equals(request.getMethod()) || contentType == null || !contentType.contains("apply-patch")) {
+      if (!"PATCH".equals(request.getMethod())
+          || contentType == null
+          || !contentType.contains("apply-patch")) {
         MockResponse response = super.dispatch(request);
         if (response.getWebSocketListener() != null) {
           openWatches.incrementAndGet();
@@ -191,21 +239,42 @@ public final class SyncApiServer implements AutoCloseable {
       String policy = refusals.get(path);
       if (policy != null) {
         String name = path.substring(path.lastIndexOf('/') + 1);
-        String message = "secrets \\\"" + name + "\\\" is forbidden: ValidatingAdmissionPolicy '" + policy + "' with binding '"
-            + policy + "-binding' denied request: the controller may only write Secrets it owns";
-        return new MockResponse().setResponseCode(403).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
-            + "\"message\":\"" + message + "\",\"reason\":\"Forbidden\",\"code\":403}");
+        String message =
+            "secrets \\\""
+                + name
+                + "\\\" is forbidden: ValidatingAdmissionPolicy '"
+                + policy
+                + "' with binding '"
+                + policy
+                + "-binding' denied request: the controller may only write Secrets it owns";
+        return new MockResponse()
+            .setResponseCode(403)
+            .setBody(
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                    + "\"message\":\""
+                    + message
+                    + "\",\"reason\":\"Forbidden\",\"code\":403}");
       }
       byte[] body = request.getBody().getBytes();
-      MockResponse existing = super.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.GET, path, request.getHeaders(), new Buffer()));
+      MockResponse existing =
+          super.dispatch(
+              new RecordedRequest(
+                  "HTTP/1.1", HttpMethod.GET, path, request.getHeaders(), new Buffer()));
       if (existing.code() == 404) {
         String collection = path.substring(0, path.lastIndexOf('/'));
-        io.fabric8.mockwebserver.http.Headers json = request.getHeaders().newBuilder().set("Content-Type", "application/json").build();
-        return super.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.POST, collection, json, new Buffer(body)));
+        io.fabric8.mockwebserver.http.Headers json =
+            request.getHeaders().newBuilder().set("Content-Type", "application/json").build();
+        return super.dispatch(
+            new RecordedRequest("HTTP/1.1", HttpMethod.POST, collection, json, new Buffer(body)));
       }
       io.fabric8.mockwebserver.http.Headers merge =
-          request.getHeaders().newBuilder().set("Content-Type", "application/merge-patch+json").build();
-      return super.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.PATCH, path, merge, new Buffer(body)));
+          request
+              .getHeaders()
+              .newBuilder()
+              .set("Content-Type", "application/merge-patch+json")
+              .build();
+      return super.dispatch(
+          new RecordedRequest("HTTP/1.1", HttpMethod.PATCH, path, merge, new Buffer(body)));
     }
   }
 

@@ -26,11 +26,15 @@ public final class SyncTestBed implements AutoCloseable {
   public SyncTestBed() {
     api.serviceAccountToken(NS, "app", Canaries.TOKEN);
     backend.put("db/password", "v1-" + Canaries.SECRET);
-    api.createProviderClass(NS, "app-secrets", "test", Map.of("objects", "[{\"name\":\"db/password\"}]"));
+    api.createProviderClass(
+        NS, "app-secrets", "test", Map.of("objects", "[{\"name\":\"db/password\"}]"));
     harness = teardown.add(new SyncHarness(api, backend, List.of(TestBackend.DEFAULT_AUDIENCE)));
   }
 
-  /** Registers what a test started against this bed (an informer, a client): closed before the bed's own parts. */
+  /**
+   * Registers what a test started against this bed (an informer, a client): closed before the bed's
+   * own parts.
+   */
   public <T extends AutoCloseable> T closesFirst(T resource) {
     return teardown.add(resource);
   }
@@ -42,12 +46,14 @@ public final class SyncTestBed implements AutoCloseable {
 
   /** A Secret's value under a key, decoded. */
   public static String value(Secret secret, String key) {
-    return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+    return new String(
+        Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
   }
 
   /** A SecretSync's condition of a type, or an empty map. */
   public Map<String, Object> condition(String name, String type) {
-    return SyncStatus.of(api.secretSync(NS, name).getAdditionalProperties().get("status")).condition(type);
+    return SyncStatus.of(api.secretSync(NS, name).getAdditionalProperties().get("status"))
+        .condition(type);
   }
 
   @Override

@@ -7,8 +7,8 @@ import java.util.Deque;
 /**
  * What a test started, closed in the reverse order of starting: a controller or a child process
  * before the mock API server or emulator it talks to, so a server never shuts down under a client
- * that still holds a watch or a connection. Every close runs; failures are thrown together, as
- * one IllegalStateException.
+ * that still holds a watch or a connection. Every close runs; failures are thrown together, as one
+ * IllegalStateException.
  */
 public final class Teardown implements AutoCloseable {
   private final Deque<AutoCloseable> started = new ArrayDeque<>();

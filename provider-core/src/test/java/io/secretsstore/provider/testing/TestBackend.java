@@ -3,16 +3,16 @@ package io.secretsstore.provider.testing;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.secretsstore.provider.credentials.IdentityKey;
+import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.FileMode;
 import io.secretsstore.provider.mount.MountRequestContext;
-import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.spi.BackendFactory;
 import io.secretsstore.provider.spi.FetchedObject;
-import io.secretsstore.provider.credentials.IdentityKey;
 import io.secretsstore.provider.spi.MountPlan;
 import io.secretsstore.provider.spi.PlannedObject;
-import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.spi.SecretBackend;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ErrorKind} to fail with, {@code delayMs} a backend latency. An object without {@code content}
  * reads the backend's store ({@link #put}), whose versions change with every put, so tests can
  * rotate a secret. It needs the pod's token for {@code audience} (default {@code test-audience}),
- * and {@code deny} lists service accounts the store refuses, like a real backend. A test double,
- * so it is its own factory: {@link #start} returns this instance, whose store tests change.
+ * and {@code deny} lists service accounts the store refuses, like a real backend. A test double, so
+ * it is its own factory: {@link #start} returns this instance, whose store tests change.
  */
 public final class TestBackend implements BackendFactory, SecretBackend {
   public static final String NAME = "test";
@@ -98,14 +98,26 @@ public final class TestBackend implements BackendFactory, SecretBackend {
       planned.add(new PlannedObject<>(name, path, mode, Map.copyOf(object)));
     }
     IdentityKey identity =
-        IdentityKey.of(NAME, "namespace", request.pod().namespace(), "serviceAccount",
-            request.pod().serviceAccountName(), "audience", audience);
+        IdentityKey.of(
+            NAME,
+            "namespace",
+            request.pod().namespace(),
+            "serviceAccount",
+            request.pod().serviceAccountName(),
+            "audience",
+            audience);
     String serviceAccount = request.pod().serviceAccountName();
-    boolean denied = List.of(request.attribute("deny").orElse("").split(",")).contains(serviceAccount);
-    return new MountPlan<>(identity, request.attribute("endpoint").orElse("test-store"), planned, o -> fetch(o, denied));
+    boolean denied =
+        List.of(request.attribute("deny").orElse("").split(",")).contains(serviceAccount);
+    return new MountPlan<>(
+        identity,
+        request.attribute("endpoint").orElse("test-store"),
+        planned,
+        o -> fetch(o, denied));
   }
 
-  private FetchedObject fetch(PlannedObject<Map<String, Object>> object, boolean denied) throws InterruptedException {
+  private FetchedObject fetch(PlannedObject<Map<String, Object>> object, boolean denied)
+      throws InterruptedException {
     fetches.incrementAndGet();
     Map<String, Object> spec = object.spec();
     ProviderException injected = failure;
@@ -113,7 +125,8 @@ public final class TestBackend implements BackendFactory, SecretBackend {
       throw injected;
     }
     if (denied) {
-      throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "the test store denied the service account");
+      throw ProviderException.of(
+          ErrorKind.PERMISSION_DENIED, "the test store denied the service account");
     }
     if (spec.containsKey("delayMs")) {
       // Injected backend latency (like the emulators'), not a wait in a test.
@@ -128,13 +141,18 @@ public final class TestBackend implements BackendFactory, SecretBackend {
       if (stored == null) {
         throw ProviderException.of(ErrorKind.NOT_FOUND, "the object is not in the test store");
       }
-      FetchedObject fetched = FetchedObject.single(object, stored.content().getBytes(StandardCharsets.UTF_8), "v" + stored.version());
+      FetchedObject fetched =
+          FetchedObject.single(
+              object, stored.content().getBytes(StandardCharsets.UTF_8), "v" + stored.version());
       if (spec.containsKey("stableSeconds")) {
-        fetched = fetched.stableUntil(clock.instant().plusSeconds(((Number) spec.get("stableSeconds")).longValue()));
+        fetched =
+            fetched.stableUntil(
+                clock.instant().plusSeconds(((Number) spec.get("stableSeconds")).longValue()));
       }
       return fetched;
     }
-    byte[] content = String.valueOf(spec.getOrDefault("content", "")).getBytes(StandardCharsets.UTF_8);
+    byte[] content =
+        String.valueOf(spec.getOrDefault("content", "")).getBytes(StandardCharsets.UTF_8);
     if (spec.containsKey("sizeBytes")) {
       content = new byte[((Number) spec.get("sizeBytes")).intValue()];
     }

@@ -30,7 +30,10 @@ class CaBundlesTest {
     }
 
     assertThat(issuers(CaBundles.trustManagers(bundle, "--test-ca-bundle"))).containsExactly(ca);
-    assertThat(issuers(CaBundles.trustManagers(null, "--test-ca-bundle"))).as("the JDK's CAs").hasSizeGreaterThan(10).doesNotContain(ca);
+    assertThat(issuers(CaBundles.trustManagers(null, "--test-ca-bundle")))
+        .as("the JDK's CAs")
+        .hasSizeGreaterThan(10)
+        .doesNotContain(ca);
     assertThat(CaBundles.sslContext(bundle, "--test-ca-bundle").getProtocol()).isEqualTo("TLS");
   }
 
@@ -39,7 +42,9 @@ class CaBundlesTest {
     Path empty = Files.writeString(dir.resolve("empty.pem"), "not a certificate\n");
     for (Path bundle : new Path[] {empty, dir.resolve("missing.pem")}) {
       assertThatThrownBy(() -> CaBundles.trustManagers(bundle, "--test-ca-bundle"))
-          .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION))
+          .isInstanceOfSatisfying(
+              ProviderException.class,
+              e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION))
           .hasMessageContaining("--test-ca-bundle");
     }
   }

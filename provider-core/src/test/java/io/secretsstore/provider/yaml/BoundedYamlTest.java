@@ -23,7 +23,8 @@ class BoundedYamlTest {
   void aDocumentLargerThanTheLimitIsRefusedBeforeParsing() {
     // Not even valid YAML: the size check comes first, so no parser error is reported.
     String text = "[".repeat(LIMITS.maxChars() + 1);
-    assertThatThrownBy(() -> load(text)).isInstanceOf(YamlRefusal.class)
+    assertThatThrownBy(() -> load(text))
+        .isInstanceOf(YamlRefusal.class)
         .hasMessage("is larger than " + LIMITS.maxChars() + " characters");
   }
 
@@ -36,7 +37,8 @@ class BoundedYamlTest {
       block.append(" ".repeat(i)).append("- \n");
     }
     for (String text : List.of(flow, block.toString(), "{a: ".repeat(30_000))) {
-      assertThatThrownBy(() -> load(text)).isInstanceOf(YamlRefusal.class)
+      assertThatThrownBy(() -> load(text))
+          .isInstanceOf(YamlRefusal.class)
           .hasMessage("is nested deeper than " + LIMITS.maxDepth() + " levels");
     }
   }
@@ -48,35 +50,47 @@ class BoundedYamlTest {
       map.append('k').append(i).append(": 1, ");
     }
     map.append("z: 1}");
-    assertThatThrownBy(() -> load(map.toString())).isInstanceOf(YamlRefusal.class)
+    assertThatThrownBy(() -> load(map.toString()))
+        .isInstanceOf(YamlRefusal.class)
         .hasMessage("has more than " + LIMITS.maxNodes() + " values, lists and mappings");
   }
 
   @Test
   void aFlowListOfSmallItemsIsRefusedByCount() {
     String list = "[" + "a,".repeat(LIMITS.maxChars() / 2 - 2) + "a]";
-    assertThatThrownBy(() -> load(list)).isInstanceOf(YamlRefusal.class).hasMessageContaining("has more than");
+    assertThatThrownBy(() -> load(list))
+        .isInstanceOf(YamlRefusal.class)
+        .hasMessageContaining("has more than");
   }
 
   @Test
   void aLongScalarIsRefused() {
     String text = "- objectName: " + "x".repeat(LIMITS.maxScalarChars() + 1);
-    assertThatThrownBy(() -> load(text)).isInstanceOf(YamlRefusal.class)
+    assertThatThrownBy(() -> load(text))
+        .isInstanceOf(YamlRefusal.class)
         .hasMessage("has a value longer than " + LIMITS.maxScalarChars() + " characters");
   }
 
   @Test
   void aSyntaxErrorNamesItsLineThoughNodesKeepNoMarks() {
-    assertThatThrownBy(() -> load("- a: 1\n- b: [unclosed\n")).isInstanceOf(YamlRefusal.class)
+    assertThatThrownBy(() -> load("- a: 1\n- b: [unclosed\n"))
+        .isInstanceOf(YamlRefusal.class)
         .hasMessageStartingWith("is not valid YAML at line");
   }
 
   @Test
   void refusalsNeverQuoteTheDocument() {
     String canary = "CANARY-b7e1";
-    for (String text : List.of("- {a: [" + canary, "a: 1\na: " + canary, "- !!python/object " + canary, "- *" + canary)) {
-      assertThatThrownBy(() -> load(text)).isInstanceOf(YamlRefusal.class)
-          .satisfies(e -> assertThat(e.getMessage()).doesNotContain(canary).doesNotContain("CANARY"));
+    for (String text :
+        List.of(
+            "- {a: [" + canary,
+            "a: 1\na: " + canary,
+            "- !!python/object " + canary,
+            "- *" + canary)) {
+      assertThatThrownBy(() -> load(text))
+          .isInstanceOf(YamlRefusal.class)
+          .satisfies(
+              e -> assertThat(e.getMessage()).doesNotContain(canary).doesNotContain("CANARY"));
     }
   }
 
@@ -84,15 +98,26 @@ class BoundedYamlTest {
   void anAliasBombIsRefused() {
     StringBuilder bomb = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for (int i = 1; i < 30; i++) {
-      bomb.append("a").append(i).append(": &a").append(i).append(" [")
-          .append(("*a" + (i - 1) + ", ").repeat(9)).append("*a").append(i - 1).append("]\n");
+      bomb.append("a")
+          .append(i)
+          .append(": &a")
+          .append(i)
+          .append(" [")
+          .append(("*a" + (i - 1) + ", ").repeat(9))
+          .append("*a")
+          .append(i - 1)
+          .append("]\n");
     }
-    assertThatThrownBy(() -> load(bomb.toString())).isInstanceOf(YamlRefusal.class).hasMessageContaining("too many aliases");
+    assertThatThrownBy(() -> load(bomb.toString()))
+        .isInstanceOf(YamlRefusal.class)
+        .hasMessageContaining("too many aliases");
   }
 
   @Test
   void mergeKeysAreMergedWithWrittenKeysWinning() {
-    Object loaded = load("""
+    Object loaded =
+        load(
+            """
         - &base {objectType: secret, objectVersion: v1}
         - <<: *base
           objectName: b
@@ -100,29 +125,58 @@ class BoundedYamlTest {
         - <<: [*base, {objectAlias: c}]
           objectName: c
         """);
-    assertThat(loaded).isEqualTo(List.of(
-        Map.of("objectType", "secret", "objectVersion", "v1"),
-        Map.of("objectType", "secret", "objectVersion", "v2", "objectName", "b"),
-        Map.of("objectType", "secret", "objectVersion", "v1", "objectName", "c", "objectAlias", "c")));
+    assertThat(loaded)
+        .isEqualTo(
+            List.of(
+                Map.of("objectType", "secret", "objectVersion", "v1"),
+                Map.of("objectType", "secret", "objectVersion", "v2", "objectName", "b"),
+                Map.of(
+                    "objectType",
+                    "secret",
+                    "objectVersion",
+                    "v1",
+                    "objectName",
+                    "c",
+                    "objectAlias",
+                    "c")));
   }
 
   @Test
   void composedMergeKeysAreAppliedByTuples() {
-    SequenceNode root = (SequenceNode) BoundedYaml.compose("- &b {x: '1', y: '2'}\n- {<<: *b, y: '3'}\n", "objects",
-        new GoTextSchema(), LIMITS).orElseThrow();
+    SequenceNode root =
+        (SequenceNode)
+            BoundedYaml.compose(
+                    "- &b {x: '1', y: '2'}\n- {<<: *b, y: '3'}\n",
+                    "objects",
+                    new GoTextSchema(),
+                    LIMITS)
+                .orElseThrow();
     Map<String, String> merged = new java.util.LinkedHashMap<>();
     BoundedYaml.tuples((MappingNode) root.getValue().get(1))
-        .forEach(t -> merged.put(((ScalarNode) t.getKeyNode()).getValue(), ((ScalarNode) t.getValueNode()).getValue()));
+        .forEach(
+            t ->
+                merged.put(
+                    ((ScalarNode) t.getKeyNode()).getValue(),
+                    ((ScalarNode) t.getValueNode()).getValue()));
     assertThat(merged).containsExactlyInAnyOrderEntriesOf(Map.of("x", "1", "y", "3"));
   }
 
   @Test
   void goTextSchemaKeepsScalarsAsWrittenAndNullsEmpty() {
     @SuppressWarnings("unchecked")
-    Map<Object, Object> loaded = (Map<Object, Object>) load("{a: 0755, b: 2024, c: true, d: 1.50, e: ~, f: null, g: 'null', h: }");
-    assertThat(loaded).containsEntry("a", "0755").containsEntry("b", "2024").containsEntry("c", "true")
-        .containsEntry("d", "1.50").containsEntry("g", "null").containsEntry("e", null).containsEntry("f", null)
-        .containsEntry("h", null).hasSize(8);
+    Map<Object, Object> loaded =
+        (Map<Object, Object>)
+            load("{a: 0755, b: 2024, c: true, d: 1.50, e: ~, f: null, g: 'null', h: }");
+    assertThat(loaded)
+        .containsEntry("a", "0755")
+        .containsEntry("b", "2024")
+        .containsEntry("c", "true")
+        .containsEntry("d", "1.50")
+        .containsEntry("g", "null")
+        .containsEntry("e", null)
+        .containsEntry("f", null)
+        .containsEntry("h", null)
+        .hasSize(8);
   }
 
   @Test
@@ -130,10 +184,18 @@ class BoundedYamlTest {
     // 256 objects (the default --max-objects) of eight fields each, with long names.
     StringBuilder objects = new StringBuilder();
     for (int i = 0; i < 256; i++) {
-      objects.append("- objectName: \"arn:aws:secretsmanager:us-east-1:123456789012:secret:team/app/database-").append(i)
-          .append("\"\n  objectType: secretsmanager\n  objectAlias: db-").append(i)
-          .append("\n  objectVersionLabel: AWSCURRENT\n  filePermission: \"0440\"\n  jmesPath:\n    - path: username\n      objectAlias: user-")
-          .append(i).append("\n    - path: password\n      objectAlias: pass-").append(i).append('\n');
+      objects
+          .append(
+              "- objectName: \"arn:aws:secretsmanager:us-east-1:123456789012:secret:team/app/database-")
+          .append(i)
+          .append("\"\n  objectType: secretsmanager\n  objectAlias: db-")
+          .append(i)
+          .append(
+              "\n  objectVersionLabel: AWSCURRENT\n  filePermission: \"0440\"\n  jmesPath:\n    - path: username\n      objectAlias: user-")
+          .append(i)
+          .append("\n    - path: password\n      objectAlias: pass-")
+          .append(i)
+          .append('\n');
     }
     assertThat((List<?>) load(objects.toString())).hasSize(256);
   }
@@ -141,8 +203,12 @@ class BoundedYamlTest {
   @Test
   void manifestLimitsAllowALargeParameterInsideAManifest() {
     String objects = "x".repeat(YamlLimits.PARAMETER.maxChars());
-    Object manifest = BoundedYaml.load("spec:\n  parameters:\n    objects: " + objects + "\n", "--spc", new CoreSchema(),
-        YamlLimits.MANIFEST);
+    Object manifest =
+        BoundedYaml.load(
+            "spec:\n  parameters:\n    objects: " + objects + "\n",
+            "--spc",
+            new CoreSchema(),
+            YamlLimits.MANIFEST);
     assertThat(manifest).isInstanceOf(Map.class);
   }
 }

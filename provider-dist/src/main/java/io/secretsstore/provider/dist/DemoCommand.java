@@ -7,8 +7,8 @@ import io.secretsstore.provider.emulators.EmulatorOptions;
 import io.secretsstore.provider.emulators.Emulators;
 import io.secretsstore.provider.emulators.StartedEmulator;
 import io.secretsstore.provider.logging.LogSetup;
-import io.secretsstore.provider.spi.Backends;
 import io.secretsstore.provider.spi.BackendFactory;
+import io.secretsstore.provider.spi.Backends;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -29,15 +29,24 @@ import picocli.CommandLine.Spec;
  * temporary socket, mounts the emulator's sample SecretProviderClass through the driver emulator,
  * and prints what a pod would see; then mounts again to show the answer coming from the cache.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Show each backend end to end on this machine: emulator, provider, driver emulator, files.")
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Show each backend end to end on this machine: emulator, provider, driver emulator, files.")
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--only", split = ",", paramLabel = "BACKEND", description = "Only these backends.")
+  @Option(
+      names = "--only",
+      split = ",",
+      paramLabel = "BACKEND",
+      description = "Only these backends.")
   List<String> only = new ArrayList<>();
 
-  @Option(names = "--keep", description = "Keep the temporary directory (sockets, SecretProviderClasses, mounted files).")
+  @Option(
+      names = "--keep",
+      description = "Keep the temporary directory (sockets, SecretProviderClasses, mounted files).")
   boolean keep;
 
   @Override
@@ -59,11 +68,15 @@ final class DemoCommand implements Callable<Integer> {
           }
           if (!available.contains(scenario.get().backend())) {
             // An emulator can land before its backend; the demo shows what can be mounted.
-            out.println("(skipping " + scenario.get().backend() + ": its emulator is here, its backend is not yet)");
+            out.println(
+                "(skipping "
+                    + scenario.get().backend()
+                    + ": its emulator is here, its backend is not yet)");
             continue;
           }
           shown++;
-          if (!new DemoRun(scenario.get(), emulator, work.resolve(scenario.get().backend()), out).run()) {
+          if (!new DemoRun(scenario.get(), emulator, work.resolve(scenario.get().backend()), out)
+              .run()) {
             failed++;
           }
         }
@@ -71,20 +84,33 @@ final class DemoCommand implements Callable<Integer> {
     } finally {
       out.println();
       if (keep) {
-        out.println("kept " + work + ": the SecretProviderClasses, tokens and mounted files (the demo's providers have stopped,"
-            + " so its mount lines no longer connect).");
+        out.println(
+            "kept "
+                + work
+                + ": the SecretProviderClasses, tokens and mounted files (the demo's providers have stopped,"
+                + " so its mount lines no longer connect).");
       } else {
         deleteTree(work);
-        out.println("removed " + work + " with its sockets, tokens and mounted files; run the demo with --keep to keep them.");
+        out.println(
+            "removed "
+                + work
+                + " with its sockets, tokens and mounted files; run the demo with --keep to keep them.");
       }
-      out.println("To mount your own SecretProviderClass against seeded emulators, see docs/local-testing.md (emulators --seed).");
+      out.println(
+          "To mount your own SecretProviderClass against seeded emulators, see docs/local-testing.md (emulators --seed).");
     }
     if (shown == 0) {
-      spec.commandLine().getErr().println("error: no backend with a demo is on the class path"
-          + (only.isEmpty() ? "" : " among " + only));
+      spec.commandLine()
+          .getErr()
+          .println(
+              "error: no backend with a demo is on the class path"
+                  + (only.isEmpty() ? "" : " among " + only));
       return 1;
     }
-    out.println(failed == 0 ? "demo finished: " + shown + " backend(s) mounted" : "demo finished with " + failed + " failure(s)");
+    out.println(
+        failed == 0
+            ? "demo finished: " + shown + " backend(s) mounted"
+            : "demo finished with " + failed + " failure(s)");
     out.flush();
     return failed == 0 ? 0 : 1;
   }

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.dist;
 
+import io.secretsstore.provider.audit.MountAuditor;
 import io.secretsstore.provider.cli.Main;
 import io.secretsstore.provider.emulators.CloudEmulator;
 import io.secretsstore.provider.emulators.DemoScenario;
-import io.secretsstore.provider.audit.MountAuditor;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.fetch.FetchEvents;
 import io.secretsstore.provider.grpc.ProviderRuntime;
@@ -28,7 +28,9 @@ import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** One backend's part of the demo: provider up, two mounts through the driver emulator, the tree. */
+/**
+ * One backend's part of the demo: provider up, two mounts through the driver emulator, the tree.
+ */
 final class DemoRun {
   private final DemoScenario scenario;
   private final CloudEmulator emulator;
@@ -46,14 +48,23 @@ final class DemoRun {
   boolean run() throws Exception {
     Files.createDirectories(dir);
     out.println();
-    out.println("== " + scenario.backend() + " ==========================================================");
+    out.println(
+        "== " + scenario.backend() + " ==========================================================");
     BackendFactory factory = Backends.named(Backends.discover(), scenario.backend());
     applyFlags(factory);
     BackendContext context = BackendContext.standard(BackendCalls.NONE);
     try (SecretBackend backend = factory.start(context);
-        ProviderRuntime provider = ProviderRuntime.start(backend, EngineSettings.DEFAULT,
-            SocketPath.of(dir, backend.name()), FetchEvents.NONE, MountObserver.NONE, MountAuditor.NONE, 4, Duration.ofSeconds(2),
-            ProviderServer.DEFAULT_SOCKET_CHECK)) {
+        ProviderRuntime provider =
+            ProviderRuntime.start(
+                backend,
+                EngineSettings.DEFAULT,
+                SocketPath.of(dir, backend.name()),
+                FetchEvents.NONE,
+                MountObserver.NONE,
+                MountAuditor.NONE,
+                4,
+                Duration.ofSeconds(2),
+                ProviderServer.DEFAULT_SOCKET_CHECK)) {
       out.println("provider  " + provider.socket() + " (mode 0700)");
       Path spc = Files.writeString(dir.resolve("spc.yaml"), scenario.secretProviderClass());
       List<String> args = mountArgs(provider.socket(), spc, dir.resolve("target"));
@@ -71,7 +82,8 @@ final class DemoRun {
       }
       long cached = System.nanoTime() - start;
       long callsCached = emulator.calls().total() - callsBefore - callsCold;
-      out.printf("first mount: %.1f ms, %d calls to the emulator; same pod again: %.1f ms, %d calls (served from the cache)%n",
+      out.printf(
+          "first mount: %.1f ms, %d calls to the emulator; same pod again: %.1f ms, %d calls (served from the cache)%n",
           cold / 1e6, callsCold, cached / 1e6, callsCached);
       out.println("a pod would see (" + dir.resolve("target") + "):");
       new MountedTree(dir.resolve("target")).print(out);
@@ -87,16 +99,33 @@ final class DemoRun {
     }
     Object options = backend.options();
     if (options == null) {
-      throw new IllegalStateException("the " + backend.name() + " backend takes no flags, but its demo sets some");
+      throw new IllegalStateException(
+          "the " + backend.name() + " backend takes no flags, but its demo sets some");
     }
-    new CommandLine(CommandSpec.forAnnotatedObject(options)).parseArgs(scenario.serveFlags().toArray(String[]::new));
+    new CommandLine(CommandSpec.forAnnotatedObject(options))
+        .parseArgs(scenario.serveFlags().toArray(String[]::new));
   }
 
   private List<String> mountArgs(Path socket, Path spc, Path target) throws IOException {
-    List<String> args = new ArrayList<>(List.of("mount", "--socket", socket.toString(), "--spc", spc.toString(),
-        "--target", target.toString(), "--namespace", scenario.namespace(), "--service-account", scenario.serviceAccount()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "mount",
+                "--socket",
+                socket.toString(),
+                "--spc",
+                spc.toString(),
+                "--target",
+                target.toString(),
+                "--namespace",
+                scenario.namespace(),
+                "--service-account",
+                scenario.serviceAccount()));
     for (Map.Entry<String, String> token : scenario.tokensByAudience().entrySet()) {
-      Path file = Files.writeString(dir.resolve("token-" + token.getKey().replaceAll("[^A-Za-z0-9_.-]", "_")), token.getValue());
+      Path file =
+          Files.writeString(
+              dir.resolve("token-" + token.getKey().replaceAll("[^A-Za-z0-9_.-]", "_")),
+              token.getValue());
       args.addAll(List.of("--token", token.getKey() + "=" + file));
     }
     return args;

@@ -31,15 +31,21 @@ final class MountedTree {
     }
     for (Path file : files) {
       String relative = data.relativize(file).toString();
-      out.printf("  %s  %6d  %-24s %s%n", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
-          Files.size(file), relative, preview(Files.readAllBytes(file)));
+      out.printf(
+          "  %s  %6d  %-24s %s%n",
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
+          Files.size(file),
+          relative,
+          preview(Files.readAllBytes(file)));
     }
   }
 
   private static String preview(byte[] bytes) {
     String text = new String(bytes, StandardCharsets.UTF_8).replaceAll("\\s+", " ").strip();
     StringBuilder safe = new StringBuilder();
-    text.codePoints().limit(PREVIEW_CHARS).forEach(c -> safe.appendCodePoint(Character.isISOControl(c) ? '.' : c));
+    text.codePoints()
+        .limit(PREVIEW_CHARS)
+        .forEach(c -> safe.appendCodePoint(Character.isISOControl(c) ? '.' : c));
     return text.codePointCount(0, text.length()) > PREVIEW_CHARS ? safe + "..." : safe.toString();
   }
 }

@@ -14,8 +14,8 @@ import java.util.Optional;
 
 /**
  * The AWS backend's cases: Secrets Manager secrets {@code conf/<name>} mounted under their alias,
- * role {@code conf} trusted for the canary pod only. The other namespace is mapped to the same role,
- * so that STS, not the provider, refuses it (row 18).
+ * role {@code conf} trusted for the canary pod only. The other namespace is mapped to the same
+ * role, so that STS, not the provider, refuses it (row 18).
  */
 final class AwsCases extends CaseBook {
   private static final String ROLE = "arn:aws:iam::" + AwsEmulator.ACCOUNT + ":role/conf";
@@ -33,18 +33,24 @@ final class AwsCases extends CaseBook {
   }
 
   @Override
-  List<String> prepare(CloudEmulator emulator, StartedEmulator started, Path work, boolean trustCa) {
+  List<String> prepare(
+      CloudEmulator emulator, StartedEmulator started, Path work, boolean trustCa) {
     AwsEmulator aws = (AwsEmulator) emulator;
     aws.addRole(ROLE, AUDIENCE, "system:serviceaccount:" + NAMESPACE + ":" + SERVICE_ACCOUNT);
     aws.allow(ROLE, "conf/");
-    aws.addRole(SECOND_ROLE, AUDIENCE, "system:serviceaccount:" + SECOND_TENANT + ":" + SERVICE_ACCOUNT);
+    aws.addRole(
+        SECOND_ROLE, AUDIENCE, "system:serviceaccount:" + SECOND_TENANT + ":" + SERVICE_ACCOUNT);
     aws.allow(SECOND_ROLE, "conf/");
-    List<String> flags = new ArrayList<>(List.of("--aws-endpoint=" + started.endpoint("https"), "--aws-region=" + AwsEmulator.DEFAULT_REGION,
-        "--aws-role-arn-for=" + NAMESPACE + "/" + SERVICE_ACCOUNT + "=" + ROLE,
-        "--aws-role-arn-for=" + OTHER_NAMESPACE + "/" + SERVICE_ACCOUNT + "=" + ROLE,
-        // Mapped to the role, which trusts only the canary pod, so STS refuses it (row 36).
-        "--aws-role-arn-for=" + NAMESPACE + "/intruder=" + ROLE,
-        "--aws-role-arn-for=" + SECOND_TENANT + "/" + SERVICE_ACCOUNT + "=" + SECOND_ROLE));
+    List<String> flags =
+        new ArrayList<>(
+            List.of(
+                "--aws-endpoint=" + started.endpoint("https"),
+                "--aws-region=" + AwsEmulator.DEFAULT_REGION,
+                "--aws-role-arn-for=" + NAMESPACE + "/" + SERVICE_ACCOUNT + "=" + ROLE,
+                "--aws-role-arn-for=" + OTHER_NAMESPACE + "/" + SERVICE_ACCOUNT + "=" + ROLE,
+                // Mapped to the role, which trusts only the canary pod, so STS refuses it (row 36).
+                "--aws-role-arn-for=" + NAMESPACE + "/intruder=" + ROLE,
+                "--aws-role-arn-for=" + SECOND_TENANT + "/" + SERVICE_ACCOUNT + "=" + SECOND_ROLE));
     if (trustCa) {
       flags.add("--aws-ca-bundle=" + started.settings().get("AWS_CA_BUNDLE"));
     }
@@ -68,7 +74,8 @@ final class AwsCases extends CaseBook {
 
   @Override
   String token(CloudEmulator emulator, String namespace, String serviceAccount) {
-    return ((AwsEmulator) emulator).mintWebIdentityToken(namespace, serviceAccount, AUDIENCE, Duration.ofHours(1));
+    return ((AwsEmulator) emulator)
+        .mintWebIdentityToken(namespace, serviceAccount, AUDIENCE, Duration.ofHours(1));
   }
 
   @Override
@@ -78,8 +85,11 @@ final class AwsCases extends CaseBook {
 
   @Override
   String object(String name, String file, String mode) {
-    return "- objectName: " + quoted("conf/" + name) + "\n  objectType: secretsmanager\n  objectAlias: "
-        + (file == null ? quoted(name) : file) + (mode == null ? "" : "\n  filePermission: " + mode);
+    return "- objectName: "
+        + quoted("conf/" + name)
+        + "\n  objectType: secretsmanager\n  objectAlias: "
+        + (file == null ? quoted(name) : file)
+        + (mode == null ? "" : "\n  filePermission: " + mode);
   }
 
   @Override
@@ -115,7 +125,8 @@ final class AwsCases extends CaseBook {
   @Override
   Optional<String> notApplicable(int row) {
     return row == 16
-        ? Optional.of("no AWS parameter chooses an endpoint, a file or an identity other than the pod's")
+        ? Optional.of(
+            "no AWS parameter chooses an endpoint, a file or an identity other than the pod's")
         : Optional.empty();
   }
 

@@ -13,11 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The Azure backend's cases: Key Vault secrets {@code conf-<name>} of vault {@link #VAULT}
- * mounted under their alias, read with workload identity by application {@link #CLIENT_ID},
- * whose only federated subject is the canary pod's service account. The other namespace and the
- * intruder present the same client id, so that Entra ID, not the provider, refuses them (rows 18
- * and 36).
+ * The Azure backend's cases: Key Vault secrets {@code conf-<name>} of vault {@link #VAULT} mounted
+ * under their alias, read with workload identity by application {@link #CLIENT_ID}, whose only
+ * federated subject is the canary pod's service account. The other namespace and the intruder
+ * present the same client id, so that Entra ID, not the provider, refuses them (rows 18 and 36).
  */
 final class AzureCases extends CaseBook {
   private static final String TENANT = "tenant-conf";
@@ -35,16 +34,23 @@ final class AzureCases extends CaseBook {
   }
 
   @Override
-  List<String> prepare(CloudEmulator emulator, StartedEmulator started, Path work, boolean trustCa) {
+  List<String> prepare(
+      CloudEmulator emulator, StartedEmulator started, Path work, boolean trustCa) {
     AzureEmulator azure = (AzureEmulator) emulator;
     azure.createVault(VAULT, TENANT);
-    azure.addApplication(TENANT, CLIENT_ID, null, "system:serviceaccount:" + NAMESPACE + ":" + SERVICE_ACCOUNT);
+    azure.addApplication(
+        TENANT, CLIENT_ID, null, "system:serviceaccount:" + NAMESPACE + ":" + SERVICE_ACCOUNT);
     azure.allow(VAULT, CLIENT_ID);
-    List<String> flags = new ArrayList<>(List.of("--azure-keyvault-endpoint=" + started.endpoint("keyvault"),
-        "--azure-authority-host=" + started.endpoint("aad"),
-        // The node's identities, where a fallback would go (row 27); their modes stay off (row 16).
-        "--azure-imds-endpoint=" + started.settings().get("AZURE_IMDS_ENDPOINT"),
-        "--azure-pod-identity-endpoint=" + started.settings().get("AZURE_POD_IDENTITY_ENDPOINT")));
+    List<String> flags =
+        new ArrayList<>(
+            List.of(
+                "--azure-keyvault-endpoint=" + started.endpoint("keyvault"),
+                "--azure-authority-host=" + started.endpoint("aad"),
+                // The node's identities, where a fallback would go (row 27); their modes stay off
+                // (row 16).
+                "--azure-imds-endpoint=" + started.settings().get("AZURE_IMDS_ENDPOINT"),
+                "--azure-pod-identity-endpoint="
+                    + started.settings().get("AZURE_POD_IDENTITY_ENDPOINT")));
     if (trustCa) {
       flags.add("--azure-ca-bundle=" + started.settings().get("AZURE_CA_BUNDLE"));
     }
@@ -68,8 +74,9 @@ final class AzureCases extends CaseBook {
 
   @Override
   String token(CloudEmulator emulator, String namespace, String serviceAccount) {
-    return ((AzureEmulator) emulator).mintServiceAccountToken(namespace, serviceAccount, AzureEmulator.EXCHANGE_AUDIENCE,
-        Duration.ofHours(1));
+    return ((AzureEmulator) emulator)
+        .mintServiceAccountToken(
+            namespace, serviceAccount, AzureEmulator.EXCHANGE_AUDIENCE, Duration.ofHours(1));
   }
 
   @Override
@@ -89,8 +96,12 @@ final class AzureCases extends CaseBook {
 
   @Override
   String object(String name, String file, String mode) {
-    // A literal block: its lines are the element's own YAML, so a line added below it joins the element.
-    return "- |\n  objectName: " + resource(name) + "\n  objectType: secret\n  objectAlias: " + (file == null ? quoted(name) : file)
+    // A literal block: its lines are the element's own YAML, so a line added below it joins the
+    // element.
+    return "- |\n  objectName: "
+        + resource(name)
+        + "\n  objectType: secret\n  objectAlias: "
+        + (file == null ? quoted(name) : file)
         + (mode == null ? "" : "\n  filePermission: " + mode);
   }
 
@@ -121,7 +132,9 @@ final class AzureCases extends CaseBook {
   @Override
   Map<String, String> companions(String operatorOnlyParameter) {
     // Only the custom cloud reads the file.
-    return operatorOnlyParameter.equals("cloudEnvFileName") ? Map.of("cloudName", "AzureStackCloud") : Map.of();
+    return operatorOnlyParameter.equals("cloudEnvFileName")
+        ? Map.of("cloudName", "AzureStackCloud")
+        : Map.of();
   }
 
   @Override
@@ -132,7 +145,8 @@ final class AzureCases extends CaseBook {
 
   @Override
   String jsonKeyOfNonJson(CloudEmulator emulator) {
-    // Key Vault objects have no JSON keys; the decoding they do have is asked of a value it does not fit.
+    // Key Vault objects have no JSON keys; the decoding they do have is asked of a value it does
+    // not fit.
     put(emulator, "plain", Canaries.SECRET + " is not base64");
     return objects(object("plain") + "\n  objectEncoding: base64");
   }

@@ -16,14 +16,16 @@ import org.junit.jupiter.api.Assumptions;
  * SecretProviderClass names objects, file names and modes, and its backend-specific bad inputs.
  * Adding a backend to the checklist is one subclass of this and one of {@link ChecklistSuite}.
  *
- * <p>Every backend is set up for the canary pod ({@link #NAMESPACE}/{@link #SERVICE_ACCOUNT}),
- * with secrets under {@code conf/} whose values start with {@link Canaries#SECRET}.
+ * <p>Every backend is set up for the canary pod ({@link #NAMESPACE}/{@link #SERVICE_ACCOUNT}), with
+ * secrets under {@code conf/} whose values start with {@link Canaries#SECRET}.
  */
 abstract class CaseBook {
   static final String NAMESPACE = "team-a";
   static final String SERVICE_ACCOUNT = "app";
+
   /** A second namespace whose pods the backend must refuse for this role (row 18). */
   static final String OTHER_NAMESPACE = "team-b";
+
   /**
    * A namespace whose pods (service account {@link #SERVICE_ACCOUNT}) read the same secrets with an
    * identity of their own, where {@link #admitsSecondTenant} says so: the hostile-tenant tests'
@@ -38,10 +40,12 @@ abstract class CaseBook {
   abstract CloudEmulator emulator();
 
   /**
-   * Seeds the identity of the canary pod and returns the backend's flags for the started
-   * emulator; without {@code trustCa} the flags leave out the emulator's CA (row 30).
+   * Seeds the identity of the canary pod and returns the backend's flags for the started emulator;
+   * without {@code trustCa} the flags leave out the emulator's CA (row 30).
    */
-  abstract List<String> prepare(CloudEmulator emulator, StartedEmulator started, Path work, boolean trustCa) throws IOException;
+  abstract List<String> prepare(
+      CloudEmulator emulator, StartedEmulator started, Path work, boolean trustCa)
+      throws IOException;
 
   /** Stores (or rotates) the secret behind object {@code name}. */
   abstract void put(CloudEmulator emulator, String name, String value);
@@ -49,7 +53,9 @@ abstract class CaseBook {
   /** The audience of the pod token the backend uses. */
   abstract String audience();
 
-  /** A real pod token the emulator accepts, for a pod of {@code namespace}/{@code serviceAccount}. */
+  /**
+   * A real pod token the emulator accepts, for a pod of {@code namespace}/{@code serviceAccount}.
+   */
   abstract String token(CloudEmulator emulator, String namespace, String serviceAccount);
 
   /** SecretProviderClass parameters besides the objects (e.g. {@code roleName}, {@code region}). */
@@ -77,7 +83,10 @@ abstract class CaseBook {
     return name;
   }
 
-  /** How a mode is written in this backend's objects: by default as is ({@code 0600}), else e.g. {@code "0600"}. */
+  /**
+   * How a mode is written in this backend's objects: by default as is ({@code 0600}), else e.g.
+   * {@code "0600"}.
+   */
   String mode(String octal) {
     return octal;
   }
@@ -89,8 +98,8 @@ abstract class CaseBook {
   abstract String resource(String name);
 
   /**
-   * Emulator operations that would mean the provider fell back to an identity other than the
-   * pod's (row 27); empty when the emulator offers none.
+   * Emulator operations that would mean the provider fell back to an identity other than the pod's
+   * (row 27); empty when the emulator offers none.
    */
   List<String> fallbackOperations() {
     return List.of();
@@ -106,15 +115,18 @@ abstract class CaseBook {
    */
   abstract Map<String, String> operatorOnlyParameters();
 
-  /** Parameters an operator-only parameter needs beside it to take effect (e.g. the cloud that reads a file). */
+  /**
+   * Parameters an operator-only parameter needs beside it to take effect (e.g. the cloud that reads
+   * a file).
+   */
   Map<String, String> companions(String operatorOnlyParameter) {
     return Map.of();
   }
 
   /**
-   * Row 22: objects that ask for a JSON key of a secret that is not JSON (or, for a backend
-   * without JSON keys, another decoding the content does not allow), after seeding (or faulting)
-   * what is needed. A backend with no such case says why with {@link #notApplicable}.
+   * Row 22: objects that ask for a JSON key of a secret that is not JSON (or, for a backend without
+   * JSON keys, another decoding the content does not allow), after seeding (or faulting) what is
+   * needed. A backend with no such case says why with {@link #notApplicable}.
    */
   abstract String jsonKeyOfNonJson(CloudEmulator emulator);
 
@@ -135,8 +147,8 @@ abstract class CaseBook {
   }
 
   /**
-   * Why a row of the checklist cannot apply to this backend (it has no such parameter or
-   * feature), reported as an aborted test with the reason; empty for every row that applies.
+   * Why a row of the checklist cannot apply to this backend (it has no such parameter or feature),
+   * reported as an aborted test with the reason; empty for every row that applies.
    */
   Optional<String> notApplicable(int row) {
     return Optional.empty();
@@ -151,10 +163,16 @@ abstract class CaseBook {
     return Optional.empty();
   }
 
-  /** Aborts (reported, not passed) a row that does not hold for this backend yet, or cannot apply to it. */
+  /**
+   * Aborts (reported, not passed) a row that does not hold for this backend yet, or cannot apply to
+   * it.
+   */
   final void assumeApplies(int row) {
-    knownGap(row).ifPresent(why -> Assumptions.abort("known gap of the " + backend() + " backend: " + why));
-    notApplicable(row).ifPresent(why -> Assumptions.abort("not applicable to the " + backend() + " backend: " + why));
+    knownGap(row)
+        .ifPresent(why -> Assumptions.abort("known gap of the " + backend() + " backend: " + why));
+    notApplicable(row)
+        .ifPresent(
+            why -> Assumptions.abort("not applicable to the " + backend() + " backend: " + why));
   }
 
   /** The value of the objects parameter for these entries ({@link #object} items). */
@@ -170,15 +188,17 @@ abstract class CaseBook {
   /** A YAML double-quoted scalar of any text, with control characters escaped. */
   static String quoted(String text) {
     StringBuilder out = new StringBuilder("\"");
-    text.codePoints().forEach(c -> {
-      if (c == '"' || c == '\\') {
-        out.append('\\').appendCodePoint(c);
-      } else if (c < 0x20 || c == 0x7f) {
-        out.append(String.format("\\x%02x", c));
-      } else {
-        out.appendCodePoint(c);
-      }
-    });
+    text.codePoints()
+        .forEach(
+            c -> {
+              if (c == '"' || c == '\\') {
+                out.append('\\').appendCodePoint(c);
+              } else if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\x%02x", c));
+              } else {
+                out.appendCodePoint(c);
+              }
+            });
     return out.append('"').toString();
   }
 

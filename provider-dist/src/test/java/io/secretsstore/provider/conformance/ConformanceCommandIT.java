@@ -36,13 +36,26 @@ class ConformanceCommandIT {
       StartedEmulator started = vault.start(EmulatorOptions.create(dir.resolve("ca.pem")));
       DemoScenario demo = vault.demo(started).orElseThrow();
       Path socketDir = Files.createTempDirectory(Path.of("/tmp"), "cc");
-      List<String> args = new ArrayList<>(List.of("conformance", "--provider-name", "vault",
-          "--spc", Files.writeString(dir.resolve("spc.yaml"), demo.secretProviderClass()).toString(),
-          "--namespace", demo.namespace(), "--service-account", demo.serviceAccount()));
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "conformance",
+                  "--provider-name",
+                  "vault",
+                  "--spc",
+                  Files.writeString(dir.resolve("spc.yaml"), demo.secretProviderClass()).toString(),
+                  "--namespace",
+                  demo.namespace(),
+                  "--service-account",
+                  demo.serviceAccount()));
       for (Map.Entry<String, String> token : demo.tokensByAudience().entrySet()) {
-        args.addAll(List.of("--token", token.getKey() + "=" + Files.writeString(dir.resolve("token"), token.getValue())));
+        args.addAll(
+            List.of(
+                "--token",
+                token.getKey() + "=" + Files.writeString(dir.resolve("token"), token.getValue())));
       }
-      try (ServeProcess serve = ServeProcess.start("vault", socketDir, demo.serveFlags().toArray(String[]::new))) {
+      try (ServeProcess serve =
+          ServeProcess.start("vault", socketDir, demo.serveFlags().toArray(String[]::new))) {
         args.addAll(List.of("--socket", serve.socket().toString()));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -51,7 +64,9 @@ class ConformanceCommandIT {
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(args.toArray(String[]::new));
         assertThat(code).as(out + "\n" + err).isZero();
-        assertThat(out.toString()).contains("driver [v1.6, v1.5]").contains("15 passed, 0 warned, 0 failed, 1 skipped")
+        assertThat(out.toString())
+            .contains("driver [v1.6, v1.5]")
+            .contains("15 passed, 0 warned, 0 failed, 1 skipped")
             .containsPattern("12 +secretObjects name returned paths +skip");
         String[] secrets = demo.tokensByAudience().values().toArray(String[]::new);
         LogCapture.assertNoCanaryIn(out + "\n" + err + "\n" + serve.output(), secrets);

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Assumptions;
 public final class EmulatedBackend implements AutoCloseable {
   /** The canary pod's namespace, whose identity every case book admits. */
   public static final String FIRST_TENANT = CaseBook.NAMESPACE;
+
   /** A second namespace with an identity of its own (see {@link CaseBook#SECOND_TENANT}). */
   public static final String SECOND_TENANT = CaseBook.SECOND_TENANT;
 
@@ -35,14 +36,16 @@ public final class EmulatedBackend implements AutoCloseable {
    * book admits no second tenant.
    */
   public static EmulatedBackend start(String backend) throws IOException {
-    CaseBook book = switch (backend) {
-      case "aws" -> new AwsCases();
-      case "azure" -> new AzureCases();
-      case "gcp" -> new GcpCases();
-      case "vault" -> new VaultCases();
-      default -> throw new IllegalArgumentException("no case book for backend " + backend);
-    };
-    Assumptions.assumeTrue(book.admitsSecondTenant(), () -> "the " + backend + " case book admits no second tenant");
+    CaseBook book =
+        switch (backend) {
+          case "aws" -> new AwsCases();
+          case "azure" -> new AzureCases();
+          case "gcp" -> new GcpCases();
+          case "vault" -> new VaultCases();
+          default -> throw new IllegalArgumentException("no case book for backend " + backend);
+        };
+    Assumptions.assumeTrue(
+        book.admitsSecondTenant(), () -> "the " + backend + " case book admits no second tenant");
     return new EmulatedBackend(ProviderUnderTest.start(book, EngineSettings.DEFAULT));
   }
 
@@ -67,7 +70,8 @@ public final class EmulatedBackend implements AutoCloseable {
 
   /** The objects parameter listing these secrets with default file names and modes. */
   public String objects(String... names) {
-    return provider.book.objects(Arrays.stream(names).map(provider.book::object).toArray(String[]::new));
+    return provider.book.objects(
+        Arrays.stream(names).map(provider.book::object).toArray(String[]::new));
   }
 
   /** The emulator's operation name for reading one object. */
@@ -95,14 +99,20 @@ public final class EmulatedBackend implements AutoCloseable {
    * CaseBook#SERVICE_ACCOUNT}) called {@code pod}, carrying {@code token}, with the backend's
    * parameters, then {@code parameters} (which may replace them), and these objects.
    */
-  public Map<String, String> attributes(String namespace, String pod, String token, Map<String, String> parameters, String objects) {
+  public Map<String, String> attributes(
+      String namespace, String pod, String token, Map<String, String> parameters, String objects) {
     Map<String, String> attributes = provider.attributes(objects);
     attributes.putAll(parameters);
     attributes.put("csi.storage.k8s.io/pod.namespace", namespace);
     attributes.put("csi.storage.k8s.io/pod.name", pod);
-    attributes.put("csi.storage.k8s.io/pod.uid", UUID.nameUUIDFromBytes((namespace + "/" + pod).getBytes(StandardCharsets.UTF_8)).toString());
-    attributes.put("csi.storage.k8s.io/serviceAccount.tokens",
-        ProviderUnderTest.tokens(provider.book.audience(), token, Instant.now().plusSeconds(3600).toString()));
+    attributes.put(
+        "csi.storage.k8s.io/pod.uid",
+        UUID.nameUUIDFromBytes((namespace + "/" + pod).getBytes(StandardCharsets.UTF_8))
+            .toString());
+    attributes.put(
+        "csi.storage.k8s.io/serviceAccount.tokens",
+        ProviderUnderTest.tokens(
+            provider.book.audience(), token, Instant.now().plusSeconds(3600).toString()));
     return attributes;
   }
 

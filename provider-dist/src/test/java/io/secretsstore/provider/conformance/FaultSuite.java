@@ -10,9 +10,9 @@ import io.secretsstore.provider.fetch.MountLimits;
 import io.secretsstore.provider.grpc.MountReply;
 import io.secretsstore.provider.grpc.ProviderCallException;
 import io.secretsstore.provider.grpc.ProviderClient;
-import io.secretsstore.provider.testing.Poll;
 import io.secretsstore.provider.testing.Canaries;
 import io.secretsstore.provider.testing.LogCapture;
+import io.secretsstore.provider.testing.Poll;
 import io.secretsstore.provider.testing.ProviderFixture;
 import io.secretsstore.provider.testing.ServeProcess;
 import java.nio.file.Files;
@@ -35,9 +35,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Rows 23-31 of the security checklist for one backend: faults injected by its emulator
- * ({@link FaultPlan}) while the real provider serves mounts over its socket. Each asserts the code,
- * that nothing came back, the emulator calls, and (after each test) that no canary leaked.
+ * Rows 23-31 of the security checklist for one backend: faults injected by its emulator ({@link
+ * FaultPlan}) while the real provider serves mounts over its socket. Each asserts the code, that
+ * nothing came back, the emulator calls, and (after each test) that no canary leaked.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class FaultSuite {
@@ -52,7 +52,8 @@ abstract class FaultSuite {
 
   @BeforeAll
   void start() throws Exception {
-    provider = ProviderUnderTest.seeded(book, ChecklistSuite.NO_BACKGROUND_POLLS, "one", "two", "three");
+    provider =
+        ProviderUnderTest.seeded(book, ChecklistSuite.NO_BACKGROUND_POLLS, "one", "two", "three");
   }
 
   @AfterAll
@@ -72,7 +73,10 @@ abstract class FaultSuite {
   }
 
   private ProviderUnderTest another(EngineSettings settings, boolean trustCa) throws Exception {
-    ProviderUnderTest other = trustCa ? ProviderUnderTest.start(book, settings) : ProviderUnderTest.withoutTheEmulatorsCa(book, settings);
+    ProviderUnderTest other =
+        trustCa
+            ? ProviderUnderTest.start(book, settings)
+            : ProviderUnderTest.withoutTheEmulatorsCa(book, settings);
     extra.add(other);
     book.put(other.emulator, "one", Canaries.SECRET + "-one");
     return other;
@@ -97,18 +101,27 @@ abstract class FaultSuite {
   @Test
   void row24_backendSlowerThanTheDeadline_isDeadlineExceeded_andLeavesNoThreads() throws Exception {
     book.assumeApplies(24);
-    EngineSettings twoSeconds = ChecklistSuite.NO_BACKGROUND_POLLS.withLimits(new MountLimits(256, 4L << 20, Duration.ofSeconds(2)));
+    EngineSettings twoSeconds =
+        ChecklistSuite.NO_BACKGROUND_POLLS.withLimits(
+            new MountLimits(256, 4L << 20, Duration.ofSeconds(2)));
     ProviderUnderTest slow = another(twoSeconds, true);
     slow.mount(one(slow));
-    // The emulator drops a hung connection after its limit: well past the 2 s deadline, or on a loaded
+    // The emulator drops a hung connection after its limit: well past the 2 s deadline, or on a
+    // loaded
     // machine the drop could come first and the mount fail UNAVAILABLE instead (seen once).
     slow.emulator.faults().inject(book.readOperation(), Fault.hang(Duration.ofSeconds(20)));
     for (int i = 0; i < 3; i++) {
-      slow.rejected(ProviderUnderTest.call(slow.attributes(book.objects(book.object("two")))), "DEADLINE_EXCEEDED");
+      slow.rejected(
+          ProviderUnderTest.call(slow.attributes(book.objects(book.object("two")))),
+          "DEADLINE_EXCEEDED");
     }
     slow.emulator.faults().clear();
-    // Hung fetches hold threads of the engine's bounded pool only, and the next mount still gets one.
-    long fetchThreads = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("fetch-" + book.backend())).count();
+    // Hung fetches hold threads of the engine's bounded pool only, and the next mount still gets
+    // one.
+    long fetchThreads =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().startsWith("fetch-" + book.backend()))
+            .count();
     assertThat(fetchThreads).isLessThanOrEqualTo(twoSeconds.fetchConcurrency());
     assertThat(slow.mount(one(slow)).files()).hasSize(1);
   }
@@ -118,16 +131,24 @@ abstract class FaultSuite {
     book.assumeApplies(25);
     provider.emulator.faults().inject(book.readOperation(), Fault.throttled(Duration.ofSeconds(1)));
     long before = reads();
-    provider.rejected(ProviderUnderTest.call(provider.attributes(book.objects(book.object("two")))), "RESOURCE_EXHAUSTED");
+    provider.rejected(
+        ProviderUnderTest.call(provider.attributes(book.objects(book.object("two")))),
+        "RESOURCE_EXHAUSTED");
     assertThat(reads() - before).as("attempts").isBetween(2L, 3L);
   }
 
   @Test
   void row25_unavailableWithRetryAfter_isRetriedBoundedly() {
     book.assumeApplies(25);
-    provider.emulator.faults().inject(book.readOperation(), Fault.error(503).withHeader("Retry-After", "1"));
+    provider
+        .emulator
+        .faults()
+        .inject(book.readOperation(), Fault.error(503).withHeader("Retry-After", "1"));
     long before = reads();
-    provider.rejectedWithAnyOf(ProviderUnderTest.call(provider.attributes(book.objects(book.object("two")))), "RESOURCE_EXHAUSTED", "UNAVAILABLE");
+    provider.rejectedWithAnyOf(
+        ProviderUnderTest.call(provider.attributes(book.objects(book.object("two")))),
+        "RESOURCE_EXHAUSTED",
+        "UNAVAILABLE");
     assertThat(reads() - before).as("attempts").isBetween(2L, 3L);
   }
 
@@ -135,7 +156,9 @@ abstract class FaultSuite {
   void connectionResetWithoutAnAnswer_isUnavailableAfterBoundedRetries() {
     provider.emulator.faults().inject(book.readOperation(), Fault.reset());
     long before = reads();
-    provider.rejected(ProviderUnderTest.call(provider.attributes(book.objects(book.object("two")))), "UNAVAILABLE");
+    provider.rejected(
+        ProviderUnderTest.call(provider.attributes(book.objects(book.object("two")))),
+        "UNAVAILABLE");
     // Three attempts; an HTTP client may resend an idempotent GET once on a closed connection.
     assertThat(reads() - before).as("attempts").isBetween(1L, 6L);
   }
@@ -146,14 +169,23 @@ abstract class FaultSuite {
     for (String name : List.of("sf-a", "sf-b", "sf-c")) {
       book.put(provider.emulator, name, Canaries.SECRET + "-" + name);
     }
-    ProviderClient.MountCall call = ProviderUnderTest.call(provider.attributes(
-        book.objects(book.object("sf-a"), book.object("sf-b"), book.object("sf-c"))));
+    ProviderClient.MountCall call =
+        ProviderUnderTest.call(
+            provider.attributes(
+                book.objects(book.object("sf-a"), book.object("sf-b"), book.object("sf-c"))));
     provider.warmUp();
     long before = reads();
     ExecutorService pool = Executors.newFixedThreadPool(50);
     // The transport's frame logging at trace would dominate 500 mounts; row 36 covers trace.
-    LogLevels quiet = LogLevels.set(ch.qos.logback.classic.Level.INFO, "io.grpc", "io.netty", "software.amazon.awssdk",
-        "com.azure", "com.microsoft.aad", "com.google");
+    LogLevels quiet =
+        LogLevels.set(
+            ch.qos.logback.classic.Level.INFO,
+            "io.grpc",
+            "io.netty",
+            "software.amazon.awssdk",
+            "com.azure",
+            "com.microsoft.aad",
+            "com.google");
     try {
       List<Future<MountReply>> replies = new ArrayList<>();
       for (int i = 0; i < 500; i++) {
@@ -177,7 +209,9 @@ abstract class FaultSuite {
       provider.emulator.faults().inject(book.readOperation(), Fault.error(status));
       long before = reads();
       Map<String, Long> fallbacks = fallbackCalls();
-      provider.rejected(ProviderUnderTest.call(provider.attributes(book.objects(book.object("two")))), "PERMISSION_DENIED");
+      provider.rejected(
+          ProviderUnderTest.call(provider.attributes(book.objects(book.object("two")))),
+          "PERMISSION_DENIED");
       // Vault logs in again once on a 403, as upstream does; nothing retries beyond that.
       assertThat(reads() - before).as("reads").isBetween(1L, 2L);
       assertThat(fallbackCalls()).as("no fallback identity").isEqualTo(fallbacks);
@@ -193,9 +227,15 @@ abstract class FaultSuite {
   @Test
   void row29_oneObjectOfThreeFailing_failsTheWholeMount() {
     book.assumeApplies(29);
-    provider.emulator.faults().inject(book.readOperation(), book.resource("two"), Fault.error(403), FaultPlan.ALWAYS);
-    provider.rejected(ProviderUnderTest.call(provider.attributes(
-        book.objects(book.object("one"), book.object("two"), book.object("three")))), "PERMISSION_DENIED");
+    provider
+        .emulator
+        .faults()
+        .inject(book.readOperation(), book.resource("two"), Fault.error(403), FaultPlan.ALWAYS);
+    provider.rejected(
+        ProviderUnderTest.call(
+            provider.attributes(
+                book.objects(book.object("one"), book.object("two"), book.object("three")))),
+        "PERMISSION_DENIED");
   }
 
   @Test
@@ -211,10 +251,15 @@ abstract class FaultSuite {
     ProviderUnderTest polling = another(ProviderFixture.FAST, true);
     Map<String, String> attributes = polling.attributes(book.objects(book.object("one")));
     Instant expiry = Instant.now().plusSeconds(2);
-    attributes.put("csi.storage.k8s.io/serviceAccount.tokens", ProviderUnderTest.tokens(book.audience(),
-        book.token(polling.emulator, CaseBook.NAMESPACE, CaseBook.SERVICE_ACCOUNT), expiry.toString()));
+    attributes.put(
+        "csi.storage.k8s.io/serviceAccount.tokens",
+        ProviderUnderTest.tokens(
+            book.audience(),
+            book.token(polling.emulator, CaseBook.NAMESPACE, CaseBook.SERVICE_ACCOUNT),
+            expiry.toString()));
     polling.mount(ProviderUnderTest.call(attributes));
-    // Real time on purpose: the provider under test polls on the system clock, and "no call" can only
+    // Real time on purpose: the provider under test polls on the system clock, and "no call" can
+    // only
     // be shown over real poll intervals (500 ms each: three after the expiry, then three more).
     Thread.sleep(Duration.between(Instant.now(), expiry).plusMillis(1500).toMillis());
     long afterExpiry = polling.calls();
@@ -238,29 +283,40 @@ abstract class FaultSuite {
   void row31_sigkillDuringABackendCall_thenRestart_replacesTheStaleSocket() throws Exception {
     book.assumeApplies(31);
     Path dir = Files.createTempDirectory(Path.of("/tmp"), "sv");
-    ProviderClient.MountCall call = ProviderUnderTest.call(provider.attributes(book.objects(book.object("three"))));
+    ProviderClient.MountCall call =
+        ProviderUnderTest.call(provider.attributes(book.objects(book.object("three"))));
     provider.emulator.faults().inject(book.readOperation(), Fault.hang(Duration.ofSeconds(10)));
     long before = reads();
     ExecutorService caller = Executors.newSingleThreadExecutor();
-    try (ServeProcess first = serve(dir); ProviderClient client = ProviderClient.connect(first.socket())) {
-      Future<String> inFlight = caller.submit(() -> {
-        try {
-          return "OK with " + client.mount(call, Duration.ofSeconds(30)).files().size() + " files";
-        } catch (ProviderCallException e) {
-          return e.code();
-        }
-      });
+    try (ServeProcess first = serve(dir);
+        ProviderClient client = ProviderClient.connect(first.socket())) {
+      Future<String> inFlight =
+          caller.submit(
+              () -> {
+                try {
+                  return "OK with "
+                      + client.mount(call, Duration.ofSeconds(30)).files().size()
+                      + " files";
+                } catch (ProviderCallException e) {
+                  return e.code();
+                }
+              });
       Poll.until(Duration.ofSeconds(30), () -> reads() > before);
       assertThat(reads()).as("the backend call is in flight").isGreaterThan(before);
       first.kill();
-      assertThat(inFlight.get(30, TimeUnit.SECONDS)).as("the in-flight mount returns nothing").isEqualTo("UNAVAILABLE");
+      assertThat(inFlight.get(30, TimeUnit.SECONDS))
+          .as("the in-flight mount returns nothing")
+          .isEqualTo("UNAVAILABLE");
       assertNothingLeakedBy(first);
     } finally {
       caller.shutdownNow();
       provider.emulator.faults().clear();
     }
-    assertThat(Files.exists(dir.resolve(book.backend() + ".sock"), LinkOption.NOFOLLOW_LINKS)).as("a stale socket is left").isTrue();
-    try (ServeProcess second = serve(dir); ProviderClient client = ProviderClient.connect(second.socket())) {
+    assertThat(Files.exists(dir.resolve(book.backend() + ".sock"), LinkOption.NOFOLLOW_LINKS))
+        .as("a stale socket is left")
+        .isTrue();
+    try (ServeProcess second = serve(dir);
+        ProviderClient client = ProviderClient.connect(second.socket())) {
       ServeProcesses.awaitVersion(client);
       assertThat(client.mount(call, Duration.ofSeconds(30)).files()).hasSize(1);
       assertNothingLeakedBy(second);

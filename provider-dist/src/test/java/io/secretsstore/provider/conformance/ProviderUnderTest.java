@@ -22,11 +22,11 @@ import io.secretsstore.provider.grpc.ProviderCallException;
 import io.secretsstore.provider.grpc.ProviderClient;
 import io.secretsstore.provider.grpc.ProviderRuntime;
 import io.secretsstore.provider.grpc.SocketPath;
+import io.secretsstore.provider.kube.SharedKubeClient;
 import io.secretsstore.provider.metrics.ProviderMetrics;
 import io.secretsstore.provider.spi.BackendContext;
-import io.secretsstore.provider.spi.Backends;
-import io.secretsstore.provider.kube.SharedKubeClient;
 import io.secretsstore.provider.spi.BackendFactory;
+import io.secretsstore.provider.spi.Backends;
 import io.secretsstore.provider.spi.SecretBackend;
 import io.secretsstore.provider.testing.Canaries;
 import io.secretsstore.provider.testing.LogCapture;
@@ -53,14 +53,23 @@ import picocli.CommandLine;
  */
 final class ProviderUnderTest implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final String TARGET = "/var/lib/kubelet/pods/0b7c3e52/volumes/kubernetes.io~csi/secrets/mount";
+  static final String TARGET =
+      "/var/lib/kubelet/pods/0b7c3e52/volumes/kubernetes.io~csi/secrets/mount";
+
   /**
    * A nodePublishSecretRef with the canary where each backend would look for credentials: Azure's
    * {@code clientid}/{@code clientsecret}, GCP's {@code key.json}.
    */
-  static final String NODE_PUBLISH_SECRETS = json(Map.of("clientid", "0a1b2c3d-0000-0000-0000-000000000000",
-      "clientsecret", Canaries.NODE_PUBLISH,
-      "key.json", "{\"type\":\"service_account\",\"private_key\":\"" + Canaries.NODE_PUBLISH + "\"}"));
+  static final String NODE_PUBLISH_SECRETS =
+      json(
+          Map.of(
+              "clientid",
+              "0a1b2c3d-0000-0000-0000-000000000000",
+              "clientsecret",
+              Canaries.NODE_PUBLISH,
+              "key.json",
+              "{\"type\":\"service_account\",\"private_key\":\"" + Canaries.NODE_PUBLISH + "\"}"));
+
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   final CaseBook book;
@@ -69,15 +78,21 @@ final class ProviderUnderTest implements AutoCloseable {
   final List<String> flags;
   private final Path work;
   private final SecretBackend backend;
-  /** The process's Kubernetes client, as serve has one (from the environment, created only if a case needs it). */
+
+  /**
+   * The process's Kubernetes client, as serve has one (from the environment, created only if a case
+   * needs it).
+   */
   private final SharedKubeClient kube = SharedKubeClient.fromEnvironment();
+
   private final ProviderMetrics metrics = new ProviderMetrics("under-test", () -> 0);
   private final ByteArrayOutputStream audit = new ByteArrayOutputStream();
   private final ProviderRuntime runtime;
   private final ProviderClient client;
   private final String podToken;
 
-  private ProviderUnderTest(CaseBook book, EngineSettings settings, boolean trustCa) throws IOException {
+  private ProviderUnderTest(CaseBook book, EngineSettings settings, boolean trustCa)
+      throws IOException {
     this.book = book;
     work = Files.createTempDirectory(Path.of("/tmp"), "cf");
     emulator = book.emulator();
@@ -85,16 +100,37 @@ final class ProviderUnderTest implements AutoCloseable {
     flags = book.prepare(emulator, started, work, trustCa);
     BackendFactory factory = Backends.named(Backends.discover(), book.backend());
     // Exactly what serve does with the backend's flags.
-    new CommandLine(CommandLine.Model.CommandSpec.forAnnotatedObject(factory.options())).parseArgs(flags.toArray(String[]::new));
+    new CommandLine(CommandLine.Model.CommandSpec.forAnnotatedObject(factory.options()))
+        .parseArgs(flags.toArray(String[]::new));
     try {
-      backend = factory.start(new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 1000),
-          metrics.callsOf(factory.name())).withKube(kube));
+      backend =
+          factory.start(
+              new BackendContext(
+                      Clock.systemUTC(),
+                      new CredentialCache(Clock.systemUTC(), 1000),
+                      metrics.callsOf(factory.name()))
+                  .withKube(kube));
     } catch (Exception e) {
       throw new IOException("the " + book.backend() + " backend did not start", e);
     }
-    MountAuditor auditor = new MountAuditor(JsonLinesAuditSink.to(audit), new PayloadFingerprints(PayloadFingerprints.newKey()),
-        new FingerprintIndex(1000), "node-1", Clock.systemUTC());
-    runtime = ProviderRuntime.start(backend, settings, SocketPath.of(work, backend.name()), metrics, metrics, auditor, 8, Duration.ofSeconds(2), Duration.ZERO);
+    MountAuditor auditor =
+        new MountAuditor(
+            JsonLinesAuditSink.to(audit),
+            new PayloadFingerprints(PayloadFingerprints.newKey()),
+            new FingerprintIndex(1000),
+            "node-1",
+            Clock.systemUTC());
+    runtime =
+        ProviderRuntime.start(
+            backend,
+            settings,
+            SocketPath.of(work, backend.name()),
+            metrics,
+            metrics,
+            auditor,
+            8,
+            Duration.ofSeconds(2),
+            Duration.ZERO);
     client = ProviderClient.connect(runtime.socket());
     podToken = book.token(emulator, CaseBook.NAMESPACE, CaseBook.SERVICE_ACCOUNT);
   }
@@ -104,7 +140,8 @@ final class ProviderUnderTest implements AutoCloseable {
   }
 
   /** A provider whose emulator holds the secrets {@code conf/<name>} with canary values. */
-  static ProviderUnderTest seeded(CaseBook book, EngineSettings settings, String... names) throws IOException {
+  static ProviderUnderTest seeded(CaseBook book, EngineSettings settings, String... names)
+      throws IOException {
     ProviderUnderTest provider = start(book, settings);
     for (String name : names) {
       book.put(provider.emulator, name, Canaries.SECRET + "-" + name);
@@ -113,15 +150,21 @@ final class ProviderUnderTest implements AutoCloseable {
   }
 
   /** A provider whose backend is not told the emulator's CA. */
-  static ProviderUnderTest withoutTheEmulatorsCa(CaseBook book, EngineSettings settings) throws IOException {
+  static ProviderUnderTest withoutTheEmulatorsCa(CaseBook book, EngineSettings settings)
+      throws IOException {
     return new ProviderUnderTest(book, settings, false);
   }
 
-  /** The driver's attributes for the canary pod with its real token, the backend's parameters and these objects. */
+  /**
+   * The driver's attributes for the canary pod with its real token, the backend's parameters and
+   * these objects.
+   */
   Map<String, String> attributes(String objects) {
     Map<String, String> attributes = new LinkedHashMap<>(Canaries.podAttributes());
     attributes.putAll(book.parameters());
-    attributes.put("csi.storage.k8s.io/serviceAccount.tokens", tokens(book.audience(), podToken, Instant.now().plusSeconds(3600).toString()));
+    attributes.put(
+        "csi.storage.k8s.io/serviceAccount.tokens",
+        tokens(book.audience(), podToken, Instant.now().plusSeconds(3600).toString()));
     attributes.put(book.objectsKey(), objects);
     return attributes;
   }
@@ -138,13 +181,16 @@ final class ProviderUnderTest implements AutoCloseable {
     }
   }
 
-  /** A MountRequest as the driver sends it, with the nodePublishSecretRef canary in {@code secrets}. */
+  /**
+   * A MountRequest as the driver sends it, with the nodePublishSecretRef canary in {@code secrets}.
+   */
   static ProviderClient.MountCall call(Map<String, String> attributes) {
     return call(json(attributes), "420");
   }
 
   static ProviderClient.MountCall call(String attributes, String permission) {
-    return new ProviderClient.MountCall(attributes, NODE_PUBLISH_SECRETS, TARGET, permission, List.of());
+    return new ProviderClient.MountCall(
+        attributes, NODE_PUBLISH_SECRETS, TARGET, permission, List.of());
   }
 
   MountReply mount(ProviderClient.MountCall call) {
@@ -165,11 +211,14 @@ final class ProviderUnderTest implements AutoCloseable {
     mount(book.objects(book.object("one")));
   }
 
-  /** Asserts the mount fails with {@code code} and no canary in its message; returns the message. */
+  /**
+   * Asserts the mount fails with {@code code} and no canary in its message; returns the message.
+   */
   String rejected(ProviderClient.MountCall call, String code) {
     try {
       MountReply reply = client.mount(call, TIMEOUT);
-      return fail("expected " + code + " but the mount returned " + reply.files().size() + " files");
+      return fail(
+          "expected " + code + " but the mount returned " + reply.files().size() + " files");
     } catch (ProviderCallException e) {
       assertThat(e.code()).as(e.description()).isEqualTo(code);
       LogCapture.assertNoCanaryIn(e.description(), canaries());
@@ -177,11 +226,18 @@ final class ProviderUnderTest implements AutoCloseable {
     }
   }
 
-  /** Asserts the mount fails with one of the codes and no canary in its message; returns the code. */
+  /**
+   * Asserts the mount fails with one of the codes and no canary in its message; returns the code.
+   */
   String rejectedWithAnyOf(ProviderClient.MountCall call, String... codes) {
     try {
       MountReply reply = client.mount(call, TIMEOUT);
-      return fail("expected one of " + List.of(codes) + " but the mount returned " + reply.files().size() + " files");
+      return fail(
+          "expected one of "
+              + List.of(codes)
+              + " but the mount returned "
+              + reply.files().size()
+              + " files");
     } catch (ProviderCallException e) {
       assertThat(e.code()).as(e.description()).isIn((Object[]) codes);
       LogCapture.assertNoCanaryIn(e.description(), canaries());

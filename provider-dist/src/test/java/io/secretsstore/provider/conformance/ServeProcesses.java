@@ -18,12 +18,19 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** {@code serve} processes for the checklist's process rows, pointed at a provider-under-test's emulator. */
+/**
+ * {@code serve} processes for the checklist's process rows, pointed at a provider-under-test's
+ * emulator.
+ */
 public final class ServeProcesses {
   private ServeProcesses() {}
 
-  /** Starts {@code serve} for the backend with the flags the provider under test was given, and {@code extra}. */
-  static ServeProcess start(ProviderUnderTest provider, Path dir, String... extra) throws IOException, InterruptedException {
+  /**
+   * Starts {@code serve} for the backend with the flags the provider under test was given, and
+   * {@code extra}.
+   */
+  static ServeProcess start(ProviderUnderTest provider, Path dir, String... extra)
+      throws IOException, InterruptedException {
     List<String> flags = new ArrayList<>(provider.flags);
     flags.addAll(List.of(extra));
     // Debug rather than trace keeps the child fast; row 36 runs at trace in the test JVM.
@@ -51,9 +58,13 @@ public final class ServeProcesses {
     return httpGet(port, path).statusCode();
   }
 
-  public static HttpResponse<String> httpGet(int port, String path) throws IOException, InterruptedException {
+  public static HttpResponse<String> httpGet(int port, String path)
+      throws IOException, InterruptedException {
     HttpClient http = HttpClient.newHttpClient();
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(20))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.secretsstore.provider.emulators.Fault;
 import io.secretsstore.provider.grpc.ProviderClient;
-import io.secretsstore.provider.testing.Poll;
 import io.secretsstore.provider.testing.Canaries;
 import io.secretsstore.provider.testing.LogCapture;
+import io.secretsstore.provider.testing.Poll;
 import io.secretsstore.provider.testing.ServeProcess;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -48,21 +48,42 @@ class ServeSocketIT {
   }
 
   @Test
-  void row32_row34_socketIsOwnerOnly_andADeletedSocketIsPublishedAgain_withLivenessBackToOk() throws Exception {
+  void row32_row34_socketIsOwnerOnly_andADeletedSocketIsPublishedAgain_withLivenessBackToOk()
+      throws Exception {
     Path dir = Files.createTempDirectory(Path.of("/tmp"), "sv");
-    try (ServeProcess process = ServeProcesses.start(provider, dir, "--socket-check-interval", "1s")) {
+    try (ServeProcess process =
+        ServeProcesses.start(provider, dir, "--socket-check-interval", "1s")) {
       assertOwnerOnlySocket(process, dir);
       try (ProviderClient client = ProviderClient.connect(process.socket())) {
-        assertThat(client.mount(ProviderUnderTest.call(provider.attributes(BOOK.objects(BOOK.object("one")))), Duration.ofSeconds(30)).files()).hasSize(1);
+        assertThat(
+                client
+                    .mount(
+                        ProviderUnderTest.call(
+                            provider.attributes(BOOK.objects(BOOK.object("one")))),
+                        Duration.ofSeconds(30))
+                    .files())
+            .hasSize(1);
       }
       assertThat(ServeProcesses.httpStatus(process.healthPort(), "/livez")).isEqualTo(200);
       Files.delete(process.socket());
-      // Liveness fails until the check publishes a new socket (ServeProcessIT shows the failure with the check off).
-      Poll.until(Duration.ofSeconds(30), () -> ServeProcesses.httpStatus(process.healthPort(), "/livez") == 200);
-      assertThat(ServeProcesses.httpStatus(process.healthPort(), "/livez")).as("liveness once a new socket is published").isEqualTo(200);
+      // Liveness fails until the check publishes a new socket (ServeProcessIT shows the failure
+      // with the check off).
+      Poll.until(
+          Duration.ofSeconds(30),
+          () -> ServeProcesses.httpStatus(process.healthPort(), "/livez") == 200);
+      assertThat(ServeProcesses.httpStatus(process.healthPort(), "/livez"))
+          .as("liveness once a new socket is published")
+          .isEqualTo(200);
       assertOwnerOnlySocket(process, dir);
       try (ProviderClient client = ProviderClient.connect(process.socket())) {
-        assertThat(client.mount(ProviderUnderTest.call(provider.attributes(BOOK.objects(BOOK.object("one")))), Duration.ofSeconds(30)).files()).hasSize(1);
+        assertThat(
+                client
+                    .mount(
+                        ProviderUnderTest.call(
+                            provider.attributes(BOOK.objects(BOOK.object("one")))),
+                        Duration.ofSeconds(30))
+                    .files())
+            .hasSize(1);
       }
       assertThat(process.output()).contains("serving on a new one");
       assertThat(process.terminate(Duration.ofSeconds(30))).as("exit on SIGTERM").isIn(0, 143);
@@ -74,10 +95,13 @@ class ServeSocketIT {
 
   /** The socket is 0700 and alone in its directory (no private bind directory left behind). */
   private static void assertOwnerOnlySocket(ServeProcess process, Path dir) throws Exception {
-    int mode = (Integer) Files.getAttribute(process.socket(), "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    int mode =
+        (Integer) Files.getAttribute(process.socket(), "unix:mode", LinkOption.NOFOLLOW_LINKS);
     assertThat(mode & 0777).as("socket mode").isEqualTo(0700);
     try (var entries = Files.list(dir)) {
-      assertThat(entries.map(p -> p.getFileName().toString())).as("no private bind directory left").containsExactly(BOOK.backend() + ".sock");
+      assertThat(entries.map(p -> p.getFileName().toString()))
+          .as("no private bind directory left")
+          .containsExactly(BOOK.backend() + ".sock");
     }
   }
 
@@ -100,7 +124,9 @@ class ServeSocketIT {
   }
 
   @Test
-  void readiness_mountsAsTheProbeIdentity_andFailsWhileItsReadIsDenied_orItsTokenIsAnotherServiceAccounts() throws Exception {
+  void
+      readiness_mountsAsTheProbeIdentity_andFailsWhileItsReadIsDenied_orItsTokenIsAnotherServiceAccounts()
+          throws Exception {
     Path dir = Files.createTempDirectory(Path.of("/tmp"), "rp");
     try {
       String podToken = BOOK.token(provider.emulator, CaseBook.NAMESPACE, CaseBook.SERVICE_ACCOUNT);
@@ -109,18 +135,34 @@ class ServeSocketIT {
       Path spc = Files.writeString(dir.resolve("spc.yaml"), secretProviderClass());
       Files.createDirectories(dir.resolve("sockets"));
       List<String> bodies = new ArrayList<>();
-      try (ServeProcess process = ServeProcesses.start(provider, dir.resolve("sockets"), "--readiness-probe-spc", spc.toString(),
-          "--readiness-probe-service-account", CaseBook.SERVICE_ACCOUNT, "--readiness-probe-token", BOOK.audience() + "=" + token,
-          "--readiness-probe-interval", "1s", "--readiness-includes-backend")) {
+      try (ServeProcess process =
+          ServeProcesses.start(
+              provider,
+              dir.resolve("sockets"),
+              "--readiness-probe-spc",
+              spc.toString(),
+              "--readiness-probe-service-account",
+              CaseBook.SERVICE_ACCOUNT,
+              "--readiness-probe-token",
+              BOOK.audience() + "=" + token,
+              "--readiness-probe-interval",
+              "1s",
+              "--readiness-includes-backend")) {
         long readsBefore = provider.calls(BOOK.readOperation());
         bodies.add(awaitReadiness(process, 200).body());
-        assertThat(provider.calls(BOOK.readOperation())).as("the probe reads as its identity").isGreaterThan(readsBefore);
+        assertThat(provider.calls(BOOK.readOperation()))
+            .as("the probe reads as its identity")
+            .isGreaterThan(readsBefore);
 
         provider.emulator.faults().inject(BOOK.readOperation(), Fault.error(403));
         HttpResponse<String> denied = awaitReadiness(process, 503);
         bodies.add(denied.body());
-        assertThat(denied.body()).contains("readiness probe identity").contains("PERMISSION_DENIED");
-        assertThat(ServeProcesses.httpStatus(process.healthPort(), "/livez")).as("liveness ignores the backend").isEqualTo(200);
+        assertThat(denied.body())
+            .contains("readiness probe identity")
+            .contains("PERMISSION_DENIED");
+        assertThat(ServeProcesses.httpStatus(process.healthPort(), "/livez"))
+            .as("liveness ignores the backend")
+            .isEqualTo(200);
 
         provider.emulator.faults().clear();
         bodies.add(awaitReadiness(process, 200).body());
@@ -132,7 +174,9 @@ class ServeSocketIT {
         assertThat(foreign.body()).contains("readiness probe identity").contains("UNAUTHENTICATED");
 
         assertThat(process.terminate(Duration.ofSeconds(30))).isIn(0, 143);
-        String[] canaries = Stream.concat(Stream.of(provider.canaries()), Stream.of(podToken, intruderToken)).toArray(String[]::new);
+        String[] canaries =
+            Stream.concat(Stream.of(provider.canaries()), Stream.of(podToken, intruderToken))
+                .toArray(String[]::new);
         LogCapture.assertNoCanaryIn(process.output(), canaries);
         LogCapture.assertNoCanaryIn(String.join("\n", bodies), canaries);
       }
@@ -154,12 +198,16 @@ class ServeSocketIT {
           parameters:
             roleName: app
             objects: |
-        %s""".formatted(CaseBook.NAMESPACE, objects);
+        %s"""
+        .formatted(CaseBook.NAMESPACE, objects);
   }
 
   /** Polls {@code /readyz} until it answers {@code status}, for at most 30 s. */
-  private static HttpResponse<String> awaitReadiness(ServeProcess process, int status) throws Exception {
-    Poll.until(Duration.ofSeconds(30), () -> ServeProcesses.httpGet(process.healthPort(), "/readyz").statusCode() == status);
+  private static HttpResponse<String> awaitReadiness(ServeProcess process, int status)
+      throws Exception {
+    Poll.until(
+        Duration.ofSeconds(30),
+        () -> ServeProcesses.httpGet(process.healthPort(), "/readyz").statusCode() == status);
     HttpResponse<String> response = ServeProcesses.httpGet(process.healthPort(), "/readyz");
     assertThat(response.statusCode()).as("/readyz: %s", response.body()).isEqualTo(status);
     return response;

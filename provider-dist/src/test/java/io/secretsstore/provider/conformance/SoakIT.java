@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Test;
  * -Dsoak.minutes} (default 30). Prints the outcomes by gRPC code, resident memory and threads over
  * time; fails on an unexpected code (INTERNAL, UNKNOWN) or a partial response.
  *
- * <pre>./mvnw -o -pl provider-dist -am verify -Dtest=SoakIT -Dsurefire.failIfNoSpecifiedTests=false -DexcludedGroups= -Dsoak.minutes=30</pre>
+ * <pre>
+ * ./mvnw -o -pl provider-dist -am verify -Dtest=SoakIT -Dsurefire.failIfNoSpecifiedTests=false -DexcludedGroups= -Dsoak.minutes=30
+ * </pre>
  */
 @Tag("soak")
 class SoakIT {
@@ -40,7 +42,9 @@ class SoakIT {
 
   @Test
   void mixedMountsAndRotationsWithFaults() throws Exception {
-    Duration length = Duration.ofSeconds((long) (Double.parseDouble(System.getProperty("soak.minutes", "30")) * 60));
+    Duration length =
+        Duration.ofSeconds(
+            (long) (Double.parseDouble(System.getProperty("soak.minutes", "30")) * 60));
     Duration sample = Duration.ofSeconds(Math.max(10, length.toSeconds() / 12));
     List<ProviderUnderTest> providers = new ArrayList<>();
     Map<String, LongAdder> codes = new ConcurrentHashMap<>();
@@ -49,51 +53,64 @@ class SoakIT {
     try {
       for (CaseBook book : List.of(new VaultCases(), new AwsCases())) {
         ProviderUnderTest provider = ProviderUnderTest.start(book, ProviderFixture.FAST);
-        NAMES.forEach(name -> book.put(provider.emulator, name, Canaries.SECRET + "-" + name + "-0"));
+        NAMES.forEach(
+            name -> book.put(provider.emulator, name, Canaries.SECRET + "-" + name + "-0"));
         providers.add(provider);
       }
       long end = System.nanoTime() + length.toNanos();
       for (int w = 0; w < WORKERS; w++) {
-        workers.submit(() -> {
-          while (System.nanoTime() < end) {
-            ProviderUnderTest provider = providers.get(ThreadLocalRandom.current().nextInt(providers.size()));
-            List<String> names = NAMES.subList(0, 1 + ThreadLocalRandom.current().nextInt(NAMES.size()));
-            ProviderClient.MountCall call = ProviderUnderTest.call(provider.attributes(
-                provider.book.objects(names.stream().map(provider.book::object).toArray(String[]::new))));
-            String key = provider.book.backend() + " ";
-            try {
-              MountReply reply = provider.mount(call);
-              if (reply.files().size() != names.size() || reply.versions().size() != names.size()) {
-                partial.increment();
+        workers.submit(
+            () -> {
+              while (System.nanoTime() < end) {
+                ProviderUnderTest provider =
+                    providers.get(ThreadLocalRandom.current().nextInt(providers.size()));
+                List<String> names =
+                    NAMES.subList(0, 1 + ThreadLocalRandom.current().nextInt(NAMES.size()));
+                ProviderClient.MountCall call =
+                    ProviderUnderTest.call(
+                        provider.attributes(
+                            provider.book.objects(
+                                names.stream().map(provider.book::object).toArray(String[]::new))));
+                String key = provider.book.backend() + " ";
+                try {
+                  MountReply reply = provider.mount(call);
+                  if (reply.files().size() != names.size()
+                      || reply.versions().size() != names.size()) {
+                    partial.increment();
+                  }
+                  codes.computeIfAbsent(key + "OK", k -> new LongAdder()).increment();
+                } catch (ProviderCallException e) {
+                  codes.computeIfAbsent(key + e.code(), k -> new LongAdder()).increment();
+                }
               }
-              codes.computeIfAbsent(key + "OK", k -> new LongAdder()).increment();
-            } catch (ProviderCallException e) {
-              codes.computeIfAbsent(key + e.code(), k -> new LongAdder()).increment();
-            }
-          }
-          return null;
-        });
+              return null;
+            });
       }
-      workers.submit(() -> {
-        int round = 0;
-        while (System.nanoTime() < end) {
-          round++;
-          for (ProviderUnderTest provider : providers) {
-            String name = NAMES.get(round % NAMES.size());
-            provider.book.put(provider.emulator, name, Canaries.SECRET + "-" + name + "-" + round);
-            injectAFault(provider, round);
-          }
-          // A soak paces its churn by the wall clock: one rotation round a second.
-          Thread.sleep(1000);
-        }
-        return null;
-      });
+      workers.submit(
+          () -> {
+            int round = 0;
+            while (System.nanoTime() < end) {
+              round++;
+              for (ProviderUnderTest provider : providers) {
+                String name = NAMES.get(round % NAMES.size());
+                provider.book.put(
+                    provider.emulator, name, Canaries.SECRET + "-" + name + "-" + round);
+                injectAFault(provider, round);
+              }
+              // A soak paces its churn by the wall clock: one rotation round a second.
+              Thread.sleep(1000);
+            }
+            return null;
+          });
       System.out.printf("%8s  %10s  %8s%n", "seconds", "RSS MiB", "threads");
       long start = System.nanoTime();
       while (System.nanoTime() < end) {
         // Sampling memory at wall-clock intervals is what the soak measures.
-        Thread.sleep(Math.min(sample.toMillis(), Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-        System.out.printf("%8d  %10.1f  %8d%n", (System.nanoTime() - start) / 1_000_000_000L, rssMiB(), Thread.activeCount());
+        Thread.sleep(
+            Math.min(sample.toMillis(), Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+        System.out.printf(
+            "%8d  %10.1f  %8d%n",
+            (System.nanoTime() - start) / 1_000_000_000L, rssMiB(), Thread.activeCount());
       }
       workers.shutdown();
       assertThat(workers.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
@@ -104,20 +121,28 @@ class SoakIT {
       }
     }
     System.out.println("outcomes by backend and code:");
-    new java.util.TreeMap<>(codes).forEach((code, count) -> System.out.printf("  %-28s %8d%n", code, count.sum()));
+    new java.util.TreeMap<>(codes)
+        .forEach((code, count) -> System.out.printf("  %-28s %8d%n", code, count.sum()));
     assertThat(partial.sum()).as("partial responses").isZero();
-    assertThat(codes.keySet()).noneMatch(code -> code.endsWith("INTERNAL") || code.endsWith("UNKNOWN"));
+    assertThat(codes.keySet())
+        .noneMatch(code -> code.endsWith("INTERNAL") || code.endsWith("UNKNOWN"));
   }
 
   /** One fault of a rotating set, for a few calls: throttling, 503, latency, a reset. */
   private static void injectAFault(ProviderUnderTest provider, int round) {
     String operation = provider.book.readOperation();
     switch (round % 5) {
-      case 0 -> provider.emulator.faults().inject(operation, Fault.throttled(Duration.ofSeconds(1)), 3);
-      case 1 -> provider.emulator.faults().inject(operation, Fault.error(503).withHeader("Retry-After", "1"), 2);
-      case 2 -> provider.emulator.faults().inject(operation, Fault.latency(Duration.ofMillis(300)), 5);
+      case 0 ->
+          provider.emulator.faults().inject(operation, Fault.throttled(Duration.ofSeconds(1)), 3);
+      case 1 ->
+          provider
+              .emulator
+              .faults()
+              .inject(operation, Fault.error(503).withHeader("Retry-After", "1"), 2);
+      case 2 ->
+          provider.emulator.faults().inject(operation, Fault.latency(Duration.ofMillis(300)), 5);
       case 3 -> provider.emulator.faults().inject(operation, Fault.reset(), 1);
-      default -> { }
+      default -> {}
     }
   }
 

@@ -16,7 +16,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-/** The Vault backend's cases: KV v2 secrets {@code secret/conf/<name>}, key {@code value}; role {@code app}. */
+/**
+ * The Vault backend's cases: KV v2 secrets {@code secret/conf/<name>}, key {@code value}; role
+ * {@code app}.
+ */
 final class VaultCases extends CaseBook {
   private static final String AUDIENCE = "vault";
 
@@ -31,13 +34,29 @@ final class VaultCases extends CaseBook {
   }
 
   @Override
-  List<String> prepare(CloudEmulator emulator, StartedEmulator started, Path work, boolean trustCa) throws IOException {
-    ((VaultEmulator) emulator).addRole("", VaultEmulator.DEFAULT_AUTH_MOUNT, new VaultRole("app", List.of(SERVICE_ACCOUNT),
-        List.of(NAMESPACE, SECOND_TENANT), AUDIENCE, List.of("secret/"), Duration.ofHours(1)));
-    Path key = Files.writeString(work.resolve("hmac-key"), Base64.getEncoder().encodeToString(new byte[32]));
+  List<String> prepare(CloudEmulator emulator, StartedEmulator started, Path work, boolean trustCa)
+      throws IOException {
+    ((VaultEmulator) emulator)
+        .addRole(
+            "",
+            VaultEmulator.DEFAULT_AUTH_MOUNT,
+            new VaultRole(
+                "app",
+                List.of(SERVICE_ACCOUNT),
+                List.of(NAMESPACE, SECOND_TENANT),
+                AUDIENCE,
+                List.of("secret/"),
+                Duration.ofHours(1)));
+    Path key =
+        Files.writeString(
+            work.resolve("hmac-key"), Base64.getEncoder().encodeToString(new byte[32]));
     String address = started.endpoint("https").toString();
-    List<String> flags = new ArrayList<>(List.of("--vault-addr=" + address, "--vault-hmac-key-file=" + key,
-        "--vault-allowed-addresses=" + address));
+    List<String> flags =
+        new ArrayList<>(
+            List.of(
+                "--vault-addr=" + address,
+                "--vault-hmac-key-file=" + key,
+                "--vault-allowed-addresses=" + address));
     if (trustCa) {
       flags.add("--vault-ca-cert=" + started.settings().get("VAULT_CACERT"));
     }
@@ -61,7 +80,8 @@ final class VaultCases extends CaseBook {
 
   @Override
   String token(CloudEmulator emulator, String namespace, String serviceAccount) {
-    return ((VaultEmulator) emulator).mintServiceAccountToken(namespace, serviceAccount, AUDIENCE, Duration.ofHours(1));
+    return ((VaultEmulator) emulator)
+        .mintServiceAccountToken(namespace, serviceAccount, AUDIENCE, Duration.ofHours(1));
   }
 
   @Override
@@ -72,8 +92,12 @@ final class VaultCases extends CaseBook {
   @Override
   String object(String name, String file, String mode) {
     // Vault mounts each object at its objectName.
-    return "- objectName: " + (file == null ? quoted(name) : file) + "\n  secretPath: " + quoted("secret/data/conf/" + name)
-        + "\n  secretKey: value" + (mode == null ? "" : "\n  filePermission: " + mode);
+    return "- objectName: "
+        + (file == null ? quoted(name) : file)
+        + "\n  secretPath: "
+        + quoted("secret/data/conf/" + name)
+        + "\n  secretKey: value"
+        + (mode == null ? "" : "\n  filePermission: " + mode);
   }
 
   @Override
@@ -103,8 +127,14 @@ final class VaultCases extends CaseBook {
   @Override
   String jsonKeyOfNonJson(CloudEmulator emulator) {
     // Vault answers JSON; a proxy or a broken server might not.
-    emulator.faults().inject(readOperation(), Fault.error(200).withHeader("Content-Type", "text/plain")
-        .withBody("S3CR3T-canary-value is not json"), FaultPlan.ALWAYS);
+    emulator
+        .faults()
+        .inject(
+            readOperation(),
+            Fault.error(200)
+                .withHeader("Content-Type", "text/plain")
+                .withBody("S3CR3T-canary-value is not json"),
+            FaultPlan.ALWAYS);
     return object("nonjson");
   }
 }

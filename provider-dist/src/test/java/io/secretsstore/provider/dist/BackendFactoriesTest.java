@@ -30,39 +30,57 @@ import picocli.CommandLine;
  */
 class BackendFactoriesTest {
   private static final JavaClasses CLASSES =
-      new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
           .withImportOption(location -> !location.contains("-tests.jar"))
           .importPackages("io.secretsstore.provider");
 
   /** The four backends: core's test jar, on this class path, registers its test double too. */
   private static List<BackendFactory> backends() {
-    return Backends.discover().stream().filter(factory -> !(factory instanceof TestBackend)).toList();
+    return Backends.discover().stream()
+        .filter(factory -> !(factory instanceof TestBackend))
+        .toList();
   }
 
   @Test
   void everyStartedBackend_hasOnlyFinalFields() {
-    fields().that().areDeclaredInClassesThat().implement(SecretBackend.class)
-        .and().doNotHaveModifier(JavaModifier.STATIC)
-        .should().haveModifier(JavaModifier.FINAL)
+    fields()
+        .that()
+        .areDeclaredInClassesThat()
+        .implement(SecretBackend.class)
+        .and()
+        .doNotHaveModifier(JavaModifier.STATIC)
+        .should()
+        .haveModifier(JavaModifier.FINAL)
         .check(CLASSES);
-    List<String> started = CLASSES.stream().filter(c -> c.isAssignableTo(SecretBackend.class) && !c.isInterface())
-        .map(c -> c.getSimpleName()).sorted().toList();
+    List<String> started =
+        CLASSES.stream()
+            .filter(c -> c.isAssignableTo(SecretBackend.class) && !c.isInterface())
+            .map(c -> c.getSimpleName())
+            .sorted()
+            .toList();
     assertThat(started).contains("AwsBackend", "AzureBackend", "GcpBackend", "VaultBackend");
   }
 
   @Test
   void everyDryRun_setsEveryField() throws Exception {
     List<BackendFactory> factories = backends();
-    assertThat(factories).extracting(BackendFactory::name).containsExactly("aws", "azure", "gcp", "vault");
+    assertThat(factories)
+        .extracting(BackendFactory::name)
+        .containsExactly("aws", "azure", "gcp", "vault");
     for (BackendFactory factory : factories) {
-      new CommandLine(CommandLine.Model.CommandSpec.forAnnotatedObject(factory.options())).parseArgs();
+      new CommandLine(CommandLine.Model.CommandSpec.forAnnotatedObject(factory.options()))
+          .parseArgs();
       Clock clock = Clock.systemUTC();
-      try (SecretBackend backend = factory.startDryRun(new BackendContext(clock, new CredentialCache(clock, 10)))) {
+      try (SecretBackend backend =
+          factory.startDryRun(new BackendContext(clock, new CredentialCache(clock, 10)))) {
         assertThat(backend.name()).isEqualTo(factory.name());
         for (Field field : backend.getClass().getDeclaredFields()) {
           if (!Modifier.isStatic(field.getModifiers())) {
             field.setAccessible(true);
-            assertThat(field.get(backend)).as(factory.name() + " field " + field.getName()).isNotNull();
+            assertThat(field.get(backend))
+                .as(factory.name() + " field " + field.getName())
+                .isNotNull();
           }
         }
       }
@@ -74,18 +92,27 @@ class BackendFactoriesTest {
   void defaultAudiences_comeFromEachBackend() {
     Map<String, List<String>> defaults = new LinkedHashMap<>();
     backends().forEach(factory -> defaults.put(factory.name(), factory.defaultAudiences()));
-    assertThat(defaults).containsExactly(
-        Map.entry("aws", List.of("sts.amazonaws.com")),
-        Map.entry("azure", List.of("api://AzureADTokenExchange")),
-        Map.entry("gcp", List.of()),
-        Map.entry("vault", List.of("vault")));
+    assertThat(defaults)
+        .containsExactly(
+            Map.entry("aws", List.of("sts.amazonaws.com")),
+            Map.entry("azure", List.of("api://AzureADTokenExchange")),
+            Map.entry("gcp", List.of()),
+            Map.entry("vault", List.of("vault")));
   }
 
   /** The audiences migrate-check assumes the charts configure, unchanged. */
   @Test
   void chartAudiences_ofAllBackends_areTheChartsTokenRequests() {
-    assertThat(backends().stream().flatMap(factory -> factory.chartAudiences().stream()).distinct().toList())
-        .containsExactly("sts.amazonaws.com", "pods.eks.amazonaws.com", "api://AzureADTokenExchange", "api://AKSIdentityBinding",
+    assertThat(
+            backends().stream()
+                .flatMap(factory -> factory.chartAudiences().stream())
+                .distinct()
+                .toList())
+        .containsExactly(
+            "sts.amazonaws.com",
+            "pods.eks.amazonaws.com",
+            "api://AzureADTokenExchange",
+            "api://AKSIdentityBinding",
             "vault");
   }
 }

@@ -11,7 +11,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +23,10 @@ class DemoIT {
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
-  /** Runs the demo; returns what the process would print on stderr (the logs) besides the command's writers. */
+  /**
+   * Runs the demo; returns what the process would print on stderr (the logs) besides the command's
+   * writers.
+   */
   private String demo(int expectedCode, String... flags) throws Exception {
     PrintStream previous = System.err;
     ByteArrayOutputStream logs = new ByteArrayOutputStream();
@@ -47,23 +49,37 @@ class DemoIT {
   }
 
   @Test
-  void demo_mountsTheSampleSecretProviderClassOfEachBackend_withoutAWarning_andSaysItRemovedItsDirectory() throws Exception {
+  void
+      demo_mountsTheSampleSecretProviderClassOfEachBackend_withoutAWarning_andSaysItRemovedItsDirectory()
+          throws Exception {
     String logs = demo(0);
     assertThat(out.toString())
         .contains("== vault")
-        .contains("db-password").contains("db-username").contains("config.json")
-        .contains("== aws").contains("demo_db").contains("_demo_api-key")
-        .contains("== gcp").contains("api-key")
-        .contains("== azure").contains("web-tls").contains("signing-key")
+        .contains("db-password")
+        .contains("db-username")
+        .contains("config.json")
+        .contains("== aws")
+        .contains("demo_db")
+        .contains("_demo_api-key")
+        .contains("== gcp")
+        .contains("api-key")
+        .contains("== azure")
+        .contains("web-tls")
+        .contains("signing-key")
         .contains("served from the cache")
         .contains("demo finished: 4 backend(s) mounted");
     // Every backend's second mount of the same pod is answered from the cache.
     assertThat(out.toString().split("same pod again: [0-9.]+ ms, 0 calls", -1)).hasSize(5);
-    assertThat(logs + out + err).as("the demo prints no warning").doesNotContain("WARN").doesNotContain("warning");
+    assertThat(logs + out + err)
+        .as("the demo prints no warning")
+        .doesNotContain("WARN")
+        .doesNotContain("warning");
     Matcher removed = Pattern.compile("removed (\\S+) with its sockets").matcher(out.toString());
     assertThat(removed.find()).as(out.toString()).isTrue();
     assertThat(Path.of(removed.group(1))).doesNotExist();
-    assertThat(out.toString()).contains("run the demo with --keep to keep them").contains("docs/local-testing.md");
+    assertThat(out.toString())
+        .contains("run the demo with --keep to keep them")
+        .contains("docs/local-testing.md");
   }
 
   @Test

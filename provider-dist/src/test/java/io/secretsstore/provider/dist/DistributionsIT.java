@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,25 +21,43 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DistributionsIT {
   /** Jar name prefixes that only a cloud's SDK (or backend) brings. */
-  private static final Map<String, List<String>> CLOUD_JARS = Map.of(
-      "aws", List.of("provider-aws-", "secretsmanager-", "ssm-", "sts-", "aws-core-", "url-connection-client-"),
-      "azure", List.of("provider-azure-", "azure-", "msal4j-"),
-      "gcp", List.of("provider-gcp-", "google-cloud-secretmanager-", "proto-google-cloud-secretmanager-", "gax-"),
-      "vault", List.of("provider-vault-", "vault-java-driver-"));
+  private static final Map<String, List<String>> CLOUD_JARS =
+      Map.of(
+          "aws",
+              List.of(
+                  "provider-aws-",
+                  "secretsmanager-",
+                  "ssm-",
+                  "sts-",
+                  "aws-core-",
+                  "url-connection-client-"),
+          "azure", List.of("provider-azure-", "azure-", "msal4j-"),
+          "gcp",
+              List.of(
+                  "provider-gcp-",
+                  "google-cloud-secretmanager-",
+                  "proto-google-cloud-secretmanager-",
+                  "gax-"),
+          "vault", List.of("provider-vault-", "vault-java-driver-"));
 
   @ParameterizedTest
   @ValueSource(strings = {"aws", "azure", "gcp", "vault"})
   void aCloudsDistributionHoldsCoreAndThatBackendOnly(String cloud) throws IOException {
     List<String> jars = jars(cloud);
-    assertThat(jars).anyMatch(jar -> jar.startsWith("provider-core-")).anyMatch(jar -> jar.startsWith("proto-"))
+    assertThat(jars)
+        .anyMatch(jar -> jar.startsWith("provider-core-"))
+        .anyMatch(jar -> jar.startsWith("proto-"))
         .anyMatch(jar -> jar.startsWith("provider-" + cloud + "-"))
-        .noneMatch(jar -> jar.startsWith("provider-emulators-") || jar.startsWith("provider-dist-"));
-    CLOUD_JARS.forEach((other, prefixes) -> {
-      if (!other.equals(cloud)) {
-        assertThat(jars).as("%s jars in the %s distribution", other, cloud)
-            .noneMatch(jar -> prefixes.stream().anyMatch(jar::startsWith));
-      }
-    });
+        .noneMatch(
+            jar -> jar.startsWith("provider-emulators-") || jar.startsWith("provider-dist-"));
+    CLOUD_JARS.forEach(
+        (other, prefixes) -> {
+          if (!other.equals(cloud)) {
+            assertThat(jars)
+                .as("%s jars in the %s distribution", other, cloud)
+                .noneMatch(jar -> prefixes.stream().anyMatch(jar::startsWith));
+          }
+        });
   }
 
   @ParameterizedTest
@@ -51,21 +68,36 @@ class DistributionsIT {
 
     assertThat(run(launcher, "version")).startsWith("secrets-store-provider ");
     String other = cloud.equals("aws") ? "vault" : "aws";
-    assertThat(run(launcher, "serve", "--backend", other, "--socket-dir", Files.createTempDirectory("dist").toString()))
-        .contains(other).contains("[" + cloud + "]");
+    assertThat(
+            run(
+                launcher,
+                "serve",
+                "--backend",
+                other,
+                "--socket-dir",
+                Files.createTempDirectory("dist").toString()))
+        .contains(other)
+        .contains("[" + cloud + "]");
   }
 
-  /** Azure included: its lambdas crashed JDK 17.0.15's dump until the class list left lambda proxies out. */
+  /**
+   * Azure included: its lambdas crashed JDK 17.0.15's dump until the class list left lambda proxies
+   * out.
+   */
   @ParameterizedTest
   @ValueSource(strings = {"vault", "azure"})
-  void aClassDataSharingArchive_isWrittenFromAServeRun_andUsedByTheLauncher(String cloud) throws Exception {
+  void aClassDataSharingArchive_isWrittenFromAServeRun_andUsedByTheLauncher(String cloud)
+      throws Exception {
     Path home = home(cloud);
     Path archive = home.resolve("lib/app.jsa");
     try {
-      assertThat(run(home.resolve("bin/create-cds-archive"), cloud)).contains("wrote " + archive.toAbsolutePath());
+      assertThat(run(home.resolve("bin/create-cds-archive"), cloud))
+          .contains("wrote " + archive.toAbsolutePath());
       assertThat(Files.size(archive)).isPositive();
-      // The launcher maps it (an archive of another JVM would be refused, and -Xshare:auto would go on without it).
-      assertThat(run(home.resolve("bin/secrets-store-provider"), "version")).startsWith("secrets-store-provider ");
+      // The launcher maps it (an archive of another JVM would be refused, and -Xshare:auto would go
+      // on without it).
+      assertThat(run(home.resolve("bin/secrets-store-provider"), "version"))
+          .startsWith("secrets-store-provider ");
     } finally {
       Files.deleteIfExists(archive);
     }

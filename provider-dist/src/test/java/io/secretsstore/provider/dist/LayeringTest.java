@@ -11,29 +11,40 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module boundaries of ARCHITECTURE.md, checked on the production classes of every module:
- * protobuf stops at core's grpc package, the SPI depends on nothing of the engine, core never
- * knows a backend, backends never know each other, and no two packages depend on each other.
+ * protobuf stops at core's grpc package, the SPI depends on nothing of the engine, core never knows
+ * a backend, backends never know each other, and no two packages depend on each other.
  */
 class LayeringTest {
   private static final String BASE = "io.secretsstore.provider";
   private static final JavaClasses CLASSES =
-      new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-          // core's test jar (on this module's test class path) is tests too, though packaged as a jar.
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          // core's test jar (on this module's test class path) is tests too, though packaged as a
+          // jar.
           .withImportOption(location -> !location.contains("-tests.jar"))
           .importPackages(BASE);
   private static final String[] BACKENDS = {"aws", "azure", "gcp", "vault"};
 
   @Test
   void onlyTheGrpcPackageUsesTheGeneratedTypes() {
-    noClasses().that().resideOutsideOfPackages(BASE + ".grpc..", BASE + ".proto..")
-        .should().dependOnClassesThat().resideInAPackage(BASE + ".proto..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(BASE + ".grpc..", BASE + ".proto..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(BASE + ".proto..")
         .check(CLASSES);
   }
 
   @Test
   void theSpiDependsOnNothingOfTheEngineServerOrCli() {
-    noClasses().that().resideInAPackage(BASE + ".spi..")
-        .should().dependOnClassesThat().resideInAnyPackage(BASE + ".fetch..", BASE + ".grpc..", BASE + ".cli..", BASE + ".driver..")
+    noClasses()
+        .that()
+        .resideInAPackage(BASE + ".spi..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            BASE + ".fetch..", BASE + ".grpc..", BASE + ".cli..", BASE + ".driver..")
         .check(CLASSES);
   }
 
@@ -50,8 +61,12 @@ class LayeringTest {
   /** The request model sits below the contract: parsing a mount request needs no backend type. */
   @Test
   void theRequestModelAndCredentialsSitBelowTheSpi() {
-    noClasses().that().resideInAnyPackage(BASE + ".mount..", BASE + ".credentials..")
-        .should().dependOnClassesThat().resideInAPackage(BASE + ".spi..")
+    noClasses()
+        .that()
+        .resideInAnyPackage(BASE + ".mount..", BASE + ".credentials..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(BASE + ".spi..")
         .check(CLASSES);
   }
 
@@ -63,10 +78,27 @@ class LayeringTest {
     }
     outside[BACKENDS.length] = BASE + ".emulators..";
     outside[BACKENDS.length + 1] = BASE + ".dist..";
-    noClasses().that().resideInAnyPackage(BASE + ".spi..", BASE + ".mount..", BASE + ".fetch..", BASE + ".grpc..",
-            BASE + ".cli..", BASE + ".driver..", BASE + ".kube..", BASE + ".credentials..", BASE + ".logging..", BASE + ".tls..",
-            BASE + ".text..", BASE + ".http..", BASE + ".health..", BASE + ".metrics..", BASE + ".sync..")
-        .should().dependOnClassesThat().resideInAnyPackage(outside)
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            BASE + ".spi..",
+            BASE + ".mount..",
+            BASE + ".fetch..",
+            BASE + ".grpc..",
+            BASE + ".cli..",
+            BASE + ".driver..",
+            BASE + ".kube..",
+            BASE + ".credentials..",
+            BASE + ".logging..",
+            BASE + ".tls..",
+            BASE + ".text..",
+            BASE + ".http..",
+            BASE + ".health..",
+            BASE + ".metrics..",
+            BASE + ".sync..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(outside)
         .check(CLASSES);
   }
 
@@ -75,14 +107,22 @@ class LayeringTest {
     for (String backend : BACKENDS) {
       for (String other : BACKENDS) {
         if (!other.equals(backend)) {
-          noClasses().that().resideInAPackage(BASE + "." + backend + "..")
-              .should().dependOnClassesThat().resideInAPackage(BASE + "." + other + "..")
+          noClasses()
+              .that()
+              .resideInAPackage(BASE + "." + backend + "..")
+              .should()
+              .dependOnClassesThat()
+              .resideInAPackage(BASE + "." + other + "..")
               .allowEmptyShould(true)
               .check(CLASSES);
         }
       }
-      noClasses().that().resideInAPackage(BASE + "." + backend + "..")
-          .should().dependOnClassesThat().resideInAnyPackage(BASE + ".grpc..", BASE + ".fetch..", BASE + ".driver..")
+      noClasses()
+          .that()
+          .resideInAPackage(BASE + "." + backend + "..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(BASE + ".grpc..", BASE + ".fetch..", BASE + ".driver..")
           .allowEmptyShould(true)
           .check(CLASSES);
     }

@@ -28,25 +28,33 @@ import org.junit.jupiter.api.io.TempDir;
  * NotReady.
  */
 class ReadinessOutageIT {
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   @TempDir Path dir;
 
   @Test
   void byDefault_readinessStaysReadyThroughAnEmulatorOutage_andReportsIt() throws Exception {
     VaultEmulator vault = new VaultEmulator();
     try {
-      DemoScenario scenario = vault.demo(vault.start(EmulatorOptions.create(dir.resolve("ca.pem")))).orElseThrow();
-      try (ServeProcess serve = ServeProcess.start("vault", Files.createDirectories(dir.resolve("sockets")),
-          flags(scenario))) {
+      DemoScenario scenario =
+          vault.demo(vault.start(EmulatorOptions.create(dir.resolve("ca.pem")))).orElseThrow();
+      try (ServeProcess serve =
+          ServeProcess.start(
+              "vault", Files.createDirectories(dir.resolve("sockets")), flags(scenario))) {
         awaitBody(serve.healthPort(), "/readyz?verbose", "[+]backend ok");
-        assertThat(metrics(serve)).contains("secrets_store_provider_backend_up{provider=\"vault\"} 1");
+        assertThat(metrics(serve))
+            .contains("secrets_store_provider_backend_up{provider=\"vault\"} 1");
         vault.close(); // the outage; closing twice is safe
-        HttpResponse<String> verbose = awaitBody(serve.healthPort(), "/readyz?verbose", "[-]backend failed");
+        HttpResponse<String> verbose =
+            awaitBody(serve.healthPort(), "/readyz?verbose", "[-]backend failed");
         assertThat(verbose.statusCode()).as(verbose.body()).isEqualTo(200);
-        assertThat(verbose.body()).contains("readyz check passed").contains("--readiness-includes-backend");
+        assertThat(verbose.body())
+            .contains("readyz check passed")
+            .contains("--readiness-includes-backend");
         assertThat(get(serve.healthPort(), "/readyz").statusCode()).isEqualTo(200);
         assertThat(get(serve.healthPort(), "/livez").statusCode()).isEqualTo(200);
-        assertThat(metrics(serve)).contains("secrets_store_provider_backend_up{provider=\"vault\"} 0");
+        assertThat(metrics(serve))
+            .contains("secrets_store_provider_backend_up{provider=\"vault\"} 0");
       }
     } finally {
       vault.close();
@@ -57,18 +65,25 @@ class ReadinessOutageIT {
   void withTheBackendIncluded_anEmulatorOutageMakesTheProviderNotReady() throws Exception {
     VaultEmulator vault = new VaultEmulator();
     try {
-      DemoScenario scenario = vault.demo(vault.start(EmulatorOptions.create(dir.resolve("ca.pem")))).orElseThrow();
+      DemoScenario scenario =
+          vault.demo(vault.start(EmulatorOptions.create(dir.resolve("ca.pem")))).orElseThrow();
       List<String> flags = new ArrayList<>(List.of(flags(scenario)));
       flags.add("--readiness-includes-backend");
-      try (ServeProcess serve = ServeProcess.start("vault", Files.createDirectories(dir.resolve("sockets")),
-          flags.toArray(String[]::new))) {
+      try (ServeProcess serve =
+          ServeProcess.start(
+              "vault",
+              Files.createDirectories(dir.resolve("sockets")),
+              flags.toArray(String[]::new))) {
         awaitBody(serve.healthPort(), "/readyz?verbose", "[+]backend ok");
         assertThat(get(serve.healthPort(), "/readyz").statusCode()).isEqualTo(200);
         vault.close(); // the outage; closing twice is safe
-        HttpResponse<String> verbose = awaitBody(serve.healthPort(), "/readyz?verbose", "[-]backend failed");
+        HttpResponse<String> verbose =
+            awaitBody(serve.healthPort(), "/readyz?verbose", "[-]backend failed");
         assertThat(verbose.statusCode()).isEqualTo(503);
         assertThat(get(serve.healthPort(), "/readyz").statusCode()).isEqualTo(503);
-        assertThat(get(serve.healthPort(), "/livez").statusCode()).as("liveness ignores the backend").isEqualTo(200);
+        assertThat(get(serve.healthPort(), "/livez").statusCode())
+            .as("liveness ignores the backend")
+            .isEqualTo(200);
       }
     } finally {
       vault.close();
@@ -86,13 +101,22 @@ class ReadinessOutageIT {
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(30))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
-  /** Polls until the answer contains {@code text} (readiness answers are reused for 5 s), for at most 60 s. */
+  /**
+   * Polls until the answer contains {@code text} (readiness answers are reused for 5 s), for at
+   * most 60 s.
+   */
   private HttpResponse<String> awaitBody(int port, String path, String text) throws Exception {
-    return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).alias(path + " says " + text)
+    return await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .alias(path + " says " + text)
         .until(() -> get(port, path), response -> response.body().contains(text));
   }
 }

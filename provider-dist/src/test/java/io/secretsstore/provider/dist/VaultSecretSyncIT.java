@@ -11,11 +11,11 @@ import io.secretsstore.provider.emulators.vault.VaultEmulator;
 import io.secretsstore.provider.emulators.vault.VaultRole;
 import io.secretsstore.provider.spi.BackendCalls;
 import io.secretsstore.provider.spi.BackendContext;
-import io.secretsstore.provider.spi.Backends;
 import io.secretsstore.provider.spi.BackendFactory;
+import io.secretsstore.provider.spi.Backends;
 import io.secretsstore.provider.spi.SecretBackend;
-import io.secretsstore.provider.sync.SyncStatus;
 import io.secretsstore.provider.sync.SecretSyncSpec;
+import io.secretsstore.provider.sync.SyncStatus;
 import io.secretsstore.provider.testing.Canaries;
 import io.secretsstore.provider.testing.LogCapture;
 import io.secretsstore.provider.testing.SyncApiServer;
@@ -42,12 +42,14 @@ import picocli.CommandLine;
 class VaultSecretSyncIT {
   private static final String NS = "team-a";
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final String OBJECTS = "- objectName: db-password\n  secretPath: secret/data/app/db\n  secretKey: password\n";
+  private static final String OBJECTS =
+      "- objectName: db-password\n  secretPath: secret/data/app/db\n  secretKey: password\n";
 
   @RegisterExtension final LogCapture logs = new LogCapture();
 
   /** Closes the controllers, then the API server and the backend, then the emulator. */
   private final Teardown teardown = new Teardown();
+
   private final VaultEmulator vault = teardown.add(new VaultEmulator());
   private StartedEmulator started;
   private Path caFile;
@@ -62,16 +64,24 @@ class VaultSecretSyncIT {
     hmacKey = Files.createTempFile("vault-hmac", ".key");
     Files.write(hmacKey, new byte[32]);
     started = vault.start(EmulatorOptions.create(caFile));
-    vault.addRole("", "kubernetes", new VaultRole("app", List.of("app"), List.of(NS), "vault", List.of("secret/"), Duration.ofHours(1)));
+    vault.addRole(
+        "",
+        "kubernetes",
+        new VaultRole(
+            "app", List.of("app"), List.of(NS), "vault", List.of("secret/"), Duration.ofHours(1)));
     vault.putKv2("", "secret", "app/db", Map.of("password", Canaries.SECRET));
     BackendFactory factory = Backends.named(Backends.discover(), "vault");
-    new CommandLine(factory.options()).parseArgs("--vault-addr=" + started.endpoint("http"), "--vault-hmac-key-file=" + hmacKey);
+    new CommandLine(factory.options())
+        .parseArgs("--vault-addr=" + started.endpoint("http"), "--vault-hmac-key-file=" + hmacKey);
     backend = factory.start(BackendContext.standard(BackendCalls.NONE));
     teardown.add(backend);
 
     api = teardown.add(new SyncApiServer());
     for (String serviceAccount : List.of("app", "intruder")) {
-      api.serviceAccountToken(NS, serviceAccount, vault.mintServiceAccountToken(NS, serviceAccount, "vault", Duration.ofHours(1)));
+      api.serviceAccountToken(
+          NS,
+          serviceAccount,
+          vault.mintServiceAccountToken(NS, serviceAccount, "vault", Duration.ofHours(1)));
     }
     api.createProviderClass(NS, "vault-db", "vault", Map.of("roleName", "app", "objects", OBJECTS));
     harness = teardown.add(new SyncHarness(api, backend, List.of("vault")));
@@ -87,30 +97,51 @@ class VaultSecretSyncIT {
   }
 
   private Map<String, Object> created(String name) {
-    return SyncStatus.of(api.secretSync(NS, name).getAdditionalProperties().get("status")).condition(SyncStatus.CREATED);
+    return SyncStatus.of(api.secretSync(NS, name).getAdditionalProperties().get("status"))
+        .condition(SyncStatus.CREATED);
   }
 
   @Test
   void boundServiceAccount_getsTheVaultSecretIntoItsKubernetesSecret_andRotationFollows() {
-    api.createSecretSync(NS, "db", SyncApiServer.opaqueSpec("vault-db", "app", "db-password", "password"));
+    api.createSecretSync(
+        NS, "db", SyncApiServer.opaqueSpec("vault-db", "app", "db-password", "password"));
     harness.start("sync-0");
 
-    await().atMost(WAIT).until(() -> api.client().secrets().inNamespace(NS).withName("db").get() != null);
+    await()
+        .atMost(WAIT)
+        .until(() -> api.client().secrets().inNamespace(NS).withName("db").get() != null);
     Secret secret = api.client().secrets().inNamespace(NS).withName("db").get();
-    assertThat(new String(Base64.getDecoder().decode(secret.getData().get("password")), StandardCharsets.UTF_8))
+    assertThat(
+            new String(
+                Base64.getDecoder().decode(secret.getData().get("password")),
+                StandardCharsets.UTF_8))
         .isEqualTo(Canaries.SECRET);
     assertThat(secret.getMetadata().getLabels()).containsKey(SecretSyncSpec.RESERVED_LABEL);
 
     vault.putKv2("", "secret", "app/db", Map.of("password", "rotated-" + Canaries.SECRET));
-    await().atMost(WAIT).until(() -> new String(Base64.getDecoder().decode(
-        api.client().secrets().inNamespace(NS).withName("db").get().getData().get("password")), StandardCharsets.UTF_8)
-        .equals("rotated-" + Canaries.SECRET));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                new String(
+                        Base64.getDecoder()
+                            .decode(
+                                api.client()
+                                    .secrets()
+                                    .inNamespace(NS)
+                                    .withName("db")
+                                    .get()
+                                    .getData()
+                                    .get("password")),
+                        StandardCharsets.UTF_8)
+                    .equals("rotated-" + Canaries.SECRET));
     assertThat(api.secretApplies(NS, "db")).isEqualTo(2);
   }
 
   @Test
   void serviceAccountTheRoleDoesNotBind_isDeniedByVault_andNoSecretIsWritten() {
-    api.createSecretSync(NS, "stolen", SyncApiServer.opaqueSpec("vault-db", "intruder", "db-password", "password"));
+    api.createSecretSync(
+        NS, "stolen", SyncApiServer.opaqueSpec("vault-db", "intruder", "db-password", "password"));
     harness.start("sync-0");
 
     await().atMost(WAIT).until(() -> "False".equals(created("stolen").get("status")));

@@ -29,6 +29,7 @@ import java.util.function.Predicate;
 public final class HostileProvider implements AutoCloseable {
   /** Where Maven assembles the distributions, relative to provider-dist. */
   private static final Path DISTRIBUTIONS = Path.of("target");
+
   private static final Duration REJECTION_TIMEOUT = Duration.ofSeconds(60);
 
   private final EmulatedBackend backend;
@@ -51,16 +52,18 @@ public final class HostileProvider implements AutoCloseable {
    * Starts the emulator of {@code cloud} and its distribution's {@code serve} with the emulator's
    * flags and {@code extraFlags}; waits until it answers Version.
    */
-  public static HostileProvider start(String cloud, String... extraFlags) throws IOException, InterruptedException {
+  public static HostileProvider start(String cloud, String... extraFlags)
+      throws IOException, InterruptedException {
     return startWithout(cloud, flag -> false, extraFlags);
   }
 
   /**
    * As {@link #start(String, String...)}, leaving out the emulator's flags that {@code dropFlag}
-   * matches: to run with what an operator allows by default (e.g. any Vault address) where the
-   * case book narrows it.
+   * matches: to run with what an operator allows by default (e.g. any Vault address) where the case
+   * book narrows it.
    */
-  public static HostileProvider startWithout(String cloud, Predicate<String> dropFlag, String... extraFlags)
+  public static HostileProvider startWithout(
+      String cloud, Predicate<String> dropFlag, String... extraFlags)
       throws IOException, InterruptedException {
     EmulatedBackend backend = EmulatedBackend.start(cloud);
     Path dir = null;
@@ -71,8 +74,13 @@ public final class HostileProvider implements AutoCloseable {
       flags.removeIf(dropFlag);
       flags.addAll(List.of("--drain-timeout", "1s"));
       flags.addAll(List.of(extraFlags));
-      Path launcher = DISTRIBUTIONS.resolve("secrets-store-provider-" + cloud).resolve("bin/secrets-store-provider");
-      assertThat(launcher).as("the %s distribution (assembled before the tests)", cloud).isExecutable();
+      Path launcher =
+          DISTRIBUTIONS
+              .resolve("secrets-store-provider-" + cloud)
+              .resolve("bin/secrets-store-provider");
+      assertThat(launcher)
+          .as("the %s distribution (assembled before the tests)", cloud)
+          .isExecutable();
       process = ServeProcess.launch(launcher, cloud, dir, flags.toArray(String[]::new));
       HostileProvider provider = new HostileProvider(backend, dir, process);
       ServeProcesses.awaitVersion(provider.client);
@@ -128,7 +136,9 @@ public final class HostileProvider implements AutoCloseable {
 
   /** Asserts the provider is up, answers Version, and printed no canary. */
   public void assertUpAndNothingLeaked() throws IOException, InterruptedException {
-    assertThat(process.isAlive()).as("the provider process is running; its output:\n%s", tail()).isTrue();
+    assertThat(process.isAlive())
+        .as("the provider process is running; its output:\n%s", tail())
+        .isTrue();
     ServeProcesses.awaitVersion(client);
     LogCapture.assertNoCanaryIn(process.output(), backend.canaries());
   }
@@ -167,9 +177,16 @@ public final class HostileProvider implements AutoCloseable {
    * {@code target/hostile-tenant.txt} (the numbers docs/security.md quotes).
    */
   public void report(String attack, VictimLoad.Outcome victim) throws IOException {
-    String line = String.format("%s [%s]: victim %s; provider peak RSS %.1f MiB%n", attack, backend.backend(), victim, peakRssMiB());
+    String line =
+        String.format(
+            "%s [%s]: victim %s; provider peak RSS %.1f MiB%n",
+            attack, backend.backend(), victim, peakRssMiB());
     System.out.print(line);
-    Files.writeString(DISTRIBUTIONS.resolve("hostile-tenant.txt"), line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Files.writeString(
+        DISTRIBUTIONS.resolve("hostile-tenant.txt"),
+        line,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
   }
 
   private String tail() throws IOException {
@@ -180,7 +197,11 @@ public final class HostileProvider implements AutoCloseable {
   /** Closes everything; first prints the end of the provider's output, for the test report. */
   @Override
   public void close() throws IOException {
-    System.out.println("provider " + (process.isAlive() ? "running" : "exited") + "; the end of its output:\n" + tail());
+    System.out.println(
+        "provider "
+            + (process.isAlive() ? "running" : "exited")
+            + "; the end of its output:\n"
+            + tail());
     client.close();
     process.close();
     backend.close();

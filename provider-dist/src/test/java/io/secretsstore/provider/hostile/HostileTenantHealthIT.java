@@ -32,33 +32,42 @@ import org.junit.jupiter.api.io.TempDir;
  * kubelet's liveness probe restarts the provider.
  */
 class HostileTenantHealthIT {
-  /** Kubelet's probe gives up after timeoutSeconds (1 s by default); this bound is ten times that. */
+  /**
+   * Kubelet's probe gives up after timeoutSeconds (1 s by default); this bound is ten times that.
+   */
   private static final Duration PROBE_BOUND = Duration.ofSeconds(10);
 
   @TempDir Path dir;
 
   @Test
-  @DisplayName("point 8: half-open, silent and slow connections to the health port do not block /livez")
+  @DisplayName(
+      "point 8: half-open, silent and slow connections to the health port do not block /livez")
   void hostileConnectionsToTheHealthPort_doNotBlockLiveness() throws Exception {
     try (VaultEmulator vault = new VaultEmulator()) {
       StartedEmulator started = vault.start(EmulatorOptions.create(dir.resolve("ca.pem")));
       DemoScenario scenario = vault.demo(started).orElseThrow();
-      try (ServeProcess serve = ServeProcess.start("vault", Files.createDirectories(dir.resolve("sockets")),
-          with(scenario.serveFlags(), "--log-format", "text"))) {
+      try (ServeProcess serve =
+          ServeProcess.start(
+              "vault",
+              Files.createDirectories(dir.resolve("sockets")),
+              with(scenario.serveFlags(), "--log-format", "text"))) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(PROBE_BOUND).build();
         assertThat(livez(http, serve)).isEqualTo(200);
         List<Socket> hostile = new ArrayList<>();
         List<Long> millis = new ArrayList<>();
         try {
-          // 200 connections, more than the server keeps open: silent ones, ones stopping inside the request
+          // 200 connections, more than the server keeps open: silent ones, ones stopping inside the
+          // request
           // line, and ones that send a header byte at a time, as a slowloris would.
           for (int i = 0; i < 200; i++) {
             Socket socket = new Socket("127.0.0.1", serve.healthPort());
             OutputStream out = socket.getOutputStream();
             switch (i % 3) {
-              case 0 -> { }
+              case 0 -> {}
               case 1 -> out.write("GET /livez HT".getBytes(StandardCharsets.US_ASCII));
-              default -> out.write("GET /readyz HTTP/1.1\r\nX-Slow: a".getBytes(StandardCharsets.US_ASCII));
+              default ->
+                  out.write(
+                      "GET /readyz HTTP/1.1\r\nX-Slow: a".getBytes(StandardCharsets.US_ASCII));
             }
             out.flush();
             hostile.add(socket);
@@ -78,8 +87,14 @@ class HostileTenantHealthIT {
         }
         assertThat(serve.isAlive()).isTrue();
         long[] sorted = millis.stream().mapToLong(Long::longValue).sorted().toArray();
-        System.out.println("point 8: /livez under 200 hostile connections, 20 probes: median " + sorted[sorted.length / 2]
-            + " ms, max " + sorted[sorted.length - 1] + " ms (bound " + PROBE_BOUND.toMillis() + " ms)");
+        System.out.println(
+            "point 8: /livez under 200 hostile connections, 20 probes: median "
+                + sorted[sorted.length / 2]
+                + " ms, max "
+                + sorted[sorted.length - 1]
+                + " ms (bound "
+                + PROBE_BOUND.toMillis()
+                + " ms)");
       }
     }
   }
@@ -94,8 +109,12 @@ class HostileTenantHealthIT {
   }
 
   private static int livez(HttpClient http, ServeProcess serve) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serve.healthPort() + "/livez"))
-        .timeout(PROBE_BOUND).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    return http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serve.healthPort() + "/livez"))
+                .timeout(PROBE_BOUND)
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .statusCode();
   }
 
   static String[] with(List<String> flags, String... more) {

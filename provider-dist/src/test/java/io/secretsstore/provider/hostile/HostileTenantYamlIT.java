@@ -20,15 +20,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 18 points 1 and 2 on every backend's real distribution (its launcher's 64 MiB heap and
- * exit on OutOfMemoryError): hostile {@code objects}/{@code secrets} documents (too large, too
- * many nodes, too deep) are refused as INVALID_ARGUMENT naming the parameter by core's bounded
- * YAML loader before anything large is built, while another tenant keeps mounting and a document
- * just under the size limit still mounts.
+ * Issue 18 points 1 and 2 on every backend's real distribution (its launcher's 64 MiB heap and exit
+ * on OutOfMemoryError): hostile {@code objects}/{@code secrets} documents (too large, too many
+ * nodes, too deep) are refused as INVALID_ARGUMENT naming the parameter by core's bounded YAML
+ * loader before anything large is built, while another tenant keeps mounting and a document just
+ * under the size limit still mounts.
  */
 class HostileTenantYamlIT {
-  /** The slowest a victim's mount may be during an attack (unharmed mounts take tens of milliseconds). */
+  /**
+   * The slowest a victim's mount may be during an attack (unharmed mounts take tens of
+   * milliseconds).
+   */
   private static final Duration VICTIM_BOUND = Duration.ofSeconds(15);
+
   private static final int VICTIM_SECRETS = 50;
 
   private HostileProvider provider;
@@ -51,7 +55,8 @@ class HostileTenantYamlIT {
   }
 
   private VictimLoad victimLoad() {
-    return VictimLoad.start(provider.client(), 2, n -> provider.victim().mount("v-" + n % VICTIM_SECRETS));
+    return VictimLoad.start(
+        provider.client(), 2, n -> provider.victim().mount("v-" + n % VICTIM_SECRETS));
   }
 
   private static String parameter(String cloud) {
@@ -60,38 +65,51 @@ class HostileTenantYamlIT {
 
   /** The attacker's mount of this document as its objects parameter. */
   private void assertRefused(String cloud, String document) {
-    provider.assertRejected(provider.attacker().withObjects(Map.of(), document), "INVALID_ARGUMENT", parameter(cloud));
+    provider.assertRejected(
+        provider.attacker().withObjects(Map.of(), document), "INVALID_ARGUMENT", parameter(cloud));
   }
 
-  /** A valid objects document of the backend's own shape, padded to {@code chars} with entries naming the same object. */
+  /**
+   * A valid objects document of the backend's own shape, padded to {@code chars} with entries
+   * naming the same object.
+   */
   private String objectsOf(int chars) {
     String one = provider.backend().objects("a-ok");
     StringBuilder document = new StringBuilder(one);
     while (document.length() < chars) {
-      document.append('\n').append(one.startsWith("array:") ? one.substring(one.indexOf('\n') + 1) : one);
+      document
+          .append('\n')
+          .append(one.startsWith("array:") ? one.substring(one.indexOf('\n') + 1) : one);
     }
     return document.toString();
   }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"aws", "azure", "gcp", "vault"})
-  @DisplayName("point 1: 768 KiB, 8 concurrent 128 KiB, 1 MB flow lists and 100k-key maps are refused naming the parameter; "
-      + "the provider stays up and another tenant mounts")
+  @DisplayName(
+      "point 1: 768 KiB, 8 concurrent 128 KiB, 1 MB flow lists and 100k-key maps are refused naming the parameter; "
+          + "the provider stays up and another tenant mounts")
   void largeDocumentsAreRefusedBeforeTheyAreBuilt(String cloud) throws Exception {
     start(cloud);
     VictimLoad victim = victimLoad();
     assertRefused(cloud, objectsOf(768 * 1024));
     ExecutorService attackers = Executors.newFixedThreadPool(16);
     try {
-      // Realistic entries (120 KiB: under the size bound; over the node bound, so nodes are built up
+      // Realistic entries (120 KiB: under the size bound; over the node bound, so nodes are built
+      // up
       // to it, or for GCP's five-node entries within it and then over --max-objects, whose message
       // counts "objects") and tiny ones (128 KiB of one-character items), eight of each at once.
       String entries = objectsOf(120 * 1024);
       String tiny = "- a\n".repeat(32 * 1024);
       List<Future<?>> mounts = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        mounts.add(attackers.submit(() -> provider.assertRejected(provider.attacker().withObjects(Map.of(), entries),
-            "INVALID_ARGUMENT", "objects")));
+        mounts.add(
+            attackers.submit(
+                () ->
+                    provider.assertRejected(
+                        provider.attacker().withObjects(Map.of(), entries),
+                        "INVALID_ARGUMENT",
+                        "objects")));
         mounts.add(attackers.submit(() -> assertRefused(cloud, tiny)));
       }
       for (Future<?> mount : mounts) {
@@ -118,7 +136,8 @@ class HostileTenantYamlIT {
     String one = provider.backend().objects("a-ok");
     String largest = one + "\n#" + "x".repeat(YamlLimits.PARAMETER.maxChars() - one.length() - 2);
     assertThat(largest).hasSize(YamlLimits.PARAMETER.maxChars());
-    MountReply reply = provider.client().mount(provider.attacker().withObjects(Map.of(), largest), VICTIM_BOUND);
+    MountReply reply =
+        provider.client().mount(provider.attacker().withObjects(Map.of(), largest), VICTIM_BOUND);
     assertThat(reply.files()).hasSize(1);
 
     VictimLoad.Outcome outcome = victim.stop();
@@ -129,11 +148,13 @@ class HostileTenantYamlIT {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"aws", "azure", "gcp", "vault"})
-  @DisplayName("point 2: documents nested 100k deep are INVALID_ARGUMENT naming the parameter, never a StackOverflowError")
+  @DisplayName(
+      "point 2: documents nested 100k deep are INVALID_ARGUMENT naming the parameter, never a StackOverflowError")
   void deepDocumentsAreRefusedWithoutOverflowingTheStack(String cloud) throws Exception {
     start(cloud);
     VictimLoad victim = victimLoad();
-    // Nested 100k deep, unterminated so that it stays within the size bound and reaches the depth check.
+    // Nested 100k deep, unterminated so that it stays within the size bound and reaches the depth
+    // check.
     assertRefused(cloud, "[".repeat(100_000));
     assertRefused(cloud, "{a: ".repeat(30_000));
     StringBuilder block = new StringBuilder();

@@ -21,7 +21,9 @@ import java.util.function.IntFunction;
  * victim.
  */
 public final class VictimLoad implements AutoCloseable {
-  /** How long the driver would wait for one mount; a victim's mount that takes longer failed anyway. */
+  /**
+   * How long the driver would wait for one mount; a victim's mount that takes longer failed anyway.
+   */
   private static final Duration DRIVER_TIMEOUT = Duration.ofSeconds(100);
 
   private final ExecutorService workers;
@@ -38,7 +40,8 @@ public final class VictimLoad implements AutoCloseable {
    * Starts {@code concurrency} workers that mount {@code calls.apply(n)} for n = 0, 1, ... (each n
    * once, across the workers) over {@code client} until {@link #stop}.
    */
-  public static VictimLoad start(ProviderClient client, int concurrency, IntFunction<ProviderClient.MountCall> calls) {
+  public static VictimLoad start(
+      ProviderClient client, int concurrency, IntFunction<ProviderClient.MountCall> calls) {
     VictimLoad load = new VictimLoad(Executors.newFixedThreadPool(concurrency));
     for (int w = 0; w < concurrency; w++) {
       load.workers.submit(() -> load.run(client, calls));
@@ -76,7 +79,8 @@ public final class VictimLoad implements AutoCloseable {
     }
     synchronized (latencies) {
       synchronized (failures) {
-        return new Outcome(latencies.stream().map(Duration::ofNanos).sorted().toList(), List.copyOf(failures));
+        return new Outcome(
+            latencies.stream().map(Duration::ofNanos).sorted().toList(), List.copyOf(failures));
       }
     }
   }
@@ -94,7 +98,10 @@ public final class VictimLoad implements AutoCloseable {
    * @param failures each failed mount's code and message
    */
   public record Outcome(List<Duration> latencies, List<String> failures) {
-    /** The 99th percentile of the successful mounts' latencies (nearest rank); zero if none succeeded. */
+    /**
+     * The 99th percentile of the successful mounts' latencies (nearest rank); zero if none
+     * succeeded.
+     */
     public Duration p99() {
       if (latencies.isEmpty()) {
         return Duration.ZERO;
@@ -115,13 +122,22 @@ public final class VictimLoad implements AutoCloseable {
     public void assertUnharmed(Duration bound) {
       assertThat(failures).as("the victim's failed mounts").isEmpty();
       assertThat(latencies).as("the victim's mounts").isNotEmpty();
-      assertThat(max()).as("the victim's slowest mount (bound %s)", bound).isLessThanOrEqualTo(bound);
+      assertThat(max())
+          .as("the victim's slowest mount (bound %s)", bound)
+          .isLessThanOrEqualTo(bound);
     }
 
     @Override
     public String toString() {
-      return latencies.size() + " mounts, p99 " + p99().toMillis() + " ms, max " + max().toMillis() + " ms, "
-          + failures.size() + " failed" + (failures.isEmpty() ? "" : " (first: " + failures.get(0) + ")");
+      return latencies.size()
+          + " mounts, p99 "
+          + p99().toMillis()
+          + " ms, max "
+          + max().toMillis()
+          + " ms, "
+          + failures.size()
+          + " failed"
+          + (failures.isEmpty() ? "" : " (first: " + failures.get(0) + ")");
     }
   }
 }

@@ -37,7 +37,9 @@ record MigrateCheckRun(int code, String out, String err) {
 
   /** Writes a nodePublishSecretRef Secret manifest with an Azure service principal's keys. */
   static Path servicePrincipalSecret(Path file, String clientSecret) throws IOException {
-    return Files.writeString(file, """
+    return Files.writeString(
+        file,
+        """
         apiVersion: v1
         kind: Secret
         metadata:
@@ -45,6 +47,7 @@ record MigrateCheckRun(int code, String out, String err) {
         stringData:
           clientid: 0a1b2c3d-0000-0000-0000-000000000000
           clientsecret: %s
-        """.formatted(clientSecret));
+        """
+            .formatted(clientSecret));
   }
 }

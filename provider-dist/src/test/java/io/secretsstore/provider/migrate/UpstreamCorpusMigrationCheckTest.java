@@ -23,34 +23,57 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code migrate-check} over the upstream-shaped corpus ({@code upstream-corpus/<cloud>/}, mounted
  * for real by the corpus integration test): for every class, the check's verdict agrees with the
- * file's {@code # expect:} line, with the charts' default settings. A class expected to mount must be
- * reported as mounting (or, when the line names a flag, as needing exactly that setting); a class
- * expected to be refused must not be reported as mounting unchanged.
+ * file's {@code # expect:} line, with the charts' default settings. A class expected to mount must
+ * be reported as mounting (or, when the line names a flag, as needing exactly that setting); a
+ * class expected to be refused must not be reported as mounting unchanged.
  */
 class UpstreamCorpusMigrationCheckTest {
-  private static final Pattern EXPECT = Pattern.compile("^#\\s*expect:\\s*(.*)$", Pattern.MULTILINE);
+  private static final Pattern EXPECT =
+      Pattern.compile("^#\\s*expect:\\s*(.*)$", Pattern.MULTILINE);
   private static final Pattern FLAG = Pattern.compile("--[a-z][a-z0-9-]+");
-  private static final Pattern ARN_REGION = Pattern.compile("arn:aws[a-z-]*:(?:secretsmanager|ssm):([a-z0-9-]+):");
-  private static final Pattern REFUSAL = Pattern.compile("refus|reject|invalid_argument|unauthenticated|failed_precondition|error");
-  /** Flags the check needs that the charts take from their values (GCP's cluster) rather than defaults. */
-  private static final List<String> GCP = List.of("--gcp-project=corpus-project", "--gcp-cluster-location=us-central1",
-      "--gcp-cluster-name=corpus", "--token-audience=corpus-project.svc.id.goog");
+  private static final Pattern ARN_REGION =
+      Pattern.compile("arn:aws[a-z-]*:(?:secretsmanager|ssm):([a-z0-9-]+):");
+  private static final Pattern REFUSAL =
+      Pattern.compile("refus|reject|invalid_argument|unauthenticated|failed_precondition|error");
+
+  /**
+   * Flags the check needs that the charts take from their values (GCP's cluster) rather than
+   * defaults.
+   */
+  private static final List<String> GCP =
+      List.of(
+          "--gcp-project=corpus-project",
+          "--gcp-cluster-location=us-central1",
+          "--gcp-cluster-name=corpus",
+          "--token-audience=corpus-project.svc.id.goog");
 
   @TempDir Path dir;
 
   @TestFactory
-  Stream<DynamicTest> everyCorpusClass_isReportedAsItsExpectLineSays() throws IOException, URISyntaxException {
+  Stream<DynamicTest> everyCorpusClass_isReportedAsItsExpectLineSays()
+      throws IOException, URISyntaxException {
     URL root = getClass().getClassLoader().getResource("upstream-corpus");
-    Assumptions.assumeTrue(root != null, "the upstream-shaped corpus is not on the test class path");
+    Assumptions.assumeTrue(
+        root != null, "the upstream-shaped corpus is not on the test class path");
     List<Path> files;
     try (Stream<Path> walk = Files.walk(Path.of(root.toURI()))) {
-      files = walk.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+      files =
+          walk.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+              .sorted()
+              .toList();
     }
     assertThat(files).isNotEmpty();
     // Azure's service-principal classes come with a nodePublishSecretRef.
-    Path secret = MigrateCheckRun.servicePrincipalSecret(dir.resolve("node-publish-secret.yaml"), "placeholder");
-    return files.stream().filter(file -> expectation(file).isPresent()).map(file -> DynamicTest.dynamicTest(
-        file.getParent().getFileName() + "/" + file.getFileName(), () -> assertAgrees(file, expectation(file).get(), secret)));
+    Path secret =
+        MigrateCheckRun.servicePrincipalSecret(
+            dir.resolve("node-publish-secret.yaml"), "placeholder");
+    return files.stream()
+        .filter(file -> expectation(file).isPresent())
+        .map(
+            file ->
+                DynamicTest.dynamicTest(
+                    file.getParent().getFileName() + "/" + file.getFileName(),
+                    () -> assertAgrees(file, expectation(file).get(), secret)));
   }
 
   private static Optional<String> expectation(Path file) {

@@ -7,8 +7,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Counts the calls an emulator received, per operation. Thread-safe: the servers record from
- * their worker threads while a test reads or resets.
+ * Counts the calls an emulator received, per operation. Thread-safe: the servers record from their
+ * worker threads while a test reads or resets.
  */
 public final class CallCounter {
   /** The operation under which requests that matched no route are counted. */

@@ -14,7 +14,10 @@ import java.util.Optional;
  * #calls()} exist from construction, so a test can arm faults before {@link #start}.
  */
 public interface CloudEmulator extends AutoCloseable {
-  /** A short lower-case name, e.g. {@code vault}; also the prefix of its {@link EmulatorOptions} properties. */
+  /**
+   * A short lower-case name, e.g. {@code vault}; also the prefix of its {@link EmulatorOptions}
+   * properties.
+   */
   String name();
 
   /** Starts serving and says where, and what a client must be told to use it. */
@@ -27,18 +30,19 @@ public interface CloudEmulator extends AutoCloseable {
   CallCounter calls();
 
   /**
-   * The demo of this cloud's backend against this started emulator (seeded with sample secrets),
-   * or empty when the emulator has none.
+   * The demo of this cloud's backend against this started emulator (seeded with sample secrets), or
+   * empty when the emulator has none.
    */
   default Optional<DemoScenario> demo(StartedEmulator started) {
     return Optional.empty();
   }
 
   /**
-   * Load-test scenarios for {@code provider-bench}: seeds {@code objects} fresh secrets, readable by
-   * {@code identities} fresh service accounts of one fresh namespace, and returns one scenario per
-   * service account, all with the same SecretProviderClass naming those objects. Every call seeds new
-   * names, so a first Mount of a returned identity is a cold Mount. Empty when the emulator has none.
+   * Load-test scenarios for {@code provider-bench}: seeds {@code objects} fresh secrets, readable
+   * by {@code identities} fresh service accounts of one fresh namespace, and returns one scenario
+   * per service account, all with the same SecretProviderClass naming those objects. Every call
+   * seeds new names, so a first Mount of a returned identity is a cold Mount. Empty when the
+   * emulator has none.
    */
   default List<DemoScenario> load(StartedEmulator started, int objects, int identities) {
     return List.of();

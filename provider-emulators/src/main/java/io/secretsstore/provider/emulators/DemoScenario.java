@@ -33,7 +33,14 @@ public record DemoScenario(
 
   @Override
   public String toString() {
-    return "DemoScenario[backend=" + backend + ", namespace=" + namespace + ", serviceAccount=" + serviceAccount
-        + ", audiences=" + tokensByAudience.keySet() + "]";
+    return "DemoScenario[backend="
+        + backend
+        + ", namespace="
+        + namespace
+        + ", serviceAccount="
+        + serviceAccount
+        + ", audiences="
+        + tokensByAudience.keySet()
+        + "]";
   }
 }

@@ -15,13 +15,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one JDK handler behind both listeners: reads the whole request, routes it, counts it,
- * applies the fault plan, calls the route's handler and writes the answer.
+ * The one JDK handler behind both listeners: reads the whole request, routes it, counts it, applies
+ * the fault plan, calls the route's handler and writes the answer.
  */
 final class Dispatcher implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
-  /** Larger than any secret the suite stores (row 20 uses 5 MiB), small enough to never exhaust the heap. */
+  /**
+   * Larger than any secret the suite stores (row 20 uses 5 MiB), small enough to never exhaust the
+   * heap.
+   */
   static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
   private final RouteTable routes;
@@ -48,7 +51,8 @@ final class Dispatcher implements HttpHandler {
       request = match.request();
       operation = request.operation();
       options.calls().record(operation);
-      FaultDecision decision = options.faults().next(operation, match.entry().route().resourceOf(request));
+      FaultDecision decision =
+          options.faults().next(operation, match.entry().route().resourceOf(request));
       if (!decision.delay().isZero()) {
         Thread.sleep(decision.delay().toMillis());
       }
@@ -74,7 +78,8 @@ final class Dispatcher implements HttpHandler {
       // A route condition, resource function or renderer failed: answer 500 rather than drop the
       // connection, which a client would take for an injected reset.
       LOG.warn("serving {} failed: {}", operation, SafeThrowables.describe(e));
-      sendQuietly(exchange, ErrorRenderer.DEFAULT.render(operation, 500, "internal emulator error"));
+      sendQuietly(
+          exchange, ErrorRenderer.DEFAULT.render(operation, 500, "internal emulator error"));
     }
   }
 
@@ -84,16 +89,21 @@ final class Dispatcher implements HttpHandler {
       body = in.readNBytes(MAX_REQUEST_BYTES + 1);
     }
     if (body.length > MAX_REQUEST_BYTES) {
-      throw new EmulatorError(413, "the request body is larger than " + MAX_REQUEST_BYTES + " bytes");
+      throw new EmulatorError(
+          413, "the request body is larger than " + MAX_REQUEST_BYTES + " bytes");
     }
-    return EmulatorRequest.received(exchange.getRequestMethod(), absoluteUri(exchange), exchange.getRequestHeaders(), body);
+    return EmulatorRequest.received(
+        exchange.getRequestMethod(), absoluteUri(exchange), exchange.getRequestHeaders(), body);
   }
 
-  /** The URI as the client wrote it: scheme from the listener, authority from {@code Host} if sane. */
+  /**
+   * The URI as the client wrote it: scheme from the listener, authority from {@code Host} if sane.
+   */
   private static URI absoluteUri(HttpExchange exchange) {
     String scheme = exchange instanceof HttpsExchange ? "https" : "http";
     URI target = exchange.getRequestURI();
-    String path = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
+    String path =
+        target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
     String query = target.getRawQuery() == null ? "" : "?" + target.getRawQuery();
     String local = "127.0.0.1:" + exchange.getLocalAddress().getPort();
     String host = exchange.getRequestHeaders().getFirst("Host");
@@ -110,12 +120,16 @@ final class Dispatcher implements HttpHandler {
     return URI.create(scheme + "://" + local + path + query);
   }
 
-  private void replace(HttpExchange exchange, String operation, Fault fault) throws IOException, InterruptedException {
+  private void replace(HttpExchange exchange, String operation, Fault fault)
+      throws IOException, InterruptedException {
     if (fault instanceof Fault.ErrorResponse error) {
       EmulatorResponse response =
           error.body() == null
               ? render(operation, error.status(), "injected fault")
-              : EmulatorResponse.bytes(error.status(), "application/json", error.body().getBytes(StandardCharsets.UTF_8));
+              : EmulatorResponse.bytes(
+                  error.status(),
+                  "application/json",
+                  error.body().getBytes(StandardCharsets.UTF_8));
       for (Map.Entry<String, String> header : error.headers().entrySet()) {
         response = response.withHeader(header.getKey(), header.getValue());
       }
@@ -128,7 +142,8 @@ final class Dispatcher implements HttpHandler {
     }
   }
 
-  private EmulatorResponse invoke(EmulatorHandler handler, EmulatorRequest request) throws InterruptedException {
+  private EmulatorResponse invoke(EmulatorHandler handler, EmulatorRequest request)
+      throws InterruptedException {
     try {
       EmulatorResponse response = handler.handle(request);
       if (response == null) {

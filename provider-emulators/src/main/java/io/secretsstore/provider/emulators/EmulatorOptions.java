@@ -26,7 +26,9 @@ public record EmulatorOptions(EmulatorTls tls, Path caFile, Map<String, String> 
     properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
   }
 
-  /** A new TLS identity, its CA written to {@code caFile}, no properties: what tests usually want. */
+  /**
+   * A new TLS identity, its CA written to {@code caFile}, no properties: what tests usually want.
+   */
   public static EmulatorOptions create(Path caFile) throws IOException {
     EmulatorTls tls = EmulatorTls.generate();
     return new EmulatorOptions(tls, tls.writeCaPem(caFile), Map.of());
@@ -39,17 +41,21 @@ public record EmulatorOptions(EmulatorTls tls, Path caFile, Map<String, String> 
     return new EmulatorOptions(tls, caFile, more);
   }
 
-  /** A property of one emulator: {@code property("vault", "root-token")} reads {@code vault.root-token}. */
+  /**
+   * A property of one emulator: {@code property("vault", "root-token")} reads {@code
+   * vault.root-token}.
+   */
   public Optional<String> property(String emulator, String key) {
     return Optional.ofNullable(properties.get(emulator + "." + key));
   }
 
   /**
-   * Server options for one emulator: this TLS identity, ports from {@code <emulator>.http-port}
-   * and {@code <emulator>.https-port} (free ports when absent), defaults otherwise.
+   * Server options for one emulator: this TLS identity, ports from {@code <emulator>.http-port} and
+   * {@code <emulator>.https-port} (free ports when absent), defaults otherwise.
    */
   public ServerOptions server(String emulator) {
-    return ServerOptions.defaults(tls).withPorts(port(emulator, "http-port"), port(emulator, "https-port"));
+    return ServerOptions.defaults(tls)
+        .withPorts(port(emulator, "http-port"), port(emulator, "https-port"));
   }
 
   private int port(String emulator, String key) {

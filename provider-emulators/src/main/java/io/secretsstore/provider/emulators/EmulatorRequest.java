@@ -26,7 +26,12 @@ public final class EmulatorRequest {
   private final Map<String, String> pathParams;
 
   private EmulatorRequest(
-      String method, URI uri, Map<String, List<String>> headers, byte[] body, String operation, Map<String, String> pathParams) {
+      String method,
+      URI uri,
+      Map<String, List<String>> headers,
+      byte[] body,
+      String operation,
+      Map<String, String> pathParams) {
     this.method = method;
     this.uri = uri;
     this.headers = headers;
@@ -40,19 +45,27 @@ public final class EmulatorRequest {
    *
    * @param uri absolute: {@code http://127.0.0.1:8200/v1/secret/data/db?version=2}
    */
-  public static EmulatorRequest of(String method, URI uri, Map<String, List<String>> headers, byte[] body) {
+  public static EmulatorRequest of(
+      String method, URI uri, Map<String, List<String>> headers, byte[] body) {
     return received(method, uri, headers, body.clone());
   }
 
   /** A request that owns {@code body}: the server's path, which does not copy it again. */
-  static EmulatorRequest received(String method, URI uri, Map<String, List<String>> headers, byte[] body) {
+  static EmulatorRequest received(
+      String method, URI uri, Map<String, List<String>> headers, byte[] body) {
     if (!uri.isAbsolute() || uri.getRawPath() == null || uri.getRawPath().isEmpty()) {
       throw new IllegalArgumentException("the request URI must be absolute with a path: " + uri);
     }
     Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    headers.forEach((name, values) -> copy.merge(name, List.copyOf(values), EmulatorRequest::concat));
+    headers.forEach(
+        (name, values) -> copy.merge(name, List.copyOf(values), EmulatorRequest::concat));
     return new EmulatorRequest(
-        method.toUpperCase(Locale.ROOT), uri, Collections.unmodifiableMap(copy), body, CallCounter.UNMATCHED, Map.of());
+        method.toUpperCase(Locale.ROOT),
+        uri,
+        Collections.unmodifiableMap(copy),
+        body,
+        CallCounter.UNMATCHED,
+        Map.of());
   }
 
   /** The same request as routed to an operation with its path variables. */
@@ -65,7 +78,9 @@ public final class EmulatorRequest {
     return method;
   }
 
-  /** The absolute URI the client used (scheme and authority from the connection and {@code Host}). */
+  /**
+   * The absolute URI the client used (scheme and authority from the connection and {@code Host}).
+   */
   public URI uri() {
     return uri;
   }
@@ -89,7 +104,8 @@ public final class EmulatorRequest {
   public String pathParam(String name) {
     String value = pathParams.get(name);
     if (value == null) {
-      throw new IllegalArgumentException("the route has no path variable " + name + "; it has " + pathParams.keySet());
+      throw new IllegalArgumentException(
+          "the route has no path variable " + name + "; it has " + pathParams.keySet());
     }
     return value;
   }

@@ -48,7 +48,8 @@ public final class EmulatorResponse {
 
   /**
    * A JSON response serialized with Jackson from maps, lists, records or a {@code JsonNode}.
-   * Strings are refused: JSON text goes through {@link #jsonText}, so it is never quoted by accident.
+   * Strings are refused: JSON text goes through {@link #jsonText}, so it is never quoted by
+   * accident.
    */
   public static EmulatorResponse json(int status, Object value) {
     if (value instanceof CharSequence) {

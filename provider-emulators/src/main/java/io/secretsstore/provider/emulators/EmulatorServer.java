@@ -16,9 +16,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An HTTP and an HTTPS listener on 127.0.0.1 that serve the same routes, built on the JDK's
- * {@code com.sun.net.httpserver}. Every route names an operation, under which calls are counted
- * ({@link #calls()}) and faults injected ({@link #faults()}).
+ * An HTTP and an HTTPS listener on 127.0.0.1 that serve the same routes, built on the JDK's {@code
+ * com.sun.net.httpserver}. Every route names an operation, under which calls are counted ({@link
+ * #calls()}) and faults injected ({@link #faults()}).
  *
  * <pre>{@code
  * EmulatorServer server = EmulatorServer.start(ServerOptions.defaults(tls));
@@ -33,7 +33,8 @@ public final class EmulatorServer implements AutoCloseable {
   // Loopback only, and IPv4 explicitly: getLoopbackAddress() may be ::1 on an IPv6-preferring JVM.
   private static final InetAddress LOOPBACK = ipv4Loopback();
   private static final int BACKLOG = 128;
-  // Beyond the threads, calls wait here; beyond this, the accepting thread runs them (backpressure).
+  // Beyond the threads, calls wait here; beyond this, the accepting thread runs them
+  // (backpressure).
   private static final int QUEUE = 1024;
 
   private final ServerOptions options;
@@ -44,7 +45,12 @@ public final class EmulatorServer implements AutoCloseable {
   private final HungExchanges hung;
 
   private EmulatorServer(
-      ServerOptions options, RouteTable routes, HttpServer http, HttpsServer https, ThreadPoolExecutor workers, HungExchanges hung) {
+      ServerOptions options,
+      RouteTable routes,
+      HttpServer http,
+      HttpsServer https,
+      ThreadPoolExecutor workers,
+      HungExchanges hung) {
     this.options = options;
     this.routes = routes;
     this.http = http;
@@ -90,7 +96,8 @@ public final class EmulatorServer implements AutoCloseable {
   }
 
   /** Adds a route without a condition; see {@link Route#of}. */
-  public EmulatorServer route(String method, String pathPattern, String operation, EmulatorHandler handler) {
+  public EmulatorServer route(
+      String method, String pathPattern, String operation, EmulatorHandler handler) {
     return route(Route.of(method, pathPattern, operation), handler);
   }
 

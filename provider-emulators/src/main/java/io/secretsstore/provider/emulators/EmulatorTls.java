@@ -46,11 +46,11 @@ import org.bouncycastle.util.IPAddress;
  * A throw-away certificate authority and the server certificate it issued, generated at start, so
  * the emulators can serve HTTPS that a client trusts only when it is given the exported CA PEM.
  *
- * <p>The CA is separate from the server certificate so that tests can tell an unknown CA (a
- * client with default trust) from a wrong host name ({@link #forHosts}: same CA, other names).
- * Private keys stay inside this object: no getter returns them and {@link #toString} omits them.
- * Keys are EC P-256 from the JDK's own providers; BouncyCastle only builds the certificates, and is
- * never registered as a global security provider.
+ * <p>The CA is separate from the server certificate so that tests can tell an unknown CA (a client
+ * with default trust) from a wrong host name ({@link #forHosts}: same CA, other names). Private
+ * keys stay inside this object: no getter returns them and {@link #toString} omits them. Keys are
+ * EC P-256 from the JDK's own providers; BouncyCastle only builds the certificates, and is never
+ * registered as a global security provider.
  */
 public final class EmulatorTls {
   /** The names a loopback server answers to: what the default server certificate covers. */
@@ -74,7 +74,12 @@ public final class EmulatorTls {
   private SSLContext serverContext;
   private SSLContext clientContext;
 
-  private EmulatorTls(Issuer ca, X509Certificate server, PrivateKey serverKey, List<String> hosts, Duration validity) {
+  private EmulatorTls(
+      Issuer ca,
+      X509Certificate server,
+      PrivateKey serverKey,
+      List<String> hosts,
+      Duration validity) {
     this.ca = ca;
     this.server = server;
     this.serverKey = serverKey;
@@ -153,8 +158,10 @@ public final class EmulatorTls {
       char[] password = HexFormat.of().formatHex(randomBytes(16)).toCharArray();
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
-      store.setKeyEntry("server", serverKey, password, new X509Certificate[] {server, ca.certificate});
-      KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      store.setKeyEntry(
+          "server", serverKey, password, new X509Certificate[] {server, ca.certificate});
+      KeyManagerFactory factory =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       factory.init(store, password);
       keyManagers = factory;
       return factory;
@@ -163,7 +170,9 @@ public final class EmulatorTls {
     }
   }
 
-  /** The TLS context of a server presenting the server certificate (one, shared by every server). */
+  /**
+   * The TLS context of a server presenting the server certificate (one, shared by every server).
+   */
   public synchronized SSLContext serverContext() {
     if (serverContext != null) {
       return serverContext;
@@ -193,7 +202,8 @@ public final class EmulatorTls {
   /** Trust managers that trust the CA and nothing else. */
   public TrustManagerFactory trustManagerFactory() {
     try {
-      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       factory.init(trustStore());
       return factory;
     } catch (GeneralSecurityException e) {
@@ -251,13 +261,19 @@ public final class EmulatorTls {
     static Issuer create(Duration validity) {
       KeyPair keys = newKeyPair();
       // A unique name per run, so certificates of two runs are never mistaken for each other.
-      X500Name name = new X500Name("CN=secrets-store-provider emulator CA " + HexFormat.of().formatHex(randomBytes(4)));
+      X500Name name =
+          new X500Name(
+              "CN=secrets-store-provider emulator CA " + HexFormat.of().formatHex(randomBytes(4)));
       try {
         JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
         X509v3CertificateBuilder builder = builder(name, name, keys.getPublic(), validity);
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-        builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
+        builder.addExtension(
+            Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        builder.addExtension(
+            Extension.subjectKeyIdentifier,
+            false,
+            extensions.createSubjectKeyIdentifier(keys.getPublic()));
         return new Issuer(sign(builder, keys.getPrivate()), keys.getPrivate());
       } catch (GeneralSecurityException | IOException e) {
         throw new IllegalStateException("cannot create the emulator CA", e);
@@ -270,14 +286,27 @@ public final class EmulatorTls {
         JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
         X500Name subject = new X500Name("CN=" + hosts.get(0).replace(":", "."));
         X509v3CertificateBuilder builder =
-            builder(X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()), subject, keys.getPublic(), validity);
+            builder(
+                X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
+                subject,
+                keys.getPublic(),
+                validity);
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-        builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-        builder.addExtension(Extension.subjectAlternativeName, false, subjectAlternativeNames(hosts));
-        builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
-        builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate));
-        return new EmulatorTls(this, sign(builder, key), keys.getPrivate(), List.copyOf(hosts), validity);
+        builder.addExtension(
+            Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+        builder.addExtension(
+            Extension.subjectAlternativeName, false, subjectAlternativeNames(hosts));
+        builder.addExtension(
+            Extension.subjectKeyIdentifier,
+            false,
+            extensions.createSubjectKeyIdentifier(keys.getPublic()));
+        builder.addExtension(
+            Extension.authorityKeyIdentifier,
+            false,
+            extensions.createAuthorityKeyIdentifier(certificate));
+        return new EmulatorTls(
+            this, sign(builder, key), keys.getPrivate(), List.copyOf(hosts), validity);
       } catch (GeneralSecurityException | IOException e) {
         throw new IllegalStateException("cannot issue the emulator server certificate", e);
       }
@@ -293,16 +322,24 @@ public final class EmulatorTls {
       return new GeneralNames(names);
     }
 
-    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, PublicKey key, Duration validity) {
+    private static X509v3CertificateBuilder builder(
+        X500Name issuer, X500Name subject, PublicKey key, Duration validity) {
       Instant now = Instant.now();
       BigInteger serial = new BigInteger(1, randomBytes(16));
       return new JcaX509v3CertificateBuilder(
-          issuer, serial, Date.from(now.minus(BACKDATE)), Date.from(now.plus(validity)), subject, key);
+          issuer,
+          serial,
+          Date.from(now.minus(BACKDATE)),
+          Date.from(now.plus(validity)),
+          subject,
+          key);
     }
 
-    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key) throws GeneralSecurityException {
+    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)
+        throws GeneralSecurityException {
       try {
-        return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE).build(key)));
+        return new JcaX509CertificateConverter()
+            .getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE).build(key)));
       } catch (OperatorCreationException e) {
         throw new GeneralSecurityException("cannot sign with " + SIGNATURE, e);
       }

@@ -20,18 +20,21 @@ public final class Emulators {
   }
 
   /**
-   * The emulators with the given names, in discovery order; all of them when {@code names} is empty.
+   * The emulators with the given names, in discovery order; all of them when {@code names} is
+   * empty.
    *
    * @throws IllegalArgumentException naming the unknown names and the available ones
    */
-  public static List<CloudEmulator> select(List<CloudEmulator> emulators, Collection<String> names) {
+  public static List<CloudEmulator> select(
+      List<CloudEmulator> emulators, Collection<String> names) {
     if (names.isEmpty()) {
       return emulators;
     }
     List<String> available = emulators.stream().map(CloudEmulator::name).toList();
     List<String> unknown = names.stream().filter(name -> !available.contains(name)).toList();
     if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException("no emulator named " + String.join(", ", unknown) + "; available: " + available);
+      throw new IllegalArgumentException(
+          "no emulator named " + String.join(", ", unknown) + "; available: " + available);
     }
     return emulators.stream().filter(emulator -> names.contains(emulator.name())).toList();
   }

@@ -29,33 +29,63 @@ import picocli.CommandLine.Spec;
 final class EmulatorsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help and exit.")
   boolean help;
 
-  @Option(names = "--only", split = ",", paramLabel = "NAME", description = "Start only these emulators (default: all).")
+  @Option(
+      names = "--only",
+      split = ",",
+      paramLabel = "NAME",
+      description = "Start only these emulators (default: all).")
   List<String> only = new ArrayList<>();
 
-  @Option(names = "--ca-file", paramLabel = "PATH", description = "Where to write the CA certificate clients must trust (default: a temporary file, deleted on exit).")
+  @Option(
+      names = "--ca-file",
+      paramLabel = "PATH",
+      description =
+          "Where to write the CA certificate clients must trust (default: a temporary file, deleted on exit).")
   Path caFile;
 
-  @Option(names = "--set", paramLabel = "EMULATOR.KEY=VALUE", description = "A setting of one emulator, e.g. vault.http-port=8200.")
+  @Option(
+      names = "--set",
+      paramLabel = "EMULATOR.KEY=VALUE",
+      description = "A setting of one emulator, e.g. vault.http-port=8200.")
   Map<String, String> properties = new LinkedHashMap<>();
 
-  @Option(names = "--seed", paramLabel = "FILE",
-      description = "YAML file of secrets and identities per cloud (vault, aws, gcp, azure) to seed the emulators with.")
+  @Option(
+      names = "--seed",
+      paramLabel = "FILE",
+      description =
+          "YAML file of secrets and identities per cloud (vault, aws, gcp, azure) to seed the emulators with.")
   Path seedFile;
 
-  @Option(names = "--work-dir", paramLabel = "DIR",
-      description = "Where the CA, token files and sockets go, kept on exit (default: a temporary directory, deleted on exit).")
+  @Option(
+      names = "--work-dir",
+      paramLabel = "DIR",
+      description =
+          "Where the CA, token files and sockets go, kept on exit (default: a temporary directory, deleted on exit).")
   Path workDir;
 
-  @Option(names = "--exit-after-start", description = "Start, print the endpoints, stop and exit 0: a smoke test.")
+  @Option(
+      names = "--exit-after-start",
+      description = "Start, print the endpoints, stop and exit 0: a smoke test.")
   boolean exitAfterStart;
 
-  @Option(names = "--log-format", defaultValue = "text", paramLabel = "FORMAT", description = "json or text (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--log-format",
+      defaultValue = "text",
+      paramLabel = "FORMAT",
+      description = "json or text (default: ${DEFAULT-VALUE}).")
   LogSetup.Format logFormat;
 
-  @Option(names = "--log-level", defaultValue = "info", paramLabel = "LEVEL", description = "trace, debug, info, warn or error (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--log-level",
+      defaultValue = "info",
+      paramLabel = "LEVEL",
+      description = "trace, debug, info, warn or error (default: ${DEFAULT-VALUE}).")
   String logLevel;
 
   @Override
@@ -75,8 +105,10 @@ final class EmulatorsCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     Map<String, SeedNode> seeds = seeds(chosen);
-    Path ownedDirectory = workDir == null && (caFile == null || seedFile != null)
-        ? Files.createTempDirectory("secrets-store-emulators") : null;
+    Path ownedDirectory =
+        workDir == null && (caFile == null || seedFile != null)
+            ? Files.createTempDirectory("secrets-store-emulators")
+            : null;
     Path directory = workDir != null ? Files.createDirectories(workDir) : ownedDirectory;
     Path ca = caFile != null ? caFile : directory.resolve("ca.pem");
     EmulatorTls tls = EmulatorTls.generate();
@@ -107,7 +139,9 @@ final class EmulatorsCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The seed file's section per emulator; refuses a cloud that is not among the emulators started. */
+  /**
+   * The seed file's section per emulator; refuses a cloud that is not among the emulators started.
+   */
   private Map<String, SeedNode> seeds(List<CloudEmulator> chosen) throws IOException {
     if (seedFile == null) {
       return Map.of();

@@ -16,15 +16,22 @@ final class ExchangeWriter {
     try {
       Headers headers = exchange.getResponseHeaders();
       for (Map.Entry<String, String> header : response.headers().entrySet()) {
-        // The JDK server frames the body itself; a handler's own framing headers would contradict it.
-        if (!header.getKey().equalsIgnoreCase("Content-Length") && !header.getKey().equalsIgnoreCase("Transfer-Encoding")) {
+        // The JDK server frames the body itself; a handler's own framing headers would contradict
+        // it.
+        if (!header.getKey().equalsIgnoreCase("Content-Length")
+            && !header.getKey().equalsIgnoreCase("Transfer-Encoding")) {
           headers.set(header.getKey(), header.getValue());
         }
       }
       byte[] body = response.bodyBytes();
       int status = response.status();
-      boolean bodiless = body.length == 0 || status == 204 || status == 304 || exchange.getRequestMethod().equals("HEAD");
-      // -1 tells the JDK server "no body"; a length sends Content-Length rather than chunked encoding.
+      boolean bodiless =
+          body.length == 0
+              || status == 204
+              || status == 304
+              || exchange.getRequestMethod().equals("HEAD");
+      // -1 tells the JDK server "no body"; a length sends Content-Length rather than chunked
+      // encoding.
       exchange.sendResponseHeaders(status, bodiless ? -1 : body.length);
       if (!bodiless) {
         try (OutputStream out = exchange.getResponseBody()) {
@@ -40,7 +47,8 @@ final class ExchangeWriter {
     }
   }
 
-  private static void trickle(OutputStream out, byte[] body, Fault.SlowBody slow) throws IOException, InterruptedException {
+  private static void trickle(OutputStream out, byte[] body, Fault.SlowBody slow)
+      throws IOException, InterruptedException {
     for (int offset = 0; offset < body.length; offset += slow.chunkBytes()) {
       if (offset > 0) {
         Thread.sleep(slow.pause().toMillis());

@@ -8,12 +8,14 @@ import java.util.Map;
 
 /**
  * One misbehaviour an emulator can be told to show, independent of the transport. {@link
- * EmulatorServer} applies them to HTTP; a gRPC emulator maps them itself (see {@link FaultDecision}).
+ * EmulatorServer} applies them to HTTP; a gRPC emulator maps them itself (see {@link
+ * FaultDecision}).
  *
- * <p>{@link Latency} and {@link SlowBody} shape a response; {@link ErrorResponse}, {@link Reset} and
- * {@link Hang} replace it, and are {@linkplain #replacesResponse() terminal}.
+ * <p>{@link Latency} and {@link SlowBody} shape a response; {@link ErrorResponse}, {@link Reset}
+ * and {@link Hang} replace it, and are {@linkplain #replacesResponse() terminal}.
  */
-public sealed interface Fault permits Fault.Latency, Fault.ErrorResponse, Fault.Reset, Fault.SlowBody, Fault.Hang {
+public sealed interface Fault
+    permits Fault.Latency, Fault.ErrorResponse, Fault.Reset, Fault.SlowBody, Fault.Hang {
   /** How long a {@link Hang} lasts when not given: longer than any client deadline in the suite. */
   Duration DEFAULT_HANG = Duration.ofMinutes(5);
 
@@ -42,12 +44,17 @@ public sealed interface Fault permits Fault.Latency, Fault.ErrorResponse, Fault.
     return new Reset();
   }
 
-  /** Send the response body in chunks of {@code chunkBytes}, pausing {@code pause} before each one after the first. */
+  /**
+   * Send the response body in chunks of {@code chunkBytes}, pausing {@code pause} before each one
+   * after the first.
+   */
   static SlowBody slowBody(int chunkBytes, Duration pause) {
     return new SlowBody(chunkBytes, pause);
   }
 
-  /** Never answer; the connection is closed after {@link #DEFAULT_HANG} or when the server closes. */
+  /**
+   * Never answer; the connection is closed after {@link #DEFAULT_HANG} or when the server closes.
+   */
   static Hang hang() {
     return new Hang(DEFAULT_HANG);
   }
@@ -120,7 +127,9 @@ public sealed interface Fault permits Fault.Latency, Fault.ErrorResponse, Fault.
     }
   }
 
-  /** No response until {@code max} has passed or the server closes; then the connection is closed. */
+  /**
+   * No response until {@code max} has passed or the server closes; then the connection is closed.
+   */
   record Hang(Duration max) implements Fault {
     /** Checks the maximum is positive. */
     public Hang {

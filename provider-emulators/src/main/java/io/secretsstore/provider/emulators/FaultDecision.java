@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * What the {@link FaultPlan} says one call must suffer. A transport applies it in this order:
- * wait {@link #delay()}; then, if there is a {@link #replacement()}, send that instead of calling
- * the handler; otherwise call the handler and, with {@link #slowBody()}, trickle its body out.
+ * What the {@link FaultPlan} says one call must suffer. A transport applies it in this order: wait
+ * {@link #delay()}; then, if there is a {@link #replacement()}, send that instead of calling the
+ * handler; otherwise call the handler and, with {@link #slowBody()}, trickle its body out.
  *
  * <p>A gRPC emulator would map an {@link Fault.ErrorResponse} to a status (429 to {@code
  * RESOURCE_EXHAUSTED}, 503 to {@code UNAVAILABLE}, 401 to {@code UNAUTHENTICATED}, 403 to {@code
@@ -50,6 +50,12 @@ public final class FaultDecision {
 
   @Override
   public String toString() {
-    return "FaultDecision[delay=" + delay + ", replacement=" + replacement + ", slowBody=" + slowBody + "]";
+    return "FaultDecision[delay="
+        + delay
+        + ", replacement="
+        + replacement
+        + ", slowBody="
+        + slowBody
+        + "]";
   }
 }

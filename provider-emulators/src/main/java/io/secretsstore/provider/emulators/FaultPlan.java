@@ -10,8 +10,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * are added, consumed and cleared while the servers run.
  *
  * <p>Each call takes every matching latency (summed), the first matching slow body, and the first
- * matching {@linkplain Fault#replacesResponse() terminal} fault, in the order they were injected.
- * A rule with a count is used up by the calls it actually hit; a rule that was matched but not
+ * matching {@linkplain Fault#replacesResponse() terminal} fault, in the order they were injected. A
+ * rule with a count is used up by the calls it actually hit; a rule that was matched but not
  * applied (a second terminal fault) keeps its count.
  *
  * <pre>{@code
@@ -54,7 +54,10 @@ public final class FaultPlan {
     return rules.stream().filter(FaultRule::isActive).toList();
   }
 
-  /** Removes the rules injected for one operation name (rules for {@link #ANY_OPERATION} need that name). */
+  /**
+   * Removes the rules injected for one operation name (rules for {@link #ANY_OPERATION} need that
+   * name).
+   */
   public void clear(String operation) {
     rules.removeIf(rule -> rule.operation().equals(operation));
   }

@@ -41,7 +41,9 @@ public final class FaultRule {
     return fault;
   }
 
-  /** Calls it will still hit: {@link FaultPlan#ALWAYS} when unlimited, 0 when used up or cancelled. */
+  /**
+   * Calls it will still hit: {@link FaultPlan#ALWAYS} when unlimited, 0 when used up or cancelled.
+   */
   public int remaining() {
     return remaining.get();
   }
@@ -79,7 +81,13 @@ public final class FaultRule {
 
   @Override
   public String toString() {
-    return "FaultRule[" + operation + (resource == null ? "" : " " + resource) + ": " + fault + ", remaining="
-        + (remaining.get() == FaultPlan.ALWAYS ? "always" : remaining.get()) + "]";
+    return "FaultRule["
+        + operation
+        + (resource == null ? "" : " " + resource)
+        + ": "
+        + fault
+        + ", remaining="
+        + (remaining.get() == FaultPlan.ALWAYS ? "always" : remaining.get())
+        + "]";
   }
 }

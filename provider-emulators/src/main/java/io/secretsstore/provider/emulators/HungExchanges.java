@@ -12,13 +12,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Exchanges left unanswered by a {@link Fault.Hang}. They are parked here instead of in a
- * sleeping worker, so hung calls cost no thread; each is closed (no response) when its time is up
- * or when the server closes.
+ * Exchanges left unanswered by a {@link Fault.Hang}. They are parked here instead of in a sleeping
+ * worker, so hung calls cost no thread; each is closed (no response) when its time is up or when
+ * the server closes.
  */
 final class HungExchanges implements AutoCloseable {
   private final Set<HttpExchange> parked = ConcurrentHashMap.newKeySet();
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(new NamedThreads("emulator-hang"));
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(new NamedThreads("emulator-hang"));
   private volatile boolean closed;
 
   void park(HttpExchange exchange, Duration max) {

@@ -25,7 +25,8 @@ final class PathPattern {
   private final List<String> names; // null where a literal is
   private final boolean endsWithRest;
 
-  private PathPattern(String text, List<String> literals, List<String> names, boolean endsWithRest) {
+  private PathPattern(
+      String text, List<String> literals, List<String> names, boolean endsWithRest) {
     this.text = text;
     this.literals = literals;
     this.names = names;
@@ -60,7 +61,8 @@ final class PathPattern {
         names.add(null);
       }
     }
-    return new PathPattern(text, Collections.unmodifiableList(literals), Collections.unmodifiableList(names), rest);
+    return new PathPattern(
+        text, Collections.unmodifiableList(literals), Collections.unmodifiableList(names), rest);
   }
 
   /** The variables of a matching raw path, or null when it does not match. */

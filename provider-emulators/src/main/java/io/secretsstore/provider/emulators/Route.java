@@ -50,8 +50,10 @@ public final class Route {
    * A route with no condition, whose resource is the request's decoded path.
    *
    * @param method an HTTP method such as {@code GET}, or {@link #ANY_METHOD}
-   * @param pathPattern e.g. {@code /secrets/{name}/{version*}}: see {@link EmulatorRequest#pathParam}
-   * @param operation the name calls are counted and faults injected under, e.g. {@code vault.kv2.read}
+   * @param pathPattern e.g. {@code /secrets/{name}/{version*}}: see {@link
+   *     EmulatorRequest#pathParam}
+   * @param operation the name calls are counted and faults injected under, e.g. {@code
+   *     vault.kv2.read}
    */
   public static Route of(String method, String pathPattern, String operation) {
     String m = method.toUpperCase(Locale.ROOT);
@@ -59,9 +61,11 @@ public final class Route {
       throw new IllegalArgumentException("not an HTTP method: " + method);
     }
     if (!OPERATION.matcher(operation).matches() || operation.equals(FaultPlan.ANY_OPERATION)) {
-      throw new IllegalArgumentException("operation names use letters, digits and _.:/-: " + operation);
+      throw new IllegalArgumentException(
+          "operation names use letters, digits and _.:/-: " + operation);
     }
-    return new Route(m, PathPattern.parse(pathPattern), operation, request -> true, EmulatorRequest::path);
+    return new Route(
+        m, PathPattern.parse(pathPattern), operation, request -> true, EmulatorRequest::path);
   }
 
   /** The same route, matching only requests that also pass {@code condition}. */
@@ -70,9 +74,13 @@ public final class Route {
     return new Route(method, path, operation, this.condition.and(condition), resource);
   }
 
-  /** The same route, naming the resource of a call with {@code resource} (used by {@link FaultPlan}). */
+  /**
+   * The same route, naming the resource of a call with {@code resource} (used by {@link
+   * FaultPlan}).
+   */
   public Route resource(Function<EmulatorRequest, String> resource) {
-    return new Route(method, path, operation, condition, Objects.requireNonNull(resource, "resource"));
+    return new Route(
+        method, path, operation, condition, Objects.requireNonNull(resource, "resource"));
   }
 
   /** The method, upper case, or {@link #ANY_METHOD}. */

@@ -42,7 +42,11 @@ final class RouteTable {
       }
     }
     return otherMethod
-        ? new Match(null, request, 405, "method " + request.method() + " is not allowed on " + request.path())
+        ? new Match(
+            null,
+            request,
+            405,
+            "method " + request.method() + " is not allowed on " + request.path())
         : new Match(null, request, 404, "no route for " + request.method() + " " + request.path());
   }
 }

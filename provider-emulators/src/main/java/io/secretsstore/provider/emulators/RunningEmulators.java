@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.emulators;
 
-import io.secretsstore.provider.text.TextTable;
 import io.secretsstore.provider.driver.AtomicWriter;
+import io.secretsstore.provider.text.TextTable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +34,8 @@ final class RunningEmulators implements AutoCloseable {
    *
    * @param ownedDirectory a temporary directory holding the CA file, deleted on close; or null
    */
-  static RunningEmulators start(List<CloudEmulator> emulators, EmulatorOptions options, Path ownedDirectory)
+  static RunningEmulators start(
+      List<CloudEmulator> emulators, EmulatorOptions options, Path ownedDirectory)
       throws IOException {
     RunningEmulators running = new RunningEmulators(options.caFile(), ownedDirectory);
     try {
@@ -50,7 +50,10 @@ final class RunningEmulators implements AutoCloseable {
     return running;
   }
 
-  /** Seeds each started emulator that has a section, in start order; returns every identity declared. */
+  /**
+   * Seeds each started emulator that has a section, in start order; returns every identity
+   * declared.
+   */
   List<SeededIdentity> seed(Map<String, SeedNode> sections) {
     List<SeededIdentity> identities = new ArrayList<>();
     for (int i = 0; i < emulators.size(); i++) {

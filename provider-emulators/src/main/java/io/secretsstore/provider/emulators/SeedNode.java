@@ -74,7 +74,8 @@ public final class SeedNode {
 
   /** An error naming the file, line and key path. */
   public SeedException error(String problem) {
-    return new SeedException(file + " line " + line() + ": " + (path.isEmpty() ? "" : path + ": ") + problem);
+    return new SeedException(
+        file + " line " + line() + ": " + (path.isEmpty() ? "" : path + ": ") + problem);
   }
 
   /** The mapping's entries in file order, refusing any key not in {@code allowed}. */
@@ -92,7 +93,8 @@ public final class SeedNode {
       }
       String childPath = path.isEmpty() ? key.getValue() : path + "." + key.getValue();
       if (!allowed.contains(key.getValue())) {
-        throw new SeedNode(tuple.getKeyNode(), childPath, file).error("unknown key; expected one of " + new java.util.TreeSet<>(allowed));
+        throw new SeedNode(tuple.getKeyNode(), childPath, file)
+            .error("unknown key; expected one of " + new java.util.TreeSet<>(allowed));
       }
       entries.put(key.getValue(), new SeedNode(tuple.getValueNode(), childPath, file));
     }

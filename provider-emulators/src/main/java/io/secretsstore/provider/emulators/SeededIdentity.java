@@ -32,7 +32,16 @@ public record SeededIdentity(
 
   @Override
   public String toString() {
-    return "SeededIdentity[backend=" + backend + ", " + description + ", " + namespace + "/" + serviceAccount
-        + ", audiences=" + tokensByAudience.keySet() + "]";
+    return "SeededIdentity[backend="
+        + backend
+        + ", "
+        + description
+        + ", "
+        + namespace
+        + "/"
+        + serviceAccount
+        + ", audiences="
+        + tokensByAudience.keySet()
+        + "]";
   }
 }

@@ -17,7 +17,13 @@ import java.util.Objects;
  * @param errors the cloud's error format
  */
 public record ServerOptions(
-    EmulatorTls tls, int httpPort, int httpsPort, int threads, FaultPlan faults, CallCounter calls, ErrorRenderer errors) {
+    EmulatorTls tls,
+    int httpPort,
+    int httpsPort,
+    int threads,
+    FaultPlan faults,
+    CallCounter calls,
+    ErrorRenderer errors) {
   /** Enough for the concurrent-mount tests; hung calls do not hold a thread. */
   public static final int DEFAULT_THREADS = 32;
 
@@ -36,7 +42,8 @@ public record ServerOptions(
 
   /** Free ports, {@link #DEFAULT_THREADS}, a new plan and counter, the default error format. */
   public static ServerOptions defaults(EmulatorTls tls) {
-    return new ServerOptions(tls, 0, 0, DEFAULT_THREADS, new FaultPlan(), new CallCounter(), ErrorRenderer.DEFAULT);
+    return new ServerOptions(
+        tls, 0, 0, DEFAULT_THREADS, new FaultPlan(), new CallCounter(), ErrorRenderer.DEFAULT);
   }
 
   /** The same options with fixed ports (0 for a free one). */

@@ -24,8 +24,8 @@ import java.util.UUID;
 /**
  * A stand-in for a Kubernetes service-account token issuer, shared by the cloud emulators: mints
  * projected-token-shaped JWTs (ES256, a key of this instance) and verifies them as the clouds do
- * (signature, expiry), returning the claims for the cloud's own checks (audience, subject,
- * issuer). Failures carry a reason, never the token, so each emulator answers in its cloud's format.
+ * (signature, expiry), returning the claims for the cloud's own checks (audience, subject, issuer).
+ * Failures carry a reason, never the token, so each emulator answers in its cloud's format.
  */
 public final class ServiceAccountJwts {
   private static final String ALGORITHM = "ES256";
@@ -65,7 +65,13 @@ public final class ServiceAccountJwts {
    * @param uid the service account's uid, empty if absent
    * @param audiences the {@code aud} claim
    */
-  public record Claims(String issuer, String subject, String namespace, String serviceAccount, String uid, List<String> audiences) {}
+  public record Claims(
+      String issuer,
+      String subject,
+      String namespace,
+      String serviceAccount,
+      String uid,
+      List<String> audiences) {}
 
   /** Why a token was refused. */
   public enum Reason {
@@ -107,8 +113,13 @@ public final class ServiceAccountJwts {
     claims.put("iat", now.getEpochSecond());
     claims.put("iss", issuer);
     claims.put("jti", UUID.randomUUID().toString());
-    claims.put("kubernetes.io",
-        Map.of("namespace", namespace, "serviceaccount", Map.of("name", serviceAccount, "uid", UUID.randomUUID().toString())));
+    claims.put(
+        "kubernetes.io",
+        Map.of(
+            "namespace",
+            namespace,
+            "serviceaccount",
+            Map.of("name", serviceAccount, "uid", UUID.randomUUID().toString())));
     claims.put("nbf", now.getEpochSecond());
     claims.put("sub", "system:serviceaccount:" + namespace + ":" + serviceAccount);
     String signingInput = encode(header) + "." + encode(claims);
@@ -140,7 +151,8 @@ public final class ServiceAccountJwts {
       throw new InvalidToken(Reason.BAD_SIGNATURE);
     }
     JsonNode claims = decode(parts[1]);
-    if (!claims.path("exp").canConvertToLong() || claims.path("exp").asLong() <= Instant.now().getEpochSecond()) {
+    if (!claims.path("exp").canConvertToLong()
+        || claims.path("exp").asLong() <= Instant.now().getEpochSecond()) {
       throw new InvalidToken(Reason.EXPIRED);
     }
     List<String> audiences = new ArrayList<>();
@@ -151,9 +163,13 @@ public final class ServiceAccountJwts {
       audiences.add(aud.asText());
     }
     JsonNode kubernetes = claims.path("kubernetes.io");
-    return new Claims(claims.path("iss").asText(""), claims.path("sub").asText(""),
-        kubernetes.path("namespace").asText(""), kubernetes.path("serviceaccount").path("name").asText(""),
-        kubernetes.path("serviceaccount").path("uid").asText(""), audiences);
+    return new Claims(
+        claims.path("iss").asText(""),
+        claims.path("sub").asText(""),
+        kubernetes.path("namespace").asText(""),
+        kubernetes.path("serviceaccount").path("name").asText(""),
+        kubernetes.path("serviceaccount").path("uid").asText(""),
+        audiences);
   }
 
   private boolean signatureValid(String[] parts) {

@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param settings the environment a client or provider needs, e.g. {@code VAULT_ADDR}, {@code
  *     AWS_ENDPOINT_URL}, the CA file; emulator credentials here are fake by design
  */
-public record StartedEmulator(String name, Map<String, URI> endpoints, Map<String, String> settings) {
+public record StartedEmulator(
+    String name, Map<String, URI> endpoints, Map<String, String> settings) {
   /** Checks nothing is missing and freezes the maps in their given order. */
   public StartedEmulator {
     Objects.requireNonNull(name, "name");
@@ -31,7 +32,8 @@ public record StartedEmulator(String name, Map<String, URI> endpoints, Map<Strin
   public URI endpoint(String endpointName) {
     URI uri = endpoints.get(endpointName);
     if (uri == null) {
-      throw new IllegalArgumentException(name + " has no endpoint " + endpointName + "; it has " + endpoints.keySet());
+      throw new IllegalArgumentException(
+          name + " has no endpoint " + endpointName + "; it has " + endpoints.keySet());
     }
     return uri;
   }

@@ -42,7 +42,10 @@ final class UrlEncoded {
     }
   }
 
-  /** Decodes {@code %XX} escapes of one path segment as UTF-8; unlike forms, {@code +} stays {@code +}. */
+  /**
+   * Decodes {@code %XX} escapes of one path segment as UTF-8; unlike forms, {@code +} stays {@code
+   * +}.
+   */
   static String decodePathSegment(String segment) {
     if (segment.indexOf('%') < 0) {
       return segment;
@@ -50,7 +53,10 @@ final class UrlEncoded {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(segment.length());
     int i = 0;
     while (i < segment.length()) {
-      int hi = i + 2 < segment.length() && segment.charAt(i) == '%' ? Character.digit(segment.charAt(i + 1), 16) : -1;
+      int hi =
+          i + 2 < segment.length() && segment.charAt(i) == '%'
+              ? Character.digit(segment.charAt(i + 1), 16)
+              : -1;
       int lo = hi < 0 ? -1 : Character.digit(segment.charAt(i + 2), 16);
       if (lo >= 0) {
         bytes.write(hi << 4 | lo);

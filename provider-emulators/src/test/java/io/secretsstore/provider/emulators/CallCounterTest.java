@@ -33,7 +33,8 @@ class CallCounterTest {
     calls.record("c.op");
 
     assertThat(snapshot.keySet()).containsExactly("a.op", "b.op");
-    assertThatThrownBy(() -> snapshot.put("x", 1L)).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> snapshot.put("x", 1L))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test

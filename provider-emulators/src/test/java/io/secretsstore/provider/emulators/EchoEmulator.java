@@ -27,7 +27,11 @@ public final class EchoEmulator implements CloudEmulator {
   @Override
   public synchronized StartedEmulator start(EmulatorOptions options) throws IOException {
     server = EmulatorServer.start(options.server(name()).withFaults(faults).withCalls(calls));
-    server.route("GET", "/echo/{word}", "echo.get", request -> EmulatorResponse.text(200, request.pathParam("word")));
+    server.route(
+        "GET",
+        "/echo/{word}",
+        "echo.get",
+        request -> EmulatorResponse.text(200, request.pathParam("word")));
     Map<String, URI> endpoints = new LinkedHashMap<>();
     endpoints.put("http", server.httpUrl());
     endpoints.put("https", server.httpsUrl());

@@ -28,8 +28,11 @@ class EmulatorServerTest {
   @BeforeEach
   void start() throws Exception {
     ErrorRenderer vaultStyle =
-        (operation, status, message) -> EmulatorResponse.json(status, Map.of("errors", new String[] {operation + ": " + message}));
-    server = EmulatorServer.start(ServerOptions.defaults(TLS).withErrors(vaultStyle).withThreads(4));
+        (operation, status, message) ->
+            EmulatorResponse.json(
+                status, Map.of("errors", new String[] {operation + ": " + message}));
+    server =
+        EmulatorServer.start(ServerOptions.defaults(TLS).withErrors(vaultStyle).withThreads(4));
   }
 
   @AfterEach
@@ -50,7 +53,9 @@ class EmulatorServerTest {
         "GET",
         "/secrets/{name}/{version*}",
         "kv.get",
-        request -> EmulatorResponse.text(200, request.pathParam("name") + "|" + request.pathParam("version")));
+        request ->
+            EmulatorResponse.text(
+                200, request.pathParam("name") + "|" + request.pathParam("version")));
 
     assertThat(get("/secrets/db/").body()).isEqualTo("db|");
     assertThat(get("/secrets/db").body()).isEqualTo("db|");
@@ -63,9 +68,18 @@ class EmulatorServerTest {
   void firstMatchingRouteWinsAndAConditionCanChooseTheOperation() throws Exception {
     server.route(
         Route.of("POST", "/", "aws.GetSecretValue")
-            .when(request -> request.header("x-amz-target").filter("secretsmanager.GetSecretValue"::equals).isPresent()),
+            .when(
+                request ->
+                    request
+                        .header("x-amz-target")
+                        .filter("secretsmanager.GetSecretValue"::equals)
+                        .isPresent()),
         request -> EmulatorResponse.jsonText(200, "{\"SecretString\":\"s\"}"));
-    server.route("POST", "/", "aws.unknown", request -> EmulatorResponse.text(400, "UnknownOperationException"));
+    server.route(
+        "POST",
+        "/",
+        "aws.unknown",
+        request -> EmulatorResponse.text(400, "UnknownOperationException"));
 
     HttpResponse<String> known = post("/", "{}", "X-Amz-Target", "secretsmanager.GetSecretValue");
     HttpResponse<String> other = post("/", "{}", "X-Amz-Target", "secretsmanager.ListSecrets");
@@ -73,7 +87,8 @@ class EmulatorServerTest {
     assertThat(known.statusCode()).isEqualTo(200);
     assertThat(known.headers().firstValue("Content-Type")).hasValue("application/json");
     assertThat(other.statusCode()).isEqualTo(400);
-    assertThat(server.calls().snapshot()).containsExactlyInAnyOrderEntriesOf(Map.of("aws.GetSecretValue", 1L, "aws.unknown", 1L));
+    assertThat(server.calls().snapshot())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("aws.GetSecretValue", 1L, "aws.unknown", 1L));
   }
 
   @Test
@@ -117,24 +132,32 @@ class EmulatorServerTest {
         "POST",
         "/{tenant}/oauth2/v2.0/token",
         "aad.token",
-        request -> EmulatorResponse.text(200, request.pathParam("tenant") + " " + request.formParam("scope").orElseThrow()));
+        request ->
+            EmulatorResponse.text(
+                200, request.pathParam("tenant") + " " + request.formParam("scope").orElseThrow()));
 
     HttpResponse<String> response =
-        post("/t1/oauth2/v2.0/token", "grant_type=client_credentials&scope=https%3A%2F%2Fvault.azure.net%2F.default",
-            "Content-Type", "application/x-www-form-urlencoded");
+        post(
+            "/t1/oauth2/v2.0/token",
+            "grant_type=client_credentials&scope=https%3A%2F%2Fvault.azure.net%2F.default",
+            "Content-Type",
+            "application/x-www-form-urlencoded");
 
     assertThat(response.body()).isEqualTo("t1 https://vault.azure.net/.default");
   }
 
   @Test
   void unknownPathIs404AndWrongMethodIs405InTheEmulatorsErrorFormat() throws Exception {
-    server.route("GET", "/v1/sys/health", "vault.health", request -> EmulatorResponse.jsonText(200, "{}"));
+    server.route(
+        "GET", "/v1/sys/health", "vault.health", request -> EmulatorResponse.jsonText(200, "{}"));
 
     HttpResponse<String> missing = get("/v1/nowhere");
     HttpResponse<String> wrongMethod = post("/v1/sys/health", "", "X-Any", "1");
 
     assertThat(missing.statusCode()).isEqualTo(404);
-    assertThat(missing.body()).contains("\"errors\"").contains("(unmatched): no route for GET /v1/nowhere");
+    assertThat(missing.body())
+        .contains("\"errors\"")
+        .contains("(unmatched): no route for GET /v1/nowhere");
     assertThat(wrongMethod.statusCode()).isEqualTo(405);
     assertThat(server.calls().count(CallCounter.UNMATCHED)).isEqualTo(2);
     assertThat(server.calls().count("vault.health")).isZero();
@@ -142,13 +165,22 @@ class EmulatorServerTest {
 
   @Test
   void emulatorErrorIsRenderedAndAnyOtherExceptionBecomes500() throws Exception {
-    server.route("GET", "/denied", "test.denied", request -> {
-      throw new EmulatorError(403, "permission denied");
-    });
-    server.route("GET", "/bug", "test.bug", request -> {
-      throw new IllegalStateException("S3CR3T-canary must not reach the client");
-    });
-    server.route("POST", "/json", "test.json", request -> EmulatorResponse.json(200, request.json()));
+    server.route(
+        "GET",
+        "/denied",
+        "test.denied",
+        request -> {
+          throw new EmulatorError(403, "permission denied");
+        });
+    server.route(
+        "GET",
+        "/bug",
+        "test.bug",
+        request -> {
+          throw new IllegalStateException("S3CR3T-canary must not reach the client");
+        });
+    server.route(
+        "POST", "/json", "test.json", request -> EmulatorResponse.json(200, request.json()));
 
     Logger dispatcher = (Logger) LoggerFactory.getLogger(Dispatcher.class);
     ListAppender<ILoggingEvent> logged = new ListAppender<>();
@@ -171,16 +203,22 @@ class EmulatorServerTest {
     assertThat(bug.body()).contains("internal emulator error").doesNotContain("S3CR3T");
     assertThat(badJson.statusCode()).isEqualTo(400);
     assertThat(badJson.body()).contains("not valid JSON").doesNotContain("S3CR3T");
-    assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
+    assertThat(logged.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
         .anySatisfy(line -> assertThat(line).contains("test.bug").contains("IllegalStateException"))
         .noneSatisfy(line -> assertThat(line).contains("S3CR3T"));
   }
 
   @Test
-  void aBrokenConditionOrAMissingResponseAnswers500InsteadOfDroppingTheConnection() throws Exception {
-    server.route(Route.of("GET", "/broken", "test.broken").when(request -> {
-      throw new IllegalStateException("bug in a condition");
-    }), request -> EmulatorResponse.empty(204));
+  void aBrokenConditionOrAMissingResponseAnswers500InsteadOfDroppingTheConnection()
+      throws Exception {
+    server.route(
+        Route.of("GET", "/broken", "test.broken")
+            .when(
+                request -> {
+                  throw new IllegalStateException("bug in a condition");
+                }),
+        request -> EmulatorResponse.empty(204));
     server.route("GET", "/null", "test.null", request -> null);
 
     assertThat(get("/broken").statusCode()).isEqualTo(500);
@@ -189,11 +227,16 @@ class EmulatorServerTest {
 
   @Test
   void routesAddedAfterStartAreServedOverHttpAndHttps() throws Exception {
-    server.route("GET", "/late", "test.late", request -> EmulatorResponse.text(200, request.secure() ? "https" : "http"));
+    server.route(
+        "GET",
+        "/late",
+        "test.late",
+        request -> EmulatorResponse.text(200, request.secure() ? "https" : "http"));
     HttpClient trusting = HttpClient.newBuilder().sslContext(TLS.clientContext()).build();
 
     assertThat(get("/late").body()).isEqualTo("http");
-    assertThat(TestClients.get(trusting, server.httpsUrl().resolve("/late")).body()).isEqualTo("https");
+    assertThat(TestClients.get(trusting, server.httpsUrl().resolve("/late")).body())
+        .isEqualTo("https");
     assertThat(server.calls().count("test.late")).isEqualTo(2);
   }
 
@@ -201,7 +244,8 @@ class EmulatorServerTest {
     return TestClients.get(client, server.httpUrl().resolve(path));
   }
 
-  private HttpResponse<String> post(String path, String body, String header, String value) throws Exception {
+  private HttpResponse<String> post(String path, String body, String header, String value)
+      throws Exception {
     return client.send(
         HttpRequest.newBuilder(URI.create(server.httpUrl() + path))
             .header(header, value)

@@ -50,7 +50,8 @@ class EmulatorTlsTest {
   @Test
   void httpsAnswersOverLocalhostToo() throws Exception {
     Path pem = tls.writeCaPem(dir.resolve("ca.pem"));
-    var localhost = java.net.URI.create("https://localhost:" + server.httpsUrl().getPort() + "/hello");
+    var localhost =
+        java.net.URI.create("https://localhost:" + server.httpsUrl().getPort() + "/hello");
 
     assertThat(TestClients.get(TestClients.trusting(pem), localhost).statusCode()).isEqualTo(200);
   }
@@ -59,12 +60,14 @@ class EmulatorTlsTest {
   void clientContextFromTheTlsObjectIsEnoughToConnect() throws Exception {
     HttpClient client = HttpClient.newBuilder().sslContext(tls.clientContext()).build();
 
-    assertThat(TestClients.get(client, server.httpsUrl().resolve("/hello")).statusCode()).isEqualTo(200);
+    assertThat(TestClients.get(client, server.httpsUrl().resolve("/hello")).statusCode())
+        .isEqualTo(200);
   }
 
   @Test
   void httpsIsRefusedByAClientWithDefaultTrust() {
-    assertThatThrownBy(() -> TestClients.get(TestClients.plain(), server.httpsUrl().resolve("/hello")))
+    assertThatThrownBy(
+            () -> TestClients.get(TestClients.plain(), server.httpsUrl().resolve("/hello")))
         .isInstanceOf(SSLHandshakeException.class);
     assertThat(server.calls().count("test.hello")).isZero();
   }
@@ -72,10 +75,15 @@ class EmulatorTlsTest {
   @Test
   void httpsIsRefusedWhenTheTrustedCaIssuedTheCertificateForAnotherHost() throws Exception {
     Path pem = tls.writeCaPem(dir.resolve("ca.pem"));
-    try (EmulatorServer wrongHost = EmulatorServer.start(ServerOptions.defaults(tls.forHosts("wrong.example")))) {
-      wrongHost.route("GET", "/hello", "test.hello", request -> EmulatorResponse.text(200, "hello"));
+    try (EmulatorServer wrongHost =
+        EmulatorServer.start(ServerOptions.defaults(tls.forHosts("wrong.example")))) {
+      wrongHost.route(
+          "GET", "/hello", "test.hello", request -> EmulatorResponse.text(200, "hello"));
 
-      assertThatThrownBy(() -> TestClients.get(TestClients.trusting(pem), wrongHost.httpsUrl().resolve("/hello")))
+      assertThatThrownBy(
+              () ->
+                  TestClients.get(
+                      TestClients.trusting(pem), wrongHost.httpsUrl().resolve("/hello")))
           .isInstanceOf(SSLHandshakeException.class);
       assertThat(wrongHost.calls().total()).isZero();
     }
@@ -86,9 +94,13 @@ class EmulatorTlsTest {
     EmulatorTls shortLived = EmulatorTls.generate(Duration.ofHours(1));
     X509Certificate certificate = shortLived.serverCertificate();
 
-    List<String> names = certificate.getSubjectAlternativeNames().stream().map(name -> name.get(1).toString()).toList();
+    List<String> names =
+        certificate.getSubjectAlternativeNames().stream()
+            .map(name -> name.get(1).toString())
+            .toList();
     assertThat(names).containsExactlyInAnyOrder("localhost", "127.0.0.1", "0:0:0:0:0:0:0:1");
-    assertThat(certificate.getNotAfter().toInstant()).isBefore(Instant.now().plus(Duration.ofHours(1)).plusSeconds(60));
+    assertThat(certificate.getNotAfter().toInstant())
+        .isBefore(Instant.now().plus(Duration.ofHours(1)).plusSeconds(60));
     assertThat(certificate.getBasicConstraints()).isEqualTo(-1);
     assertThat(shortLived.caCertificate().getBasicConstraints()).isGreaterThanOrEqualTo(0);
     certificate.verify(shortLived.caCertificate().getPublicKey());
@@ -99,9 +111,14 @@ class EmulatorTlsTest {
     String pem = tls.caPem();
 
     assertThat(pem).startsWith("-----BEGIN CERTIFICATE-----").doesNotContain("PRIVATE");
-    var parsed = CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+    var parsed =
+        CertificateFactory.getInstance("X.509")
+            .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
     assertThat(parsed).isEqualTo(tls.caCertificate());
-    assertThat(tls.toString()).contains("localhost").doesNotContain("PRIVATE").doesNotContain("BEGIN");
+    assertThat(tls.toString())
+        .contains("localhost")
+        .doesNotContain("PRIVATE")
+        .doesNotContain("BEGIN");
   }
 
   @Test

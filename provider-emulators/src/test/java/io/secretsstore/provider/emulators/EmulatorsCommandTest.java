@@ -26,7 +26,8 @@ import picocli.CommandLine;
 
 /** The {@code emulators} subcommand, run through the provider's real command line. */
 class EmulatorsCommandTest {
-  private static final Pattern ECHO_HTTP = Pattern.compile("echo\\s+http\\s+(http://127\\.0\\.0\\.1:\\d+)");
+  private static final Pattern ECHO_HTTP =
+      Pattern.compile("echo\\s+http\\s+(http://127\\.0\\.0\\.1:\\d+)");
 
   @TempDir Path dir;
 
@@ -52,7 +53,10 @@ class EmulatorsCommandTest {
     int closedBefore = EchoEmulator.CLOSED.get();
     Path ca = dir.resolve("ca.pem");
 
-    int code = commandLine().execute("emulators", "--only", "echo", "--ca-file", ca.toString(), "--exit-after-start");
+    int code =
+        commandLine()
+            .execute(
+                "emulators", "--only", "echo", "--ca-file", ca.toString(), "--exit-after-start");
 
     assertThat(code).as(err.toString()).isZero();
     assertThat(out.toString())
@@ -69,7 +73,9 @@ class EmulatorsCommandTest {
   void aTemporaryCaFileIsRemovedWhenTheEmulatorsStop() throws Exception {
     int code = commandLine().execute("emulators", "--only", "echo", "--exit-after-start");
 
-    Matcher ca = Pattern.compile("CA certificate \\(trust it for the https endpoints\\): (\\S+)").matcher(out.toString());
+    Matcher ca =
+        Pattern.compile("CA certificate \\(trust it for the https endpoints\\): (\\S+)")
+            .matcher(out.toString());
     assertThat(code).isZero();
     assertThat(ca.find()).isTrue();
     assertThat(Path.of(ca.group(1))).doesNotExist();
@@ -80,7 +86,9 @@ class EmulatorsCommandTest {
     int closedBefore = EchoEmulator.CLOSED.get();
     CommandLine cli = commandLine();
     AtomicInteger code = new AtomicInteger(-1);
-    Thread serving = new Thread(() -> code.set(cli.execute("emulators", "--only", "echo")), "emulators-under-test");
+    Thread serving =
+        new Thread(
+            () -> code.set(cli.execute("emulators", "--only", "echo")), "emulators-under-test");
     serving.start();
     URI echo = awaitEchoEndpoint();
 
@@ -107,7 +115,14 @@ class EmulatorsCommandTest {
   void aPortAlreadyTakenIsReportedWithExitCodeOne() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       int code =
-          commandLine().execute("emulators", "--only", "echo", "--set", "echo.http-port=" + taken.getLocalPort(), "--exit-after-start");
+          commandLine()
+              .execute(
+                  "emulators",
+                  "--only",
+                  "echo",
+                  "--set",
+                  "echo.http-port=" + taken.getLocalPort(),
+                  "--exit-after-start");
 
       assertThat(code).isEqualTo(1);
       assertThat(err.toString()).contains("cannot start the emulators").contains("BindException");
@@ -122,9 +137,14 @@ class EmulatorsCommandTest {
   }
 
   private URI awaitEchoEndpoint() throws InterruptedException {
-    await().atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(20))
+    await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .pollInterval(java.time.Duration.ofMillis(20))
         .alias("the command prints its echo endpoint")
-        .until(() -> ECHO_HTTP.matcher(out.toString()).find() && out.toString().contains("press Ctrl-C"));
+        .until(
+            () ->
+                ECHO_HTTP.matcher(out.toString()).find()
+                    && out.toString().contains("press Ctrl-C"));
     Matcher m = ECHO_HTTP.matcher(out.toString());
     assertThat(m.find()).as("the command printed no echo endpoint: " + out + err).isTrue();
     return URI.create(m.group(1));

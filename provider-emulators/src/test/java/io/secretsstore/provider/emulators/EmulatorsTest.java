@@ -22,7 +22,9 @@ class EmulatorsTest {
     List<CloudEmulator> all = Emulators.discover();
 
     assertThat(Emulators.select(all, List.of())).isEqualTo(all);
-    assertThat(Emulators.select(all, List.of("echo"))).extracting(CloudEmulator::name).containsExactly("echo");
+    assertThat(Emulators.select(all, List.of("echo")))
+        .extracting(CloudEmulator::name)
+        .containsExactly("echo");
     assertThatThrownBy(() -> Emulators.select(all, List.of("echo", "nimbus")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("nimbus")
@@ -37,8 +39,12 @@ class EmulatorsTest {
       echo.faults().inject("echo.get", Fault.error(503), 1);
       StartedEmulator started = echo.start(options);
 
-      var throttled = TestClients.get(TestClients.plain(), started.endpoint("http").resolve("/echo/hi"));
-      var answered = TestClients.get(TestClients.trusting(options.caFile()), started.endpoint("https").resolve("/echo/hi"));
+      var throttled =
+          TestClients.get(TestClients.plain(), started.endpoint("http").resolve("/echo/hi"));
+      var answered =
+          TestClients.get(
+              TestClients.trusting(options.caFile()),
+              started.endpoint("https").resolve("/echo/hi"));
 
       assertThat(throttled.statusCode()).isEqualTo(503);
       assertThat(answered.body()).isEqualTo("hi");
@@ -50,7 +56,8 @@ class EmulatorsTest {
 
   @Test
   void portsComeFromTheEmulatorsProperties() throws Exception {
-    EmulatorOptions options = EmulatorOptions.create(dir.resolve("ca.pem")).withProperty("echo.http-port", "8200");
+    EmulatorOptions options =
+        EmulatorOptions.create(dir.resolve("ca.pem")).withProperty("echo.http-port", "8200");
 
     assertThat(options.server("echo").httpPort()).isEqualTo(8200);
     assertThat(options.server("echo").httpsPort()).isZero();

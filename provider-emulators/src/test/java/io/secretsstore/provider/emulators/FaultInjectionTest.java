@@ -31,9 +31,12 @@ class FaultInjectionTest {
   @BeforeEach
   void start() throws Exception {
     server = EmulatorServer.start(ServerOptions.defaults(TLS).withThreads(4));
-    server.route("GET", "/v1/secret/{name}", "vault.read", request -> EmulatorResponse.text(200, BODY));
-    server.route("POST", "/v1/secret/{name}", "vault.write", request -> EmulatorResponse.empty(204));
-    server.route("GET", "/v1/sys/health", "vault.health", request -> EmulatorResponse.text(200, "ok"));
+    server.route(
+        "GET", "/v1/secret/{name}", "vault.read", request -> EmulatorResponse.text(200, BODY));
+    server.route(
+        "POST", "/v1/secret/{name}", "vault.write", request -> EmulatorResponse.empty(204));
+    server.route(
+        "GET", "/v1/sys/health", "vault.health", request -> EmulatorResponse.text(200, "ok"));
     faults = server.faults();
   }
 
@@ -75,7 +78,9 @@ class FaultInjectionTest {
   void errorFaultCanCarryItsOwnBodyAndHeaders() throws Exception {
     faults.inject(
         "vault.read",
-        Fault.error(503).withHeader("Retry-After", "2").withHeader("Content-Type", "application/x-amz-json-1.1")
+        Fault.error(503)
+            .withHeader("Retry-After", "2")
+            .withHeader("Content-Type", "application/x-amz-json-1.1")
             .withBody("{\"__type\":\"ServiceUnavailable\"}"),
         1);
 
@@ -83,7 +88,8 @@ class FaultInjectionTest {
 
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(response.headers().firstValue("Retry-After")).hasValue("2");
-    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/x-amz-json-1.1");
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValue("application/x-amz-json-1.1");
     assertThat(response.body()).isEqualTo("{\"__type\":\"ServiceUnavailable\"}");
   }
 
@@ -122,10 +128,15 @@ class FaultInjectionTest {
   void aSingleResetHitsOneCallAndTheNextSucceeds() throws Exception {
     // A POST: the JDK client (like HttpURLConnection) silently retries an idempotent GET once.
     faults.inject("vault.write", Fault.reset(), 1);
-    HttpRequest write = HttpRequest.newBuilder(server.httpUrl().resolve("/v1/secret/db")).POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+    HttpRequest write =
+        HttpRequest.newBuilder(server.httpUrl().resolve("/v1/secret/db"))
+            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+            .build();
 
-    assertThatThrownBy(() -> client.send(write, HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
-    assertThat(client.send(write, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(204);
+    assertThatThrownBy(() -> client.send(write, HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(IOException.class);
+    assertThat(client.send(write, HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(204);
     assertThat(server.calls().count("vault.write")).isEqualTo(2);
   }
 
@@ -153,9 +164,13 @@ class FaultInjectionTest {
   @Test
   void hangKeepsTheClientWaitingPastItsDeadline() {
     faults.inject("vault.read", Fault.hang());
-    HttpRequest request = HttpRequest.newBuilder(server.httpUrl().resolve("/v1/secret/db")).timeout(Duration.ofMillis(300)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(server.httpUrl().resolve("/v1/secret/db"))
+            .timeout(Duration.ofMillis(300))
+            .build();
 
-    assertThatThrownBy(() -> client.send(request, HttpResponse.BodyHandlers.ofString())).isInstanceOf(HttpTimeoutException.class);
+    assertThatThrownBy(() -> client.send(request, HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(HttpTimeoutException.class);
     assertThat(server.calls().count("vault.read")).isEqualTo(1);
   }
 
@@ -163,19 +178,25 @@ class FaultInjectionTest {
   void hungCallEndsWithoutAnAnswerWhenItsTimeIsUp() {
     faults.inject("vault.read", Fault.hang(Duration.ofMillis(200)));
 
-    assertThatThrownBy(() -> get("/v1/secret/db")).isInstanceOf(IOException.class).isNotInstanceOf(HttpTimeoutException.class);
+    assertThatThrownBy(() -> get("/v1/secret/db"))
+        .isInstanceOf(IOException.class)
+        .isNotInstanceOf(HttpTimeoutException.class);
   }
 
   @Test
   void closingTheServerReleasesHungCalls() throws Exception {
     faults.inject("vault.read", Fault.hang());
     CompletableFuture<HttpResponse<String>> pending =
-        client.sendAsync(HttpRequest.newBuilder(server.httpUrl().resolve("/v1/secret/db")).build(), HttpResponse.BodyHandlers.ofString());
+        client.sendAsync(
+            HttpRequest.newBuilder(server.httpUrl().resolve("/v1/secret/db")).build(),
+            HttpResponse.BodyHandlers.ofString());
     awaitCalls("vault.read", 1);
 
     server.close();
 
-    assertThatThrownBy(() -> pending.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IOException.class);
+    assertThatThrownBy(() -> pending.get(5, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(IOException.class);
   }
 
   @Test
@@ -216,7 +237,9 @@ class FaultInjectionTest {
   }
 
   private void awaitCalls(String operation, long count) throws InterruptedException {
-    await().atMost(java.time.Duration.ofSeconds(30)).until(() -> server.calls().count(operation) >= count);
+    await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> server.calls().count(operation) >= count);
     assertThat(server.calls().count(operation)).isEqualTo(count);
   }
 }

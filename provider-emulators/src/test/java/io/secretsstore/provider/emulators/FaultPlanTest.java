@@ -111,16 +111,21 @@ class FaultPlanTest {
 
   @Test
   void throttledRoundsRetryAfterUpToWholeSeconds() {
-    assertThat(Fault.throttled(Duration.ofMillis(1500)).headers()).containsEntry("Retry-After", "2");
+    assertThat(Fault.throttled(Duration.ofMillis(1500)).headers())
+        .containsEntry("Retry-After", "2");
     assertThat(Fault.throttled(Duration.ofSeconds(1)).status()).isEqualTo(429);
   }
 
   @Test
   void nonsenseIsRefused() {
-    assertThatThrownBy(() -> plan.inject("vault.read", Fault.reset(), 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> plan.inject("vault.read", Fault.reset(), 0))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Fault.error(99)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Fault.latency(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Fault.slowBody(0, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Fault.hang(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Fault.latency(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Fault.slowBody(0, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Fault.hang(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

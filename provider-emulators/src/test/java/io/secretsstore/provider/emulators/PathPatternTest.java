@@ -31,16 +31,21 @@ class PathPatternTest {
   void restVariableTakesWhateverIsLeftIncludingNothing() {
     PathPattern pattern = PathPattern.parse("/v1/{mount}/data/{path*}");
 
-    assertThat(pattern.match("/v1/secret/data/app/db")).isEqualTo(Map.of("mount", "secret", "path", "app/db"));
+    assertThat(pattern.match("/v1/secret/data/app/db"))
+        .isEqualTo(Map.of("mount", "secret", "path", "app/db"));
     assertThat(pattern.match("/v1/secret/data")).isEqualTo(Map.of("mount", "secret", "path", ""));
     assertThat(pattern.match("/v1/secret/other/x")).isNull();
   }
 
   @Test
   void malformedPatternsAreRefused() {
-    assertThatThrownBy(() -> PathPattern.parse("secrets")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> PathPattern.parse("/{rest*}/x")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> PathPattern.parse("/{a}/{a}")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> PathPattern.parse("/x{a}")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PathPattern.parse("secrets"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PathPattern.parse("/{rest*}/x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PathPattern.parse("/{a}/{a}"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PathPattern.parse("/x{a}"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

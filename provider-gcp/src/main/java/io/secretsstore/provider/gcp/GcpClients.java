@@ -35,21 +35,26 @@ import java.util.concurrent.TimeUnit;
 final class GcpClients implements AutoCloseable {
   /** Google has about 40 regions: regional clients kept at once. */
   static final int MAX_LOCATIONS = 64;
+
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
   private final GcpSettings settings;
   private final TrustedCas cas;
   private final Map<String, Client> global = new ConcurrentHashMap<>();
+
   /** Evicted clients are shut down gracefully: a call still running on one finishes. */
-  private final Cache<String, Client> regional = Caffeine.newBuilder().maximumSize(MAX_LOCATIONS)
-      .<String, Client>removalListener((location, client, cause) -> {
-        if (client != null) {
-          client.api().close();
-          client.channel().shutdown();
-        }
-      })
-      .executor(Runnable::run)
-      .build();
+  private final Cache<String, Client> regional =
+      Caffeine.newBuilder()
+          .maximumSize(MAX_LOCATIONS)
+          .<String, Client>removalListener(
+              (location, client, cause) -> {
+                if (client != null) {
+                  client.api().close();
+                  client.channel().shutdown();
+                }
+              })
+          .executor(Runnable::run)
+          .build();
 
   private record Client(ManagedChannel channel, SecretManagerServiceClient api) {}
 
@@ -66,37 +71,49 @@ final class GcpClients implements AutoCloseable {
     return regional.get(location, this::create).api();
   }
 
-  /** How many clients exist (for tests: one per location, however many mounts, at most the bound). */
+  /**
+   * How many clients exist (for tests: one per location, however many mounts, at most the bound).
+   */
   int size() {
     regional.cleanUp();
     return global.size() + (int) regional.estimatedSize();
   }
 
   private Client create(String location) {
-    ChannelCredentials tls = TlsChannelCredentials.newBuilder().trustManager(cas.trustManagers()).build();
-    ManagedChannel channel = Grpc.newChannelBuilder(settings.secretManagerFor(location), tls)
-        .userAgent("secrets-store-provider")
-        .build();
+    ChannelCredentials tls =
+        TlsChannelCredentials.newBuilder().trustManager(cas.trustManagers()).build();
+    ManagedChannel channel =
+        Grpc.newChannelBuilder(settings.secretManagerFor(location), tls)
+            .userAgent("secrets-store-provider")
+            .build();
     try {
-      SecretManagerServiceSettings.Builder builder = SecretManagerServiceSettings.newBuilder()
-          .setTransportChannelProvider(FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)))
-          .setCredentialsProvider(NoCredentialsProvider.create());
+      SecretManagerServiceSettings.Builder builder =
+          SecretManagerServiceSettings.newBuilder()
+              .setTransportChannelProvider(
+                  FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)))
+              .setCredentialsProvider(NoCredentialsProvider.create());
       noClientRetries(builder.accessSecretVersionSettings());
       return new Client(channel, SecretManagerServiceClient.create(builder.build()));
     } catch (IOException | RuntimeException e) {
       channel.shutdownNow();
-      throw ProviderException.of(ErrorKind.UNAVAILABLE, "cannot create the Secret Manager client", e);
+      throw ProviderException.of(
+          ErrorKind.UNAVAILABLE, "cannot create the Secret Manager client", e);
     }
   }
 
   /**
-   * The engine is the one retry layer (attempts, backoff, circuit breaker), so the client does
-   * not retry underneath it and multiply the calls; each attempt has its own time limit.
+   * The engine is the one retry layer (attempts, backoff, circuit breaker), so the client does not
+   * retry underneath it and multiply the calls; each attempt has its own time limit.
    */
   private static void noClientRetries(UnaryCallSettings.Builder<?, ?> call) {
     call.setRetryableCodes(Set.of());
-    call.setRetrySettings(call.getRetrySettings().toBuilder().setMaxAttempts(1)
-        .setInitialRpcTimeoutDuration(CALL_TIMEOUT).setMaxRpcTimeoutDuration(CALL_TIMEOUT).setTotalTimeoutDuration(CALL_TIMEOUT).build());
+    call.setRetrySettings(
+        call.getRetrySettings().toBuilder()
+            .setMaxAttempts(1)
+            .setInitialRpcTimeoutDuration(CALL_TIMEOUT)
+            .setMaxRpcTimeoutDuration(CALL_TIMEOUT)
+            .setTotalTimeoutDuration(CALL_TIMEOUT)
+            .build());
   }
 
   @Override

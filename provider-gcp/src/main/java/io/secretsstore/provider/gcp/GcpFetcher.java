@@ -8,13 +8,13 @@ import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.secretmanager.v1.AccessSecretVersionRequest;
 import com.google.cloud.secretmanager.v1.AccessSecretVersionResponse;
 import io.secretsstore.provider.credentials.CredentialCache;
-import io.secretsstore.provider.spi.BackendCalls;
-import io.secretsstore.provider.mount.ErrorKind;
-import io.secretsstore.provider.spi.FetchedObject;
 import io.secretsstore.provider.credentials.IdentityKey;
+import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.mount.ProviderException;
+import io.secretsstore.provider.spi.BackendCalls;
+import io.secretsstore.provider.spi.FetchedObject;
 import io.secretsstore.provider.spi.ObjectFetcher;
 import io.secretsstore.provider.spi.PlannedObject;
-import io.secretsstore.provider.mount.ProviderException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 final class GcpFetcher implements ObjectFetcher<GcpSpec> {
   /** How long a pinned version is served without asking again (it may be disabled meanwhile). */
   static final Duration PINNED_STABLE = Duration.ofHours(1);
+
   static final String ACCESS = "AccessSecretVersion";
 
   private final IdentityKey identity;
@@ -37,8 +38,13 @@ final class GcpFetcher implements ObjectFetcher<GcpSpec> {
   private final Clock clock;
   private final BackendCalls calls;
 
-  GcpFetcher(IdentityKey identity, CredentialCache credentials, CredentialCache.Login<GoogleCredentials> login, GcpClients clients,
-      Clock clock, BackendCalls calls) {
+  GcpFetcher(
+      IdentityKey identity,
+      CredentialCache credentials,
+      CredentialCache.Login<GoogleCredentials> login,
+      GcpClients clients,
+      Clock clock,
+      BackendCalls calls) {
     this.identity = identity;
     this.credentials = credentials;
     this.login = login;
@@ -69,16 +75,23 @@ final class GcpFetcher implements ObjectFetcher<GcpSpec> {
     }
     String version = response.getName().isEmpty() ? spec.resource().name() : response.getName();
     FetchedObject fetched = FetchedObject.single(object, contents, version);
-    return spec.resource().pinned() ? fetched.stableUntil(clock.instant().plus(PINNED_STABLE)) : fetched;
+    return spec.resource().pinned()
+        ? fetched.stableUntil(clock.instant().plus(PINNED_STABLE))
+        : fetched;
   }
 
   /** One AccessSecretVersion call; interruptible, unlike the client's blocking call. */
-  private AccessSecretVersionResponse access(ResourceName resource, GoogleCredentials google) throws InterruptedException {
+  private AccessSecretVersionResponse access(ResourceName resource, GoogleCredentials google)
+      throws InterruptedException {
     GrpcCallContext context = GrpcCallContext.createDefault().withCredentials(google);
-    AccessSecretVersionRequest request = AccessSecretVersionRequest.newBuilder().setName(resource.name()).build();
+    AccessSecretVersionRequest request =
+        AccessSecretVersionRequest.newBuilder().setName(resource.name()).build();
     long start = System.nanoTime();
     ApiFuture<AccessSecretVersionResponse> future =
-        clients.secretManager(resource.location()).accessSecretVersionCallable().futureCall(request, context);
+        clients
+            .secretManager(resource.location())
+            .accessSecretVersionCallable()
+            .futureCall(request, context);
     try {
       AccessSecretVersionResponse response = future.get();
       calls.record(ACCESS, "OK", Duration.ofNanos(System.nanoTime() - start));
@@ -88,11 +101,15 @@ final class GcpFetcher implements ObjectFetcher<GcpSpec> {
       throw e;
     } catch (ExecutionException e) {
       if (e.getCause() instanceof ApiException api) {
-        calls.record(ACCESS, api.getStatusCode().getCode().name(), Duration.ofNanos(System.nanoTime() - start));
+        calls.record(
+            ACCESS,
+            api.getStatusCode().getCode().name(),
+            Duration.ofNanos(System.nanoTime() - start));
         throw SecretManagerErrors.map(api, ACCESS);
       }
       calls.record(ACCESS, "unreachable", Duration.ofNanos(System.nanoTime() - start));
-      throw ProviderException.of(ErrorKind.UNAVAILABLE, ACCESS + ": cannot reach Secret Manager", e.getCause());
+      throw ProviderException.of(
+          ErrorKind.UNAVAILABLE, ACCESS + ": cannot reach Secret Manager", e.getCause());
     }
   }
 }

@@ -2,8 +2,8 @@
 package io.secretsstore.provider.gcp;
 
 import io.secretsstore.provider.mount.FileMode;
-import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.mount.ProviderException;
+import io.secretsstore.provider.mount.SafeText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,19 +11,20 @@ import java.util.regex.Pattern;
 
 /**
  * The SecretProviderClass parameters of upstream 1.x ({@code config/config.go}, {@code server/}),
- * validated with upstream's rules and messages. Every invalid entry is reported in one message
- * that names each of them.
+ * validated with upstream's rules and messages. Every invalid entry is reported in one message that
+ * names each of them.
  *
  * @param auth how the mount authenticates
- * @param keyJson the nodePublishSecretRef's {@code key.json} when {@code auth} is
- *     {@link AuthMode#NODE_PUBLISH_SECRET}, otherwise null; a credential, never printed
+ * @param keyJson the nodePublishSecretRef's {@code key.json} when {@code auth} is {@link
+ *     AuthMode#NODE_PUBLISH_SECRET}, otherwise null; a credential, never printed
  * @param entries the validated entries, in order
  */
 record GcpParameters(AuthMode auth, String keyJson, List<Entry> entries) {
   static final String SECRETS = "secrets";
   static final String AUTH = "auth";
   static final String KEY_JSON = "key.json";
-  private static final Pattern GO_INT = Pattern.compile("[+-]?(0[xX][0-9a-fA-F_]+|0[oO]?[0-7_]+|0[bB][01_]+|[0-9][0-9_]*)");
+  private static final Pattern GO_INT =
+      Pattern.compile("[+-]?(0[xX][0-9a-fA-F_]+|0[oO]?[0-7_]+|0[bB][01_]+|[0-9][0-9_]*)");
 
   GcpParameters {
     entries = List.copyOf(entries);
@@ -48,10 +49,14 @@ record GcpParameters(AuthMode auth, String keyJson, List<Entry> entries) {
    * Parses and validates one request's parameters.
    *
    * @param nodePublishSecrets the nodePublishSecretRef data
-   * @param allowNodePublishSecret whether the operator allows key.json (upstream's ALLOW_NODE_PUBLISH_SECRET)
+   * @param allowNodePublishSecret whether the operator allows key.json (upstream's
+   *     ALLOW_NODE_PUBLISH_SECRET)
    * @param defaultMode the request's {@code permission}
    */
-  static GcpParameters parse(Map<String, String> attributes, Map<String, String> nodePublishSecrets, boolean allowNodePublishSecret,
+  static GcpParameters parse(
+      Map<String, String> attributes,
+      Map<String, String> nodePublishSecrets,
+      boolean allowNodePublishSecret,
       FileMode defaultMode) {
     String keyJson = allowNodePublishSecret ? nodePublishSecrets.get(KEY_JSON) : null;
     AuthMode auth = auth(attributes.getOrDefault(AUTH, ""), keyJson != null);
@@ -74,7 +79,12 @@ record GcpParameters(AuthMode auth, String keyJson, List<Entry> entries) {
       throw ProviderException.invalidArgument(problems.get(0));
     }
     if (!problems.isEmpty()) {
-      throw ProviderException.invalidArgument(problems.size() + " of " + raw.size() + " secrets are invalid: " + String.join("; ", problems));
+      throw ProviderException.invalidArgument(
+          problems.size()
+              + " of "
+              + raw.size()
+              + " secrets are invalid: "
+              + String.join("; ", problems));
     }
     return new GcpParameters(auth, auth == AuthMode.NODE_PUBLISH_SECRET ? keyJson : null, entries);
   }
@@ -84,13 +94,17 @@ record GcpParameters(AuthMode auth, String keyJson, List<Entry> entries) {
     return switch (value) {
       case "provider-adc", "pod-adc" -> {
         if (hasKeyJson) {
-          throw ProviderException.invalidArgument("attempting to set both nodePublishSecretRef and " + value + " auth");
+          throw ProviderException.invalidArgument(
+              "attempting to set both nodePublishSecretRef and " + value + " auth");
         }
         yield value.equals("pod-adc") ? AuthMode.POD_ADC : AuthMode.PROVIDER_ADC;
       }
       case "" -> hasKeyJson ? AuthMode.NODE_PUBLISH_SECRET : AuthMode.POD_ADC;
-      default -> throw ProviderException.invalidArgument("unknown auth configuration: " + AUTH
-          + " must be \"\", \"pod-adc\" or \"provider-adc\"");
+      default ->
+          throw ProviderException.invalidArgument(
+              "unknown auth configuration: "
+                  + AUTH
+                  + " must be \"\", \"pod-adc\" or \"provider-adc\"");
     };
   }
 
@@ -100,15 +114,18 @@ record GcpParameters(AuthMode auth, String keyJson, List<Entry> entries) {
     }
     ResourceName resource = ResourceName.parse(entry.resourceName());
     if (!entry.extractJsonKey().isEmpty() && !entry.extractYamlKey().isEmpty()) {
-      throw new IllegalArgumentException("both ExtractJSONKey and ExtractYAMLKey can't be simultaneously non empty strings");
+      throw new IllegalArgumentException(
+          "both ExtractJSONKey and ExtractYAMLKey can't be simultaneously non empty strings");
     }
     String path = entry.path().isEmpty() ? entry.fileName() : entry.path();
     if (path.isEmpty()) {
       throw new IllegalArgumentException("fileName or path must be set");
     }
     // An empty `mode:` is YAML null, which leaves upstream's *int32 unset.
-    FileMode mode = entry.mode() == null || entry.mode().isEmpty() ? defaultMode : mode(entry.mode());
-    return new Entry(path, mode, new GcpSpec(resource, entry.extractJsonKey(), entry.extractYamlKey()));
+    FileMode mode =
+        entry.mode() == null || entry.mode().isEmpty() ? defaultMode : mode(entry.mode());
+    return new Entry(
+        path, mode, new GcpSpec(resource, entry.extractJsonKey(), entry.extractYamlKey()));
   }
 
   /**

@@ -19,15 +19,26 @@ import java.util.Map;
  *     accounts without the Kubernetes API (demos and tests)
  * @param allowNodePublishSecret whether key.json from the nodePublishSecretRef may be used
  * @param allowProviderAdc whether {@code auth: provider-adc} may use the provider's own credentials
- * @param allowTokenRequest whether the provider may mint a pod token itself when the driver sent none
+ * @param allowTokenRequest whether the provider may mint a pod token itself when the driver sent
+ *     none
  * @param oauthTokenEndpoint the only {@code token_uri} a key.json may name
  */
-record GcpSettings(String secretManager, String regionalSecretManager, URI tokenExchange, URI iamCredentials, Path caBundle,
-    WorkloadIdentityPool identity, Map<String, String> serviceAccountFor, boolean allowNodePublishSecret, boolean allowProviderAdc,
-    boolean allowTokenRequest, URI oauthTokenEndpoint) {
+record GcpSettings(
+    String secretManager,
+    String regionalSecretManager,
+    URI tokenExchange,
+    URI iamCredentials,
+    Path caBundle,
+    WorkloadIdentityPool identity,
+    Map<String, String> serviceAccountFor,
+    boolean allowNodePublishSecret,
+    boolean allowProviderAdc,
+    boolean allowTokenRequest,
+    URI oauthTokenEndpoint) {
   static final String SECRET_MANAGER = "secretmanager.googleapis.com:443";
   static final String REGIONAL_SECRET_MANAGER = "secretmanager.{location}.rep.googleapis.com:443";
-  static final URI TOKEN_EXCHANGE = URI.create("https://securetoken.googleapis.com/v1/identitybindingtoken");
+  static final URI TOKEN_EXCHANGE =
+      URI.create("https://securetoken.googleapis.com/v1/identitybindingtoken");
   static final URI IAM_CREDENTIALS = URI.create("https://iamcredentials.googleapis.com");
   static final URI OAUTH_TOKEN = URI.create("https://oauth2.googleapis.com/token");
 
@@ -36,26 +47,63 @@ record GcpSettings(String secretManager, String regionalSecretManager, URI token
   }
 
   /** Settings for tests and the demo: one emulator address for everything, no opt-ins. */
-  static GcpSettings emulator(String grpcAddress, URI tokenExchange, URI iamCredentials, Path caBundle, WorkloadIdentityPool identity,
+  static GcpSettings emulator(
+      String grpcAddress,
+      URI tokenExchange,
+      URI iamCredentials,
+      Path caBundle,
+      WorkloadIdentityPool identity,
       Map<String, String> serviceAccountFor) {
-    return new GcpSettings(grpcAddress, grpcAddress, tokenExchange, iamCredentials, caBundle, identity, serviceAccountFor,
-        false, false, false, OAUTH_TOKEN);
+    return new GcpSettings(
+        grpcAddress,
+        grpcAddress,
+        tokenExchange,
+        iamCredentials,
+        caBundle,
+        identity,
+        serviceAccountFor,
+        false,
+        false,
+        false,
+        OAUTH_TOKEN);
   }
 
   /** The same settings with the operator opt-ins set. */
   GcpSettings withOptIns(boolean nodePublishSecret, boolean providerAdc, boolean tokenRequest) {
-    return new GcpSettings(secretManager, regionalSecretManager, tokenExchange, iamCredentials, caBundle, identity, serviceAccountFor,
-        nodePublishSecret, providerAdc, tokenRequest, oauthTokenEndpoint);
+    return new GcpSettings(
+        secretManager,
+        regionalSecretManager,
+        tokenExchange,
+        iamCredentials,
+        caBundle,
+        identity,
+        serviceAccountFor,
+        nodePublishSecret,
+        providerAdc,
+        tokenRequest,
+        oauthTokenEndpoint);
   }
 
   /** The same settings with another OAuth token endpoint for key.json (an emulator's). */
   GcpSettings withOauthTokenEndpoint(URI endpoint) {
-    return new GcpSettings(secretManager, regionalSecretManager, tokenExchange, iamCredentials, caBundle, identity, serviceAccountFor,
-        allowNodePublishSecret, allowProviderAdc, allowTokenRequest, endpoint);
+    return new GcpSettings(
+        secretManager,
+        regionalSecretManager,
+        tokenExchange,
+        iamCredentials,
+        caBundle,
+        identity,
+        serviceAccountFor,
+        allowNodePublishSecret,
+        allowProviderAdc,
+        allowTokenRequest,
+        endpoint);
   }
 
   /** The gRPC address for a location; empty means the global endpoint. */
   String secretManagerFor(String location) {
-    return location.isEmpty() ? secretManager : regionalSecretManager.replace("{location}", location);
+    return location.isEmpty()
+        ? secretManager
+        : regionalSecretManager.replace("{location}", location);
   }
 }

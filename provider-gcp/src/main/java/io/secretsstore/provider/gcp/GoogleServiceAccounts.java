@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.gcp;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.secretsstore.provider.kube.ServiceAccountAnnotations;
 import io.secretsstore.provider.kube.SharedKubeClient;
 import io.secretsstore.provider.mount.ErrorKind;
@@ -59,8 +59,13 @@ final class GoogleServiceAccounts implements AutoCloseable {
     try {
       return JSON.readValue(json, new TypeReference<List<String>>() {});
     } catch (IOException e) {
-      throw ProviderException.of(ErrorKind.PERMISSION_DENIED,
-          "unable to parse delegates annotation on SA " + key + ": " + DELEGATES + " must be a JSON list of emails");
+      throw ProviderException.of(
+          ErrorKind.PERMISSION_DENIED,
+          "unable to parse delegates annotation on SA "
+              + key
+              + ": "
+              + DELEGATES
+              + " must be a JSON list of emails");
     }
   }
 

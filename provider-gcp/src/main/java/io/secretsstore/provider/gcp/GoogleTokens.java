@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import io.secretsstore.provider.credentials.Expiring;
-import io.secretsstore.provider.mount.ServiceAccountToken;
-import io.secretsstore.provider.spi.BackendCalls;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
+import io.secretsstore.provider.mount.ServiceAccountToken;
+import io.secretsstore.provider.spi.BackendCalls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,8 +50,12 @@ final class GoogleTokens {
     this.calls = calls;
   }
 
-  /** The pod's Google credential: federated, or impersonated when {@code googleServiceAccount} is set. */
-  Expiring<GoogleCredentials> login(ServiceAccountToken token, String audience, GoogleServiceAccount googleServiceAccount)
+  /**
+   * The pod's Google credential: federated, or impersonated when {@code googleServiceAccount} is
+   * set.
+   */
+  Expiring<GoogleCredentials> login(
+      ServiceAccountToken token, String audience, GoogleServiceAccount googleServiceAccount)
       throws InterruptedException {
     Expiring<String> federated = exchange(token, audience);
     if (googleServiceAccount == null) {
@@ -61,10 +65,13 @@ final class GoogleTokens {
   }
 
   private static Expiring<GoogleCredentials> credentials(Expiring<String> token) {
-    return new Expiring<>(GoogleCredentials.create(new AccessToken(token.value(), Date.from(token.expiresAt()))), token.expiresAt());
+    return new Expiring<>(
+        GoogleCredentials.create(new AccessToken(token.value(), Date.from(token.expiresAt()))),
+        token.expiresAt());
   }
 
-  private Expiring<String> exchange(ServiceAccountToken token, String audience) throws InterruptedException {
+  private Expiring<String> exchange(ServiceAccountToken token, String audience)
+      throws InterruptedException {
     Map<String, String> body = new LinkedHashMap<>();
     body.put("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange");
     body.put("subject_token_type", "urn:ietf:params:oauth:token-type:jwt");
@@ -72,43 +79,72 @@ final class GoogleTokens {
     body.put("subject_token", token.value());
     body.put("audience", audience);
     body.put("scope", SCOPE);
-    JsonNode json = post("tokenExchange", settings.tokenExchange(), null, body, "unable to fetch identitybindingtoken",
-        "could not get idbindtoken token, status: ");
+    JsonNode json =
+        post(
+            "tokenExchange",
+            settings.tokenExchange(),
+            null,
+            body,
+            "unable to fetch identitybindingtoken",
+            "could not get idbindtoken token, status: ");
     String accessToken = json.path("access_token").asText("");
     long expiresIn = json.path("expires_in").asLong(0);
     if (accessToken.isEmpty() || expiresIn <= 0) {
-      throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "unable to fetch identitybindingtoken: the answer holds no access token");
+      throw ProviderException.of(
+          ErrorKind.PERMISSION_DENIED,
+          "unable to fetch identitybindingtoken: the answer holds no access token");
     }
     return new Expiring<>(accessToken, clock.instant().plusSeconds(expiresIn));
   }
 
-  private Expiring<String> impersonate(String federated, GoogleServiceAccount account) throws InterruptedException {
+  private Expiring<String> impersonate(String federated, GoogleServiceAccount account)
+      throws InterruptedException {
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("delegates", account.delegates().stream().map(d -> "projects/-/serviceAccounts/" + d).toList());
+    body.put(
+        "delegates",
+        account.delegates().stream().map(d -> "projects/-/serviceAccounts/" + d).toList());
     body.put("scope", List.of(SCOPE));
-    URI uri = URI.create(settings.iamCredentials().toString().replaceAll("/+$", "") + "/v1/projects/-/serviceAccounts/"
-        + account.email() + ":generateAccessToken");
-    JsonNode json = post("generateAccessToken", uri, federated, body, "unable to fetch gcp service account token",
-        "generateAccessToken for " + account.email() + " answered HTTP ");
+    URI uri =
+        URI.create(
+            settings.iamCredentials().toString().replaceAll("/+$", "")
+                + "/v1/projects/-/serviceAccounts/"
+                + account.email()
+                + ":generateAccessToken");
+    JsonNode json =
+        post(
+            "generateAccessToken",
+            uri,
+            federated,
+            body,
+            "unable to fetch gcp service account token",
+            "generateAccessToken for " + account.email() + " answered HTTP ");
     String accessToken = json.path("accessToken").asText("");
     Instant expiry;
     try {
       expiry = Instant.parse(json.path("expireTime").asText(""));
     } catch (RuntimeException e) {
-      throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "unable to fetch gcp service account token: the answer has no expireTime");
+      throw ProviderException.of(
+          ErrorKind.PERMISSION_DENIED,
+          "unable to fetch gcp service account token: the answer has no expireTime");
     }
     if (accessToken.isEmpty()) {
-      throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "unable to fetch gcp service account token: the answer holds no access token");
+      throw ProviderException.of(
+          ErrorKind.PERMISSION_DENIED,
+          "unable to fetch gcp service account token: the answer holds no access token");
     }
     return new Expiring<>(accessToken, expiry);
   }
 
-  private JsonNode post(String operation, URI uri, String bearer, Object body, String context, String statusText)
+  private JsonNode post(
+      String operation, URI uri, String bearer, Object body, String context, String statusText)
       throws InterruptedException {
     HttpRequest.Builder request;
     try {
-      request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+      request =
+          HttpRequest.newBuilder(uri)
+              .timeout(TIMEOUT)
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
     } catch (IOException e) {
       throw ProviderException.of(ErrorKind.INTERNAL, context + ": cannot write the request");
     }
@@ -121,21 +157,29 @@ final class GoogleTokens {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       calls.record(operation, "unreachable", Duration.ofNanos(System.nanoTime() - start));
-      throw ProviderException.of(ErrorKind.UNAVAILABLE, context + ": cannot reach " + uri.getHost());
+      throw ProviderException.of(
+          ErrorKind.UNAVAILABLE, context + ": cannot reach " + uri.getHost());
     }
     int status = response.statusCode();
-    calls.record(operation, status == 200 ? "OK" : Integer.toString(status), Duration.ofNanos(System.nanoTime() - start));
+    calls.record(
+        operation,
+        status == 200 ? "OK" : Integer.toString(status),
+        Duration.ofNanos(System.nanoTime() - start));
     if (status == 429) {
-      throw ProviderException.throttled(context + ": " + statusText + status, Duration.ofSeconds(1));
+      throw ProviderException.throttled(
+          context + ": " + statusText + status, Duration.ofSeconds(1));
     }
     if (status >= 500) {
       throw ProviderException.of(ErrorKind.UNAVAILABLE, context + ": " + statusText + status);
     }
     if (status != 200) {
-      throw ProviderException.of(ErrorKind.PERMISSION_DENIED, context + ": " + statusText + status + errorCode(response.body()));
+      throw ProviderException.of(
+          ErrorKind.PERMISSION_DENIED,
+          context + ": " + statusText + status + errorCode(response.body()));
     }
     if (response.body().length > MAX_RESPONSE) {
-      throw ProviderException.of(ErrorKind.PERMISSION_DENIED, context + ": the answer is too large");
+      throw ProviderException.of(
+          ErrorKind.PERMISSION_DENIED, context + ": the answer is too large");
     }
     try {
       return JSON.readTree(response.body());
@@ -144,7 +188,10 @@ final class GoogleTokens {
     }
   }
 
-  /** The OAuth or API error code of an error body ({@code invalid_grant}, {@code PERMISSION_DENIED}), never its text. */
+  /**
+   * The OAuth or API error code of an error body ({@code invalid_grant}, {@code
+   * PERMISSION_DENIED}), never its text.
+   */
   private static String errorCode(byte[] body) {
     try {
       JsonNode json = JSON.readTree(body);

@@ -3,9 +3,9 @@ package io.secretsstore.provider.gcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
+import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.yaml.BoundedYaml;
 import io.secretsstore.provider.yaml.YamlLimits;
 import java.io.IOException;
@@ -49,7 +49,12 @@ final class KeyExtractor {
     try {
       // The payload is the tenant's own secret: bounded like its parameters, so a deeply nested
       // value is a refusal, not a StackOverflowError on a shared fetch thread.
-      root = BoundedYaml.load(new String(payload, StandardCharsets.UTF_8), "secret", new CoreSchema(), YamlLimits.PARAMETER);
+      root =
+          BoundedYaml.load(
+              new String(payload, StandardCharsets.UTF_8),
+              "secret",
+              new CoreSchema(),
+              YamlLimits.PARAMETER);
     } catch (RuntimeException e) {
       root = null;
     }

@@ -29,13 +29,18 @@ final class ProviderCredentials {
 
   static Expiring<GoogleCredentials> applicationDefault() {
     try {
-      return refreshed(GoogleCredentials.getApplicationDefault().createScoped(List.of(GoogleTokens.SCOPE)), "provider-adc");
+      return refreshed(
+          GoogleCredentials.getApplicationDefault().createScoped(List.of(GoogleTokens.SCOPE)),
+          "provider-adc");
     } catch (IOException e) {
-      throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "unable to obtain auth for mount: the provider has no Application Default Credentials");
+      throw ProviderException.of(
+          ErrorKind.PERMISSION_DENIED,
+          "unable to obtain auth for mount: the provider has no Application Default Credentials");
     }
   }
 
-  static Expiring<GoogleCredentials> serviceAccountKey(String keyJson, String allowedTokenUri, TrustedCas cas) {
+  static Expiring<GoogleCredentials> serviceAccountKey(
+      String keyJson, String allowedTokenUri, TrustedCas cas) {
     JsonNode key;
     try {
       key = JSON.readTree(keyJson);
@@ -43,32 +48,49 @@ final class ProviderCredentials {
       key = null;
     }
     if (key == null || !"service_account".equals(key.path("type").asText())) {
-      throw ProviderException.of(ErrorKind.PERMISSION_DENIED,
+      throw ProviderException.of(
+          ErrorKind.PERMISSION_DENIED,
           "unable to generate credentials from key.json: it must be a service_account key file");
     }
     String tokenUri = key.path("token_uri").asText(allowedTokenUri);
     if (!tokenUri.equals(allowedTokenUri)) {
-      throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "unable to generate credentials from key.json: token_uri must be " + allowedTokenUri);
+      throw ProviderException.of(
+          ErrorKind.PERMISSION_DENIED,
+          "unable to generate credentials from key.json: token_uri must be " + allowedTokenUri);
     }
-    NetHttpTransport transport = new NetHttpTransport.Builder().setSslSocketFactory(cas.sslContext().getSocketFactory()).build();
+    NetHttpTransport transport =
+        new NetHttpTransport.Builder()
+            .setSslSocketFactory(cas.sslContext().getSocketFactory())
+            .build();
     try {
-      GoogleCredentials credentials = GoogleCredentials.fromStream(new ByteArrayInputStream(keyJson.getBytes(StandardCharsets.UTF_8)),
-          () -> transport).createScoped(List.of(GoogleTokens.SCOPE));
+      GoogleCredentials credentials =
+          GoogleCredentials.fromStream(
+                  new ByteArrayInputStream(keyJson.getBytes(StandardCharsets.UTF_8)),
+                  () -> transport)
+              .createScoped(List.of(GoogleTokens.SCOPE));
       return refreshed(credentials, "key.json");
     } catch (IOException e) {
-      throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "unable to generate credentials from key.json");
+      throw ProviderException.of(
+          ErrorKind.PERMISSION_DENIED, "unable to generate credentials from key.json");
     }
   }
 
-  /** A fresh access token of the credentials, as a fixed credential the cache replaces before expiry. */
+  /**
+   * A fresh access token of the credentials, as a fixed credential the cache replaces before
+   * expiry.
+   */
   private static Expiring<GoogleCredentials> refreshed(GoogleCredentials credentials, String what) {
     try {
       credentials.refresh();
     } catch (IOException e) {
-      throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "unable to obtain auth for mount: " + what + " was refused");
+      throw ProviderException.of(
+          ErrorKind.PERMISSION_DENIED, "unable to obtain auth for mount: " + what + " was refused");
     }
     AccessToken token = credentials.getAccessToken();
-    Instant expiry = token.getExpirationTime() == null ? Instant.now().plusSeconds(300) : token.getExpirationTime().toInstant();
+    Instant expiry =
+        token.getExpirationTime() == null
+            ? Instant.now().plusSeconds(300)
+            : token.getExpirationTime().toInstant();
     return new Expiring<>(GoogleCredentials.create(token), expiry);
   }
 }

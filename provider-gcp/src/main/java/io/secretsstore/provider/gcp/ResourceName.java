@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
  * projects/P/locations/L/secrets/S/versions/V}), and Parameter Manager versions, which this
  * provider recognises only to reject them (google-cloud-parametermanager is not available here).
  *
- * <p>Unlike upstream the patterns are anchored at the start too: a name with anything before
- * {@code projects/} is "unknown resource type" here, where upstream sent it on to the API.
+ * <p>Unlike upstream the patterns are anchored at the start too: a name with anything before {@code
+ * projects/} is "unknown resource type" here, where upstream sent it on to the API.
  *
  * @param name the resource name as written
  * @param location the location of a regional secret, or empty for a global one
@@ -22,13 +22,16 @@ record ResourceName(String name, String location, String version) {
   /** Upstream's limit on the location segment ({@code locationLengthLimit}). */
   static final int MAX_LOCATION = 30;
 
-  private static final Pattern GLOBAL_SECRET = Pattern.compile("^projects/([^/]+)/secrets/([^/]+)/versions/([^/]+)$");
+  private static final Pattern GLOBAL_SECRET =
+      Pattern.compile("^projects/([^/]+)/secrets/([^/]+)/versions/([^/]+)$");
   private static final Pattern REGIONAL_SECRET =
       Pattern.compile("^projects/([^/]+)/locations/([^/]+)/secrets/([^/]+)/versions/([^/]+)$");
   private static final Pattern PARAMETER =
       Pattern.compile("^projects/([^/]+)/locations/([^/]+)/parameters/([^/]+)/versions/([^/]+)$");
+
   /** Locations become part of a host name ({@code secretmanager.L.rep.googleapis.com}). */
   private static final Pattern LOCATION = Pattern.compile("[a-z0-9-]+");
+
   private static final Pattern NUMBER = Pattern.compile("[1-9][0-9]{0,18}");
 
   /**
@@ -49,13 +52,15 @@ record ResourceName(String name, String location, String version) {
         throw new IllegalArgumentException("Invalid location: location length exceeds limit");
       }
       if (!LOCATION.matcher(location).matches()) {
-        throw new IllegalArgumentException("Invalid location: use lower-case letters, digits and '-'");
+        throw new IllegalArgumentException(
+            "Invalid location: use lower-case letters, digits and '-'");
       }
       return new ResourceName(name, location, regional.group(4));
     }
     if (PARAMETER.matcher(name).matches()) {
-      throw new IllegalArgumentException("Parameter Manager versions are not supported by this provider "
-          + "(google-cloud-parametermanager is not available); use Secret Manager resource names");
+      throw new IllegalArgumentException(
+          "Parameter Manager versions are not supported by this provider "
+              + "(google-cloud-parametermanager is not available); use Secret Manager resource names");
     }
     throw new IllegalArgumentException("unknown resource type");
   }

@@ -18,11 +18,16 @@ final class SecretManagerErrors {
     String message = operation + ": " + code;
     return switch (e.getStatusCode().getCode()) {
       case NOT_FOUND -> ProviderException.of(ErrorKind.NOT_FOUND, message);
-      case PERMISSION_DENIED, UNAUTHENTICATED -> ProviderException.of(ErrorKind.PERMISSION_DENIED, message);
+      case PERMISSION_DENIED, UNAUTHENTICATED ->
+          ProviderException.of(ErrorKind.PERMISSION_DENIED, message);
       case RESOURCE_EXHAUSTED -> ProviderException.throttled(message, Duration.ofSeconds(1));
-      case FAILED_PRECONDITION -> ProviderException.of(ErrorKind.FAILED_PRECONDITION, message + " (the version is disabled or destroyed)");
-      case INVALID_ARGUMENT, OUT_OF_RANGE -> ProviderException.of(ErrorKind.INVALID_ARGUMENT, message);
-      case DEADLINE_EXCEEDED, UNAVAILABLE, ABORTED, INTERNAL, UNKNOWN, CANCELLED -> ProviderException.of(ErrorKind.UNAVAILABLE, message);
+      case FAILED_PRECONDITION ->
+          ProviderException.of(
+              ErrorKind.FAILED_PRECONDITION, message + " (the version is disabled or destroyed)");
+      case INVALID_ARGUMENT, OUT_OF_RANGE ->
+          ProviderException.of(ErrorKind.INVALID_ARGUMENT, message);
+      case DEADLINE_EXCEEDED, UNAVAILABLE, ABORTED, INTERNAL, UNKNOWN, CANCELLED ->
+          ProviderException.of(ErrorKind.UNAVAILABLE, message);
       default -> ProviderException.of(ErrorKind.UNAVAILABLE, message);
     };
   }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.gcp;
 
-import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.mount.ProviderException;
+import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.yaml.BoundedYaml;
 import io.secretsstore.provider.yaml.GoTextSchema;
 import io.secretsstore.provider.yaml.YamlLimits;
@@ -15,14 +15,15 @@ import java.util.Map;
  * Parses the {@code secrets} parameter as upstream does (gopkg.in/yaml.v3 into a list of structs):
  * field names match exactly (they are case-sensitive). An unknown field is refused by name, where
  * upstream ignores it, so that a typo ({@code fileName} as {@code filename}, {@code mode} as {@code
- * mod}) cannot silently mount the wrong file or mode (security checklist row 6). Scalars are
- * read as text ({@link GoTextSchema}) so that {@code mode: 0400} keeps its leading zero and can be
- * read as octal, as yaml.v3 does, and merge keys are merged. Loading is core's bounded loader;
- * messages name positions and fields, never values.
+ * mod}) cannot silently mount the wrong file or mode (security checklist row 6). Scalars are read
+ * as text ({@link GoTextSchema}) so that {@code mode: 0400} keeps its leading zero and can be read
+ * as octal, as yaml.v3 does, and merge keys are merged. Loading is core's bounded loader; messages
+ * name positions and fields, never values.
  */
 final class SecretsYaml {
   static final String PARAMETER = "secrets";
-  static final List<String> FIELDS = List.of("resourceName", "fileName", "path", "mode", "extractJSONKey", "extractYAMLKey");
+  static final List<String> FIELDS =
+      List.of("resourceName", "fileName", "path", "mode", "extractJSONKey", "extractYAMLKey");
   private static final String FAILED = "failed to unmarshal secrets attribute: ";
 
   private SecretsYaml() {}
@@ -30,7 +31,8 @@ final class SecretsYaml {
   static List<SecretEntry> parse(String yaml) {
     Object root;
     try {
-      // Every scalar as its text, nulls empty and merge keys merged, as yaml.v3 decodes into the struct.
+      // Every scalar as its text, nulls empty and merge keys merged, as yaml.v3 decodes into the
+      // struct.
       root = BoundedYaml.load(yaml, PARAMETER, new GoTextSchema(), YamlLimits.PARAMETER);
     } catch (YamlRefusal e) {
       throw ProviderException.invalidArgument(FAILED + PARAMETER + " " + e.getMessage());
@@ -53,13 +55,14 @@ final class SecretsYaml {
         throw ProviderException.invalidArgument(FAILED + where + " must be a mapping");
       }
       requireKnownFields(map, where);
-      entries.add(new SecretEntry(
-          string(map, "resourceName", where),
-          string(map, "fileName", where),
-          string(map, "path", where),
-          map.get("mode") == null ? null : string(map, "mode", where),
-          string(map, "extractJSONKey", where),
-          string(map, "extractYAMLKey", where)));
+      entries.add(
+          new SecretEntry(
+              string(map, "resourceName", where),
+              string(map, "fileName", where),
+              string(map, "path", where),
+              map.get("mode") == null ? null : string(map, "mode", where),
+              string(map, "extractJSONKey", where),
+              string(map, "extractYAMLKey", where)));
     }
     return entries;
   }
@@ -68,8 +71,14 @@ final class SecretsYaml {
     int index = 0;
     for (Object key : map.keySet()) {
       if (!(key instanceof String name) || !FIELDS.contains(name)) {
-        throw ProviderException.invalidArgument(FAILED + where + " has an unknown field " + SafeText.name(String.valueOf(key), index)
-            + "; the fields are " + String.join(", ", FIELDS) + " (case-sensitive)");
+        throw ProviderException.invalidArgument(
+            FAILED
+                + where
+                + " has an unknown field "
+                + SafeText.name(String.valueOf(key), index)
+                + "; the fields are "
+                + String.join(", ", FIELDS)
+                + " (case-sensitive)");
       }
       index++;
     }

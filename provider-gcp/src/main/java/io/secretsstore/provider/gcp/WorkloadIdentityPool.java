@@ -6,14 +6,22 @@ package io.secretsstore.provider.gcp;
  * carry, e.g. {@code my-project.svc.id.goog}) and the token-exchange audience.
  *
  * @param pool the pool, or empty for workload identity federation where only the audience counts
- * @param audience GKE's {@code identitynamespace:POOL:PROVIDER} or a federation provider's
- *     {@code //iam.googleapis.com/projects/N/locations/global/workloadIdentityPools/P/providers/X}
+ * @param audience GKE's {@code identitynamespace:POOL:PROVIDER} or a federation provider's {@code
+ *     //iam.googleapis.com/projects/N/locations/global/workloadIdentityPools/P/providers/X}
  */
 record WorkloadIdentityPool(String pool, String audience) {
   /** GKE workload identity of a cluster, as upstream derives it ({@code auth/auth.go}). */
-  static WorkloadIdentityPool gke(String project, String clusterLocation, String clusterName, String identityEndpoint) {
+  static WorkloadIdentityPool gke(
+      String project, String clusterLocation, String clusterName, String identityEndpoint) {
     String pool = project + ".svc.id.goog";
-    String provider = identityEndpoint + "/projects/" + project + "/locations/" + clusterLocation + "/clusters/" + clusterName;
+    String provider =
+        identityEndpoint
+            + "/projects/"
+            + project
+            + "/locations/"
+            + clusterLocation
+            + "/clusters/"
+            + clusterName;
     return new WorkloadIdentityPool(pool, "identitynamespace:" + pool + ":" + provider);
   }
 

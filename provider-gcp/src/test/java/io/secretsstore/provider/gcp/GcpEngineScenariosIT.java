@@ -27,14 +27,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Core's engine scenarios with the real backend, the real Google client and the emulator behind
- * the socket, with injected latency and throttling: identity isolation, single-flight, rotation
- * after one poll interval, pinned versions served from the cache, and RESOURCE_EXHAUSTED within
- * the engine's attempt budget (the client does not retry underneath), then recovering.
+ * Core's engine scenarios with the real backend, the real Google client and the emulator behind the
+ * socket, with injected latency and throttling: identity isolation, single-flight, rotation after
+ * one poll interval, pinned versions served from the cache, and RESOURCE_EXHAUSTED within the
+ * engine's attempt budget (the client does not retry underneath), then recovering.
  */
 class GcpEngineScenariosIT {
   private static final String CONFIG = PROJECT + "/secrets/app-config";
-  private static final String SECRETS = "- resourceName: " + CONFIG + "/versions/latest\n  fileName: config\n";
+  private static final String SECRETS =
+      "- resourceName: " + CONFIG + "/versions/latest\n  fileName: config\n";
   private static final String ACCESS = "gcp.secretmanager.AccessSecretVersion";
   @RegisterExtension final LogCapture logs = new LogCapture();
   private GcpTestBed bed;
@@ -61,7 +62,9 @@ class GcpEngineScenariosIT {
   private MountReply mount(String serviceAccount, String secrets) {
     Map<String, String> attributes = new HashMap<>(bed.attributes(secrets));
     attributes.put("csi.storage.k8s.io/serviceAccount.name", serviceAccount);
-    attributes.put("csi.storage.k8s.io/serviceAccount.tokens", GcpTestBed.tokens(Map.of("emulator-project.svc.id.goog", bed.token(serviceAccount))));
+    attributes.put(
+        "csi.storage.k8s.io/serviceAccount.tokens",
+        GcpTestBed.tokens(Map.of("emulator-project.svc.id.goog", bed.token(serviceAccount))));
     return provider.mount(call(attributes));
   }
 
@@ -70,10 +73,13 @@ class GcpEngineScenariosIT {
     assertThat(ProviderFixture.text(mount("app", SECRETS), 0)).isEqualTo(Canaries.SECRET);
     long reads = bed.gcp.calls().count(ACCESS);
     for (int i = 0; i < 3; i++) {
-      assertThatThrownBy(() -> mount("intruder", SECRETS)).isInstanceOfSatisfying(ProviderCallException.class, e -> {
-        assertThat(e.code()).isEqualTo("PERMISSION_DENIED");
-        LogCaptureHelp.assertClean(e.description(), bed);
-      });
+      assertThatThrownBy(() -> mount("intruder", SECRETS))
+          .isInstanceOfSatisfying(
+              ProviderCallException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo("PERMISSION_DENIED");
+                LogCaptureHelp.assertClean(e.description(), bed);
+              });
     }
     // Every attempt went to Google with the intruder's own token; none was served from the cache.
     assertThat(bed.gcp.calls().count(ACCESS) - reads).isGreaterThanOrEqualTo(3);
@@ -86,20 +92,23 @@ class GcpEngineScenariosIT {
     provider = ProviderFixture.start(backend, GcpTestBed.QUIET);
     bed.gcp.faults().inject(ACCESS, Fault.latency(Duration.ofMillis(500)));
     bed.gcp.addVersion(PROJECT + "/secrets/app-shared", "shared");
-    String secrets = "- resourceName: " + PROJECT + "/secrets/app-shared/versions/latest\n  fileName: shared\n";
+    String secrets =
+        "- resourceName: " + PROJECT + "/secrets/app-shared/versions/latest\n  fileName: shared\n";
     long reads = bed.gcp.calls().count(ACCESS);
     CountDownLatch go = new CountDownLatch(1);
     List<String> texts = Collections.synchronizedList(new ArrayList<>());
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      Thread thread = new Thread(() -> {
-        try {
-          go.await();
-          texts.add(ProviderFixture.text(mount("app", secrets), 0));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  go.await();
+                  texts.add(ProviderFixture.text(mount("app", secrets), 0));
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
       thread.start();
       threads.add(thread);
     }
@@ -108,7 +117,9 @@ class GcpEngineScenariosIT {
       thread.join(30_000);
     }
     assertThat(texts).hasSize(10).containsOnly("shared");
-    assertThat(bed.gcp.calls().count(ACCESS) - reads).as("one read for ten concurrent mounts").isEqualTo(1);
+    assertThat(bed.gcp.calls().count(ACCESS) - reads)
+        .as("one read for ten concurrent mounts")
+        .isEqualTo(1);
   }
 
   @Test
@@ -116,11 +127,15 @@ class GcpEngineScenariosIT {
     MountReply first = mount("app", SECRETS);
     assertThat(first.versions().get(0).version()).isEqualTo(CONFIG + "/versions/1");
     bed.gcp.addVersion(CONFIG, "rotated");
-    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-      MountReply reply = mount("app", SECRETS);
-      assertThat(ProviderFixture.text(reply, 0)).isEqualTo("rotated");
-      assertThat(reply.versions().get(0).version()).isEqualTo(CONFIG + "/versions/2");
-    });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () -> {
+              MountReply reply = mount("app", SECRETS);
+              assertThat(ProviderFixture.text(reply, 0)).isEqualTo("rotated");
+              assertThat(reply.versions().get(0).version()).isEqualTo(CONFIG + "/versions/2");
+            });
   }
 
   @Test
@@ -131,29 +146,37 @@ class GcpEngineScenariosIT {
     mount("app", latest);
     long pinnedReads = bed.gcp.calls().count(ACCESS);
     // Keep both in use for several poll intervals and past the ordinary freshness window (2 s).
-    await().pollDelay(Duration.ofMillis(3000)).atMost(Duration.ofSeconds(10)).until(() -> {
-      mount("app", pinned);
-      mount("app", latest);
-      return true;
-    });
+    await()
+        .pollDelay(Duration.ofMillis(3000))
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              mount("app", pinned);
+              mount("app", latest);
+              return true;
+            });
     for (int i = 0; i < 5; i++) {
       assertThat(ProviderFixture.text(mount("app", pinned), 0)).isEqualTo(Canaries.SECRET);
     }
     // Only the latest alias was read again (by the poller); the pinned version never was.
     long extra = bed.gcp.calls().count(ACCESS) - pinnedReads;
     bed.gcp.faults().inject(ACCESS, CONFIG + "/versions/1", Fault.error(503), FaultPlan.ALWAYS);
-    assertThat(ProviderFixture.text(mount("app", pinned), 0)).as("served without Secret Manager").isEqualTo(Canaries.SECRET);
+    assertThat(ProviderFixture.text(mount("app", pinned), 0))
+        .as("served without Secret Manager")
+        .isEqualTo(Canaries.SECRET);
     assertThat(extra).isGreaterThan(0);
   }
 
   @Test
   void throttling_isResourceExhaustedWithinTheBudget_thenRecovers() {
     bed.gcp.addVersion(PROJECT + "/secrets/app-other", "x");
-    String other = "- resourceName: " + PROJECT + "/secrets/app-other/versions/latest\n  fileName: other\n";
+    String other =
+        "- resourceName: " + PROJECT + "/secrets/app-other/versions/latest\n  fileName: other\n";
     long before = bed.gcp.calls().count(ACCESS);
     bed.gcp.faults().inject(ACCESS, Fault.throttled(Duration.ofSeconds(1)), FaultPlan.ALWAYS);
-    assertThatThrownBy(() -> mount("app", other)).isInstanceOfSatisfying(ProviderCallException.class,
-        e -> assertThat(e.code()).isEqualTo("RESOURCE_EXHAUSTED"));
+    assertThatThrownBy(() -> mount("app", other))
+        .isInstanceOfSatisfying(
+            ProviderCallException.class, e -> assertThat(e.code()).isEqualTo("RESOURCE_EXHAUSTED"));
     assertThat(bed.gcp.calls().count(ACCESS) - before).as("three attempts, no more").isEqualTo(3);
 
     bed.gcp.faults().clear(ACCESS);
@@ -165,7 +188,14 @@ class GcpEngineScenariosIT {
     bed.gcp.addVersion(PROJECT + "/secrets/app-flaky", "steady");
     bed.gcp.faults().inject(ACCESS, Fault.error(503), 2);
     long before = bed.gcp.calls().count(ACCESS);
-    assertThat(ProviderFixture.text(mount("app", "- resourceName: " + PROJECT + "/secrets/app-flaky/versions/latest\n  fileName: f\n"), 0))
+    assertThat(
+            ProviderFixture.text(
+                mount(
+                    "app",
+                    "- resourceName: "
+                        + PROJECT
+                        + "/secrets/app-flaky/versions/latest\n  fileName: f\n"),
+                0))
         .isEqualTo("steady");
     assertThat(bed.gcp.calls().count(ACCESS) - before).isEqualTo(3);
   }

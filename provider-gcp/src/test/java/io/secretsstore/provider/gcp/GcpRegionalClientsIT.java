@@ -33,14 +33,25 @@ class GcpRegionalClientsIT {
 
   @Test
   void point12_gaxPayloadLoggers_stayAtInfo_whenTheRootIsAtTrace() throws Exception {
-    ch.qos.logback.classic.LoggerContext logging = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
-    logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.TRACE);
+    ch.qos.logback.classic.LoggerContext logging =
+        (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+    logging
+        .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+        .setLevel(ch.qos.logback.classic.Level.TRACE);
     try (GcpBackend backend = bed.backend(bed.impersonating())) {
       assertThat(backend.name()).isEqualTo("gcp");
-      assertThat(org.slf4j.LoggerFactory.getLogger("com.google.api.gax.grpc.GrpcLoggingInterceptor").isDebugEnabled()).isFalse();
-      assertThat(org.slf4j.LoggerFactory.getLogger("io.secretsstore.provider.gcp.GcpBackend").isTraceEnabled()).isTrue();
+      assertThat(
+              org.slf4j.LoggerFactory.getLogger("com.google.api.gax.grpc.GrpcLoggingInterceptor")
+                  .isDebugEnabled())
+          .isFalse();
+      assertThat(
+              org.slf4j.LoggerFactory.getLogger("io.secretsstore.provider.gcp.GcpBackend")
+                  .isTraceEnabled())
+          .isTrue();
     } finally {
-      logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.INFO);
+      logging
+          .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+          .setLevel(ch.qos.logback.classic.Level.INFO);
     }
   }
 
@@ -48,10 +59,15 @@ class GcpRegionalClientsIT {
   void point9_madeUpLocations_evictEachOther_andRegionalSecretsKeepWorking() throws Exception {
     try (GcpBackend backend = bed.backend(bed.impersonating());
         ProviderFixture provider = ProviderFixture.start(backend, ProviderFixture.FAST)) {
-      String victim = "- resourceName: projects/emulator-project/locations/us-central1/secrets/regional/versions/latest\n  fileName: c\n";
-      assertThat(ProviderFixture.text(provider.mount(call(bed.attributes(victim))), 0)).isEqualTo("central");
+      String victim =
+          "- resourceName: projects/emulator-project/locations/us-central1/secrets/regional/versions/latest\n  fileName: c\n";
+      assertThat(ProviderFixture.text(provider.mount(call(bed.attributes(victim))), 0))
+          .isEqualTo("central");
       for (int i = 0; i < GcpClients.MAX_LOCATIONS * 2; i++) {
-        String hostile = "- resourceName: projects/emulator-project/locations/made-up-" + i + "/secrets/s/versions/1\n  fileName: x\n";
+        String hostile =
+            "- resourceName: projects/emulator-project/locations/made-up-"
+                + i
+                + "/secrets/s/versions/1\n  fileName: x\n";
         try {
           provider.mount(call(bed.attributes(hostile)));
         } catch (ProviderCallException e) {

@@ -30,21 +30,33 @@ import java.util.Map;
  * The world a GCP mount runs in for integration tests: the GCP emulator (Secret Manager over gRPC
  * with TLS, STS and IAM Credentials over HTTPS) with its own CA, the canary pod's service account
  * {@code team-a/app} allowed to read {@code projects/emulator-project/secrets/app-*} directly, and
- * a Google service account {@code reader@...} that {@code team-a/app} may impersonate and that
- * may read {@code .../secrets/gsa-*} and the regional {@code .../locations/us-central1/secrets/*}.
+ * a Google service account {@code reader@...} that {@code team-a/app} may impersonate and that may
+ * read {@code .../secrets/gsa-*} and the regional {@code .../locations/us-central1/secrets/*}.
  */
 final class GcpTestBed implements AutoCloseable {
   static final String NAMESPACE = "team-a";
   static final String PROJECT = "projects/" + GcpEmulator.PROJECT;
   static final String READER = "reader@" + GcpEmulator.PROJECT + ".iam.gserviceaccount.com";
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** The fast engine without background refresh, for tests that count every backend call. */
-  static final EngineSettings QUIET = new EngineSettings(ProviderFixture.FAST.limits(), new CacheSettings(Duration.ofHours(1),
-      Duration.ZERO, Duration.ofHours(2), Duration.ofHours(1), 64L << 20, 10_000), ProviderFixture.FAST.resilience(), 16);
+  static final EngineSettings QUIET =
+      new EngineSettings(
+          ProviderFixture.FAST.limits(),
+          new CacheSettings(
+              Duration.ofHours(1),
+              Duration.ZERO,
+              Duration.ofHours(2),
+              Duration.ofHours(1),
+              64L << 20,
+              10_000),
+          ProviderFixture.FAST.resilience(),
+          16);
 
   final GcpEmulator gcp = new GcpEmulator();
   final StartedEmulator started;
   final Path caFile;
+
   /** Every pod token minted, so tests can scan output for them as canaries. */
   final List<String> mintedTokens = new ArrayList<>();
 
@@ -54,19 +66,32 @@ final class GcpTestBed implements AutoCloseable {
     gcp.grant(gcp.workloadMember(NAMESPACE, "app"), PROJECT + "/secrets/app-");
     gcp.addServiceAccount(READER);
     gcp.allowImpersonation(READER, gcp.workloadMember(NAMESPACE, "app"));
-    gcp.grant(GcpEmulator.serviceAccountMember(READER), PROJECT + "/secrets/gsa-", PROJECT + "/locations/");
+    gcp.grant(
+        GcpEmulator.serviceAccountMember(READER),
+        PROJECT + "/secrets/gsa-",
+        PROJECT + "/locations/");
   }
 
   static WorkloadIdentityPool pool() {
-    return WorkloadIdentityPool.gke(GcpEmulator.PROJECT, GcpEmulator.CLUSTER_LOCATION, GcpEmulator.CLUSTER_NAME,
+    return WorkloadIdentityPool.gke(
+        GcpEmulator.PROJECT,
+        GcpEmulator.CLUSTER_LOCATION,
+        GcpEmulator.CLUSTER_NAME,
         "https://container.googleapis.com/v1");
   }
 
-  /** The emulator for every endpoint, its CA, the emulated cluster's pool, and these fixed mappings. */
+  /**
+   * The emulator for every endpoint, its CA, the emulated cluster's pool, and these fixed mappings.
+   */
   GcpSettings settings(Map<String, String> serviceAccountFor) {
     URI https = started.endpoint("https");
-    return GcpSettings.emulator(started.settings().get("GCP_SECRETMANAGER_ENDPOINT"), https.resolve("/v1/identitybindingtoken"), https,
-        caFile, pool(), serviceAccountFor);
+    return GcpSettings.emulator(
+        started.settings().get("GCP_SECRETMANAGER_ENDPOINT"),
+        https.resolve("/v1/identitybindingtoken"),
+        https,
+        caFile,
+        pool(),
+        serviceAccountFor);
   }
 
   /** Direct federated access (no Google service account). */
@@ -80,7 +105,11 @@ final class GcpTestBed implements AutoCloseable {
   }
 
   GcpBackend backend(GcpSettings settings, Clock clock) {
-    GcpBackend backend = GcpBackend.start(settings, ServiceAccountAnnotations.TTL, new BackendContext(clock, new CredentialCache(clock, 1000)));
+    GcpBackend backend =
+        GcpBackend.start(
+            settings,
+            ServiceAccountAnnotations.TTL,
+            new BackendContext(clock, new CredentialCache(clock, 1000)));
     return backend;
   }
 
@@ -90,7 +119,9 @@ final class GcpTestBed implements AutoCloseable {
 
   /** A pod token of {@code team-a/<serviceAccount>} for the pool, valid for an hour. */
   synchronized String token(String serviceAccount) {
-    String token = gcp.mintServiceAccountToken(NAMESPACE, serviceAccount, GcpEmulator.POOL, Duration.ofHours(1));
+    String token =
+        gcp.mintServiceAccountToken(
+            NAMESPACE, serviceAccount, GcpEmulator.POOL, Duration.ofHours(1));
     mintedTokens.add(token);
     return token;
   }
@@ -98,7 +129,8 @@ final class GcpTestBed implements AutoCloseable {
   /** The driver's attributes for the canary pod with a real token for the pool. */
   Map<String, String> attributes(String secrets, String... extra) {
     Map<String, String> attributes = new LinkedHashMap<>(Canaries.podAttributes());
-    attributes.put("csi.storage.k8s.io/serviceAccount.tokens", tokens(Map.of(GcpEmulator.POOL, token("app"))));
+    attributes.put(
+        "csi.storage.k8s.io/serviceAccount.tokens", tokens(Map.of(GcpEmulator.POOL, token("app"))));
     if (secrets != null) {
       attributes.put("secrets", secrets);
     }
@@ -124,8 +156,15 @@ final class GcpTestBed implements AutoCloseable {
 
   static String tokens(Map<String, String> byAudience) {
     Map<String, Object> map = new LinkedHashMap<>();
-    byAudience.forEach((audience, token) ->
-        map.put(audience, Map.of("token", token, "expirationTimestamp", Instant.now().plusSeconds(3600).toString())));
+    byAudience.forEach(
+        (audience, token) ->
+            map.put(
+                audience,
+                Map.of(
+                    "token",
+                    token,
+                    "expirationTimestamp",
+                    Instant.now().plusSeconds(3600).toString())));
     return json(map);
   }
 
@@ -142,8 +181,12 @@ final class GcpTestBed implements AutoCloseable {
   }
 
   static ProviderClient.MountCall call(Map<String, String> attributes, String secretsJson) {
-    return new ProviderClient.MountCall(json(attributes), secretsJson,
-        "/var/lib/kubelet/pods/u/volumes/kubernetes.io~csi/v/mount", "420", List.of());
+    return new ProviderClient.MountCall(
+        json(attributes),
+        secretsJson,
+        "/var/lib/kubelet/pods/u/volumes/kubernetes.io~csi/v/mount",
+        "420",
+        List.of());
   }
 
   @Override

@@ -9,7 +9,9 @@ import io.secretsstore.provider.mount.ProviderException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** {@code extractYAMLKey} over the tenant's own secret content, read under the parameters' bounds. */
+/**
+ * {@code extractYAMLKey} over the tenant's own secret content, read under the parameters' bounds.
+ */
 class KeyExtractorTest {
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
@@ -17,16 +19,22 @@ class KeyExtractorTest {
 
   @Test
   void aTopLevelStringKeyIsExtracted() {
-    assertThat(new String(KeyExtractor.yaml(bytes("user: admin\npass: s3cret\n"), "pass"), StandardCharsets.UTF_8))
+    assertThat(
+            new String(
+                KeyExtractor.yaml(bytes("user: admin\npass: s3cret\n"), "pass"),
+                StandardCharsets.UTF_8))
         .isEqualTo("s3cret");
   }
 
   @Test
   void aDeeplyNestedSecretIsRefusedAsInvalidYaml_notAStackOverflow() {
-    // 60,000 levels fit Secret Manager's 64 KiB; unbounded, the composer's recursion overflows the stack.
+    // 60,000 levels fit Secret Manager's 64 KiB; unbounded, the composer's recursion overflows the
+    // stack.
     String deep = "k: " + "[".repeat(60_000);
     assertThatThrownBy(() -> KeyExtractor.yaml(bytes(deep), "k"))
-        .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION))
+        .isInstanceOfSatisfying(
+            ProviderException.class,
+            e -> assertThat(e.kind()).isEqualTo(ErrorKind.FAILED_PRECONDITION))
         .hasMessage("failed to unmarshal YAML. Invalid YAML format for key extraction");
   }
 

@@ -4,7 +4,10 @@ package io.secretsstore.provider.vault;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Reads an HTTP body up to a limit, allocating once when the length is declared, never beyond the limit. */
+/**
+ * Reads an HTTP body up to a limit, allocating once when the length is declared, never beyond the
+ * limit.
+ */
 final class BoundedBody {
   private BoundedBody() {}
 

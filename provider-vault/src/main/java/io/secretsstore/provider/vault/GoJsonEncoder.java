@@ -12,8 +12,8 @@ import java.util.TreeMap;
 /**
  * Writes values byte for byte as Go's {@code json.Marshal} does, because upstream's object versions
  * hash that output and its whole-response files are that output: map keys sorted as byte strings,
- * HTML characters escaped, numbers from Vault written as they arrived ({@code UseNumber}), floats in
- * Go's shortest form.
+ * HTML characters escaped, numbers from Vault written as they arrived ({@code UseNumber}), floats
+ * in Go's shortest form.
  */
 final class GoJsonEncoder {
   private GoJsonEncoder() {}
@@ -73,14 +73,15 @@ final class GoJsonEncoder {
       }
       out.append(']');
     } else {
-      throw new IllegalArgumentException("cannot encode a " + value.getClass().getSimpleName() + " as JSON");
+      throw new IllegalArgumentException(
+          "cannot encode a " + value.getClass().getSimpleName() + " as JSON");
     }
   }
 
   /**
-   * Go's float64 encoding: the shortest digits that read back as the same double, in plain
-   * notation unless the magnitude is below 1e-6 or at least 1e21, where it uses an exponent
-   * ({@code 1e+21}, {@code 1e-7}).
+   * Go's float64 encoding: the shortest digits that read back as the same double, in plain notation
+   * unless the magnitude is below 1e-6 or at least 1e21, where it uses an exponent ({@code 1e+21},
+   * {@code 1e-7}).
    */
   static String goFloat(double value) {
     if (Double.isNaN(value) || Double.isInfinite(value)) {
@@ -109,10 +110,15 @@ final class GoJsonEncoder {
     return shortest.toPlainString();
   }
 
-  /** The fewest significant digits that parse back to exactly this double (JDK 17's toString is not always shortest). */
+  /**
+   * The fewest significant digits that parse back to exactly this double (JDK 17's toString is not
+   * always shortest).
+   */
   private static BigDecimal shortest(double value) {
     for (int digits = 1; digits <= 17; digits++) {
-      BigDecimal candidate = new BigDecimal(value).round(new java.math.MathContext(digits, java.math.RoundingMode.HALF_EVEN));
+      BigDecimal candidate =
+          new BigDecimal(value)
+              .round(new java.math.MathContext(digits, java.math.RoundingMode.HALF_EVEN));
       if (candidate.doubleValue() == value) {
         return candidate.stripTrailingZeros();
       }

@@ -29,14 +29,17 @@ final class LoginFailures {
   /** Throws the remembered refusal when this identity's login with this JWT failed moments ago. */
   void check(IdentityKey identity, String jwt, Instant now) {
     Failure failure = failures.get(identity);
-    if (failure != null && now.isBefore(failure.until()) && Arrays.equals(failure.jwtDigest(), digest(jwt))) {
+    if (failure != null
+        && now.isBefore(failure.until())
+        && Arrays.equals(failure.jwtDigest(), digest(jwt))) {
       throw failure.error();
     }
   }
 
   /** Remembers a refusal; only refusals of the credentials, not outages or throttling. */
   void remember(IdentityKey identity, String jwt, ProviderException error, Instant now) {
-    if (error.isThrottled() || error.kind() == io.secretsstore.provider.mount.ErrorKind.UNAVAILABLE) {
+    if (error.isThrottled()
+        || error.kind() == io.secretsstore.provider.mount.ErrorKind.UNAVAILABLE) {
       return;
     }
     if (failures.size() >= MAX_ENTRIES) {

@@ -5,9 +5,9 @@ import io.secretsstore.provider.mount.FileMode;
 import java.util.Objects;
 
 /**
- * What the engine caches one object by, with the identity: the object as written, the mode its
- * file gets (so pods sending different default modes never share a file of the wrong mode), and
- * the request it makes. Holds no secret.
+ * What the engine caches one object by, with the identity: the object as written, the mode its file
+ * gets (so pods sending different default modes never share a file of the wrong mode), and the
+ * request it makes. Holds no secret.
  *
  * @param config the object as written in the SecretProviderClass
  * @param mode the file's mode

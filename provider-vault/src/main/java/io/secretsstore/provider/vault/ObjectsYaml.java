@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.vault;
 
-import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.mount.ProviderException;
+import io.secretsstore.provider.mount.SafeText;
+import io.secretsstore.provider.yaml.BoundedYaml;
+import io.secretsstore.provider.yaml.YamlLimits;
+import io.secretsstore.provider.yaml.YamlRefusal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,9 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import io.secretsstore.provider.yaml.BoundedYaml;
-import io.secretsstore.provider.yaml.YamlLimits;
-import io.secretsstore.provider.yaml.YamlRefusal;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -24,16 +24,24 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 /**
  * Parses the {@code objects} parameter: a plain YAML list of mappings, read as upstream's yaml.v3
  * reads it (any scalar into a string field as its text, merge keys merged), but safely. The
- * document is only composed into nodes by core's bounded loader (no constructor runs, so no tag
- * can load a class; size, nodes, depth and aliases are bounded), recursion and duplicate keys are
- * refused, and only the standard tags are accepted. Unknown keys inside an object are an error naming the key,
- * so a typo such as {@code filePermision} cannot silently leave a file world-readable. Messages
- * name keys and list positions, never values; the parser's own texts quote input and are dropped.
+ * document is only composed into nodes by core's bounded loader (no constructor runs, so no tag can
+ * load a class; size, nodes, depth and aliases are bounded), recursion and duplicate keys are
+ * refused, and only the standard tags are accepted. Unknown keys inside an object are an error
+ * naming the key, so a typo such as {@code filePermision} cannot silently leave a file
+ * world-readable. Messages name keys and list positions, never values; the parser's own texts quote
+ * input and are dropped.
  */
 final class ObjectsYaml {
   static final String PARAMETER = "objects";
   private static final Set<String> KEYS =
-      Set.of("objectName", "secretPath", "secretKey", "method", "secretArgs", "filePermission", "encoding");
+      Set.of(
+          "objectName",
+          "secretPath",
+          "secretKey",
+          "method",
+          "secretArgs",
+          "filePermission",
+          "encoding");
   private static final Set<Tag> STANDARD =
       Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.MAP, Tag.SEQ, Tag.MERGE);
 
@@ -67,13 +75,18 @@ final class ObjectsYaml {
     }
   }
 
-  /** Refuses recursion and non-standard tags anywhere in the document (its depth is bounded by the loader). */
+  /**
+   * Refuses recursion and non-standard tags anywhere in the document (its depth is bounded by the
+   * loader).
+   */
   private static void checkTree(Node node) {
     if (node.isRecursive()) {
       throw invalid(PARAMETER + " refers to itself");
     }
     if (!STANDARD.contains(node.getTag())) {
-      throw invalid(PARAMETER + " uses a YAML tag other than the standard str, int, float, bool, null, map and seq");
+      throw invalid(
+          PARAMETER
+              + " uses a YAML tag other than the standard str, int, float, bool, null, map and seq");
     }
     if (node instanceof SequenceNode sequence) {
       sequence.getValue().forEach(ObjectsYaml::checkTree);
@@ -87,22 +100,36 @@ final class ObjectsYaml {
 
   private static SecretConfig object(Node node, int index) {
     if (!(node instanceof MappingNode mapping)) {
-      throw invalid(PARAMETER + "[" + index + "] must be a mapping with objectName, secretPath, ...");
+      throw invalid(
+          PARAMETER + "[" + index + "] must be a mapping with objectName, secretPath, ...");
     }
     Map<String, Node> fields = new LinkedHashMap<>();
     for (NodeTuple tuple : tuples(mapping)) {
       String key = keyText(tuple.getKeyNode(), PARAMETER + "[" + index + "]");
       if (fields.put(key, tuple.getValueNode()) != null) {
-        throw invalid(PARAMETER + "[" + index + "] has the key " + SafeText.name(key, index) + " twice");
+        throw invalid(
+            PARAMETER + "[" + index + "] has the key " + SafeText.name(key, index) + " twice");
       }
     }
     String objectName = string(fields.get("objectName"), index, "objectName", "");
     String ref = SafeText.element(PARAMETER, index, objectName);
     for (String key : fields.keySet()) {
       if (!KEYS.contains(key)) {
-        throw invalid(ref + ": unknown key " + (SafeText.isPlainName(key) ? "\"" + key + "\"" : "(not a plain name)")
-            + "; the keys are " + String.join(", ", List.of("objectName", "secretPath", "secretKey", "method",
-                "secretArgs", "filePermission", "encoding")));
+        throw invalid(
+            ref
+                + ": unknown key "
+                + (SafeText.isPlainName(key) ? "\"" + key + "\"" : "(not a plain name)")
+                + "; the keys are "
+                + String.join(
+                    ", ",
+                    List.of(
+                        "objectName",
+                        "secretPath",
+                        "secretKey",
+                        "method",
+                        "secretArgs",
+                        "filePermission",
+                        "encoding")));
       }
     }
     try {
@@ -134,7 +161,8 @@ final class ObjectsYaml {
       return "";
     }
     if (!(node instanceof ScalarNode scalar)) {
-      throw invalid(SafeText.element(PARAMETER, index, objectName) + ": " + key + " must be a string");
+      throw invalid(
+          SafeText.element(PARAMETER, index, objectName) + ": " + key + " must be a string");
     }
     return scalar.getValue();
   }
@@ -143,7 +171,8 @@ final class ObjectsYaml {
     if (node == null || isNull(node)) {
       return 0;
     }
-    String message = ref + ": filePermission must be a YAML integer file mode between 0 and 0777, e.g. 0640";
+    String message =
+        ref + ": filePermission must be a YAML integer file mode between 0 and 0777, e.g. 0640";
     if (!(node instanceof ScalarNode scalar) || !Tag.INT.equals(node.getTag())) {
       throw invalid(message);
     }

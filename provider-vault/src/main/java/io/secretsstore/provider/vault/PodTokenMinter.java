@@ -7,8 +7,8 @@ import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.secretsstore.provider.kube.TokenRequests;
-import io.secretsstore.provider.mount.PodIdentity;
 import io.secretsstore.provider.mount.ErrorKind;
+import io.secretsstore.provider.mount.PodIdentity;
 import io.secretsstore.provider.mount.ProviderException;
 import java.util.List;
 import java.util.function.Supplier;
@@ -33,25 +33,38 @@ final class PodTokenMinter {
     if (!audience.isEmpty()) {
       return new TokenRequests(kube.get()).mint(pod, audience).value();
     }
-    TokenRequest request = new TokenRequestBuilder()
-        .withNewSpec()
-        .withAudiences(List.of())
-        .withExpirationSeconds(TokenRequests.TTL.toSeconds())
-        .withBoundObjectRef(new BoundObjectReference("v1", "Pod", pod.name(), pod.uid()))
-        .endSpec()
-        .build();
+    TokenRequest request =
+        new TokenRequestBuilder()
+            .withNewSpec()
+            .withAudiences(List.of())
+            .withExpirationSeconds(TokenRequests.TTL.toSeconds())
+            .withBoundObjectRef(new BoundObjectReference("v1", "Pod", pod.name(), pod.uid()))
+            .endSpec()
+            .build();
     try {
-      TokenRequest response = kube.get().serviceAccounts().inNamespace(pod.namespace())
-          .withName(pod.serviceAccountName()).tokenRequest(request);
-      if (response == null || response.getStatus() == null || response.getStatus().getToken() == null) {
-        throw ProviderException.unauthenticated("the TokenRequest API returned no token for the pod's service account");
+      TokenRequest response =
+          kube.get()
+              .serviceAccounts()
+              .inNamespace(pod.namespace())
+              .withName(pod.serviceAccountName())
+              .tokenRequest(request);
+      if (response == null
+          || response.getStatus() == null
+          || response.getStatus().getToken() == null) {
+        throw ProviderException.unauthenticated(
+            "the TokenRequest API returned no token for the pod's service account");
       }
       return response.getStatus().getToken();
     } catch (KubernetesClientException e) {
       int code = e.getCode();
-      ErrorKind kind = code == 401 || code == 403 ? ErrorKind.FAILED_PRECONDITION
-          : code == 429 || code >= 500 || code <= 0 ? ErrorKind.UNAVAILABLE : ErrorKind.UNAUTHENTICATED;
-      throw ProviderException.of(kind, "could not create a token for the pod's service account (HTTP " + code + ")", e);
+      ErrorKind kind =
+          code == 401 || code == 403
+              ? ErrorKind.FAILED_PRECONDITION
+              : code == 429 || code >= 500 || code <= 0
+                  ? ErrorKind.UNAVAILABLE
+                  : ErrorKind.UNAUTHENTICATED;
+      throw ProviderException.of(
+          kind, "could not create a token for the pod's service account (HTTP " + code + ")", e);
     }
   }
 }

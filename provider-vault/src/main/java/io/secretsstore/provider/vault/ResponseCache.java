@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.vault;
 
-import io.secretsstore.provider.logging.SafeThrowables;
 import io.secretsstore.provider.credentials.IdentityKey;
+import io.secretsstore.provider.logging.SafeThrowables;
 import io.secretsstore.provider.mount.ProviderException;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,10 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Vault responses per (identity, request), below the engine's per-object cache. Several objects
- * of one request (the username and password of one database credential, the certificate and key of
- * one PKI issue) come from one Vault call, as upstream's per-mount cache gives them, but across
- * mounts and refreshes too:
+ * Vault responses per (identity, request), below the engine's per-object cache. Several objects of
+ * one request (the username and password of one database credential, the certificate and key of one
+ * PKI issue) come from one Vault call, as upstream's per-mount cache gives them, but across mounts
+ * and refreshes too:
  *
  * <ul>
  *   <li>ordinary responses (KV) are shared for a short window only, so every refresh reads Vault;
@@ -41,19 +41,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What is held is bounded, so that large answers cannot pile up between reaper passes: answers
  * count against {@code heldBytesBudget} (an answer that does not fit is used once and not kept; a
- * lease it carries then ends at its TTL, as every upstream lease does); ordinary answers are dropped
- * as soon as their window ends, by the next call; and a leased answer's data is dropped once the
- * engine's stable period for it has passed (the engine asks again before then when the mount is
- * still in use), keeping only what revoking the lease needs.
+ * lease it carries then ends at its TTL, as every upstream lease does); ordinary answers are
+ * dropped as soon as their window ends, by the next call; and a leased answer's data is dropped
+ * once the engine's stable period for it has passed (the engine asks again before then when the
+ * mount is still in use), keeping only what revoking the lease needs.
  */
 final class ResponseCache implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ResponseCache.class);
+
   /** Long enough for all objects of one mount, short enough that a refresh always reads Vault. */
   static final Duration SHARE_WINDOW = Duration.ofSeconds(2);
+
   /** Below this a renewed lease is not worth keeping (max TTL reached): new credentials instead. */
   private static final Duration MIN_USEFUL_LEASE = Duration.ofSeconds(10);
+
   /** Answers held at once, in bytes of JSON: one large legitimate secret fits, seven do not. */
   static final long DEFAULT_HELD_BYTES = 4L << 20;
+
   /**
    * What an entry costs besides its answer (key, slot, lock, lease record), counted so that many
    * tiny answers cannot grow the map without bound either: at most budget / overhead entries.
@@ -66,6 +70,7 @@ final class ResponseCache implements AutoCloseable {
   private final long heldBytesBudget;
   private final Map<Key, Slot> slots = new ConcurrentHashMap<>();
   private final AtomicLong heldBytes = new AtomicLong();
+
   /** Ordinary answers in the order they were stored, so the stale ones are found without a scan. */
   private final Queue<Stored> plainOrder = new ConcurrentLinkedQueue<>();
 
@@ -96,7 +101,10 @@ final class ResponseCache implements AutoCloseable {
     /** Renews a lease; its answer holds the new lease_duration. */
     Optional<VaultSecret> renew(String leaseId, long incrementSeconds) throws InterruptedException;
 
-    /** Something that revokes the lease later, when no mount is left to ask (token refreshed as needed). */
+    /**
+     * Something that revokes the lease later, when no mount is left to ask (token refreshed as
+     * needed).
+     */
     LeaseRevoker revoker(String leaseId);
   }
 
@@ -106,21 +114,29 @@ final class ResponseCache implements AutoCloseable {
     void revoke() throws InterruptedException;
   }
 
-  private enum Kind { PLAIN, LEASE, CERTIFICATE }
+  private enum Kind {
+    PLAIN,
+    LEASE,
+    CERTIFICATE
+  }
 
   private static final class Entry {
     /** The answer; null once dropped (a lease kept only to be revoked). */
     VaultSecret secret;
+
     final Kind kind;
     final Instant fetchedAt;
     Instant expiresAt;
     Instant dueAt;
     long grantedSeconds;
     Instant lastTouched;
+
     /** Until when the data is kept: the end of the last stable period handed out. */
     Instant keepUntil;
+
     /** Bytes counted against the budget for this entry; 0 once released. */
     long held;
+
     LeaseRevoker revoker;
 
     Entry(VaultSecret secret, Kind kind, Instant fetchedAt) {
@@ -213,7 +229,9 @@ final class ResponseCache implements AutoCloseable {
     entry.held = 0;
   }
 
-  /** Removes ordinary answers whose window has ended, oldest first, without waiting for a busy slot. */
+  /**
+   * Removes ordinary answers whose window has ended, oldest first, without waiting for a busy slot.
+   */
   private void dropStalePlain(Instant now) {
     for (Stored stored = plainOrder.peek(); stored != null; stored = plainOrder.peek()) {
       Slot slot = slots.get(stored.key());
@@ -242,10 +260,13 @@ final class ResponseCache implements AutoCloseable {
     return heldBytes.get();
   }
 
-  private Optional<Result> reuse(Entry entry, Instant now, Session session) throws InterruptedException {
+  private Optional<Result> reuse(Entry entry, Instant now, Session session)
+      throws InterruptedException {
     switch (entry.kind) {
       case PLAIN -> {
-        return now.isBefore(entry.fetchedAt.plus(SHARE_WINDOW)) ? Optional.of(result(entry, now)) : Optional.empty();
+        return now.isBefore(entry.fetchedAt.plus(SHARE_WINDOW))
+            ? Optional.of(result(entry, now))
+            : Optional.empty();
       }
       case CERTIFICATE -> {
         return now.isBefore(entry.dueAt) ? Optional.of(result(entry, now)) : Optional.empty();
@@ -259,13 +280,17 @@ final class ResponseCache implements AutoCloseable {
     }
   }
 
-  /** Renews a lease that is due; false when it cannot be (not renewable, refused, or at its max TTL). */
+  /**
+   * Renews a lease that is due; false when it cannot be (not renewable, refused, or at its max
+   * TTL).
+   */
   private boolean renew(Entry entry, Instant now, Session session) throws InterruptedException {
     if (!entry.secret.renewable()) {
       return false;
     }
     try {
-      Optional<VaultSecret> answer = session.renew(entry.secret.leaseId(), entry.secret.leaseDuration());
+      Optional<VaultSecret> answer =
+          session.renew(entry.secret.leaseId(), entry.secret.leaseDuration());
       long seconds = answer.map(VaultSecret::leaseDuration).orElse(0L);
       if (seconds < MIN_USEFUL_LEASE.toSeconds()) {
         return false;
@@ -275,7 +300,9 @@ final class ResponseCache implements AutoCloseable {
       entry.dueAt = now.plusSeconds(seconds * 2 / 3);
       return true;
     } catch (ProviderException e) {
-      LOG.atDebug().addKeyValue("error", e.kind().name()).log("lease renewal failed; reading new credentials");
+      LOG.atDebug()
+          .addKeyValue("error", e.kind().name())
+          .log("lease renewal failed; reading new credentials");
       return false;
     }
   }
@@ -306,29 +333,36 @@ final class ResponseCache implements AutoCloseable {
 
   /** A PKI issue answer: a certificate in {@code data.certificate} and no lease. */
   private static Optional<X509Certificate> certificate(VaultSecret secret) {
-    if (secret.data() == null || !(secret.data().get("certificate") instanceof String pem) || !pem.contains("BEGIN CERTIFICATE")) {
+    if (secret.data() == null
+        || !(secret.data().get("certificate") instanceof String pem)
+        || !pem.contains("BEGIN CERTIFICATE")) {
       return Optional.empty();
     }
     try {
-      return Optional.of((X509Certificate) CertificateFactory.getInstance("X.509")
-          .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
+      return Optional.of(
+          (X509Certificate)
+              CertificateFactory.getInstance("X.509")
+                  .generateCertificate(
+                      new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
     } catch (CertificateException | RuntimeException e) {
       return Optional.empty();
     }
   }
 
   /**
-   * The engine serves leased and certificate objects without asking again until {@code stableUntil}:
-   * shortly before the lease ends or when the certificate is due, but at least every half of the
-   * revoke delay, so a lease in use is always touched before it would count as abandoned.
+   * The engine serves leased and certificate objects without asking again until {@code
+   * stableUntil}: shortly before the lease ends or when the certificate is due, but at least every
+   * half of the revoke delay, so a lease in use is always touched before it would count as
+   * abandoned.
    */
   private Result result(Entry entry, Instant now) {
     if (entry.kind == Kind.PLAIN) {
       return new Result(entry.secret, null);
     }
-    Instant until = entry.kind == Kind.CERTIFICATE
-        ? entry.dueAt
-        : entry.expiresAt.minusSeconds(Math.min(entry.grantedSeconds / 10, 30));
+    Instant until =
+        entry.kind == Kind.CERTIFICATE
+            ? entry.dueAt
+            : entry.expiresAt.minusSeconds(Math.min(entry.grantedSeconds / 10, 30));
     Instant touchBy = now.plus(revokeAfter.dividedBy(2));
     if (touchBy.isBefore(until)) {
       until = touchBy;
@@ -356,9 +390,14 @@ final class ResponseCache implements AutoCloseable {
       }
       try {
         Entry entry = slot.entry;
-        boolean idle = entry == null || Duration.between(entry.lastTouched, now).compareTo(revokeAfter) > 0;
-        boolean stalePlain = entry != null && entry.kind == Kind.PLAIN && !now.isBefore(entry.fetchedAt.plus(SHARE_WINDOW));
-        boolean expired = entry != null && entry.expiresAt != null && !now.isBefore(entry.expiresAt);
+        boolean idle =
+            entry == null || Duration.between(entry.lastTouched, now).compareTo(revokeAfter) > 0;
+        boolean stalePlain =
+            entry != null
+                && entry.kind == Kind.PLAIN
+                && !now.isBefore(entry.fetchedAt.plus(SHARE_WINDOW));
+        boolean expired =
+            entry != null && entry.expiresAt != null && !now.isBefore(entry.expiresAt);
         if (idle || stalePlain || expired) {
           if (entry != null && entry.kind == Kind.LEASE && !expired && revoke(entry)) {
             revoked++;
@@ -367,7 +406,10 @@ final class ResponseCache implements AutoCloseable {
             release(entry);
           }
           slots.remove(mapping.getKey(), slot);
-        } else if (entry != null && entry.kind == Kind.LEASE && entry.secret != null && now.isAfter(entry.keepUntil)) {
+        } else if (entry != null
+            && entry.kind == Kind.LEASE
+            && entry.secret != null
+            && now.isAfter(entry.keepUntil)) {
           // No mount asked within the stable period: keep the lease to revoke, not its data.
           dropData(entry);
         }
@@ -383,10 +425,14 @@ final class ResponseCache implements AutoCloseable {
       entry.revoker.revoke();
       return true;
     } catch (ProviderException e) {
-      LOG.atWarn().addKeyValue("error", e.kind().name())
-          .log("could not revoke an unused Vault lease; it ends at its TTL (does the role's policy allow sys/leases/revoke?)");
+      LOG.atWarn()
+          .addKeyValue("error", e.kind().name())
+          .log(
+              "could not revoke an unused Vault lease; it ends at its TTL (does the role's policy allow sys/leases/revoke?)");
     } catch (RuntimeException e) {
-      LOG.atWarn().addKeyValue("exception", SafeThrowables.describe(e)).log("could not revoke an unused Vault lease");
+      LOG.atWarn()
+          .addKeyValue("exception", SafeThrowables.describe(e))
+          .log("could not revoke an unused Vault lease");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -395,7 +441,9 @@ final class ResponseCache implements AutoCloseable {
 
   /** Leases held now, for tests and metrics. */
   long leases() {
-    return slots.values().stream().filter(s -> s.entry != null && s.entry.kind == Kind.LEASE).count();
+    return slots.values().stream()
+        .filter(s -> s.entry != null && s.entry.kind == Kind.LEASE)
+        .count();
   }
 
   /** Revokes every lease still held: the provider is stopping and no one will renew them. */

@@ -10,9 +10,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * One entry of the {@code objects} list, exactly as upstream's {@code config.Secret} holds it. It is
- * the spec of a planned object (with the identity, the key of the engine's cache), and its Go JSON
- * form is the first input of the object's HMAC version, so its fields are kept as written: no
+ * One entry of the {@code objects} list, exactly as upstream's {@code config.Secret} holds it. It
+ * is the spec of a planned object (with the identity, the key of the engine's cache), and its Go
+ * JSON form is the first input of the object's HMAC version, so its fields are kept as written: no
  * defaults filled in, no normalisation.
  *
  * @param objectName the file path and object-version id
@@ -32,9 +32,9 @@ record SecretConfig(
     int filePermission,
     String encoding) {
   /**
-   * The methods upstream documents for reading: GET, and PUT or POST for secrets that are
-   * generated on request. DELETE, LIST and the rest would let a mount (and every rotation poll
-   * after it) change or enumerate Vault instead of reading from it.
+   * The methods upstream documents for reading: GET, and PUT or POST for secrets that are generated
+   * on request. DELETE, LIST and the rest would let a mount (and every rotation poll after it)
+   * change or enumerate Vault instead of reading from it.
    */
   private static final Set<String> READ_METHODS = Set.of("GET", "PUT", "POST");
 
@@ -44,7 +44,8 @@ record SecretConfig(
     Objects.requireNonNull(secretKey, "secretKey");
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(encoding, "encoding");
-    secretArgs = secretArgs == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(secretArgs));
+    secretArgs =
+        secretArgs == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(secretArgs));
     if (filePermission < 0 || filePermission > 0777) {
       throw new IllegalArgumentException("filePermission must be between 0 and 0777");
     }
@@ -53,14 +54,17 @@ record SecretConfig(
     }
   }
 
-  /** The method sent: GET when empty, else as written in upper case (Vault's router matches upper case only). */
+  /**
+   * The method sent: GET when empty, else as written in upper case (Vault's router matches upper
+   * case only).
+   */
   String requestMethod() {
     return method.isEmpty() ? "GET" : method.toUpperCase(Locale.ROOT);
   }
 
   /**
-   * Upstream's {@code json.Marshal(config.Secret)}: the struct has no json tags, so the keys are the
-   * Go field names, in declaration order, and nothing is omitted.
+   * Upstream's {@code json.Marshal(config.Secret)}: the struct has no json tags, so the keys are
+   * the Go field names, in declaration order, and nothing is omitted.
    */
   byte[] goJson() {
     StringBuilder out = new StringBuilder("{\"ObjectName\":");
@@ -82,7 +86,14 @@ record SecretConfig(
   /** Names only: secretArgs may hold values a user would not want in a log. */
   @Override
   public String toString() {
-    return "SecretConfig[objectName=" + objectName + ", method=" + requestMethod() + ", secretKey=" + secretKey
-        + ", secretArgs=" + (secretArgs == null ? "none" : secretArgs.keySet()) + "]";
+    return "SecretConfig[objectName="
+        + objectName
+        + ", method="
+        + requestMethod()
+        + ", secretKey="
+        + secretKey
+        + ", secretArgs="
+        + (secretArgs == null ? "none" : secretArgs.keySet())
+        + "]";
   }
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.vault;
 
-import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
+import io.secretsstore.provider.mount.SafeText;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -19,26 +19,34 @@ import java.util.Map;
 final class SecretContent {
   private SecretContent() {}
 
-  /** Whether upstream's decodeValue accepts the encoding (case-insensitively, empty meaning utf-8). */
+  /**
+   * Whether upstream's decodeValue accepts the encoding (case-insensitively, empty meaning utf-8).
+   */
   static boolean knownEncoding(String encoding) {
     String lower = encoding.toLowerCase(Locale.ROOT);
-    return lower.isEmpty() || lower.equals("utf-8") || lower.equals("base64") || lower.equals("hex");
+    return lower.isEmpty()
+        || lower.equals("utf-8")
+        || lower.equals("base64")
+        || lower.equals("hex");
   }
 
   static byte[] render(VaultSecret secret, SecretConfig config) {
     if (secret.data() == null) {
-      throw ProviderException.of(ErrorKind.NOT_FOUND, "empty response from Vault for the object's secretPath");
+      throw ProviderException.of(
+          ErrorKind.NOT_FOUND, "empty response from Vault for the object's secretPath");
     }
     if (config.secretKey().isEmpty()) {
       return secret.goJson();
     }
-    return decode(extract(secret.data(), config.secretKey()), config.encoding(), config.secretKey());
+    return decode(
+        extract(secret.data(), config.secretKey()), config.encoding(), config.secretKey());
   }
 
   private static byte[] extract(Map<String, Object> root, String key) {
     Map<?, ?> data = root.get("data") instanceof Map<?, ?> nested ? nested : root;
     if (!data.containsKey(key)) {
-      throw ProviderException.of(ErrorKind.NOT_FOUND, "key " + quoted(key) + " does not exist at the secret path");
+      throw ProviderException.of(
+          ErrorKind.NOT_FOUND, "key " + quoted(key) + " does not exist at the secret path");
     }
     Object value = data.get(key);
     if (value instanceof String text) {
@@ -67,10 +75,12 @@ final class SecretContent {
         return HexFormat.of().parseHex(text);
       }
     } catch (IllegalArgumentException e) {
-      throw ProviderException.of(ErrorKind.FAILED_PRECONDITION,
+      throw ProviderException.of(
+          ErrorKind.FAILED_PRECONDITION,
           "the value of key " + quoted(key) + " is not valid " + lower);
     }
-    throw ProviderException.invalidArgument("invalid encoding type. Should be utf-8, base64, or hex");
+    throw ProviderException.invalidArgument(
+        "invalid encoding type. Should be utf-8, base64, or hex");
   }
 
   private static String quoted(String key) {

@@ -16,10 +16,9 @@ import java.util.TreeMap;
 /**
  * The HTTP request for an object, built as upstream's {@code generateSecretRequest} builds it:
  * {@code /v1/} prepended when missing, the text after {@code ?} sent as query parameters (sorted,
- * as Go encodes them), the path cleaned as Go's {@code path.Join} cleans it, and {@code
- * secretArgs} as the JSON body. Two objects with equal requests share one Vault call; unlike
- * upstream, the body is part of that key, so two PKI objects with different common names get
- * different certificates.
+ * as Go encodes them), the path cleaned as Go's {@code path.Join} cleans it, and {@code secretArgs}
+ * as the JSON body. Two objects with equal requests share one Vault call; unlike upstream, the body
+ * is part of that key, so two PKI objects with different common names get different certificates.
  *
  * @param method the HTTP method
  * @param path the escaped path, starting with {@code /v1/}
@@ -34,7 +33,8 @@ record SecretRequest(String method, String path, String query, String body) {
   }
 
   /**
-   * @throws IllegalArgumentException naming the key at fault (a dot segment in secretPath, a bad query)
+   * @throws IllegalArgumentException naming the key at fault (a dot segment in secretPath, a bad
+   *     query)
    */
   static SecretRequest of(SecretConfig config) {
     VaultPaths.requireNoDotSegments("secretPath", VaultPaths.pathPart(config.secretPath()));
@@ -42,8 +42,10 @@ record SecretRequest(String method, String path, String query, String body) {
     int mark = full.indexOf('?');
     String rawPath = mark < 0 ? full : full.substring(0, mark);
     String query = mark < 0 ? "" : encode(parseQuery(full.substring(mark + 1)));
-    String body = config.secretArgs() == null
-        ? null : new String(GoJsonEncoder.encode(config.secretArgs()), StandardCharsets.UTF_8);
+    String body =
+        config.secretArgs() == null
+            ? null
+            : new String(GoJsonEncoder.encode(config.secretArgs()), StandardCharsets.UTF_8);
     return new SecretRequest(config.requestMethod(), escapePath(clean(rawPath)), query, body);
   }
 
@@ -69,7 +71,10 @@ record SecretRequest(String method, String path, String query, String body) {
     return "/v1/" + path;
   }
 
-  /** Go's {@code url.ParseQuery}: {@code &}-separated, {@code +} is a space; a semicolon is an error. */
+  /**
+   * Go's {@code url.ParseQuery}: {@code &}-separated, {@code +} is a space; a semicolon is an
+   * error.
+   */
   static Map<String, List<String>> parseQuery(String query) {
     Map<String, List<String>> values = new LinkedHashMap<>();
     for (String pair : query.split("&", -1)) {
@@ -100,7 +105,10 @@ record SecretRequest(String method, String path, String query, String body) {
     StringBuilder out = new StringBuilder();
     for (Map.Entry<String, List<String>> entry : new TreeMap<>(values).entrySet()) {
       for (String value : entry.getValue()) {
-        out.append(out.length() == 0 ? "" : "&").append(queryEscape(entry.getKey())).append('=').append(queryEscape(value));
+        out.append(out.length() == 0 ? "" : "&")
+            .append(queryEscape(entry.getKey()))
+            .append('=')
+            .append(queryEscape(value));
       }
     }
     return out.toString();
@@ -111,7 +119,10 @@ record SecretRequest(String method, String path, String query, String body) {
     return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("*", "%2A").replace("%7E", "~");
   }
 
-  /** Go's {@code path.Join(address path, request path)} cleaning: no empty, "." or resolved ".." segments. */
+  /**
+   * Go's {@code path.Join(address path, request path)} cleaning: no empty, "." or resolved ".."
+   * segments.
+   */
   static String clean(String path) {
     Deque<String> segments = new ArrayDeque<>();
     for (String segment : path.split("/")) {
@@ -127,12 +138,17 @@ record SecretRequest(String method, String path, String query, String body) {
     return "/" + String.join("/", segments);
   }
 
-  /** Go's path escaping: unreserved characters and {@code $&+,/:;=@} stay, the rest is %-encoded. */
+  /**
+   * Go's path escaping: unreserved characters and {@code $&+,/:;=@} stay, the rest is %-encoded.
+   */
   static String escapePath(String path) {
     StringBuilder out = new StringBuilder();
     for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~$&+,/:;=@".indexOf(c) >= 0) {
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || "-._~$&+,/:;=@".indexOf(c) >= 0) {
         out.append(c);
       } else {
         out.append('%').append(String.format("%02X", b & 0xff));
@@ -143,6 +159,12 @@ record SecretRequest(String method, String path, String query, String body) {
 
   @Override
   public String toString() {
-    return "SecretRequest[" + method + " " + path + (query.isEmpty() ? "" : "?<query>") + (body == null ? "" : " <body>") + "]";
+    return "SecretRequest["
+        + method
+        + " "
+        + path
+        + (query.isEmpty() ? "" : "?<query>")
+        + (body == null ? "" : " <body>")
+        + "]";
   }
 }

@@ -20,7 +20,8 @@ import java.util.Optional;
 final class SpcFileDirs {
   /** The flag, and the Vault chart value that sets it (and mounts the directories). */
   static final OperatorSetting SETTING =
-      new OperatorSetting("--vault-spc-file-dirs", "DIR", "secrets-store-provider-vault: vault.tlsFileDirs");
+      new OperatorSetting(
+          "--vault-spc-file-dirs", "DIR", "secrets-store-provider-vault: vault.tlsFileDirs");
 
   private final List<Path> dirs;
   private final boolean lexical;
@@ -35,10 +36,17 @@ final class SpcFileDirs {
     this.lexical = lexical;
   }
 
-  /** The SecretProviderClass's TLS layer with every named path replaced by its real path, or a refusal naming the key. */
+  /**
+   * The SecretProviderClass's TLS layer with every named path replaced by its real path, or a
+   * refusal naming the key.
+   */
   TlsConfig resolve(TlsConfig tls) {
-    return new TlsConfig(path(VaultParameters.CA_CERT, tls.caCert()), path(VaultParameters.CA_DIRECTORY, tls.caDirectory()),
-        tls.serverName(), path(VaultParameters.CLIENT_CERT, tls.clientCert()), path(VaultParameters.CLIENT_KEY, tls.clientKey()),
+    return new TlsConfig(
+        path(VaultParameters.CA_CERT, tls.caCert()),
+        path(VaultParameters.CA_DIRECTORY, tls.caDirectory()),
+        tls.serverName(),
+        path(VaultParameters.CLIENT_CERT, tls.clientCert()),
+        path(VaultParameters.CLIENT_KEY, tls.clientKey()),
         tls.skipVerify());
   }
 
@@ -53,7 +61,8 @@ final class SpcFileDirs {
       throw ProviderException.invalidArgument(key + " is not a valid path");
     }
     if (!named.isAbsolute()) {
-      throw ProviderException.invalidArgument(key + " must be an absolute path in the provider pod");
+      throw ProviderException.invalidArgument(
+          key + " must be an absolute path in the provider pod");
     }
     Path normal = named.normalize();
     if (under(normal, dirs).isEmpty()) {
@@ -66,7 +75,8 @@ final class SpcFileDirs {
     try {
       real = normal.toRealPath();
     } catch (IOException e) {
-      throw ProviderException.invalidArgument(key + " names no file in the provider pod: mount it under " + SETTING.flag());
+      throw ProviderException.invalidArgument(
+          key + " names no file in the provider pod: mount it under " + SETTING.flag());
     }
     // A declared directory may itself be a link (a Secret volume's ..data): compare real with real.
     if (under(real, dirs.stream().map(SpcFileDirs::real).toList()).isEmpty()) {
@@ -87,11 +97,22 @@ final class SpcFileDirs {
     }
   }
 
-  /** Names the key and the flag; suggests the file's own directory when it is a plain path (paths are not secrets). */
+  /**
+   * Names the key and the flag; suggests the file's own directory when it is a plain path (paths
+   * are not secrets).
+   */
   private static ProviderException refused(String key, Path suggested) {
-    String dir = suggested != null && suggested.getParent() != null && io.secretsstore.provider.mount.SafeText.isPlainName(
-        suggested.toString().substring(1)) ? suggested.toString() : SETTING.value();
-    return ProviderException.refusedBySetting(key + " is not under a directory the operator declared for SecretProviderClass TLS "
-        + "files (symlinks and .. resolved)", new OperatorSetting(SETTING.flag(), dir, SETTING.chartValue()));
+    String dir =
+        suggested != null
+                && suggested.getParent() != null
+                && io.secretsstore.provider.mount.SafeText.isPlainName(
+                    suggested.toString().substring(1))
+            ? suggested.toString()
+            : SETTING.value();
+    return ProviderException.refusedBySetting(
+        key
+            + " is not under a directory the operator declared for SecretProviderClass TLS "
+            + "files (symlinks and .. resolved)",
+        new OperatorSetting(SETTING.flag(), dir, SETTING.chartValue()));
   }
 }

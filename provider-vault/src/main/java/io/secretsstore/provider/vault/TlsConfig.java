@@ -17,7 +17,12 @@ import io.secretsstore.provider.mount.ProviderException;
  * @param skipVerify whether the server certificate is not verified at all
  */
 record TlsConfig(
-    String caCert, String caDirectory, String serverName, String clientCert, String clientKey, boolean skipVerify) {
+    String caCert,
+    String caDirectory,
+    String serverName,
+    String clientCert,
+    String clientKey,
+    boolean skipVerify) {
   /** Nothing set: the system's trusted roots, verification on. */
   static final TlsConfig NONE = new TlsConfig("", "", "", "", "", false);
 

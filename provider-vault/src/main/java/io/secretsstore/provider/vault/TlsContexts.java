@@ -35,13 +35,13 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * Builds the SSLContext for a {@link TlsConfig}: trusted roots from a CA file or directory (else the
- * system's), a client certificate for mTLS, verification against a configured server name, or no
- * verification when the operator allowed it. Errors name the setting, never file contents.
+ * Builds the SSLContext for a {@link TlsConfig}: trusted roots from a CA file or directory (else
+ * the system's), a client certificate for mTLS, verification against a configured server name, or
+ * no verification when the operator allowed it. Errors name the setting, never file contents.
  */
 final class TlsContexts {
-  private static final Pattern PEM = Pattern.compile(
-      "-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
+  private static final Pattern PEM =
+      Pattern.compile("-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
 
   private TlsContexts() {}
 
@@ -53,7 +53,8 @@ final class TlsContexts {
       context.init(keys == null ? null : keys.getKeyManagers(), new TrustManager[] {trust}, null);
       return context;
     } catch (GeneralSecurityException e) {
-      throw failure("the TLS settings for Vault cannot be used (" + e.getClass().getSimpleName() + ")");
+      throw failure(
+          "the TLS settings for Vault cannot be used (" + e.getClass().getSimpleName() + ")");
     }
   }
 
@@ -72,13 +73,15 @@ final class TlsContexts {
       }
       roots = store(all);
     }
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     factory.init(roots);
     X509TrustManager standard = (X509TrustManager) factory.getTrustManagers()[0];
     return tls.serverName().isEmpty() ? standard : new NamedServer(standard, tls.serverName());
   }
 
-  private static KeyStore store(Collection<? extends Certificate> certificates) throws GeneralSecurityException {
+  private static KeyStore store(Collection<? extends Certificate> certificates)
+      throws GeneralSecurityException {
     KeyStore store = emptyStore();
     int i = 0;
     for (Certificate certificate : certificates) {
@@ -88,14 +91,17 @@ final class TlsContexts {
   }
 
   private static KeyManagerFactory keyManagers(TlsConfig tls) throws GeneralSecurityException {
-    List<Certificate> chain = new ArrayList<>(certificates(Path.of(tls.clientCert()), "the Vault client certificate file"));
+    List<Certificate> chain =
+        new ArrayList<>(
+            certificates(Path.of(tls.clientCert()), "the Vault client certificate file"));
     if (chain.isEmpty()) {
       throw failure("the Vault client certificate file holds no certificate");
     }
     PrivateKey key = privateKey(Path.of(tls.clientKey()));
     KeyStore store = emptyStore();
     store.setKeyEntry("client", key, new char[0], chain.toArray(new Certificate[0]));
-    KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    KeyManagerFactory factory =
+        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     factory.init(store, new char[0]);
     return factory;
   }
@@ -112,7 +118,8 @@ final class TlsContexts {
 
   private static Collection<? extends Certificate> certificates(Path file, String what) {
     try {
-      return CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(Files.readAllBytes(file)));
+      return CertificateFactory.getInstance("X.509")
+          .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(file)));
     } catch (IOException e) {
       throw failure(what + " cannot be read");
     } catch (CertificateException e) {
@@ -150,22 +157,28 @@ final class TlsContexts {
   /** A trust manager of a client: it never judges client certificates, since it serves none. */
   private abstract static class ClientSideTrustManager extends X509ExtendedTrustManager {
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
       throw new CertificateException("not a server");
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
       throw new CertificateException("not a server");
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
       throw new CertificateException("not a server");
     }
   }
 
-  /** vault/api's {@code TLSServerName}: the chain is verified as usual, the name against the configured one. */
+  /**
+   * vault/api's {@code TLSServerName}: the chain is verified as usual, the name against the
+   * configured one.
+   */
   private static final class NamedServer extends ClientSideTrustManager {
     private final X509TrustManager standard;
     private final String serverName;
@@ -176,10 +189,12 @@ final class TlsContexts {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
       standard.checkServerTrusted(chain, authType);
       if (!matches(chain[0])) {
-        throw new CertificateException("the server certificate does not name the configured server name");
+        throw new CertificateException(
+            "the server certificate does not name the configured server name");
       }
     }
 
@@ -191,7 +206,9 @@ final class TlsContexts {
       for (List<?> name : names) {
         Object value = name.get(1);
         int type = (Integer) name.get(0);
-        if ((type == 2 || type == 7) && value instanceof String text && matchesName(text.toLowerCase(Locale.ROOT))) {
+        if ((type == 2 || type == 7)
+            && value instanceof String text
+            && matchesName(text.toLowerCase(Locale.ROOT))) {
           return true;
         }
       }
@@ -207,12 +224,14 @@ final class TlsContexts {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
       checkServerTrusted(chain, authType);
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
       checkServerTrusted(chain, authType);
     }
 

@@ -5,7 +5,10 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 
-/** Vault addresses: checked to be http(s) URLs, and normalised so an allow-list compares them reliably. */
+/**
+ * Vault addresses: checked to be http(s) URLs, and normalised so an allow-list compares them
+ * reliably.
+ */
 final class VaultAddress {
   private VaultAddress() {}
 
@@ -22,9 +25,13 @@ final class VaultAddress {
       throw new IllegalArgumentException("a Vault address must be an http or https URL");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
-        || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-      throw new IllegalArgumentException("a Vault address must be an http or https URL (unix sockets are not supported)");
+    if (!(scheme.equals("http") || scheme.equals("https"))
+        || uri.getHost() == null
+        || uri.getRawQuery() != null
+        || uri.getRawFragment() != null
+        || uri.getRawUserInfo() != null) {
+      throw new IllegalArgumentException(
+          "a Vault address must be an http or https URL (unix sockets are not supported)");
     }
     int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();

@@ -7,9 +7,15 @@ import io.secretsstore.provider.spi.BackendFactory;
 import io.secretsstore.provider.spi.SecretBackend;
 import java.util.List;
 
-/** Starts the HashiCorp Vault backend ({@code --backend vault}) from its {@code --vault-*} flags and the environment. */
+/**
+ * Starts the HashiCorp Vault backend ({@code --backend vault}) from its {@code --vault-*} flags and
+ * the environment.
+ */
 public final class VaultBackendFactory implements BackendFactory {
-  /** The audience Vault's Kubernetes and JWT auth roles conventionally expect, as upstream's chart requests. */
+  /**
+   * The audience Vault's Kubernetes and JWT auth roles conventionally expect, as upstream's chart
+   * requests.
+   */
   static final String DEFAULT_AUDIENCE = "vault";
 
   private final VaultOptions options = new VaultOptions();
@@ -39,7 +45,10 @@ public final class VaultBackendFactory implements BackendFactory {
     return VaultBackend.start(options.settings(System.getenv()), options.hmacKeyFile, context);
   }
 
-  /** Flags only: no Kubernetes client, key, cache or lease reaper; TLS paths are checked without the file system. */
+  /**
+   * Flags only: no Kubernetes client, key, cache or lease reaper; TLS paths are checked without the
+   * file system.
+   */
   @Override
   public SecretBackend startDryRun(BackendContext context) {
     return VaultBackend.dryRun(options.settings(System.getenv()), context);

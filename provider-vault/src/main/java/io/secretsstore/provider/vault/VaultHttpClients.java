@@ -15,8 +15,8 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 
 /**
- * The JDK HTTP clients that carry Vault calls: one per TLS configuration, not one per address, so
- * a thousand {@code vaultAddress} values cost one selector thread, not a thousand. The operator's
+ * The JDK HTTP clients that carry Vault calls: one per TLS configuration, not one per address, so a
+ * thousand {@code vaultAddress} values cost one selector thread, not a thousand. The operator's
  * configuration keeps its client for the process; those a SecretProviderClass adds (a server name,
  * a CA file) are kept least-recently-used, a few at a time.
  *
@@ -28,6 +28,7 @@ import javax.net.ssl.SSLParameters;
 final class VaultHttpClients {
   /** Distinct SecretProviderClass TLS configurations kept at once. */
   static final int MAX_KEPT = 16;
+
   /** Evicted clients that may still hold a thread before new configurations are refused. */
   static final int MAX_RETIRED = 32;
 
@@ -44,8 +45,8 @@ final class VaultHttpClients {
   }
 
   /**
-   * The client for an address and its TLS configuration (the operator's, or the operator's
-   * overlaid by a SecretProviderClass); plain-HTTP addresses share one client without TLS.
+   * The client for an address and its TLS configuration (the operator's, or the operator's overlaid
+   * by a SecretProviderClass); plain-HTTP addresses share one client without TLS.
    */
   synchronized HttpClient forAddress(String address, TlsConfig tls) {
     if (!address.startsWith("https:")) {
@@ -66,8 +67,13 @@ final class VaultHttpClients {
     }
     retired.removeIf(reference -> reference.get() == null);
     if (kept.size() >= MAX_KEPT && retired.size() >= MAX_RETIRED) {
-      throw ProviderException.of(ErrorKind.RESOURCE_EXHAUSTED, "too many distinct Vault TLS settings ("
-          + VaultParameters.SERVER_NAME + ", " + VaultParameters.CA_CERT + ", ...) are in use at once; retry later");
+      throw ProviderException.of(
+          ErrorKind.RESOURCE_EXHAUSTED,
+          "too many distinct Vault TLS settings ("
+              + VaultParameters.SERVER_NAME
+              + ", "
+              + VaultParameters.CA_CERT
+              + ", ...) are in use at once; retry later");
     }
     client = create(tls);
     kept.put(tls, client);
@@ -82,7 +88,10 @@ final class VaultHttpClients {
   /** Clients kept plus evicted ones not yet collected: an upper bound on their selector threads. */
   synchronized int liveClients() {
     retired.removeIf(reference -> reference.get() == null);
-    return (plainClient == null ? 0 : 1) + (operatorClient == null ? 0 : 1) + kept.size() + retired.size();
+    return (plainClient == null ? 0 : 1)
+        + (operatorClient == null ? 0 : 1)
+        + kept.size()
+        + retired.size();
   }
 
   private HttpClient create(TlsConfig tls) {
@@ -92,7 +101,8 @@ final class VaultHttpClients {
       try {
         parameters.setServerNames(List.of(new SNIHostName(tls.serverName())));
       } catch (IllegalArgumentException e) {
-        throw ProviderException.invalidArgument(VaultParameters.SERVER_NAME + " is not a host name");
+        throw ProviderException.invalidArgument(
+            VaultParameters.SERVER_NAME + " is not a host name");
       }
       builder.sslParameters(parameters);
     }

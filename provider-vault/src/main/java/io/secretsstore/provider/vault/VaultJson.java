@@ -14,14 +14,15 @@ import java.util.Optional;
 
 /**
  * Reads Vault's JSON into plain values as Go's decoder with {@code UseNumber} does: objects as maps
- * (a repeated key keeps its last value), numbers as their literal text, so a response re-encoded for
- * a whole-response file is byte-identical to upstream's. The parser's messages quote the input, so a
- * failure is reported only as "not JSON".
+ * (a repeated key keeps its last value), numbers as their literal text, so a response re-encoded
+ * for a whole-response file is byte-identical to upstream's. The parser's messages quote the input,
+ * so a failure is reported only as "not JSON".
  */
 final class VaultJson {
   private static final JsonFactory FACTORY =
       JsonFactory.builder()
-          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).maxStringLength(8 << 20).build())
+          .streamReadConstraints(
+              StreamReadConstraints.builder().maxNestingDepth(200).maxStringLength(8 << 20).build())
           .build();
 
   private VaultJson() {}
@@ -50,7 +51,9 @@ final class VaultJson {
     switch (token) {
       case START_OBJECT -> {
         Map<String, Object> map = new LinkedHashMap<>();
-        for (JsonToken next = parser.nextToken(); next != JsonToken.END_OBJECT; next = parser.nextToken()) {
+        for (JsonToken next = parser.nextToken();
+            next != JsonToken.END_OBJECT;
+            next = parser.nextToken()) {
           String name = parser.currentName();
           map.remove(name);
           map.put(name, read(parser, parser.nextToken()));
@@ -59,7 +62,9 @@ final class VaultJson {
       }
       case START_ARRAY -> {
         List<Object> list = new ArrayList<>();
-        for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY; next = parser.nextToken()) {
+        for (JsonToken next = parser.nextToken();
+            next != JsonToken.END_ARRAY;
+            next = parser.nextToken()) {
           list.add(read(parser, next));
         }
         return list;

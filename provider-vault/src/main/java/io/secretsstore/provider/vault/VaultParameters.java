@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.vault;
 
-import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.mount.ProviderException;
+import io.secretsstore.provider.mount.SafeText;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,7 +25,12 @@ import java.util.Set;
  * @param objects the objects, at least one, with unique names
  */
 record VaultParameters(
-    String roleName, String address, String namespace, String authMount, TlsConfig tls, String audience,
+    String roleName,
+    String address,
+    String namespace,
+    String authMount,
+    TlsConfig tls,
+    String audience,
     List<SecretConfig> objects) {
   static final String DEFAULT_AUDIENCE = "vault";
   static final String ROLE_NAME = "roleName";
@@ -52,18 +57,21 @@ record VaultParameters(
     Objects.requireNonNull(audience, "audience");
     objects = List.copyOf(objects);
     if (roleName.isEmpty()) {
-      throw ProviderException.invalidArgument("missing 'roleName' in SecretProviderClass definition");
+      throw ProviderException.invalidArgument(
+          "missing 'roleName' in SecretProviderClass definition");
     }
     if (objects.isEmpty()) {
-      throw ProviderException.invalidArgument("no secrets configured - the provider will not read any secret material");
+      throw ProviderException.invalidArgument(
+          "no secrets configured - the provider will not read any secret material");
     }
     requireUniqueNames(objects);
 
     for (int i = 0; i < objects.size(); i++) {
       SecretConfig object = objects.get(i);
       if (!object.secretKey().isEmpty() && !SecretContent.knownEncoding(object.encoding())) {
-        throw ProviderException.invalidArgument(SafeText.element(ObjectsYaml.PARAMETER, i, object.objectName())
-            + ": invalid encoding type. Should be utf-8, base64, or hex");
+        throw ProviderException.invalidArgument(
+            SafeText.element(ObjectsYaml.PARAMETER, i, object.objectName())
+                + ": invalid encoding type. Should be utf-8, base64, or hex");
       }
     }
   }
@@ -84,7 +92,8 @@ record VaultParameters(
     boolean kubernetesSet = attributes.containsKey(KUBERNETES_MOUNT);
     boolean authSet = attributes.containsKey(AUTH_MOUNT);
     if (kubernetesSet && authSet) {
-      throw ProviderException.invalidArgument("cannot set both " + KUBERNETES_MOUNT + " and " + AUTH_MOUNT);
+      throw ProviderException.invalidArgument(
+          "cannot set both " + KUBERNETES_MOUNT + " and " + AUTH_MOUNT);
     }
     if (kubernetesSet) {
       authMount = attributes.get(KUBERNETES_MOUNT);
@@ -105,17 +114,30 @@ record VaultParameters(
       if (GO_TRUE.contains(value)) {
         skipVerify = true;
       } else if (!GO_FALSE.contains(value)) {
-        throw ProviderException.invalidArgument(SKIP_VERIFY + " must be a boolean: true, false, 1, 0, t or f");
+        throw ProviderException.invalidArgument(
+            SKIP_VERIFY + " must be a boolean: true, false, 1, 0, t or f");
       }
     }
-    TlsConfig tls = new TlsConfig(get(attributes, CA_CERT), get(attributes, CA_DIRECTORY), get(attributes, SERVER_NAME),
-        get(attributes, CLIENT_CERT), get(attributes, CLIENT_KEY), skipVerify);
+    TlsConfig tls =
+        new TlsConfig(
+            get(attributes, CA_CERT),
+            get(attributes, CA_DIRECTORY),
+            get(attributes, SERVER_NAME),
+            get(attributes, CLIENT_CERT),
+            get(attributes, CLIENT_KEY),
+            skipVerify);
     List<SecretConfig> objects = ObjectsYaml.parse(attributes.get(ObjectsYaml.PARAMETER));
     if (targetPath == null || targetPath.isEmpty()) {
       throw ProviderException.invalidArgument("missing target path field");
     }
-    return new VaultParameters(get(attributes, ROLE_NAME), get(attributes, ADDRESS), get(attributes, NAMESPACE),
-        authMount, tls, get(attributes, AUDIENCE), objects);
+    return new VaultParameters(
+        get(attributes, ROLE_NAME),
+        get(attributes, ADDRESS),
+        get(attributes, NAMESPACE),
+        authMount,
+        tls,
+        get(attributes, AUDIENCE),
+        objects);
   }
 
   /** Upstream's message, listing every repeated name (a name used three times is listed twice). */
@@ -129,8 +151,10 @@ record VaultParameters(
       }
     }
     if (!conflicts.isEmpty()) {
-      throw ProviderException.invalidArgument("each `objectName` within a SecretProviderClass must be unique, "
-          + "but the following keys were duplicated: " + String.join(", ", conflicts));
+      throw ProviderException.invalidArgument(
+          "each `objectName` within a SecretProviderClass must be unique, "
+              + "but the following keys were duplicated: "
+              + String.join(", ", conflicts));
     }
   }
 

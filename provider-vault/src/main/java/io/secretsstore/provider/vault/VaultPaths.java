@@ -3,15 +3,16 @@ package io.secretsstore.provider.vault;
 
 /**
  * Checks the parameters that become part of a Vault URL path or header, so that a tenant can reach
- * only the API path its parameter names: no {@code ..} segment, written plainly or
- * percent-encoded in any case and any number of times ({@code %2e%2e}, {@code %2E.}, {@code
- * %252e%252e}), no backslash, no control character. Upstream cleans {@code ..} away (so {@code
- * auth/../../sys/x} becomes another endpoint); the provider refuses it. Messages name the key,
- * never the value; callers turn them into INVALID_ARGUMENT.
+ * only the API path its parameter names: no {@code ..} segment, written plainly or percent-encoded
+ * in any case and any number of times ({@code %2e%2e}, {@code %2E.}, {@code %252e%252e}), no
+ * backslash, no control character. Upstream cleans {@code ..} away (so {@code auth/../../sys/x}
+ * becomes another endpoint); the provider refuses it. Messages name the key, never the value;
+ * callers turn them into INVALID_ARGUMENT.
  */
 final class VaultPaths {
   /** Decoding rounds after which a value still changing is refused outright. */
   private static final int MAX_DECODE_ROUNDS = 4;
+
   /** Vault's longest namespace paths are far shorter; longer is a mistake or an attack. */
   private static final int MAX_NAMESPACE_CHARS = 512;
 
@@ -45,12 +46,14 @@ final class VaultPaths {
    */
   static void requireNamespace(String key, String namespace) {
     if (namespace.length() > MAX_NAMESPACE_CHARS) {
-      throw new IllegalArgumentException(key + " is longer than " + MAX_NAMESPACE_CHARS + " characters");
+      throw new IllegalArgumentException(
+          key + " is longer than " + MAX_NAMESPACE_CHARS + " characters");
     }
     for (int i = 0; i < namespace.length(); i++) {
       char c = namespace.charAt(i);
       if (c <= ' ' || c >= 0x7f || c == '?' || c == '#') {
-        throw new IllegalArgumentException(key + " may hold only printable ASCII characters other than space, ? and #");
+        throw new IllegalArgumentException(
+            key + " may hold only printable ASCII characters other than space, ? and #");
       }
     }
     requireNoDotSegments(key, namespace);
@@ -71,7 +74,8 @@ final class VaultPaths {
     }
     for (String segment : path.split("/", -1)) {
       if (segment.equals("..")) {
-        throw new IllegalArgumentException(key + " must not hold a '..' segment, plain or percent-encoded");
+        throw new IllegalArgumentException(
+            key + " must not hold a '..' segment, plain or percent-encoded");
       }
     }
   }
@@ -84,7 +88,10 @@ final class VaultPaths {
     StringBuilder out = new StringBuilder(text.length());
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (c == '%' && i + 2 < text.length() && hex(text.charAt(i + 1)) >= 0 && hex(text.charAt(i + 2)) >= 0) {
+      if (c == '%'
+          && i + 2 < text.length()
+          && hex(text.charAt(i + 1)) >= 0
+          && hex(text.charAt(i + 2)) >= 0) {
         out.append((char) (hex(text.charAt(i + 1)) * 16 + hex(text.charAt(i + 2))));
         i += 2;
       } else {

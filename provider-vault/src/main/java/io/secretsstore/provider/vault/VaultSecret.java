@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A Vault response as vault/api's {@code ParseSecret} reads it into {@code api.Secret}. Holds secret
- * data, so {@link #toString()} shows only the lease and the data's key count.
+ * A Vault response as vault/api's {@code ParseSecret} reads it into {@code api.Secret}. Holds
+ * secret data, so {@link #toString()} shows only the lease and the data's key count.
  *
  * @param requestId {@code request_id}
  * @param leaseId {@code lease_id}, empty when the response has no lease
@@ -23,8 +23,15 @@ import java.util.Optional;
  * @param mountType {@code mount_type}, empty to omit
  */
 record VaultSecret(
-    String requestId, String leaseId, long leaseDuration, boolean renewable, Map<String, Object> data,
-    List<Object> warnings, Map<String, Object> auth, Map<String, Object> wrapInfo, String mountType) {
+    String requestId,
+    String leaseId,
+    long leaseDuration,
+    boolean renewable,
+    Map<String, Object> data,
+    List<Object> warnings,
+    Map<String, Object> auth,
+    Map<String, Object> wrapInfo,
+    String mountType) {
 
   VaultSecret {
     data = data == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(data));
@@ -33,7 +40,10 @@ record VaultSecret(
     wrapInfo = wrapInfo == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(wrapInfo));
   }
 
-  /** Whether the response carries a lease that must be renewed or revoked (KV v1's TTL hint has no id). */
+  /**
+   * Whether the response carries a lease that must be renewed or revoked (KV v1's TTL hint has no
+   * id).
+   */
   boolean leased() {
     return !leaseId.isEmpty() && leaseDuration > 0;
   }
@@ -49,15 +59,24 @@ record VaultSecret(
     if (body.length == 0) {
       return Optional.empty();
     }
-    Object parsed = VaultJson.parse(body).orElseThrow(() -> new IllegalArgumentException("Vault's response is not JSON"));
+    Object parsed =
+        VaultJson.parse(body)
+            .orElseThrow(() -> new IllegalArgumentException("Vault's response is not JSON"));
     if (!(parsed instanceof Map<?, ?> raw)) {
       throw new IllegalArgumentException("Vault's response is not a JSON object");
     }
     Map<String, Object> map = (Map<String, Object>) raw;
-    VaultSecret secret = new VaultSecret(
-        text(map.get("request_id")), text(map.get("lease_id")), number(map.get("lease_duration")),
-        Boolean.TRUE.equals(map.get("renewable")), object(map.get("data")), list(map.get("warnings")),
-        object(map.get("auth")), object(map.get("wrap_info")), text(map.get("mount_type")));
+    VaultSecret secret =
+        new VaultSecret(
+            text(map.get("request_id")),
+            text(map.get("lease_id")),
+            number(map.get("lease_duration")),
+            Boolean.TRUE.equals(map.get("renewable")),
+            object(map.get("data")),
+            list(map.get("warnings")),
+            object(map.get("auth")),
+            object(map.get("wrap_info")),
+            text(map.get("mount_type")));
     if (secret.isZero()) {
       if (map.isEmpty() || (map.size() == 1 && map.containsKey("errors"))) {
         return Optional.empty();
@@ -70,7 +89,9 @@ record VaultSecret(
     return Optional.of(secret);
   }
 
-  /** {@code json.Marshal(api.Secret)}: fields in struct order, the last three omitted when empty. */
+  /**
+   * {@code json.Marshal(api.Secret)}: fields in struct order, the last three omitted when empty.
+   */
   byte[] goJson() {
     StringBuilder out = new StringBuilder("{\"request_id\":");
     GoJsonEncoder.string(requestId, out);
@@ -98,22 +119,37 @@ record VaultSecret(
   }
 
   /** api.SecretAuth's fields in order, with the zero value Go writes for an absent one. */
-  private static final List<Map.Entry<String, Object>> AUTH_FIELDS = List.of(
-      Map.entry("client_token", ""), Map.entry("accessor", ""), Map.entry("policies", NullValue.NULL),
-      Map.entry("token_policies", NullValue.NULL), Map.entry("identity_policies", NullValue.NULL),
-      Map.entry("metadata", NullValue.NULL), Map.entry("orphan", false), Map.entry("entity_id", ""),
-      Map.entry("lease_duration", 0L), Map.entry("renewable", false), Map.entry("mfa_requirement", NullValue.NULL));
+  private static final List<Map.Entry<String, Object>> AUTH_FIELDS =
+      List.of(
+          Map.entry("client_token", ""),
+          Map.entry("accessor", ""),
+          Map.entry("policies", NullValue.NULL),
+          Map.entry("token_policies", NullValue.NULL),
+          Map.entry("identity_policies", NullValue.NULL),
+          Map.entry("metadata", NullValue.NULL),
+          Map.entry("orphan", false),
+          Map.entry("entity_id", ""),
+          Map.entry("lease_duration", 0L),
+          Map.entry("renewable", false),
+          Map.entry("mfa_requirement", NullValue.NULL));
 
   /** api.SecretWrapInfo's fields in order. */
-  private static final List<Map.Entry<String, Object>> WRAP_FIELDS = List.of(
-      Map.entry("token", ""), Map.entry("accessor", ""), Map.entry("ttl", 0L),
-      Map.entry("creation_time", "0001-01-01T00:00:00Z"), Map.entry("creation_path", ""),
-      Map.entry("wrapped_accessor", ""));
+  private static final List<Map.Entry<String, Object>> WRAP_FIELDS =
+      List.of(
+          Map.entry("token", ""),
+          Map.entry("accessor", ""),
+          Map.entry("ttl", 0L),
+          Map.entry("creation_time", "0001-01-01T00:00:00Z"),
+          Map.entry("creation_path", ""),
+          Map.entry("wrapped_accessor", ""));
 
   /** Map.entry cannot hold null. */
-  private enum NullValue { NULL }
+  private enum NullValue {
+    NULL
+  }
 
-  private static void struct(Map<String, Object> values, List<Map.Entry<String, Object>> fields, StringBuilder out) {
+  private static void struct(
+      Map<String, Object> values, List<Map.Entry<String, Object>> fields, StringBuilder out) {
     out.append('{');
     for (int i = 0; i < fields.size(); i++) {
       String name = fields.get(i).getKey();
@@ -127,8 +163,15 @@ record VaultSecret(
   }
 
   private boolean isZero() {
-    return requestId.isEmpty() && leaseId.isEmpty() && leaseDuration == 0 && !renewable && data == null
-        && warnings == null && auth == null && wrapInfo == null && mountType.isEmpty();
+    return requestId.isEmpty()
+        && leaseId.isEmpty()
+        && leaseDuration == 0
+        && !renewable
+        && data == null
+        && warnings == null
+        && auth == null
+        && wrapInfo == null
+        && mountType.isEmpty();
   }
 
   private static String text(Object value) {
@@ -158,7 +201,14 @@ record VaultSecret(
 
   @Override
   public String toString() {
-    return "VaultSecret[leaseId=" + (leaseId.isEmpty() ? "none" : "<set>") + ", leaseDuration=" + leaseDuration
-        + ", renewable=" + renewable + ", dataKeys=" + (data == null ? 0 : data.size()) + "]";
+    return "VaultSecret[leaseId="
+        + (leaseId.isEmpty() ? "none" : "<set>")
+        + ", leaseDuration="
+        + leaseDuration
+        + ", renewable="
+        + renewable
+        + ", dataKeys="
+        + (data == null ? 0 : data.size())
+        + "]";
   }
 }

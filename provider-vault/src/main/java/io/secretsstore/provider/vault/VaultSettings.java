@@ -55,10 +55,15 @@ record VaultSettings(
       throw new IllegalArgumentException("--vault-cache-size must not be negative");
     }
     if (!(pkiReuseFraction > 0 && pkiReuseFraction <= 1)) {
-      throw new IllegalArgumentException("--vault-pki-reuse-fraction must be above 0 and at most 1");
+      throw new IllegalArgumentException(
+          "--vault-pki-reuse-fraction must be above 0 and at most 1");
     }
-    if (leaseRevokeAfter.isNegative() || leaseRevokeAfter.isZero() || requestTimeout.isNegative() || requestTimeout.isZero()) {
-      throw new IllegalArgumentException("--vault-lease-revoke-after and the request timeout must be positive");
+    if (leaseRevokeAfter.isNegative()
+        || leaseRevokeAfter.isZero()
+        || requestTimeout.isNegative()
+        || requestTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "--vault-lease-revoke-after and the request timeout must be positive");
     }
     VaultAddress.normalize(address);
     VaultPaths.requireNoDotSegments("--vault-mount", authMount);
@@ -67,30 +72,96 @@ record VaultSettings(
 
   /** Defaults for tests: a given address, nothing allowed beyond upstream's defaults. */
   static VaultSettings forAddress(String address) {
-    return new VaultSettings(address, "kubernetes", "", TlsConfig.NONE, 1000, "vault-csi-provider-hmac-key",
-        "", false, false, List.of(), List.of(), Duration.ofMinutes(10), 0.66, Duration.ofSeconds(30));
+    return new VaultSettings(
+        address,
+        "kubernetes",
+        "",
+        TlsConfig.NONE,
+        1000,
+        "vault-csi-provider-hmac-key",
+        "",
+        false,
+        false,
+        List.of(),
+        List.of(),
+        Duration.ofMinutes(10),
+        0.66,
+        Duration.ofSeconds(30));
   }
 
   VaultSettings withTls(TlsConfig other) {
-    return new VaultSettings(address, authMount, namespace, other, cacheSize, hmacSecretName, hmacSecretNamespace,
-        allowTokenRequest, allowSkipTlsVerify, allowedAddresses, spcFileDirs, leaseRevokeAfter, pkiReuseFraction,
+    return new VaultSettings(
+        address,
+        authMount,
+        namespace,
+        other,
+        cacheSize,
+        hmacSecretName,
+        hmacSecretNamespace,
+        allowTokenRequest,
+        allowSkipTlsVerify,
+        allowedAddresses,
+        spcFileDirs,
+        leaseRevokeAfter,
+        pkiReuseFraction,
         requestTimeout);
   }
 
   VaultSettings withHmacNamespace(String other) {
-    return new VaultSettings(address, authMount, namespace, tls, cacheSize, hmacSecretName, other,
-        allowTokenRequest, allowSkipTlsVerify, allowedAddresses, spcFileDirs, leaseRevokeAfter, pkiReuseFraction,
+    return new VaultSettings(
+        address,
+        authMount,
+        namespace,
+        tls,
+        cacheSize,
+        hmacSecretName,
+        other,
+        allowTokenRequest,
+        allowSkipTlsVerify,
+        allowedAddresses,
+        spcFileDirs,
+        leaseRevokeAfter,
+        pkiReuseFraction,
         requestTimeout);
   }
 
-  VaultSettings withAllowances(boolean tokenRequest, boolean skipTlsVerify, List<String> addresses, List<java.nio.file.Path> fileDirs) {
-    return new VaultSettings(address, authMount, namespace, tls, cacheSize, hmacSecretName, hmacSecretNamespace,
-        tokenRequest, skipTlsVerify, addresses, fileDirs, leaseRevokeAfter, pkiReuseFraction, requestTimeout);
+  VaultSettings withAllowances(
+      boolean tokenRequest,
+      boolean skipTlsVerify,
+      List<String> addresses,
+      List<java.nio.file.Path> fileDirs) {
+    return new VaultSettings(
+        address,
+        authMount,
+        namespace,
+        tls,
+        cacheSize,
+        hmacSecretName,
+        hmacSecretNamespace,
+        tokenRequest,
+        skipTlsVerify,
+        addresses,
+        fileDirs,
+        leaseRevokeAfter,
+        pkiReuseFraction,
+        requestTimeout);
   }
 
   VaultSettings withLeaseRevokeAfter(Duration other) {
-    return new VaultSettings(address, authMount, namespace, tls, cacheSize, hmacSecretName, hmacSecretNamespace,
-        allowTokenRequest, allowSkipTlsVerify, allowedAddresses, spcFileDirs, other, pkiReuseFraction,
+    return new VaultSettings(
+        address,
+        authMount,
+        namespace,
+        tls,
+        cacheSize,
+        hmacSecretName,
+        hmacSecretNamespace,
+        allowTokenRequest,
+        allowSkipTlsVerify,
+        allowedAddresses,
+        spcFileDirs,
+        other,
+        pkiReuseFraction,
         requestTimeout);
   }
 }

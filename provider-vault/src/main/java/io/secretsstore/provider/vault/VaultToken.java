@@ -20,8 +20,10 @@ record VaultToken(String value, long leaseSeconds) {
   /** The token in a login answer's {@code auth.client_token}, with {@code auth.lease_duration}. */
   static VaultToken fromLoginAnswer(byte[] body) {
     Object parsed = VaultJson.parse(body).orElse(null);
-    if (!(parsed instanceof Map<?, ?> answer) || !(answer.get("auth") instanceof Map<?, ?> auth)
-        || !(auth.get("client_token") instanceof String token) || token.isEmpty()) {
+    if (!(parsed instanceof Map<?, ?> answer)
+        || !(answer.get("auth") instanceof Map<?, ?> auth)
+        || !(auth.get("client_token") instanceof String token)
+        || token.isEmpty()) {
       throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "Vault's login answer held no token");
     }
     long lease = 0;

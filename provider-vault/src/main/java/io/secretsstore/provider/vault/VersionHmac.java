@@ -23,7 +23,9 @@ final class VersionHmac {
   private final Supplier<byte[]> keySource;
   private volatile byte[] key;
 
-  /** @param keySource reads or creates the key; called until it succeeds once */
+  /**
+   * @param keySource reads or creates the key; called until it succeeds once
+   */
   VersionHmac(Supplier<byte[]> keySource) {
     this.keySource = keySource;
   }
@@ -56,7 +58,8 @@ final class VersionHmac {
         if (current == null) {
           current = keySource.get();
           if (current.length == 0) {
-            throw ProviderException.of(ErrorKind.FAILED_PRECONDITION,
+            throw ProviderException.of(
+                ErrorKind.FAILED_PRECONDITION,
                 "the HMAC key Secret holds an empty key; delete it so the provider regenerates it");
           }
           key = current;

@@ -8,7 +8,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Real time plus an offset a test moves forward, so hours pass instantly but certificates issued now stay comparable. */
+/**
+ * Real time plus an offset a test moves forward, so hours pass instantly but certificates issued
+ * now stay comparable.
+ */
 final class SteppingClock extends Clock {
   private final AtomicLong offsetNanos = new AtomicLong();
 

@@ -40,13 +40,24 @@ class VaultDynamicSecretsIT {
   }
 
   @SuppressWarnings("unchecked") // the vault backend's plans are of ObjectSpec
-  private static MountPlan<ObjectSpec> plan(VaultBackend backend, String objects, java.time.Clock clock) {
+  private static MountPlan<ObjectSpec> plan(
+      VaultBackend backend, String objects, java.time.Clock clock) {
     Map<String, String> attributes = bed.attributes(objects);
-    // The driver's token expiry as the stepped clock sees it; the JWT itself is checked by Vault in real time.
-    attributes.put("csi.storage.k8s.io/serviceAccount.tokens", VaultTestBed.json(Map.of("vault", Map.of(
-        "token", bed.jwt("app", "vault"), "expirationTimestamp", clock.instant().plusSeconds(3600).toString()))));
+    // The driver's token expiry as the stepped clock sees it; the JWT itself is checked by Vault in
+    // real time.
+    attributes.put(
+        "csi.storage.k8s.io/serviceAccount.tokens",
+        VaultTestBed.json(
+            Map.of(
+                "vault",
+                Map.of(
+                    "token",
+                    bed.jwt("app", "vault"),
+                    "expirationTimestamp",
+                    clock.instant().plusSeconds(3600).toString()))));
     String json = VaultTestBed.json(attributes);
-    return (MountPlan<ObjectSpec>) backend.plan(MountRequestContext.parse(json, "null", "/t", "420", List.of()));
+    return (MountPlan<ObjectSpec>)
+        backend.plan(MountRequestContext.parse(json, "null", "/t", "420", List.of()));
   }
 
   /** Fetches every object of the plan, as one mount or one poll would. */
@@ -54,7 +65,8 @@ class VaultDynamicSecretsIT {
     return fetchAll(plan, true);
   }
 
-  private static List<String> fetchAll(MountPlan<ObjectSpec> plan, boolean checkStable) throws InterruptedException {
+  private static List<String> fetchAll(MountPlan<ObjectSpec> plan, boolean checkStable)
+      throws InterruptedException {
     List<String> contents = new ArrayList<>();
     for (PlannedObject<ObjectSpec> object : plan.objects()) {
       FetchedObject fetched = plan.fetcher().fetch(object);
@@ -67,7 +79,8 @@ class VaultDynamicSecretsIT {
     return contents;
   }
 
-  private static final String PKI = """
+  private static final String PKI =
+      """
       - {objectName: cert, secretPath: pki/issue/web, method: PUT, secretKey: certificate, secretArgs: {common_name: a.example.com, ttl: 24h}}
       - {objectName: key, secretPath: pki/issue/web, method: PUT, secretKey: private_key, secretArgs: {common_name: a.example.com, ttl: 24h}}
       - {objectName: other-cert, secretPath: pki/issue/web, method: PUT, secretKey: certificate, secretArgs: {common_name: b.example.com, ttl: 24h}}
@@ -80,7 +93,8 @@ class VaultDynamicSecretsIT {
       int before = bed.vault.certificatesIssued();
       MountPlan<ObjectSpec> plan = plan(backend, PKI, clock);
       List<String> first = fetchAll(plan);
-      // cert and key come from one issue; b.example.com is another request (upstream would reuse a's).
+      // cert and key come from one issue; b.example.com is another request (upstream would reuse
+      // a's).
       assertThat(bed.vault.certificatesIssued() - before).isEqualTo(2);
       assertThat(first.get(0)).contains("BEGIN CERTIFICATE").isNotEqualTo(first.get(2));
       assertThat(first.get(1)).contains("PRIVATE KEY");
@@ -88,15 +102,19 @@ class VaultDynamicSecretsIT {
         clock.advance(POLL);
         assertThat(fetchAll(plan(backend, PKI, clock))).isEqualTo(first);
       }
-      assertThat(bed.vault.certificatesIssued() - before).as("20 polls, 45 minutes: no new certificate").isEqualTo(2);
+      assertThat(bed.vault.certificatesIssued() - before)
+          .as("20 polls, 45 minutes: no new certificate")
+          .isEqualTo(2);
       clock.advance(Duration.ofHours(16)); // past 66% of 24 hours
-      // (The new certificate's validity starts at real time, behind the stepped clock: no stability check.)
+      // (The new certificate's validity starts at real time, behind the stepped clock: no stability
+      // check.)
       assertThat(fetchAll(plan(backend, PKI, clock), false).get(0)).isNotEqualTo(first.get(0));
       assertThat(bed.vault.certificatesIssued() - before).isEqualTo(4);
     }
   }
 
-  private static final String DB = """
+  private static final String DB =
+      """
       - {objectName: username, secretPath: database/creds/readonly, secretKey: username}
       - {objectName: password, secretPath: database/creds/readonly, secretKey: password}
       """;
@@ -110,9 +128,13 @@ class VaultDynamicSecretsIT {
       int renewed = bed.vault.leasesRenewed();
       int revoked = bed.vault.leasesRevoked();
       List<String> first = fetchAll(plan(backend, DB, clock));
-      assertThat(bed.vault.databaseCredentialsIssued() - issued).as("username and password from one read").isEqualTo(1);
+      assertThat(bed.vault.databaseCredentialsIssued() - issued)
+          .as("username and password from one read")
+          .isEqualTo(1);
 
-      for (int poll = 0; poll < 20; poll++) { // 45 minutes of polls: the lease is renewed once, at two thirds
+      for (int poll = 0;
+          poll < 20;
+          poll++) { // 45 minutes of polls: the lease is renewed once, at two thirds
         clock.advance(POLL);
         assertThat(fetchAll(plan(backend, DB, clock))).isEqualTo(first);
       }
@@ -134,9 +156,14 @@ class VaultDynamicSecretsIT {
       int revoked = bed.vault.leasesRevoked();
       fetchAll(plan(backend, DB, clock));
       assertThat(backend.heldResponseBytes()).isGreaterThan(ResponseCache.ENTRY_OVERHEAD);
-      clock.advance(Duration.ofMinutes(6)); // past the stable period handed to the engine (5 minutes), before the revoke delay
+      clock.advance(
+          Duration.ofMinutes(
+              6)); // past the stable period handed to the engine (5 minutes), before the revoke
+      // delay
       assertThat(backend.reap()).isZero();
-      assertThat(backend.heldResponseBytes()).as("only the lease record").isEqualTo(ResponseCache.ENTRY_OVERHEAD);
+      assertThat(backend.heldResponseBytes())
+          .as("only the lease record")
+          .isEqualTo(ResponseCache.ENTRY_OVERHEAD);
       clock.advance(Duration.ofMinutes(5));
       assertThat(backend.reap()).isEqualTo(1);
       assertThat(bed.vault.leasesRevoked() - revoked).isEqualTo(1);
@@ -161,10 +188,12 @@ class VaultDynamicSecretsIT {
         ProviderFixture provider = ProviderFixture.start(backend, VaultTestBed.FAST)) {
       int before = bed.vault.certificatesIssued();
       Map<String, String> attributes = bed.attributes(PKI);
-      MountReply first = provider.client().mount(VaultTestBed.call(attributes), Duration.ofSeconds(30));
+      MountReply first =
+          provider.client().mount(VaultTestBed.call(attributes), Duration.ofSeconds(30));
       for (int i = 0; i < 20; i++) {
         Thread.sleep(100);
-        MountReply again = provider.client().mount(VaultTestBed.call(attributes), Duration.ofSeconds(30));
+        MountReply again =
+            provider.client().mount(VaultTestBed.call(attributes), Duration.ofSeconds(30));
         assertThat(again.versions()).isEqualTo(first.versions());
       }
       assertThat(bed.vault.certificatesIssued() - before).isEqualTo(2);

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Core's engine scenarios (MountEngineScaleTest) with the real backend and the emulator behind
- * the socket, with injected latency and throttling: identity isolation, rotation after one poll
+ * Core's engine scenarios (MountEngineScaleTest) with the real backend and the emulator behind the
+ * socket, with injected latency and throttling: identity isolation, rotation after one poll
  * interval, and 429 with Retry-After ending as RESOURCE_EXHAUSTED within the attempt budget, then
  * recovering.
  */
@@ -50,7 +50,8 @@ class VaultEngineScenariosIT {
     bed.close();
   }
 
-  private static final String OBJECTS = "- {objectName: value, secretPath: secret/data/app/config, secretKey: value}";
+  private static final String OBJECTS =
+      "- {objectName: value, secretPath: secret/data/app/config, secretKey: value}";
 
   private MountReply mount(String serviceAccount) {
     return provider.client().mount(call(bed.attributes(serviceAccount, OBJECTS)), TIMEOUT);
@@ -66,10 +67,12 @@ class VaultEngineScenariosIT {
     int logins = bed.vault.loginCount();
     for (int i = 0; i < 3; i++) {
       assertThatThrownBy(() -> mount("intruder"))
-          .isInstanceOfSatisfying(ProviderCallException.class, e -> {
-            assertThat(e.code()).isEqualTo("PERMISSION_DENIED");
-            LogCapture.assertNoCanaryIn(e.description(), Canaries.all());
-          });
+          .isInstanceOfSatisfying(
+              ProviderCallException.class,
+              e -> {
+                assertThat(e.code()).isEqualTo("PERMISSION_DENIED");
+                LogCapture.assertNoCanaryIn(e.description(), Canaries.all());
+              });
     }
     // Every attempt went to Vault with the intruder's own JWT, and none succeeded.
     assertThat(bed.vault.calls().count("vault.login")).isGreaterThanOrEqualTo(4);
@@ -82,26 +85,38 @@ class VaultEngineScenariosIT {
     assertThat(text(mount("app"))).isEqualTo(Canaries.SECRET);
     String version = mount("app").versions().get(0).version();
     bed.vault.putKv2("", "secret", "app/config", Map.of("value", "rotated"));
-    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-      MountReply reply = mount("app");
-      assertThat(text(reply)).isEqualTo("rotated");
-      assertThat(reply.versions().get(0).version()).isNotEqualTo(version);
-    });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () -> {
+              MountReply reply = mount("app");
+              assertThat(text(reply)).isEqualTo("rotated");
+              assertThat(reply.versions().get(0).version()).isNotEqualTo(version);
+            });
   }
 
   @Test
   void throttling_429WithRetryAfter_isResourceExhaustedWithinTheBudget_thenRecovers() {
     long readsBefore = bed.vault.calls().count("vault.read");
-    bed.vault.faults().inject("vault.read", Fault.throttled(Duration.ofSeconds(1)), FaultPlan.ALWAYS);
+    bed.vault
+        .faults()
+        .inject("vault.read", Fault.throttled(Duration.ofSeconds(1)), FaultPlan.ALWAYS);
     long started = System.nanoTime();
     assertThatThrownBy(() -> mount("app"))
-        .isInstanceOfSatisfying(ProviderCallException.class, e -> {
-          assertThat(e.code()).isEqualTo("RESOURCE_EXHAUSTED");
-          assertThat(e.description()).contains("throttling");
-        });
+        .isInstanceOfSatisfying(
+            ProviderCallException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("RESOURCE_EXHAUSTED");
+              assertThat(e.description()).contains("throttling");
+            });
     Duration took = Duration.ofNanos(System.nanoTime() - started);
-    assertThat(bed.vault.calls().count("vault.read") - readsBefore).as("three attempts, no more").isEqualTo(3);
-    assertThat(took).as("Retry-After of 1 s honoured twice").isBetween(Duration.ofMillis(1900), Duration.ofSeconds(15));
+    assertThat(bed.vault.calls().count("vault.read") - readsBefore)
+        .as("three attempts, no more")
+        .isEqualTo(3);
+    assertThat(took)
+        .as("Retry-After of 1 s honoured twice")
+        .isBetween(Duration.ofMillis(1900), Duration.ofSeconds(15));
 
     bed.vault.faults().clear("vault.read");
     assertThat(text(mount("app"))).isEqualTo(Canaries.SECRET);

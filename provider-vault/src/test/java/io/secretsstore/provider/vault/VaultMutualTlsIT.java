@@ -23,22 +23,41 @@ class VaultMutualTlsIT {
     try (VaultTestBed bed = new VaultTestBed(true)) {
       bed.vault.putKv2("", "secret", "app/db", Map.of("username", "app-user"));
       ClientCertificate client = bed.vault.writeClientCertificate(dir);
-      Map<String, String> attributes = bed.attributes("- {objectName: u, secretPath: secret/data/app/db, secretKey: username}");
-      VaultSettings https = VaultSettings.forAddress(bed.httpsAddress()).withHmacNamespace(VaultTestBed.PROVIDER_NAMESPACE);
+      Map<String, String> attributes =
+          bed.attributes("- {objectName: u, secretPath: secret/data/app/db, secretKey: username}");
+      VaultSettings https =
+          VaultSettings.forAddress(bed.httpsAddress())
+              .withHmacNamespace(VaultTestBed.PROVIDER_NAMESPACE);
 
-      VaultBackend withCert = bed.backend(https.withTls(new TlsConfig(bed.caFile.toString(), "", "",
-          client.certificate().toString(), client.privateKey().toString(), false)));
+      VaultBackend withCert =
+          bed.backend(
+              https.withTls(
+                  new TlsConfig(
+                      bed.caFile.toString(),
+                      "",
+                      "",
+                      client.certificate().toString(),
+                      client.privateKey().toString(),
+                      false)));
       try (ProviderFixture provider = ProviderFixture.start(withCert, VaultTestBed.FAST)) {
-        byte[] contents = provider.client().mount(call(attributes), Duration.ofSeconds(30)).files().get(0).contents();
+        byte[] contents =
+            provider
+                .client()
+                .mount(call(attributes), Duration.ofSeconds(30))
+                .files()
+                .get(0)
+                .contents();
         assertThat(new String(contents, StandardCharsets.UTF_8)).isEqualTo("app-user");
       } finally {
         withCert.close();
       }
 
-      VaultBackend withoutCert = bed.backend(https.withTls(new TlsConfig(bed.caFile.toString(), "", "", "", "", false)));
+      VaultBackend withoutCert =
+          bed.backend(https.withTls(new TlsConfig(bed.caFile.toString(), "", "", "", "", false)));
       try (ProviderFixture provider = ProviderFixture.start(withoutCert, VaultTestBed.FAST)) {
         assertThatThrownBy(() -> provider.client().mount(call(attributes), Duration.ofSeconds(30)))
-            .isInstanceOfSatisfying(ProviderCallException.class, e -> assertThat(e.code()).isEqualTo("UNAVAILABLE"));
+            .isInstanceOfSatisfying(
+                ProviderCallException.class, e -> assertThat(e.code()).isEqualTo("UNAVAILABLE"));
       } finally {
         withoutCert.close();
       }

@@ -24,11 +24,22 @@ class VaultOperationMetricsIT {
     try (VaultTestBed bed = new VaultTestBed()) {
       bed.vault.putKv2("", "secret", "app/db", Map.of("username", "app-user"));
       Clock clock = Clock.systemUTC();
-      VaultBackend backend = VaultBackend.start(bed.settings(), new BackendContext(clock, new CredentialCache(clock, 100),
-          (operation, outcome, duration) -> recorded.add(operation + "/" + outcome)).withKube(SharedKubeClient.of(bed.kube)));
+      VaultBackend backend =
+          VaultBackend.start(
+              bed.settings(),
+              new BackendContext(
+                      clock,
+                      new CredentialCache(clock, 100),
+                      (operation, outcome, duration) -> recorded.add(operation + "/" + outcome))
+                  .withKube(SharedKubeClient.of(bed.kube)));
       try (ProviderFixture provider = ProviderFixture.start(backend, VaultTestBed.FAST)) {
-        provider.client().mount(call(bed.attributes("- {objectName: u, secretPath: secret/data/app/db, secretKey: username}")),
-            Duration.ofSeconds(30));
+        provider
+            .client()
+            .mount(
+                call(
+                    bed.attributes(
+                        "- {objectName: u, secretPath: secret/data/app/db, secretKey: username}")),
+                Duration.ofSeconds(30));
         bed.vault.faults().inject("vault.health", Fault.error(503), 1);
         backend.readinessProblem();
       } finally {
@@ -36,6 +47,7 @@ class VaultOperationMetricsIT {
       }
     }
     assertThat(recorded).containsSubsequence("login/OK", "read/OK").contains("health/503");
-    assertThat(recorded).allSatisfy(r -> assertThat(r).doesNotContain("secret").doesNotContain("app"));
+    assertThat(recorded)
+        .allSatisfy(r -> assertThat(r).doesNotContain("secret").doesNotContain("app"));
   }
 }

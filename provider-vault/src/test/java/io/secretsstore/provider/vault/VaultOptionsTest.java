@@ -4,8 +4,8 @@ package io.secretsstore.provider.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.secretsstore.provider.spi.Backends;
 import io.secretsstore.provider.spi.BackendFactory;
+import io.secretsstore.provider.spi.Backends;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,17 +42,44 @@ class VaultOptionsTest {
 
   @Test
   void flags_overrideTheEnvironment_tlsLayersAdd() {
-    Map<String, String> env = Map.of("VAULT_ADDR", "http://env:8200", "VAULT_NAMESPACE", "env-ns",
-        "VAULT_CACERT", "/env/ca.pem", "VAULT_SKIP_VERIFY", "true", "VAULT_TOKEN", "never-used");
+    Map<String, String> env =
+        Map.of(
+            "VAULT_ADDR",
+            "http://env:8200",
+            "VAULT_NAMESPACE",
+            "env-ns",
+            "VAULT_CACERT",
+            "/env/ca.pem",
+            "VAULT_SKIP_VERIFY",
+            "true",
+            "VAULT_TOKEN",
+            "never-used");
     VaultSettings fromEnv = parse().settings(env);
     assertThat(fromEnv.address()).isEqualTo("http://env:8200");
     assertThat(fromEnv.namespace()).isEqualTo("env-ns");
     assertThat(fromEnv.tls().caCert()).isEqualTo("/env/ca.pem");
     assertThat(fromEnv.tls().skipVerify()).isTrue();
-    VaultSettings flags = parse("--vault-addr", "https://flag:8200", "--vault-namespace", "flag-ns",
-        "--vault-tls-ca-cert", "/flag/ca.pem", "--vault-mount", "jwt", "--hmac-secret-name", "upstream-hmac",
-        "--hmac-secret-namespace", "csi", "--vault-allowed-addresses", "https://a:8200,https://B:8200/",
-        "--vault-lease-revoke-after", "90s", "--vault-pki-reuse-fraction", "0.5").settings(env);
+    VaultSettings flags =
+        parse(
+                "--vault-addr",
+                "https://flag:8200",
+                "--vault-namespace",
+                "flag-ns",
+                "--vault-tls-ca-cert",
+                "/flag/ca.pem",
+                "--vault-mount",
+                "jwt",
+                "--hmac-secret-name",
+                "upstream-hmac",
+                "--hmac-secret-namespace",
+                "csi",
+                "--vault-allowed-addresses",
+                "https://a:8200,https://B:8200/",
+                "--vault-lease-revoke-after",
+                "90s",
+                "--vault-pki-reuse-fraction",
+                "0.5")
+            .settings(env);
     assertThat(flags.address()).isEqualTo("https://flag:8200");
     assertThat(flags.namespace()).isEqualTo("flag-ns");
     assertThat(flags.authMount()).isEqualTo("jwt");

@@ -16,10 +16,12 @@ class VaultReadinessIT {
     try {
       assertThat(backend.readinessProblem()).isEmpty();
       bed.vault.faults().inject("vault.health", Fault.error(503), 1);
-      assertThat(backend.readinessProblem()).hasValueSatisfying(p -> assertThat(p).contains("sealed"));
+      assertThat(backend.readinessProblem())
+          .hasValueSatisfying(p -> assertThat(p).contains("sealed"));
       assertThat(backend.readinessProblem()).isEmpty();
       bed.vault.close();
-      assertThat(backend.readinessProblem()).hasValueSatisfying(p -> assertThat(p).contains("unreachable"));
+      assertThat(backend.readinessProblem())
+          .hasValueSatisfying(p -> assertThat(p).contains("unreachable"));
     } finally {
       backend.close();
       bed.close();

@@ -14,8 +14,8 @@ import io.secretsstore.provider.fetch.FetchEvents;
 import io.secretsstore.provider.fetch.MountLimits;
 import io.secretsstore.provider.fetch.ResilienceSettings;
 import io.secretsstore.provider.fetch.TestEngines;
-import io.secretsstore.provider.mount.MountRequestContext;
 import io.secretsstore.provider.kube.SharedKubeClient;
+import io.secretsstore.provider.mount.MountRequestContext;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.testing.FakeTime;
 import java.time.Duration;
@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The rotation storm of the engine issue against the Vault emulator: 110 pods x 10 objects with 5
- * identities republishing every interval for 5 intervals read Vault once per distinct
- * (identity, object) per interval, 50, where upstream reads 1100.
+ * identities republishing every interval for 5 intervals read Vault once per distinct (identity,
+ * object) per interval, 50, where upstream reads 1100.
  */
 class VaultRotationStormIT {
   private static final Duration INTERVAL = Duration.ofMinutes(2);
@@ -43,28 +43,55 @@ class VaultRotationStormIT {
       StringBuilder objects = new StringBuilder();
       for (int o = 0; o < 10; o++) {
         bed.vault.putKv2("", "secret", "storm/s" + o, Map.of("value", "v" + o));
-        objects.append("- {objectName: s").append(o).append(", secretPath: secret/data/storm/s").append(o)
+        objects
+            .append("- {objectName: s")
+            .append(o)
+            .append(", secretPath: secret/data/storm/s")
+            .append(o)
             .append(", secretKey: value}\n");
       }
       for (int i = 0; i < 5; i++) {
-        bed.vault.addRole("", "kubernetes", new VaultRole("id-" + i, List.of("id-" + i), List.of(VaultTestBed.POD_NAMESPACE),
-            "vault", List.of("secret/"), Duration.ofHours(1)));
+        bed.vault.addRole(
+            "",
+            "kubernetes",
+            new VaultRole(
+                "id-" + i,
+                List.of("id-" + i),
+                List.of(VaultTestBed.POD_NAMESPACE),
+                "vault",
+                List.of("secret/"),
+                Duration.ofHours(1)));
       }
       bed.vault.faults().inject(FaultPlan.ANY_OPERATION, Fault.latency(Duration.ofMillis(20)));
-      VaultBackend backend = VaultBackend.start(bed.settings(),
-          new BackendContext(time, new CredentialCache(time, 1000)).withKube(SharedKubeClient.of(bed.kube)));
-      EngineSettings settings = new EngineSettings(MountLimits.DEFAULT,
-          new CacheSettings(INTERVAL, JITTER, Duration.ofMinutes(5), Duration.ofMinutes(10), 64L << 20, 10_000),
-          ResilienceSettings.DEFAULT, 32);
+      VaultBackend backend =
+          VaultBackend.start(
+              bed.settings(),
+              new BackendContext(time, new CredentialCache(time, 1000))
+                  .withKube(SharedKubeClient.of(bed.kube)));
+      EngineSettings settings =
+          new EngineSettings(
+              MountLimits.DEFAULT,
+              new CacheSettings(
+                  INTERVAL,
+                  JITTER,
+                  Duration.ofMinutes(5),
+                  Duration.ofMinutes(10),
+                  64L << 20,
+                  10_000),
+              ResilienceSettings.DEFAULT,
+              32);
       ExecutorService pods = Executors.newFixedThreadPool(16);
-      try (TestEngines.Manual engine = TestEngines.manual(backend, settings, FetchEvents.NONE, time)) {
+      try (TestEngines.Manual engine =
+          TestEngines.manual(backend, settings, FetchEvents.NONE, time)) {
         List<MountRequestContext> requests = new ArrayList<>();
         for (int p = 0; p < 110; p++) {
           String identity = "id-" + (p % 5);
           Map<String, String> attributes = bed.attributes(identity, objects.toString());
           attributes.put("roleName", identity);
           attributes.put("csi.storage.k8s.io/pod.name", "pod-" + p);
-          requests.add(MountRequestContext.parse(VaultTestBed.json(attributes), "null", "/t", "420", List.of()));
+          requests.add(
+              MountRequestContext.parse(
+                  VaultTestBed.json(attributes), "null", "/t", "420", List.of()));
         }
         List<Long> readsPerInterval = new ArrayList<>();
         for (int interval = 0; interval < 5; interval++) {
@@ -72,11 +99,14 @@ class VaultRotationStormIT {
           if (interval > 0) {
             time.advance(INTERVAL.plus(JITTER));
             engine.poll();
-            await().atMost(Duration.ofSeconds(30)).until(() -> bed.vault.calls().count("vault.read") - before >= 50);
+            await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> bed.vault.calls().count("vault.read") - before >= 50);
           }
           List<CompletableFuture<Integer>> mounts = new ArrayList<>();
           for (MountRequestContext request : requests) {
-            mounts.add(CompletableFuture.supplyAsync(() -> engine.mount(request).files().size(), pods));
+            mounts.add(
+                CompletableFuture.supplyAsync(() -> engine.mount(request).files().size(), pods));
           }
           mounts.forEach(m -> assertThat(m.join()).isEqualTo(10));
           readsPerInterval.add(bed.vault.calls().count("vault.read") - before);

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * tokens it never creates one.
  */
 class VaultSharedKubeClientIT {
-  private static final String OBJECTS = "- {objectName: u, secretPath: secret/data/app/db, secretKey: username}";
+  private static final String OBJECTS =
+      "- {objectName: u, secretPath: secret/data/app/db, secretKey: username}";
   private VaultTestBed bed;
   private KubernetesMockServer kubeServer;
   private final AtomicInteger built = new AtomicInteger();
@@ -38,13 +39,25 @@ class VaultSharedKubeClientIT {
     bed = new VaultTestBed();
     bed.vault.putKv2("", "secret", "app/db", Map.of("username", "app-user"));
     kubeServer = VaultTestBed.apiServerWithHmacKey();
-    kubeServer.expect().post().withPath("/api/v1/namespaces/team-a/serviceaccounts/app/token")
-        .andReturn(201, new TokenRequestBuilder().withNewStatus().withToken(bed.jwt("app", "vault"))
-            .withExpirationTimestamp(Instant.now().plusSeconds(900).toString()).endStatus().build()).always();
-    kube = SharedKubeClient.lazy(() -> {
-      built.incrementAndGet();
-      return kubeServer.createClient();
-    });
+    kubeServer
+        .expect()
+        .post()
+        .withPath("/api/v1/namespaces/team-a/serviceaccounts/app/token")
+        .andReturn(
+            201,
+            new TokenRequestBuilder()
+                .withNewStatus()
+                .withToken(bed.jwt("app", "vault"))
+                .withExpirationTimestamp(Instant.now().plusSeconds(900).toString())
+                .endStatus()
+                .build())
+        .always();
+    kube =
+        SharedKubeClient.lazy(
+            () -> {
+              built.incrementAndGet();
+              return kubeServer.createClient();
+            });
   }
 
   @AfterEach
@@ -55,24 +68,38 @@ class VaultSharedKubeClientIT {
   }
 
   private BackendContext context() {
-    return new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 1000)).withKube(kube);
+    return new BackendContext(Clock.systemUTC(), new CredentialCache(Clock.systemUTC(), 1000))
+        .withKube(kube);
   }
 
   @Test
   void hmacKeySecretAndMintedTokens_shareOneClient_createdOnTheFirstMount() throws Exception {
-    VaultBackend backend = VaultBackend.start(bed.settings().withAllowances(true, false, java.util.List.of(), java.util.List.of()),
-        context());
+    VaultBackend backend =
+        VaultBackend.start(
+            bed.settings().withAllowances(true, false, java.util.List.of(), java.util.List.of()),
+            context());
     assertThat(built).as("starting reads nothing from the cluster").hasValue(0);
     Map<String, String> attributes = bed.attributes(OBJECTS);
     attributes.remove("csi.storage.k8s.io/serviceAccount.tokens");
     attributes.put("audience", "vault");
-    try (backend; ProviderFixture provider = ProviderFixture.start(backend, VaultTestBed.FAST)) {
+    try (backend;
+        ProviderFixture provider = ProviderFixture.start(backend, VaultTestBed.FAST)) {
       for (int i = 0; i < 2; i++) {
-        assertThat(new String(provider.client().mount(VaultTestBed.call(attributes), Duration.ofSeconds(20)).files().get(0).contents(),
-            StandardCharsets.UTF_8)).isEqualTo("app-user");
+        assertThat(
+                new String(
+                    provider
+                        .client()
+                        .mount(VaultTestBed.call(attributes), Duration.ofSeconds(20))
+                        .files()
+                        .get(0)
+                        .contents(),
+                    StandardCharsets.UTF_8))
+            .isEqualTo("app-user");
       }
     }
-    assertThat(kubeServer.getRequestCount()).as("the key Secret was read and a token minted").isGreaterThanOrEqualTo(2);
+    assertThat(kubeServer.getRequestCount())
+        .as("the key Secret was read and a token minted")
+        .isGreaterThanOrEqualTo(2);
     assertThat(built).as("both through one client").hasValue(1);
     assertThat(kube.created()).isEqualTo(1);
   }
@@ -83,9 +110,18 @@ class VaultSharedKubeClientIT {
     try {
       Files.write(keyFile, new byte[32]);
       VaultBackend backend = VaultBackend.start(bed.settings(), keyFile, context());
-      try (backend; ProviderFixture provider = ProviderFixture.start(backend, VaultTestBed.FAST)) {
-        assertThat(new String(provider.client().mount(VaultTestBed.call(bed.attributes(OBJECTS)), Duration.ofSeconds(20)).files().get(0)
-            .contents(), StandardCharsets.UTF_8)).isEqualTo("app-user");
+      try (backend;
+          ProviderFixture provider = ProviderFixture.start(backend, VaultTestBed.FAST)) {
+        assertThat(
+                new String(
+                    provider
+                        .client()
+                        .mount(VaultTestBed.call(bed.attributes(OBJECTS)), Duration.ofSeconds(20))
+                        .files()
+                        .get(0)
+                        .contents(),
+                    StandardCharsets.UTF_8))
+            .isEqualTo("app-user");
       }
       assertThat(built).hasValue(0);
       assertThat(kubeServer.getRequestCount()).isZero();

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * TLS; anything else is refused before a connection, naming the key, the flag and the chart value.
  */
 class VaultSpcFileDirsIT {
-  private static final String CHART = "(chart value secrets-store-provider-vault: vault.tlsFileDirs)";
+  private static final String CHART =
+      "(chart value secrets-store-provider-vault: vault.tlsFileDirs)";
   @TempDir static Path root;
   private static Path declared;
   private static Path outside;
@@ -42,8 +43,10 @@ class VaultSpcFileDirsIT {
     Files.copy(bed.caFile, outside.resolve("ca.crt"));
     // A link inside the declared directory to a file outside it, as a hostile class would hope for.
     Files.createSymbolicLink(declared.resolve("link.crt"), outside.resolve("ca.crt"));
-    VaultSettings settings = VaultSettings.forAddress(bed.httpsAddress()).withHmacNamespace(VaultTestBed.PROVIDER_NAMESPACE)
-        .withAllowances(false, false, List.of(), List.of(declared));
+    VaultSettings settings =
+        VaultSettings.forAddress(bed.httpsAddress())
+            .withHmacNamespace(VaultTestBed.PROVIDER_NAMESPACE)
+            .withAllowances(false, false, List.of(), List.of(declared));
     provider = ProviderFixture.start(bed.backend(settings), VaultTestBed.FAST);
   }
 
@@ -54,7 +57,10 @@ class VaultSpcFileDirsIT {
   }
 
   private static Map<String, String> attributes(String caCert) {
-    Map<String, String> attributes = new LinkedHashMap<>(bed.attributes("- {objectName: u, secretPath: secret/data/app/db, secretKey: username}"));
+    Map<String, String> attributes =
+        new LinkedHashMap<>(
+            bed.attributes(
+                "- {objectName: u, secretPath: secret/data/app/db, secretKey: username}"));
     attributes.put("vaultCACertPath", caCert);
     attributes.put("vaultTLSClientCertPath", declared.resolve("vault-client.pem").toString());
     attributes.put("vaultTLSClientKeyPath", declared.resolve("vault-client-key.pem").toString());
@@ -63,30 +69,48 @@ class VaultSpcFileDirsIT {
 
   @Test
   void filesUnderADeclaredDirectory_areUsed_forMutualTls() {
-    byte[] contents = provider.mount(call(attributes(declared.resolve("ca.crt").toString()))).files().get(0).contents();
+    byte[] contents =
+        provider
+            .mount(call(attributes(declared.resolve("ca.crt").toString())))
+            .files()
+            .get(0)
+            .contents();
     assertThat(new String(contents, StandardCharsets.UTF_8)).isEqualTo("app-user");
   }
 
   @Test
   void aPathOutside_orEscapingWithDotDot_isRefusedNamingKeyFlagAndChartValue() {
-    provider.assertRejected(call(attributes(outside.resolve("ca.crt").toString())), "INVALID_ARGUMENT",
+    provider.assertRejected(
+        call(attributes(outside.resolve("ca.crt").toString())),
+        "INVALID_ARGUMENT",
         "vaultCACertPath is not under a directory the operator declared");
-    provider.assertRejected(call(attributes(outside.resolve("ca.crt").toString())), "INVALID_ARGUMENT",
+    provider.assertRejected(
+        call(attributes(outside.resolve("ca.crt").toString())),
+        "INVALID_ARGUMENT",
         "--vault-spc-file-dirs=" + outside + " " + CHART);
-    provider.assertRejected(call(attributes(declared + "/../elsewhere/ca.crt")), "INVALID_ARGUMENT",
+    provider.assertRejected(
+        call(attributes(declared + "/../elsewhere/ca.crt")),
+        "INVALID_ARGUMENT",
         "vaultCACertPath is not under a directory the operator declared");
-    provider.assertRejected(call(attributes("vault-tls/ca.crt")), "INVALID_ARGUMENT", "vaultCACertPath must be an absolute path");
+    provider.assertRejected(
+        call(attributes("vault-tls/ca.crt")),
+        "INVALID_ARGUMENT",
+        "vaultCACertPath must be an absolute path");
   }
 
   @Test
   void aSymlinkInsideThatLeadsOutside_isRefused() {
-    provider.assertRejected(call(attributes(declared.resolve("link.crt").toString())), "INVALID_ARGUMENT",
+    provider.assertRejected(
+        call(attributes(declared.resolve("link.crt").toString())),
+        "INVALID_ARGUMENT",
         "vaultCACertPath is not under a directory the operator declared for SecretProviderClass TLS files (symlinks and .. resolved)");
   }
 
   @Test
   void aMissingFileUnderTheDirectory_isRefusedNamingTheKey() {
-    provider.assertRejected(call(attributes(declared.resolve("missing.crt").toString())), "INVALID_ARGUMENT",
+    provider.assertRejected(
+        call(attributes(declared.resolve("missing.crt").toString())),
+        "INVALID_ARGUMENT",
         "vaultCACertPath names no file in the provider pod");
   }
 }

@@ -18,8 +18,8 @@ import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.grpc.ProviderClient;
 import io.secretsstore.provider.kube.SharedKubeClient;
 import io.secretsstore.provider.spi.BackendContext;
-import io.secretsstore.provider.testing.ProviderFixture;
 import io.secretsstore.provider.testing.Canaries;
+import io.secretsstore.provider.testing.ProviderFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +33,8 @@ import java.util.Map;
 
 /**
  * The world a Vault mount runs in for integration tests: the Vault emulator (HTTP and HTTPS), a
- * CRUD-mode Kubernetes mock server for the HMAC key Secret, a role {@code app} bound to the
- * canary pod's service account, and helpers to build driver attributes with a real pod JWT.
+ * CRUD-mode Kubernetes mock server for the HMAC key Secret, a role {@code app} bound to the canary
+ * pod's service account, and helpers to build driver attributes with a real pod JWT.
  */
 final class VaultTestBed implements AutoCloseable {
   static final String POD_NAMESPACE = "team-a";
@@ -60,11 +60,25 @@ final class VaultTestBed implements AutoCloseable {
     caFile = Files.createTempFile("vault-ca", ".pem");
     vault.requireClientCertificates(mutualTls);
     started = vault.start(EmulatorOptions.create(caFile));
-    kubeServer = new KubernetesMockServer(new Context(), new MockWebServer(), new java.util.HashMap<>(), new KubernetesCrudDispatcher(), false);
+    kubeServer =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new java.util.HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
     kubeServer.init();
     kube = kubeServer.createClient();
-    vault.addRole("", "kubernetes", new VaultRole(ROLE, List.of("app"), List.of(POD_NAMESPACE), "vault",
-        List.of("secret/", "kv1/", "pki/", "database/"), Duration.ofHours(1)));
+    vault.addRole(
+        "",
+        "kubernetes",
+        new VaultRole(
+            ROLE,
+            List.of("app"),
+            List.of(POD_NAMESPACE),
+            "vault",
+            List.of("secret/", "kv1/", "pki/", "database/"),
+            Duration.ofHours(1)));
   }
 
   String httpAddress() {
@@ -82,8 +96,10 @@ final class VaultTestBed implements AutoCloseable {
 
   /** A started backend sharing this bed's Kubernetes. */
   VaultBackend backend(VaultSettings settings, Clock clock) {
-    return VaultBackend.start(settings, new BackendContext(clock, new CredentialCache(clock, 1000))
-        .withKube(kube == null ? SharedKubeClient.none() : SharedKubeClient.of(kube)));
+    return VaultBackend.start(
+        settings,
+        new BackendContext(clock, new CredentialCache(clock, 1000))
+            .withKube(kube == null ? SharedKubeClient.none() : SharedKubeClient.of(kube)));
   }
 
   VaultBackend backend(VaultSettings settings) {
@@ -92,7 +108,8 @@ final class VaultTestBed implements AutoCloseable {
 
   /** A real JWT of the pod's service account for an audience, valid for an hour. */
   String jwt(String serviceAccount, String audience) {
-    return vault.mintServiceAccountToken(POD_NAMESPACE, serviceAccount, audience, Duration.ofHours(1));
+    return vault.mintServiceAccountToken(
+        POD_NAMESPACE, serviceAccount, audience, Duration.ofHours(1));
   }
 
   /** The driver's attributes for the canary pod (service account {@code app}) with a real token. */
@@ -103,14 +120,22 @@ final class VaultTestBed implements AutoCloseable {
   Map<String, String> attributes(String serviceAccount, String objects) {
     Map<String, String> attributes = new LinkedHashMap<>(Canaries.podAttributes());
     attributes.put("csi.storage.k8s.io/serviceAccount.name", serviceAccount);
-    attributes.put("csi.storage.k8s.io/serviceAccount.tokens", tokens("vault", jwt(serviceAccount, "vault")));
+    attributes.put(
+        "csi.storage.k8s.io/serviceAccount.tokens", tokens("vault", jwt(serviceAccount, "vault")));
     attributes.put("roleName", ROLE);
     attributes.put("objects", objects);
     return attributes;
   }
 
   static String tokens(String audience, String token) {
-    return json(Map.of(audience, Map.of("token", token, "expirationTimestamp", Instant.now().plusSeconds(3600).toString())));
+    return json(
+        Map.of(
+            audience,
+            Map.of(
+                "token",
+                token,
+                "expirationTimestamp",
+                Instant.now().plusSeconds(3600).toString())));
   }
 
   static String json(Object value) {
@@ -126,8 +151,12 @@ final class VaultTestBed implements AutoCloseable {
   }
 
   static ProviderClient.MountCall call(Map<String, String> attributes, String permission) {
-    return new ProviderClient.MountCall(json(attributes), "null",
-        "/var/lib/kubelet/pods/u/volumes/kubernetes.io~csi/v/mount", permission, List.of());
+    return new ProviderClient.MountCall(
+        json(attributes),
+        "null",
+        "/var/lib/kubelet/pods/u/volumes/kubernetes.io~csi/v/mount",
+        permission,
+        List.of());
   }
 
   @Override
@@ -138,13 +167,26 @@ final class VaultTestBed implements AutoCloseable {
     Files.deleteIfExists(caFile);
   }
 
-  /** An expectation API server (the caller destroys it) that holds the provider's HMAC key Secret, as the chart creates it. */
+  /**
+   * An expectation API server (the caller destroys it) that holds the provider's HMAC key Secret,
+   * as the chart creates it.
+   */
   static KubernetesMockServer apiServerWithHmacKey() {
     KubernetesMockServer server = new KubernetesMockServer(false);
     server.init();
-    server.expect().get().withPath("/api/v1/namespaces/vault-csi/secrets/vault-csi-provider-hmac-key")
-        .andReturn(200, new SecretBuilder().withNewMetadata().withName("vault-csi-provider-hmac-key").endMetadata()
-            .withData(Map.of("key", Base64.getEncoder().encodeToString(new byte[32]))).build()).always();
+    server
+        .expect()
+        .get()
+        .withPath("/api/v1/namespaces/vault-csi/secrets/vault-csi-provider-hmac-key")
+        .andReturn(
+            200,
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("vault-csi-provider-hmac-key")
+                .endMetadata()
+                .withData(Map.of("key", Base64.getEncoder().encodeToString(new byte[32])))
+                .build())
+        .always();
     return server;
   }
 }

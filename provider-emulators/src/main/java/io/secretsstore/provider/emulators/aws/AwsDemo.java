@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * The {@code aws} backend's demo: secret {@code demo/db} (JSON username/password), SecureString
- * {@code /demo/api-key}, and role {@code demo-app} trusted for {@code system:serviceaccount:demo:app}
- * with audience {@code sts.amazonaws.com}, allowed to read both.
+ * {@code /demo/api-key}, and role {@code demo-app} trusted for {@code
+ * system:serviceaccount:demo:app} with audience {@code sts.amazonaws.com}, allowed to read both.
  */
 final class AwsDemo {
   static final String NAMESPACE = "demo";
@@ -44,7 +44,9 @@ final class AwsDemo {
 
   private AwsDemo() {}
 
-  /** The {@code serve} flags that point the backend at this started emulator, in its default region. */
+  /**
+   * The {@code serve} flags that point the backend at this started emulator, in its default region.
+   */
   static List<String> serveFlags(StartedEmulator started) {
     return List.of(
         "--aws-endpoint=" + started.endpoint("https"),
@@ -54,20 +56,19 @@ final class AwsDemo {
 
   static DemoScenario seed(AwsEmulator aws, StartedEmulator started) {
     String region = AwsEmulator.DEFAULT_REGION;
-    aws.putSecret(region, "demo/db", "{\"username\":\"app\",\"password\":\"" + Credentials.randomAlphanumeric(24) + "\"}");
+    aws.putSecret(
+        region,
+        "demo/db",
+        "{\"username\":\"app\",\"password\":\"" + Credentials.randomAlphanumeric(24) + "\"}");
     aws.putParameter(region, "/demo/api-key", Credentials.randomAlphanumeric(32), true);
     aws.addRole(ROLE_ARN, AUDIENCE, "system:serviceaccount:" + NAMESPACE + ":" + SERVICE_ACCOUNT);
     aws.allow(ROLE_ARN, "demo/", "/demo/");
     aws.podIdentityRole(NAMESPACE, SERVICE_ACCOUNT, ROLE_ARN);
-    String token = aws.mintWebIdentityToken(NAMESPACE, SERVICE_ACCOUNT, AUDIENCE, Duration.ofHours(24));
+    String token =
+        aws.mintWebIdentityToken(NAMESPACE, SERVICE_ACCOUNT, AUDIENCE, Duration.ofHours(24));
     List<String> flags = new ArrayList<>(serveFlags(started));
     flags.add("--aws-role-arn-for=" + NAMESPACE + "/" + SERVICE_ACCOUNT + "=" + ROLE_ARN);
     return new DemoScenario(
-        "aws",
-        flags,
-        SECRET_PROVIDER_CLASS,
-        NAMESPACE,
-        SERVICE_ACCOUNT,
-        Map.of(AUDIENCE, token));
+        "aws", flags, SECRET_PROVIDER_CLASS, NAMESPACE, SERVICE_ACCOUNT, Map.of(AUDIENCE, token));
   }
 }

@@ -56,6 +56,7 @@ public final class AwsEmulator implements CloudEmulator {
 
   /** The account every ARN is in. */
   public static final String ACCOUNT = SecretsManager.ACCOUNT;
+
   /** The region {@code start} advertises as {@code AWS_REGION}. */
   public static final String DEFAULT_REGION = "us-east-1";
 
@@ -76,14 +77,29 @@ public final class AwsEmulator implements CloudEmulator {
     return "aws";
   }
 
-  /** Creates a secret or adds a version of it; the new version takes AWSCURRENT. Returns its VersionId. */
+  /**
+   * Creates a secret or adds a version of it; the new version takes AWSCURRENT. Returns its
+   * VersionId.
+   */
   public String putSecret(String region, String name, String secretString) {
-    return secrets.put(req(region), req(name), Objects.requireNonNull(secretString, "secretString"), null, null, List.of(SecretsManager.CURRENT));
+    return secrets.put(
+        req(region),
+        req(name),
+        Objects.requireNonNull(secretString, "secretString"),
+        null,
+        null,
+        List.of(SecretsManager.CURRENT));
   }
 
   /** As {@link #putSecret}, with a binary value ({@code SecretBinary}). */
   public String putSecretBinary(String region, String name, byte[] secretBinary) {
-    return secrets.put(req(region), req(name), null, Objects.requireNonNull(secretBinary, "secretBinary"), null, List.of(SecretsManager.CURRENT));
+    return secrets.put(
+        req(region),
+        req(name),
+        null,
+        Objects.requireNonNull(secretBinary, "secretBinary"),
+        null,
+        List.of(SecretsManager.CURRENT));
   }
 
   /**
@@ -94,7 +110,9 @@ public final class AwsEmulator implements CloudEmulator {
     return secrets.putAt(req(arn), Objects.requireNonNull(secretString, "secretString"));
   }
 
-  /** The secret's ARN: {@code arn:aws:secretsmanager:<region>:111122223333:secret:<name>-AbCdEf}. */
+  /**
+   * The secret's ARN: {@code arn:aws:secretsmanager:<region>:111122223333:secret:<name>-AbCdEf}.
+   */
   public String arn(String region, String name) {
     return SecretsManager.arn(req(region), req(name));
   }
@@ -114,7 +132,10 @@ public final class AwsEmulator implements CloudEmulator {
     parameters.label(req(region), req(name), version, req(label));
   }
 
-  /** Lets holders of a web identity token with this audience and subject ({@code *}: any) assume the role. */
+  /**
+   * Lets holders of a web identity token with this audience and subject ({@code *}: any) assume the
+   * role.
+   */
   public void addRole(String roleArn, String audience, String subject) {
     identity.addRole(req(roleArn), req(audience), req(subject));
   }
@@ -130,23 +151,28 @@ public final class AwsEmulator implements CloudEmulator {
   }
 
   /**
-   * A projected service-account token (ES256, this emulator's key): {@code iss}, {@code sub}
-   * {@code system:serviceaccount:<ns>:<sa>}, {@code aud} [audience], {@code iat}, {@code exp}. A
-   * zero or negative ttl gives an expired token.
+   * A projected service-account token (ES256, this emulator's key): {@code iss}, {@code sub} {@code
+   * system:serviceaccount:<ns>:<sa>}, {@code aud} [audience], {@code iat}, {@code exp}. A zero or
+   * negative ttl gives an expired token.
    */
-  public String mintWebIdentityToken(String namespace, String serviceAccount, String audience, Duration ttl) {
-    return identity.mint(req(namespace), req(serviceAccount), req(audience), Objects.requireNonNull(ttl, "ttl"));
+  public String mintWebIdentityToken(
+      String namespace, String serviceAccount, String audience, Duration ttl) {
+    return identity.mint(
+        req(namespace), req(serviceAccount), req(audience), Objects.requireNonNull(ttl, "ttl"));
   }
 
-  /** An access key id and secret access key that never expire and may read everything: for tests of the emulator. */
+  /**
+   * An access key id and secret access key that never expire and may read everything: for tests of
+   * the emulator.
+   */
   public String[] staticCredentials() {
     Credentials.Session pair = credentials.staticPair();
     return new String[] {pair.accessKeyId(), pair.secretAccessKey()};
   }
 
   /**
-   * Expires every session credential issued so far (STS and Pod Identity): later calls signed
-   * with them get {@code ExpiredTokenException}, so a client must fetch new ones.
+   * Expires every session credential issued so far (STS and Pod Identity): later calls signed with
+   * them get {@code ExpiredTokenException}, so a client must fetch new ones.
    */
   public void expireSessions() {
     credentials.expireSessions();
@@ -162,7 +188,9 @@ public final class AwsEmulator implements CloudEmulator {
     if (server != null) {
       throw new IllegalStateException("the aws emulator is already started");
     }
-    server = EmulatorServer.start(options.server(name()).withFaults(faults).withCalls(calls).withErrors(new AwsErrors()));
+    server =
+        EmulatorServer.start(
+            options.server(name()).withFaults(faults).withCalls(calls).withErrors(new AwsErrors()));
     json(server, "secretsmanager", "GetSecretValue", secrets::getSecretValue);
     json(server, "secretsmanager", "DescribeSecret", secrets::describeSecret);
     json(server, "secretsmanager", "ListSecretVersionIds", secrets::listSecretVersionIds);
@@ -171,7 +199,12 @@ public final class AwsEmulator implements CloudEmulator {
     json(server, "AmazonSSM", "GetParameters", parameters::getParameters);
     server.route(
         Route.of("POST", "/", "aws.sts.AssumeRoleWithWebIdentity")
-            .when(r -> r.header("X-Amz-Target").isEmpty() && r.formParam("Action").filter("AssumeRoleWithWebIdentity"::equals).isPresent())
+            .when(
+                r ->
+                    r.header("X-Amz-Target").isEmpty()
+                        && r.formParam("Action")
+                            .filter("AssumeRoleWithWebIdentity"::equals)
+                            .isPresent())
             .resource(r -> r.formParam("RoleArn").orElse(null)),
         guarded(identity::assumeRoleWithWebIdentity, true));
     server.route(
@@ -179,7 +212,11 @@ public final class AwsEmulator implements CloudEmulator {
         guarded(identity::podIdentityCredentials, false));
     server.route(
         Route.of("POST", "/", "aws.unknown").when(r -> r.header("X-Amz-Target").isPresent()),
-        request -> AwsErrors.jsonError(400, "UnknownOperationException", "The operation is not supported by the emulator."));
+        request ->
+            AwsErrors.jsonError(
+                400,
+                "UnknownOperationException",
+                "The operation is not supported by the emulator."));
     Map<String, URI> endpoints = new LinkedHashMap<>();
     endpoints.put("http", server.httpUrl());
     endpoints.put("https", server.httpsUrl());
@@ -191,14 +228,21 @@ public final class AwsEmulator implements CloudEmulator {
     return new StartedEmulator(name(), endpoints, settings);
   }
 
-  private void json(EmulatorServer target, String prefix, String action, BiFunction<SigV4.Caller, com.fasterxml.jackson.databind.JsonNode, Object> op) {
+  private void json(
+      EmulatorServer target,
+      String prefix,
+      String action,
+      BiFunction<SigV4.Caller, com.fasterxml.jackson.databind.JsonNode, Object> op) {
     String service = prefix.equals("AmazonSSM") ? "ssm" : "secretsmanager";
     String xAmzTarget = prefix + "." + action;
     target.route(
         Route.of("POST", "/", "aws." + service + "." + action)
             .when(r -> r.header("X-Amz-Target").filter(xAmzTarget::equals).isPresent())
             .resource(r -> resourceOf(service, r)),
-        guarded(request -> AwsErrors.json(200, op.apply(sigV4.verify(request, service), request.json())), false));
+        guarded(
+            request ->
+                AwsErrors.json(200, op.apply(sigV4.verify(request, service), request.json())),
+            false));
   }
 
   private static String resourceOf(String service, EmulatorRequest request) {
@@ -209,9 +253,13 @@ public final class AwsEmulator implements CloudEmulator {
       }
       if (service.equals("ssm")) {
         var names = body.path("Names");
-        return names.isArray() && names.size() == 1 ? ParameterStore.baseName(names.get(0).asText()) : null;
+        return names.isArray() && names.size() == 1
+            ? ParameterStore.baseName(names.get(0).asText())
+            : null;
       }
-      return body.hasNonNull("SecretId") ? SecretsManager.nameOf(body.get("SecretId").asText()) : null;
+      return body.hasNonNull("SecretId")
+          ? SecretsManager.nameOf(body.get("SecretId").asText())
+          : null;
     } catch (IOException | RuntimeException e) {
       return null;
     }
@@ -222,7 +270,9 @@ public final class AwsEmulator implements CloudEmulator {
       try {
         return handler.handle(request);
       } catch (AwsErrors.AwsException e) {
-        return sts ? AwsErrors.stsError(e.status, e.code, e.getMessage()) : AwsErrors.jsonError(e.status, e.code, e.getMessage());
+        return sts
+            ? AwsErrors.stsError(e.status, e.code, e.getMessage())
+            : AwsErrors.jsonError(e.status, e.code, e.getMessage());
       }
     };
   }
@@ -267,5 +317,4 @@ public final class AwsEmulator implements CloudEmulator {
     }
     return value;
   }
-
 }

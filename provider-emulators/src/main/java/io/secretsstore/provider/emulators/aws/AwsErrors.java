@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * AWS's error shapes: JSON 1.1 {@code {"__type":...,"message":...}} (plus {@code
- * x-amzn-ErrorType}) for Secrets Manager, SSM and the Pod Identity agent, and the query protocol's
- * {@code <ErrorResponse>} XML for STS. Injected faults are rendered the same way, with a code the
- * SDK classifies as the status suggests (429 is {@code ThrottlingException}).
+ * AWS's error shapes: JSON 1.1 {@code {"__type":...,"message":...}} (plus {@code x-amzn-ErrorType})
+ * for Secrets Manager, SSM and the Pod Identity agent, and the query protocol's {@code
+ * <ErrorResponse>} XML for STS. Injected faults are rendered the same way, with a code the SDK
+ * classifies as the status suggests (429 is {@code ThrottlingException}).
  */
 final class AwsErrors implements ErrorRenderer {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -55,7 +55,9 @@ final class AwsErrors implements ErrorRenderer {
       return "AccessDeniedException";
     }
     if (status == 404) {
-      return operation.startsWith("aws.") ? "ResourceNotFoundException" : "UnknownOperationException";
+      return operation.startsWith("aws.")
+          ? "ResourceNotFoundException"
+          : "UnknownOperationException";
     }
     if (status == 503) {
       return "ServiceUnavailable";
@@ -75,7 +77,8 @@ final class AwsErrors implements ErrorRenderer {
 
   static EmulatorResponse json(int status, Object value) {
     try {
-      return EmulatorResponse.bytes(status, JSON_11, JSON.writeValueAsBytes(value)).withHeader("x-amzn-RequestId", requestId());
+      return EmulatorResponse.bytes(status, JSON_11, JSON.writeValueAsBytes(value))
+          .withHeader("x-amzn-RequestId", requestId());
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException("cannot write a response", e);
     }
@@ -84,13 +87,23 @@ final class AwsErrors implements ErrorRenderer {
   static EmulatorResponse stsError(int status, String code, String message) {
     String type = status >= 500 ? "Receiver" : "Sender";
     String xml =
-        "<ErrorResponse xmlns=\"" + STS_NS + "\"><Error><Type>" + type + "</Type><Code>" + xml(code) + "</Code><Message>"
-            + xml(message) + "</Message></Error><RequestId>" + requestId() + "</RequestId></ErrorResponse>";
+        "<ErrorResponse xmlns=\""
+            + STS_NS
+            + "\"><Error><Type>"
+            + type
+            + "</Type><Code>"
+            + xml(code)
+            + "</Code><Message>"
+            + xml(message)
+            + "</Message></Error><RequestId>"
+            + requestId()
+            + "</RequestId></ErrorResponse>";
     return xmlResponse(status, xml);
   }
 
   static EmulatorResponse xmlResponse(int status, String xml) {
-    return EmulatorResponse.bytes(status, "text/xml", xml.getBytes(StandardCharsets.UTF_8)).withHeader("x-amzn-RequestId", requestId());
+    return EmulatorResponse.bytes(status, "text/xml", xml.getBytes(StandardCharsets.UTF_8))
+        .withHeader("x-amzn-RequestId", requestId());
   }
 
   static String xml(String text) {

@@ -21,17 +21,26 @@ final class AwsLoad {
 
   private AwsLoad() {}
 
-  static List<DemoScenario> seed(AwsEmulator aws, StartedEmulator started, int objects, int identities) {
+  static List<DemoScenario> seed(
+      AwsEmulator aws, StartedEmulator started, int objects, int identities) {
     String run = "load-" + RUNS.incrementAndGet();
     String region = AwsEmulator.DEFAULT_REGION;
     StringBuilder spcObjects = new StringBuilder();
     for (int i = 0; i < objects; i++) {
       aws.putSecret(region, run + "/obj-" + i, Credentials.randomAlphanumeric(32));
-      spcObjects.append("        - objectName: ").append(run).append("/obj-").append(i).append('\n')
+      spcObjects
+          .append("        - objectName: ")
+          .append(run)
+          .append("/obj-")
+          .append(i)
+          .append('\n')
           .append("          objectType: secretsmanager\n")
-          .append("          objectAlias: obj-").append(i).append('\n');
+          .append("          objectAlias: obj-")
+          .append(i)
+          .append('\n');
     }
-    String spc = """
+    String spc =
+        """
         apiVersion: secrets-store.csi.x-k8s.io/v1
         kind: SecretProviderClass
         metadata:
@@ -43,12 +52,14 @@ final class AwsLoad {
             region: %s
             usePodIdentity: "true"
             objects: |
-        %s""".formatted(run, run, region, spcObjects);
-    List<String> flags = List.of(
-        "--aws-endpoint=" + started.endpoint("https"),
-        "--aws-ca-bundle=" + started.settings().get("AWS_CA_BUNDLE"),
-        "--aws-region=" + region,
-        "--aws-pod-identity-endpoint=" + started.endpoint("pod-identity"));
+        %s"""
+            .formatted(run, run, region, spcObjects);
+    List<String> flags =
+        List.of(
+            "--aws-endpoint=" + started.endpoint("https"),
+            "--aws-ca-bundle=" + started.settings().get("AWS_CA_BUNDLE"),
+            "--aws-region=" + region,
+            "--aws-pod-identity-endpoint=" + started.endpoint("pod-identity"));
     List<DemoScenario> scenarios = new ArrayList<>();
     for (int j = 0; j < identities; j++) {
       String serviceAccount = "sa-" + j;
@@ -57,7 +68,8 @@ final class AwsLoad {
       aws.allow(role, run + "/");
       aws.podIdentityRole(run, serviceAccount, role);
       String token = aws.mintWebIdentityToken(run, serviceAccount, AUDIENCE, Duration.ofHours(24));
-      scenarios.add(new DemoScenario("aws", flags, spc, run, serviceAccount, Map.of(AUDIENCE, token)));
+      scenarios.add(
+          new DemoScenario("aws", flags, spc, run, serviceAccount, Map.of(AUDIENCE, token)));
     }
     return scenarios;
   }

@@ -15,17 +15,24 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class Credentials {
   static final SecureRandom RANDOM = new SecureRandom();
   private static final String UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  private static final String ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  private static final String ALNUM =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
   /** One issued key: a null role and token is the static, unrestricted pair. */
-  record Session(String accessKeyId, String secretAccessKey, String sessionToken, String roleArn, Instant expiration) {}
+  record Session(
+      String accessKeyId,
+      String secretAccessKey,
+      String sessionToken,
+      String roleArn,
+      Instant expiration) {}
 
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
   private final Map<String, List<String>> prefixes = new ConcurrentHashMap<>();
   private final Session staticPair;
 
   Credentials() {
-    staticPair = new Session("AKIA" + random(UPPER, 16), random(ALNUM, 40), null, null, Instant.MAX);
+    staticPair =
+        new Session("AKIA" + random(UPPER, 16), random(ALNUM, 40), null, null, Instant.MAX);
     sessions.put(staticPair.accessKeyId(), staticPair);
   }
 
@@ -34,7 +41,9 @@ final class Credentials {
   }
 
   Session issue(String roleArn, Instant expiration) {
-    Session session = new Session("ASIA" + random(UPPER, 16), random(ALNUM, 40), random(ALNUM, 300), roleArn, expiration);
+    Session session =
+        new Session(
+            "ASIA" + random(UPPER, 16), random(ALNUM, 40), random(ALNUM, 300), roleArn, expiration);
     sessions.put(session.accessKeyId(), session);
     return session;
   }
@@ -42,7 +51,11 @@ final class Credentials {
   /** Makes every issued session expire now (the static pair stays valid). */
   void expireSessions() {
     Instant past = Instant.now().minusSeconds(1);
-    sessions.replaceAll((id, s) -> s.sessionToken() == null ? s : new Session(id, s.secretAccessKey(), s.sessionToken(), s.roleArn(), past));
+    sessions.replaceAll(
+        (id, s) ->
+            s.sessionToken() == null
+                ? s
+                : new Session(id, s.secretAccessKey(), s.sessionToken(), s.roleArn(), past));
   }
 
   Session find(String accessKeyId) {
@@ -50,7 +63,9 @@ final class Credentials {
   }
 
   void allow(String roleArn, String... namePrefixes) {
-    prefixes.computeIfAbsent(roleArn, r -> new CopyOnWriteArrayList<>()).addAll(List.of(namePrefixes));
+    prefixes
+        .computeIfAbsent(roleArn, r -> new CopyOnWriteArrayList<>())
+        .addAll(List.of(namePrefixes));
   }
 
   /** Whether a caller may touch a secret or parameter of this name. */

@@ -15,11 +15,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** SSM Parameter Store: versioned parameters with labels, per region, and {@code GetParameters}. Thread-safe (one lock). */
+/**
+ * SSM Parameter Store: versioned parameters with labels, per region, and {@code GetParameters}.
+ * Thread-safe (one lock).
+ */
 final class ParameterStore {
   static final int MAX_NAMES = 10;
 
-  private record Version(long number, String value, boolean secure, Instant modified, Set<String> labels) {}
+  private record Version(
+      long number, String value, boolean secure, Instant modified, Set<String> labels) {}
 
   private final Map<String, List<Version>> parameters = new LinkedHashMap<>();
   private final Credentials credentials;
@@ -29,11 +33,17 @@ final class ParameterStore {
   }
 
   static String arn(String region, String name) {
-    return "arn:aws:ssm:" + region + ":" + SecretsManager.ACCOUNT + ":parameter" + (name.startsWith("/") ? name : "/" + name);
+    return "arn:aws:ssm:"
+        + region
+        + ":"
+        + SecretsManager.ACCOUNT
+        + ":parameter"
+        + (name.startsWith("/") ? name : "/" + name);
   }
 
   synchronized long put(String region, String name, String value, boolean secure) {
-    List<Version> versions = parameters.computeIfAbsent(region + "\n" + name, k -> new ArrayList<>());
+    List<Version> versions =
+        parameters.computeIfAbsent(region + "\n" + name, k -> new ArrayList<>());
     long number = versions.size() + 1L;
     versions.add(new Version(number, value, secure, Instant.now(), new LinkedHashSet<>()));
     return number;
@@ -42,13 +52,17 @@ final class ParameterStore {
   synchronized void label(String region, String name, long version, String label) {
     List<Version> versions = parameters.get(region + "\n" + name);
     if (versions == null || version < 1 || version > versions.size()) {
-      throw new IllegalArgumentException("no version " + version + " of parameter " + name + " in " + region);
+      throw new IllegalArgumentException(
+          "no version " + version + " of parameter " + name + " in " + region);
     }
     versions.forEach(v -> v.labels().remove(label));
     versions.get((int) version - 1).labels().add(label);
   }
 
-  /** The base name of a selector such as {@code /app/db:3} or {@code /app/db:prod}, or an ARN's name. */
+  /**
+   * The base name of a selector such as {@code /app/db:3} or {@code /app/db:prod}, or an ARN's
+   * name.
+   */
   static String baseName(String requested) {
     String name = requested;
     if (name.startsWith("arn:aws:ssm:")) {
@@ -62,7 +76,10 @@ final class ParameterStore {
   synchronized Map<String, Object> getParameters(SigV4.Caller caller, JsonNode body) {
     JsonNode names = body.path("Names");
     if (!names.isArray() || names.isEmpty()) {
-      throw error(400, "ValidationException", "1 validation error detected: Value null at 'names' failed to satisfy constraint: Member must not be null");
+      throw error(
+          400,
+          "ValidationException",
+          "1 validation error detected: Value null at 'names' failed to satisfy constraint: Member must not be null");
     }
     if (names.size() > MAX_NAMES) {
       throw error(
@@ -84,7 +101,8 @@ final class ParameterStore {
         selector = tail.contains(":") ? requested.substring(colon) : "";
         name = tail.contains(":") ? tail.substring(0, tail.lastIndexOf(':')) : tail;
       }
-      if (!credentials.allowed(caller.session(), name) && !credentials.allowed(caller.session(), trimSlash(name))) {
+      if (!credentials.allowed(caller.session(), name)
+          && !credentials.allowed(caller.session(), trimSlash(name))) {
         throw SecretsManager.denied(caller, "ssm:GetParameters", arn(caller.region(), name));
       }
       List<Version> versions = parameters.get(caller.region() + "\n" + name);
@@ -145,6 +163,9 @@ final class ParameterStore {
   /** What AWS returns for a SecureString without decryption: an opaque blob, never the value. */
   private static String ciphertext(String value) {
     byte[] digest = SigV4.sha256(value.getBytes(StandardCharsets.UTF_8));
-    return Base64.getEncoder().encodeToString(("AQICAHemulator" + HexFormat.of().formatHex(digest)).getBytes(StandardCharsets.US_ASCII));
+    return Base64.getEncoder()
+        .encodeToString(
+            ("AQICAHemulator" + HexFormat.of().formatHex(digest))
+                .getBytes(StandardCharsets.US_ASCII));
   }
 }

@@ -14,7 +14,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-/** Secrets Manager's secrets, versions and staging labels, per region, and its JSON operations. Thread-safe (one lock). */
+/**
+ * Secrets Manager's secrets, versions and staging labels, per region, and its JSON operations.
+ * Thread-safe (one lock).
+ */
 final class SecretsManager {
   static final String ACCOUNT = "111122223333";
   static final String CURRENT = "AWSCURRENT";
@@ -58,7 +61,14 @@ final class SecretsManager {
   }
 
   static String arn(String region, String name) {
-    return "arn:aws:secretsmanager:" + region + ":" + ACCOUNT + ":secret:" + name + "-" + ARN_SUFFIX;
+    return "arn:aws:secretsmanager:"
+        + region
+        + ":"
+        + ACCOUNT
+        + ":secret:"
+        + name
+        + "-"
+        + ARN_SUFFIX;
   }
 
   /** The name a SecretId (name or ARN) refers to, for fault resources. */
@@ -67,19 +77,28 @@ final class SecretsManager {
       int at = secretId.indexOf(":secret:");
       if (at >= 0) {
         String rest = secretId.substring(at + ":secret:".length());
-        return rest.endsWith("-" + ARN_SUFFIX) ? rest.substring(0, rest.length() - ARN_SUFFIX.length() - 1) : rest;
+        return rest.endsWith("-" + ARN_SUFFIX)
+            ? rest.substring(0, rest.length() - ARN_SUFFIX.length() - 1)
+            : rest;
       }
     }
     return secretId;
   }
 
-  synchronized String put(String region, String name, String string, byte[] binary, String versionId, List<String> stages) {
+  synchronized String put(
+      String region,
+      String name,
+      String string,
+      byte[] binary,
+      String versionId,
+      List<String> stages) {
     return put(region, name, arn(region, name), string, binary, versionId, stages);
   }
 
   /**
    * Creates a secret under an ARN of the caller's choosing (any account, any suffix), as examples
-   * written for real AWS name them: {@code arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>}.
+   * written for real AWS name them: {@code
+   * arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>}.
    */
   synchronized String putAt(String arn, String string) {
     String[] parts = arn.split(":", 7);
@@ -90,15 +109,25 @@ final class SecretsManager {
     return put(parts[3], parts[6].substring(0, dash), arn, string, null, null, List.of(CURRENT));
   }
 
-  private String put(String region, String name, String arn, String string, byte[] binary, String versionId, List<String> stages) {
-    Secret secret = secrets.computeIfAbsent(region + "\n" + name, k -> new Secret(region, name, arn));
+  private String put(
+      String region,
+      String name,
+      String arn,
+      String string,
+      byte[] binary,
+      String versionId,
+      List<String> stages) {
+    Secret secret =
+        secrets.computeIfAbsent(region + "\n" + name, k -> new Secret(region, name, arn));
     if (!secret.arn.equals(arn)) {
-      throw new IllegalArgumentException("secret " + name + " in " + region + " already has the ARN " + secret.arn);
+      throw new IllegalArgumentException(
+          "secret " + name + " in " + region + " already has the ARN " + secret.arn);
     }
     String id = versionId == null ? UUID.randomUUID().toString() : versionId;
     Version existing = secret.versions.get(id);
     if (existing != null) {
-      throw error(400, "ResourceExistsException", "A resource with the ID you requested already exists.");
+      throw error(
+          400, "ResourceExistsException", "A resource with the ID you requested already exists.");
     }
     Version version = new Version(id, string, binary == null ? null : binary.clone());
     secret.versions.put(id, version);
@@ -112,7 +141,8 @@ final class SecretsManager {
   synchronized void label(String region, String name, String versionId, String stage) {
     Secret secret = secrets.get(region + "\n" + name);
     if (secret == null || !secret.versions.containsKey(versionId)) {
-      throw new IllegalArgumentException("no version " + versionId + " of secret " + name + " in " + region);
+      throw new IllegalArgumentException(
+          "no version " + versionId + " of secret " + name + " in " + region);
     }
     moveStage(secret, secret.versions.get(versionId), stage);
     secret.changed = Instant.now();
@@ -145,7 +175,11 @@ final class SecretsManager {
     Secret secret = secrets.get(caller.region() + "\n" + name);
     if (secretId.startsWith("arn:")) {
       // An ARN names exactly one secret, in the region the request was sent to.
-      secret = secrets.values().stream().filter(s -> s.arn.equals(secretId) && s.region.equals(caller.region())).findFirst().orElse(null);
+      secret =
+          secrets.values().stream()
+              .filter(s -> s.arn.equals(secretId) && s.region.equals(caller.region()))
+              .findFirst()
+              .orElse(null);
     }
     if (secret != null && !credentials.allowed(caller.session(), secret.name)) {
       throw denied(caller, "secretsmanager:" + action, secretId);
@@ -154,28 +188,43 @@ final class SecretsManager {
       if (!credentials.allowed(caller.session(), name)) {
         throw denied(caller, "secretsmanager:" + action, secretId);
       }
-      throw error(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
+      throw error(
+          400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
     }
     return secret;
   }
 
   static AwsErrors.AwsException denied(SigV4.Caller caller, String action, String resource) {
-    String who = caller.session().roleArn() == null ? "the static test user" : caller.session().roleArn();
+    String who =
+        caller.session().roleArn() == null ? "the static test user" : caller.session().roleArn();
     return error(
         400,
         "AccessDeniedException",
-        "User: " + who + " is not authorized to perform: " + action + " on resource: " + resource
-            + " because no identity-based policy allows the " + action + " action");
+        "User: "
+            + who
+            + " is not authorized to perform: "
+            + action
+            + " on resource: "
+            + resource
+            + " because no identity-based policy allows the "
+            + action
+            + " action");
   }
 
   private static Version select(Secret secret, String versionId, String stage) {
     if (versionId != null) {
       Version v = secret.versions.get(versionId);
       if (v == null) {
-        throw error(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret value for VersionId: " + versionId);
+        throw error(
+            400,
+            "ResourceNotFoundException",
+            "Secrets Manager can't find the specified secret value for VersionId: " + versionId);
       }
       if (stage != null && !v.stages.contains(stage)) {
-        throw error(400, "InvalidRequestException", "You provided a VersionStage that is not associated to the provided VersionId.");
+        throw error(
+            400,
+            "InvalidRequestException",
+            "You provided a VersionStage that is not associated to the provided VersionId.");
       }
       return v;
     }
@@ -185,7 +234,10 @@ final class SecretsManager {
         return v;
       }
     }
-    throw error(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret value for staging label: " + wanted);
+    throw error(
+        400,
+        "ResourceNotFoundException",
+        "Secrets Manager can't find the specified secret value for staging label: " + wanted);
   }
 
   synchronized Map<String, Object> getSecretValue(SigV4.Caller caller, JsonNode body) {
@@ -250,7 +302,10 @@ final class SecretsManager {
     String string = text(body, "SecretString");
     String binary = text(body, "SecretBinary");
     if ((string == null) == (binary == null)) {
-      throw error(400, "InvalidParameterException", "You must provide either SecretString or SecretBinary.");
+      throw error(
+          400,
+          "InvalidParameterException",
+          "You must provide either SecretString or SecretBinary.");
     }
     List<String> stages = new ArrayList<>();
     body.path("VersionStages").forEach(s -> stages.add(s.asText()));
@@ -275,7 +330,10 @@ final class SecretsManager {
 
   synchronized Map<String, Object> batchGetSecretValue(SigV4.Caller caller, JsonNode body) {
     if (body.has("Filters")) {
-      throw error(400, "InvalidParameterException", "The emulator supports SecretIdList only, not Filters.");
+      throw error(
+          400,
+          "InvalidParameterException",
+          "The emulator supports SecretIdList only, not Filters.");
     }
     JsonNode ids = body.path("SecretIdList");
     if (!ids.isArray() || ids.isEmpty() || ids.size() > 20) {

@@ -32,7 +32,8 @@ final class SigV4 {
       Pattern.compile(
           "AWS4-HMAC-SHA256\\s+Credential=([^/,\\s]+)/(\\d{8})/([^/,\\s]+)/([^/,\\s]+)/aws4_request\\s*,\\s*"
               + "SignedHeaders=([^,\\s]+)\\s*,\\s*Signature=([0-9a-f]{64})\\s*");
-  private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter AMZ_DATE =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final Duration MAX_SKEW = Duration.ofMinutes(15);
   private static final HexFormat HEX = HexFormat.of();
 
@@ -46,11 +47,21 @@ final class SigV4 {
   }
 
   Caller verify(EmulatorRequest request, String service) {
-    String authorization = request.header("Authorization").orElseThrow(
-        () -> error(400, "MissingAuthenticationTokenException", "Request is missing Authentication Token"));
+    String authorization =
+        request
+            .header("Authorization")
+            .orElseThrow(
+                () ->
+                    error(
+                        400,
+                        "MissingAuthenticationTokenException",
+                        "Request is missing Authentication Token"));
     Matcher m = AUTHORIZATION.matcher(authorization.trim());
     if (!m.matches()) {
-      throw error(400, "IncompleteSignatureException", "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature'.");
+      throw error(
+          400,
+          "IncompleteSignatureException",
+          "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature'.");
     }
     String accessKeyId = m.group(1);
     String date = m.group(2);
@@ -60,48 +71,86 @@ final class SigV4 {
     String signature = m.group(6);
     Credentials.Session session = credentials.find(accessKeyId);
     if (session == null) {
-      throw error(400, "UnrecognizedClientException", "The security token included in the request is invalid.");
+      throw error(
+          400,
+          "UnrecognizedClientException",
+          "The security token included in the request is invalid.");
     }
     if (session.sessionToken() != null
         && !session.sessionToken().equals(request.header("X-Amz-Security-Token").orElse(null))) {
-      throw error(400, "UnrecognizedClientException", "The security token included in the request is invalid.");
+      throw error(
+          400,
+          "UnrecognizedClientException",
+          "The security token included in the request is invalid.");
     }
     if (!scopeService.equals(service)) {
-      throw error(400, "InvalidSignatureException", "Credential should be scoped to correct service: '" + service + "'.");
+      throw error(
+          400,
+          "InvalidSignatureException",
+          "Credential should be scoped to correct service: '" + service + "'.");
     }
-    String amzDate = request.header("X-Amz-Date").orElseThrow(
-        () -> error(400, "IncompleteSignatureException", "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."));
+    String amzDate =
+        request
+            .header("X-Amz-Date")
+            .orElseThrow(
+                () ->
+                    error(
+                        400,
+                        "IncompleteSignatureException",
+                        "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."));
     Instant signedAt;
     try {
       signedAt = Instant.from(AMZ_DATE.parse(amzDate));
     } catch (DateTimeParseException e) {
-      throw error(400, "IncompleteSignatureException", "X-Amz-Date is not in the ISO8601 basic format.");
+      throw error(
+          400, "IncompleteSignatureException", "X-Amz-Date is not in the ISO8601 basic format.");
     }
     if (!amzDate.startsWith(date)) {
-      throw error(400, "InvalidSignatureException", "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP.");
+      throw error(
+          400,
+          "InvalidSignatureException",
+          "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP.");
     }
-    if (!signedHeaders.contains("host") || (session.sessionToken() != null && !signedHeaders.contains("x-amz-security-token"))) {
-      throw error(400, "InvalidSignatureException", "The request signature does not sign the required headers.");
+    if (!signedHeaders.contains("host")
+        || (session.sessionToken() != null && !signedHeaders.contains("x-amz-security-token"))) {
+      throw error(
+          400,
+          "InvalidSignatureException",
+          "The request signature does not sign the required headers.");
     }
     if (Duration.between(signedAt, Instant.now()).abs().compareTo(MAX_SKEW) > 0) {
-      throw error(400, "InvalidSignatureException", "Signature expired: " + amzDate + " is now earlier or later than the allowed 15 minutes.");
+      throw error(
+          400,
+          "InvalidSignatureException",
+          "Signature expired: "
+              + amzDate
+              + " is now earlier or later than the allowed 15 minutes.");
     }
     String scope = date + "/" + region + "/" + service + "/aws4_request";
     String canonical = canonicalRequest(request, signedHeaders);
-    String stringToSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n" + HEX.formatHex(sha256(canonical.getBytes(StandardCharsets.UTF_8)));
+    String stringToSign =
+        "AWS4-HMAC-SHA256\n"
+            + amzDate
+            + "\n"
+            + scope
+            + "\n"
+            + HEX.formatHex(sha256(canonical.getBytes(StandardCharsets.UTF_8)));
     byte[] key = hmac(("AWS4" + session.secretAccessKey()).getBytes(StandardCharsets.UTF_8), date);
     key = hmac(key, region);
     key = hmac(key, service);
     key = hmac(key, "aws4_request");
     String expected = HEX.formatHex(hmac(key, stringToSign));
-    if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII))) {
+    if (!MessageDigest.isEqual(
+        expected.getBytes(StandardCharsets.US_ASCII),
+        signature.getBytes(StandardCharsets.US_ASCII))) {
       throw error(
           400,
           "InvalidSignatureException",
           "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.");
     }
     if (session.expiration().isBefore(Instant.now())) {
-      throw error(400, "ExpiredTokenException", "The security token included in the request is expired");
+      throw error(
+          400, "ExpiredTokenException", "The security token included in the request is expired");
     }
     return new Caller(session, region);
   }
@@ -118,12 +167,17 @@ final class SigV4 {
       for (String value : values) {
         trimmed.add(value.trim().replaceAll(" +", " "));
       }
-      out.append(name.toLowerCase(Locale.ROOT)).append(':').append(String.join(",", trimmed)).append('\n');
+      out.append(name.toLowerCase(Locale.ROOT))
+          .append(':')
+          .append(String.join(",", trimmed))
+          .append('\n');
     }
     out.append('\n').append(String.join(";", signedHeaders)).append('\n');
     Optional<String> contentHash = request.header("X-Amz-Content-Sha256");
     out.append(
-        contentHash.filter("UNSIGNED-PAYLOAD"::equals).isPresent() ? "UNSIGNED-PAYLOAD" : HEX.formatHex(sha256(request.body())));
+        contentHash.filter("UNSIGNED-PAYLOAD"::equals).isPresent()
+            ? "UNSIGNED-PAYLOAD"
+            : HEX.formatHex(sha256(request.body())));
     return out.toString();
   }
 
@@ -151,7 +205,13 @@ final class SigV4 {
     StringBuilder out = new StringBuilder();
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~'
+      if ((c >= 'A' && c <= 'Z')
+          || (c >= 'a' && c <= 'z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_'
+          || c == '.'
+          || c == '~'
           || (c == '/' && !encodeSlash)) {
         out.append(c);
       } else {

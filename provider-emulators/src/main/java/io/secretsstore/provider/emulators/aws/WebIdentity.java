@@ -10,7 +10,6 @@ import io.secretsstore.provider.emulators.ServiceAccountJwts;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +26,6 @@ final class WebIdentity {
   static final String POD_IDENTITY_AUDIENCE = "pods.eks.amazonaws.com";
   static final Duration POD_IDENTITY_TTL = Duration.ofHours(6);
 
-
   private record Trust(String audience, String subject) {}
 
   private record Claims(String subject, List<String> audiences) {}
@@ -42,7 +40,9 @@ final class WebIdentity {
   }
 
   void addRole(String roleArn, String audience, String subject) {
-    roles.computeIfAbsent(roleArn, r -> new CopyOnWriteArrayList<>()).add(new Trust(audience, subject));
+    roles
+        .computeIfAbsent(roleArn, r -> new CopyOnWriteArrayList<>())
+        .add(new Trust(audience, subject));
   }
 
   void podIdentityRole(String namespace, String serviceAccount, String roleArn) {
@@ -60,7 +60,8 @@ final class WebIdentity {
     String sessionName = first(form, "RoleSessionName");
     String token = first(form, "WebIdentityToken");
     if (roleArn == null || sessionName == null || token == null) {
-      throw error(400, "ValidationError", "RoleArn, RoleSessionName and WebIdentityToken are required.");
+      throw error(
+          400, "ValidationError", "RoleArn, RoleSessionName and WebIdentityToken are required.");
     }
     Duration ttl = Duration.ofHours(1);
     String duration = first(form, "DurationSeconds");
@@ -71,8 +72,11 @@ final class WebIdentity {
         throw error(400, "ValidationError", "DurationSeconds must be a number.");
       }
       if (ttl.getSeconds() < 900 || ttl.getSeconds() > 43200) {
-        throw error(400, "ValidationError", "1 validation error detected: Value at 'durationSeconds' failed to satisfy constraint: "
-            + "Member must have value between 900 and 43200");
+        throw error(
+            400,
+            "ValidationError",
+            "1 validation error detected: Value at 'durationSeconds' failed to satisfy constraint: "
+                + "Member must have value between 900 and 43200");
       }
     }
     Claims claims = verify(token, "InvalidIdentityToken");
@@ -82,25 +86,53 @@ final class WebIdentity {
       throw error(400, "InvalidIdentityToken", "Incorrect token audience");
     }
     boolean trusted =
-        trusts.stream().anyMatch(t -> claims.audiences().contains(t.audience()) && (t.subject().equals("*") || t.subject().equals(claims.subject())));
+        trusts.stream()
+            .anyMatch(
+                t ->
+                    claims.audiences().contains(t.audience())
+                        && (t.subject().equals("*") || t.subject().equals(claims.subject())));
     if (!trusted) {
       throw error(403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity");
     }
-    Credentials.Session session = credentials.issue(roleArn, Instant.now().plus(ttl).truncatedTo(ChronoUnit.SECONDS));
+    Credentials.Session session =
+        credentials.issue(roleArn, Instant.now().plus(ttl).truncatedTo(ChronoUnit.SECONDS));
     String roleName = roleArn.substring(roleArn.lastIndexOf('/') + 1);
     String account = roleArn.split(":").length > 4 ? roleArn.split(":")[4] : SecretsManager.ACCOUNT;
     String xml =
-        "<AssumeRoleWithWebIdentityResponse xmlns=\"" + AwsErrors.STS_NS + "\"><AssumeRoleWithWebIdentityResult>"
-            + "<SubjectFromWebIdentityToken>" + AwsErrors.xml(claims.subject()) + "</SubjectFromWebIdentityToken>"
-            + "<Audience>" + AwsErrors.xml(claims.audiences().get(0)) + "</Audience>"
-            + "<AssumedRoleUser><Arn>arn:aws:sts::" + AwsErrors.xml(account) + ":assumed-role/" + AwsErrors.xml(roleName) + "/"
-            + AwsErrors.xml(sessionName) + "</Arn><AssumedRoleId>AROAEMULATOR" + "0000000" + ":" + AwsErrors.xml(sessionName)
+        "<AssumeRoleWithWebIdentityResponse xmlns=\""
+            + AwsErrors.STS_NS
+            + "\"><AssumeRoleWithWebIdentityResult>"
+            + "<SubjectFromWebIdentityToken>"
+            + AwsErrors.xml(claims.subject())
+            + "</SubjectFromWebIdentityToken>"
+            + "<Audience>"
+            + AwsErrors.xml(claims.audiences().get(0))
+            + "</Audience>"
+            + "<AssumedRoleUser><Arn>arn:aws:sts::"
+            + AwsErrors.xml(account)
+            + ":assumed-role/"
+            + AwsErrors.xml(roleName)
+            + "/"
+            + AwsErrors.xml(sessionName)
+            + "</Arn><AssumedRoleId>AROAEMULATOR"
+            + "0000000"
+            + ":"
+            + AwsErrors.xml(sessionName)
             + "</AssumedRoleId></AssumedRoleUser>"
-            + "<Credentials><AccessKeyId>" + session.accessKeyId() + "</AccessKeyId><SecretAccessKey>" + session.secretAccessKey()
-            + "</SecretAccessKey><SessionToken>" + session.sessionToken() + "</SessionToken><Expiration>" + session.expiration()
+            + "<Credentials><AccessKeyId>"
+            + session.accessKeyId()
+            + "</AccessKeyId><SecretAccessKey>"
+            + session.secretAccessKey()
+            + "</SecretAccessKey><SessionToken>"
+            + session.sessionToken()
+            + "</SessionToken><Expiration>"
+            + session.expiration()
             + "</Expiration></Credentials>"
-            + "<Provider>" + ISSUER + "</Provider>"
-            + "</AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>" + AwsErrors.requestId()
+            + "<Provider>"
+            + ISSUER
+            + "</Provider>"
+            + "</AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>"
+            + AwsErrors.requestId()
             + "</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>";
     return AwsErrors.xmlResponse(200, xml);
   }
@@ -117,16 +149,23 @@ final class WebIdentity {
     }
     String prefix = "system:serviceaccount:";
     String roleArn =
-        claims.subject().startsWith(prefix) ? podIdentity.get(claims.subject().substring(prefix.length())) : null;
+        claims.subject().startsWith(prefix)
+            ? podIdentity.get(claims.subject().substring(prefix.length()))
+            : null;
     if (roleArn == null) {
-      throw error(403, "AccessDeniedException", "No Pod Identity association for this service account");
+      throw error(
+          403, "AccessDeniedException", "No Pod Identity association for this service account");
     }
-    Credentials.Session session = credentials.issue(roleArn, Instant.now().plus(POD_IDENTITY_TTL).truncatedTo(ChronoUnit.SECONDS));
+    Credentials.Session session =
+        credentials.issue(
+            roleArn, Instant.now().plus(POD_IDENTITY_TTL).truncatedTo(ChronoUnit.SECONDS));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("AccessKeyId", session.accessKeyId());
     out.put("SecretAccessKey", session.secretAccessKey());
     out.put("Token", session.sessionToken());
-    out.put("AccountId", roleArn.split(":").length > 4 ? roleArn.split(":")[4] : SecretsManager.ACCOUNT);
+    out.put(
+        "AccountId",
+        roleArn.split(":").length > 4 ? roleArn.split(":")[4] : SecretsManager.ACCOUNT);
     out.put("Expiration", session.expiration().toString());
     try {
       return EmulatorResponse.bytes(200, "application/json", AwsErrors.JSON.writeValueAsBytes(out));
@@ -142,8 +181,13 @@ final class WebIdentity {
     } catch (ServiceAccountJwts.InvalidToken e) {
       throw switch (e.reason()) {
         case MALFORMED -> error(400, invalidCode, "The web identity token is not a valid JWT");
-        case UNSUPPORTED_ALGORITHM, BAD_SIGNATURE -> error(400, invalidCode, "The web identity token's signature could not be verified");
-        case EXPIRED -> error(400, "ExpiredTokenException", "Token expired: current date/time must be before the expiration date/time");
+        case UNSUPPORTED_ALGORITHM, BAD_SIGNATURE ->
+            error(400, invalidCode, "The web identity token's signature could not be verified");
+        case EXPIRED ->
+            error(
+                400,
+                "ExpiredTokenException",
+                "Token expired: current date/time must be before the expiration date/time");
       };
     }
     if (!ISSUER.equals(claims.issuer())) {

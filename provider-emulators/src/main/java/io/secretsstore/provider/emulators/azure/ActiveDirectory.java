@@ -15,11 +15,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Microsoft Entra ID (AAD) as a confidential client sees it: the v2.0 token endpoint of each
- * tenant for the client-credentials grant, with a client secret or a client assertion. An
- * assertion must be a service-account token this emulator's issuer signed, for audience
- * {@code api://AzureADTokenExchange}, whose subject a federated credential of the application
- * names. Access tokens are opaque and remembered with their tenant, client and expiry. Thread-safe.
+ * Microsoft Entra ID (AAD) as a confidential client sees it: the v2.0 token endpoint of each tenant
+ * for the client-credentials grant, with a client secret or a client assertion. An assertion must
+ * be a service-account token this emulator's issuer signed, for audience {@code
+ * api://AzureADTokenExchange}, whose subject a federated credential of the application names.
+ * Access tokens are opaque and remembered with their tenant, client and expiry. Thread-safe.
  */
 final class ActiveDirectory {
   static final String EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
@@ -57,7 +57,9 @@ final class ActiveDirectory {
   /** The grant of a bearer token that has not expired. */
   Optional<Grant> grant(String accessToken) {
     Grant grant = tokens.get(accessToken);
-    return grant != null && grant.expiresAt().isAfter(Instant.now()) ? Optional.of(grant) : Optional.empty();
+    return grant != null && grant.expiresAt().isAfter(Instant.now())
+        ? Optional.of(grant)
+        : Optional.empty();
   }
 
   /** The access tokens issued and not forgotten. */
@@ -78,17 +80,28 @@ final class ActiveDirectory {
       return error(400, "invalid_request", 90002, "Tenant '" + safe(tenant) + "' not found.");
     }
     if (!request.formParam("grant_type").filter("client_credentials"::equals).isPresent()) {
-      return error(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
+      return error(
+          400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
     }
     String clientId = request.formParam("client_id").orElse("");
     Application application = applications.get(clientId);
     if (application == null) {
-      return error(400, "unauthorized_client", 700016,
-          "Application with identifier '" + safe(clientId) + "' was not found in the directory '" + safe(tenant) + "'.");
+      return error(
+          400,
+          "unauthorized_client",
+          700016,
+          "Application with identifier '"
+              + safe(clientId)
+              + "' was not found in the directory '"
+              + safe(tenant)
+              + "'.");
     }
     // MSAL adds the reserved scopes (openid, profile, offline_access) beside the resource's.
-    String scope = java.util.Arrays.stream(request.formParam("scope").orElse("").split(" "))
-        .filter(s -> s.endsWith("/.default")).findFirst().orElse("");
+    String scope =
+        java.util.Arrays.stream(request.formParam("scope").orElse("").split(" "))
+            .filter(s -> s.endsWith("/.default"))
+            .findFirst()
+            .orElse("");
     if (scope.isEmpty()) {
       return error(400, "invalid_scope", 1002012, "The provided value for scope is not valid.");
     }
@@ -102,14 +115,26 @@ final class ActiveDirectory {
         claims = jwts.verify(assertion.get());
       } catch (ServiceAccountJwts.InvalidToken e) {
         return e.reason() == ServiceAccountJwts.Reason.EXPIRED
-            ? error(400, "invalid_client", 700024, "Client assertion is not within its valid time range.")
+            ? error(
+                400,
+                "invalid_client",
+                700024,
+                "Client assertion is not within its valid time range.")
             : error(401, "invalid_client", 700027, "Client assertion failed signature validation.");
       }
       if (!claims.audiences().contains(EXCHANGE_AUDIENCE)) {
-        return error(400, "invalid_client", 700212, "No matching federated identity record found for presented assertion audience.");
+        return error(
+            400,
+            "invalid_client",
+            700212,
+            "No matching federated identity record found for presented assertion audience.");
       }
       if (!application.subjects().contains(claims.subject())) {
-        return error(400, "invalid_client", 70021, "No matching federated identity record found for presented assertion.");
+        return error(
+            400,
+            "invalid_client",
+            70021,
+            "No matching federated identity record found for presented assertion.");
       }
     } else {
       String secret = request.formParam("client_secret").orElse("");
@@ -117,13 +142,19 @@ final class ActiveDirectory {
         return error(401, "invalid_client", 7000215, "Invalid client secret provided.");
       }
     }
-    return EmulatorResponse.json(200, accessTokenBody(issue(tenant, clientId, scope.substring(0, scope.length() - "/.default".length()))));
+    return EmulatorResponse.json(
+        200,
+        accessTokenBody(
+            issue(tenant, clientId, scope.substring(0, scope.length() - "/.default".length()))));
   }
 
   /** An issued access token and what it stands for. */
   record Issued(String accessToken, Grant grant, Duration ttl) {}
 
-  /** Issues an access token of an identity in a tenant for a resource, as every token source here does. */
+  /**
+   * Issues an access token of an identity in a tenant for a resource, as every token source here
+   * does.
+   */
   Issued issue(String tenant, String clientId, String resource) {
     addTenant(tenant);
     String accessToken = "eyJ0eXAi." + HexFormat.of().formatHex(randomBytes(24));
@@ -147,19 +178,29 @@ final class ActiveDirectory {
   /** {@code GET /common/discovery/instance}: the instance metadata MSAL asks for. */
   EmulatorResponse discovery(EmulatorRequest request) {
     String host = request.baseUri().getRawAuthority();
-    Map<String, Object> metadata = Map.of("preferred_network", host, "preferred_cache", host, "aliases", java.util.List.of(host));
-    return EmulatorResponse.json(200, Map.of(
-        "tenant_discovery_endpoint", request.baseUri() + "/common/v2.0/.well-known/openid-configuration",
-        "api-version", "1.1", "metadata", java.util.List.of(metadata)));
+    Map<String, Object> metadata =
+        Map.of(
+            "preferred_network", host, "preferred_cache", host, "aliases", java.util.List.of(host));
+    return EmulatorResponse.json(
+        200,
+        Map.of(
+            "tenant_discovery_endpoint",
+            request.baseUri() + "/common/v2.0/.well-known/openid-configuration",
+            "api-version",
+            "1.1",
+            "metadata",
+            java.util.List.of(metadata)));
   }
 
   /** {@code GET /{tenant}/v2.0/.well-known/openid-configuration}. */
   EmulatorResponse openIdConfiguration(EmulatorRequest request) {
     String base = request.baseUri() + "/" + request.pathParam("tenant");
-    return EmulatorResponse.json(200, Map.of(
-        "token_endpoint", base + "/oauth2/v2.0/token",
-        "authorization_endpoint", base + "/oauth2/v2.0/authorize",
-        "issuer", base + "/v2.0"));
+    return EmulatorResponse.json(
+        200,
+        Map.of(
+            "token_endpoint", base + "/oauth2/v2.0/token",
+            "authorization_endpoint", base + "/oauth2/v2.0/authorize",
+            "issuer", base + "/v2.0"));
   }
 
   static EmulatorResponse error(int status, String error, int code, String description) {
@@ -176,7 +217,8 @@ final class ActiveDirectory {
   }
 
   private static boolean constantTimeEquals(String a, String b) {
-    return java.security.MessageDigest.isEqual(a.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+    return java.security.MessageDigest.isEqual(
+        a.getBytes(java.nio.charset.StandardCharsets.UTF_8),
         b.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 

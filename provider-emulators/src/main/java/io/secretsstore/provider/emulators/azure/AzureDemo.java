@@ -51,9 +51,11 @@ final class AzureDemo {
 
   static DemoScenario seed(AzureEmulator azure, StartedEmulator started) {
     azure.createVault(VAULT, TENANT);
-    azure.addApplication(TENANT, CLIENT_ID, null, "system:serviceaccount:" + NAMESPACE + ":" + SERVICE_ACCOUNT);
+    azure.addApplication(
+        TENANT, CLIENT_ID, null, "system:serviceaccount:" + NAMESPACE + ":" + SERVICE_ACCOUNT);
     azure.allow(VAULT, CLIENT_ID);
-    azure.setSecret(VAULT, "db-password", HexFormat.of().formatHex(ActiveDirectory.randomBytes(16)));
+    azure.setSecret(
+        VAULT, "db-password", HexFormat.of().formatHex(ActiveDirectory.randomBytes(16)));
     CertificateChain chain = CertificateChain.generate("demo.example", "RSA", 1);
     azure.importCertificate(VAULT, "web-tls", chain, chain.certificates(), AzureEmulator.PEM);
     try {
@@ -61,7 +63,9 @@ final class AzureDemo {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("EC keys are not available", e);
     }
-    String token = azure.mintServiceAccountToken(NAMESPACE, SERVICE_ACCOUNT, AzureEmulator.EXCHANGE_AUDIENCE, Duration.ofHours(24));
+    String token =
+        azure.mintServiceAccountToken(
+            NAMESPACE, SERVICE_ACCOUNT, AzureEmulator.EXCHANGE_AUDIENCE, Duration.ofHours(24));
     return new DemoScenario(
         "azure",
         serveFlags(started),

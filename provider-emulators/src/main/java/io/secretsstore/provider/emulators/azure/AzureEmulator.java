@@ -10,10 +10,10 @@ import io.secretsstore.provider.emulators.EmulatorResponse;
 import io.secretsstore.provider.emulators.EmulatorServer;
 import io.secretsstore.provider.emulators.FaultPlan;
 import io.secretsstore.provider.emulators.Route;
-import io.secretsstore.provider.emulators.ServerOptions;
-import io.secretsstore.provider.emulators.ServiceAccountJwts;
 import io.secretsstore.provider.emulators.SeedNode;
 import io.secretsstore.provider.emulators.SeededIdentity;
+import io.secretsstore.provider.emulators.ServerOptions;
+import io.secretsstore.provider.emulators.ServiceAccountJwts;
 import io.secretsstore.provider.emulators.StartedEmulator;
 import io.secretsstore.provider.emulators.azure.KeyVaults.Kind;
 import java.io.IOException;
@@ -37,8 +37,8 @@ import java.util.Set;
  * data plane of every vault, a vault's URL being {@code <keyvault endpoint>/<name>}, on one HTTPS
  * server; on its plain HTTP listener the node's token sources, IMDS's managed-identity endpoint and
  * AAD Pod Identity's NMI ({@link NodeIdentities}); and on a second HTTPS server, whose certificate
- * names only {@link #TOKEN_PROXY_SNI_NAME}, the AKS identity-binding token proxy
- * ({@link IdentityBindingProxy}).
+ * names only {@link #TOKEN_PROXY_SNI_NAME}, the AKS identity-binding token proxy ({@link
+ * IdentityBindingProxy}).
  *
  * <p>Key Vault answers a call without a token with 401 and the {@code WWW-Authenticate} bearer
  * challenge naming the vault's tenant, as the SDK expects; tokens must come from that tenant (from
@@ -48,18 +48,21 @@ import java.util.Set;
  * azure.aad.discovery}, {@code azure.aad.openid}, {@code azure.imds.token} (resource: the client
  * id, or {@code system}), {@code azure.nmi.token} (resource: {@code <namespace>/<pod>}), {@code
  * azure.tokenproxy.token} (resource: the tenant), {@code azure.keyvault.<kind>.get} and {@code
- * azure.keyvault.<kind>.versions} with kind {@code secret}, {@code key} or {@code certificate};
- * the resource of a Key Vault call is the object name. Injected errors render in each service's
- * format, so {@code Fault.throttled} is Key Vault's 429 with {@code Retry-After}.
+ * azure.keyvault.<kind>.versions} with kind {@code secret}, {@code key} or {@code certificate}; the
+ * resource of a Key Vault call is the object name. Injected errors render in each service's format,
+ * so {@code Fault.throttled} is Key Vault's 429 with {@code Retry-After}.
  *
  * <p>{@code start} returns endpoints {@code keyvault}, {@code aad} (the authority host), {@code
  * imds}, {@code nmi} and {@code token-proxy}, and settings {@code AZURE_KEYVAULT_ENDPOINT}, {@code
  * AZURE_AUTHORITY_HOST}, {@code AZURE_CA_BUNDLE}, {@code AZURE_IMDS_ENDPOINT}, {@code
- * AZURE_POD_IDENTITY_ENDPOINT}, {@code AZURE_TOKEN_PROXY_URL} and {@code AZURE_TOKEN_PROXY_SNI_NAME}.
- * Seeding methods are thread-safe and work before and after {@link #start}.
+ * AZURE_POD_IDENTITY_ENDPOINT}, {@code AZURE_TOKEN_PROXY_URL} and {@code
+ * AZURE_TOKEN_PROXY_SNI_NAME}. Seeding methods are thread-safe and work before and after {@link
+ * #start}.
  */
 public final class AzureEmulator implements CloudEmulator {
-  /** Seeds secrets and identities from this cloud's section of a seed file; see {@link AzureSeed}. */
+  /**
+   * Seeds secrets and identities from this cloud's section of a seed file; see {@link AzureSeed}.
+   */
   @Override
   public List<SeededIdentity> seed(StartedEmulator started, SeedNode section) {
     return AzureSeed.apply(this, started, section);
@@ -67,17 +70,22 @@ public final class AzureEmulator implements CloudEmulator {
 
   /** The audience of the service-account tokens AAD exchanges. */
   public static final String EXCHANGE_AUDIENCE = ActiveDirectory.EXCHANGE_AUDIENCE;
+
   /** The audience of the service-account tokens the AKS identity-binding proxy exchanges. */
   public static final String IDENTITY_BINDING_AUDIENCE = IdentityBindingProxy.AUDIENCE;
+
   /**
-   * The TLS server name of the identity-binding proxy: its certificate names only this, so a
-   * client that does not send it as SNI (and check the certificate against it) cannot connect.
+   * The TLS server name of the identity-binding proxy: its certificate names only this, so a client
+   * that does not send it as SNI (and check the certificate against it) cannot connect.
    */
   public static final String TOKEN_PROXY_SNI_NAME = "aemulator0identity0binding.ests.aks";
+
   /** The issuer of the service-account tokens this emulator mints. */
   public static final String ISSUER = "https://oidc.emulator.local/azure";
+
   /** Key Vault's content type of a PEM certificate-backed secret. */
   public static final String PEM = "application/x-pem-file";
+
   /** Key Vault's content type of a PKCS#12 certificate-backed secret. */
   public static final String PKCS12 = "application/x-pkcs12";
 
@@ -111,11 +119,15 @@ public final class AzureEmulator implements CloudEmulator {
    * @param federatedSubjects service-account subjects ({@code system:serviceaccount:<ns>:<sa>})
    *     whose tokens it accepts as client assertions
    */
-  public void addApplication(String tenant, String clientId, String clientSecret, String... federatedSubjects) {
+  public void addApplication(
+      String tenant, String clientId, String clientSecret, String... federatedSubjects) {
     directory.addApplication(tenant, clientId, clientSecret, Set.of(federatedSubjects));
   }
 
-  /** Gives the node (IMDS) a system-assigned managed identity: the application {@code clientId} of {@code tenant}. */
+  /**
+   * Gives the node (IMDS) a system-assigned managed identity: the application {@code clientId} of
+   * {@code tenant}.
+   */
   public void setSystemAssignedIdentity(String tenant, String clientId) {
     nodeIdentities.systemAssigned(tenant, clientId);
   }
@@ -125,14 +137,17 @@ public final class AzureEmulator implements CloudEmulator {
     nodeIdentities.userAssigned(tenant, clientId);
   }
 
-  /** Assigns an identity to a pod, as an AzureIdentityBinding of AAD Pod Identity would (NMI answers for the pod). */
+  /**
+   * Assigns an identity to a pod, as an AzureIdentityBinding of AAD Pod Identity would (NMI answers
+   * for the pod).
+   */
   public void assignPodIdentity(String namespace, String pod, String tenant, String clientId) {
     nodeIdentities.assignToPod(namespace, pod, tenant, clientId);
   }
 
   /**
-   * An AKS identity binding: the token proxy exchanges {@link #IDENTITY_BINDING_AUDIENCE} tokens
-   * of these service-account subjects ({@code system:serviceaccount:<ns>:<sa>}) for tokens of the
+   * An AKS identity binding: the token proxy exchanges {@link #IDENTITY_BINDING_AUDIENCE} tokens of
+   * these service-account subjects ({@code system:serviceaccount:<ns>:<sa>}) for tokens of the
    * managed identity {@code clientId} in {@code tenant}.
    */
   public void bindIdentity(String tenant, String clientId, String... subjects) {
@@ -149,13 +164,20 @@ public final class AzureEmulator implements CloudEmulator {
     directory.tokenLifetime(lifetime);
   }
 
-  /** Forgets every access token issued so far: the next Key Vault call with one gets the 401 challenge. */
+  /**
+   * Forgets every access token issued so far: the next Key Vault call with one gets the 401
+   * challenge.
+   */
   public void revokeTokens() {
     directory.revokeAll();
   }
 
-  /** A projected service-account token this emulator's AAD accepts as a client assertion (with a federated subject). */
-  public String mintServiceAccountToken(String namespace, String serviceAccount, String audience, Duration ttl) {
+  /**
+   * A projected service-account token this emulator's AAD accepts as a client assertion (with a
+   * federated subject).
+   */
+  public String mintServiceAccountToken(
+      String namespace, String serviceAccount, String audience, Duration ttl) {
     return jwts.mint(namespace, serviceAccount, audience, ttl);
   }
 
@@ -166,7 +188,12 @@ public final class AzureEmulator implements CloudEmulator {
 
   /** Adds a version of a secret with a content type (or null); returns its version id. */
   public String setSecret(String vault, String name, String value, String contentType) {
-    return vaults.add(vault, Kind.SECRETS, name, KeyVaults.newVersionId(), url -> secretFields(value, contentType, null));
+    return vaults.add(
+        vault,
+        Kind.SECRETS,
+        name,
+        KeyVaults.newVersionId(),
+        url -> secretFields(value, contentType, null));
   }
 
   /** Adds a version of a key (its public part is served as a JWK); returns its version id. */
@@ -178,39 +205,64 @@ public final class AzureEmulator implements CloudEmulator {
   /**
    * Imports a certificate as Key Vault does: a certificate version with the leaf (CER), and under
    * the same name and version a key (the leaf's public key) and a managed secret with {@code kid}
-   * whose value is the chain as {@link #PEM} or base64 {@link #PKCS12}, certificates in {@code order}.
-   * Returns the version id.
+   * whose value is the chain as {@link #PEM} or base64 {@link #PKCS12}, certificates in {@code
+   * order}. Returns the version id.
    */
-  public String importCertificate(String vault, String name, CertificateChain chain, List<X509Certificate> order, String contentType) {
+  public String importCertificate(
+      String vault,
+      String name,
+      CertificateChain chain,
+      List<X509Certificate> order,
+      String contentType) {
     String version = KeyVaults.newVersionId();
-    String value = contentType.equals(PKCS12)
-        ? Base64.getEncoder().encodeToString(chain.pkcs12(order))
-        : chain.pem(order);
-    vaults.add(vault, Kind.SECRETS, name, version, url -> secretFields(value, contentType, url + "/keys/" + name + "/" + version));
+    String value =
+        contentType.equals(PKCS12)
+            ? Base64.getEncoder().encodeToString(chain.pkcs12(order))
+            : chain.pem(order);
+    vaults.add(
+        vault,
+        Kind.SECRETS,
+        name,
+        version,
+        url -> secretFields(value, contentType, url + "/keys/" + name + "/" + version));
     Map<String, Object> jwk = Jwk.of(chain.leaf().getPublicKey());
     vaults.add(vault, Kind.KEYS, name, version, url -> Map.of("key", jwk, "managed", true));
     byte[] der;
     String thumbprint;
     try {
       der = chain.leaf().getEncoded();
-      thumbprint = Base64.getUrlEncoder().withoutPadding().encodeToString(MessageDigest.getInstance("SHA-1").digest(der));
+      thumbprint =
+          Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(MessageDigest.getInstance("SHA-1").digest(der));
     } catch (CertificateEncodingException e) {
       throw new IllegalStateException("cannot encode the certificate", e);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("SHA-1 is not available", e);
     }
     String cer = Base64.getEncoder().encodeToString(der);
-    vaults.add(vault, Kind.CERTIFICATES, name, version, url -> {
-      Map<String, Object> fields = new LinkedHashMap<>();
-      fields.put("kid", url + "/keys/" + name + "/" + version);
-      fields.put("sid", url + "/secrets/" + name + "/" + version);
-      fields.put("x5t", thumbprint);
-      fields.put("cer", cer);
-      fields.put("policy", Map.of("id", url + "/certificates/" + name + "/policy",
-          "secret_props", Map.of("contentType", contentType),
-          "x509_props", Map.of("subject", chain.leaf().getSubjectX500Principal().getName())));
-      return fields;
-    });
+    vaults.add(
+        vault,
+        Kind.CERTIFICATES,
+        name,
+        version,
+        url -> {
+          Map<String, Object> fields = new LinkedHashMap<>();
+          fields.put("kid", url + "/keys/" + name + "/" + version);
+          fields.put("sid", url + "/secrets/" + name + "/" + version);
+          fields.put("x5t", thumbprint);
+          fields.put("cer", cer);
+          fields.put(
+              "policy",
+              Map.of(
+                  "id",
+                  url + "/certificates/" + name + "/policy",
+                  "secret_props",
+                  Map.of("contentType", contentType),
+                  "x509_props",
+                  Map.of("subject", chain.leaf().getSubjectX500Principal().getName())));
+          return fields;
+        });
     return version;
   }
 
@@ -219,12 +271,17 @@ public final class AzureEmulator implements CloudEmulator {
     vaults.setEnabled(vault, kindOf(kind), name, version, enabled);
   }
 
-  /** Reads of objects with this name (any vault and kind) that returned a value: calls refused or failed are not counted. */
+  /**
+   * Reads of objects with this name (any vault and kind) that returned a value: calls refused or
+   * failed are not counted.
+   */
   public long reads(String objectName) {
     return vaults.reads(objectName);
   }
 
-  /** Every access token issued by any token source and not revoked, for tests to scan output for. */
+  /**
+   * Every access token issued by any token source and not revoked, for tests to scan output for.
+   */
   public List<String> issuedAccessTokens() {
     return directory.issuedTokens();
   }
@@ -244,7 +301,10 @@ public final class AzureEmulator implements CloudEmulator {
     return calls.count("azure.nmi.token");
   }
 
-  /** Token requests to the identity-binding proxy ({@code azure.tokenproxy.token}), answered or refused. */
+  /**
+   * Token requests to the identity-binding proxy ({@code azure.tokenproxy.token}), answered or
+   * refused.
+   */
   public long tokenProxyRequests() {
     return calls.count("azure.tokenproxy.token");
   }
@@ -276,27 +336,57 @@ public final class AzureEmulator implements CloudEmulator {
     if (server != null) {
       throw new IllegalStateException("the azure emulator is already started");
     }
-    server = EmulatorServer.start(options.server(name()).withFaults(faults).withCalls(calls).withErrors(AzureEmulator::renderError));
-    server.route(Route.of("POST", "/{tenant}/oauth2/v2.0/token", "azure.aad.token").resource(r -> r.pathParam("tenant")),
+    server =
+        EmulatorServer.start(
+            options
+                .server(name())
+                .withFaults(faults)
+                .withCalls(calls)
+                .withErrors(AzureEmulator::renderError));
+    server.route(
+        Route.of("POST", "/{tenant}/oauth2/v2.0/token", "azure.aad.token")
+            .resource(r -> r.pathParam("tenant")),
         directory::token);
     server.route("GET", "/common/discovery/instance", "azure.aad.discovery", directory::discovery);
-    server.route("GET", "/{tenant}/v2.0/.well-known/openid-configuration", "azure.aad.openid", directory::openIdConfiguration);
+    server.route(
+        "GET",
+        "/{tenant}/v2.0/.well-known/openid-configuration",
+        "azure.aad.openid",
+        directory::openIdConfiguration);
     for (Kind kind : Kind.values()) {
       String operation = "azure.keyvault." + kind.label.toLowerCase(java.util.Locale.ROOT);
-      server.route(Route.of("GET", "/{vault}/" + kind.path + "/{name}/versions", operation + ".versions").resource(r -> r.pathParam("name")),
+      server.route(
+          Route.of("GET", "/{vault}/" + kind.path + "/{name}/versions", operation + ".versions")
+              .resource(r -> r.pathParam("name")),
           guarded(request -> vaults.versions(request, kind)));
-      server.route(Route.of("GET", "/{vault}/" + kind.path + "/{name}/{version*}", operation + ".get").resource(r -> r.pathParam("name")),
+      server.route(
+          Route.of("GET", "/{vault}/" + kind.path + "/{name}/{version*}", operation + ".get")
+              .resource(r -> r.pathParam("name")),
           guarded(request -> vaults.get(request, kind)));
     }
-    server.route(Route.of("GET", "/metadata/identity/oauth2/token", "azure.imds.token")
-        .resource(r -> r.queryParam("client_id").orElse("system")), nodeIdentities::imds);
-    server.route(Route.of("GET", "/host/token/", "azure.nmi.token")
-        .resource(r -> r.header("podns").orElse("") + "/" + r.header("podname").orElse("")), nodeIdentities::nmi);
+    server.route(
+        Route.of("GET", "/metadata/identity/oauth2/token", "azure.imds.token")
+            .resource(r -> r.queryParam("client_id").orElse("system")),
+        nodeIdentities::imds);
+    server.route(
+        Route.of("GET", "/host/token/", "azure.nmi.token")
+            .resource(r -> r.header("podns").orElse("") + "/" + r.header("podname").orElse("")),
+        nodeIdentities::nmi);
     // The proxy is its own HTTPS server, since its certificate names only the SNI name.
     ServerOptions proxyOptions = options.server(name());
-    proxyServer = EmulatorServer.start(new ServerOptions(options.tls().forHosts(TOKEN_PROXY_SNI_NAME), 0, 0, proxyOptions.threads(),
-        faults, calls, AzureEmulator::renderError));
-    proxyServer.route(Route.of("POST", "/{tenant}/oauth2/v2.0/token", "azure.tokenproxy.token").resource(r -> r.pathParam("tenant")),
+    proxyServer =
+        EmulatorServer.start(
+            new ServerOptions(
+                options.tls().forHosts(TOKEN_PROXY_SNI_NAME),
+                0,
+                0,
+                proxyOptions.threads(),
+                faults,
+                calls,
+                AzureEmulator::renderError));
+    proxyServer.route(
+        Route.of("POST", "/{tenant}/oauth2/v2.0/token", "azure.tokenproxy.token")
+            .resource(r -> r.pathParam("tenant")),
         bindingProxy::token);
     Map<String, URI> endpoints = new LinkedHashMap<>();
     endpoints.put("keyvault", server.httpsUrl());
@@ -330,27 +420,39 @@ public final class AzureEmulator implements CloudEmulator {
       return EmulatorResponse.text(status, message + "\n");
     }
     if (operation.equals("azure.imds.token")) {
-      return EmulatorResponse.json(status, Map.of("error", status == 429 ? "too_many_requests" : "unknown_error", "error_description", message));
+      return EmulatorResponse.json(
+          status,
+          Map.of(
+              "error",
+              status == 429 ? "too_many_requests" : "unknown_error",
+              "error_description",
+              message));
     }
     if (operation.startsWith("azure.aad") || operation.startsWith("azure.tokenproxy")) {
-      return EmulatorResponse.json(status, Map.of("error", status == 429 ? "temporarily_unavailable" : "server_error",
-          "error_description", message));
+      return EmulatorResponse.json(
+          status,
+          Map.of(
+              "error",
+              status == 429 ? "temporarily_unavailable" : "server_error",
+              "error_description",
+              message));
     }
-    String code = switch (status) {
-      case 429 -> "Throttled";
-      case 404 -> "NotFound";
-      case 401 -> "Unauthorized";
-      case 403 -> "Forbidden";
-      default -> status >= 500 ? "InternalServerError" : "BadParameter";
-    };
+    String code =
+        switch (status) {
+          case 429 -> "Throttled";
+          case 404 -> "NotFound";
+          case 401 -> "Unauthorized";
+          case 403 -> "Forbidden";
+          default -> status >= 500 ? "InternalServerError" : "BadParameter";
+        };
     return KeyVaults.error(status, code, message, null);
   }
 
   /**
    * Seeds the {@code azure} backend's demo: vault {@code demo-kv} in tenant {@code demo-tenant}
-   * with secret {@code db-password}, an imported certificate {@code web-tls} and an EC key
-   * {@code signing-key}, readable by application {@code demo-app} federated with
-   * {@code system:serviceaccount:demo:app}.
+   * with secret {@code db-password}, an imported certificate {@code web-tls} and an EC key {@code
+   * signing-key}, readable by application {@code demo-app} federated with {@code
+   * system:serviceaccount:demo:app}.
    */
   @Override
   public Optional<DemoScenario> demo(StartedEmulator started) {

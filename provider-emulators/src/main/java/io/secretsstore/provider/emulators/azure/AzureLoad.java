@@ -22,14 +22,18 @@ final class AzureLoad {
 
   private AzureLoad() {}
 
-  static List<DemoScenario> seed(AzureEmulator azure, StartedEmulator started, int objects, int identities) {
+  static List<DemoScenario> seed(
+      AzureEmulator azure, StartedEmulator started, int objects, int identities) {
     String run = "load-" + RUNS.incrementAndGet();
     azure.createVault(run, TENANT);
     StringBuilder spcObjects = new StringBuilder();
     for (int i = 0; i < objects; i++) {
       azure.setSecret(run, "obj-" + i, HexFormat.of().formatHex(ActiveDirectory.randomBytes(16)));
-      spcObjects.append("          - |\n")
-          .append("            objectName: obj-").append(i).append('\n')
+      spcObjects
+          .append("          - |\n")
+          .append("            objectName: obj-")
+          .append(i)
+          .append('\n')
           .append("            objectType: secret\n");
     }
     List<String> flags = AzureDemo.serveFlags(started);
@@ -37,9 +41,11 @@ final class AzureLoad {
     for (int j = 0; j < identities; j++) {
       String serviceAccount = "sa-" + j;
       String clientId = run + "-" + serviceAccount;
-      azure.addApplication(TENANT, clientId, null, "system:serviceaccount:" + run + ":" + serviceAccount);
+      azure.addApplication(
+          TENANT, clientId, null, "system:serviceaccount:" + run + ":" + serviceAccount);
       azure.allow(run, clientId);
-      String spc = """
+      String spc =
+          """
           apiVersion: secrets-store.csi.x-k8s.io/v1
           kind: SecretProviderClass
           metadata:
@@ -53,9 +59,19 @@ final class AzureLoad {
               clientID: %s
               objects: |
                 array:
-          %s""".formatted(run, run, run, TENANT, clientId, spcObjects);
-      String token = azure.mintServiceAccountToken(run, serviceAccount, AzureEmulator.EXCHANGE_AUDIENCE, Duration.ofHours(24));
-      scenarios.add(new DemoScenario("azure", flags, spc, run, serviceAccount, Map.of(AzureEmulator.EXCHANGE_AUDIENCE, token)));
+          %s"""
+              .formatted(run, run, run, TENANT, clientId, spcObjects);
+      String token =
+          azure.mintServiceAccountToken(
+              run, serviceAccount, AzureEmulator.EXCHANGE_AUDIENCE, Duration.ofHours(24));
+      scenarios.add(
+          new DemoScenario(
+              "azure",
+              flags,
+              spc,
+              run,
+              serviceAccount,
+              Map.of(AzureEmulator.EXCHANGE_AUDIENCE, token)));
     }
     return scenarios;
   }

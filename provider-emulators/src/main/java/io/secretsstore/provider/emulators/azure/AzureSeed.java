@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@code azure} section of a seed file: Key Vaults with secrets (and their versions), keys
- * and certificates, and applications a Kubernetes service account signs in as through workload
+ * The {@code azure} section of a seed file: Key Vaults with secrets (and their versions), keys and
+ * certificates, and applications a Kubernetes service account signs in as through workload
  * identity, with the vaults each may read.
  *
  * <pre>
@@ -42,37 +42,52 @@ import java.util.Set;
 final class AzureSeed {
   private AzureSeed() {}
 
-  static List<SeededIdentity> apply(AzureEmulator azure, StartedEmulator started, SeedNode section) {
+  static List<SeededIdentity> apply(
+      AzureEmulator azure, StartedEmulator started, SeedNode section) {
     Map<String, SeedNode> top = section.entries(Set.of("vaults", "clients"));
     for (SeedNode vault : SeedNode.itemsOf(top, "vaults")) {
       seedVault(azure, vault);
     }
     List<SeededIdentity> identities = new ArrayList<>();
     for (SeedNode client : SeedNode.itemsOf(top, "clients")) {
-      Map<String, SeedNode> fields = client.entries(Set.of("clientId", "tenant", "namespace", "serviceAccount", "read"));
+      Map<String, SeedNode> fields =
+          client.entries(Set.of("clientId", "tenant", "namespace", "serviceAccount", "read"));
       String clientId = client.required(fields, "clientId").string();
       String tenant = client.required(fields, "tenant").string();
       String namespace = client.required(fields, "namespace").string();
       String serviceAccount = client.required(fields, "serviceAccount").string();
-      azure.addApplication(tenant, clientId, null, "system:serviceaccount:" + namespace + ":" + serviceAccount);
+      azure.addApplication(
+          tenant, clientId, null, "system:serviceaccount:" + namespace + ":" + serviceAccount);
       for (String vault : client.required(fields, "read").strings()) {
         azure.allow(vault, clientId);
       }
-      String token = azure.mintServiceAccountToken(namespace, serviceAccount, AzureEmulator.EXCHANGE_AUDIENCE, Duration.ofHours(24));
-      identities.add(new SeededIdentity("azure", "client " + clientId + " in tenant " + tenant, AzureDemo.serveFlags(started),
-          namespace, serviceAccount, Map.of(AzureEmulator.EXCHANGE_AUDIENCE, token)));
+      String token =
+          azure.mintServiceAccountToken(
+              namespace, serviceAccount, AzureEmulator.EXCHANGE_AUDIENCE, Duration.ofHours(24));
+      identities.add(
+          new SeededIdentity(
+              "azure",
+              "client " + clientId + " in tenant " + tenant,
+              AzureDemo.serveFlags(started),
+              namespace,
+              serviceAccount,
+              Map.of(AzureEmulator.EXCHANGE_AUDIENCE, token)));
     }
     return identities;
   }
 
   private static void seedVault(AzureEmulator azure, SeedNode vault) {
-    Map<String, SeedNode> fields = vault.entries(Set.of("name", "tenant", "secrets", "keys", "certificates"));
+    Map<String, SeedNode> fields =
+        vault.entries(Set.of("name", "tenant", "secrets", "keys", "certificates"));
     String name = vault.required(fields, "name").string();
     azure.createVault(name, vault.required(fields, "tenant").string());
     for (SeedNode secret : SeedNode.itemsOf(fields, "secrets")) {
       Map<String, SeedNode> entry = secret.entries(Set.of("name", "versions"));
       String secretName = secret.required(entry, "name").string();
-      secret.required(entry, "versions").strings().forEach(value -> azure.setSecret(name, secretName, value));
+      secret
+          .required(entry, "versions")
+          .strings()
+          .forEach(value -> azure.setSecret(name, secretName, value));
     }
     for (SeedNode key : SeedNode.itemsOf(fields, "keys")) {
       Map<String, SeedNode> entry = key.entries(Set.of("name", "type"));
@@ -81,7 +96,8 @@ final class AzureSeed {
         throw entry.get("type").error("must be EC or RSA");
       }
       try {
-        azure.setKey(name, key.required(entry, "name").string(), CertificateChain.keyPair(type).getPublic());
+        azure.setKey(
+            name, key.required(entry, "name").string(), CertificateChain.keyPair(type).getPublic());
       } catch (GeneralSecurityException e) {
         throw key.error(type + " keys are not available in this JVM");
       }
@@ -92,8 +108,13 @@ final class AzureSeed {
       if (!format.equals("pem") && !format.equals("pfx")) {
         throw entry.get("format").error("must be pem or pfx");
       }
-      CertificateChain chain = CertificateChain.generate(certificate.required(entry, "subject").string(), "RSA", 1);
-      azure.importCertificate(name, certificate.required(entry, "name").string(), chain, chain.certificates(),
+      CertificateChain chain =
+          CertificateChain.generate(certificate.required(entry, "subject").string(), "RSA", 1);
+      azure.importCertificate(
+          name,
+          certificate.required(entry, "name").string(),
+          chain,
+          chain.certificates(),
           format.equals("pem") ? AzureEmulator.PEM : AzureEmulator.PKCS12);
     }
   }

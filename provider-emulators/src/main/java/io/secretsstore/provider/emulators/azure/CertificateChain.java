@@ -39,14 +39,15 @@ import org.bouncycastle.pkcs.jcajce.JcePKCSPBEOutputEncryptorBuilder;
 
 /**
  * A real certificate chain (root, optional intermediates, leaf with its private key), each
- * certificate carrying subject and authority key identifiers as Key Vault's issuers write them.
- * Key Vault stores the chain as uploaded; {@link #pem} and {@link #pkcs12} take the certificate
- * order explicitly, so tests can store shuffled and incomplete chains.
+ * certificate carrying subject and authority key identifiers as Key Vault's issuers write them. Key
+ * Vault stores the chain as uploaded; {@link #pem} and {@link #pkcs12} take the certificate order
+ * explicitly, so tests can store shuffled and incomplete chains.
  */
 public final class CertificateChain {
   private static final SecureRandom RANDOM = new SecureRandom();
   // An instance, never registered globally: the PKCS#12 PBE ciphers are not all in the JDK.
-  private static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+  private static final java.security.Provider BC =
+      new org.bouncycastle.jce.provider.BouncyCastleProvider();
   private static final Duration VALIDITY = Duration.ofDays(30);
   // Key Vault's PFX has no password: an empty one, as Go's pkcs12 and the SDKs read it.
   private static final char[] NO_PASSWORD = new char[0];
@@ -69,7 +70,8 @@ public final class CertificateChain {
     try {
       KeyPair rootKeys = keyPair(keyType);
       X500Name rootName = new X500Name("CN=" + commonName + " Root CA");
-      X509Certificate root = certificate(rootName, rootKeys, rootName, rootKeys, null, true, keyType);
+      X509Certificate root =
+          certificate(rootName, rootKeys, rootName, rootKeys, null, true, keyType);
       X509Certificate issuer = root;
       KeyPair issuerKeys = rootKeys;
       List<X509Certificate> chain = new ArrayList<>();
@@ -77,13 +79,28 @@ public final class CertificateChain {
       for (int i = 1; i <= intermediates; i++) {
         KeyPair keys = keyPair(keyType);
         X500Name name = new X500Name("CN=" + commonName + " Intermediate CA " + i);
-        issuer = certificate(name, keys, new X500Name(issuer.getSubjectX500Principal().getName()), issuerKeys, issuer, true, keyType);
+        issuer =
+            certificate(
+                name,
+                keys,
+                new X500Name(issuer.getSubjectX500Principal().getName()),
+                issuerKeys,
+                issuer,
+                true,
+                keyType);
         issuerKeys = keys;
         chain.add(0, issuer);
       }
       KeyPair leafKeys = keyPair(keyType);
-      X509Certificate leaf = certificate(new X500Name("CN=" + commonName), leafKeys,
-          new X500Name(issuer.getSubjectX500Principal().getName()), issuerKeys, issuer, false, keyType);
+      X509Certificate leaf =
+          certificate(
+              new X500Name("CN=" + commonName),
+              leafKeys,
+              new X500Name(issuer.getSubjectX500Principal().getName()),
+              issuerKeys,
+              issuer,
+              false,
+              keyType);
       chain.add(0, leaf);
       return new CertificateChain(leafKeys.getPrivate(), chain);
     } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
@@ -119,21 +136,34 @@ public final class CertificateChain {
     return writePem(new ArrayList<>(order));
   }
 
-  /** Key Vault's {@code application/x-pem-file} content: the key, then the certificates in {@code order}. */
+  /**
+   * Key Vault's {@code application/x-pem-file} content: the key, then the certificates in {@code
+   * order}.
+   */
   public String pem(List<X509Certificate> order) {
     return keyPem() + certificatesPem(order);
   }
 
-  /** Key Vault's {@code application/x-pkcs12} content (no password): the key, then certificate bags in {@code order}. */
+  /**
+   * Key Vault's {@code application/x-pkcs12} content (no password): the key, then certificate bags
+   * in {@code order}.
+   */
   public byte[] pkcs12(List<X509Certificate> order) {
     try {
       PKCS12PfxPduBuilder pfx = new PKCS12PfxPduBuilder();
       for (X509Certificate certificate : order) {
         pfx.addData(new JcaPKCS12SafeBagBuilder(certificate).build());
       }
-      pfx.addData(new JcaPKCS12SafeBagBuilder(key, new JcePKCSPBEOutputEncryptorBuilder(
-          PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC).setProvider(BC).build(NO_PASSWORD)).build());
-      PKCS12PfxPdu pdu = pfx.build(new JcePKCS12MacCalculatorBuilder().setProvider(BC), NO_PASSWORD);
+      pfx.addData(
+          new JcaPKCS12SafeBagBuilder(
+                  key,
+                  new JcePKCSPBEOutputEncryptorBuilder(
+                          PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC)
+                      .setProvider(BC)
+                      .build(NO_PASSWORD))
+              .build());
+      PKCS12PfxPdu pdu =
+          pfx.build(new JcePKCS12MacCalculatorBuilder().setProvider(BC), NO_PASSWORD);
       return pdu.getEncoded();
     } catch (IOException | OperatorCreationException | PKCSException e) {
       throw new IllegalStateException("cannot build a PKCS#12 file", e);
@@ -162,20 +192,39 @@ public final class CertificateChain {
     return generator.generateKeyPair();
   }
 
-  private static X509Certificate certificate(X500Name subject, KeyPair subjectKeys, X500Name issuer, KeyPair issuerKeys,
-      X509Certificate issuerCertificate, boolean ca, String keyType)
+  private static X509Certificate certificate(
+      X500Name subject,
+      KeyPair subjectKeys,
+      X500Name issuer,
+      KeyPair issuerKeys,
+      X509Certificate issuerCertificate,
+      boolean ca,
+      String keyType)
       throws GeneralSecurityException, OperatorCreationException, IOException {
     Instant now = Instant.now().minus(Duration.ofMinutes(5));
-    X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, RANDOM).abs().add(BigInteger.ONE),
-        Date.from(now), Date.from(now.plus(VALIDITY)), subject, subjectKeys.getPublic());
+    X509v3CertificateBuilder builder =
+        new JcaX509v3CertificateBuilder(
+            issuer,
+            new BigInteger(64, RANDOM).abs().add(BigInteger.ONE),
+            Date.from(now),
+            Date.from(now.plus(VALIDITY)),
+            subject,
+            subjectKeys.getPublic());
     JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
-    builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(subjectKeys.getPublic()));
-    builder.addExtension(Extension.authorityKeyIdentifier, false, issuerCertificate == null
-        ? extensions.createAuthorityKeyIdentifier(subjectKeys.getPublic())
-        : extensions.createAuthorityKeyIdentifier(issuerCertificate));
+    builder.addExtension(
+        Extension.subjectKeyIdentifier,
+        false,
+        extensions.createSubjectKeyIdentifier(subjectKeys.getPublic()));
+    builder.addExtension(
+        Extension.authorityKeyIdentifier,
+        false,
+        issuerCertificate == null
+            ? extensions.createAuthorityKeyIdentifier(subjectKeys.getPublic())
+            : extensions.createAuthorityKeyIdentifier(issuerCertificate));
     String algorithm = keyType.equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
-    X509CertificateHolder holder = builder.build(new JcaContentSignerBuilder(algorithm).build(issuerKeys.getPrivate()));
+    X509CertificateHolder holder =
+        builder.build(new JcaContentSignerBuilder(algorithm).build(issuerKeys.getPrivate()));
     return new JcaX509CertificateConverter().getCertificate(holder);
   }
 }

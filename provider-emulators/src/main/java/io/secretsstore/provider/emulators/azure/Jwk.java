@@ -28,12 +28,14 @@ final class Jwk {
       int size = (bits + 7) / 8;
       jwk.put("kty", "EC");
       jwk.put("key_ops", List.of("sign", "verify"));
-      jwk.put("crv", switch (bits) {
-        case 256 -> "P-256";
-        case 384 -> "P-384";
-        case 521 -> "P-521";
-        default -> throw new IllegalArgumentException("unsupported curve size " + bits);
-      });
+      jwk.put(
+          "crv",
+          switch (bits) {
+            case 256 -> "P-256";
+            case 384 -> "P-384";
+            case 521 -> "P-521";
+            default -> throw new IllegalArgumentException("unsupported curve size " + bits);
+          });
       jwk.put("x", URL.encodeToString(unsigned(ec.getW().getAffineX(), size)));
       jwk.put("y", URL.encodeToString(unsigned(ec.getW().getAffineY(), size)));
     } else {

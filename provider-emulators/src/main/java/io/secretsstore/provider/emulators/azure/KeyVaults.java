@@ -17,10 +17,10 @@ import java.util.function.Function;
 /**
  * The vaults and their objects, and the Key Vault data-plane reads: {@code GET
  * /{vault}/{secrets|keys|certificates}/{name}[/{version}]} and {@code .../{name}/versions}. The
- * emulator serves every vault under one address, a vault's URL being the address plus
- * {@code /<vault name>}. Every call needs a bearer token from {@link ActiveDirectory} of the
- * vault's tenant, for resource {@code https://vault.azure.net}, of an application the vault lets
- * read; otherwise the answer is Key Vault's 401 challenge or 403. Thread-safe.
+ * emulator serves every vault under one address, a vault's URL being the address plus {@code
+ * /<vault name>}. Every call needs a bearer token from {@link ActiveDirectory} of the vault's
+ * tenant, for resource {@code https://vault.azure.net}, of an application the vault lets read;
+ * otherwise the answer is Key Vault's 401 challenge or 403. Thread-safe.
  */
 final class KeyVaults {
   static final String RESOURCE = "https://vault.azure.net";
@@ -40,7 +40,9 @@ final class KeyVaults {
     }
   }
 
-  /** One version: its id, creation time, whether enabled, and its fields besides id and attributes. */
+  /**
+   * One version: its id, creation time, whether enabled, and its fields besides id and attributes.
+   */
   static final class Version {
     final String id;
     final Instant created;
@@ -54,11 +56,13 @@ final class KeyVaults {
     }
   }
 
-  private record Vault(String tenant, Set<String> readers, Map<Kind, Map<String, List<Version>>> items) {}
+  private record Vault(
+      String tenant, Set<String> readers, Map<Kind, Map<String, List<Version>>> items) {}
 
   private final ActiveDirectory directory;
   private final Map<String, Vault> vaults = new ConcurrentHashMap<>();
-  private final Map<String, java.util.concurrent.atomic.AtomicLong> reads = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicLong> reads =
+      new ConcurrentHashMap<>();
   private Instant lastCreated = Instant.EPOCH;
 
   KeyVaults(ActiveDirectory directory) {
@@ -78,9 +82,18 @@ final class KeyVaults {
     vault(vault).readers().add(clientId);
   }
 
-  /** Adds a version; {@code fields} builds the JSON fields from the vault URL. Returns the version id. */
-  String add(String vault, Kind kind, String name, String versionId, Function<String, Map<String, Object>> fields) {
-    List<Version> versions = vault(vault).items().get(kind).computeIfAbsent(name, n -> new ArrayList<>());
+  /**
+   * Adds a version; {@code fields} builds the JSON fields from the vault URL. Returns the version
+   * id.
+   */
+  String add(
+      String vault,
+      Kind kind,
+      String name,
+      String versionId,
+      Function<String, Map<String, Object>> fields) {
+    List<Version> versions =
+        vault(vault).items().get(kind).computeIfAbsent(name, n -> new ArrayList<>());
     synchronized (versions) {
       versions.add(new Version(versionId, nextCreated(), fields));
     }
@@ -95,7 +108,10 @@ final class KeyVaults {
     find(vault(vault), kind, name, versionId, false).enabled = enabled;
   }
 
-  /** Key Vault's {@code created} has one-second resolution; keep versions of a test strictly ordered. */
+  /**
+   * Key Vault's {@code created} has one-second resolution; keep versions of a test strictly
+   * ordered.
+   */
   private synchronized Instant nextCreated() {
     Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     lastCreated = now.isAfter(lastCreated) ? now : lastCreated.plusSeconds(1);
@@ -108,7 +124,10 @@ final class KeyVaults {
     Vault vault = authorized(request, vaultName);
     String version = request.pathParams().getOrDefault("version", "");
     Version found = find(vault, kind, request.pathParam("name"), version, true);
-    reads.computeIfAbsent(request.pathParam("name"), n -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+    reads
+        .computeIfAbsent(
+            request.pathParam("name"), n -> new java.util.concurrent.atomic.AtomicLong())
+        .incrementAndGet();
     String vaultUrl = request.baseUri() + "/" + vaultName;
     return EmulatorResponse.json(200, body(vaultUrl, kind, request.pathParam("name"), found, true));
   }
@@ -141,7 +160,8 @@ final class KeyVaults {
     return EmulatorResponse.json(200, page);
   }
 
-  private Map<String, Object> body(String vaultUrl, Kind kind, String name, Version version, boolean full) {
+  private Map<String, Object> body(
+      String vaultUrl, Kind kind, String name, Version version, boolean full) {
     Map<String, Object> body = new LinkedHashMap<>();
     String id = vaultUrl + "/" + kind.path + "/" + name + "/" + version.id;
     Map<String, Object> fields = version.fields.apply(vaultUrl);
@@ -157,7 +177,10 @@ final class KeyVaults {
     } else {
       body.put("id", id);
       for (Map.Entry<String, Object> field : fields.entrySet()) {
-        if (full || !field.getKey().equals("value") && !field.getKey().equals("cer") && !field.getKey().equals("policy")) {
+        if (full
+            || !field.getKey().equals("value")
+                && !field.getKey().equals("cer")
+                && !field.getKey().equals("policy")) {
           body.put(field.getKey(), field.getValue());
         }
       }
@@ -171,22 +194,29 @@ final class KeyVaults {
     return body;
   }
 
-  private Version find(Vault vault, Kind kind, String name, String versionId, boolean mustBeEnabled) {
+  private Version find(
+      Vault vault, Kind kind, String name, String versionId, boolean mustBeEnabled) {
     List<Version> versions = vault.items().get(kind).get(name);
     if (versions == null) {
       throw notFound(kind, name);
     }
     Version found;
     synchronized (versions) {
-      found = versionId.isEmpty()
-          ? versions.stream().max(Comparator.comparing((Version v) -> v.created)).orElse(null)
-          : versions.stream().filter(v -> v.id.equals(versionId)).findFirst().orElse(null);
+      found =
+          versionId.isEmpty()
+              ? versions.stream().max(Comparator.comparing((Version v) -> v.created)).orElse(null)
+              : versions.stream().filter(v -> v.id.equals(versionId)).findFirst().orElse(null);
     }
     if (found == null) {
       throw notFound(kind, name);
     }
     if (mustBeEnabled && !found.enabled) {
-      throw new KeyVaultError(403, "Forbidden", "Operation get is not allowed on a disabled " + kind.label.toLowerCase(java.util.Locale.ROOT) + ".",
+      throw new KeyVaultError(
+          403,
+          "Forbidden",
+          "Operation get is not allowed on a disabled "
+              + kind.label.toLowerCase(java.util.Locale.ROOT)
+              + ".",
           kind.label + "Disabled");
     }
     return found;
@@ -200,40 +230,76 @@ final class KeyVaults {
     return vault;
   }
 
-  /** The vault, if the request carries a token this vault accepts; else the 401 challenge or 403. */
+  /**
+   * The vault, if the request carries a token this vault accepts; else the 401 challenge or 403.
+   */
   private Vault authorized(EmulatorRequest request, String vaultName) {
     Vault vault = vaults.get(vaultName);
     if (vault == null) {
-      throw new KeyVaultError(404, "VaultNotFound", "The vault " + ActiveDirectory.safe(vaultName) + " does not exist.", null);
+      throw new KeyVaultError(
+          404,
+          "VaultNotFound",
+          "The vault " + ActiveDirectory.safe(vaultName) + " does not exist.",
+          null);
     }
     String authorization = request.header("Authorization").orElse("");
-    String challenge = "Bearer authorization=\"" + request.baseUri() + "/" + vault.tenant() + "\", resource=\"" + RESOURCE + "\"";
+    String challenge =
+        "Bearer authorization=\""
+            + request.baseUri()
+            + "/"
+            + vault.tenant()
+            + "\", resource=\""
+            + RESOURCE
+            + "\"";
     if (!authorization.startsWith("Bearer ")) {
-      throw new KeyVaultError(401, "Unauthorized", "AKV10000: Request is missing a Bearer or PoP token.", null).challenge(challenge);
+      throw new KeyVaultError(
+              401, "Unauthorized", "AKV10000: Request is missing a Bearer or PoP token.", null)
+          .challenge(challenge);
     }
-    ActiveDirectory.Grant grant = directory.grant(authorization.substring("Bearer ".length())).orElse(null);
+    ActiveDirectory.Grant grant =
+        directory.grant(authorization.substring("Bearer ".length())).orElse(null);
     if (grant == null) {
-      throw new KeyVaultError(401, "Unauthorized", "AKV10022: Invalid audience or expired token.", null).challenge(challenge);
+      throw new KeyVaultError(
+              401, "Unauthorized", "AKV10022: Invalid audience or expired token.", null)
+          .challenge(challenge);
     }
     if (!grant.tenant().equals(vault.tenant())) {
-      throw new KeyVaultError(401, "Unauthorized", "AKV10032: Invalid issuer.", null).challenge(challenge);
+      throw new KeyVaultError(401, "Unauthorized", "AKV10032: Invalid issuer.", null)
+          .challenge(challenge);
     }
     if (!grant.resource().equals(RESOURCE)) {
-      throw new KeyVaultError(401, "Unauthorized", "AKV10022: Invalid audience.", null).challenge(challenge);
+      throw new KeyVaultError(401, "Unauthorized", "AKV10022: Invalid audience.", null)
+          .challenge(challenge);
     }
     if (!vault.readers().contains(grant.clientId())) {
-      throw new KeyVaultError(403, "Forbidden", "The user, group or application 'appid=" + ActiveDirectory.safe(grant.clientId())
-          + "' does not have " + "permission to read this vault.", "AccessDenied");
+      throw new KeyVaultError(
+          403,
+          "Forbidden",
+          "The user, group or application 'appid="
+              + ActiveDirectory.safe(grant.clientId())
+              + "' does not have "
+              + "permission to read this vault.",
+          "AccessDenied");
     }
     return vault;
   }
 
   private static KeyVaultError notFound(Kind kind, String name) {
-    return new KeyVaultError(404, kind.label + "NotFound", "A " + kind.label.toLowerCase(java.util.Locale.ROOT) + " with (name/id) "
-        + ActiveDirectory.safe(name) + " was not found in this key vault.", null);
+    return new KeyVaultError(
+        404,
+        kind.label + "NotFound",
+        "A "
+            + kind.label.toLowerCase(java.util.Locale.ROOT)
+            + " with (name/id) "
+            + ActiveDirectory.safe(name)
+            + " was not found in this key vault.",
+        null);
   }
 
-  /** A Key Vault error: {@code {"error":{"code","message","innererror"}}}, with an optional challenge header. */
+  /**
+   * A Key Vault error: {@code {"error":{"code","message","innererror"}}}, with an optional
+   * challenge header.
+   */
   static final class KeyVaultError extends RuntimeException {
     private static final long serialVersionUID = 1L;
     final int status;

@@ -14,8 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * managed-identity endpoint ({@code GET /metadata/identity/oauth2/token}) for the VM's
  * system-assigned identity and its user-assigned identities by client id, and AAD Pod Identity's
  * NMI ({@code GET /host/token/}), which maps a pod (headers {@code podns}, {@code podname}) to the
- * identity assigned to it. Tokens are issued by {@link ActiveDirectory}, so Key Vault accepts
- * them like any other. Answers and error statuses are those of IMDS and NMI. Thread-safe.
+ * identity assigned to it. Tokens are issued by {@link ActiveDirectory}, so Key Vault accepts them
+ * like any other. Answers and error statuses are those of IMDS and NMI. Thread-safe.
  */
 final class NodeIdentities {
   /** An identity of the node: its tenant and client (application) id. */
@@ -42,7 +42,10 @@ final class NodeIdentities {
     pods.put(namespace + "/" + pod, new Identity(tenant, clientId));
   }
 
-  /** {@code GET /metadata/identity/oauth2/token?api-version&resource[&client_id]}, header {@code Metadata: true}. */
+  /**
+   * {@code GET /metadata/identity/oauth2/token?api-version&resource[&client_id]}, header {@code
+   * Metadata: true}.
+   */
   EmulatorResponse imds(EmulatorRequest request) {
     if (!request.header("Metadata").filter("true"::equalsIgnoreCase).isPresent()) {
       return imdsError("invalid_request", "Required metadata header not specified");
@@ -75,8 +78,13 @@ final class NodeIdentities {
     }
     Identity identity = pods.get(namespace + "/" + pod);
     if (identity == null) {
-      return EmulatorResponse.text(404, "no AzureAssignedIdentity found for pod:" + ActiveDirectory.safe(namespace) + "/"
-          + ActiveDirectory.safe(pod) + " in assigned state\n");
+      return EmulatorResponse.text(
+          404,
+          "no AzureAssignedIdentity found for pod:"
+              + ActiveDirectory.safe(namespace)
+              + "/"
+              + ActiveDirectory.safe(pod)
+              + " in assigned state\n");
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("token", msiToken(identity, resource.get()));
@@ -84,9 +92,13 @@ final class NodeIdentities {
     return EmulatorResponse.json(200, body);
   }
 
-  /** The MSI token format of IMDS (and of NMI's {@code token}): numbers as strings, expiry in epoch seconds. */
+  /**
+   * The MSI token format of IMDS (and of NMI's {@code token}): numbers as strings, expiry in epoch
+   * seconds.
+   */
   private Map<String, Object> msiToken(Identity identity, String resource) {
-    ActiveDirectory.Issued issued = directory.issue(identity.tenant(), identity.clientId(), resource.replaceAll("/+$", ""));
+    ActiveDirectory.Issued issued =
+        directory.issue(identity.tenant(), identity.clientId(), resource.replaceAll("/+$", ""));
     Instant now = Instant.now();
     Map<String, Object> token = new LinkedHashMap<>();
     token.put("access_token", issued.accessToken());

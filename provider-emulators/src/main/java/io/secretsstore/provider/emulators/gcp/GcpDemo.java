@@ -11,14 +11,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code gcp} backend's demo: a global JSON secret {@code demo-db} and a regional secret
- * {@code demo-api-key} in us-central1, readable by the Google service account {@code demo-app},
- * which the Kubernetes service account {@code demo/app} impersonates through workload identity.
+ * The {@code gcp} backend's demo: a global JSON secret {@code demo-db} and a regional secret {@code
+ * demo-api-key} in us-central1, readable by the Google service account {@code demo-app}, which the
+ * Kubernetes service account {@code demo/app} impersonates through workload identity.
  */
 final class GcpDemo {
   static final String NAMESPACE = "demo";
   static final String SERVICE_ACCOUNT = "app";
-  static final String GOOGLE_SERVICE_ACCOUNT = "demo-app@" + GcpEmulator.PROJECT + ".iam.gserviceaccount.com";
+  static final String GOOGLE_SERVICE_ACCOUNT =
+      "demo-app@" + GcpEmulator.PROJECT + ".iam.gserviceaccount.com";
 
   static final String SECRET_PROVIDER_CLASS =
       """
@@ -45,14 +46,26 @@ final class GcpDemo {
 
   static DemoScenario seed(GcpEmulator gcp, StartedEmulator started) {
     String project = "projects/" + GcpEmulator.PROJECT;
-    gcp.addVersion(project + "/secrets/demo-db", "{\"username\":\"app\",\"password\":\"" + random(12) + "\"}");
+    gcp.addVersion(
+        project + "/secrets/demo-db", "{\"username\":\"app\",\"password\":\"" + random(12) + "\"}");
     gcp.addVersion(project + "/locations/us-central1/secrets/demo-api-key", random(16));
     gcp.addServiceAccount(GOOGLE_SERVICE_ACCOUNT);
     gcp.allowImpersonation(GOOGLE_SERVICE_ACCOUNT, gcp.workloadMember(NAMESPACE, SERVICE_ACCOUNT));
-    gcp.grant(GcpEmulator.serviceAccountMember(GOOGLE_SERVICE_ACCOUNT), project + "/secrets/demo-", project + "/locations/us-central1/secrets/demo-");
-    String token = gcp.mintServiceAccountToken(NAMESPACE, SERVICE_ACCOUNT, GcpEmulator.POOL, Duration.ofHours(24));
+    gcp.grant(
+        GcpEmulator.serviceAccountMember(GOOGLE_SERVICE_ACCOUNT),
+        project + "/secrets/demo-",
+        project + "/locations/us-central1/secrets/demo-");
+    String token =
+        gcp.mintServiceAccountToken(
+            NAMESPACE, SERVICE_ACCOUNT, GcpEmulator.POOL, Duration.ofHours(24));
     List<String> flags = new ArrayList<>(serveFlags(started));
-    flags.add("--gcp-service-account-for=" + NAMESPACE + "/" + SERVICE_ACCOUNT + "=" + GOOGLE_SERVICE_ACCOUNT);
+    flags.add(
+        "--gcp-service-account-for="
+            + NAMESPACE
+            + "/"
+            + SERVICE_ACCOUNT
+            + "="
+            + GOOGLE_SERVICE_ACCOUNT);
     return new DemoScenario(
         "gcp",
         flags,
@@ -62,7 +75,10 @@ final class GcpDemo {
         Map.of(GcpEmulator.POOL, token));
   }
 
-  /** The {@code serve} flags that point the backend at this started emulator's endpoints and cluster. */
+  /**
+   * The {@code serve} flags that point the backend at this started emulator's endpoints and
+   * cluster.
+   */
   static List<String> serveFlags(StartedEmulator started) {
     Map<String, String> settings = started.settings();
     return List.of(

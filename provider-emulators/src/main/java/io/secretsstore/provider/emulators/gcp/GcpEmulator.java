@@ -12,9 +12,9 @@ import io.secretsstore.provider.emulators.EmulatorOptions;
 import io.secretsstore.provider.emulators.EmulatorServer;
 import io.secretsstore.provider.emulators.FaultPlan;
 import io.secretsstore.provider.emulators.Route;
-import io.secretsstore.provider.emulators.ServiceAccountJwts;
 import io.secretsstore.provider.emulators.SeedNode;
 import io.secretsstore.provider.emulators.SeededIdentity;
+import io.secretsstore.provider.emulators.ServiceAccountJwts;
 import io.secretsstore.provider.emulators.StartedEmulator;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -33,14 +33,14 @@ import java.util.concurrent.TimeUnit;
  * Google Cloud as the provider sees it: Secret Manager v1 over gRPC with TLS (global and regional
  * secrets, numbered versions that can be disabled or destroyed), and on one HTTP(S) server the STS
  * token exchange ({@code POST /v1/identitybindingtoken}, {@code POST /v1/token}), the OAuth token
- * endpoint for service-account keys ({@code POST /token}) and IAM
- * Credentials ({@code POST /v1/projects/-/serviceAccounts/EMAIL:generateAccessToken}).
+ * endpoint for service-account keys ({@code POST /token}) and IAM Credentials ({@code POST
+ * /v1/projects/-/serviceAccounts/EMAIL:generateAccessToken}).
  *
  * <p>Every Secret Manager call must carry a bearer token this emulator issued; the token's member
- * reads only the secrets {@link #grant}ed to it. Kubernetes service-account tokens for the
- * exchange come from {@link #mintServiceAccountToken}; the exchange accepts {@link #AUDIENCE}
- * (GKE's {@code identitynamespace:POOL:PROVIDER} for project {@link #PROJECT}) and audiences added
- * with {@link #acceptAudience}.
+ * reads only the secrets {@link #grant}ed to it. Kubernetes service-account tokens for the exchange
+ * come from {@link #mintServiceAccountToken}; the exchange accepts {@link #AUDIENCE} (GKE's {@code
+ * identitynamespace:POOL:PROVIDER} for project {@link #PROJECT}) and audiences added with {@link
+ * #acceptAudience}.
  *
  * <p>Operations, for {@link #calls()} and {@link #faults()}: {@code
  * gcp.secretmanager.AccessSecretVersion}, {@code gcp.secretmanager.GetSecretVersion}, {@code
@@ -51,7 +51,8 @@ import java.util.concurrent.TimeUnit;
  * <p>{@code start} returns endpoints {@code secretmanager} ({@code https://127.0.0.1:PORT}, gRPC),
  * {@code http} and {@code https}, and settings {@code GCP_SECRETMANAGER_ENDPOINT} (host:port),
  * {@code GCP_TOKEN_EXCHANGE_ENDPOINT}, {@code GCP_IAM_CREDENTIALS_ENDPOINT}, {@code
- * GCP_OAUTH_TOKEN_ENDPOINT}, {@code GCP_CA_BUNDLE} and {@code GCP_PROJECT}. Property {@code gcp.grpc-port} fixes the gRPC port.
+ * GCP_OAUTH_TOKEN_ENDPOINT}, {@code GCP_CA_BUNDLE} and {@code GCP_PROJECT}. Property {@code
+ * gcp.grpc-port} fixes the gRPC port.
  */
 public final class GcpEmulator implements CloudEmulator {
   /** Seeds secrets and identities from this cloud's section of a seed file; see {@link GcpSeed}. */
@@ -62,16 +63,27 @@ public final class GcpEmulator implements CloudEmulator {
 
   /** The project whose workload identity pool the emulator trusts. */
   public static final String PROJECT = "emulator-project";
+
   /** Its project number, as it appears in principal:// members. */
   public static final String PROJECT_NUMBER = "123456789012";
+
   /** The GKE workload identity pool: pod tokens must carry it as their audience. */
   public static final String POOL = PROJECT + ".svc.id.goog";
+
   /** The cluster's location and name, as the provider's flags must give them. */
   public static final String CLUSTER_LOCATION = "us-central1";
+
   public static final String CLUSTER_NAME = "emulator";
+
   /** The identity provider of the emulated cluster. */
   public static final String PROVIDER =
-      "https://container.googleapis.com/v1/projects/" + PROJECT + "/locations/" + CLUSTER_LOCATION + "/clusters/" + CLUSTER_NAME;
+      "https://container.googleapis.com/v1/projects/"
+          + PROJECT
+          + "/locations/"
+          + CLUSTER_LOCATION
+          + "/clusters/"
+          + CLUSTER_NAME;
+
   /** The token-exchange audience GKE workload identity uses. */
   public static final String AUDIENCE = "identitynamespace:" + POOL + ":" + PROVIDER;
 
@@ -79,8 +91,14 @@ public final class GcpEmulator implements CloudEmulator {
   private final CallCounter calls = new CallCounter();
   private final SecretStore store = new SecretStore();
   private final AccessTokens tokens = new AccessTokens();
-  private final ServiceAccountJwts jwts = new ServiceAccountJwts("https://container.googleapis.com/v1/projects/" + PROJECT
-      + "/locations/" + CLUSTER_LOCATION + "/clusters/" + CLUSTER_NAME);
+  private final ServiceAccountJwts jwts =
+      new ServiceAccountJwts(
+          "https://container.googleapis.com/v1/projects/"
+              + PROJECT
+              + "/locations/"
+              + CLUSTER_LOCATION
+              + "/clusters/"
+              + CLUSTER_NAME);
   private final TokenExchange exchange = new TokenExchange(jwts, tokens, PROJECT_NUMBER);
   private final IamCredentials iam = new IamCredentials(tokens);
   private final ServiceAccountKeys keys = new ServiceAccountKeys(tokens);
@@ -102,7 +120,8 @@ public final class GcpEmulator implements CloudEmulator {
    * projects/P/locations/L/secrets/S}), creating it; returns the version number.
    */
   public long addVersion(String secret, String payload) {
-    return store.add(Objects.requireNonNull(secret, "secret"), payload.getBytes(StandardCharsets.UTF_8));
+    return store.add(
+        Objects.requireNonNull(secret, "secret"), payload.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Disables a version: reading it then fails with FAILED_PRECONDITION. */
@@ -135,7 +154,9 @@ public final class GcpEmulator implements CloudEmulator {
     iam.addServiceAccount(email);
   }
 
-  /** Lets a member (a workload or another service account) get access tokens of a service account. */
+  /**
+   * Lets a member (a workload or another service account) get access tokens of a service account.
+   */
   public void allowImpersonation(String email, String member) {
     iam.allowImpersonation(email, member);
   }
@@ -146,19 +167,27 @@ public final class GcpEmulator implements CloudEmulator {
    */
   public synchronized String serviceAccountKey(String email) {
     if (http == null) {
-      throw new IllegalStateException("start the gcp emulator first: the key names its token endpoint");
+      throw new IllegalStateException(
+          "start the gcp emulator first: the key names its token endpoint");
     }
     iam.addServiceAccount(email);
     return keys.create(email, PROJECT, http.httpsUrl() + "/token");
   }
 
-  /** Accepts another token-exchange audience (e.g. a workload identity federation provider) for a pool. */
+  /**
+   * Accepts another token-exchange audience (e.g. a workload identity federation provider) for a
+   * pool.
+   */
   public void acceptAudience(String audience, String pool) {
     exchange.acceptAudience(audience, pool);
   }
 
-  /** A projected service-account token of the emulated cluster; zero or negative ttl gives an expired one. */
-  public String mintServiceAccountToken(String namespace, String serviceAccount, String audience, Duration ttl) {
+  /**
+   * A projected service-account token of the emulated cluster; zero or negative ttl gives an
+   * expired one.
+   */
+  public String mintServiceAccountToken(
+      String namespace, String serviceAccount, String audience, Duration ttl) {
     return jwts.mint(namespace, serviceAccount, audience, ttl);
   }
 
@@ -177,19 +206,34 @@ public final class GcpEmulator implements CloudEmulator {
     if (http != null) {
       throw new IllegalStateException("the gcp emulator is already started");
     }
-    http = EmulatorServer.start(options.server(name()).withFaults(faults).withCalls(calls).withErrors(new GcpErrors()));
-    http.route(Route.of("POST", "/v1/identitybindingtoken", "gcp.sts.token").resource(r -> null), exchange::exchange);
-    http.route(Route.of("POST", "/v1/token", "gcp.sts.token").resource(r -> null), exchange::exchange);
+    http =
+        EmulatorServer.start(
+            options.server(name()).withFaults(faults).withCalls(calls).withErrors(new GcpErrors()));
+    http.route(
+        Route.of("POST", "/v1/identitybindingtoken", "gcp.sts.token").resource(r -> null),
+        exchange::exchange);
+    http.route(
+        Route.of("POST", "/v1/token", "gcp.sts.token").resource(r -> null), exchange::exchange);
     http.route(Route.of("POST", "/token", "gcp.oauth.token").resource(r -> null), keys::token);
-    http.route(Route.of("POST", "/v1/projects/{project}/serviceAccounts/{name}", "gcp.iamcredentials.generateAccessToken"),
+    http.route(
+        Route.of(
+            "POST",
+            "/v1/projects/{project}/serviceAccounts/{name}",
+            "gcp.iamcredentials.generateAccessToken"),
         iam::generateAccessToken);
     int port = options.property(name(), "grpc-port").map(p -> Integer.parseInt(p.trim())).orElse(0);
-    TlsServerCredentials credentials = (TlsServerCredentials) TlsServerCredentials.newBuilder()
-        .keyManager(options.tls().keyManagerFactory().getKeyManagers()).build();
-    grpc = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), credentials)
-        .addService(new SecretManagerService(store, tokens, faults, calls).definition())
-        .build()
-        .start();
+    TlsServerCredentials credentials =
+        (TlsServerCredentials)
+            TlsServerCredentials.newBuilder()
+                .keyManager(options.tls().keyManagerFactory().getKeyManagers())
+                .build();
+    grpc =
+        NettyServerBuilder.forAddress(
+                new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port),
+                credentials)
+            .addService(new SecretManagerService(store, tokens, faults, calls).definition())
+            .build()
+            .start();
     String grpcAddress = "127.0.0.1:" + grpc.getPort();
     Map<String, URI> endpoints = new LinkedHashMap<>();
     endpoints.put("secretmanager", URI.create("https://" + grpcAddress));
@@ -206,8 +250,8 @@ public final class GcpEmulator implements CloudEmulator {
   }
 
   /**
-   * Seeds the {@code gcp} backend's demo: a JSON secret and a regional secret, read by the
-   * service account {@code demo/app} through impersonation of {@code demo-app@...}.
+   * Seeds the {@code gcp} backend's demo: a JSON secret and a regional secret, read by the service
+   * account {@code demo/app} through impersonation of {@code demo-app@...}.
    */
   @Override
   public Optional<DemoScenario> demo(StartedEmulator started) {

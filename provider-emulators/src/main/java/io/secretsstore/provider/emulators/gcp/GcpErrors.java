@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Google's HTTP error shapes: OAuth's {@code {"error":"invalid_grant","error_description":...}}
- * for the STS token exchange, and the API error {@code {"error":{"code":403,"message":...,
+ * Google's HTTP error shapes: OAuth's {@code {"error":"invalid_grant","error_description":...}} for
+ * the STS token exchange, and the API error {@code {"error":{"code":403,"message":...,
  * "status":"PERMISSION_DENIED"}}} for IAM Credentials. Injected faults render the same way.
  */
 final class GcpErrors implements ErrorRenderer {
@@ -17,7 +17,12 @@ final class GcpErrors implements ErrorRenderer {
   @Override
   public EmulatorResponse render(String operation, int status, String message) {
     if (operation.startsWith(STS_PREFIX)) {
-      return oauth(status, status == 429 ? "temporarily_unavailable" : status >= 500 ? "server_error" : "invalid_request", message);
+      return oauth(
+          status,
+          status == 429
+              ? "temporarily_unavailable"
+              : status >= 500 ? "server_error" : "invalid_request",
+          message);
     }
     return api(status, message);
   }

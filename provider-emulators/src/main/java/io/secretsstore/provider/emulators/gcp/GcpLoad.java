@@ -19,16 +19,24 @@ final class GcpLoad {
 
   private GcpLoad() {}
 
-  static List<DemoScenario> seed(GcpEmulator gcp, StartedEmulator started, int objects, int identities) {
+  static List<DemoScenario> seed(
+      GcpEmulator gcp, StartedEmulator started, int objects, int identities) {
     String run = "load-" + RUNS.incrementAndGet();
     String secrets = "projects/" + GcpEmulator.PROJECT + "/secrets/" + run + "-obj-";
     StringBuilder spcObjects = new StringBuilder();
     for (int i = 0; i < objects; i++) {
       gcp.addVersion(secrets + i, GcpDemo.random(16));
-      spcObjects.append("        - resourceName: ").append(secrets).append(i).append("/versions/latest\n")
-          .append("          path: obj-").append(i).append('\n');
+      spcObjects
+          .append("        - resourceName: ")
+          .append(secrets)
+          .append(i)
+          .append("/versions/latest\n")
+          .append("          path: obj-")
+          .append(i)
+          .append('\n');
     }
-    String spc = """
+    String spc =
+        """
         apiVersion: secrets-store.csi.x-k8s.io/v1
         kind: SecretProviderClass
         metadata:
@@ -38,14 +46,18 @@ final class GcpLoad {
           provider: gcp
           parameters:
             secrets: |
-        %s""".formatted(run, run, spcObjects);
+        %s"""
+            .formatted(run, run, spcObjects);
     List<String> flags = GcpDemo.serveFlags(started);
     List<DemoScenario> scenarios = new ArrayList<>();
     for (int j = 0; j < identities; j++) {
       String serviceAccount = "sa-" + j;
       gcp.grant(gcp.workloadMember(run, serviceAccount), secrets);
-      String token = gcp.mintServiceAccountToken(run, serviceAccount, GcpEmulator.POOL, Duration.ofHours(24));
-      scenarios.add(new DemoScenario("gcp", flags, spc, run, serviceAccount, Map.of(GcpEmulator.POOL, token)));
+      String token =
+          gcp.mintServiceAccountToken(run, serviceAccount, GcpEmulator.POOL, Duration.ofHours(24));
+      scenarios.add(
+          new DemoScenario(
+              "gcp", flags, spc, run, serviceAccount, Map.of(GcpEmulator.POOL, token)));
     }
     return scenarios;
   }

@@ -45,23 +45,31 @@ final class GcpSeed {
       SeedNode nameNode = secret.required(fields, "name");
       String name = nameNode.string();
       if (!name.matches("[A-Za-z0-9_-]{1,255}")) {
-        throw nameNode.error("must be a secret id (letters, digits, - and _), without projects/...");
+        throw nameNode.error(
+            "must be a secret id (letters, digits, - and _), without projects/...");
       }
-      String scope = fields.containsKey("location")
-          ? PROJECT + "/locations/" + fields.get("location").string() + "/secrets/" : PROJECT + "/secrets/";
+      String scope =
+          fields.containsKey("location")
+              ? PROJECT + "/locations/" + fields.get("location").string() + "/secrets/"
+              : PROJECT + "/secrets/";
       scopes.add(scope);
-      secret.required(fields, "versions").strings().forEach(value -> gcp.addVersion(scope + name, value));
+      secret
+          .required(fields, "versions")
+          .strings()
+          .forEach(value -> gcp.addVersion(scope + name, value));
     }
     List<SeededIdentity> identities = new ArrayList<>();
     if (top.containsKey("serviceAccounts")) {
       List<String> flags = new ArrayList<>(GcpDemo.serveFlags(started));
       List<String[]> pods = new ArrayList<>();
       for (SeedNode account : top.get("serviceAccounts").items()) {
-        Map<String, SeedNode> fields = account.entries(Set.of("email", "namespace", "serviceAccount", "read"));
+        Map<String, SeedNode> fields =
+            account.entries(Set.of("email", "namespace", "serviceAccount", "read"));
         SeedNode emailNode = account.required(fields, "email");
         String email = emailNode.string();
         if (!email.endsWith(".iam.gserviceaccount.com") || !email.contains("@")) {
-          throw emailNode.error("must be a Google service account, e.g. app@emulator-project.iam.gserviceaccount.com");
+          throw emailNode.error(
+              "must be a Google service account, e.g. app@emulator-project.iam.gserviceaccount.com");
         }
         String namespace = account.required(fields, "namespace").string();
         String serviceAccount = account.required(fields, "serviceAccount").string();
@@ -76,9 +84,16 @@ final class GcpSeed {
         pods.add(new String[] {namespace, serviceAccount, email});
       }
       for (String[] pod : pods) {
-        String token = gcp.mintServiceAccountToken(pod[0], pod[1], GcpEmulator.POOL, Duration.ofHours(24));
-        identities.add(new SeededIdentity("gcp", "service account " + pod[2], flags, pod[0], pod[1],
-            Map.of(GcpEmulator.POOL, token)));
+        String token =
+            gcp.mintServiceAccountToken(pod[0], pod[1], GcpEmulator.POOL, Duration.ofHours(24));
+        identities.add(
+            new SeededIdentity(
+                "gcp",
+                "service account " + pod[2],
+                flags,
+                pod[0],
+                pod[1],
+                Map.of(GcpEmulator.POOL, token)));
       }
     }
     return identities;

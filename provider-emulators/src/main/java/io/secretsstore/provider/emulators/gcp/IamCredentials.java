@@ -25,6 +25,7 @@ final class IamCredentials {
   private static final String PREFIX = "projects/-/serviceAccounts/";
 
   private final AccessTokens tokens;
+
   /** Service account email -> members that may get its tokens. */
   private final Map<String, Set<String>> impersonators = new ConcurrentHashMap<>();
 
@@ -50,17 +51,24 @@ final class IamCredentials {
       return GcpErrors.api(404, "Method not found.");
     }
     String target = last.substring(0, last.length() - ":generateAccessToken".length());
-    String caller = request.header("Authorization").filter(h -> h.startsWith("Bearer "))
-        .flatMap(h -> tokens.member(h.substring("Bearer ".length()))).orElse(null);
+    String caller =
+        request
+            .header("Authorization")
+            .filter(h -> h.startsWith("Bearer "))
+            .flatMap(h -> tokens.member(h.substring("Bearer ".length())))
+            .orElse(null);
     if (caller == null) {
-      return GcpErrors.api(401, "Request had invalid authentication credentials. Expected OAuth 2 access token, "
-          + "login cookie or other valid authentication credential.");
+      return GcpErrors.api(
+          401,
+          "Request had invalid authentication credentials. Expected OAuth 2 access token, "
+              + "login cookie or other valid authentication credential.");
     }
     JsonNode body = request.json();
     List<String> scopes = new ArrayList<>();
     body.path("scope").forEach(s -> scopes.add(s.asText()));
     if (!scopes.contains(SCOPE)) {
-      return GcpErrors.api(400, "Request contains an invalid argument: scope must include " + SCOPE);
+      return GcpErrors.api(
+          400, "Request contains an invalid argument: scope must include " + SCOPE);
     }
     List<String> chain = new ArrayList<>();
     for (JsonNode delegate : body.path("delegates")) {
@@ -75,7 +83,9 @@ final class IamCredentials {
         return GcpErrors.api(404, "Not found; Gaia id not found for email " + account);
       }
       if (!allowed.contains(member)) {
-        return GcpErrors.api(403, "Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist).");
+        return GcpErrors.api(
+            403,
+            "Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist).");
       }
       member = member(account);
     }

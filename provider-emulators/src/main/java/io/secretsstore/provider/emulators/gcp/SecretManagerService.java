@@ -39,8 +39,8 @@ import java.util.zip.CRC32C;
  * the method names come from {@code service.proto} itself, so they cannot drift from the client's.
  *
  * <p>Each call is counted as {@code gcp.secretmanager.<Method>}, then suffers the {@link FaultPlan}
- * (resource: the name in the request), then must carry {@code authorization: Bearer <token>} with
- * a token the emulator issued.
+ * (resource: the name in the request), then must carry {@code authorization: Bearer <token>} with a
+ * token the emulator issued.
  */
 final class SecretManagerService {
   static final String ACCESS = "gcp.secretmanager.AccessSecretVersion";
@@ -49,7 +49,8 @@ final class SecretManagerService {
 
   private static final Descriptors.ServiceDescriptor SERVICE =
       ServiceProto.getDescriptor().findServiceByName("SecretManagerService");
-  private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private static final Context.Key<String> BEARER = Context.key("bearer");
 
   private final SecretStore store;
@@ -57,7 +58,8 @@ final class SecretManagerService {
   private final FaultPlan faults;
   private final CallCounter calls;
 
-  SecretManagerService(SecretStore store, AccessTokens tokens, FaultPlan faults, CallCounter calls) {
+  SecretManagerService(
+      SecretStore store, AccessTokens tokens, FaultPlan faults, CallCounter calls) {
     this.store = store;
     this.tokens = tokens;
     this.faults = faults;
@@ -65,16 +67,30 @@ final class SecretManagerService {
   }
 
   ServerServiceDefinition definition() {
-    ServerServiceDefinition service = ServerServiceDefinition.builder(SERVICE.getFullName())
-        .addMethod(method("AccessSecretVersion", AccessSecretVersionRequest.getDefaultInstance(),
-            AccessSecretVersionResponse.getDefaultInstance()),
-            unary(ACCESS, AccessSecretVersionRequest::getName, this::access))
-        .addMethod(method("GetSecretVersion", GetSecretVersionRequest.getDefaultInstance(), SecretVersion.getDefaultInstance()),
-            unary(GET, GetSecretVersionRequest::getName, (member, request) -> store.find(request.getName(), member).metadata()))
-        .addMethod(method("ListSecretVersions", ListSecretVersionsRequest.getDefaultInstance(),
-            ListSecretVersionsResponse.getDefaultInstance()),
-            unary(LIST, ListSecretVersionsRequest::getParent, this::list))
-        .build();
+    ServerServiceDefinition service =
+        ServerServiceDefinition.builder(SERVICE.getFullName())
+            .addMethod(
+                method(
+                    "AccessSecretVersion",
+                    AccessSecretVersionRequest.getDefaultInstance(),
+                    AccessSecretVersionResponse.getDefaultInstance()),
+                unary(ACCESS, AccessSecretVersionRequest::getName, this::access))
+            .addMethod(
+                method(
+                    "GetSecretVersion",
+                    GetSecretVersionRequest.getDefaultInstance(),
+                    SecretVersion.getDefaultInstance()),
+                unary(
+                    GET,
+                    GetSecretVersionRequest::getName,
+                    (member, request) -> store.find(request.getName(), member).metadata()))
+            .addMethod(
+                method(
+                    "ListSecretVersions",
+                    ListSecretVersionsRequest.getDefaultInstance(),
+                    ListSecretVersionsResponse.getDefaultInstance()),
+                unary(LIST, ListSecretVersionsRequest::getParent, this::list))
+            .build();
     return ServerInterceptors.intercept(service, new BearerCapture());
   }
 
@@ -82,8 +98,11 @@ final class SecretManagerService {
     SecretStore.Found found = store.access(request.getName(), member);
     CRC32C crc = new CRC32C();
     crc.update(found.version().payload);
-    return AccessSecretVersionResponse.newBuilder().setName(found.name())
-        .setPayload(SecretPayload.newBuilder().setData(found.payload()).setDataCrc32C(crc.getValue())).build();
+    return AccessSecretVersionResponse.newBuilder()
+        .setName(found.name())
+        .setPayload(
+            SecretPayload.newBuilder().setData(found.payload()).setDataCrc32C(crc.getValue()))
+        .build();
   }
 
   private ListSecretVersionsResponse list(String member, ListSecretVersionsRequest request) {
@@ -94,87 +113,110 @@ final class SecretManagerService {
     return response.setTotalSize(response.getVersionsCount()).build();
   }
 
-  static <Q extends Message, R extends Message> MethodDescriptor<Q, R> method(String name, Q request, R response) {
+  static <Q extends Message, R extends Message> MethodDescriptor<Q, R> method(
+      String name, Q request, R response) {
     Descriptors.MethodDescriptor descriptor = SERVICE.findMethodByName(name);
     if (descriptor == null || !descriptor.getInputType().equals(request.getDescriptorForType())) {
-      throw new IllegalStateException("Secret Manager v1 has no method " + name + " taking " + request.getDescriptorForType().getName());
+      throw new IllegalStateException(
+          "Secret Manager v1 has no method "
+              + name
+              + " taking "
+              + request.getDescriptorForType().getName());
     }
     return MethodDescriptor.<Q, R>newBuilder()
         .setType(MethodDescriptor.MethodType.UNARY)
-        .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE.getFullName(), descriptor.getName()))
+        .setFullMethodName(
+            MethodDescriptor.generateFullMethodName(SERVICE.getFullName(), descriptor.getName()))
         .setRequestMarshaller(ProtoUtils.marshaller(request))
         .setResponseMarshaller(ProtoUtils.marshaller(response))
         .build();
   }
 
-  private <Q, R> ServerCallHandler<Q, R> unary(String operation, Function<Q, String> resource, BiFunction<String, Q, R> handler) {
-    return ServerCalls.asyncUnaryCall((request, observer) -> {
-      calls.record(operation);
-      FaultDecision decision = faults.next(operation, resource.apply(request));
-      try {
-        Thread.sleep(decision.delay().toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        observer.onError(Status.CANCELLED.asRuntimeException());
-        return;
-      }
-      Fault replacement = decision.replacement().orElse(null);
-      if (replacement instanceof Fault.Hang) {
-        return; // Never answered: the client's deadline ends the call.
-      }
-      if (replacement != null) {
-        observer.onError(injected(replacement));
-        return;
-      }
-      try {
-        observer.onNext(handler.apply(member(), request));
-        observer.onCompleted();
-      } catch (StatusRuntimeException e) {
-        observer.onError(e);
-      }
-    });
+  private <Q, R> ServerCallHandler<Q, R> unary(
+      String operation, Function<Q, String> resource, BiFunction<String, Q, R> handler) {
+    return ServerCalls.asyncUnaryCall(
+        (request, observer) -> {
+          calls.record(operation);
+          FaultDecision decision = faults.next(operation, resource.apply(request));
+          try {
+            Thread.sleep(decision.delay().toMillis());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            observer.onError(Status.CANCELLED.asRuntimeException());
+            return;
+          }
+          Fault replacement = decision.replacement().orElse(null);
+          if (replacement instanceof Fault.Hang) {
+            return; // Never answered: the client's deadline ends the call.
+          }
+          if (replacement != null) {
+            observer.onError(injected(replacement));
+            return;
+          }
+          try {
+            observer.onNext(handler.apply(member(), request));
+            observer.onCompleted();
+          } catch (StatusRuntimeException e) {
+            observer.onError(e);
+          }
+        });
   }
 
   /** The member of the call's bearer token, or UNAUTHENTICATED as Google answers. */
   private String member() {
     String header = BEARER.get();
     if (header == null || !header.startsWith("Bearer ")) {
-      throw Status.UNAUTHENTICATED.withDescription("Request is missing required authentication credential. "
-          + "Expected OAuth 2 access token, login cookie or other valid authentication credential.").asRuntimeException();
+      throw Status.UNAUTHENTICATED
+          .withDescription(
+              "Request is missing required authentication credential. "
+                  + "Expected OAuth 2 access token, login cookie or other valid authentication credential.")
+          .asRuntimeException();
     }
-    return tokens.member(header.substring("Bearer ".length()))
-        .orElseThrow(() -> Status.UNAUTHENTICATED.withDescription("Request had invalid authentication credentials. "
-            + "Expected OAuth 2 access token, login cookie or other valid authentication credential.").asRuntimeException());
+    return tokens
+        .member(header.substring("Bearer ".length()))
+        .orElseThrow(
+            () ->
+                Status.UNAUTHENTICATED
+                    .withDescription(
+                        "Request had invalid authentication credentials. "
+                            + "Expected OAuth 2 access token, login cookie or other valid authentication credential.")
+                    .asRuntimeException());
   }
 
   /** An injected HTTP-style fault as the gRPC status Google would send for it. */
   static StatusRuntimeException injected(Fault fault) {
     if (!(fault instanceof Fault.ErrorResponse error)) {
-      return Status.UNAVAILABLE.withDescription("Connection reset by peer (injected)").asRuntimeException();
+      return Status.UNAVAILABLE
+          .withDescription("Connection reset by peer (injected)")
+          .asRuntimeException();
     }
-    Status status = switch (error.status()) {
-      case 400 -> Status.INVALID_ARGUMENT;
-      case 401 -> Status.UNAUTHENTICATED;
-      case 403 -> Status.PERMISSION_DENIED;
-      case 404 -> Status.NOT_FOUND;
-      case 409 -> Status.ABORTED;
-      case 429 -> Status.RESOURCE_EXHAUSTED;
-      case 501 -> Status.UNIMPLEMENTED;
-      case 503 -> Status.UNAVAILABLE;
-      case 504 -> Status.DEADLINE_EXCEEDED;
-      default -> error.status() >= 500 ? Status.INTERNAL : Status.UNKNOWN;
-    };
-    String message = error.status() == 429
-        ? "Quota exceeded for quota metric 'Access requests' (injected)"
-        : "injected HTTP " + error.status();
+    Status status =
+        switch (error.status()) {
+          case 400 -> Status.INVALID_ARGUMENT;
+          case 401 -> Status.UNAUTHENTICATED;
+          case 403 -> Status.PERMISSION_DENIED;
+          case 404 -> Status.NOT_FOUND;
+          case 409 -> Status.ABORTED;
+          case 429 -> Status.RESOURCE_EXHAUSTED;
+          case 501 -> Status.UNIMPLEMENTED;
+          case 503 -> Status.UNAVAILABLE;
+          case 504 -> Status.DEADLINE_EXCEEDED;
+          default -> error.status() >= 500 ? Status.INTERNAL : Status.UNKNOWN;
+        };
+    String message =
+        error.status() == 429
+            ? "Quota exceeded for quota metric 'Access requests' (injected)"
+            : "injected HTTP " + error.status();
     return status.withDescription(message).asRuntimeException();
   }
 
   /** Puts the call's authorization header where the handler reads it. */
   private static final class BearerCapture implements ServerInterceptor {
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-      return Contexts.interceptCall(Context.current().withValue(BEARER, headers.get(AUTHORIZATION)), call, headers, next);
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+        ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+      return Contexts.interceptCall(
+          Context.current().withValue(BEARER, headers.get(AUTHORIZATION)), call, headers, next);
     }
   }
 }

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 final class SecretStore {
   private static final Pattern SECRET =
       Pattern.compile("projects/[^/]+(/locations/[^/]+)?/secrets/[^/]+");
-  private static final Pattern VERSION = Pattern.compile("(" + SECRET.pattern() + ")/versions/([^/]+)");
+  private static final Pattern VERSION =
+      Pattern.compile("(" + SECRET.pattern() + ")/versions/([^/]+)");
 
   /** One stored version; the payload is a secret and never printed. */
   static final class Stored {
@@ -41,8 +42,11 @@ final class SecretStore {
   /** A version as found, with its full name. */
   record Found(String name, Stored version) {
     SecretVersion metadata() {
-      return SecretVersion.newBuilder().setName(name).setState(version.state)
-          .setCreateTime(Timestamp.newBuilder().setSeconds(version.created.getEpochSecond())).build();
+      return SecretVersion.newBuilder()
+          .setName(name)
+          .setState(version.state)
+          .setCreateTime(Timestamp.newBuilder().setSeconds(version.created.getEpochSecond()))
+          .build();
     }
 
     ByteString payload() {
@@ -55,7 +59,8 @@ final class SecretStore {
 
   static void requireSecretName(String secret) {
     if (!SECRET.matcher(secret).matches()) {
-      throw new IllegalArgumentException("a secret is named projects/P/secrets/S or projects/P/locations/L/secrets/S");
+      throw new IllegalArgumentException(
+          "a secret is named projects/P/secrets/S or projects/P/locations/L/secrets/S");
     }
   }
 
@@ -82,7 +87,9 @@ final class SecretStore {
 
   /** Lets a member read every secret whose name starts with one of the prefixes. */
   void grant(String member, String... secretPrefixes) {
-    readers.computeIfAbsent(member, m -> new CopyOnWriteArraySet<>()).addAll(List.of(secretPrefixes));
+    readers
+        .computeIfAbsent(member, m -> new CopyOnWriteArraySet<>())
+        .addAll(List.of(secretPrefixes));
   }
 
   private boolean mayRead(String member, String secret) {
@@ -92,23 +99,31 @@ final class SecretStore {
 
   /**
    * A version by name ({@code .../versions/3} or {@code .../versions/latest}) for a reader, with
-   * Secret Manager's codes: INVALID_ARGUMENT for a malformed name, PERMISSION_DENIED when the member
-   * may not read it (whether or not it exists), NOT_FOUND otherwise.
+   * Secret Manager's codes: INVALID_ARGUMENT for a malformed name, PERMISSION_DENIED when the
+   * member may not read it (whether or not it exists), NOT_FOUND otherwise.
    */
   Found find(String name, String member) {
     Matcher m = VERSION.matcher(name);
     if (!m.matches()) {
-      throw Status.INVALID_ARGUMENT.withDescription("Invalid resource field value in the request.").asRuntimeException();
+      throw Status.INVALID_ARGUMENT
+          .withDescription("Invalid resource field value in the request.")
+          .asRuntimeException();
     }
     String secret = m.group(1);
     String version = m.group(3);
     if (!mayRead(member, secret)) {
-      throw Status.PERMISSION_DENIED.withDescription("Permission 'secretmanager.versions.access' denied for resource '"
-          + name + "' (or it may not exist).").asRuntimeException();
+      throw Status.PERMISSION_DENIED
+          .withDescription(
+              "Permission 'secretmanager.versions.access' denied for resource '"
+                  + name
+                  + "' (or it may not exist).")
+          .asRuntimeException();
     }
     List<Stored> versions = secrets.get(secret);
     if (versions == null || versions.isEmpty()) {
-      throw Status.NOT_FOUND.withDescription("Secret [" + secret + "] not found or has no versions.").asRuntimeException();
+      throw Status.NOT_FOUND
+          .withDescription("Secret [" + secret + "] not found or has no versions.")
+          .asRuntimeException();
     }
     synchronized (versions) {
       if (version.equals("latest")) {
@@ -119,10 +134,14 @@ final class SecretStore {
       try {
         number = Long.parseLong(version);
       } catch (NumberFormatException e) {
-        throw Status.INVALID_ARGUMENT.withDescription("Invalid resource field value in the request.").asRuntimeException();
+        throw Status.INVALID_ARGUMENT
+            .withDescription("Invalid resource field value in the request.")
+            .asRuntimeException();
       }
       if (number < 1 || number > versions.size()) {
-        throw Status.NOT_FOUND.withDescription("Secret Version [" + name + "] not found.").asRuntimeException();
+        throw Status.NOT_FOUND
+            .withDescription("Secret Version [" + name + "] not found.")
+            .asRuntimeException();
       }
       return new Found(secret + "/versions/" + number, versions.get((int) number - 1));
     }
@@ -132,8 +151,10 @@ final class SecretStore {
   Found access(String name, String member) {
     Found found = find(name, member);
     if (found.version().state != SecretVersion.State.ENABLED) {
-      throw Status.FAILED_PRECONDITION.withDescription(
-          "Secret Version [" + found.name() + "] is in " + found.version().state + " state.").asRuntimeException();
+      throw Status.FAILED_PRECONDITION
+          .withDescription(
+              "Secret Version [" + found.name() + "] is in " + found.version().state + " state.")
+          .asRuntimeException();
     }
     return found;
   }
@@ -141,15 +162,23 @@ final class SecretStore {
   /** Every version of a secret, newest first, for a reader. */
   List<Found> list(String secret, String member) {
     if (!SECRET.matcher(secret).matches()) {
-      throw Status.INVALID_ARGUMENT.withDescription("Invalid resource field value in the request.").asRuntimeException();
+      throw Status.INVALID_ARGUMENT
+          .withDescription("Invalid resource field value in the request.")
+          .asRuntimeException();
     }
     if (!mayRead(member, secret)) {
-      throw Status.PERMISSION_DENIED.withDescription("Permission 'secretmanager.versions.list' denied for resource '"
-          + secret + "' (or it may not exist).").asRuntimeException();
+      throw Status.PERMISSION_DENIED
+          .withDescription(
+              "Permission 'secretmanager.versions.list' denied for resource '"
+                  + secret
+                  + "' (or it may not exist).")
+          .asRuntimeException();
     }
     List<Stored> versions = secrets.get(secret);
     if (versions == null) {
-      throw Status.NOT_FOUND.withDescription("Secret [" + secret + "] not found.").asRuntimeException();
+      throw Status.NOT_FOUND
+          .withDescription("Secret [" + secret + "] not found.")
+          .asRuntimeException();
     }
     List<Found> found = new ArrayList<>();
     synchronized (versions) {

@@ -21,10 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Service-account keys ({@code key.json}) and Google's OAuth token endpoint for them ({@code POST
- * /token}, grant {@code jwt-bearer}): the assertion must be signed (RS256) with a key this
- * emulator issued, name that key's account as issuer and Google's token endpoint (or this one) as
- * audience, and be
- * unexpired. The token stands for {@code serviceAccount:EMAIL}.
+ * /token}, grant {@code jwt-bearer}): the assertion must be signed (RS256) with a key this emulator
+ * issued, name that key's account as issuer and Google's token endpoint (or this one) as audience,
+ * and be unexpired. The token stands for {@code serviceAccount:EMAIL}.
  */
 final class ServiceAccountKeys {
   static final String JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -55,8 +54,11 @@ final class ServiceAccountKeys {
     new SecureRandom().nextBytes(id);
     String keyId = HexFormat.of().formatHex(id);
     keys.put(keyId, new Issued(email, pair.getPublic()));
-    String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-        .encodeToString(pair.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+    String pem =
+        "-----BEGIN PRIVATE KEY-----\n"
+            + Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .encodeToString(pair.getPrivate().getEncoded())
+            + "\n-----END PRIVATE KEY-----\n";
     Map<String, String> file = new LinkedHashMap<>();
     file.put("type", "service_account");
     file.put("project_id", project);
@@ -87,20 +89,26 @@ final class ServiceAccountKeys {
       }
       Signature verifier = Signature.getInstance("SHA256withRSA");
       verifier.initVerify(issued.key());
-      verifier.update((parts[0] + "." + parts[1]).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      verifier.update(
+          (parts[0] + "." + parts[1]).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       if (!verifier.verify(URL.decode(parts[2]))) {
         return GcpErrors.oauth(400, "invalid_grant", "Invalid JWT Signature.");
       }
       if (!issued.email().equals(claims.path("iss").asText())) {
-        return GcpErrors.oauth(400, "invalid_grant", "Invalid JWT: the issuer is not the key's account.");
+        return GcpErrors.oauth(
+            400, "invalid_grant", "Invalid JWT: the issuer is not the key's account.");
       }
       // google-auth always names Google's endpoint as the audience, whatever the key's token_uri.
       String audience = claims.path("aud").asText();
       if (!audience.equals(request.uri().toString()) && !audience.equals(GOOGLE_TOKEN_URI)) {
-        return GcpErrors.oauth(400, "invalid_grant", "Invalid JWT: the audience is not this token endpoint.");
+        return GcpErrors.oauth(
+            400, "invalid_grant", "Invalid JWT: the audience is not this token endpoint.");
       }
       if (claims.path("exp").asLong(0) <= Instant.now().getEpochSecond()) {
-        return GcpErrors.oauth(400, "invalid_grant", "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe.");
+        return GcpErrors.oauth(
+            400,
+            "invalid_grant",
+            "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe.");
       }
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("access_token", tokens.issue(IamCredentials.member(issued.email())));

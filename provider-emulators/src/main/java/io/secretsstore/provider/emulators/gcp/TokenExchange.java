@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Google's STS token exchange as the provider calls it (securetoken's {@code identitybindingtoken}
  * and sts.googleapis.com's {@code /v1/token} take the same request): a Kubernetes service-account
  * JWT with the workload identity pool as its audience, exchanged for a federated access token of
- * the member {@code principal://iam.googleapis.com/projects/N/locations/global/workloadIdentityPools/POOL/subject/ns/NS/sa/SA}.
+ * the member {@code
+ * principal://iam.googleapis.com/projects/N/locations/global/workloadIdentityPools/POOL/subject/ns/NS/sa/SA}.
  * The request's {@code audience} must be one this emulator was told about, and the JWT must be
  * signed by its issuer and unexpired.
  */
@@ -25,6 +26,7 @@ final class TokenExchange {
   private final ServiceAccountJwts jwts;
   private final AccessTokens tokens;
   private final String projectNumber;
+
   /** Exchange audience -> the workload identity pool its subject tokens are for. */
   private final Map<String, String> audiences = new ConcurrentHashMap<>();
 
@@ -40,8 +42,14 @@ final class TokenExchange {
 
   /** The member a federated token of a Kubernetes service account stands for. */
   String member(String pool, String namespace, String serviceAccount) {
-    return "principal://iam.googleapis.com/projects/" + projectNumber + "/locations/global/workloadIdentityPools/" + pool
-        + "/subject/ns/" + namespace + "/sa/" + serviceAccount;
+    return "principal://iam.googleapis.com/projects/"
+        + projectNumber
+        + "/locations/global/workloadIdentityPools/"
+        + pool
+        + "/subject/ns/"
+        + namespace
+        + "/sa/"
+        + serviceAccount;
   }
 
   EmulatorResponse exchange(EmulatorRequest request) {
@@ -54,21 +62,31 @@ final class TokenExchange {
     }
     String pool = audiences.get(form.getOrDefault("audience", ""));
     if (pool == null) {
-      return GcpErrors.oauth(400, "invalid_target",
+      return GcpErrors.oauth(
+          400,
+          "invalid_target",
           "The target service indicated by the \"audience\" parameters is invalid. This might either be because the pool or provider is disabled or deleted or because it doesn't exist.");
     }
     ServiceAccountJwts.Claims claims;
     try {
       claims = jwts.verify(form.getOrDefault("subject_token", ""));
     } catch (ServiceAccountJwts.InvalidToken e) {
-      return GcpErrors.oauth(400, "invalid_grant", e.reason() == ServiceAccountJwts.Reason.EXPIRED
-          ? "The access token has expired." : "The provided subject token is invalid (" + e.reason() + ").");
+      return GcpErrors.oauth(
+          400,
+          "invalid_grant",
+          e.reason() == ServiceAccountJwts.Reason.EXPIRED
+              ? "The access token has expired."
+              : "The provided subject token is invalid (" + e.reason() + ").");
     }
     if (!claims.audiences().contains(pool) && !claims.audiences().contains(form.get("audience"))) {
-      return GcpErrors.oauth(400, "invalid_grant", "The audience in the subject token does not match the workload identity pool.");
+      return GcpErrors.oauth(
+          400,
+          "invalid_grant",
+          "The audience in the subject token does not match the workload identity pool.");
     }
     if (claims.namespace().isEmpty() || claims.serviceAccount().isEmpty()) {
-      return GcpErrors.oauth(400, "invalid_grant", "The subject token is not a Kubernetes service account token.");
+      return GcpErrors.oauth(
+          400, "invalid_grant", "The subject token is not a Kubernetes service account token.");
     }
     String token = tokens.issue(member(pool, claims.namespace(), claims.serviceAccount()));
     Map<String, Object> body = new LinkedHashMap<>();
@@ -79,10 +97,13 @@ final class TokenExchange {
     return EmulatorResponse.json(200, body);
   }
 
-  /** The request's fields from JSON (as the provider sends them) or a form (as google-auth does). */
+  /**
+   * The request's fields from JSON (as the provider sends them) or a form (as google-auth does).
+   */
   private static Map<String, String> fields(EmulatorRequest request) {
     Map<String, String> fields = new LinkedHashMap<>();
-    boolean json = request.header("Content-Type").map(t -> t.startsWith("application/json")).orElse(false);
+    boolean json =
+        request.header("Content-Type").map(t -> t.startsWith("application/json")).orElse(false);
     if (json) {
       JsonNode body = request.json();
       body.properties().forEach(e -> fields.put(e.getKey(), e.getValue().asText()));

@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * Client certificate material for the emulator's mutual TLS, as files a Vault client is given
- * ({@code VAULT_CLIENT_CERT}, {@code VAULT_CLIENT_KEY}, or the provider's {@code vaultTLSClientCertPath}
- * and {@code vaultTLSClientKeyPath}).
+ * ({@code VAULT_CLIENT_CERT}, {@code VAULT_CLIENT_KEY}, or the provider's {@code
+ * vaultTLSClientCertPath} and {@code vaultTLSClientKeyPath}).
  *
  * @param certificate the client certificate in PEM
  * @param privateKey its EC private key in PKCS#8 PEM ({@code BEGIN PRIVATE KEY})

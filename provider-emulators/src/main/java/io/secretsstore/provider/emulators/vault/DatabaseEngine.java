@@ -53,7 +53,14 @@ final class DatabaseEngine implements SecretsEngine {
     Leases.Lease lease = leases.create(namespace, mount + "/creds/" + role, ttl);
     Map<String, Object> data = new LinkedHashMap<>();
     // Vault's default template: v-<auth display name>-<role>-<random>-<unix time>.
-    data.put("username", "v-kubernetes-" + role + "-" + Envelope.randomAlphanumeric(20) + "-" + Instant.now().getEpochSecond());
+    data.put(
+        "username",
+        "v-kubernetes-"
+            + role
+            + "-"
+            + Envelope.randomAlphanumeric(20)
+            + "-"
+            + Instant.now().getEpochSecond());
     data.put("password", Envelope.randomAlphanumeric(8) + "-" + Envelope.randomAlphanumeric(12));
     issued.incrementAndGet();
     return Envelope.secret(data, lease.id(), lease.ttl().toSeconds(), true);

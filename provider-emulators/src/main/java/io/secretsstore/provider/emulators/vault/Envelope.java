@@ -16,12 +16,14 @@ final class Envelope {
   static final ObjectMapper JSON = new ObjectMapper();
   static final SecureRandom RANDOM = new SecureRandom();
 
-  private static final String ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  private static final String ALPHANUMERIC =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
   private Envelope() {}
 
   /** A secret response: {@code data} with an optional lease. */
-  static EmulatorResponse secret(Object data, String leaseId, long leaseSeconds, boolean renewable) {
+  static EmulatorResponse secret(
+      Object data, String leaseId, long leaseSeconds, boolean renewable) {
     return EmulatorResponse.json(200, body(leaseId, renewable, leaseSeconds, data, null));
   }
 
@@ -30,7 +32,8 @@ final class Envelope {
     return EmulatorResponse.json(200, body("", false, 0, null, auth));
   }
 
-  private static Map<String, Object> body(String leaseId, boolean renewable, long leaseSeconds, Object data, Object auth) {
+  private static Map<String, Object> body(
+      String leaseId, boolean renewable, long leaseSeconds, Object data, Object auth) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("request_id", UUID.randomUUID().toString());
     body.put("lease_id", leaseId);

@@ -28,7 +28,10 @@ final class KubernetesAuth {
   }
 
   void addRole(String namespace, String authMount, VaultRole role) {
-    roles.computeIfAbsent(key(namespace, Mounts.trimSlashes(authMount)), k -> new ConcurrentHashMap<>()).put(role.name(), role);
+    roles
+        .computeIfAbsent(
+            key(namespace, Mounts.trimSlashes(authMount)), k -> new ConcurrentHashMap<>())
+        .put(role.name(), role);
   }
 
   EmulatorResponse login(String namespace, String authMount, EmulatorRequest request) {
@@ -52,7 +55,8 @@ final class KubernetesAuth {
     }
     ServiceAccountTokens.Claims claims = serviceAccounts.verify(jwt);
     if (role.audience() != null && !claims.audiences().contains(role.audience())) {
-      throw new EmulatorError(403, "invalid audience (aud) claim: audience claim does not match any expected audience");
+      throw new EmulatorError(
+          403, "invalid audience (aud) claim: audience claim does not match any expected audience");
     }
     if (!VaultRole.matchesGlob(role.boundServiceAccountNames(), claims.serviceAccount())) {
       throw new EmulatorError(403, "service account name not authorized");
@@ -65,7 +69,8 @@ final class KubernetesAuth {
     return Envelope.auth(auth(token, role, claims));
   }
 
-  private static Map<String, Object> auth(Tokens.Token token, VaultRole role, ServiceAccountTokens.Claims claims) {
+  private static Map<String, Object> auth(
+      Tokens.Token token, VaultRole role, ServiceAccountTokens.Claims claims) {
     List<String> policies = List.of("default", role.name());
     Map<String, Object> metadata = new LinkedHashMap<>();
     metadata.put("role", role.name());

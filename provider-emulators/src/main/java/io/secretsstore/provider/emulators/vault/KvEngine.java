@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The KV secrets engine, version 1 ({@code <mount>/<path>}, the map itself) or version 2
- * ({@code <mount>/data/<path>}, versioned, data and metadata). Thread-safe.
+ * The KV secrets engine, version 1 ({@code <mount>/<path>}, the map itself) or version 2 ({@code
+ * <mount>/data/<path>}, versioned, data and metadata). Thread-safe.
  */
 final class KvEngine implements SecretsEngine {
   static final String V1 = "kv-v1";
@@ -43,7 +43,8 @@ final class KvEngine implements SecretsEngine {
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException("KV data must be a JSON object");
     }
-    List<Version> versions = secrets.computeIfAbsent(Mounts.trimSlashes(path), p -> new ArrayList<>());
+    List<Version> versions =
+        secrets.computeIfAbsent(Mounts.trimSlashes(path), p -> new ArrayList<>());
     if (!versioned) {
       versions.clear();
     }
@@ -52,7 +53,8 @@ final class KvEngine implements SecretsEngine {
   }
 
   @Override
-  public synchronized EmulatorResponse read(String namespace, String path, EmulatorRequest request) {
+  public synchronized EmulatorResponse read(
+      String namespace, String path, EmulatorRequest request) {
     if (!versioned) {
       Version latest = latest(path);
       return Envelope.secret(latest.data(), "", KV1_LEASE_SECONDS, false);

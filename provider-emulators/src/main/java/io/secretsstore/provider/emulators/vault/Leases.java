@@ -10,7 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
-/** Leases of dynamic secrets: created by engines, renewed and revoked through {@code sys/leases}. Thread-safe. */
+/**
+ * Leases of dynamic secrets: created by engines, renewed and revoked through {@code sys/leases}.
+ * Thread-safe.
+ */
 final class Leases {
   /** One lease, in the namespace that issued it. */
   record Lease(String id, String namespace, Duration ttl, Instant expiry) {
@@ -29,14 +32,19 @@ final class Leases {
 
   /** A new lease whose id is {@code prefix/<random>}, e.g. {@code database/creds/app/Xy12...}. */
   Lease create(String namespace, String prefix, Duration ttl) {
-    Lease lease = new Lease(prefix + "/" + Envelope.randomAlphanumeric(24), namespace, ttl, Instant.now().plus(ttl));
+    Lease lease =
+        new Lease(
+            prefix + "/" + Envelope.randomAlphanumeric(24),
+            namespace,
+            ttl,
+            Instant.now().plus(ttl));
     leases.put(lease.id(), lease);
     return lease;
   }
 
   /**
-   * Extends a live lease by {@code increment} from now (its own TTL when null); 400 in Vault's words
-   * when it is unknown, revoked, expired or of another namespace.
+   * Extends a live lease by {@code increment} from now (its own TTL when null); 400 in Vault's
+   * words when it is unknown, revoked, expired or of another namespace.
    */
   Lease renew(String namespace, String id, Duration increment) {
     Instant now = Instant.now();
@@ -67,6 +75,9 @@ final class Leases {
 
   Set<String> activeIds() {
     Instant now = Instant.now();
-    return leases.values().stream().filter(l -> !l.expired(now)).map(Lease::id).collect(Collectors.toUnmodifiableSet());
+    return leases.values().stream()
+        .filter(l -> !l.expired(now))
+        .map(Lease::id)
+        .collect(Collectors.toUnmodifiableSet());
   }
 }

@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
-/** The secrets engines mounted in each namespace, and which one a request path reaches. Thread-safe. */
+/**
+ * The secrets engines mounted in each namespace, and which one a request path reaches. Thread-safe.
+ */
 final class Mounts {
   /** The engine a path reaches and the rest of the path below its mount. */
   record Resolved(SecretsEngine engine, String path) {}
@@ -16,14 +18,21 @@ final class Mounts {
   private final Map<String, Map<String, SecretsEngine>> byNamespace = new HashMap<>();
 
   /** The engine at a mount, created on first use; a mount seeded as another type is an error. */
-  synchronized <T extends SecretsEngine> T mount(String namespace, String mount, Class<T> kind, String type, Supplier<T> create) {
+  synchronized <T extends SecretsEngine> T mount(
+      String namespace, String mount, Class<T> kind, String type, Supplier<T> create) {
     String name = trimSlashes(mount);
-    if (name.isEmpty() || name.startsWith("sys") && (name.length() == 3 || name.charAt(3) == '/') || name.startsWith("auth/")) {
+    if (name.isEmpty()
+        || name.startsWith("sys") && (name.length() == 3 || name.charAt(3) == '/')
+        || name.startsWith("auth/")) {
       throw new IllegalArgumentException("not a usable secrets engine mount: " + mount);
     }
-    SecretsEngine engine = byNamespace.computeIfAbsent(namespace, ns -> new HashMap<>()).computeIfAbsent(name, m -> create.get());
+    SecretsEngine engine =
+        byNamespace
+            .computeIfAbsent(namespace, ns -> new HashMap<>())
+            .computeIfAbsent(name, m -> create.get());
     if (!engine.type().equals(type)) {
-      throw new IllegalStateException("mount " + name + " is already a " + engine.type() + " mount, not " + type);
+      throw new IllegalStateException(
+          "mount " + name + " is already a " + engine.type() + " mount, not " + type);
     }
     return kind.cast(engine);
   }
@@ -51,17 +60,28 @@ final class Mounts {
    */
   synchronized Map<String, Object> describe(String namespace) {
     Map<String, Object> described = new TreeMap<>();
-    byNamespace.getOrDefault(namespace, Map.of()).forEach((mount, engine) -> {
-      String type = engine.type();
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("type", type.startsWith("kv-") ? "kv" : type);
-      entry.put("description", "");
-      entry.put("accessor", (type.startsWith("kv-") ? "kv" : type) + "_" + Integer.toHexString(mount.hashCode()));
-      entry.put("local", false);
-      entry.put("seal_wrap", false);
-      entry.put("options", type.startsWith("kv-") ? Map.of("version", type.substring("kv-v".length())) : null);
-      described.put(mount + "/", entry);
-    });
+    byNamespace
+        .getOrDefault(namespace, Map.of())
+        .forEach(
+            (mount, engine) -> {
+              String type = engine.type();
+              Map<String, Object> entry = new LinkedHashMap<>();
+              entry.put("type", type.startsWith("kv-") ? "kv" : type);
+              entry.put("description", "");
+              entry.put(
+                  "accessor",
+                  (type.startsWith("kv-") ? "kv" : type)
+                      + "_"
+                      + Integer.toHexString(mount.hashCode()));
+              entry.put("local", false);
+              entry.put("seal_wrap", false);
+              entry.put(
+                  "options",
+                  type.startsWith("kv-")
+                      ? Map.of("version", type.substring("kv-v".length()))
+                      : null);
+              described.put(mount + "/", entry);
+            });
     return described;
   }
 

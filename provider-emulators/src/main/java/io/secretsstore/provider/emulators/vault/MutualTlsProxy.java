@@ -34,7 +34,8 @@ final class MutualTlsProxy implements AutoCloseable {
 
   private final SSLServerSocket listener;
   private final InetSocketAddress upstream;
-  private final ExecutorService threads = Executors.newCachedThreadPool(new NamedThreads("vault-mtls"));
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(new NamedThreads("vault-mtls"));
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -44,13 +45,15 @@ final class MutualTlsProxy implements AutoCloseable {
   }
 
   /** Listens on 127.0.0.1 ({@code port} 0 for a free one) and forwards to {@code upstreamHttp}. */
-  static MutualTlsProxy start(EmulatorTls tls, X509Certificate clientCa, URI upstreamHttp, int port) throws IOException {
+  static MutualTlsProxy start(EmulatorTls tls, X509Certificate clientCa, URI upstreamHttp, int port)
+      throws IOException {
     SSLServerSocket listener;
     try {
       KeyStore trusted = KeyStore.getInstance("PKCS12");
       trusted.load(null, null);
       trusted.setCertificateEntry("vault-client-ca", clientCa);
-      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trust.init(trusted);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(tls.keyManagerFactory().getKeyManagers(), trust.getTrustManagers(), null);
@@ -59,8 +62,13 @@ final class MutualTlsProxy implements AutoCloseable {
       throw new IOException("cannot build the mutual TLS context", e);
     }
     listener.setNeedClientAuth(true);
-    listener.bind(new InetSocketAddress(InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1}), port), 128);
-    MutualTlsProxy proxy = new MutualTlsProxy(listener, new InetSocketAddress(upstreamHttp.getHost(), upstreamHttp.getPort()));
+    listener.bind(
+        new InetSocketAddress(
+            InetAddress.getByAddress("localhost", new byte[] {127, 0, 0, 1}), port),
+        128);
+    MutualTlsProxy proxy =
+        new MutualTlsProxy(
+            listener, new InetSocketAddress(upstreamHttp.getHost(), upstreamHttp.getPort()));
     proxy.threads.execute(proxy::acceptLoop);
     return proxy;
   }
@@ -85,10 +93,12 @@ final class MutualTlsProxy implements AutoCloseable {
   }
 
   private void serve(SSLSocket client) {
-    try (client; Socket server = new Socket()) {
+    try (client;
+        Socket server = new Socket()) {
       open.add(server);
       client.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
-      // Fails here, before any byte reaches the emulator, when the client has no trusted certificate.
+      // Fails here, before any byte reaches the emulator, when the client has no trusted
+      // certificate.
       client.startHandshake();
       client.setSoTimeout(0);
       server.connect(upstream, HANDSHAKE_TIMEOUT_MILLIS);
@@ -101,10 +111,13 @@ final class MutualTlsProxy implements AutoCloseable {
     }
   }
 
-  /** Copies one direction until it ends, then closes both sockets so the other direction ends too. */
+  /**
+   * Copies one direction until it ends, then closes both sockets so the other direction ends too.
+   */
   private void pump(Socket from, Socket to) {
     byte[] buffer = new byte[16 * 1024];
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    try (InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream()) {
       int read;
       while ((read = in.read(buffer)) >= 0) {
         out.write(buffer, 0, read);

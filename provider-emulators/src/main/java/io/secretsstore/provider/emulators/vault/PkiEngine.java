@@ -29,6 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -36,8 +38,6 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -72,10 +72,15 @@ final class PkiEngine implements SecretsEngine {
     X500Name name = new X500Name("CN=" + mount.replace(",", " ") + " emulator root CA");
     try {
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-      X509v3CertificateBuilder builder = builder(name, name, keys.getPublic(), Instant.now().plus(CA_VALIDITY));
+      X509v3CertificateBuilder builder =
+          builder(name, name, keys.getPublic(), Instant.now().plus(CA_VALIDITY));
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-      builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-      builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
+      builder.addExtension(
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      builder.addExtension(
+          Extension.subjectKeyIdentifier,
+          false,
+          extensions.createSubjectKeyIdentifier(keys.getPublic()));
       ca = sign(builder, keys.getPrivate());
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot create the PKI mount's CA", e);
@@ -121,7 +126,8 @@ final class PkiEngine implements SecretsEngine {
     JsonNode body = request.json();
     String commonName = body.path("common_name").asText("").trim();
     if (commonName.isEmpty()) {
-      throw new EmulatorError(400, "the common_name field is required, unless require_cn is set to false");
+      throw new EmulatorError(
+          400, "the common_name field is required, unless require_cn is set to false");
     }
     Duration ttl = body.hasNonNull("ttl") ? VaultDurations.parse(body.get("ttl"), "ttl") : maxTtl;
     if (ttl.compareTo(maxTtl) > 0) {
@@ -134,34 +140,56 @@ final class PkiEngine implements SecretsEngine {
     }
     names.addAll(list(body.path("alt_names")));
     names.addAll(list(body.path("ip_sans")));
-    Map<String, Object> data = issue(commonName, names, Instant.now().plus(ttl), body.path("private_key_format").asText(""));
+    Map<String, Object> data =
+        issue(
+            commonName, names, Instant.now().plus(ttl), body.path("private_key_format").asText(""));
     issued.incrementAndGet();
     return Envelope.secret(data, "", 0, false);
   }
 
-  /** A certificate for {@code names} and its key, as {@code issue/<role>} answers ({@code pkcs8} or SEC1 key PEM). */
-  Map<String, Object> issue(String commonName, List<String> names, Instant notAfter, String keyFormat) {
+  /**
+   * A certificate for {@code names} and its key, as {@code issue/<role>} answers ({@code pkcs8} or
+   * SEC1 key PEM).
+   */
+  Map<String, Object> issue(
+      String commonName, List<String> names, Instant notAfter, String keyFormat) {
     KeyPair keys = newKeyPair();
     try {
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-      X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
+      X500Name subject =
+          new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
       X509v3CertificateBuilder builder =
-          builder(X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()), subject, keys.getPublic(), notAfter);
+          builder(
+              X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()),
+              subject,
+              keys.getPublic(),
+              notAfter);
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(
-          Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment | KeyUsage.keyAgreement));
+          Extension.keyUsage,
+          true,
+          new KeyUsage(
+              KeyUsage.digitalSignature | KeyUsage.keyEncipherment | KeyUsage.keyAgreement));
       builder.addExtension(
-          Extension.extendedKeyUsage, false,
-          new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+          Extension.extendedKeyUsage,
+          false,
+          new ExtendedKeyUsage(
+              new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
       builder.addExtension(Extension.subjectAlternativeName, false, alternativeNames(names));
-      builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
-      builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(ca));
+      builder.addExtension(
+          Extension.subjectKeyIdentifier,
+          false,
+          extensions.createSubjectKeyIdentifier(keys.getPublic()));
+      builder.addExtension(
+          Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(ca));
       X509Certificate certificate = sign(builder, caKey);
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("certificate", pem(certificate));
       data.put("issuing_ca", caPem);
       data.put("ca_chain", List.of(caPem));
-      data.put("private_key", "pkcs8".equals(keyFormat) ? pkcs8(keys.getPrivate()) : pem(keys.getPrivate()));
+      data.put(
+          "private_key",
+          "pkcs8".equals(keyFormat) ? pkcs8(keys.getPrivate()) : pem(keys.getPrivate()));
       data.put("private_key_type", "ec");
       data.put("serial_number", serial(certificate.getSerialNumber()));
       data.put("expiration", certificate.getNotAfter().toInstant().getEpochSecond());
@@ -188,9 +216,12 @@ final class PkiEngine implements SecretsEngine {
     List<GeneralName> general = new ArrayList<>();
     for (String name : names) {
       if (!IPAddress.isValid(name) && !HOST_NAME.matcher(name).matches()) {
-        throw new EmulatorError(400, "subject alternative name " + name + " not allowed by this role");
+        throw new EmulatorError(
+            400, "subject alternative name " + name + " not allowed by this role");
       }
-      GeneralName entry = new GeneralName(IPAddress.isValid(name) ? GeneralName.iPAddress : GeneralName.dNSName, name);
+      GeneralName entry =
+          new GeneralName(
+              IPAddress.isValid(name) ? GeneralName.iPAddress : GeneralName.dNSName, name);
       if (!general.contains(entry)) {
         general.add(entry);
       }
@@ -230,10 +261,16 @@ final class PkiEngine implements SecretsEngine {
     }
   }
 
-  private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, PublicKey key, Instant notAfter) {
+  private static X509v3CertificateBuilder builder(
+      X500Name issuer, X500Name subject, PublicKey key, Instant notAfter) {
     BigInteger serial = new BigInteger(1, randomBytes());
     return new JcaX509v3CertificateBuilder(
-        issuer, serial, Date.from(Instant.now().minus(BACKDATE)), Date.from(notAfter), subject, key);
+        issuer,
+        serial,
+        Date.from(Instant.now().minus(BACKDATE)),
+        Date.from(notAfter),
+        subject,
+        key);
   }
 
   private static byte[] randomBytes() {
@@ -242,9 +279,11 @@ final class PkiEngine implements SecretsEngine {
     return bytes;
   }
 
-  private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key) throws GeneralSecurityException {
+  private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)
+      throws GeneralSecurityException {
     try {
-      return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE).build(key)));
+      return new JcaX509CertificateConverter()
+          .getCertificate(builder.build(new JcaContentSignerBuilder(SIGNATURE).build(key)));
     } catch (OperatorCreationException e) {
       throw new GeneralSecurityException("cannot sign with " + SIGNATURE, e);
     }

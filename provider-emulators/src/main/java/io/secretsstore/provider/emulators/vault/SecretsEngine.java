@@ -5,7 +5,10 @@ import io.secretsstore.provider.emulators.EmulatorError;
 import io.secretsstore.provider.emulators.EmulatorRequest;
 import io.secretsstore.provider.emulators.EmulatorResponse;
 
-/** One mounted secrets engine; paths are relative to its mount, e.g. {@code data/app/db} under {@code secret}. */
+/**
+ * One mounted secrets engine; paths are relative to its mount, e.g. {@code data/app/db} under
+ * {@code secret}.
+ */
 interface SecretsEngine {
   /** The engine type, e.g. {@code kv-v2}, so a mount is never seeded as two kinds. */
   String type();

@@ -30,17 +30,19 @@ final class ServiceAccountTokens {
     try {
       claims = jwts.verify(jwt);
     } catch (ServiceAccountJwts.InvalidToken e) {
-      throw denied(switch (e.reason()) {
-        case MALFORMED -> "error validating token: malformed jwt";
-        case UNSUPPORTED_ALGORITHM -> "error validating token: unsupported signing algorithm";
-        case BAD_SIGNATURE -> "error validating token: failed to verify signature";
-        case EXPIRED -> "error validating token: token is expired";
-      });
+      throw denied(
+          switch (e.reason()) {
+            case MALFORMED -> "error validating token: malformed jwt";
+            case UNSUPPORTED_ALGORITHM -> "error validating token: unsupported signing algorithm";
+            case BAD_SIGNATURE -> "error validating token: failed to verify signature";
+            case EXPIRED -> "error validating token: token is expired";
+          });
     }
     if (claims.namespace().isEmpty() || claims.serviceAccount().isEmpty()) {
       throw denied("error validating token: not a service account token");
     }
-    return new Claims(claims.namespace(), claims.serviceAccount(), claims.uid(), claims.audiences());
+    return new Claims(
+        claims.namespace(), claims.serviceAccount(), claims.uid(), claims.audiences());
   }
 
   private static EmulatorError denied(String message) {

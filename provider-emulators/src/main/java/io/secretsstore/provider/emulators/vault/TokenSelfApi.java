@@ -30,10 +30,15 @@ final class TokenSelfApi {
 
   /** Registers before the generic read and write routes, which would otherwise take these paths. */
   void register(EmulatorServer server) {
-    server.route(Route.of("GET", "/v1/sys/health", HEALTH).resource(VaultApi::apiPath), request -> health());
-    server.route(Route.of("GET", "/v1/auth/token/lookup-self", LOOKUP).resource(VaultApi::apiPath), this::lookup);
+    server.route(
+        Route.of("GET", "/v1/sys/health", HEALTH).resource(VaultApi::apiPath), request -> health());
+    server.route(
+        Route.of("GET", "/v1/auth/token/lookup-self", LOOKUP).resource(VaultApi::apiPath),
+        this::lookup);
     for (String method : List.of("POST", "PUT")) {
-      server.route(Route.of(method, "/v1/auth/token/renew-self", RENEW).resource(VaultApi::apiPath), this::renew);
+      server.route(
+          Route.of(method, "/v1/auth/token/renew-self", RENEW).resource(VaultApi::apiPath),
+          this::renew);
     }
   }
 
@@ -73,8 +78,12 @@ final class TokenSelfApi {
     String namespace = VaultApi.namespace(request);
     Tokens.Token token = tokens.require(request, namespace);
     JsonNode body = VaultApi.lenientJson(request);
-    Duration increment = body.hasNonNull("increment") ? VaultDurations.parse(body.get("increment"), "increment") : null;
-    Duration granted = increment == null || increment.isZero() ? token.role().tokenTtl() : increment;
+    Duration increment =
+        body.hasNonNull("increment")
+            ? VaultDurations.parse(body.get("increment"), "increment")
+            : null;
+    Duration granted =
+        increment == null || increment.isZero() ? token.role().tokenTtl() : increment;
     Tokens.Token renewed = tokens.renew(token, granted);
     List<String> policies = List.of("default", token.role().name());
     Map<String, Object> auth = new LinkedHashMap<>();

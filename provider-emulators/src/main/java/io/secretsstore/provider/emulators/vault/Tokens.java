@@ -12,10 +12,22 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The Vault tokens logins issued, by client token. Thread-safe. */
 final class Tokens {
   /** One token: the namespace it was issued in, its role (its "policies") and when it dies. */
-  record Token(String id, String accessor, String entityId, String namespace, VaultRole role, Instant expiry) {
+  record Token(
+      String id,
+      String accessor,
+      String entityId,
+      String namespace,
+      VaultRole role,
+      Instant expiry) {
     @Override
     public String toString() {
-      return "Token[accessor=" + accessor + ", namespace=" + namespace + ", role=" + role.name() + "]";
+      return "Token[accessor="
+          + accessor
+          + ", namespace="
+          + namespace
+          + ", role="
+          + role.name()
+          + "]";
     }
   }
 
@@ -43,7 +55,12 @@ final class Tokens {
     String id =
         request
             .header("X-Vault-Token")
-            .or(() -> request.header("Authorization").filter(a -> a.startsWith("Bearer ")).map(a -> a.substring(7)))
+            .or(
+                () ->
+                    request
+                        .header("Authorization")
+                        .filter(a -> a.startsWith("Bearer "))
+                        .map(a -> a.substring(7)))
             .orElse("");
     Token token = tokens.get(id.trim());
     if (token == null || !token.namespace().equals(namespace)) {

@@ -39,16 +39,26 @@ final class VaultApi {
     new TokenSelfApi(tokens).register(server);
     for (String method : List.of("POST", "PUT")) {
       server.route(
-          Route.of(method, "/v1/auth/{rest*}", LOGIN).when(r -> r.pathParam("rest").endsWith("/login")).resource(VaultApi::apiPath),
+          Route.of(method, "/v1/auth/{rest*}", LOGIN)
+              .when(r -> r.pathParam("rest").endsWith("/login"))
+              .resource(VaultApi::apiPath),
           this::login);
       // The body form (vault/api) and the path form (vault-java-driver), plus the pre-1.0 aliases.
       for (String prefix : List.of("/v1/sys/leases/", "/v1/sys/")) {
-        server.route(Route.of(method, prefix + "renew/{lease*}", RENEW).resource(VaultApi::apiPath), this::renew);
-        server.route(Route.of(method, prefix + "revoke/{lease*}", REVOKE).resource(VaultApi::apiPath), this::revoke);
+        server.route(
+            Route.of(method, prefix + "renew/{lease*}", RENEW).resource(VaultApi::apiPath),
+            this::renew);
+        server.route(
+            Route.of(method, prefix + "revoke/{lease*}", REVOKE).resource(VaultApi::apiPath),
+            this::revoke);
       }
-      server.route(Route.of(method, "/v1/{path*}", WRITE).resource(VaultApi::apiPath), request -> serve(request, true));
+      server.route(
+          Route.of(method, "/v1/{path*}", WRITE).resource(VaultApi::apiPath),
+          request -> serve(request, true));
     }
-    server.route(Route.of("GET", "/v1/{path*}", READ).resource(VaultApi::apiPath), request -> serve(request, false));
+    server.route(
+        Route.of("GET", "/v1/{path*}", READ).resource(VaultApi::apiPath),
+        request -> serve(request, false));
   }
 
   private EmulatorResponse login(EmulatorRequest request) {
@@ -82,7 +92,10 @@ final class VaultApi {
     String namespace = namespace(request);
     tokens.require(request, namespace);
     JsonNode body = lenientJson(request);
-    Duration increment = body.hasNonNull("increment") ? VaultDurations.parse(body.get("increment"), "increment") : null;
+    Duration increment =
+        body.hasNonNull("increment")
+            ? VaultDurations.parse(body.get("increment"), "increment")
+            : null;
     if (increment != null && increment.isZero()) {
       increment = null;
     }
@@ -125,7 +138,10 @@ final class VaultApi {
     return request.header("X-Vault-Namespace").map(Mounts::trimSlashes).orElse("");
   }
 
-  /** The API path without {@code /v1/} and without surrounding slashes, e.g. {@code secret/data/app/db}. */
+  /**
+   * The API path without {@code /v1/} and without surrounding slashes, e.g. {@code
+   * secret/data/app/db}.
+   */
   static String apiPath(EmulatorRequest request) {
     String path = request.path();
     return Mounts.trimSlashes(path.startsWith("/v1/") ? path.substring("/v1/".length()) : path);

@@ -70,13 +70,25 @@ final class VaultDemo {
   }
 
   static DemoScenario seed(VaultEmulator vault, StartedEmulator started) {
-    vault.putKv2("", "secret", "app/db", Map.of("username", "app", "password", Envelope.randomAlphanumeric(24)));
-    vault.putKv1("", "kv", "app/config", Map.of("log_level", "info", "feature_flags", List.of("beta")));
+    vault.putKv2(
+        "",
+        "secret",
+        "app/db",
+        Map.of("username", "app", "password", Envelope.randomAlphanumeric(24)));
+    vault.putKv1(
+        "", "kv", "app/config", Map.of("log_level", "info", "feature_flags", List.of("beta")));
     vault.addRole(
         "",
         VaultEmulator.DEFAULT_AUTH_MOUNT,
-        new VaultRole(ROLE, List.of(SERVICE_ACCOUNT), List.of(NAMESPACE), AUDIENCE, List.of("secret/data/app/", "kv/app/"), Duration.ofHours(1)));
-    String token = vault.mintServiceAccountToken(NAMESPACE, SERVICE_ACCOUNT, AUDIENCE, Duration.ofHours(24));
+        new VaultRole(
+            ROLE,
+            List.of(SERVICE_ACCOUNT),
+            List.of(NAMESPACE),
+            AUDIENCE,
+            List.of("secret/data/app/", "kv/app/"),
+            Duration.ofHours(1)));
+    String token =
+        vault.mintServiceAccountToken(NAMESPACE, SERVICE_ACCOUNT, AUDIENCE, Duration.ofHours(24));
     return new DemoScenario(
         "vault",
         serveFlags(started),

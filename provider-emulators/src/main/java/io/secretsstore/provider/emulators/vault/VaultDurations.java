@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Vault's duration syntax: whole seconds as a number or string, or Go-style {@code 1h30m}, {@code 90s}, {@code 2d}. */
+/**
+ * Vault's duration syntax: whole seconds as a number or string, or Go-style {@code 1h30m}, {@code
+ * 90s}, {@code 2d}.
+ */
 final class VaultDurations {
   private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 

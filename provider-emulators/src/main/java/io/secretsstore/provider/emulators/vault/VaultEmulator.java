@@ -38,8 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * permission denied}. Errors are Vault's {@code {"errors":[...]}}, and 404 has an empty list.
  *
  * <p>Operations, for {@link #calls()} and {@link #faults()}: {@code vault.login}, {@code
- * vault.read} (GET), {@code vault.write} (PUT/POST), {@code vault.renew}, {@code vault.revoke}.
- * The resource of a call is its API path without {@code /v1/} or query, e.g. {@code
+ * vault.read} (GET), {@code vault.write} (PUT/POST), {@code vault.renew}, {@code vault.revoke}. The
+ * resource of a call is its API path without {@code /v1/} or query, e.g. {@code
  * secret/data/app/db}, so {@code faults().inject("vault.read", "secret/data/app/db", fault, n)}
  * fails one secret.
  *
@@ -81,7 +81,9 @@ public final class VaultEmulator implements CloudEmulator {
     return "vault";
   }
 
-  /** Stores a new version (1, 2, ...) of a KV v2 secret, read at {@code /v1/<mount>/data/<path>}. */
+  /**
+   * Stores a new version (1, 2, ...) of a KV v2 secret, read at {@code /v1/<mount>/data/<path>}.
+   */
   public void putKv2(String namespace, String mount, String path, Map<String, Object> data) {
     kv(namespace, mount, true).put(path, Objects.requireNonNull(data, "data"));
   }
@@ -102,7 +104,8 @@ public final class VaultEmulator implements CloudEmulator {
    * [audience] (the API server's own when null), {@code iat}, {@code nbf}, {@code exp} and {@code
    * kubernetes.io}. A zero or negative {@code ttl} gives an already expired token, for tests.
    */
-  public String mintServiceAccountToken(String namespace, String serviceAccount, String audience, Duration ttl) {
+  public String mintServiceAccountToken(
+      String namespace, String serviceAccount, String audience, Duration ttl) {
     return serviceAccounts.mint(
         Objects.requireNonNull(namespace, "namespace"),
         Objects.requireNonNull(serviceAccount, "serviceAccount"),
@@ -113,21 +116,41 @@ public final class VaultEmulator implements CloudEmulator {
   /** Mounts PKI (with a new root CA) if needed and adds a role for {@code <mount>/issue/<role>}. */
   public void enablePki(String namespace, String mount, String role, Duration maxTtl) {
     String name = Mounts.trimSlashes(mount);
-    mounts.mount(ns(namespace), name, PkiEngine.class, PkiEngine.TYPE, () -> new PkiEngine(name, certificates)).addRole(role, maxTtl);
+    mounts
+        .mount(
+            ns(namespace),
+            name,
+            PkiEngine.class,
+            PkiEngine.TYPE,
+            () -> new PkiEngine(name, certificates))
+        .addRole(role, maxTtl);
   }
 
   /** The root CA of a PKI mount enabled with {@link #enablePki}; an error for any other mount. */
   public X509Certificate pkiCaCertificate(String namespace, String mount) {
-    return mounts.mount(ns(namespace), mount, PkiEngine.class, PkiEngine.TYPE, () -> {
-      throw new IllegalStateException("no PKI mount " + mount + " in namespace \"" + ns(namespace) + "\"");
-    }).caCertificate();
+    return mounts
+        .mount(
+            ns(namespace),
+            mount,
+            PkiEngine.class,
+            PkiEngine.TYPE,
+            () -> {
+              throw new IllegalStateException(
+                  "no PKI mount " + mount + " in namespace \"" + ns(namespace) + "\"");
+            })
+        .caCertificate();
   }
 
   /** Mounts the database engine if needed and adds a role for {@code <mount>/creds/<role>}. */
   public void enableDatabase(String namespace, String mount, String role, Duration leaseTtl) {
     String name = Mounts.trimSlashes(mount);
     mounts
-        .mount(ns(namespace), name, DatabaseEngine.class, DatabaseEngine.TYPE, () -> new DatabaseEngine(name, leases, databaseCredentials))
+        .mount(
+            ns(namespace),
+            name,
+            DatabaseEngine.class,
+            DatabaseEngine.TYPE,
+            () -> new DatabaseEngine(name, leases, databaseCredentials))
         .addRole(role, leaseTtl);
   }
 
@@ -171,13 +194,25 @@ public final class VaultEmulator implements CloudEmulator {
     if (server != null) {
       throw new IllegalStateException("the vault emulator is already started");
     }
-    mutualTls |= emulatorOptions.property(name(), "require-client-certificates").map(Boolean::parseBoolean).orElse(false);
-    server = EmulatorServer.start(emulatorOptions.server(name()).withFaults(faults).withCalls(calls).withErrors(new VaultErrors()));
+    mutualTls |=
+        emulatorOptions
+            .property(name(), "require-client-certificates")
+            .map(Boolean::parseBoolean)
+            .orElse(false);
+    server =
+        EmulatorServer.start(
+            emulatorOptions
+                .server(name())
+                .withFaults(faults)
+                .withCalls(calls)
+                .withErrors(new VaultErrors()));
     new VaultApi(mounts, auth, tokens, leases).register(server);
     URI https = server.httpsUrl();
     if (mutualTls) {
       try {
-        mutualTlsProxy = MutualTlsProxy.start(emulatorOptions.tls(), clientCa().caCertificate(), server.httpUrl(), 0);
+        mutualTlsProxy =
+            MutualTlsProxy.start(
+                emulatorOptions.tls(), clientCa().caCertificate(), server.httpUrl(), 0);
       } catch (IOException | RuntimeException e) {
         close();
         throw e;
@@ -210,30 +245,44 @@ public final class VaultEmulator implements CloudEmulator {
 
   /**
    * Writes a client certificate that the mutual-TLS endpoint accepts, issued by this emulator's own
-   * client CA, to {@code dir/vault-client.pem} and its PKCS#8 key to {@code dir/vault-client-key.pem}
-   * (owner-only where the file system allows).
+   * client CA, to {@code dir/vault-client.pem} and its PKCS#8 key to {@code
+   * dir/vault-client-key.pem} (owner-only where the file system allows).
    */
   public ClientCertificate writeClientCertificate(Path dir) throws IOException {
     Map<String, Object> issued =
-        clientCa().issue("vault-emulator-client", List.of("vault-emulator-client"), Instant.now().plus(Duration.ofDays(1)), "pkcs8");
+        clientCa()
+            .issue(
+                "vault-emulator-client",
+                List.of("vault-emulator-client"),
+                Instant.now().plus(Duration.ofDays(1)),
+                "pkcs8");
     Files.createDirectories(dir);
-    Path certificate = Files.writeString(dir.resolve("vault-client.pem"), issued.get("certificate") + "\n", StandardCharsets.US_ASCII);
+    Path certificate =
+        Files.writeString(
+            dir.resolve("vault-client.pem"),
+            issued.get("certificate") + "\n",
+            StandardCharsets.US_ASCII);
     Path key = dir.resolve("vault-client-key.pem");
     Files.deleteIfExists(key);
     if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
-      Files.createFile(key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     }
     Files.writeString(key, issued.get("private_key") + "\n", StandardCharsets.US_ASCII);
     return new ClientCertificate(certificate, key);
   }
 
-  /** Seeds secrets and identities from this cloud's section of a seed file; see {@link VaultSeed}. */
+  /**
+   * Seeds secrets and identities from this cloud's section of a seed file; see {@link VaultSeed}.
+   */
   @Override
   public List<SeededIdentity> seed(StartedEmulator started, SeedNode section) {
     return VaultSeed.apply(this, started, section);
   }
 
-  /** Seeds the sample secrets and role of the {@code vault} backend's demo; see {@link VaultDemo}. */
+  /**
+   * Seeds the sample secrets and role of the {@code vault} backend's demo; see {@link VaultDemo}.
+   */
   @Override
   public Optional<DemoScenario> demo(StartedEmulator started) {
     return Optional.of(VaultDemo.seed(this, started));
@@ -276,7 +325,11 @@ public final class VaultEmulator implements CloudEmulator {
 
   private KvEngine kv(String namespace, String mount, boolean versioned) {
     return mounts.mount(
-        ns(namespace), mount, KvEngine.class, versioned ? KvEngine.V2 : KvEngine.V1, () -> new KvEngine(versioned));
+        ns(namespace),
+        mount,
+        KvEngine.class,
+        versioned ? KvEngine.V2 : KvEngine.V1,
+        () -> new KvEngine(versioned));
   }
 
   private static String ns(String namespace) {

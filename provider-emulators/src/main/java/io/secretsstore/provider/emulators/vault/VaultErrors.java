@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Vault's error shape, {@code {"errors":["..."]}}. A 404 carries an empty list, as Vault answers
- * a missing secret or an unknown path.
+ * Vault's error shape, {@code {"errors":["..."]}}. A 404 carries an empty list, as Vault answers a
+ * missing secret or an unknown path.
  */
 final class VaultErrors implements ErrorRenderer {
   static final String PERMISSION_DENIED = "permission denied";

@@ -19,22 +19,40 @@ final class VaultLoad {
 
   private VaultLoad() {}
 
-  static List<DemoScenario> seed(VaultEmulator vault, StartedEmulator started, int objects, int identities) {
+  static List<DemoScenario> seed(
+      VaultEmulator vault, StartedEmulator started, int objects, int identities) {
     String run = "load-" + RUNS.incrementAndGet();
     StringBuilder spcObjects = new StringBuilder();
     for (int i = 0; i < objects; i++) {
-      vault.putKv2("", "secret", run + "/obj-" + i, Map.of("value", Envelope.randomAlphanumeric(32)));
-      spcObjects.append("        - objectName: obj-").append(i).append('\n')
-          .append("          secretPath: secret/data/").append(run).append("/obj-").append(i).append('\n')
+      vault.putKv2(
+          "", "secret", run + "/obj-" + i, Map.of("value", Envelope.randomAlphanumeric(32)));
+      spcObjects
+          .append("        - objectName: obj-")
+          .append(i)
+          .append('\n')
+          .append("          secretPath: secret/data/")
+          .append(run)
+          .append("/obj-")
+          .append(i)
+          .append('\n')
           .append("          secretKey: value\n");
     }
     List<String> serviceAccounts = new ArrayList<>();
     for (int j = 0; j < identities; j++) {
       serviceAccounts.add("sa-" + j);
     }
-    vault.addRole("", VaultEmulator.DEFAULT_AUTH_MOUNT, new VaultRole(
-        run, serviceAccounts, List.of(run), VaultDemo.AUDIENCE, List.of("secret/data/" + run + "/"), Duration.ofHours(1)));
-    String spc = """
+    vault.addRole(
+        "",
+        VaultEmulator.DEFAULT_AUTH_MOUNT,
+        new VaultRole(
+            run,
+            serviceAccounts,
+            List.of(run),
+            VaultDemo.AUDIENCE,
+            List.of("secret/data/" + run + "/"),
+            Duration.ofHours(1)));
+    String spc =
+        """
         apiVersion: secrets-store.csi.x-k8s.io/v1
         kind: SecretProviderClass
         metadata:
@@ -45,12 +63,17 @@ final class VaultLoad {
           parameters:
             roleName: %s
             objects: |
-        %s""".formatted(run, run, run, spcObjects);
+        %s"""
+            .formatted(run, run, run, spcObjects);
     List<String> flags = VaultDemo.serveFlags(started);
     List<DemoScenario> scenarios = new ArrayList<>();
     for (String serviceAccount : serviceAccounts) {
-      String token = vault.mintServiceAccountToken(run, serviceAccount, VaultDemo.AUDIENCE, Duration.ofHours(24));
-      scenarios.add(new DemoScenario("vault", flags, spc, run, serviceAccount, Map.of(VaultDemo.AUDIENCE, token)));
+      String token =
+          vault.mintServiceAccountToken(
+              run, serviceAccount, VaultDemo.AUDIENCE, Duration.ofHours(24));
+      scenarios.add(
+          new DemoScenario(
+              "vault", flags, spc, run, serviceAccount, Map.of(VaultDemo.AUDIENCE, token)));
     }
     return scenarios;
   }

@@ -27,7 +27,10 @@ public record VaultRole(
   /** The token lifetime of a role that does not set one. */
   public static final Duration DEFAULT_TOKEN_TTL = Duration.ofHours(1);
 
-  /** Rejects what Vault would refuse to store: no name, no bound names or namespaces, a non-positive TTL. */
+  /**
+   * Rejects what Vault would refuse to store: no name, no bound names or namespaces, a non-positive
+   * TTL.
+   */
   public VaultRole {
     Objects.requireNonNull(name, "name");
     if (name.isBlank()) {
@@ -37,7 +40,9 @@ public record VaultRole(
     boundServiceAccountNamespaces = List.copyOf(boundServiceAccountNamespaces);
     if (boundServiceAccountNames.isEmpty() || boundServiceAccountNamespaces.isEmpty()) {
       throw new IllegalArgumentException(
-          "role " + name + ": bound service account names and namespaces must be set (use \"*\" for any)");
+          "role "
+              + name
+              + ": bound service account names and namespaces must be set (use \"*\" for any)");
     }
     allowedPathPrefixes = List.copyOf(allowedPathPrefixes);
     tokenTtl = tokenTtl == null ? DEFAULT_TOKEN_TTL : tokenTtl;
@@ -54,7 +59,8 @@ public record VaultRole(
   static boolean matchesGlob(List<String> patterns, String value) {
     for (String pattern : patterns) {
       if (pattern.equals(value)
-          || (pattern.endsWith("*") && value.startsWith(pattern.substring(0, pattern.length() - 1)))) {
+          || (pattern.endsWith("*")
+              && value.startsWith(pattern.substring(0, pattern.length() - 1)))) {
         return true;
       }
     }

@@ -12,8 +12,8 @@ import java.util.Set;
 
 /**
  * The {@code vault} section of a seed file: KV secrets with their versions, and Kubernetes auth
- * roles (a service account, its namespace, the JWT audience, and the API paths its tokens may
- * read, standing in for policies).
+ * roles (a service account, its namespace, the JWT audience, and the API paths its tokens may read,
+ * standing in for policies).
  *
  * <pre>
  * vault:
@@ -33,7 +33,8 @@ import java.util.Set;
 final class VaultSeed {
   private VaultSeed() {}
 
-  static List<SeededIdentity> apply(VaultEmulator vault, StartedEmulator started, SeedNode section) {
+  static List<SeededIdentity> apply(
+      VaultEmulator vault, StartedEmulator started, SeedNode section) {
     Map<String, SeedNode> top = section.entries(Set.of("secrets", "roles"));
     for (SeedNode secret : SeedNode.itemsOf(top, "secrets")) {
       putSecret(vault, secret);
@@ -42,16 +43,28 @@ final class VaultSeed {
     List<SeedNode> roles = SeedNode.itemsOf(top, "roles");
     List<String> flags = roles.isEmpty() ? List.of() : VaultDemo.serveFlags(started);
     for (SeedNode role : roles) {
-      Map<String, SeedNode> fields = role.entries(Set.of("name", "namespace", "serviceAccount", "audience", "read"));
+      Map<String, SeedNode> fields =
+          role.entries(Set.of("name", "namespace", "serviceAccount", "audience", "read"));
       String name = role.required(fields, "name").string();
       String namespace = role.required(fields, "namespace").string();
       String serviceAccount = role.required(fields, "serviceAccount").string();
       String audience = SeedNode.stringOr(fields, "audience", VaultDemo.AUDIENCE);
       List<String> read = role.required(fields, "read").strings();
-      vault.addRole("", VaultEmulator.DEFAULT_AUTH_MOUNT,
-          new VaultRole(name, List.of(serviceAccount), List.of(namespace), audience, read, Duration.ofHours(1)));
-      String token = vault.mintServiceAccountToken(namespace, serviceAccount, audience, Duration.ofHours(24));
-      identities.add(new SeededIdentity("vault", "role " + name, flags, namespace, serviceAccount, Map.of(audience, token)));
+      vault.addRole(
+          "",
+          VaultEmulator.DEFAULT_AUTH_MOUNT,
+          new VaultRole(
+              name,
+              List.of(serviceAccount),
+              List.of(namespace),
+              audience,
+              read,
+              Duration.ofHours(1)));
+      String token =
+          vault.mintServiceAccountToken(namespace, serviceAccount, audience, Duration.ofHours(24));
+      identities.add(
+          new SeededIdentity(
+              "vault", "role " + name, flags, namespace, serviceAccount, Map.of(audience, token)));
     }
     return identities;
   }
@@ -70,13 +83,20 @@ final class VaultSeed {
       throw fields.get("versions").error("must list at least one version");
     }
     switch (engine) {
-      case "kv-v2" -> versions.forEach(version ->
-          vault.putKv2("", path.substring(0, slash), path.substring(slash + 1), version.stringMap()));
+      case "kv-v2" ->
+          versions.forEach(
+              version ->
+                  vault.putKv2(
+                      "",
+                      path.substring(0, slash),
+                      path.substring(slash + 1),
+                      version.stringMap()));
       case "kv-v1" -> {
         if (versions.size() != 1) {
           throw fields.get("versions").error("KV v1 keeps one version only");
         }
-        vault.putKv1("", path.substring(0, slash), path.substring(slash + 1), versions.get(0).stringMap());
+        vault.putKv1(
+            "", path.substring(0, slash), path.substring(slash + 1), versions.get(0).stringMap());
       }
       default -> throw fields.get("engine").error("must be kv-v2 or kv-v1");
     }

@@ -5,10 +5,10 @@
  * io.secretsstore.provider.emulators.vault.VaultRole}, {@link
  * io.secretsstore.provider.emulators.vault.ClientCertificate}). Everything else is package-private.
  *
- * <p>Inside: {@code VaultApi} routes requests and checks tokens; {@code KubernetesAuth} with
- * {@code ServiceAccountTokens} logs in with minted service-account JWTs; {@code Mounts} finds the
- * {@code SecretsEngine} of a path ({@code KvEngine}, {@code PkiEngine}, {@code DatabaseEngine});
- * {@code Leases} and {@code Tokens} keep what logins and dynamic secrets handed out; {@code
+ * <p>Inside: {@code VaultApi} routes requests and checks tokens; {@code KubernetesAuth} with {@code
+ * ServiceAccountTokens} logs in with minted service-account JWTs; {@code Mounts} finds the {@code
+ * SecretsEngine} of a path ({@code KvEngine}, {@code PkiEngine}, {@code DatabaseEngine}); {@code
+ * Leases} and {@code Tokens} keep what logins and dynamic secrets handed out; {@code
  * MutualTlsProxy} adds client-certificate TLS in front of the shared server.
  */
 package io.secretsstore.provider.emulators.vault;

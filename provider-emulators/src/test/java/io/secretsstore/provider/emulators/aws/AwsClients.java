@@ -34,11 +34,13 @@ final class AwsClients {
     store.load(null, null);
     try (InputStream in = Files.newInputStream(caFile)) {
       int i = 0;
-      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+      for (Certificate certificate :
+          CertificateFactory.getInstance("X.509").generateCertificates(in)) {
         store.setCertificateEntry("ca-" + i++, certificate);
       }
     }
-    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory trust =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     trust.init(store);
     return UrlConnectionHttpClient.builder()
         .tlsTrustManagersProvider(trust::getTrustManagers)
@@ -48,7 +50,10 @@ final class AwsClients {
   }
 
   static ClientOverrideConfiguration noRetries() {
-    return ClientOverrideConfiguration.builder().retryStrategy(RetryMode.STANDARD).retryStrategy(b -> b.maxAttempts(1)).build();
+    return ClientOverrideConfiguration.builder()
+        .retryStrategy(RetryMode.STANDARD)
+        .retryStrategy(b -> b.maxAttempts(1))
+        .build();
   }
 
   static AwsCredentials staticPair(AwsEmulator aws) {
@@ -64,7 +69,8 @@ final class AwsClients {
     return URI.create(started.settings().get("AWS_ENDPOINT_URL"));
   }
 
-  static SecretsManagerClient secrets(StartedEmulator started, SdkHttpClient http, AwsCredentials credentials, String region) {
+  static SecretsManagerClient secrets(
+      StartedEmulator started, SdkHttpClient http, AwsCredentials credentials, String region) {
     return SecretsManagerClient.builder()
         .endpointOverride(https(started))
         .region(Region.of(region))
@@ -89,7 +95,8 @@ final class AwsClients {
         .endpointOverride(https(started))
         .region(Region.US_EAST_1)
         .httpClient(http)
-        .credentialsProvider(software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider.create())
+        .credentialsProvider(
+            software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider.create())
         .overrideConfiguration(noRetries())
         .build();
   }

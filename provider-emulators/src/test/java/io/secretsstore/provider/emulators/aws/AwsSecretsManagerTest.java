@@ -58,15 +58,28 @@ class AwsSecretsManagerTest {
     assertThat(current.versionId()).isEqualTo(v2);
     assertThat(current.versionStages()).containsExactly("AWSCURRENT");
     assertThat(current.name()).isEqualTo("app/db");
-    assertThat(current.arn()).isEqualTo("arn:aws:secretsmanager:us-east-1:111122223333:secret:app/db-AbCdEf");
+    assertThat(current.arn())
+        .isEqualTo("arn:aws:secretsmanager:us-east-1:111122223333:secret:app/db-AbCdEf");
     assertThat(current.createdDate()).isNotNull();
 
-    assertThat(client.getSecretValue(b -> b.secretId(aws.arn("us-east-1", "app/db")).versionId(v1)).secretString()).isEqualTo("one");
-    assertThat(client.getSecretValue(b -> b.secretId("app/db").versionStage("AWSPREVIOUS")).versionId()).isEqualTo(v1);
+    assertThat(
+            client
+                .getSecretValue(b -> b.secretId(aws.arn("us-east-1", "app/db")).versionId(v1))
+                .secretString())
+        .isEqualTo("one");
+    assertThat(
+            client
+                .getSecretValue(b -> b.secretId("app/db").versionStage("AWSPREVIOUS"))
+                .versionId())
+        .isEqualTo(v1);
 
     aws.labelVersion("us-east-1", "app/db", v1, "AWSCURRENT");
     assertThat(client.getSecretValue(b -> b.secretId("app/db")).secretString()).isEqualTo("one");
-    assertThat(client.getSecretValue(b -> b.secretId("app/db").versionStage("AWSPREVIOUS")).versionId()).isEqualTo(v2);
+    assertThat(
+            client
+                .getSecretValue(b -> b.secretId("app/db").versionStage("AWSPREVIOUS"))
+                .versionId())
+        .isEqualTo(v2);
   }
 
   @Test
@@ -78,31 +91,42 @@ class AwsSecretsManagerTest {
     assertThat(byArn.arn()).isEqualTo(arn);
     assertThat(byArn.name()).isEqualTo("PrimarySecret");
     assertThat(client.getSecretValue(b -> b.secretId("PrimarySecret")).arn()).isEqualTo(arn);
-    assertThatThrownBy(() -> client.getSecretValue(b -> b.secretId(arn.replace("-12345", "-AbCdEf"))))
+    assertThatThrownBy(
+            () -> client.getSecretValue(b -> b.secretId(arn.replace("-12345", "-AbCdEf"))))
         .isInstanceOf(ResourceNotFoundException.class);
-    try (SecretsManagerClient west = AwsClients.secrets(started, http, AwsClients.staticPair(aws), "us-west-2")) {
-      assertThatThrownBy(() -> west.getSecretValue(b -> b.secretId(arn))).isInstanceOf(ResourceNotFoundException.class);
+    try (SecretsManagerClient west =
+        AwsClients.secrets(started, http, AwsClients.staticPair(aws), "us-west-2")) {
+      assertThatThrownBy(() -> west.getSecretValue(b -> b.secretId(arn)))
+          .isInstanceOf(ResourceNotFoundException.class);
     }
-    assertThatThrownBy(() -> aws.putSecretAt("arn:aws:ssm:us-east-1:1:parameter/x", "v")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> aws.putSecret("us-east-1", "PrimarySecret", "v")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> aws.putSecretAt("arn:aws:ssm:us-east-1:1:parameter/x", "v"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> aws.putSecret("us-east-1", "PrimarySecret", "v"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void binarySecrets_andRegionsAreSeparate() {
     aws.putSecretBinary("eu-west-1", "bin", new byte[] {0, 1, 2, (byte) 255});
-    try (SecretsManagerClient eu = AwsClients.secrets(started, http, AwsClients.staticPair(aws), "eu-west-1")) {
-      assertThat(eu.getSecretValue(b -> b.secretId("bin")).secretBinary().asByteArray()).containsExactly(0, 1, 2, 255);
+    try (SecretsManagerClient eu =
+        AwsClients.secrets(started, http, AwsClients.staticPair(aws), "eu-west-1")) {
+      assertThat(eu.getSecretValue(b -> b.secretId("bin")).secretBinary().asByteArray())
+          .containsExactly(0, 1, 2, 255);
     }
-    assertThatThrownBy(() -> client.getSecretValue(b -> b.secretId("bin"))).isInstanceOf(ResourceNotFoundException.class);
+    assertThatThrownBy(() -> client.getSecretValue(b -> b.secretId("bin")))
+        .isInstanceOf(ResourceNotFoundException.class);
   }
 
   @Test
   void unknownSecretOrVersion_isResourceNotFound() {
     aws.putSecret("us-east-1", "a", "x");
     assertThatThrownBy(() -> client.getSecretValue(b -> b.secretId("missing")))
-        .isInstanceOfSatisfying(ResourceNotFoundException.class, e -> assertThat(e.statusCode()).isEqualTo(400));
-    assertThatThrownBy(() -> client.getSecretValue(b -> b.secretId("a").versionId("nope"))).isInstanceOf(ResourceNotFoundException.class);
-    assertThatThrownBy(() -> client.getSecretValue(b -> b.secretId("a").versionStage("GONE"))).isInstanceOf(ResourceNotFoundException.class);
+        .isInstanceOfSatisfying(
+            ResourceNotFoundException.class, e -> assertThat(e.statusCode()).isEqualTo(400));
+    assertThatThrownBy(() -> client.getSecretValue(b -> b.secretId("a").versionId("nope")))
+        .isInstanceOf(ResourceNotFoundException.class);
+    assertThatThrownBy(() -> client.getSecretValue(b -> b.secretId("a").versionStage("GONE")))
+        .isInstanceOf(ResourceNotFoundException.class);
   }
 
   @Test
@@ -119,15 +143,21 @@ class AwsSecretsManagerTest {
     ListSecretVersionIdsResponse listed = client.listSecretVersionIds(b -> b.secretId("s"));
     assertThat(listed.versions()).hasSize(2);
 
-    client.putSecretValue(b -> b.secretId("s").secretBinary(SdkBytes.fromString("bin", StandardCharsets.UTF_8)));
-    assertThat(client.getSecretValue(b -> b.secretId("s")).secretBinary().asUtf8String()).isEqualTo("bin");
+    client.putSecretValue(
+        b -> b.secretId("s").secretBinary(SdkBytes.fromString("bin", StandardCharsets.UTF_8)));
+    assertThat(client.getSecretValue(b -> b.secretId("s")).secretBinary().asUtf8String())
+        .isEqualTo("bin");
 
-    BatchGetSecretValueResponse batch = client.batchGetSecretValue(b -> b.secretIdList("s", "missing"));
+    BatchGetSecretValueResponse batch =
+        client.batchGetSecretValue(b -> b.secretIdList("s", "missing"));
     assertThat(batch.secretValues()).extracting(v -> v.name()).containsExactly("s");
-    assertThat(batch.errors()).singleElement().satisfies(e -> {
-      assertThat(e.secretId()).isEqualTo("missing");
-      assertThat(e.errorCode()).isEqualTo("ResourceNotFoundException");
-    });
+    assertThat(batch.errors())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.secretId()).isEqualTo("missing");
+              assertThat(e.errorCode()).isEqualTo("ResourceNotFoundException");
+            });
     assertThat(aws.calls().snapshot())
         .containsEntry("aws.secretsmanager.PutSecretValue", 2L)
         .containsEntry("aws.secretsmanager.DescribeSecret", 1L)
@@ -140,17 +170,29 @@ class AwsSecretsManagerTest {
   void aWrongSecretKey_isAnInvalidSignature_andAnUnknownKey_unrecognized() {
     aws.putSecret("us-east-1", "s", "v");
     String[] pair = aws.staticCredentials();
-    try (SecretsManagerClient wrong = AwsClients.secrets(started, http, AwsBasicCredentials.create(pair[0], pair[1] + "x"), "us-east-1")) {
+    try (SecretsManagerClient wrong =
+        AwsClients.secrets(
+            started, http, AwsBasicCredentials.create(pair[0], pair[1] + "x"), "us-east-1")) {
       assertThatThrownBy(() -> wrong.getSecretValue(b -> b.secretId("s")))
-          .isInstanceOfSatisfying(SecretsManagerException.class, e -> {
-            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidSignatureException");
-            assertThat(e.statusCode()).isEqualTo(400);
-          });
+          .isInstanceOfSatisfying(
+              SecretsManagerException.class,
+              e -> {
+                assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidSignatureException");
+                assertThat(e.statusCode()).isEqualTo(400);
+              });
     }
-    try (SecretsManagerClient unknown = AwsClients.secrets(started, http, AwsBasicCredentials.create("AKIAUNKNOWN000000000", pair[1]), "us-east-1")) {
+    try (SecretsManagerClient unknown =
+        AwsClients.secrets(
+            started,
+            http,
+            AwsBasicCredentials.create("AKIAUNKNOWN000000000", pair[1]),
+            "us-east-1")) {
       assertThatThrownBy(() -> unknown.getSecretValue(b -> b.secretId("s")))
-          .isInstanceOfSatisfying(SecretsManagerException.class, e ->
-              assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnrecognizedClientException"));
+          .isInstanceOfSatisfying(
+              SecretsManagerException.class,
+              e ->
+                  assertThat(e.awsErrorDetails().errorCode())
+                      .isEqualTo("UnrecognizedClientException"));
     }
   }
 }

@@ -70,20 +70,39 @@ class AwsSsmFaultsAndDemoTest {
     aws.putParameter("us-east-1", "/app/s", "secure-value", true);
     try (SsmClient ssm = AwsClients.ssm(started, http, AwsClients.staticPair(aws))) {
       GetParametersResponse r =
-          ssm.getParameters(b -> b.names("/app/a", "/app/a:1", "/app/a:stable", "/app/s", "/app/missing", "/app/a:9").withDecryption(true));
-      assertThat(r.parameters()).extracting(Parameter::value).containsExactly("a2", "a1", "a1", "secure-value");
+          ssm.getParameters(
+              b ->
+                  b.names(
+                          "/app/a",
+                          "/app/a:1",
+                          "/app/a:stable",
+                          "/app/s",
+                          "/app/missing",
+                          "/app/a:9")
+                      .withDecryption(true));
+      assertThat(r.parameters())
+          .extracting(Parameter::value)
+          .containsExactly("a2", "a1", "a1", "secure-value");
       assertThat(r.parameters()).extracting(Parameter::version).containsExactly(2L, 1L, 1L, 1L);
       assertThat(r.parameters().get(1).selector()).isEqualTo(":1");
       assertThat(r.parameters().get(2).name()).isEqualTo("/app/a");
       assertThat(r.parameters().get(3).typeAsString()).isEqualTo("SecureString");
       assertThat(r.invalidParameters()).containsExactly("/app/missing", "/app/a:9");
 
-      assertThat(ssm.getParameters(b -> b.names("/app/s")).parameters().get(0).value()).isNotEqualTo("secure-value");
-      assertThat(ssm.getParameters(b -> b.names("arn:aws:ssm:us-east-1:111122223333:parameter/app/a")).parameters().get(0).value()).isEqualTo("a2");
+      assertThat(ssm.getParameters(b -> b.names("/app/s")).parameters().get(0).value())
+          .isNotEqualTo("secure-value");
+      assertThat(
+              ssm.getParameters(b -> b.names("arn:aws:ssm:us-east-1:111122223333:parameter/app/a"))
+                  .parameters()
+                  .get(0)
+                  .value())
+          .isEqualTo("a2");
 
       List<String> eleven = IntStream.range(0, 11).mapToObj(i -> "/app/p" + i).toList();
       assertThatThrownBy(() -> ssm.getParameters(b -> b.names(eleven)))
-          .isInstanceOfSatisfying(SsmException.class, e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException"));
+          .isInstanceOfSatisfying(
+              SsmException.class,
+              e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ValidationException"));
     }
     assertThat(aws.calls().count("aws.ssm.GetParameters")).isEqualTo(4);
   }
@@ -92,25 +111,36 @@ class AwsSsmFaultsAndDemoTest {
   void throttling_asStatus429_orAsThrottlingException400_isThrottlingToTheSdk_andRetried() {
     aws.putSecret("us-east-1", "a", "va");
     aws.putSecret("us-east-1", "b", "vb");
-    try (SecretsManagerClient sm = AwsClients.secrets(started, http, AwsClients.staticPair(aws), "us-east-1")) {
+    try (SecretsManagerClient sm =
+        AwsClients.secrets(started, http, AwsClients.staticPair(aws), "us-east-1")) {
       aws.faults().inject("aws.secretsmanager.GetSecretValue", Fault.error(429), 1);
       assertThatThrownBy(() -> sm.getSecretValue(b -> b.secretId("a")))
-          .isInstanceOfSatisfying(SecretsManagerException.class, e -> {
-            assertThat(e.isThrottlingException()).isTrue();
-            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ThrottlingException");
-          });
+          .isInstanceOfSatisfying(
+              SecretsManagerException.class,
+              e -> {
+                assertThat(e.isThrottlingException()).isTrue();
+                assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ThrottlingException");
+              });
       aws.faults()
-          .inject("aws.secretsmanager.GetSecretValue", Fault.error(400).withBody("{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"), 1);
+          .inject(
+              "aws.secretsmanager.GetSecretValue",
+              Fault.error(400)
+                  .withBody("{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"),
+              1);
       assertThatThrownBy(() -> sm.getSecretValue(b -> b.secretId("a")))
-          .isInstanceOfSatisfying(SecretsManagerException.class, e -> assertThat(e.isThrottlingException()).isTrue());
+          .isInstanceOfSatisfying(
+              SecretsManagerException.class, e -> assertThat(e.isThrottlingException()).isTrue());
 
-      aws.faults().inject("aws.secretsmanager.GetSecretValue", "b", Fault.error(500), FaultPlan.ALWAYS);
+      aws.faults()
+          .inject("aws.secretsmanager.GetSecretValue", "b", Fault.error(500), FaultPlan.ALWAYS);
       assertThat(sm.getSecretValue(b -> b.secretId("a")).secretString()).isEqualTo("va");
       assertThatThrownBy(() -> sm.getSecretValue(b -> b.secretId(aws.arn("us-east-1", "b"))))
-          .isInstanceOfSatisfying(SecretsManagerException.class, e -> {
-            assertThat(e.statusCode()).isEqualTo(500);
-            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InternalServiceError");
-          });
+          .isInstanceOfSatisfying(
+              SecretsManagerException.class,
+              e -> {
+                assertThat(e.statusCode()).isEqualTo(500);
+                assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InternalServiceError");
+              });
       aws.faults().clear();
     }
     AwsCredentials pair = AwsClients.staticPair(aws);
@@ -144,11 +174,13 @@ class AwsSsmFaultsAndDemoTest {
             .build();
     SignedRequest signed =
         AwsV4HttpSigner.create()
-            .sign(r -> r.identity(AwsCredentialsIdentity.create(pair[0], pair[1]))
-                .request(unsigned)
-                .payload(ContentStreamProvider.fromUtf8String(body))
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "secretsmanager"));
+            .sign(
+                r ->
+                    r.identity(AwsCredentialsIdentity.create(pair[0], pair[1]))
+                        .request(unsigned)
+                        .payload(ContentStreamProvider.fromUtf8String(body))
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "secretsmanager"));
     HttpClient client = TestClients.trusting(dir.resolve("ca.pem"));
 
     HttpResponse<String> original = send(client, endpoint, signed, body);
@@ -157,16 +189,25 @@ class AwsSsmFaultsAndDemoTest {
     assertThat(original.statusCode()).isEqualTo(200);
     assertThat(original.body()).contains("\"SecretString\":\"va\"");
     assertThat(tampered.statusCode()).isEqualTo(400);
-    assertThat(tampered.body()).contains("\"__type\":\"InvalidSignatureException\"").doesNotContain("vb");
+    assertThat(tampered.body())
+        .contains("\"__type\":\"InvalidSignatureException\"")
+        .doesNotContain("vb");
   }
 
-  private static HttpResponse<String> send(HttpClient client, URI endpoint, SignedRequest signed, String body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body));
-    signed.request().forEachHeader((name, values) -> {
-      if (!name.equalsIgnoreCase("Host") && !name.equalsIgnoreCase("Content-Length")) {
-        values.forEach(v -> request.header(name, v));
-      }
-    });
+  private static HttpResponse<String> send(
+      HttpClient client, URI endpoint, SignedRequest signed, String body) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(endpoint)
+            .timeout(Duration.ofSeconds(10))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    signed
+        .request()
+        .forEachHeader(
+            (name, values) -> {
+              if (!name.equalsIgnoreCase("Host") && !name.equalsIgnoreCase("Content-Length")) {
+                values.forEach(v -> request.header(name, v));
+              }
+            });
     return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -204,17 +245,33 @@ class AwsSsmFaultsAndDemoTest {
             "--aws-region=us-east-1",
             "--aws-role-arn-for=demo/app=arn:aws:iam::111122223333:role/demo-app");
     assertThat(demo.secretProviderClass())
-        .contains("name: app-secrets", "namespace: demo", "provider: aws", "region: us-east-1", "objectName: demo/db", "path: username",
-            "path: password", "objectName: /demo/api-key", "objectType: ssmparameter");
+        .contains(
+            "name: app-secrets",
+            "namespace: demo",
+            "provider: aws",
+            "region: us-east-1",
+            "objectName: demo/db",
+            "path: username",
+            "path: password",
+            "objectName: /demo/api-key",
+            "objectType: ssmparameter");
     String token = demo.tokensByAudience().get("sts.amazonaws.com");
     try (var sts = AwsClients.sts(started, http)) {
       var credentials =
-          sts.assumeRoleWithWebIdentity(b -> b.roleArn("arn:aws:iam::111122223333:role/demo-app").roleSessionName("demo").webIdentityToken(token))
+          sts.assumeRoleWithWebIdentity(
+                  b ->
+                      b.roleArn("arn:aws:iam::111122223333:role/demo-app")
+                          .roleSessionName("demo")
+                          .webIdentityToken(token))
               .credentials();
-      try (SecretsManagerClient sm = AwsClients.secrets(started, http, AwsClients.session(credentials), "us-east-1");
+      try (SecretsManagerClient sm =
+              AwsClients.secrets(started, http, AwsClients.session(credentials), "us-east-1");
           SsmClient ssm = AwsClients.ssm(started, http, AwsClients.session(credentials))) {
-        assertThat(sm.getSecretValue(b -> b.secretId("demo/db")).secretString()).startsWith("{\"username\":\"app\",\"password\":\"");
-        assertThat(ssm.getParameters(b -> b.names("/demo/api-key").withDecryption(true)).parameters()).hasSize(1);
+        assertThat(sm.getSecretValue(b -> b.secretId("demo/db")).secretString())
+            .startsWith("{\"username\":\"app\",\"password\":\"");
+        assertThat(
+                ssm.getParameters(b -> b.names("/demo/api-key").withDecryption(true)).parameters())
+            .hasSize(1);
       }
     }
   }
@@ -224,8 +281,16 @@ class AwsSsmFaultsAndDemoTest {
     List<CloudEmulator> all = Emulators.discover();
     assertThat(all).anyMatch(e -> e instanceof AwsEmulator && e.name().equals("aws"));
     assertThat(started.endpoints().keySet()).containsExactly("http", "https", "pod-identity");
-    assertThat(started.endpoint("pod-identity")).isEqualTo(URI.create(started.endpoint("http") + "/v1/credentials"));
+    assertThat(started.endpoint("pod-identity"))
+        .isEqualTo(URI.create(started.endpoint("http") + "/v1/credentials"));
     assertThat(started.settings())
-        .isEqualTo(Map.of("AWS_ENDPOINT_URL", started.endpoint("https").toString(), "AWS_CA_BUNDLE", dir.resolve("ca.pem").toString(), "AWS_REGION", "us-east-1"));
+        .isEqualTo(
+            Map.of(
+                "AWS_ENDPOINT_URL",
+                started.endpoint("https").toString(),
+                "AWS_CA_BUNDLE",
+                dir.resolve("ca.pem").toString(),
+                "AWS_REGION",
+                "us-east-1"));
   }
 }

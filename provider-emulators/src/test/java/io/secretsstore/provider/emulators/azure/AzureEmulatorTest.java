@@ -43,7 +43,8 @@ import org.junit.jupiter.api.Test;
 class AzureEmulatorTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String RESOURCE = "https://vault.azure.net";
-  private static final RetryOptions NO_RETRIES = new RetryOptions(new FixedDelayOptions(0, Duration.ZERO));
+  private static final RetryOptions NO_RETRIES =
+      new RetryOptions(new FixedDelayOptions(0, Duration.ZERO));
   private final AzureEmulator azure = new AzureEmulator();
   private StartedEmulator started;
   private Path caFile;
@@ -66,21 +67,46 @@ class AzureEmulatorTest {
   }
 
   private SecretClient client(String clientId, String secret) {
-    HttpClient http = new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder().sslContext(options.tls().clientContext())).build();
-    var credential = new ClientSecretCredentialBuilder().tenantId("t1").clientId(clientId).clientSecret(secret)
-        .authorityHost(started.endpoint("aad").toString()).httpClient(http).retryOptions(NO_RETRIES).disableInstanceDiscovery().build();
-    return new SecretClientBuilder().vaultUrl(started.endpoint("keyvault") + "/kv").credential(credential).httpClient(http)
-        .retryOptions(NO_RETRIES).disableChallengeResourceVerification().buildClient();
+    HttpClient http =
+        new JdkHttpClientBuilder(
+                java.net.http.HttpClient.newBuilder().sslContext(options.tls().clientContext()))
+            .build();
+    var credential =
+        new ClientSecretCredentialBuilder()
+            .tenantId("t1")
+            .clientId(clientId)
+            .clientSecret(secret)
+            .authorityHost(started.endpoint("aad").toString())
+            .httpClient(http)
+            .retryOptions(NO_RETRIES)
+            .disableInstanceDiscovery()
+            .build();
+    return new SecretClientBuilder()
+        .vaultUrl(started.endpoint("keyvault") + "/kv")
+        .credential(credential)
+        .httpClient(http)
+        .retryOptions(NO_RETRIES)
+        .disableChallengeResourceVerification()
+        .buildClient();
   }
 
   @Test
   void anUnauthenticatedCall_getsTheBearerChallengeOfTheVaultsTenant() throws Exception {
-    HttpResponse<String> response = java.net.http.HttpClient.newBuilder().sslContext(options.tls().clientContext()).build()
-        .send(HttpRequest.newBuilder(URI.create(started.endpoint("keyvault") + "/kv/secrets/x?api-version=7.5")).build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        java.net.http.HttpClient.newBuilder()
+            .sslContext(options.tls().clientContext())
+            .build()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(started.endpoint("keyvault") + "/kv/secrets/x?api-version=7.5"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(401);
-    assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue(
-        "Bearer authorization=\"" + started.endpoint("aad") + "/t1\", resource=\"https://vault.azure.net\"");
+    assertThat(response.headers().firstValue("WWW-Authenticate"))
+        .hasValue(
+            "Bearer authorization=\""
+                + started.endpoint("aad")
+                + "/t1\", resource=\"https://vault.azure.net\"");
   }
 
   @Test
@@ -93,14 +119,16 @@ class AzureEmulatorTest {
     assertThat(client.listPropertiesOfSecretVersions("db").stream().count()).isEqualTo(2);
     assertThat(azure.tokenRequests()).isEqualTo(1);
     assertThat(azure.reads("db")).isEqualTo(2);
-    assertThatThrownBy(() -> client.getSecret("missing")).isInstanceOf(ResourceNotFoundException.class)
+    assertThatThrownBy(() -> client.getSecret("missing"))
+        .isInstanceOf(ResourceNotFoundException.class)
         .hasMessageContaining("SecretNotFound");
   }
 
   @Test
   void aWrongClientSecret_isRefusedByEntraId() {
     azure.setSecret("kv", "db", "one");
-    assertThatThrownBy(() -> client("app", "wrong").getSecret("db")).isInstanceOf(RuntimeException.class)
+    assertThatThrownBy(() -> client("app", "wrong").getSecret("db"))
+        .isInstanceOf(RuntimeException.class)
         .hasMessageContaining("AADSTS7000215");
   }
 
@@ -110,10 +138,17 @@ class AzureEmulatorTest {
     SecretClient client = client("app", "s3cret");
     client.getSecret("db");
     azure.faults().inject("azure.keyvault.secret.get", Fault.throttled(Duration.ofSeconds(2)), 1);
-    assertThatThrownBy(() -> client.getSecret("db")).isInstanceOfSatisfying(HttpResponseException.class, e -> {
-      assertThat(e.getResponse().getStatusCode()).isEqualTo(429);
-      assertThat(e.getResponse().getHeaders().getValue(com.azure.core.http.HttpHeaderName.RETRY_AFTER)).isEqualTo("2");
-    });
+    assertThatThrownBy(() -> client.getSecret("db"))
+        .isInstanceOfSatisfying(
+            HttpResponseException.class,
+            e -> {
+              assertThat(e.getResponse().getStatusCode()).isEqualTo(429);
+              assertThat(
+                      e.getResponse()
+                          .getHeaders()
+                          .getValue(com.azure.core.http.HttpHeaderName.RETRY_AFTER))
+                  .isEqualTo("2");
+            });
   }
 
   @Test
@@ -125,7 +160,10 @@ class AzureEmulatorTest {
     assertThat(demo.secretProviderClass()).contains("keyvaultName: demo-kv");
   }
 
-  /** The node's identities, a pod identity and an identity binding, each allowed to read {@code kv/db}. */
+  /**
+   * The node's identities, a pod identity and an identity binding, each allowed to read {@code
+   * kv/db}.
+   */
   private void seedTokenSources() {
     azure.setSecret("kv", "db", "value");
     azure.setSystemAssignedIdentity("t1", "node-id");
@@ -142,19 +180,28 @@ class AzureEmulatorTest {
     for (int i = 0; i < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
     }
-    return java.net.http.HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return java.net.http.HttpClient.newHttpClient()
+        .send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private String imds(String query) {
-    return started.endpoint("imds") + "/metadata/identity/oauth2/token?api-version=2018-02-01&resource="
-        + URLEncoder.encode(RESOURCE, StandardCharsets.UTF_8) + query;
+    return started.endpoint("imds")
+        + "/metadata/identity/oauth2/token?api-version=2018-02-01&resource="
+        + URLEncoder.encode(RESOURCE, StandardCharsets.UTF_8)
+        + query;
   }
 
   /** Reads the secret with a bearer token straight from the emulator's Key Vault. */
   private int readWith(String accessToken) throws Exception {
-    java.net.http.HttpClient tls = java.net.http.HttpClient.newBuilder().sslContext(options.tls().clientContext()).build();
-    return tls.send(HttpRequest.newBuilder(URI.create(started.endpoint("keyvault") + "/kv/secrets/db?api-version=7.5"))
-        .header("Authorization", "Bearer " + accessToken).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    java.net.http.HttpClient tls =
+        java.net.http.HttpClient.newBuilder().sslContext(options.tls().clientContext()).build();
+    return tls.send(
+            HttpRequest.newBuilder(
+                    URI.create(started.endpoint("keyvault") + "/kv/secrets/db?api-version=7.5"))
+                .header("Authorization", "Bearer " + accessToken)
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .statusCode();
   }
 
   @Test
@@ -162,8 +209,12 @@ class AzureEmulatorTest {
     seedTokenSources();
     HttpResponse<String> noHeader = get(imds(""));
     assertThat(noHeader.statusCode()).isEqualTo(400);
-    assertThat(JSON.readTree(noHeader.body()).path("error_description").asText()).isEqualTo("Required metadata header not specified");
-    assertThat(JSON.readTree(get(imds("&client_id=nobody"), "Metadata", "true").body()).path("error_description").asText())
+    assertThat(JSON.readTree(noHeader.body()).path("error_description").asText())
+        .isEqualTo("Required metadata header not specified");
+    assertThat(
+            JSON.readTree(get(imds("&client_id=nobody"), "Metadata", "true").body())
+                .path("error_description")
+                .asText())
         .isEqualTo("Identity not found");
     JsonNode system = JSON.readTree(get(imds(""), "Metadata", "true").body());
     JsonNode user = JSON.readTree(get(imds("&client_id=user-id"), "Metadata", "true").body());
@@ -178,7 +229,10 @@ class AzureEmulatorTest {
   @Test
   void nmi_mapsPodsToIdentities() throws Exception {
     seedTokenSources();
-    String url = started.endpoint("nmi") + "?resource=" + URLEncoder.encode(RESOURCE, StandardCharsets.UTF_8);
+    String url =
+        started.endpoint("nmi")
+            + "?resource="
+            + URLEncoder.encode(RESOURCE, StandardCharsets.UTF_8);
     assertThat(get(url).statusCode()).isEqualTo(400);
     assertThat(get(url, "podns", "ns", "podname", "pod-2").statusCode()).isEqualTo(404);
     JsonNode answer = JSON.readTree(get(url, "podns", "ns", "podname", "pod-1").body());
@@ -190,30 +244,52 @@ class AzureEmulatorTest {
   private java.net.http.HttpClient proxyClient(String sniName) {
     SSLParameters parameters = options.tls().clientContext().getDefaultSSLParameters();
     parameters.setServerNames(List.of(new SNIHostName(sniName)));
-    return java.net.http.HttpClient.newBuilder().sslContext(options.tls().clientContext()).sslParameters(parameters).build();
+    return java.net.http.HttpClient.newBuilder()
+        .sslContext(options.tls().clientContext())
+        .sslParameters(parameters)
+        .build();
   }
 
   private HttpRequest proxyToken(String assertion) {
-    String form = "grant_type=client_credentials&client_id=bound-id&scope=" + URLEncoder.encode(RESOURCE + "/.default", StandardCharsets.UTF_8)
-        + "&client_assertion_type=" + URLEncoder.encode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer", StandardCharsets.UTF_8)
-        + "&client_assertion=" + assertion;
-    return HttpRequest.newBuilder(URI.create(started.endpoint("token-proxy") + "/t1/oauth2/v2.0/token"))
-        .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build();
+    String form =
+        "grant_type=client_credentials&client_id=bound-id&scope="
+            + URLEncoder.encode(RESOURCE + "/.default", StandardCharsets.UTF_8)
+            + "&client_assertion_type="
+            + URLEncoder.encode(
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", StandardCharsets.UTF_8)
+            + "&client_assertion="
+            + assertion;
+    return HttpRequest.newBuilder(
+            URI.create(started.endpoint("token-proxy") + "/t1/oauth2/v2.0/token"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form))
+        .build();
   }
 
   @Test
   void tokenProxy_answersOnlyWithItsSniName_andChecksTheBindingToken() throws Exception {
     seedTokenSources();
-    String binding = azure.mintServiceAccountToken("ns", "sa", AzureEmulator.IDENTITY_BINDING_AUDIENCE, Duration.ofHours(1));
-    assertThatThrownBy(() -> proxyClient("localhost").send(proxyToken(binding), HttpResponse.BodyHandlers.ofString()))
+    String binding =
+        azure.mintServiceAccountToken(
+            "ns", "sa", AzureEmulator.IDENTITY_BINDING_AUDIENCE, Duration.ofHours(1));
+    assertThatThrownBy(
+            () ->
+                proxyClient("localhost")
+                    .send(proxyToken(binding), HttpResponse.BodyHandlers.ofString()))
         .isInstanceOf(SSLHandshakeException.class);
     java.net.http.HttpClient proxy = proxyClient(AzureEmulator.TOKEN_PROXY_SNI_NAME);
-    String exchange = azure.mintServiceAccountToken("ns", "sa", AzureEmulator.EXCHANGE_AUDIENCE, Duration.ofHours(1));
-    HttpResponse<String> wrongAudience = proxy.send(proxyToken(exchange), HttpResponse.BodyHandlers.ofString());
+    String exchange =
+        azure.mintServiceAccountToken(
+            "ns", "sa", AzureEmulator.EXCHANGE_AUDIENCE, Duration.ofHours(1));
+    HttpResponse<String> wrongAudience =
+        proxy.send(proxyToken(exchange), HttpResponse.BodyHandlers.ofString());
     assertThat(wrongAudience.statusCode()).isEqualTo(400);
     assertThat(wrongAudience.body()).contains("AADSTS700212").doesNotContain(exchange);
-    String unbound = azure.mintServiceAccountToken("ns", "other", AzureEmulator.IDENTITY_BINDING_AUDIENCE, Duration.ofHours(1));
-    assertThat(proxy.send(proxyToken(unbound), HttpResponse.BodyHandlers.ofString()).body()).contains("AADSTS70021");
+    String unbound =
+        azure.mintServiceAccountToken(
+            "ns", "other", AzureEmulator.IDENTITY_BINDING_AUDIENCE, Duration.ofHours(1));
+    assertThat(proxy.send(proxyToken(unbound), HttpResponse.BodyHandlers.ofString()).body())
+        .contains("AADSTS70021");
     HttpResponse<String> ok = proxy.send(proxyToken(binding), HttpResponse.BodyHandlers.ofString());
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(readWith(JSON.readTree(ok.body()).path("access_token").asText())).isEqualTo(200);

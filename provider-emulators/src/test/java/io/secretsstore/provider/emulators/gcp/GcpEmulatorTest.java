@@ -60,8 +60,11 @@ class GcpEmulatorTest {
     ca = Files.createTempFile("gcp-ca", ".pem");
     started = gcp.start(EmulatorOptions.create(ca));
     http = TestClients.trusting(ca);
-    channel = Grpc.newChannelBuilder(started.settings().get("GCP_SECRETMANAGER_ENDPOINT"),
-        TlsChannelCredentials.newBuilder().trustManager(ca.toFile()).build()).build();
+    channel =
+        Grpc.newChannelBuilder(
+                started.settings().get("GCP_SECRETMANAGER_ENDPOINT"),
+                TlsChannelCredentials.newBuilder().trustManager(ca.toFile()).build())
+            .build();
     gcp.addVersion(SECRET, "one");
     gcp.addVersion(SECRET, "two");
     gcp.addVersion(SECRET, "three");
@@ -79,8 +82,10 @@ class GcpEmulatorTest {
   }
 
   private HttpResponse<String> post(String path, String bearer, Object body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(started.endpoint("https") + path))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(started.endpoint("https") + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
     if (bearer != null) {
       request.header("Authorization", "Bearer " + bearer);
     }
@@ -88,12 +93,27 @@ class GcpEmulatorTest {
   }
 
   private HttpResponse<String> exchange(String subjectToken, String audience) throws Exception {
-    return post("/v1/identitybindingtoken", null, Map.of("grant_type", TokenExchange.GRANT_TYPE, "subject_token_type", TokenExchange.JWT,
-        "subject_token", subjectToken, "audience", audience, "scope", IamCredentials.SCOPE));
+    return post(
+        "/v1/identitybindingtoken",
+        null,
+        Map.of(
+            "grant_type",
+            TokenExchange.GRANT_TYPE,
+            "subject_token_type",
+            TokenExchange.JWT,
+            "subject_token",
+            subjectToken,
+            "audience",
+            audience,
+            "scope",
+            IamCredentials.SCOPE));
   }
 
   private String federated() throws Exception {
-    HttpResponse<String> response = exchange(gcp.mintServiceAccountToken("ns", "app", GcpEmulator.POOL, Duration.ofHours(1)), GcpEmulator.AUDIENCE);
+    HttpResponse<String> response =
+        exchange(
+            gcp.mintServiceAccountToken("ns", "app", GcpEmulator.POOL, Duration.ofHours(1)),
+            GcpEmulator.AUDIENCE);
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode json = JSON.readTree(response.body());
     assertThat(json.path("token_type").asText()).isEqualTo("Bearer");
@@ -102,30 +122,48 @@ class GcpEmulatorTest {
   }
 
   private String impersonated() throws Exception {
-    HttpResponse<String> response = post("/v1/projects/-/serviceAccounts/" + GSA + ":generateAccessToken", federated(),
-        Map.of("scope", List.of(IamCredentials.SCOPE)));
+    HttpResponse<String> response =
+        post(
+            "/v1/projects/-/serviceAccounts/" + GSA + ":generateAccessToken",
+            federated(),
+            Map.of("scope", List.of(IamCredentials.SCOPE)));
     assertThat(response.statusCode()).isEqualTo(200);
     return JSON.readTree(response.body()).path("accessToken").asText();
   }
 
-  private <Q extends com.google.protobuf.Message, R extends com.google.protobuf.Message> R call(String method, Q request, R response,
-      String bearer) {
+  private <Q extends com.google.protobuf.Message, R extends com.google.protobuf.Message> R call(
+      String method, Q request, R response, String bearer) {
     Metadata headers = new Metadata();
     if (bearer != null) {
-      headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + bearer);
+      headers.put(
+          Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + bearer);
     }
-    io.grpc.Channel withHeaders = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
-    return ClientCalls.blockingUnaryCall(withHeaders, SecretManagerService.method(method, request, response),
-        CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), request);
+    io.grpc.Channel withHeaders =
+        ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+    return ClientCalls.blockingUnaryCall(
+        withHeaders,
+        SecretManagerService.method(method, request, response),
+        CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+        request);
   }
 
   @Test
   void tokenExchange_checksAudienceSubjectTokenAndGrant() throws Exception {
     String good = gcp.mintServiceAccountToken("ns", "app", GcpEmulator.POOL, Duration.ofHours(1));
     assertThat(exchange(good, "identitynamespace:other").body()).contains("invalid_target");
-    assertThat(exchange(gcp.mintServiceAccountToken("ns", "app", "sts.amazonaws.com", Duration.ofHours(1)), GcpEmulator.AUDIENCE).body())
+    assertThat(
+            exchange(
+                    gcp.mintServiceAccountToken(
+                        "ns", "app", "sts.amazonaws.com", Duration.ofHours(1)),
+                    GcpEmulator.AUDIENCE)
+                .body())
         .contains("invalid_grant");
-    assertThat(exchange(gcp.mintServiceAccountToken("ns", "app", GcpEmulator.POOL, Duration.ofSeconds(-1)), GcpEmulator.AUDIENCE).body())
+    assertThat(
+            exchange(
+                    gcp.mintServiceAccountToken(
+                        "ns", "app", GcpEmulator.POOL, Duration.ofSeconds(-1)),
+                    GcpEmulator.AUDIENCE)
+                .body())
         .contains("The access token has expired.");
     assertThat(exchange(good + "x", GcpEmulator.AUDIENCE).statusCode()).isEqualTo(400);
     assertThat(federated()).startsWith("ya29.");
@@ -135,77 +173,180 @@ class GcpEmulatorTest {
   @Test
   void impersonation_needsABearerAndEveryHopAllowed() throws Exception {
     String path = "/v1/projects/-/serviceAccounts/" + GSA + ":generateAccessToken";
-    assertThat(post(path, null, Map.of("scope", List.of(IamCredentials.SCOPE))).statusCode()).isEqualTo(401);
+    assertThat(post(path, null, Map.of("scope", List.of(IamCredentials.SCOPE))).statusCode())
+        .isEqualTo(401);
     String other = "other@emulator-project.iam.gserviceaccount.com";
     gcp.addServiceAccount(other);
-    HttpResponse<String> denied = post("/v1/projects/-/serviceAccounts/" + other + ":generateAccessToken", federated(),
-        Map.of("scope", List.of(IamCredentials.SCOPE)));
+    HttpResponse<String> denied =
+        post(
+            "/v1/projects/-/serviceAccounts/" + other + ":generateAccessToken",
+            federated(),
+            Map.of("scope", List.of(IamCredentials.SCOPE)));
     assertThat(denied.statusCode()).isEqualTo(403);
     assertThat(denied.body()).contains("PERMISSION_DENIED");
     // A delegate the caller may use, which may not use the target, breaks the chain.
     String delegate = "delegate@emulator-project.iam.gserviceaccount.com";
     gcp.addServiceAccount(delegate);
     gcp.allowImpersonation(delegate, gcp.workloadMember("ns", "app"));
-    assertThat(post(path, federated(), Map.of("scope", List.of(IamCredentials.SCOPE), "delegates",
-        List.of("projects/-/serviceAccounts/" + delegate))).statusCode()).isEqualTo(403);
+    assertThat(
+            post(
+                    path,
+                    federated(),
+                    Map.of(
+                        "scope",
+                        List.of(IamCredentials.SCOPE),
+                        "delegates",
+                        List.of("projects/-/serviceAccounts/" + delegate)))
+                .statusCode())
+        .isEqualTo(403);
     gcp.allowImpersonation(GSA, GcpEmulator.serviceAccountMember(delegate));
-    assertThat(post(path, federated(), Map.of("scope", List.of(IamCredentials.SCOPE), "delegates",
-        List.of("projects/-/serviceAccounts/" + delegate))).statusCode()).isEqualTo(200);
+    assertThat(
+            post(
+                    path,
+                    federated(),
+                    Map.of(
+                        "scope",
+                        List.of(IamCredentials.SCOPE),
+                        "delegates",
+                        List.of("projects/-/serviceAccounts/" + delegate)))
+                .statusCode())
+        .isEqualTo(200);
   }
 
   @Test
   void secretManager_resolvesVersions_andReportsTheirStates() throws Exception {
     String token = impersonated();
-    AccessSecretVersionResponse latest = call("AccessSecretVersion",
-        AccessSecretVersionRequest.newBuilder().setName(SECRET + "/versions/latest").build(), AccessSecretVersionResponse.getDefaultInstance(), token);
+    AccessSecretVersionResponse latest =
+        call(
+            "AccessSecretVersion",
+            AccessSecretVersionRequest.newBuilder().setName(SECRET + "/versions/latest").build(),
+            AccessSecretVersionResponse.getDefaultInstance(),
+            token);
     assertThat(latest.getName()).isEqualTo(SECRET + "/versions/3");
     assertThat(latest.getPayload().getData().toStringUtf8()).isEqualTo("three");
     assertThat(latest.getPayload().hasDataCrc32C()).isTrue();
 
-    SecretVersion second = call("GetSecretVersion", GetSecretVersionRequest.newBuilder().setName(SECRET + "/versions/2").build(),
-        SecretVersion.getDefaultInstance(), token);
+    SecretVersion second =
+        call(
+            "GetSecretVersion",
+            GetSecretVersionRequest.newBuilder().setName(SECRET + "/versions/2").build(),
+            SecretVersion.getDefaultInstance(),
+            token);
     assertThat(second.getState()).isEqualTo(SecretVersion.State.DISABLED);
-    assertThatThrownBy(() -> call("AccessSecretVersion", AccessSecretVersionRequest.newBuilder().setName(SECRET + "/versions/2").build(),
-        AccessSecretVersionResponse.getDefaultInstance(), token))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+    assertThatThrownBy(
+            () ->
+                call(
+                    "AccessSecretVersion",
+                    AccessSecretVersionRequest.newBuilder().setName(SECRET + "/versions/2").build(),
+                    AccessSecretVersionResponse.getDefaultInstance(),
+                    token))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
 
-    ListSecretVersionsResponse list = call("ListSecretVersions", ListSecretVersionsRequest.newBuilder().setParent(SECRET).build(),
-        ListSecretVersionsResponse.getDefaultInstance(), token);
-    assertThat(list.getVersionsList()).extracting(SecretVersion::getName)
+    ListSecretVersionsResponse list =
+        call(
+            "ListSecretVersions",
+            ListSecretVersionsRequest.newBuilder().setParent(SECRET).build(),
+            ListSecretVersionsResponse.getDefaultInstance(),
+            token);
+    assertThat(list.getVersionsList())
+        .extracting(SecretVersion::getName)
         .containsExactly(SECRET + "/versions/3", SECRET + "/versions/2", SECRET + "/versions/1");
-    assertThat(gcp.calls().snapshot()).containsEntry(SecretManagerService.ACCESS, 2L).containsEntry(SecretManagerService.GET, 1L)
+    assertThat(gcp.calls().snapshot())
+        .containsEntry(SecretManagerService.ACCESS, 2L)
+        .containsEntry(SecretManagerService.GET, 1L)
         .containsEntry(SecretManagerService.LIST, 1L);
   }
 
   @Test
   void secretManager_enforcesTheBearerAndTheGrant() throws Exception {
-    AccessSecretVersionRequest request = AccessSecretVersionRequest.newBuilder().setName(SECRET + "/versions/1").build();
-    assertThatThrownBy(() -> call("AccessSecretVersion", request, AccessSecretVersionResponse.getDefaultInstance(), null))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+    AccessSecretVersionRequest request =
+        AccessSecretVersionRequest.newBuilder().setName(SECRET + "/versions/1").build();
+    assertThatThrownBy(
+            () ->
+                call(
+                    "AccessSecretVersion",
+                    request,
+                    AccessSecretVersionResponse.getDefaultInstance(),
+                    null))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
     String federated = federated();
-    assertThatThrownBy(() -> call("AccessSecretVersion", request, AccessSecretVersionResponse.getDefaultInstance(), federated))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
+    assertThatThrownBy(
+            () ->
+                call(
+                    "AccessSecretVersion",
+                    request,
+                    AccessSecretVersionResponse.getDefaultInstance(),
+                    federated))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
     String token = impersonated();
     gcp.expireAccessTokens();
-    assertThatThrownBy(() -> call("AccessSecretVersion", request, AccessSecretVersionResponse.getDefaultInstance(), token))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+    assertThatThrownBy(
+            () ->
+                call(
+                    "AccessSecretVersion",
+                    request,
+                    AccessSecretVersionResponse.getDefaultInstance(),
+                    token))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
   }
 
   @Test
   void faults_becomeGrpcStatuses_perResource() throws Exception {
     String token = impersonated();
-    gcp.faults().inject(SecretManagerService.ACCESS, SECRET + "/versions/1", Fault.throttled(Duration.ofSeconds(1)), 1);
+    gcp.faults()
+        .inject(
+            SecretManagerService.ACCESS,
+            SECRET + "/versions/1",
+            Fault.throttled(Duration.ofSeconds(1)),
+            1);
     gcp.faults().inject(SecretManagerService.ACCESS, SECRET + "/versions/3", Fault.error(503), 1);
-    AccessSecretVersionRequest first = AccessSecretVersionRequest.newBuilder().setName(SECRET + "/versions/1").build();
-    AccessSecretVersionRequest third = AccessSecretVersionRequest.newBuilder().setName(SECRET + "/versions/3").build();
-    assertThatThrownBy(() -> call("AccessSecretVersion", first, AccessSecretVersionResponse.getDefaultInstance(), token))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
-    assertThatThrownBy(() -> call("AccessSecretVersion", third, AccessSecretVersionResponse.getDefaultInstance(), token))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
-    assertThat(call("AccessSecretVersion", first, AccessSecretVersionResponse.getDefaultInstance(), token).getPayload().getData().toStringUtf8())
+    AccessSecretVersionRequest first =
+        AccessSecretVersionRequest.newBuilder().setName(SECRET + "/versions/1").build();
+    AccessSecretVersionRequest third =
+        AccessSecretVersionRequest.newBuilder().setName(SECRET + "/versions/3").build();
+    assertThatThrownBy(
+            () ->
+                call(
+                    "AccessSecretVersion",
+                    first,
+                    AccessSecretVersionResponse.getDefaultInstance(),
+                    token))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+    assertThatThrownBy(
+            () ->
+                call(
+                    "AccessSecretVersion",
+                    third,
+                    AccessSecretVersionResponse.getDefaultInstance(),
+                    token))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    assertThat(
+            call(
+                    "AccessSecretVersion",
+                    first,
+                    AccessSecretVersionResponse.getDefaultInstance(),
+                    token)
+                .getPayload()
+                .getData()
+                .toStringUtf8())
         .isEqualTo("one");
     gcp.faults().inject("gcp.sts.token", Fault.throttled(Duration.ofSeconds(2)), 1);
-    HttpResponse<String> throttled = exchange(gcp.mintServiceAccountToken("ns", "app", GcpEmulator.POOL, Duration.ofHours(1)), GcpEmulator.AUDIENCE);
+    HttpResponse<String> throttled =
+        exchange(
+            gcp.mintServiceAccountToken("ns", "app", GcpEmulator.POOL, Duration.ofHours(1)),
+            GcpEmulator.AUDIENCE);
     assertThat(throttled.statusCode()).isEqualTo(429);
     assertThat(throttled.headers().firstValue("Retry-After")).contains("2");
     assertThat(throttled.body()).contains("temporarily_unavailable");

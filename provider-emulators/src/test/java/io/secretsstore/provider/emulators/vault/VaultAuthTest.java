@@ -21,9 +21,24 @@ class VaultAuthTest {
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
     vault = new VaultEmulator();
-    vault.addRole("", "kubernetes", new VaultRole("app", List.of("app"), List.of("demo"), "vault", List.of("secret/"), Duration.ofMinutes(5)));
-    vault.addRole("", "kubernetes", new VaultRole("anyone", List.of("*"), List.of("team-*"), null, List.of("secret/"), null));
-    vault.addRole("", "jwt", new VaultRole("app", List.of("app"), List.of("demo"), "vault", List.of("secret/"), null));
+    vault.addRole(
+        "",
+        "kubernetes",
+        new VaultRole(
+            "app",
+            List.of("app"),
+            List.of("demo"),
+            "vault",
+            List.of("secret/"),
+            Duration.ofMinutes(5)));
+    vault.addRole(
+        "",
+        "kubernetes",
+        new VaultRole("anyone", List.of("*"), List.of("team-*"), null, List.of("secret/"), null));
+    vault.addRole(
+        "",
+        "jwt",
+        new VaultRole("app", List.of("app"), List.of("demo"), "vault", List.of("secret/"), null));
     started = vault.start(EmulatorOptions.create(dir.resolve("ca.pem")));
   }
 
@@ -36,7 +51,8 @@ class VaultAuthTest {
     return VaultTestClient.plain(started.endpoint("http"));
   }
 
-  private static VaultTestClient.Answer login(String mount, String role, String jwt) throws Exception {
+  private static VaultTestClient.Answer login(String mount, String role, String jwt)
+      throws Exception {
     return client().write("auth/" + mount + "/login", Map.of("role", role, "jwt", jwt));
   }
 
@@ -48,8 +64,17 @@ class VaultAuthTest {
     VaultTestClient.Answer answer = login("kubernetes", "app", jwt);
 
     assertThat(answer.status()).isEqualTo(200);
-    assertThat(answer.json().fieldNames()).toIterable()
-        .containsExactly("request_id", "lease_id", "renewable", "lease_duration", "data", "wrap_info", "warnings", "auth");
+    assertThat(answer.json().fieldNames())
+        .toIterable()
+        .containsExactly(
+            "request_id",
+            "lease_id",
+            "renewable",
+            "lease_duration",
+            "data",
+            "wrap_info",
+            "warnings",
+            "auth");
     var auth = answer.json().path("auth");
     assertThat(auth.path("client_token").asText()).startsWith("hvs.");
     assertThat(auth.path("accessor").asText()).isNotEmpty();
@@ -74,7 +99,9 @@ class VaultAuthTest {
 
   @Test
   void login_globsInBoundLists_andNoAudienceOnTheRole_acceptAnyMatchingToken() throws Exception {
-    String jwt = vault.mintServiceAccountToken("team-blue", "whoever", "something-else", Duration.ofMinutes(10));
+    String jwt =
+        vault.mintServiceAccountToken(
+            "team-blue", "whoever", "something-else", Duration.ofMinutes(10));
 
     assertThat(login("kubernetes", "anyone", jwt).status()).isEqualTo(200);
   }
@@ -83,13 +110,18 @@ class VaultAuthTest {
   void login_eachDenialReason_is403WithVaultsMessage_andNeverEchoesTheJwt() throws Exception {
     int before = vault.loginCount();
     String good = vault.mintServiceAccountToken("demo", "app", "vault", Duration.ofMinutes(10));
-    String otherSa = vault.mintServiceAccountToken("demo", "intruder", "vault", Duration.ofMinutes(10));
-    String otherNs = vault.mintServiceAccountToken("elsewhere", "app", "vault", Duration.ofMinutes(10));
-    String otherAud = vault.mintServiceAccountToken("demo", "app", "not-vault", Duration.ofMinutes(10));
+    String otherSa =
+        vault.mintServiceAccountToken("demo", "intruder", "vault", Duration.ofMinutes(10));
+    String otherNs =
+        vault.mintServiceAccountToken("elsewhere", "app", "vault", Duration.ofMinutes(10));
+    String otherAud =
+        vault.mintServiceAccountToken("demo", "app", "not-vault", Duration.ofMinutes(10));
     String expired = vault.mintServiceAccountToken("demo", "app", "vault", Duration.ofSeconds(-1));
-    String foreign = new VaultEmulator().mintServiceAccountToken("demo", "app", "vault", Duration.ofMinutes(10));
+    String foreign =
+        new VaultEmulator().mintServiceAccountToken("demo", "app", "vault", Duration.ofMinutes(10));
     String[] parts = good.split("\\.");
-    String tampered = parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 4) + "AAAA";
+    String tampered =
+        parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 4) + "AAAA";
 
     Map<String, String> denials =
         Map.of(
@@ -105,7 +137,9 @@ class VaultAuthTest {
       VaultTestClient.Answer answer = login("kubernetes", role, denial.getValue());
 
       assertThat(answer.status()).as(denial.getKey()).isEqualTo(403);
-      assertThat(answer.json().path("errors").get(0).asText()).as(denial.getKey()).contains(denial.getKey());
+      assertThat(answer.json().path("errors").get(0).asText())
+          .as(denial.getKey())
+          .contains(denial.getKey());
       assertThat(answer.body()).doesNotContain(denial.getValue());
     }
     VaultTestClient.Answer tamperedAnswer = login("kubernetes", "app", tampered);
@@ -126,24 +160,30 @@ class VaultAuthTest {
 
   @Test
   void login_missingFields_is400() throws Exception {
-    assertThat(client().write("auth/kubernetes/login", Map.of("role", "app")).status()).isEqualTo(400);
+    assertThat(client().write("auth/kubernetes/login", Map.of("role", "app")).status())
+        .isEqualTo(400);
     assertThat(client().write("auth/kubernetes/login", Map.of("jwt", "x")).status()).isEqualTo(400);
   }
 
   @Test
   void tokenSelfEndpoints_lookUpAndRenewTheCallersToken_andHealthNeedsNoToken() throws Exception {
     VaultTestClient client = client();
-    client.login("kubernetes", "app", vault.mintServiceAccountToken("demo", "app", "vault", Duration.ofMinutes(10)));
+    client.login(
+        "kubernetes",
+        "app",
+        vault.mintServiceAccountToken("demo", "app", "vault", Duration.ofMinutes(10)));
 
     VaultTestClient.Answer lookup = client.read("auth/token/lookup-self");
-    VaultTestClient.Answer renewed = client.write("auth/token/renew-self", Map.of("increment", "20m"));
+    VaultTestClient.Answer renewed =
+        client.write("auth/token/renew-self", Map.of("increment", "20m"));
     VaultTestClient.Answer health = client().read("sys/health");
 
     assertThat(lookup.status()).isEqualTo(200);
     assertThat(lookup.data().path("ttl").asLong()).isBetween(290L, 300L);
     assertThat(lookup.data().path("policies").toString()).isEqualTo("[\"default\",\"app\"]");
     assertThat(renewed.json().path("auth").path("lease_duration").asLong()).isEqualTo(1200);
-    assertThat(client.read("auth/token/lookup-self").data().path("ttl").asLong()).isBetween(1190L, 1200L);
+    assertThat(client.read("auth/token/lookup-self").data().path("ttl").asLong())
+        .isBetween(1190L, 1200L);
     assertThat(health.status()).isEqualTo(200);
     assertThat(health.json().path("sealed").asBoolean()).isFalse();
     assertThat(client().read("auth/token/lookup-self").status()).isEqualTo(403);
@@ -152,13 +192,16 @@ class VaultAuthTest {
   @Test
   void mintedToken_hasTheKubernetesClaims() throws Exception {
     String jwt = vault.mintServiceAccountToken("demo", "app", "vault", Duration.ofMinutes(10));
-    var claims = VaultTestClient.JSON.readTree(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+    var claims =
+        VaultTestClient.JSON.readTree(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
 
-    assertThat(claims.path("iss").asText()).isEqualTo("https://kubernetes.default.svc.cluster.local");
+    assertThat(claims.path("iss").asText())
+        .isEqualTo("https://kubernetes.default.svc.cluster.local");
     assertThat(claims.path("sub").asText()).isEqualTo("system:serviceaccount:demo:app");
     assertThat(claims.path("aud").toString()).isEqualTo("[\"vault\"]");
     assertThat(claims.path("exp").asLong() - claims.path("iat").asLong()).isEqualTo(600);
     assertThat(claims.path("kubernetes.io").path("namespace").asText()).isEqualTo("demo");
-    assertThat(claims.path("kubernetes.io").path("serviceaccount").path("name").asText()).isEqualTo("app");
+    assertThat(claims.path("kubernetes.io").path("serviceaccount").path("name").asText())
+        .isEqualTo("app");
   }
 }

@@ -27,7 +27,11 @@ class VaultDynamicSecretsTest {
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
     vault = new VaultEmulator();
-    vault.addRole("", "kubernetes", new VaultRole("app", List.of("app"), List.of("demo"), "vault", List.of("pki/", "database/"), null));
+    vault.addRole(
+        "",
+        "kubernetes",
+        new VaultRole(
+            "app", List.of("app"), List.of("demo"), "vault", List.of("pki/", "database/"), null));
     vault.enablePki("", "pki", "web", Duration.ofHours(2));
     vault.enableDatabase("", "database", "readonly", Duration.ofMinutes(10));
     vault.enableDatabase("", "database", "flash", Duration.ofMillis(300));
@@ -41,13 +45,17 @@ class VaultDynamicSecretsTest {
 
   private static VaultTestClient client() throws Exception {
     VaultTestClient client = VaultTestClient.plain(started.endpoint("http"));
-    client.login("kubernetes", "app", vault.mintServiceAccountToken("demo", "app", "vault", Duration.ofMinutes(5)));
+    client.login(
+        "kubernetes",
+        "app",
+        vault.mintServiceAccountToken("demo", "app", "vault", Duration.ofMinutes(5)));
     return client;
   }
 
   private static X509Certificate certificate(String pem) throws Exception {
     return (X509Certificate)
-        CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+        CertificateFactory.getInstance("X.509")
+            .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
   }
 
   @Test
@@ -55,13 +63,24 @@ class VaultDynamicSecretsTest {
     int before = vault.certificatesIssued();
 
     VaultTestClient.Answer answer =
-        client().put("pki/issue/web", Map.of("common_name", "app.demo.svc", "alt_names", "app,app.demo", "ttl", "30m"));
+        client()
+            .put(
+                "pki/issue/web",
+                Map.of("common_name", "app.demo.svc", "alt_names", "app,app.demo", "ttl", "30m"));
 
     assertThat(answer.status()).isEqualTo(200);
     assertThat(answer.json().path("lease_id").asText()).isEmpty();
     var data = answer.data();
-    assertThat(data.fieldNames()).toIterable()
-        .containsExactly("certificate", "issuing_ca", "ca_chain", "private_key", "private_key_type", "serial_number", "expiration");
+    assertThat(data.fieldNames())
+        .toIterable()
+        .containsExactly(
+            "certificate",
+            "issuing_ca",
+            "ca_chain",
+            "private_key",
+            "private_key_type",
+            "serial_number",
+            "expiration");
     X509Certificate leaf = certificate(data.path("certificate").asText());
     X509Certificate ca = certificate(data.path("issuing_ca").asText());
     leaf.verify(ca.getPublicKey());
@@ -84,11 +103,14 @@ class VaultDynamicSecretsTest {
   void pkiIssue_capsTheTtlAtTheRolesMaximum_andRequiresACommonName() throws Exception {
     VaultTestClient client = client();
 
-    VaultTestClient.Answer capped = client.write("pki/issue/web", Map.of("common_name", "x.example", "ttl", "72h"));
+    VaultTestClient.Answer capped =
+        client.write("pki/issue/web", Map.of("common_name", "x.example", "ttl", "72h"));
     VaultTestClient.Answer noName = client.write("pki/issue/web", Map.of("ttl", "1h"));
-    VaultTestClient.Answer unknownRole = client.write("pki/issue/nope", Map.of("common_name", "x.example"));
+    VaultTestClient.Answer unknownRole =
+        client.write("pki/issue/nope", Map.of("common_name", "x.example"));
 
-    assertThat(capped.data().path("expiration").asLong() - Instant.now().getEpochSecond()).isBetween(7100L, 7200L);
+    assertThat(capped.data().path("expiration").asLong() - Instant.now().getEpochSecond())
+        .isBetween(7100L, 7200L);
     assertThat(noName.status()).isEqualTo(400);
     assertThat(noName.json().path("errors").get(0).asText()).contains("common_name");
     assertThat(unknownRole.status()).isEqualTo(400);
@@ -109,9 +131,12 @@ class VaultDynamicSecretsTest {
       assertThat(answer.json().path("renewable").asBoolean()).isTrue();
       assertThat(vault.activeLeaseIds()).contains(answer.json().path("lease_id").asText());
     }
-    assertThat(first.data().path("username").asText()).isNotEqualTo(second.data().path("username").asText());
-    assertThat(first.data().path("password").asText()).isNotEqualTo(second.data().path("password").asText());
-    assertThat(first.json().path("lease_id").asText()).isNotEqualTo(second.json().path("lease_id").asText());
+    assertThat(first.data().path("username").asText())
+        .isNotEqualTo(second.data().path("username").asText());
+    assertThat(first.data().path("password").asText())
+        .isNotEqualTo(second.data().path("password").asText());
+    assertThat(first.json().path("lease_id").asText())
+        .isNotEqualTo(second.json().path("lease_id").asText());
     assertThat(vault.databaseCredentialsIssued()).isEqualTo(before + 2);
     assertThat(client.read("database/creds/unknown").status()).isEqualTo(404);
   }
@@ -122,7 +147,8 @@ class VaultDynamicSecretsTest {
     String lease = client.read("database/creds/readonly").json().path("lease_id").asText();
     int before = vault.leasesRenewed();
 
-    VaultTestClient.Answer byBody = client.put("sys/leases/renew", Map.of("lease_id", lease, "increment", 120));
+    VaultTestClient.Answer byBody =
+        client.put("sys/leases/renew", Map.of("lease_id", lease, "increment", 120));
     VaultTestClient.Answer byPath = client.write("sys/leases/renew/" + lease, Map.of());
 
     assertThat(byBody.status()).isEqualTo(200);
@@ -156,7 +182,8 @@ class VaultDynamicSecretsTest {
     VaultTestClient client = client();
     String lease = client.read("database/creds/flash").json().path("lease_id").asText();
 
-    // The lease lives 300 ms (role flash): wait for the emulator to see it expire, not for a fixed time.
+    // The lease lives 300 ms (role flash): wait for the emulator to see it expire, not for a fixed
+    // time.
     await().atMost(Duration.ofSeconds(30)).until(() -> !vault.activeLeaseIds().contains(lease));
     VaultTestClient.Answer renewed = client.put("sys/leases/renew", Map.of("lease_id", lease));
     assertThat(renewed.status()).isEqualTo(400);
@@ -175,7 +202,15 @@ class VaultDynamicSecretsTest {
   void leaseEndpoints_needAToken() throws Exception {
     VaultTestClient anonymous = VaultTestClient.plain(started.endpoint("http"));
 
-    assertThat(anonymous.put("sys/leases/renew", Map.of("lease_id", "database/creds/readonly/x")).status()).isEqualTo(403);
-    assertThat(anonymous.put("sys/leases/revoke", Map.of("lease_id", "database/creds/readonly/x")).status()).isEqualTo(403);
+    assertThat(
+            anonymous
+                .put("sys/leases/renew", Map.of("lease_id", "database/creds/readonly/x"))
+                .status())
+        .isEqualTo(403);
+    assertThat(
+            anonymous
+                .put("sys/leases/revoke", Map.of("lease_id", "database/creds/readonly/x"))
+                .status())
+        .isEqualTo(403);
   }
 }

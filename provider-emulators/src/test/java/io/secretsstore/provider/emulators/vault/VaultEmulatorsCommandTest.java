@@ -26,13 +26,20 @@ class VaultEmulatorsCommandTest {
 
     int code =
         cli.execute(
-            "emulators", "--only", "vault", "--ca-file", ca.toString(), "--set", "vault.require-client-certificates=true",
+            "emulators",
+            "--only",
+            "vault",
+            "--ca-file",
+            ca.toString(),
+            "--set",
+            "vault.require-client-certificates=true",
             "--exit-after-start");
 
     assertThat(code).as(err.toString()).isZero();
     assertThat(out.toString())
         .containsPattern("vault\\s+VAULT_ADDR\\s+http://127\\.0\\.0\\.1:\\d+")
         .containsPattern("vault\\s+VAULT_ADDR_TLS\\s+https://127\\.0\\.0\\.1:\\d+")
-        .containsPattern("vault\\s+VAULT_CACERT\\s+" + java.util.regex.Pattern.quote(ca.toString()));
+        .containsPattern(
+            "vault\\s+VAULT_CACERT\\s+" + java.util.regex.Pattern.quote(ca.toString()));
   }
 }

@@ -35,12 +35,19 @@ class VaultFaultsAndDemoTest {
 
   @Test
   void callsAreCountedPerOperation() throws Exception {
-    vault.addRole("", "kubernetes", new VaultRole("app", List.of("app"), List.of("demo"), null, List.of("secret/", "database/"), null));
+    vault.addRole(
+        "",
+        "kubernetes",
+        new VaultRole(
+            "app", List.of("app"), List.of("demo"), null, List.of("secret/", "database/"), null));
     vault.putKv2("", "secret", "a", Map.of("k", "v"));
     vault.enableDatabase("", "database", "ro", Duration.ofMinutes(1));
     VaultTestClient client = VaultTestClient.plain(started.endpoint("http"));
 
-    client.login("kubernetes", "app", vault.mintServiceAccountToken("demo", "app", null, Duration.ofMinutes(1)));
+    client.login(
+        "kubernetes",
+        "app",
+        vault.mintServiceAccountToken("demo", "app", null, Duration.ofMinutes(1)));
     client.read("secret/data/a");
     client.write("secret/data/a", Map.of("data", Map.of("k", "v2")));
     String lease = client.read("database/creds/ro").json().path("lease_id").asText();
@@ -57,11 +64,17 @@ class VaultFaultsAndDemoTest {
 
   @Test
   void aFaultOnOneSecretPath_failsOnlyThatSecret_inVaultsErrorShape() throws Exception {
-    vault.addRole("", "kubernetes", new VaultRole("app", List.of("app"), List.of("demo"), null, List.of("secret/"), null));
+    vault.addRole(
+        "",
+        "kubernetes",
+        new VaultRole("app", List.of("app"), List.of("demo"), null, List.of("secret/"), null));
     vault.putKv2("", "secret", "a", Map.of("k", "v"));
     vault.putKv2("", "secret", "b", Map.of("k", "v"));
     VaultTestClient client = VaultTestClient.plain(started.endpoint("http"));
-    client.login("kubernetes", "app", vault.mintServiceAccountToken("demo", "app", null, Duration.ofMinutes(1)));
+    client.login(
+        "kubernetes",
+        "app",
+        vault.mintServiceAccountToken("demo", "app", null, Duration.ofMinutes(1)));
     vault.faults().inject("vault.read", "secret/data/a", Fault.error(503), 1);
 
     VaultTestClient.Answer failed = client.read("secret/data/a?version=1");
@@ -78,7 +91,9 @@ class VaultFaultsAndDemoTest {
   void aFaultOnLogin_isRenderedLikeVault() throws Exception {
     vault.faults().inject("vault.login", Fault.throttled(Duration.ofSeconds(2)), 1);
 
-    VaultTestClient.Answer answer = VaultTestClient.plain(started.endpoint("http")).write("auth/kubernetes/login", Map.of("role", "r", "jwt", "j"));
+    VaultTestClient.Answer answer =
+        VaultTestClient.plain(started.endpoint("http"))
+            .write("auth/kubernetes/login", Map.of("role", "r", "jwt", "j"));
 
     assertThat(answer.status()).isEqualTo(429);
     assertThat(answer.json().path("errors").isArray()).isTrue();
@@ -91,16 +106,25 @@ class VaultFaultsAndDemoTest {
     assertThat(demo.backend()).isEqualTo("vault");
     assertThat(demo.namespace()).isEqualTo("demo");
     assertThat(demo.serviceAccount()).isEqualTo("app");
-    assertThat(demo.serveFlags()).containsExactly(
-        "--vault-addr=" + started.endpoint("https"),
-        "--vault-ca-cert=" + dir.resolve("ca.pem"),
-        "--vault-hmac-key-file=" + dir.resolve("vault-demo-hmac-key"));
-    assertThat(java.util.Base64.getDecoder().decode(java.nio.file.Files.readString(dir.resolve("vault-demo-hmac-key"))))
+    assertThat(demo.serveFlags())
+        .containsExactly(
+            "--vault-addr=" + started.endpoint("https"),
+            "--vault-ca-cert=" + dir.resolve("ca.pem"),
+            "--vault-hmac-key-file=" + dir.resolve("vault-demo-hmac-key"));
+    assertThat(
+            java.util.Base64.getDecoder()
+                .decode(java.nio.file.Files.readString(dir.resolve("vault-demo-hmac-key"))))
         .hasSize(32);
     assertThat(demo.secretProviderClass())
-        .contains("apiVersion: secrets-store.csi.x-k8s.io/v1", "name: app-secrets", "namespace: demo", "provider: vault", "roleName: app")
+        .contains(
+            "apiVersion: secrets-store.csi.x-k8s.io/v1",
+            "name: app-secrets",
+            "namespace: demo",
+            "provider: vault",
+            "roleName: app")
         .contains("objectName: db-password", "objectName: db-username", "objectName: config.json");
-    VaultTestClient client = VaultTestClient.trusting(started.endpoint("https"), dir.resolve("ca.pem"));
+    VaultTestClient client =
+        VaultTestClient.trusting(started.endpoint("https"), dir.resolve("ca.pem"));
     client.login("kubernetes", "app", demo.tokensByAudience().get("vault"));
 
     VaultTestClient.Answer db = client.read("secret/data/app/db");

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.secretsstore.provider.emulators.CloudEmulator;
 import io.secretsstore.provider.emulators.EmulatorOptions;
 import io.secretsstore.provider.emulators.Emulators;
-import io.secretsstore.provider.emulators.CloudEmulator;
 import io.secretsstore.provider.emulators.StartedEmulator;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 class VaultKvTest {
   private static final VaultRole APP =
-      new VaultRole("app", List.of("app"), List.of("demo"), "vault", List.of("secret/data/app/", "kv/app/", "nomount/", "sys/mounts"), null);
+      new VaultRole(
+          "app",
+          List.of("app"),
+          List.of("demo"),
+          "vault",
+          List.of("secret/data/app/", "kv/app/", "nomount/", "sys/mounts"),
+          null);
 
   private static VaultEmulator vault;
   private static StartedEmulator started;
@@ -38,7 +44,8 @@ class VaultKvTest {
     // ... and after.
     vault.putKv2("", "secret", "app/db", Map.of("username", "app", "password", "second"));
     vault.putKv2("", "secret", "other/db", Map.of("password", "not-yours"));
-    vault.putKv1("", "kv", "app/config", Map.of("log_level", "info", "data", Map.of("nested", true)));
+    vault.putKv1(
+        "", "kv", "app/config", Map.of("log_level", "info", "data", Map.of("nested", true)));
     vault.putKv2("team", "secret", "app/db", Map.of("password", "team-secret"));
   }
 
@@ -49,7 +56,10 @@ class VaultKvTest {
 
   private static VaultTestClient loggedIn(String namespace) throws Exception {
     VaultTestClient client = VaultTestClient.plain(started.endpoint("http")).namespace(namespace);
-    client.login("kubernetes", "app", vault.mintServiceAccountToken("demo", "app", "vault", Duration.ofMinutes(5)));
+    client.login(
+        "kubernetes",
+        "app",
+        vault.mintServiceAccountToken("demo", "app", "vault", Duration.ofMinutes(5)));
     return client;
   }
 
@@ -58,16 +68,27 @@ class VaultKvTest {
     VaultTestClient.Answer answer = loggedIn(null).read("secret/data/app/db");
 
     assertThat(answer.status()).isEqualTo(200);
-    assertThat(answer.json().fieldNames()).toIterable()
-        .containsExactly("request_id", "lease_id", "renewable", "lease_duration", "data", "wrap_info", "warnings", "auth");
+    assertThat(answer.json().fieldNames())
+        .toIterable()
+        .containsExactly(
+            "request_id",
+            "lease_id",
+            "renewable",
+            "lease_duration",
+            "data",
+            "wrap_info",
+            "warnings",
+            "auth");
     assertThat(answer.json().path("lease_id").asText()).isEmpty();
     assertThat(answer.json().path("lease_duration").asInt()).isZero();
     assertThat(answer.json().path("renewable").asBoolean()).isFalse();
     assertThat(answer.json().path("wrap_info").isNull()).isTrue();
     assertThat(answer.data().path("data").toString()).contains("\"password\":\"second\"");
     var metadata = answer.data().path("metadata");
-    assertThat(metadata.fieldNames()).toIterable()
-        .containsExactly("created_time", "custom_metadata", "deletion_time", "destroyed", "version");
+    assertThat(metadata.fieldNames())
+        .toIterable()
+        .containsExactly(
+            "created_time", "custom_metadata", "deletion_time", "destroyed", "version");
     assertThat(metadata.path("version").asInt()).isEqualTo(2);
     assertThat(metadata.path("custom_metadata").isNull()).isTrue();
     assertThat(metadata.path("destroyed").asBoolean()).isFalse();
@@ -90,12 +111,14 @@ class VaultKvTest {
   void kv2_write_createsTheNextVersion() throws Exception {
     VaultTestClient client = loggedIn(null);
 
-    VaultTestClient.Answer written = client.put("secret/data/app/written", Map.of("data", Map.of("k", "v1")));
+    VaultTestClient.Answer written =
+        client.put("secret/data/app/written", Map.of("data", Map.of("k", "v1")));
     client.write("secret/data/app/written", Map.of("data", Map.of("k", "v2")));
 
     assertThat(written.status()).isEqualTo(200);
     assertThat(written.data().path("version").asInt()).isEqualTo(1);
-    assertThat(client.read("secret/data/app/written").data().path("data").path("k").asText()).isEqualTo("v2");
+    assertThat(client.read("secret/data/app/written").data().path("data").path("k").asText())
+        .isEqualTo("v2");
   }
 
   @Test
@@ -113,10 +136,18 @@ class VaultKvTest {
     VaultTestClient team = loggedIn("team");
     VaultTestClient root = loggedIn(null);
 
-    assertThat(team.read("secret/data/app/db").data().path("data").path("password").asText()).isEqualTo("team-secret");
+    assertThat(team.read("secret/data/app/db").data().path("data").path("password").asText())
+        .isEqualTo("team-secret");
     assertThat(team.namespace(null).read("secret/data/app/db").status()).isEqualTo(403);
     assertThat(root.namespace("team").read("secret/data/app/db").status()).isEqualTo(403);
-    assertThat(root.namespace(null).read("secret/data/app/db").data().path("data").path("password").asText()).isEqualTo("second");
+    assertThat(
+            root.namespace(null)
+                .read("secret/data/app/db")
+                .data()
+                .path("data")
+                .path("password")
+                .asText())
+        .isEqualTo("second");
   }
 
   @Test
@@ -154,7 +185,8 @@ class VaultKvTest {
     try (VaultEmulator own = new VaultEmulator()) {
       own.addRole("", "kubernetes", APP);
       own.putKv2("", "secret", "app/db", Map.of("password", "p"));
-      StartedEmulator ownStarted = own.start(EmulatorOptions.create(caFile.resolveSibling("own-ca.pem")));
+      StartedEmulator ownStarted =
+          own.start(EmulatorOptions.create(caFile.resolveSibling("own-ca.pem")));
       VaultTestClient client = VaultTestClient.plain(ownStarted.endpoint("http"));
       String jwt = own.mintServiceAccountToken("demo", "app", "vault", Duration.ofMinutes(5));
       client.login("kubernetes", "app", jwt);
@@ -169,20 +201,39 @@ class VaultKvTest {
 
   @Test
   void expiredToken_permissionDenied() throws Exception {
-    vault.addRole("", "short", new VaultRole("app", List.of("app"), List.of("demo"), null, List.of("secret/"), Duration.ofMillis(200)));
+    vault.addRole(
+        "",
+        "short",
+        new VaultRole(
+            "app",
+            List.of("app"),
+            List.of("demo"),
+            null,
+            List.of("secret/"),
+            Duration.ofMillis(200)));
     VaultTestClient client = VaultTestClient.plain(started.endpoint("http"));
-    client.login("short", "app", vault.mintServiceAccountToken("demo", "app", "vault", Duration.ofMinutes(5)));
+    client.login(
+        "short",
+        "app",
+        vault.mintServiceAccountToken("demo", "app", "vault", Duration.ofMinutes(5)));
 
     // The token lives 200 ms: reads are refused once it has expired (and never served again after).
-    await().atMost(Duration.ofSeconds(30)).until(() -> client.read("secret/data/app/db").status() == 403);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> client.read("secret/data/app/db").status() == 403);
     assertThat(client.read("secret/data/app/db").status()).isEqualTo(403);
   }
 
   @Test
   void https_servesAClientThatTrustsTheExportedCa() throws Exception {
     assertThat(started.settings()).containsEntry("VAULT_CACERT", caFile.toString());
-    VaultTestClient client = VaultTestClient.trusting(java.net.URI.create(started.settings().get("VAULT_ADDR_TLS")), caFile);
-    client.login("kubernetes", "app", vault.mintServiceAccountToken("demo", "app", "vault", Duration.ofMinutes(5)));
+    VaultTestClient client =
+        VaultTestClient.trusting(
+            java.net.URI.create(started.settings().get("VAULT_ADDR_TLS")), caFile);
+    client.login(
+        "kubernetes",
+        "app",
+        vault.mintServiceAccountToken("demo", "app", "vault", Duration.ofMinutes(5)));
 
     assertThat(client.read("secret/data/app/db").status()).isEqualTo(200);
     assertThat(started.settings().get("VAULT_ADDR")).isEqualTo(started.endpoint("http").toString());
@@ -195,13 +246,15 @@ class VaultKvTest {
 
     assertThat(answer.status()).isEqualTo(200);
     assertThat(answer.data().path("secret/").path("type").asText()).isEqualTo("kv");
-    assertThat(answer.data().path("secret/").path("options").path("version").asText()).isEqualTo("2");
+    assertThat(answer.data().path("secret/").path("options").path("version").asText())
+        .isEqualTo("2");
     assertThat(answer.data().path("kv/").path("options").path("version").asText()).isEqualTo("1");
   }
 
   @Test
   void seeding_aMountAsTwoKinds_isRefused() {
-    assertThatThrownBy(() -> vault.putKv1("", "secret", "x", Map.of("a", "b"))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> vault.putKv1("", "secret", "x", Map.of("a", "b")))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test

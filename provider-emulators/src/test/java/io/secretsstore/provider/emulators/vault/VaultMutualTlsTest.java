@@ -41,7 +41,10 @@ class VaultMutualTlsTest {
   @BeforeAll
   static void start(@TempDir Path dir) throws Exception {
     vault = new VaultEmulator().requireClientCertificates(true);
-    vault.addRole("", "kubernetes", new VaultRole("app", List.of("app"), List.of("demo"), null, List.of("secret/"), null));
+    vault.addRole(
+        "",
+        "kubernetes",
+        new VaultRole("app", List.of("app"), List.of("demo"), null, List.of("secret/"), null));
     vault.putKv2("", "secret", "app/db", Map.of("password", "p"));
     caFile = dir.resolve("ca.pem");
     started = vault.start(EmulatorOptions.create(caFile));
@@ -61,7 +64,8 @@ class VaultMutualTlsTest {
       ca = CertificateFactory.getInstance("X.509").generateCertificate(in);
     }
     trusted.setCertificateEntry("ca", ca);
-    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory trust =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     trust.init(trusted);
     KeyManagerFactory keys = null;
     if (withClientCertificate) {
@@ -72,7 +76,9 @@ class VaultMutualTlsTest {
       String pem = Files.readString(clientCertificate.privateKey());
       assertThat(pem).startsWith("-----BEGIN PRIVATE KEY-----");
       String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-      PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+      PrivateKey key =
+          KeyFactory.getInstance("EC")
+              .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
       store.setKeyEntry("client", key, "x".toCharArray(), new Certificate[] {certificate});
@@ -85,13 +91,21 @@ class VaultMutualTlsTest {
   }
 
   private static HttpResponse<String> login(SSLContext context) throws Exception {
-    HttpClient client = HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient client =
+        HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
     String body =
         VaultTestClient.JSON.writeValueAsString(
-            Map.of("role", "app", "jwt", vault.mintServiceAccountToken("demo", "app", "vault", Duration.ofMinutes(1))));
+            Map.of(
+                "role",
+                "app",
+                "jwt",
+                vault.mintServiceAccountToken("demo", "app", "vault", Duration.ofMinutes(1))));
     URI uri = started.endpoint("https").resolve("/v1/auth/kubernetes/login");
     return client.send(
-        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(10))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -100,11 +114,13 @@ class VaultMutualTlsTest {
     HttpResponse<String> response = login(context(true));
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(started.settings().get("VAULT_ADDR_TLS")).isEqualTo(started.endpoint("https").toString());
+    assertThat(started.settings().get("VAULT_ADDR_TLS"))
+        .isEqualTo(started.endpoint("https").toString());
   }
 
   @Test
-  void httpsEndpoint_refusesAClientWithoutACertificate_beforeAnyCallReachesVault() throws Exception {
+  void httpsEndpoint_refusesAClientWithoutACertificate_beforeAnyCallReachesVault()
+      throws Exception {
     long before = vault.calls().total();
 
     assertThatThrownBy(() -> login(context(false))).isInstanceOf(IOException.class);
@@ -113,6 +129,7 @@ class VaultMutualTlsTest {
 
   @Test
   void requireClientCertificates_afterStart_isRefused() {
-    assertThatThrownBy(() -> vault.requireClientCertificates(false)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> vault.requireClientCertificates(false))
+        .isInstanceOf(IllegalStateException.class);
   }
 }

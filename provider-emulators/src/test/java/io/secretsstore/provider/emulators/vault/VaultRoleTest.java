@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 class VaultRoleTest {
   @Test
   void role_withoutATtl_getsTheDefault_andAllowsPathsByPrefix() {
-    VaultRole role = new VaultRole("app", List.of("app"), List.of("demo"), null, List.of("secret/data/app/"), null);
+    VaultRole role =
+        new VaultRole(
+            "app", List.of("app"), List.of("demo"), null, List.of("secret/data/app/"), null);
 
     assertThat(role.tokenTtl()).isEqualTo(VaultRole.DEFAULT_TOKEN_TTL);
     assertThat(role.allows("secret/data/app/db")).isTrue();
@@ -21,10 +23,12 @@ class VaultRoleTest {
 
   @Test
   void role_withoutBoundNamesOrWithANonPositiveTtl_isRefused() {
-    assertThatThrownBy(() -> new VaultRole("app", List.of(), List.of("demo"), null, List.of(), null))
+    assertThatThrownBy(
+            () -> new VaultRole("app", List.of(), List.of("demo"), null, List.of(), null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("\"*\"");
-    assertThatThrownBy(() -> new VaultRole("app", List.of("a"), List.of("b"), null, List.of(), Duration.ZERO))
+    assertThatThrownBy(
+            () -> new VaultRole("app", List.of("a"), List.of("b"), null, List.of(), Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -38,10 +42,14 @@ class VaultRoleTest {
 
   @Test
   void durations_acceptVaultsSyntax() {
-    assertThat(VaultDurations.parse(VaultTestClient.JSON.valueToTree(90), "ttl")).isEqualTo(Duration.ofSeconds(90));
-    assertThat(VaultDurations.parse(VaultTestClient.JSON.valueToTree("90"), "ttl")).isEqualTo(Duration.ofSeconds(90));
-    assertThat(VaultDurations.parse(VaultTestClient.JSON.valueToTree("1h30m"), "ttl")).isEqualTo(Duration.ofMinutes(90));
-    assertThat(VaultDurations.parse(VaultTestClient.JSON.valueToTree("2d"), "ttl")).isEqualTo(Duration.ofDays(2));
+    assertThat(VaultDurations.parse(VaultTestClient.JSON.valueToTree(90), "ttl"))
+        .isEqualTo(Duration.ofSeconds(90));
+    assertThat(VaultDurations.parse(VaultTestClient.JSON.valueToTree("90"), "ttl"))
+        .isEqualTo(Duration.ofSeconds(90));
+    assertThat(VaultDurations.parse(VaultTestClient.JSON.valueToTree("1h30m"), "ttl"))
+        .isEqualTo(Duration.ofMinutes(90));
+    assertThat(VaultDurations.parse(VaultTestClient.JSON.valueToTree("2d"), "ttl"))
+        .isEqualTo(Duration.ofDays(2));
     assertThatThrownBy(() -> VaultDurations.parse(VaultTestClient.JSON.valueToTree("soon"), "ttl"))
         .isInstanceOf(EmulatorError.class)
         .hasMessageContaining("ttl");

@@ -14,7 +14,10 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Map;
 
-/** A minimal Vault HTTP client on the JDK's HttpClient, standing in for vault-java-driver in these tests. */
+/**
+ * A minimal Vault HTTP client on the JDK's HttpClient, standing in for vault-java-driver in these
+ * tests.
+ */
 final class VaultTestClient {
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -36,7 +39,8 @@ final class VaultTestClient {
   }
 
   static VaultTestClient plain(URI base) {
-    return new VaultTestClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), base);
+    return new VaultTestClient(
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), base);
   }
 
   static VaultTestClient trusting(URI base, Path pem) throws IOException, GeneralSecurityException {
@@ -68,15 +72,19 @@ final class VaultTestClient {
   }
 
   Answer write(String apiPath, Object body) throws IOException, InterruptedException {
-    return send(request(apiPath).POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
+    return send(
+        request(apiPath)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
   }
 
   Answer put(String apiPath, Object body) throws IOException, InterruptedException {
-    return send(request(apiPath).PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
+    return send(
+        request(apiPath).PUT(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
   }
 
   private HttpRequest.Builder request(String apiPath) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve("/v1/" + apiPath)).timeout(Duration.ofSeconds(10));
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(base.resolve("/v1/" + apiPath)).timeout(Duration.ofSeconds(10));
     if (token != null) {
       builder.header("X-Vault-Token", token);
     }
@@ -87,7 +95,8 @@ final class VaultTestClient {
   }
 
   private Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     JsonNode json = response.body().isEmpty() ? JSON.missingNode() : JSON.readTree(response.body());
     return new Answer(response.statusCode(), response.body(), json);
   }
