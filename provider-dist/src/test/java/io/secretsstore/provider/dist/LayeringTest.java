@@ -3,10 +3,12 @@ package io.secretsstore.provider.dist;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,7 +57,23 @@ class LayeringTest {
    */
   @Test
   void noPackageCycles() {
-    slices().matching(BASE + ".(*)..").should().beFreeOfCycles().check(CLASSES);
+    noCyclesBetweenPackagesUnder(BASE).check(CLASSES);
+  }
+
+  /** The cycle rule is real: two fixture packages that use each other fail it. */
+  @Test
+  void theCycleRuleRefusesACycle() {
+    String fixture = "io.secretsstore.cyclefixture";
+    JavaClasses cyclic = new ClassFileImporter().importPackages(fixture);
+    assertThatThrownBy(() -> noCyclesBetweenPackagesUnder(fixture).check(cyclic))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("Cycle detected")
+        .hasMessageContaining("left")
+        .hasMessageContaining("right");
+  }
+
+  private static ArchRule noCyclesBetweenPackagesUnder(String base) {
+    return slices().matching(base + ".(*)..").should().beFreeOfCycles();
   }
 
   /** The request model sits below the contract: parsing a mount request needs no backend type. */
