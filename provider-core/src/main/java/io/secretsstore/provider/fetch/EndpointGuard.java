@@ -59,6 +59,21 @@ final class EndpointGuard {
   }
 
   /**
+   * Whether a call made now would get past the circuit. Asking takes no trial: a half-open
+   * circuit's trial is given back at once. For tests of what a caller sees right after a result.
+   */
+  boolean admitsCallsNow() {
+    try {
+      if (circuit.checkAllowed()) {
+        circuit.endTrial();
+      }
+      return true;
+    } catch (ProviderException refused) {
+      return false;
+    }
+  }
+
+  /**
    * Runs a call for {@code identity} with the endpoint's protections until it succeeds, fails for
    * good, or the deadline. Completing the returned future from outside (a timeout) abandons the
    * call: a waiting attempt is dropped, a running one interrupted.
@@ -101,6 +116,21 @@ final class EndpointGuard {
         result.completeExceptionally(open);
         return;
       }
+      Runnable outcome;
+      try {
+        outcome = outcome(attempt);
+      } finally {
+        if (trial) {
+          circuit.endTrial();
+        }
+      }
+      // Only now: whoever sees the result must see the circuit as this attempt left it (a trial
+      // still marked in flight would refuse the caller's next call).
+      outcome.run();
+    }
+
+    /** Makes one attempt and returns what ends it: a result, a failure, or a retry on a timer. */
+    private Runnable outcome(int attempt) {
       try {
         if (nanoTime.getAsLong() - deadlineNanos >= 0) {
           throw ProviderException.of(
@@ -108,32 +138,32 @@ final class EndpointGuard {
               "no free connection to the backend endpoint before the deadline");
         }
         FetchedObject value = run();
-        result.complete(value);
+        return () -> result.complete(value);
       } catch (ProviderException failure) {
         if (!retryable(failure)) {
-          result.completeExceptionally(failure);
-          return;
+          return () -> result.completeExceptionally(failure);
         }
         Duration wait = backoff(attempt, failure);
         if (attempt >= settings.maxAttempts()
             || nanoTime.getAsLong() + wait.toNanos() - deadlineNanos > 0) {
-          result.completeExceptionally(exhausted(failure, attempt));
-          return;
+          ProviderException exhausted = exhausted(failure, attempt);
+          return () -> result.completeExceptionally(exhausted);
         }
-        try {
-          timers.schedule(() -> submit(attempt + 1), wait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException stopped) {
-          result.completeExceptionally(failure);
-        }
+        return () -> retryAfter(wait, attempt, failure);
       } catch (InterruptedException e) {
-        result.completeExceptionally(
-            ProviderException.of(ErrorKind.CANCELLED, "the fetch was cancelled"));
+        return () ->
+            result.completeExceptionally(
+                ProviderException.of(ErrorKind.CANCELLED, "the fetch was cancelled"));
       } catch (Throwable t) {
-        result.completeExceptionally(t);
-      } finally {
-        if (trial) {
-          circuit.endTrial();
-        }
+        return () -> result.completeExceptionally(t);
+      }
+    }
+
+    private void retryAfter(Duration wait, int attempt, ProviderException failure) {
+      try {
+        timers.schedule(() -> submit(attempt + 1), wait.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException stopped) {
+        result.completeExceptionally(failure);
       }
     }
 

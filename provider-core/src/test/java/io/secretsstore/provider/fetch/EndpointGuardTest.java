@@ -10,6 +10,8 @@ import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.spi.FetchedObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -128,6 +130,33 @@ class EndpointGuardTest {
     assertThatThrownBy(() -> await(ALICE, failing(new IllegalStateException("bug"))))
         .isInstanceOf(IllegalStateException.class);
     assertThat(await(ALICE, () -> OK)).isSameAs(OK);
+  }
+
+  /**
+   * The trial's end is recorded before its result is published: a caller reacting to the result
+   * (here, synchronously, on the thread that completes it) already finds the circuit admitting.
+   * With the order reversed, a loaded run saw the next call refused as "paused".
+   */
+  @Test
+  void aTrialsResult_isPublishedAfterTheTrialEnds() throws Throwable {
+    ProviderException down = ProviderException.of(ErrorKind.UNAVAILABLE, "connection refused");
+    for (IdentityKey identity : List.of(ALICE, BOB)) {
+      assertThatThrownBy(() -> await(identity, failing(down))).isSameAs(down);
+    }
+    assertThat(guard.admitsCallsNow()).as("open").isFalse();
+    now.addAndGet(Duration.ofSeconds(31).toNanos());
+    CountDownLatch callbackAttached = new CountDownLatch(1);
+    CompletableFuture<FetchedObject> trial =
+        guard.call(
+            ALICE,
+            () -> {
+              callbackAttached.await();
+              throw new IllegalStateException("bug");
+            },
+            deadline());
+    CompletableFuture<Boolean> admittingWhenSeen = trial.handle((v, e) -> guard.admitsCallsNow());
+    callbackAttached.countDown();
+    assertThat(admittingWhenSeen.get(30, TimeUnit.SECONDS)).isTrue();
   }
 
   @Test
