@@ -47,8 +47,9 @@ final class Assembly implements AutoCloseable {
   }
 
   /**
-   * Adds a part that is closed by {@code closing}, and returns it. Synchronized with {@link #close}:
-   * a SIGTERM during start-up closes from the shutdown hook's thread while parts are still added.
+   * Adds a part that is closed by {@code closing}, and returns it. Synchronized with {@link
+   * #close}: a SIGTERM during start-up closes from the shutdown hook's thread while parts are still
+   * added.
    */
   synchronized <T> T add(String name, T part, Closing closing) {
     built.push(new Part(name, closing));

@@ -116,7 +116,7 @@ public final class Settings {
           COUNT,
           ResilienceSettings.DEFAULT.circuitFailureThreshold(),
           Optional.of(RELOADABLE_COUNT),
-          "Consecutive throttling or transient failures that pause calls to an endpoint.");
+          "Consecutive 5xx or connection failures, from at least two identities, that pause calls to an endpoint (throttling never does).");
   public static final Setting<Duration> CIRCUIT_OPEN =
       Setting.reloadable(
           "circuitOpen",
