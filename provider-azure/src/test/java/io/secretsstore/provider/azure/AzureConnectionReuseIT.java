@@ -58,10 +58,15 @@ class AzureConnectionReuseIT {
           .isEqualTo("value-0");
       int connectionsAfterFirst = proxy.connections();
       long readsAfterFirst = bed.azure.calls().count(SECRET_GET);
+      // The new identity reads as many objects in parallel as the first Mount left connections in
+      // the pool: how many that is depends on how its 10 reads overlapped (fewer on a loaded
+      // machine), and a shared pool serves that many without a new connection, where a client of
+      // the new identity's own would have to open at least one.
+      int parallel = Math.min(10, connectionsAfterFirst);
 
       Map<String, String> other =
           AzureTestBed.with(
-              bed.attributes(secrets(10)),
+              bed.attributes(secrets(10, parallel)),
               "clientID",
               OTHER_CLIENT_ID,
               "csi.storage.k8s.io/serviceAccount.name",
@@ -74,8 +79,8 @@ class AzureConnectionReuseIT {
       assertThat(ProviderFixture.text(provider.mount(AzureTestBed.call(other)), 0))
           .isEqualTo("value-10");
       assertThat(bed.azure.calls().count(SECRET_GET) - readsAfterFirst)
-          .as("10 reads with the new identity's token, none unauthenticated first")
-          .isEqualTo(10);
+          .as("one read per object with the new identity's token, none unauthenticated first")
+          .isEqualTo(parallel);
       assertThat(proxy.connections() - connectionsAfterFirst)
           .as("new Key Vault connections for the new identity")
           .isZero();
@@ -83,8 +88,12 @@ class AzureConnectionReuseIT {
   }
 
   private static String secrets(int first) {
+    return secrets(first, 10);
+  }
+
+  private static String secrets(int first, int count) {
     List<String> elements = new ArrayList<>();
-    for (int i = first; i < first + 10; i++) {
+    for (int i = first; i < first + count; i++) {
       elements.add("objectName: s" + i + "\nobjectType: secret");
     }
     return objects(elements.toArray(new String[0]));
