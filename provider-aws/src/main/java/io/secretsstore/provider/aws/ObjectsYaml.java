@@ -126,7 +126,7 @@ final class ObjectsYaml {
             LOAD_FAILED
                 + where
                 + " has an unknown field "
-                + SafeText.name(String.valueOf(key), index)
+                + SafeText.unknownKey(String.valueOf(key), index, Arrays.asList(fields))
                 + "; the fields are "
                 + String.join(", ", fields));
       }

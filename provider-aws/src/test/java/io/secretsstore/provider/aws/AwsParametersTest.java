@@ -79,7 +79,12 @@ class AwsParametersTest {
                 parse(
                     params(
                         "- objectName: a\n  jmesPath:\n    - {path: u, objectAlias: u, colour: blue}\n")))
-        .hasMessageContaining("objects[0].jmesPath[0] has an unknown field \"colour\"");
+        .hasMessageContaining("objects[0].jmesPath[0] has an unknown field #2");
+    // A plain name far from every field is not quoted either: it may be a value pasted onto a key.
+    assertThatThrownBy(
+            () -> parse(params("- objectName: a\n  " + Canaries.SECRET + "objectType: x\n")))
+        .hasMessageContaining("objects[0] has an unknown field #1")
+        .hasMessageNotContaining(Canaries.SECRET);
     // A key that is not a plain name is referred to by position, never quoted.
     assertThatThrownBy(() -> parse(params("- objectName: a\n  \"" + Canaries.SECRET + " \": x\n")))
         .hasMessageContaining("unknown field #1")

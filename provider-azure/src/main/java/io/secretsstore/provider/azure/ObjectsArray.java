@@ -107,7 +107,7 @@ final class ObjectsArray {
         throw invalid(
             where
                 + " has an unknown field "
-                + SafeText.name(String.valueOf(key), index)
+                + SafeText.unknownKey(String.valueOf(key), index, names)
                 + suggestion
                 + "; the fields are "
                 + String.join(", ", names));

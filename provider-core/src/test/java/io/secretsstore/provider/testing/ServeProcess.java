@@ -63,7 +63,34 @@ public final class ServeProcess implements AutoCloseable {
         extraFlags);
   }
 
+  /**
+   * The health and metrics ports are found free and then handed to the process, so another build on
+   * the machine can take one in between; that start is retried on new ports.
+   */
   private static ServeProcess start(
+      List<String> main, String backend, Path socketDir, String... extraFlags)
+      throws IOException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce(main, backend, socketDir, extraFlags);
+      } catch (PortTaken e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** A start that failed only because a chosen port was taken meanwhile. */
+  private static final class PortTaken extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    PortTaken(String message) {
+      super(message);
+    }
+  }
+
+  private static ServeProcess startOnce(
       List<String> main, String backend, Path socketDir, String... extraFlags)
       throws IOException, InterruptedException {
     int health = freePort();
@@ -91,8 +118,11 @@ public final class ServeProcess implements AutoCloseable {
     Poll.until(STARTUP, () -> Files.exists(socket) || !process.isAlive());
     if (!Files.exists(socket)) {
       process.destroyForcibly().waitFor();
-      throw new IllegalStateException(
-          "serve did not create its socket; output:\n" + Files.readString(output));
+      String text = Files.readString(output);
+      if (text.contains("cannot listen there (Address already in use)")) {
+        throw new PortTaken("serve found a chosen port taken; output:\n" + text);
+      }
+      throw new IllegalStateException("serve did not create its socket; output:\n" + text);
     }
     // The health listener starts just after the socket: wait for it too, so a first probe cannot
     // race it.

@@ -75,7 +75,7 @@ final class SecretsYaml {
             FAILED
                 + where
                 + " has an unknown field "
-                + SafeText.name(String.valueOf(key), index)
+                + SafeText.unknownKey(String.valueOf(key), index, FIELDS)
                 + "; the fields are "
                 + String.join(", ", FIELDS)
                 + " (case-sensitive)");

@@ -118,7 +118,7 @@ final class ObjectsYaml {
         throw invalid(
             ref
                 + ": unknown key "
-                + (SafeText.isPlainName(key) ? "\"" + key + "\"" : "(not a plain name)")
+                + SafeText.unknownKey(key, keyIndex(fields, key), KEYS)
                 + "; the keys are "
                 + String.join(
                     ", ",
@@ -267,5 +267,10 @@ final class ObjectsYaml {
 
   private static ProviderException invalid(String message) {
     return ProviderException.invalidArgument(message);
+  }
+
+  /** The position of {@code key} among an entry's keys, for a refusal that cannot quote it. */
+  private static int keyIndex(Map<String, ?> fields, String key) {
+    return new ArrayList<>(fields.keySet()).indexOf(key);
   }
 }
