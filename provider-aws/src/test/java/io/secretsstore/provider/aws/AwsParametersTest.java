@@ -79,8 +79,8 @@ class AwsParametersTest {
                 parse(
                     params(
                         "- objectName: a\n  jmesPath:\n    - {path: u, objectAlias: u, colour: blue}\n")))
-        .hasMessageContaining("objects[0].jmesPath[0] has an unknown field #2");
-    // A plain name far from every field is not quoted either: it may be a value pasted onto a key.
+        .hasMessageContaining("objects[0].jmesPath[0] has an unknown field \"colour\"");
+    // A plain name longer than every field is not quoted: it may be a value pasted onto a key.
     assertThatThrownBy(
             () -> parse(params("- objectName: a\n  " + Canaries.SECRET + "objectType: x\n")))
         .hasMessageContaining("objects[0] has an unknown field #1")

@@ -14,19 +14,18 @@ class SafeTextTest {
 
   @ParameterizedTest
   @CsvSource({
-    // typos of a field, in case or up to two edits: quoted, so the user sees what to fix
+    // plain names no longer than the longest field plus two: quoted, so the user sees what to fix
     "filePermision, '\"filePermision\"'",
     "ObjectName, '\"ObjectName\"'",
-    "objectNmae, '\"objectNmae\"'",
-    "paths, '\"paths\"'",
-    // plain names far from every field: by position, as they may be a value pasted onto a key
-    "colour, '#3'",
+    "colour, '\"colour\"'",
+    "filePermissions1, '\"filePermissions1\"'",
+    // longer plain names: by position, as they may be a value pasted onto a key
+    "filePermissions12, '#3'",
     "S3CR3T-canary-valueobjectName, '#3'",
-    "objectNameXYZ, '#3'",
     // not a plain name at all
     "'two words', '#3'",
   })
-  void unknownKey_isQuotedOnlyWhenItIsANearMissOfAField(String key, String shown) {
+  void unknownKey_isQuotedOnlyWhenItIsAPlainNameAsShortAsAField(String key, String shown) {
     assertThat(SafeText.unknownKey(key, 3, FIELDS)).isEqualTo(shown);
   }
 }
