@@ -37,6 +37,26 @@ public final class EmulatorServer implements AutoCloseable {
   // (backpressure).
   private static final int QUEUE = 1024;
 
+  static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
+  static {
+    noDelay();
+  }
+
+  /**
+   * The JDK server writes a response's headers and its body as two segments. Without TCP_NODELAY
+   * the body waits for the client's delayed ACK, 40 ms on Linux, on every request of a kept-alive
+   * connection: measured 45 ms per POST against 1.4 ms with it. Cloud endpoints answer without that
+   * stall, and the stall made every HTTP/1.1 backend look 0.8 L slower than the gRPC one in
+   * provider-bench. The JDK reads the property once, when it makes its first server; a {@code -D}
+   * given to the JVM wins.
+   */
+  static void noDelay() {
+    if (System.getProperty(NO_DELAY) == null) {
+      System.setProperty(NO_DELAY, "true");
+    }
+  }
+
   private final ServerOptions options;
   private final RouteTable routes;
   private final HttpServer http;
