@@ -4,6 +4,7 @@ package io.secretsstore.provider.aws;
 import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.yaml.BoundedYaml;
+import io.secretsstore.provider.yaml.ParsedParameters;
 import io.secretsstore.provider.yaml.YamlLimits;
 import io.secretsstore.provider.yaml.YamlRefusal;
 import java.util.ArrayList;
@@ -27,8 +28,16 @@ final class ObjectsYaml {
 
   private ObjectsYaml() {}
 
+  /** Parsed once per text: every rotation re-Mount sends the same one. */
+  private static final ParsedParameters<List<AwsObject>> PARSED =
+      new ParsedParameters<>(ObjectsYaml::read);
+
   /** The entries, in order; empty when the parameter is absent, blank or null. */
   static List<AwsObject> parse(String yaml) {
+    return yaml == null ? List.of() : PARSED.parse(yaml);
+  }
+
+  private static List<AwsObject> read(String yaml) {
     if (yaml == null || yaml.isBlank()) {
       return List.of();
     }
@@ -74,7 +83,7 @@ final class ObjectsYaml {
               jmes(field(map, "jmesPath"), where + ".jmesPath"),
               failover(field(map, "failoverObject"), where + ".failoverObject")));
     }
-    return objects;
+    return List.copyOf(objects);
   }
 
   private static List<AwsObject.JmesEntry> jmes(Object value, String where) {

@@ -5,9 +5,11 @@ import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.yaml.BoundedYaml;
 import io.secretsstore.provider.yaml.GoTextSchema;
+import io.secretsstore.provider.yaml.ParsedParameters;
 import io.secretsstore.provider.yaml.YamlLimits;
 import io.secretsstore.provider.yaml.YamlRefusal;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +39,16 @@ final class ObjectsArray {
 
   private ObjectsArray() {}
 
+  /** Parsed once per text: every rotation re-Mount sends the same one. */
+  private static final ParsedParameters<List<Map<String, String>>> PARSED =
+      new ParsedParameters<>(ObjectsArray::read);
+
   /** Each element's fields (the names of {@link #FIELDS}, trimmed values, empty when absent). */
   static List<Map<String, String>> parse(String yaml) {
+    return PARSED.parse(yaml);
+  }
+
+  private static List<Map<String, String>> read(String yaml) {
     if (yaml.isBlank()) {
       return List.of();
     }
@@ -82,9 +92,9 @@ final class ObjectsArray {
         }
         fields.put(name, value == null ? "" : ((String) value).trim());
       }
-      objects.add(fields);
+      objects.add(Collections.unmodifiableMap(fields));
     }
-    return objects;
+    return List.copyOf(objects);
   }
 
   /**

@@ -5,6 +5,7 @@ import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.yaml.BoundedYaml;
 import io.secretsstore.provider.yaml.GoTextSchema;
+import io.secretsstore.provider.yaml.ParsedParameters;
 import io.secretsstore.provider.yaml.YamlLimits;
 import io.secretsstore.provider.yaml.YamlRefusal;
 import java.util.ArrayList;
@@ -28,7 +29,15 @@ final class SecretsYaml {
 
   private SecretsYaml() {}
 
+  /** Parsed once per text: every rotation re-Mount sends the same one. */
+  private static final ParsedParameters<List<SecretEntry>> PARSED =
+      new ParsedParameters<>(SecretsYaml::read);
+
   static List<SecretEntry> parse(String yaml) {
+    return yaml == null ? List.of() : PARSED.parse(yaml);
+  }
+
+  private static List<SecretEntry> read(String yaml) {
     Object root;
     try {
       // Every scalar as its text, nulls empty and merge keys merged, as yaml.v3 decodes into the
@@ -64,7 +73,7 @@ final class SecretsYaml {
               string(map, "extractJSONKey", where),
               string(map, "extractYAMLKey", where)));
     }
-    return entries;
+    return List.copyOf(entries);
   }
 
   private static void requireKnownFields(Map<?, ?> map, String where) {

@@ -4,6 +4,7 @@ package io.secretsstore.provider.vault;
 import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.yaml.BoundedYaml;
+import io.secretsstore.provider.yaml.ParsedParameters;
 import io.secretsstore.provider.yaml.YamlLimits;
 import io.secretsstore.provider.yaml.YamlRefusal;
 import java.math.BigInteger;
@@ -47,8 +48,16 @@ final class ObjectsYaml {
 
   private ObjectsYaml() {}
 
+  /** Parsed once per text: every rotation re-Mount sends the same one. */
+  private static final ParsedParameters<List<SecretConfig>> PARSED =
+      new ParsedParameters<>(ObjectsYaml::read);
+
   /** The objects, in order; an empty list when the parameter is absent, empty or null. */
   static List<SecretConfig> parse(String yaml) {
+    return yaml == null ? List.of() : PARSED.parse(yaml);
+  }
+
+  private static List<SecretConfig> read(String yaml) {
     if (yaml == null || yaml.isBlank()) {
       return List.of();
     }
@@ -64,7 +73,7 @@ final class ObjectsYaml {
     for (int i = 0; i < list.getValue().size(); i++) {
       objects.add(object(list.getValue().get(i), i));
     }
-    return objects;
+    return List.copyOf(objects);
   }
 
   private static Optional<Node> compose(String yaml) {
