@@ -117,7 +117,7 @@ class LocalTokenChecksTest {
     String good = jwt(HEADER, "{" + SUB + "," + EXP + "}");
     ServiceAccountTokens two =
         ServiceAccountTokens.parse(
-            new com.fasterxml.jackson.databind.ObjectMapper()
+            new tools.jackson.databind.ObjectMapper()
                 .valueToTree(
                     Map.of(
                         "vault",
