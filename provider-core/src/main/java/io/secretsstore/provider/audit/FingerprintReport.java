@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.secretsstore.provider.json.JsonMappers;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -11,13 +10,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Finds secret values served under more than one owner (backend, namespace, object) in audit logs,
  * by their keyed fingerprints: it shows reuse without ever seeing a value.
  */
 public final class FingerprintReport {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final Map<String, Set<String>> owners = new TreeMap<>();
   private int events;
   private int skipped;
@@ -42,15 +42,15 @@ public final class FingerprintReport {
       }
       JsonNode event;
       try {
-        event = JSON.readTree(line);
-      } catch (IOException e) {
+        event = JsonMappers.READER.readTree(line);
+      } catch (JacksonException e) {
         skipped++;
         continue;
       }
-      String fingerprint = event.path("fingerprint").asText("");
+      String fingerprint = text(event.path("fingerprint"), "");
       if (!event.isObject()
           || fingerprint.isEmpty()
-          || !"OK".equals(event.path("outcome").asText())) {
+          || !"OK".equals(text(event.path("outcome"), "null"))) {
         skipped += event.isObject() ? 0 : 1;
         continue;
       }
@@ -58,12 +58,23 @@ public final class FingerprintReport {
       owners
           .computeIfAbsent(fingerprint, f -> new TreeSet<>())
           .add(
-              event.path("backend").asText()
+              text(event.path("backend"), "null")
                   + " "
-                  + event.path("namespace").asText()
+                  + text(event.path("namespace"), "null")
                   + "/"
-                  + event.path("objectId").asText());
+                  + text(event.path("objectId"), "null"));
     }
+  }
+
+  /**
+   * A field's text as Jackson 2's {@code asText} gave it, which named owners before: a scalar's
+   * text, {@code whenNull} for JSON null, empty for an object, an array or an absent field.
+   */
+  private static String text(JsonNode field, String whenNull) {
+    if (field.isNull()) {
+      return whenNull;
+    }
+    return field.isValueNode() ? field.asString() : "";
   }
 
   /** Values served under two or more owners, most owners first. */

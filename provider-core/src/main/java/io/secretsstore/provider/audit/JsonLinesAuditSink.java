@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.audit;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.secretsstore.provider.json.JsonMappers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -12,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
 
 /**
  * Audit events as JSON lines, one event per line, appended to a file or written to stdout (a
@@ -20,8 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class JsonLinesAuditSink implements AuditSink {
   private static final Logger LOG = LoggerFactory.getLogger(JsonLinesAuditSink.class);
-  private static final ObjectMapper JSON =
-      new ObjectMapper().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
   private final OutputStream out;
   private final boolean ownsStream;
@@ -59,10 +57,11 @@ public final class JsonLinesAuditSink implements AuditSink {
   @Override
   public synchronized void record(AuditEvent event) {
     try {
-      byte[] line = (JSON.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);
+      byte[] line =
+          (JsonMappers.WRITER.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);
       out.write(line);
       out.flush();
-    } catch (IOException e) {
+    } catch (IOException | JacksonException e) {
       if (!failed) {
         failed = true;
         LOG.atError()

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.driver;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.secretsstore.provider.json.JsonMappers;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The {@code exp} claim of a JWT, read without verifying anything: kubelet reports the expiry the
@@ -15,10 +13,6 @@ import java.util.Optional;
  * Any failure is an empty result, never an exception: a parser's message would quote the token.
  */
 final class JwtExpiry {
-  private static final ObjectMapper JSON =
-      new ObjectMapper(
-          JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build());
-
   /** A claim beyond year 9999 cannot be written as RFC 3339. */
   private static final long MAX_EPOCH_SECONDS = 253402300799L;
 
@@ -31,12 +25,15 @@ final class JwtExpiry {
       return Optional.empty();
     }
     try {
-      JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(stripPadding(parts[1])));
+      JsonNode claims =
+          JsonMappers.READER.readTree(Base64.getUrlDecoder().decode(stripPadding(parts[1])));
       JsonNode exp = claims == null ? null : claims.get("exp");
       if (exp == null || !exp.isNumber()) {
         return Optional.empty();
       }
-      long seconds = exp.asLong();
+      // Jackson 2's asLong, as before: a fraction is cut off, an integer beyond a long wraps.
+      long seconds =
+          exp.isIntegralNumber() ? exp.bigIntegerValue().longValue() : (long) exp.doubleValue();
       return seconds > 0 && seconds <= MAX_EPOCH_SECONDS
           ? Optional.of(Instant.ofEpochSecond(seconds))
           : Optional.empty();

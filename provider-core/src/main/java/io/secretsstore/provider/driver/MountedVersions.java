@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.driver;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.secretsstore.provider.json.GoJson;
+import io.secretsstore.provider.json.JsonMappers;
 import io.secretsstore.provider.mount.ObjectVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The object versions of the last successful mount, kept in the target as {@code ..versions.json}
@@ -30,9 +29,6 @@ public final class MountedVersions {
   /** The file's name inside the target. */
   public static final String FILE_NAME = "..versions.json";
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper(
-          JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build());
   private static final int MAX_BYTES = 4 * 1024 * 1024;
 
   private MountedVersions() {}
@@ -44,19 +40,19 @@ public final class MountedVersions {
       if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) > MAX_BYTES) {
         return Optional.empty();
       }
-      JsonNode root = JSON.readTree(Files.readAllBytes(file));
+      JsonNode root = JsonMappers.READER.readTree(Files.readAllBytes(file));
       if (root == null || !root.isObject()) {
         return Optional.empty();
       }
       List<ObjectVersion> versions = new ArrayList<>();
       for (Map.Entry<String, JsonNode> entry : root.properties()) {
-        if (!entry.getValue().isTextual()) {
+        if (!entry.getValue().isString()) {
           return Optional.empty();
         }
-        versions.add(new ObjectVersion(entry.getKey(), entry.getValue().asText()));
+        versions.add(new ObjectVersion(entry.getKey(), entry.getValue().asString()));
       }
       return Optional.of(versions);
-    } catch (IOException e) {
+    } catch (IOException | JacksonException e) {
       return Optional.empty();
     }
   }

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.mount;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import java.io.IOException;
+import io.secretsstore.provider.json.JsonMappers;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonFactory;
 
 /**
  * Reads the JSON string maps of a MountRequest. Parser errors are replaced by a fixed message: a
@@ -16,10 +18,7 @@ import java.util.Map;
  */
 final class JsonMaps {
   private static final JsonFactory FACTORY =
-      JsonFactory.builder()
-          .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .build();
+      JsonMappers.FACTORY.rebuild().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private JsonMaps() {}
 
@@ -34,12 +33,12 @@ final class JsonMaps {
       return Map.of();
     }
     Map<String, String> result = new LinkedHashMap<>();
-    try (JsonParser parser = FACTORY.createParser(json)) {
+    try (JsonParser parser = FACTORY.createParser(ObjectReadContext.empty(), json)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw notAStringMap(field);
       }
       JsonToken token;
-      while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+      while ((token = parser.nextToken()) == JsonToken.PROPERTY_NAME) {
         String key = parser.currentName();
         if (parser.nextToken() != JsonToken.VALUE_STRING) {
           throw ProviderException.invalidArgument(
@@ -48,12 +47,12 @@ final class JsonMaps {
                   + SafeText.name(key, result.size())
                   + " is not a string");
         }
-        result.put(key, parser.getText());
+        result.put(key, parser.getString());
       }
       if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
         throw notAStringMap(field);
       }
-    } catch (IOException e) {
+    } catch (JacksonException e) {
       throw notAStringMap(field);
     }
     return Collections.unmodifiableMap(result);
@@ -62,21 +61,21 @@ final class JsonMaps {
   /** Parses a JSON object of JSON objects, each of string values (the tokens attribute). */
   static Map<String, Map<String, String>> objectOfStringMaps(String json, String field) {
     Map<String, Map<String, String>> result = new LinkedHashMap<>();
-    try (JsonParser parser = FACTORY.createParser(json)) {
+    try (JsonParser parser = FACTORY.createParser(ObjectReadContext.empty(), json)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw notAnObject(field);
       }
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
         String key = parser.currentName();
         if (parser.nextToken() != JsonToken.START_OBJECT) {
           throw notAnObject(field);
         }
         Map<String, String> inner = new LinkedHashMap<>();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
           String name = parser.currentName();
           JsonToken value = parser.nextToken();
           if (value == JsonToken.VALUE_STRING) {
-            inner.put(name, parser.getText());
+            inner.put(name, parser.getString());
           } else if (value.isStructStart()) {
             parser.skipChildren();
           }
@@ -87,7 +86,7 @@ final class JsonMaps {
       if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
         throw notAnObject(field);
       }
-    } catch (IOException e) {
+    } catch (JacksonException e) {
       throw notAnObject(field);
     }
     return Collections.unmodifiableMap(result);

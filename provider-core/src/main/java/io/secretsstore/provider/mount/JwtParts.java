@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.mount;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.secretsstore.provider.json.JsonMappers;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The header and claims of a JWS compact token, read without verifying its signature. Any failure
@@ -17,10 +15,6 @@ import java.util.regex.Pattern;
  * @param claims the decoded payload, a JSON object
  */
 record JwtParts(JsonNode header, JsonNode claims) {
-  private static final ObjectMapper JSON =
-      new ObjectMapper(
-          JsonFactory.builder().disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build());
-
   /** Unpadded base64url, as JWS compact serialization writes each part. */
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-]+");
 
@@ -57,12 +51,12 @@ record JwtParts(JsonNode header, JsonNode claims) {
   /** A textual claim, if present. */
   Optional<String> text(String name) {
     JsonNode node = claims.get(name);
-    return node != null && node.isTextual() ? Optional.of(node.asText()) : Optional.empty();
+    return node != null && node.isString() ? Optional.of(node.asString()) : Optional.empty();
   }
 
   private static Optional<JsonNode> object(String segment) {
     try {
-      JsonNode node = JSON.readTree(Base64.getUrlDecoder().decode(segment));
+      JsonNode node = JsonMappers.READER.readTree(Base64.getUrlDecoder().decode(segment));
       return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
     } catch (Exception e) {
       return Optional.empty();

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.mount;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import tools.jackson.databind.JsonNode;
 
 /**
  * What can be checked of a pod's token without the API server's keys, before a credential or an
@@ -52,16 +52,17 @@ final class LocalTokenChecks {
     JwtParts jwt = parsed.get();
     JsonNode alg = jwt.header().get("alg");
     if (alg == null
-        || !alg.isTextual()
-        || alg.asText().isEmpty()
-        || alg.asText().equalsIgnoreCase("none")) {
+        || !alg.isString()
+        || alg.asString().isEmpty()
+        || alg.asString().equalsIgnoreCase("none")) {
       return Optional.of("has no signing algorithm in its header");
     }
     JsonNode exp = jwt.claims().get("exp");
-    if (exp == null || !exp.canConvertToLong()) {
+    if (exp == null || !inLongRange(exp)) {
       return Optional.of("has no numeric exp claim");
     }
-    if (!Instant.ofEpochSecond(exp.asLong()).isAfter(now)) {
+    long seconds = exp.isIntegralNumber() ? exp.longValue() : (long) exp.doubleValue();
+    if (!Instant.ofEpochSecond(seconds).isAfter(now)) {
       return Optional.of("has expired (exp claim)");
     }
     String expected = PREFIX + pod.namespace() + ":" + pod.serviceAccountName();
@@ -96,12 +97,12 @@ final class LocalTokenChecks {
     if (aud == null) {
       return true;
     }
-    if (aud.isTextual()) {
-      return aud.asText().equals(audience);
+    if (aud.isString()) {
+      return aud.asString().equals(audience);
     }
     if (aud.isArray()) {
       for (JsonNode one : aud) {
-        if (one.isTextual() && one.asText().equals(audience)) {
+        if (one.isString() && one.asString().equals(audience)) {
           return true;
         }
       }
@@ -110,6 +111,19 @@ final class LocalTokenChecks {
   }
 
   private static boolean mismatch(JsonNode claim, String actual) {
-    return claim != null && !(claim.isTextual() && claim.asText().equals(actual));
+    return claim != null && !(claim.isString() && claim.asString().equals(actual));
+  }
+
+  /**
+   * A number within a long's range, fraction or not: what Jackson 2's {@code canConvertToLong}
+   * allowed (Jackson 3's refuses a fraction), so the same claims pass as before.
+   */
+  private static boolean inLongRange(JsonNode exp) {
+    if (exp.isIntegralNumber()) {
+      return exp.canConvertToLong();
+    }
+    return exp.isNumber()
+        && exp.doubleValue() >= Long.MIN_VALUE
+        && exp.doubleValue() <= Long.MAX_VALUE;
   }
 }

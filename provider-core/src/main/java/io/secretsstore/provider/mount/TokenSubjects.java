@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.mount;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import java.util.Optional;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Refuses a request whose pod token was issued to another service account than the attributes name
@@ -45,7 +45,7 @@ final class TokenSubjects {
   private static Optional<String> subject(String jwt) {
     return JwtParts.looseClaims(jwt)
         .map(claims -> claims.get("sub"))
-        .filter(JsonNode::isTextual)
-        .map(JsonNode::asText);
+        .filter(JsonNode::isString)
+        .map(JsonNode::asString);
   }
 }

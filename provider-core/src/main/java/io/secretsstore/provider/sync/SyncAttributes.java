@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.sync;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.secretsstore.provider.json.JsonMappers;
 import io.secretsstore.provider.mount.MountRequestContext;
 import io.secretsstore.provider.mount.PodIdentity;
 import io.secretsstore.provider.mount.ServiceAccountToken;
@@ -10,6 +9,7 @@ import io.secretsstore.provider.mount.ServiceAccountTokens;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.core.JacksonException;
 
 /**
  * The mount attributes the upstream sync controller sends its provider for a SecretSync: the
@@ -18,8 +18,6 @@ import java.util.Map;
  * same {@link MountRequestContext} a driver's request is, so a backend cannot tell the two apart.
  */
 public final class SyncAttributes {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** The file mode the driver sends by default (0644), which a Secret ignores anyway. */
   private static final String PERMISSION = "420";
 
@@ -78,8 +76,8 @@ public final class SyncAttributes {
 
   private static String json(Object value) {
     try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
+      return JsonMappers.WRITER.writeValueAsString(value);
+    } catch (JacksonException e) {
       // Maps of strings always serialise; the message could quote a token, so it is not kept.
       throw new IllegalStateException("attributes could not be serialised");
     }

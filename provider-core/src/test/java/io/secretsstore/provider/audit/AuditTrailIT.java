@@ -4,8 +4,6 @@ package io.secretsstore.provider.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.secretsstore.provider.cli.Main;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.grpc.ProviderCallException;
@@ -27,6 +25,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * The audit trail of real mounts through the gRPC service (in-process): events, sources,
@@ -96,22 +96,22 @@ class AuditTrailIT {
     List<JsonNode> events = events();
     assertThat(events).hasSize(4);
     assertThat(events)
-        .extracting(e -> e.path("objectId").asText())
+        .extracting(e -> e.path("objectId").asString())
         .containsExactly("db", "api", "db", "api");
     assertThat(events)
-        .extracting(e -> e.path("source").asText())
+        .extracting(e -> e.path("source").asString())
         .containsExactly("backend", "backend", "cache", "cache");
     JsonNode first = events.get(0);
-    assertThat(first.path("action").asText()).isEqualTo("mount");
-    assertThat(first.path("node").asText()).isEqualTo("node-1");
-    assertThat(first.path("namespace").asText()).isEqualTo("team-a");
-    assertThat(first.path("pod").asText()).isEqualTo("app-7d4f9");
-    assertThat(first.path("serviceAccount").asText()).isEqualTo("app");
-    assertThat(first.path("secretProviderClass").asText()).isEqualTo("app-secrets");
-    assertThat(first.path("backend").asText()).isEqualTo("test");
-    assertThat(first.path("objectVersion").asText()).isEqualTo("v1");
-    assertThat(first.path("outcome").asText()).isEqualTo("OK");
-    assertThat(first.path("fingerprint").asText()).startsWith("hmac-sha256:");
+    assertThat(first.path("action").asString()).isEqualTo("mount");
+    assertThat(first.path("node").asString()).isEqualTo("node-1");
+    assertThat(first.path("namespace").asString()).isEqualTo("team-a");
+    assertThat(first.path("pod").asString()).isEqualTo("app-7d4f9");
+    assertThat(first.path("serviceAccount").asString()).isEqualTo("app");
+    assertThat(first.path("secretProviderClass").asString()).isEqualTo("app-secrets");
+    assertThat(first.path("backend").asString()).isEqualTo("test");
+    assertThat(first.path("objectVersion").asString()).isEqualTo("v1");
+    assertThat(first.path("outcome").asString()).isEqualTo("OK");
+    assertThat(first.path("fingerprint").asString()).startsWith("hmac-sha256:");
     assertThat(events.get(0).path("fingerprint")).isEqualTo(events.get(2).path("fingerprint"));
     assertThat(events.get(0).path("fingerprint")).isNotEqualTo(events.get(1).path("fingerprint"));
     LogCapture.assertNoCanaryIn(audit.toString(StandardCharsets.UTF_8), Canaries.all());
@@ -139,11 +139,11 @@ class AuditTrailIT {
         .isInstanceOf(ProviderCallException.class);
     List<JsonNode> events = events();
     assertThat(events).hasSize(2);
-    assertThat(events.get(0).path("outcome").asText()).isEqualTo("PERMISSION_DENIED");
-    assertThat(events.get(0).path("serviceAccount").asText()).isEqualTo("intruder");
-    assertThat(events.get(0).path("objectId").asText()).isEmpty();
-    assertThat(events.get(1).path("outcome").asText()).isEqualTo("INVALID_ARGUMENT");
-    assertThat(events.get(1).path("namespace").asText()).isEmpty();
+    assertThat(events.get(0).path("outcome").asString()).isEqualTo("PERMISSION_DENIED");
+    assertThat(events.get(0).path("serviceAccount").asString()).isEqualTo("intruder");
+    assertThat(events.get(0).path("objectId").asString()).isEmpty();
+    assertThat(events.get(1).path("outcome").asString()).isEqualTo("INVALID_ARGUMENT");
+    assertThat(events.get(1).path("namespace").asString()).isEmpty();
     LogCapture.assertNoCanaryIn(audit.toString(StandardCharsets.UTF_8), Canaries.all());
   }
 

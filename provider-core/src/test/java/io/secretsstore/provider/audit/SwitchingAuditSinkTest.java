@@ -4,7 +4,6 @@ package io.secretsstore.provider.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.ObjectMapper;
 
 class SwitchingAuditSinkTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,7 +71,7 @@ class SwitchingAuditSinkTest {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path file : files.toList()) {
         for (String line : Files.readAllLines(file)) {
-          ids.add(JSON.readTree(line).path("objectId").asText());
+          ids.add(JSON.readTree(line).path("objectId").asString());
         }
       }
     }

@@ -3,7 +3,6 @@ package io.secretsstore.provider.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.secretsstore.provider.grpc.ProviderClient;
 import io.secretsstore.provider.testing.Attributes;
 import io.secretsstore.provider.testing.Canaries;
@@ -24,6 +23,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * {@code serve --config} as a separate process: the audit destination changes with the file,
@@ -71,7 +71,7 @@ class ConfigReloadIT {
         .map(
             line -> {
               try {
-                return JSON.readTree(line).path("objectId").asText();
+                return JSON.readTree(line).path("objectId").asString();
               } catch (Exception e) {
                 throw new AssertionError("not an audit event: " + line, e);
               }

@@ -4,8 +4,6 @@ package io.secretsstore.provider.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.secretsstore.provider.grpc.MountReply;
 import io.secretsstore.provider.grpc.ProviderCallException;
 import io.secretsstore.provider.grpc.ProviderClient;
@@ -26,6 +24,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /** {@code serve} as a separate process: socket, Mount, health, metrics, JSON logs and SIGTERM. */
 class ServeProcessIT {
@@ -175,19 +175,19 @@ class ServeProcessIT {
           .as("the audit event of the mounted object")
           .anySatisfy(
               line -> {
-                assertThat(line.path("objectId").asText()).isEqualTo("db");
-                assertThat(line.path("source").asText()).isEqualTo("backend");
-                assertThat(line.path("fingerprint").asText()).startsWith("hmac-sha256:");
-                assertThat(line.path("eventId").asText())
+                assertThat(line.path("objectId").asString()).isEqualTo("db");
+                assertThat(line.path("source").asString()).isEqualTo("backend");
+                assertThat(line.path("fingerprint").asString()).startsWith("hmac-sha256:");
+                assertThat(line.path("eventId").asString())
                     .matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-                assertThat(line.path("eventKind").asText()).isEqualTo("event");
-                assertThat(line.path("eventType").asText()).isEqualTo("access");
-                assertThat(line.path("podUid").asText()).isNotEmpty();
+                assertThat(line.path("eventKind").asString()).isEqualTo("event");
+                assertThat(line.path("eventType").asString()).isEqualTo("access");
+                assertThat(line.path("podUid").asString()).isNotEmpty();
               });
       assertThat(lines)
           .anySatisfy(
               line -> {
-                assertThat(line.path("message").asText()).isEqualTo("mount");
+                assertThat(line.path("message").asString()).isEqualTo("mount");
                 assertThat(line.toString())
                     .contains("\"team-a\"")
                     .contains("\"OK\"")
@@ -200,18 +200,19 @@ class ServeProcessIT {
           .isNotEmpty()
           .allSatisfy(
               line -> {
-                assertThat(line.path("@timestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
-                assertThat(line.path("log.logger").asText()).isNotEmpty();
-                assertThat(line.path("message").isTextual()).isTrue();
-                assertThat(line.path("service.name").asText()).isEqualTo("secrets-store-provider");
+                assertThat(line.path("@timestamp").asString()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+                assertThat(line.path("log.logger").asString()).isNotEmpty();
+                assertThat(line.path("message").isString()).isTrue();
+                assertThat(line.path("service.name").asString())
+                    .isEqualTo("secrets-store-provider");
                 assertThat(line.has("kvpList")).isFalse();
               });
       assertThat(logs)
           .as("key values are typed top-level fields")
           .anySatisfy(
               line -> {
-                assertThat(line.path("message").asText()).isEqualTo("mount");
-                assertThat(line.path("namespace").asText()).isEqualTo("team-a");
+                assertThat(line.path("message").asString()).isEqualTo("mount");
+                assertThat(line.path("namespace").asString()).isEqualTo("team-a");
                 assertThat(line.path("cacheHits").isNumber()).isTrue();
               });
     }

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.conformance;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import io.grpc.BindableService;
 import io.grpc.Status;
@@ -27,6 +25,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * A provider in the manner of the driver's e2e provider: its {@code objects} parameter is a
@@ -107,7 +108,7 @@ final class MisbehavingProvider extends CSIDriverProviderGrpc.CSIDriverProviderI
       attributes =
           JSON.readValue(request.getAttributes(), new TypeReference<Map<String, String>>() {});
       mode = Integer.parseInt(request.getPermission());
-    } catch (IOException | NumberFormatException e) {
+    } catch (JacksonException | NumberFormatException e) {
       Status status =
           misbehaviour == Misbehaviour.UNAVAILABLE_FOR_BAD_INPUT
               ? Status.UNAVAILABLE

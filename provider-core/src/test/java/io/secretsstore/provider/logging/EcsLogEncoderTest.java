@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.util.ContextInitializer;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.secretsstore.provider.ProviderVersion;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -17,6 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /** {@code --log-format json} as a log shipper sees it: one ECS document per line. */
 class EcsLogEncoderTest {
@@ -63,16 +63,16 @@ class EcsLogEncoderTest {
     List<JsonNode> lines = lines();
     assertThat(lines).hasSize(2);
     JsonNode slf4j = lines.get(0);
-    assertThat(slf4j.path("message").asText()).isEqualTo("Watch failed for pods, will stop");
-    assertThat(slf4j.path("log.level").asText()).isEqualTo("WARN");
-    assertThat(slf4j.path("log.logger").asText())
+    assertThat(slf4j.path("message").asString()).isEqualTo("Watch failed for pods, will stop");
+    assertThat(slf4j.path("log.level").asString()).isEqualTo("WARN");
+    assertThat(slf4j.path("log.logger").asString())
         .isEqualTo("io.fabric8.kubernetes.client.informers");
-    assertThat(slf4j.path("@timestamp").asText())
+    assertThat(slf4j.path("@timestamp").asString())
         .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+Z");
-    assertThat(slf4j.path("ecs.version").asText()).isNotEmpty();
-    assertThat(slf4j.path("service.name").asText()).isEqualTo("secrets-store-provider");
-    assertThat(slf4j.path("service.version").asText()).isEqualTo(ProviderVersion.get());
-    assertThat(lines.get(1).path("message").asText()).isEqualTo("channel ch-1 closed after 5 ms");
+    assertThat(slf4j.path("ecs.version").asString()).isNotEmpty();
+    assertThat(slf4j.path("service.name").asString()).isEqualTo("secrets-store-provider");
+    assertThat(slf4j.path("service.version").asString()).isEqualTo(ProviderVersion.get());
+    assertThat(lines.get(1).path("message").asString()).isEqualTo("channel ch-1 closed after 5 ms");
   }
 
   @Test
@@ -89,17 +89,17 @@ class EcsLogEncoderTest {
 
     List<JsonNode> lines = lines();
     JsonNode mount = lines.get(0);
-    assertThat(mount.path("namespace").asText()).isEqualTo("team-a");
+    assertThat(mount.path("namespace").asString()).isEqualTo("team-a");
     assertThat(mount.path("objects").isInt()).isTrue();
     assertThat(mount.path("objects").asInt()).isEqualTo(3);
     assertThat(mount.path("durationMs").isIntegralNumber()).isTrue();
     assertThat(mount.path("rotated").isBoolean()).isTrue();
-    assertThat(mount.path("error.message").asText()).isEqualTo("secret db not found");
+    assertThat(mount.path("error.message").asString()).isEqualTo("secret db not found");
     assertThat(mount.has("error")).isFalse();
     assertThat(mount.has("kvpList")).isFalse();
     JsonNode failed = lines.get(1);
-    assertThat(failed.path("error.type").asText()).isEqualTo("java.lang.IllegalStateException");
-    assertThat(failed.path("error.stack_trace").asText()).contains("EcsLogEncoderTest");
+    assertThat(failed.path("error.type").asString()).isEqualTo("java.lang.IllegalStateException");
+    assertThat(failed.path("error.stack_trace").asString()).contains("EcsLogEncoderTest");
   }
 
   @Test

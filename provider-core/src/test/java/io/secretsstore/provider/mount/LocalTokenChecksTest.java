@@ -117,7 +117,7 @@ class LocalTokenChecksTest {
     String good = jwt(HEADER, "{" + SUB + "," + EXP + "}");
     ServiceAccountTokens two =
         ServiceAccountTokens.parse(
-            new com.fasterxml.jackson.databind.ObjectMapper()
+            new tools.jackson.databind.ObjectMapper()
                 .valueToTree(
                     Map.of(
                         "vault",
@@ -134,5 +134,35 @@ class LocalTokenChecksTest {
     two.require("other", NOW);
     assertThatThrownBy(() -> LocalTokenChecks.require(two, POD, NOW))
         .hasMessageContaining("\"other\"");
+  }
+
+  private static void assertPasses(String token) {
+    assertThatCode(() -> LocalTokenChecks.require(tokens("vault", token), POD, NOW))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void claimsOfOtherJsonTypes_areReadAsBefore() {
+    long future = NOW.plusSeconds(600).getEpochSecond();
+    assertPasses(jwt(HEADER, "{" + SUB + ",\"exp\":" + future + ".5}"));
+    assertPasses(jwt(HEADER, "{" + SUB + ",\"exp\":" + future + "} trailing"));
+    assertPasses(jwt(HEADER + " {}", "{" + SUB + "," + EXP + "}"));
+    assertPasses(jwt(HEADER, "{\"sub\":\"x\"," + SUB + "," + EXP + "}"));
+    assertPasses(jwt(HEADER, "{" + SUB + "," + EXP + ",\"kubernetes.io\":\"text\"}"));
+    assertPasses(jwt(HEADER, "{" + SUB + "," + EXP + ",\"kubernetes.io\":{\"pod\":[1]}}"));
+    assertRefused(jwt(HEADER, "{" + SUB + ",\"exp\":1e30}"), "no numeric exp");
+    assertRefused(jwt(HEADER, "{" + SUB + ",\"exp\":18446744073709551716}"), "no numeric exp");
+    assertRefused(jwt(HEADER, "{" + SUB + ",\"exp\":\"" + future + "\"}"), "no numeric exp");
+    assertRefused(jwt(HEADER, "{" + SUB + ",\"exp\":true}"), "no numeric exp");
+    assertRefused(jwt("{\"alg\":7}", "{" + SUB + "," + EXP + "}"), "no signing algorithm");
+    assertRefused(jwt("{\"alg\":\"\"}", "{" + SUB + "," + EXP + "}"), "no signing algorithm");
+    assertRefused(jwt(HEADER, "{\"sub\":null," + EXP + "}"), "sub claim");
+    assertRefused(jwt(HEADER, "{" + SUB + "," + EXP + ",\"aud\":[7,null,{}]}"), "another audience");
+    assertRefused(jwt(HEADER, "{" + SUB + "," + EXP + ",\"aud\":7}"), "another audience");
+    assertRefused(
+        jwt(HEADER, "{" + SUB + "," + EXP + ",\"kubernetes.io\":{\"pod\":{\"name\":null}}}"),
+        "another pod");
+    assertRefused(jwt(HEADER, "[" + SUB + "]"), "not a JWT");
+    assertRefused(jwt("{\"alg\":\"RS256\"", "{" + SUB + "," + EXP + "}"), "not a JWT");
   }
 }

@@ -94,6 +94,31 @@ class SyncPartsTest {
   }
 
   @Test
+  void tokensAttribute_isPinnedByteForByte() {
+    List<ServiceAccountToken> tokens =
+        List.of(
+            new ServiceAccountToken("vault", "a.b.c", Instant.parse("2030-01-01T00:00:00Z")),
+            new ServiceAccountToken(
+                "sts.\"x\"<\u00e9>", "d.e\\f", Instant.parse("2030-01-01T00:00:00.5Z")));
+    SyncAttributes.ControllerPod pod = new SyncAttributes.ControllerPod("sync-0", "0b7c3e52-9f0e");
+
+    String json =
+        SyncAttributes.attributes(Map.of(), pod, spec(), tokens)
+            .get("csi.storage.k8s.io/serviceAccount.tokens");
+
+    // Each token's two fields come in Map.of's order, which varies between JVM runs.
+    String vault1 = "\"token\":\"a.b.c\",\"expirationTimestamp\":\"2030-01-01T00:00:00Z\"";
+    String vault2 = "\"expirationTimestamp\":\"2030-01-01T00:00:00Z\",\"token\":\"a.b.c\"";
+    String sts1 = "\"token\":\"d.e\\\\f\",\"expirationTimestamp\":\"2030-01-01T00:00:00.500Z\"";
+    String sts2 = "\"expirationTimestamp\":\"2030-01-01T00:00:00.500Z\",\"token\":\"d.e\\\\f\"";
+    String sts = "\"sts.\\\"x\\\"<\u00e9>\"";
+    assertThat(json)
+        .isIn(
+            "{\"vault\":{" + vault1 + "}," + sts + ":{" + sts1 + "}}",
+            "{\"vault\":{" + vault2 + "}," + sts + ":{" + sts2 + "}}");
+  }
+
+  @Test
   void attributes_areWhatUpstreamSends_andTheBackendPlansFromThem() {
     ServiceAccountToken token =
         new ServiceAccountToken(

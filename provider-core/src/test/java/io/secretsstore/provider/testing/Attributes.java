@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.testing;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * Builds a MountRequest's attributes JSON the way the driver does: parameters, pod info, tokens.
@@ -52,7 +52,7 @@ public final class Attributes {
     }
     try {
       return JSON.writeValueAsString(values);
-    } catch (JsonProcessingException e) {
+    } catch (JacksonException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.testing;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.secretsstore.provider.credentials.IdentityKey;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.FileMode;
@@ -21,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * A backend that exists only in tests, to drive core's pipeline end to end. Its {@code objects}
