@@ -64,17 +64,20 @@ final class ProviderCredentials {
         new NetHttpTransport.Builder()
             .setSslSocketFactory(cas.sslContext().getSocketFactory())
             .build();
+    GoogleCredentials credentials;
     try {
-      GoogleCredentials credentials =
+      credentials =
           GoogleCredentials.fromStream(
                   new ByteArrayInputStream(keyJson.getBytes(StandardCharsets.UTF_8)),
                   () -> transport)
               .createScoped(List.of(GoogleTokens.SCOPE));
-      return refreshed(credentials, "key.json");
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // Google's parser throws a ClassCastException for a null where it wants text
+      // ("token_uri": null passes the check above as Google's own endpoint).
       throw ProviderException.of(
           ErrorKind.PERMISSION_DENIED, "unable to generate credentials from key.json");
     }
+    return refreshed(credentials, "key.json");
   }
 
   /**

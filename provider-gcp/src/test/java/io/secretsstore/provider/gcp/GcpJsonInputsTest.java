@@ -49,8 +49,9 @@ class GcpJsonInputsTest {
         "{\"type\":\"service_account\",\"token_uri\":{}}|" + FOREIGN_URI,
         "{\"type\":\"service_account\",\"token_uri\":[\"" + GOOGLE + "\"]}|" + FOREIGN_URI,
         "{\"type\":\"service_account\",\"token_uri\":5}|" + FOREIGN_URI,
-        // Past both checks (content after the key is ignored): Google's library refuses a key
-        // without its fields.
+        // Past both checks (a null token_uri is Google's, content after the key is ignored):
+        // Google's library refuses a key without its fields, or with a null it wants as text.
+        "{\"type\":\"service_account\",\"token_uri\":null}|" + UNUSABLE,
         "{\"type\":\"service_account\",\"token_uri\":\""
             + GOOGLE
             + "\"} "
