@@ -4,6 +4,7 @@ package io.secretsstore.provider.gcp;
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import io.secretsstore.provider.credentials.Expiring;
+import io.secretsstore.provider.json.JsonLongs;
 import io.secretsstore.provider.json.JsonMappers;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.io.NumberInput;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -89,7 +89,7 @@ final class GoogleTokens {
             "unable to fetch identitybindingtoken",
             "could not get idbindtoken token, status: ");
     String accessToken = json.path("access_token").asString("");
-    long expiresIn = seconds(json.path("expires_in"));
+    long expiresIn = JsonLongs.asLong(json.path("expires_in"));
     if (accessToken.isEmpty() || expiresIn <= 0) {
       throw ProviderException.of(
           ErrorKind.PERMISSION_DENIED,
@@ -189,14 +189,6 @@ final class GoogleTokens {
     } catch (JacksonException e) {
       throw ProviderException.of(ErrorKind.PERMISSION_DENIED, context + ": the answer is not JSON");
     }
-  }
-
-  /**
-   * Seconds as Jackson 2's {@code asLong(0)} read them: a number, or a string parsed leniently
-   * ({@code " 3599"}, {@code "3599.9"}, which Jackson 3's {@code asLong(0)} reads as 0); else 0.
-   */
-  static long seconds(JsonNode node) {
-    return node.isString() ? NumberInput.parseAsLong(node.stringValue(), 0) : node.asLong(0);
   }
 
   /**

@@ -4,7 +4,6 @@ package io.secretsstore.provider.gcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.secretsstore.provider.json.JsonMappers;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +18,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The JSON the GCP backend reads (a key.json, a credentials file, a secret's JSON for {@code
  * extractJSONKey}, token answers) is accepted and refused as it was under Jackson 2 (issue 23),
- * where Jackson 3 reads differently: containers as text, null as text, numbers in strings, content
- * after the value, nesting past 500 levels. Refusals never echo the input.
+ * where Jackson 3 reads differently: containers as text, null as text, content after the value,
+ * nesting past 500 levels (numbers in strings: core's JsonLongsTest). Refusals never echo the
+ * input.
  */
 class GcpJsonInputsTest {
   private static final String CANARY = "canary-7f3e-not-for-messages";
@@ -136,25 +136,5 @@ class GcpJsonInputsTest {
     String deeper = "{\"k\":\"v\",\"d\":" + "[".repeat(1000) + "]".repeat(1000) + "}";
     assertThatThrownBy(() -> KeyExtractor.json(deeper.getBytes(StandardCharsets.UTF_8), "k"))
         .hasMessage("failed to unmarshal JSON. Invalid JSON format for key extraction");
-  }
-
-  @ParameterizedTest
-  @CsvSource(
-      delimiter = '|',
-      quoteCharacter = '`',
-      value = {
-        "3599|3599",
-        "\"3599\"|3599",
-        "\" 3599\"|3599",
-        "\"3599.9\"|3599",
-        "\"1e3\"|1000",
-        "3599.9|3599",
-        "\"soon\"|0",
-        "null|0",
-        "{}|0",
-      })
-  void expiresIn_isReadAsJackson2ReadIt(String value, long seconds) {
-    assertThat(GoogleTokens.seconds(JsonMappers.READER.readTree("{\"s\":" + value + "}").path("s")))
-        .isEqualTo(seconds);
   }
 }
