@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.secretsstore.provider.fetch.CacheSettings;
 import io.secretsstore.provider.fetch.EngineSettings;
 import io.secretsstore.provider.fetch.FetchEvents;
 import io.secretsstore.provider.fetch.MountEngine;
 import io.secretsstore.provider.fetch.MountLimits;
 import io.secretsstore.provider.fetch.ResilienceSettings;
+import io.secretsstore.provider.json.JsonMappers;
 import io.secretsstore.provider.mount.MountRequestContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,9 +105,7 @@ final class CacheBenchmark implements Callable<Integer> {
     results.put("storm", storm());
     Files.createDirectories(out);
     Path file = out.resolve("bench-cache-" + System.currentTimeMillis() + ".json");
-    new ObjectMapper()
-        .enable(SerializationFeature.INDENT_OUTPUT)
-        .writeValue(file.toFile(), results);
+    JsonMappers.WRITER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), results);
     System.out.println("results: " + file);
     return 0;
   }

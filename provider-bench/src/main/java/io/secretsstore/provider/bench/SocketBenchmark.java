@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.secretsstore.provider.emulators.CloudEmulator;
 import io.secretsstore.provider.emulators.DemoScenario;
 import io.secretsstore.provider.emulators.EmulatorOptions;
@@ -11,6 +9,7 @@ import io.secretsstore.provider.emulators.Fault;
 import io.secretsstore.provider.emulators.FaultPlan;
 import io.secretsstore.provider.emulators.StartedEmulator;
 import io.secretsstore.provider.grpc.ProviderClient;
+import io.secretsstore.provider.json.JsonMappers;
 import io.secretsstore.provider.text.TextTable;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -223,9 +222,7 @@ final class SocketBenchmark implements Callable<Integer> {
       console.println("Kubernetes API (service accounts): " + kube.counts());
     }
     Path file = out.resolve("bench-" + cloud + "-" + runId + ".json");
-    new ObjectMapper()
-        .enable(SerializationFeature.INDENT_OUTPUT)
-        .writeValue(file.toFile(), results);
+    JsonMappers.WRITER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), results);
     console.println("results: " + file);
     return 0;
   }

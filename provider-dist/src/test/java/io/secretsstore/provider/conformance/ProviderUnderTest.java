@@ -4,8 +4,6 @@ package io.secretsstore.provider.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.secretsstore.provider.audit.FingerprintIndex;
@@ -22,6 +20,7 @@ import io.secretsstore.provider.grpc.ProviderCallException;
 import io.secretsstore.provider.grpc.ProviderClient;
 import io.secretsstore.provider.grpc.ProviderRuntime;
 import io.secretsstore.provider.grpc.SocketPath;
+import io.secretsstore.provider.json.JsonMappers;
 import io.secretsstore.provider.kube.SharedKubeClient;
 import io.secretsstore.provider.metrics.ProviderMetrics;
 import io.secretsstore.provider.spi.BackendContext;
@@ -45,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import picocli.CommandLine;
+import tools.jackson.core.JacksonException;
 
 /**
  * One backend served on a real Unix socket by the real runtime, against its emulator, the way
@@ -52,7 +52,6 @@ import picocli.CommandLine;
  * it records (audit events, metric labels) can be scanned for canaries.
  */
 final class ProviderUnderTest implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
   static final String TARGET =
       "/var/lib/kubelet/pods/0b7c3e52/volumes/kubernetes.io~csi/secrets/mount";
 
@@ -175,8 +174,8 @@ final class ProviderUnderTest implements AutoCloseable {
 
   static String json(Object value) {
     try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
+      return JsonMappers.WRITER.writeValueAsString(value);
+    } catch (JacksonException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -3,7 +3,6 @@ package io.secretsstore.provider.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.secretsstore.provider.grpc.MountReply;
 import io.secretsstore.provider.grpc.ProviderClient;
 import io.secretsstore.provider.testing.Canaries;
@@ -35,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * The images' Java runtime, built here the way the Dockerfile builds it

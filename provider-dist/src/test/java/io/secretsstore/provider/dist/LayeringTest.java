@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.dist;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -14,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The module boundaries of ARCHITECTURE.md, checked on the production classes of every module:
  * protobuf stops at core's grpc package, the SPI depends on nothing of the engine, core never knows
- * a backend, backends never know each other, and no two packages depend on each other.
+ * a backend, backends never know each other, no two packages depend on each other, and production
+ * code uses one Jackson, the one the Kubernetes client brings.
  */
 class LayeringTest {
   private static final String BASE = "io.secretsstore.provider";
@@ -26,6 +31,27 @@ class LayeringTest {
           .withImportOption(location -> !location.contains("-tests.jar"))
           .importPackages(BASE);
   private static final String[] BACKENDS = {"aws", "azure", "gcp", "vault"};
+
+  /**
+   * Jackson 2's packages. Jackson 3 still uses Jackson 2's annotations ({@code
+   * com.fasterxml.jackson.annotation}, the jackson-annotations jar its databind depends on), so
+   * those are not a second Jackson.
+   */
+  private static final DescribedPredicate<JavaClass> JACKSON_2 =
+      resideInAPackage("com.fasterxml.jackson..")
+          .and(not(resideInAPackage("com.fasterxml.jackson.annotation..")))
+          .as("Jackson 2 (com.fasterxml.jackson.., annotations aside)");
+
+  /** Test infrastructure and tools in no distribution, which may keep Jackson 2. */
+  private static final String[] NOT_DISTRIBUTED = {BASE + ".emulators..", BASE + ".bench.."};
+
+  /**
+   * TEMPORARY (issue 23): the backends whose move to Jackson 3 is on other branches. The parent
+   * empties this list when it merges them; the rule then covers every distributed package.
+   */
+  private static final String[] NOT_YET_MIGRATED = {
+    BASE + ".aws..", BASE + ".azure..", BASE + ".gcp..", BASE + ".vault.."
+  };
 
   @Test
   void onlyTheGrpcPackageUsesTheGeneratedTypes() {
@@ -144,5 +170,34 @@ class LayeringTest {
           .allowEmptyShould(true)
           .check(CLASSES);
     }
+  }
+
+  /**
+   * One Jackson (issue 23): production code uses Jackson 3 ({@code tools.jackson}), which the
+   * Kubernetes client needs anyway, so a provider does not load two JSON libraries.
+   */
+  @Test
+  void productionCodeUsesOnlyJackson3() {
+    String[] skipped = new String[NOT_DISTRIBUTED.length + NOT_YET_MIGRATED.length];
+    System.arraycopy(NOT_DISTRIBUTED, 0, skipped, 0, NOT_DISTRIBUTED.length);
+    System.arraycopy(NOT_YET_MIGRATED, 0, skipped, NOT_DISTRIBUTED.length, NOT_YET_MIGRATED.length);
+    noJackson2Outside(skipped).check(CLASSES);
+  }
+
+  /** The one-Jackson rule is real: the emulators, which use Jackson 2, fail it. */
+  @Test
+  void theOneJacksonRuleRefusesJackson2() {
+    JavaClasses emulators = CLASSES.that(resideInAPackage(BASE + ".emulators.."));
+    assertThatThrownBy(() -> noJackson2Outside(BASE + ".bench..").check(emulators))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("com.fasterxml.jackson.databind");
+  }
+
+  private static ArchRule noJackson2Outside(String... packages) {
+    return noClasses()
+        .that()
+        .resideOutsideOfPackages(packages)
+        .should()
+        .dependOnClassesThat(JACKSON_2);
   }
 }
