@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.azure;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.secretsstore.provider.json.JsonMappers;
 import io.secretsstore.provider.mount.OperatorSetting;
 import io.secretsstore.provider.mount.ProviderException;
 import java.io.IOException;
@@ -11,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * An Azure cloud: where its vaults live ({@code https://<vault>.<keyVaultDnsSuffix>/}) and its
@@ -25,7 +26,6 @@ import java.util.Locale;
  */
 record AzureCloud(String name, String keyVaultDnsSuffix, String authorityHost) {
   static final String STACK = "AzureStackCloud";
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MAX_FILE = 64 * 1024;
 
   /**
@@ -90,20 +90,22 @@ record AzureCloud(String name, String keyVaultDnsSuffix, String authorityHost) {
         throw ProviderException.invalidArgument(
             "cloudEnvFileName does not name a readable cloud environment file");
       }
-      json = JSON.readTree(Files.readAllBytes(file));
-    } catch (IOException e) {
+      json = JsonMappers.READER.readTree(Files.readAllBytes(file));
+    } catch (IOException | JacksonException e) {
       throw ProviderException.invalidArgument(
           "cloudEnvFileName is not a JSON cloud environment file");
     }
-    String suffix = json == null ? "" : json.path("keyVaultDNSSuffix").asText("");
-    String authority = json == null ? "" : json.path("activeDirectoryEndpoint").asText("");
+    String suffix = json == null ? "" : json.path("keyVaultDNSSuffix").asString("");
+    String authority = json == null ? "" : json.path("activeDirectoryEndpoint").asString("");
     if (!suffix.matches("[A-Za-z0-9.-]{1,253}") || !authority.startsWith("https://")) {
       throw ProviderException.invalidArgument(
           "cloudEnvFileName must set keyVaultDNSSuffix and an https activeDirectoryEndpoint");
     }
     URI.create(authority);
+    JsonNode name = json.path("name");
     return new AzureCloud(
-        json.path("name").asText(STACK),
+        // An object or array name reads as "", as under Jackson 2 (Jackson 3 gives the default).
+        name.isContainer() ? "" : name.asString(STACK),
         suffix,
         authority.endsWith("/") ? authority : authority + "/");
   }

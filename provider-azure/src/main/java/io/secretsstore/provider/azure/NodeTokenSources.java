@@ -2,9 +2,9 @@
 package io.secretsstore.provider.azure;
 
 import com.azure.core.credential.AccessToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.secretsstore.provider.credentials.Expiring;
+import io.secretsstore.provider.json.JsonLongs;
+import io.secretsstore.provider.json.JsonMappers;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.PodIdentity;
 import io.secretsstore.provider.mount.ProviderException;
@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The node's token sources over plain HTTP: the Instance Metadata Service's managed-identity
@@ -31,7 +33,6 @@ import java.time.ZoneOffset;
  * evicted from; the call itself is one GET, made here with the provider's own timeouts.
  */
 final class NodeTokenSources {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
   private static final int MAX_RESPONSE = 64 * 1024;
   private static final String IMDS_PATH = "/metadata/identity/oauth2/token";
@@ -78,7 +79,7 @@ final class NodeTokenSources {
                   .header("podns", pod.namespace()),
               "the NMI endpoint of AAD Pod Identity",
               "NMI has no identity for the pod");
-      if (body.path("clientid").asText("").isEmpty()) {
+      if (body.path("clientid").asString("").isEmpty()) {
         throw ProviderException.of(
             ErrorKind.UNAVAILABLE,
             "nmi did not return expected values in response: token and clientid");
@@ -127,15 +128,16 @@ final class NodeTokenSources {
     if (status != 200 || response.body().length > MAX_RESPONSE) {
       throw ProviderException.of(ErrorKind.UNAVAILABLE, source + " answered HTTP " + status);
     }
+    JsonNode body;
     try {
-      JsonNode body = JSON.readTree(response.body());
-      if (body == null || !body.isObject()) {
-        throw new IOException("not an object");
-      }
-      return body;
-    } catch (IOException e) {
+      body = JsonMappers.READER.readTree(response.body());
+    } catch (JacksonException e) {
+      body = null;
+    }
+    if (body == null || !body.isObject()) {
       throw ProviderException.of(ErrorKind.UNAVAILABLE, source + "'s answer is not a token");
     }
+    return body;
   }
 
   /**
@@ -143,9 +145,9 @@ final class NodeTokenSources {
    * expires_in}, numbers often as strings.
    */
   private static Expiring<AccessToken> token(JsonNode json, String source) {
-    String accessToken = json.path("access_token").asText("");
-    long expiresOn = json.path("expires_on").asLong(0);
-    long expiresIn = json.path("expires_in").asLong(0);
+    String accessToken = json.path("access_token").asString("");
+    long expiresOn = JsonLongs.asLong(json.path("expires_on"));
+    long expiresIn = JsonLongs.asLong(json.path("expires_in"));
     Instant expiry =
         expiresOn > 0 ? Instant.ofEpochSecond(expiresOn) : Instant.now().plusSeconds(expiresIn);
     if (accessToken.isEmpty() || (expiresOn <= 0 && expiresIn <= 0)) {

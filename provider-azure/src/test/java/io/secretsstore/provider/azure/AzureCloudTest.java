@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Cloud names as go-autorest matches them, and custom cloud files only from allowed directories.
@@ -60,4 +62,59 @@ class AzureCloudTest {
             () -> AzureCloud.resolve("AzureStackCloud", bad.toString(), List.of(directory)))
         .hasMessageContaining("must set keyVaultDNSSuffix and an https activeDirectoryEndpoint");
   }
+
+  /** Issue 23: the same files are read the same way under Jackson 3 as under Jackson 2. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
+        "{\"name\":\"Stack\"," + ENDPOINTS + "} trailing|Stack",
+        "{\"name\":null," + ENDPOINTS + "}|AzureStackCloud",
+        "{" + ENDPOINTS + "}|AzureStackCloud",
+        "{\"name\":{\"a\":1}," + ENDPOINTS + "}|``",
+        "{\"name\":7," + ENDPOINTS + "}|7",
+      })
+  void customCloudFile_readsAsUnderJackson2(String json, String name) throws Exception {
+    Path file = Files.writeString(directory.resolve("cloud.json"), json);
+    AzureCloud cloud = AzureCloud.resolve("AzureStackCloud", file.toString(), List.of(directory));
+    assertThat(cloud.name()).isEqualTo(name);
+    assertThat(cloud.keyVaultDnsSuffix()).isEqualTo("vault.local");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
+        "{\"keyVaultDNSSuffix\":\"" + CANARY + "|is not a JSON cloud environment file",
+        "{\"keyVaultDNSSuffix\":[\"vault.local\"],\"activeDirectoryEndpoint\":\"https://a/\"}"
+            + "|must set keyVaultDNSSuffix",
+        "[\"" + CANARY + "\"]|must set keyVaultDNSSuffix",
+      })
+  void customCloudFile_refusals_neverQuoteTheFile(String json, String message) throws Exception {
+    Path file = Files.writeString(directory.resolve("cloud.json"), json);
+    assertThatThrownBy(
+            () -> AzureCloud.resolve("AzureStackCloud", file.toString(), List.of(directory)))
+        .hasMessageContaining(message)
+        .hasMessageNotContaining(CANARY);
+  }
+
+  @Test
+  void customCloudFile_nestingAsDeepAsJackson2Read_isAccepted() throws Exception {
+    // Jackson 3 alone stops at 500 levels; Jackson 2 read 1000, and so does the provider.
+    Path deep = directory.resolve("deep.json");
+    Files.writeString(deep, "{" + ENDPOINTS + ",\"d\":" + "[".repeat(999) + "]".repeat(999) + "}");
+    assertThat(AzureCloud.resolve("AzureStackCloud", deep.toString(), List.of(directory)).name())
+        .isEqualTo("AzureStackCloud");
+    Files.writeString(
+        deep, "{" + ENDPOINTS + ",\"d\":" + "[".repeat(1000) + "]".repeat(1000) + "}");
+    assertThatThrownBy(
+            () -> AzureCloud.resolve("AzureStackCloud", deep.toString(), List.of(directory)))
+        .hasMessage("cloudEnvFileName is not a JSON cloud environment file");
+  }
+
+  private static final String CANARY = "canary-5d1c-not-for-messages";
+  private static final String ENDPOINTS =
+      "\"keyVaultDNSSuffix\":\"vault.local\",\"activeDirectoryEndpoint\":\"https://adfs.local/\"";
 }

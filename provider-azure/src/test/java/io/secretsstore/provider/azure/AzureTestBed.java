@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.azure;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.emulators.EmulatorOptions;
 import io.secretsstore.provider.emulators.StartedEmulator;
@@ -21,6 +19,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The world an Azure mount runs in for integration tests: the Azure emulator over HTTPS with its
@@ -38,7 +37,7 @@ final class AzureTestBed implements AutoCloseable {
   /** {@code objects} naming the secret {@code db-password}. */
   static final String DB_PASSWORD = objects("objectName: db-password\nobjectType: secret");
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonMapper JSON = JsonMapper.shared();
 
   final AzureEmulator azure = new AzureEmulator();
   final StartedEmulator started;
@@ -194,11 +193,7 @@ final class AzureTestBed implements AutoCloseable {
   }
 
   static String json(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return JSON.writeValueAsString(value);
   }
 
   static ProviderClient.MountCall call(Map<String, String> attributes) {

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.gcp;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.secretsstore.provider.json.JsonMappers;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The backend's {@code serve} flags. Each falls back to the environment variable upstream reads
@@ -22,7 +22,6 @@ import picocli.CommandLine.Option;
  */
 final class GcpOptions {
   private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9.{}-]+:[0-9]{1,5}");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Option(
       names = "--gcp-secretmanager-endpoint",
@@ -197,10 +196,13 @@ final class GcpOptions {
     String credentials = env.get("GOOGLE_APPLICATION_CREDENTIALS");
     if (credentials != null && !credentials.isEmpty()) {
       try {
-        JsonNode file = JSON.readTree(Files.readAllBytes(Path.of(credentials)));
-        if ("external_account".equals(file.path("type").asText())
-            && !file.path("audience").asText().isEmpty()) {
-          return WorkloadIdentityPool.fromAudience(file.path("audience").asText());
+        JsonNode file = JsonMappers.READER.readTree(Files.readAllBytes(Path.of(credentials)));
+        JsonNode audience = file.path("audience");
+        // A JSON null audience is the text "null", as Jackson 2's asText() read it, so a file
+        // configures the same audience as before the move to Jackson 3.
+        String text = audience.isNull() ? "null" : audience.asString("");
+        if ("external_account".equals(file.path("type").asString("")) && !text.isEmpty()) {
+          return WorkloadIdentityPool.fromAudience(text);
         }
       } catch (IOException | RuntimeException e) {
         throw new IllegalArgumentException(

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.gcp;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.secretsstore.provider.json.JsonMappers;
 import io.secretsstore.provider.kube.ServiceAccountAnnotations;
 import io.secretsstore.provider.kube.SharedKubeClient;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
 
 /**
  * Which Google service account a Kubernetes service account impersonates: {@code
@@ -24,7 +24,6 @@ import java.util.Map;
 final class GoogleServiceAccounts implements AutoCloseable {
   static final String ANNOTATION = "iam.gke.io/gcp-service-account";
   static final String DELEGATES = "iam.gke.io/gcp-service-account-delegates";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Map<String, String> fixed;
   private final ServiceAccountAnnotations annotations;
@@ -57,8 +56,8 @@ final class GoogleServiceAccounts implements AutoCloseable {
       return List.of();
     }
     try {
-      return JSON.readValue(json, new TypeReference<List<String>>() {});
-    } catch (IOException e) {
+      return JsonMappers.READER.readValue(json, new TypeReference<List<String>>() {});
+    } catch (JacksonException e) {
       throw ProviderException.of(
           ErrorKind.PERMISSION_DENIED,
           "unable to parse delegates annotation on SA "

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.gcp;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import io.secretsstore.provider.credentials.Expiring;
+import io.secretsstore.provider.json.JsonLongs;
+import io.secretsstore.provider.json.JsonMappers;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.mount.ServiceAccountToken;
@@ -23,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Turns a pod's Kubernetes token into a Google access token as upstream's {@code auth/auth.go}
@@ -36,7 +38,6 @@ final class GoogleTokens {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
   private static final int MAX_RESPONSE = 64 * 1024;
   private static final Pattern CODE = Pattern.compile("[A-Za-z_]{1,64}");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http;
   private final GcpSettings settings;
@@ -87,8 +88,8 @@ final class GoogleTokens {
             body,
             "unable to fetch identitybindingtoken",
             "could not get idbindtoken token, status: ");
-    String accessToken = json.path("access_token").asText("");
-    long expiresIn = json.path("expires_in").asLong(0);
+    String accessToken = json.path("access_token").asString("");
+    long expiresIn = JsonLongs.asLong(json.path("expires_in"));
     if (accessToken.isEmpty() || expiresIn <= 0) {
       throw ProviderException.of(
           ErrorKind.PERMISSION_DENIED,
@@ -118,10 +119,10 @@ final class GoogleTokens {
             body,
             "unable to fetch gcp service account token",
             "generateAccessToken for " + account.email() + " answered HTTP ");
-    String accessToken = json.path("accessToken").asText("");
+    String accessToken = json.path("accessToken").asString("");
     Instant expiry;
     try {
-      expiry = Instant.parse(json.path("expireTime").asText(""));
+      expiry = Instant.parse(json.path("expireTime").asString(""));
     } catch (RuntimeException e) {
       throw ProviderException.of(
           ErrorKind.PERMISSION_DENIED,
@@ -144,8 +145,10 @@ final class GoogleTokens {
           HttpRequest.newBuilder(uri)
               .timeout(TIMEOUT)
               .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
-    } catch (IOException e) {
+              .POST(
+                  HttpRequest.BodyPublishers.ofByteArray(
+                      JsonMappers.WRITER.writeValueAsBytes(body)));
+    } catch (JacksonException e) {
       throw ProviderException.of(ErrorKind.INTERNAL, context + ": cannot write the request");
     }
     if (bearer != null) {
@@ -182,8 +185,8 @@ final class GoogleTokens {
           ErrorKind.PERMISSION_DENIED, context + ": the answer is too large");
     }
     try {
-      return JSON.readTree(response.body());
-    } catch (IOException e) {
+      return JsonMappers.READER.readTree(response.body());
+    } catch (JacksonException e) {
       throw ProviderException.of(ErrorKind.PERMISSION_DENIED, context + ": the answer is not JSON");
     }
   }
@@ -194,11 +197,11 @@ final class GoogleTokens {
    */
   private static String errorCode(byte[] body) {
     try {
-      JsonNode json = JSON.readTree(body);
+      JsonNode json = JsonMappers.READER.readTree(body);
       JsonNode error = json.path("error");
-      String code = error.isObject() ? error.path("status").asText("") : error.asText("");
+      String code = error.isObject() ? error.path("status").asString("") : error.asString("");
       return CODE.matcher(code).matches() ? " (" + code + ")" : "";
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       return "";
     }
   }

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.gcp;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.secretsstore.provider.json.JsonMappers;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.mount.SafeText;
 import io.secretsstore.provider.yaml.BoundedYaml;
 import io.secretsstore.provider.yaml.YamlLimits;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code extractJSONKey} and {@code extractYAMLKey} as upstream's {@code util/key_extractor.go}:
@@ -20,15 +20,13 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * message (which would quote it); the key is named when it is a plain name.
  */
 final class KeyExtractor {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private KeyExtractor() {}
 
   static byte[] json(byte[] payload, String key) {
     JsonNode root;
     try {
-      root = JSON.readTree(payload);
-    } catch (IOException e) {
+      root = JsonMappers.READER.readTree(payload);
+    } catch (JacksonException e) {
       root = null;
     }
     if (root == null || !root.isObject()) {
@@ -38,10 +36,10 @@ final class KeyExtractor {
     if (value == null) {
       throw failed("key " + quoted(key) + " not found in JSON");
     }
-    if (!value.isTextual()) {
+    if (!value.isString()) {
       throw failed("unsupported value type for key " + quoted(key));
     }
-    return value.asText().getBytes(StandardCharsets.UTF_8);
+    return value.stringValue().getBytes(StandardCharsets.UTF_8);
   }
 
   static byte[] yaml(byte[] payload, String key) {

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.gcp;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.api.client.http.javanet.NetHttpTransport;
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import io.secretsstore.provider.credentials.Expiring;
+import io.secretsstore.provider.json.JsonMappers;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
 import java.io.ByteArrayInputStream;
@@ -14,6 +13,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The two credentials that do not come from the pod, each enabled only by an operator flag: the
@@ -23,8 +24,6 @@ import java.util.List;
  * not post signed assertions wherever a key file points.
  */
 final class ProviderCredentials {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private ProviderCredentials() {}
 
   static Expiring<GoogleCredentials> applicationDefault() {
@@ -43,16 +42,19 @@ final class ProviderCredentials {
       String keyJson, String allowedTokenUri, TrustedCas cas) {
     JsonNode key;
     try {
-      key = JSON.readTree(keyJson);
-    } catch (IOException e) {
+      key = JsonMappers.READER.readTree(keyJson);
+    } catch (JacksonException e) {
       key = null;
     }
-    if (key == null || !"service_account".equals(key.path("type").asText())) {
+    if (key == null || !"service_account".equals(key.path("type").asString(""))) {
       throw ProviderException.of(
           ErrorKind.PERMISSION_DENIED,
           "unable to generate credentials from key.json: it must be a service_account key file");
     }
-    String tokenUri = key.path("token_uri").asText(allowedTokenUri);
+    JsonNode uri = key.path("token_uri");
+    // Only an absent or null token_uri means Google's; an object or array is no URI and is refused
+    // (Jackson 2's asText read it as "", Jackson 3's asString would give the default).
+    String tokenUri = uri.isContainer() ? "" : uri.asString(allowedTokenUri);
     if (!tokenUri.equals(allowedTokenUri)) {
       throw ProviderException.of(
           ErrorKind.PERMISSION_DENIED,
@@ -62,17 +64,20 @@ final class ProviderCredentials {
         new NetHttpTransport.Builder()
             .setSslSocketFactory(cas.sslContext().getSocketFactory())
             .build();
+    GoogleCredentials credentials;
     try {
-      GoogleCredentials credentials =
+      credentials =
           GoogleCredentials.fromStream(
                   new ByteArrayInputStream(keyJson.getBytes(StandardCharsets.UTF_8)),
                   () -> transport)
               .createScoped(List.of(GoogleTokens.SCOPE));
-      return refreshed(credentials, "key.json");
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // Google's parser throws a ClassCastException for a null where it wants text
+      // ("token_uri": null passes the check above as Google's own endpoint).
       throw ProviderException.of(
           ErrorKind.PERMISSION_DENIED, "unable to generate credentials from key.json");
     }
+    return refreshed(credentials, "key.json");
   }
 
   /**

@@ -511,11 +511,10 @@ class GcpMountIT {
     String account = "keyed@emulator-project.iam.gserviceaccount.com";
     String keyJson = bed.gcp.serviceAccountKey(account);
     String privateKeyLine =
-        com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .build()
+        tools.jackson.databind.json.JsonMapper.shared()
             .readTree(keyJson)
             .path("private_key")
-            .asText()
+            .asString()
             .split("\n")[1];
     bed.plantCanary(privateKeyLine);
     bed.gcp.grant(

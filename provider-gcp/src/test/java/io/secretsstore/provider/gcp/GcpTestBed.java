@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.gcp;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.emulators.EmulatorOptions;
 import io.secretsstore.provider.emulators.StartedEmulator;
@@ -25,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The world a GCP mount runs in for integration tests: the GCP emulator (Secret Manager over gRPC
@@ -37,7 +36,7 @@ final class GcpTestBed implements AutoCloseable {
   static final String NAMESPACE = "team-a";
   static final String PROJECT = "projects/" + GcpEmulator.PROJECT;
   static final String READER = "reader@" + GcpEmulator.PROJECT + ".iam.gserviceaccount.com";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonMapper JSON = JsonMapper.shared();
 
   /** The fast engine without background refresh, for tests that count every backend call. */
   static final EngineSettings QUIET =
@@ -169,11 +168,7 @@ final class GcpTestBed implements AutoCloseable {
   }
 
   static String json(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return JSON.writeValueAsString(value);
   }
 
   static ProviderClient.MountCall call(Map<String, String> attributes) {

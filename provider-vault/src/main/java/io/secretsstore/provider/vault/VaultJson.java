@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.vault;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 
 /**
  * Reads Vault's JSON into plain values as Go's decoder with {@code UseNumber} does: objects as maps
@@ -29,7 +29,7 @@ final class VaultJson {
 
   /** The value of a JSON text, or empty when it is not one JSON value. */
   static Optional<Object> parse(byte[] json) {
-    try (JsonParser parser = FACTORY.createParser(json)) {
+    try (JsonParser parser = FACTORY.createParser(ObjectReadContext.empty(), json)) {
       JsonToken first = parser.nextToken();
       if (first == null) {
         return Optional.empty();
@@ -39,7 +39,8 @@ final class VaultJson {
         return Optional.empty();
       }
       return Optional.of(value == null ? NULL : value);
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
+      // JacksonException among them: unchecked since Jackson 3, and its message quotes the input.
       return Optional.empty();
     }
   }
@@ -47,7 +48,7 @@ final class VaultJson {
   /** Stands for a top-level JSON null, which Optional cannot hold. */
   static final Object NULL = new Object();
 
-  private static Object read(JsonParser parser, JsonToken token) throws IOException {
+  private static Object read(JsonParser parser, JsonToken token) {
     switch (token) {
       case START_OBJECT -> {
         Map<String, Object> map = new LinkedHashMap<>();
@@ -70,10 +71,10 @@ final class VaultJson {
         return list;
       }
       case VALUE_STRING -> {
-        return parser.getText();
+        return parser.getString();
       }
       case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
-        return new GoJsonEncoder.RawNumber(parser.getText());
+        return new GoJsonEncoder.RawNumber(parser.getString());
       }
       case VALUE_TRUE -> {
         return Boolean.TRUE;
@@ -84,7 +85,7 @@ final class VaultJson {
       case VALUE_NULL -> {
         return null;
       }
-      default -> throw new IOException("unexpected token");
+      default -> throw new IllegalStateException("unexpected token");
     }
   }
 }

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.vault;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -30,6 +28,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The world a Vault mount runs in for integration tests: the Vault emulator (HTTP and HTTPS), a
@@ -40,7 +39,7 @@ final class VaultTestBed implements AutoCloseable {
   static final String POD_NAMESPACE = "team-a";
   static final String PROVIDER_NAMESPACE = "vault-csi";
   static final String ROLE = "app";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonMapper JSON = JsonMapper.shared();
 
   /** The shared fast engine of backend integration tests. */
   static final EngineSettings FAST = ProviderFixture.FAST;
@@ -139,11 +138,7 @@ final class VaultTestBed implements AutoCloseable {
   }
 
   static String json(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return JSON.writeValueAsString(value);
   }
 
   static ProviderClient.MountCall call(Map<String, String> attributes) {
