@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.aws;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.credentials.IdentityKey;
 import io.secretsstore.provider.mount.ErrorKind;
@@ -32,6 +31,7 @@ import software.amazon.awssdk.services.secretsmanager.model.SecretValueEntry;
 import software.amazon.awssdk.services.ssm.model.GetParametersRequest;
 import software.amazon.awssdk.services.ssm.model.GetParametersResponse;
 import software.amazon.awssdk.services.ssm.model.Parameter;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Fetches one mount's objects with the pod's AWS credentials, which come from the process-wide

@@ -1,15 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.aws;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.burt.jmespath.jackson.JacksonRuntime;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A JMESPath runtime for one evaluation that charges every step against a work budget while it
@@ -20,9 +16,7 @@ import java.util.Map;
  * made of strings read through {@link #toString(JsonNode)}, so charging those reads bounds what is
  * allocated to about twice the budget.
  */
-final class BudgetedJmesRuntime extends JacksonRuntime {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-
+final class BudgetedJmesRuntime extends JsonNodeRuntime {
   /** Thrown when the budget is spent; carries no part of the document. */
   static final class BudgetExceeded extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -47,7 +41,7 @@ final class BudgetedJmesRuntime extends JacksonRuntime {
 
   @Override
   public List<JsonNode> toList(JsonNode value) {
-    if (value.isContainerNode()) {
+    if (value.isContainer()) {
       charge(value.size());
     }
     return super.toList(value);
@@ -101,16 +95,12 @@ final class BudgetedJmesRuntime extends JacksonRuntime {
    */
   @Override
   public String toString(JsonNode value) {
-    if (value.isTextual()) {
-      charge(value.textValue().length());
-      return value.textValue();
+    if (value.isString()) {
+      charge(value.stringValue().length());
+      return value.stringValue();
     }
     StringBuilderWriter out = new StringBuilderWriter();
-    try {
-      MAPPER.writeValue(out, value);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    AwsJson.MAPPER.writeValue(out, value);
     return out.text.toString();
   }
 

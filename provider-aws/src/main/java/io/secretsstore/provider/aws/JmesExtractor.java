@@ -1,23 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.aws;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.burt.jmespath.Expression;
 import io.burt.jmespath.JmesPath;
 import io.burt.jmespath.JmesPathException;
-import io.burt.jmespath.jackson.JacksonRuntime;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
 import java.nio.charset.StandardCharsets;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Upstream's {@code jmesPath} extraction: the secret must be JSON and each expression must yield a
  * string, written as the extra file's contents. Messages name the entry, never the secret.
  */
 final class JmesExtractor {
-  private static final JmesPath<JsonNode> JMESPATH = new JacksonRuntime();
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JmesPath<JsonNode> JMESPATH = new JsonNodeRuntime();
 
   /**
    * Units of work (elements, characters, comparisons) one expression may spend: about 2 MiB of
@@ -40,8 +38,8 @@ final class JmesExtractor {
   /** The secret parsed as JSON. */
   static JsonNode parse(byte[] secret, String where) {
     try {
-      return MAPPER.readTree(secret);
-    } catch (java.io.IOException e) {
+      return AwsJson.MAPPER.readTree(secret);
+    } catch (JacksonException e) {
       throw ProviderException.of(
           ErrorKind.FAILED_PRECONDITION,
           where + ": the secret is not valid JSON, so jmesPath cannot be applied");
@@ -75,11 +73,11 @@ final class JmesExtractor {
       throw ProviderException.of(
           ErrorKind.FAILED_PRECONDITION, where + ": JSON path does not point to a valid object");
     }
-    if (!result.isTextual()) {
+    if (!result.isString()) {
       throw ProviderException.of(
           ErrorKind.FAILED_PRECONDITION,
           where + ": Invalid JMES search result type: Only string is allowed");
     }
-    return result.textValue().getBytes(StandardCharsets.UTF_8);
+    return result.stringValue().getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.aws;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.secretsstore.provider.credentials.Expiring;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.PodIdentity;
@@ -22,12 +20,12 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sts.model.AssumeRoleWithWebIdentityRequest;
 import software.amazon.awssdk.services.sts.model.AssumeRoleWithWebIdentityResponse;
 import software.amazon.awssdk.services.sts.model.Credentials;
+import tools.jackson.databind.JsonNode;
 
 /** The two ways a pod's token becomes AWS credentials: IRSA (STS) and EKS Pod Identity. */
 final class Logins {
   static final String IRSA_AUDIENCE = "sts.amazonaws.com";
   static final String POD_IDENTITY_AUDIENCE = "pods.eks.amazonaws.com";
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final int MAX_AGENT_RESPONSE = 64 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(Logins.class);
 
@@ -121,19 +119,34 @@ final class Logins {
           ErrorKind.UNAVAILABLE,
           "the EKS Pod Identity agent answered HTTP " + response.statusCode());
     }
+    return agentCredentials(response.body());
+  }
+
+  /** The credentials in the agent's 200 answer; UNAVAILABLE, quoting nothing, when it has none. */
+  static Expiring<AwsSessionCredentials> agentCredentials(byte[] answer) {
     try {
-      JsonNode json = MAPPER.readTree(response.body());
+      JsonNode json = AwsJson.MAPPER.readTree(answer);
       return new Expiring<>(
           AwsSessionCredentials.create(
-              json.path("AccessKeyId").asText(),
-              json.path("SecretAccessKey").asText(),
-              json.path("Token").asText()),
-          Instant.parse(json.path("Expiration").asText()));
-    } catch (IOException | RuntimeException e) {
+              field(json, "AccessKeyId"), field(json, "SecretAccessKey"), field(json, "Token")),
+          Instant.parse(field(json, "Expiration")));
+    } catch (RuntimeException e) {
       throw ProviderException.of(
           ErrorKind.UNAVAILABLE,
           "the EKS Pod Identity agent's answer is not valid credentials JSON");
     }
+  }
+
+  /**
+   * A field's text as it was always read (Jackson 2's asText), so the same answers pass: a scalar's
+   * text, "null" for null and empty for an array or object, where Jackson 3 gives "" and throws.
+   */
+  private static String field(JsonNode answer, String name) {
+    JsonNode value = answer.path(name);
+    if (value.isNull()) {
+      return "null";
+    }
+    return value.isContainer() ? "" : value.asString();
   }
 
   private static String hosts(List<URI> endpoints) {

@@ -99,7 +99,7 @@ class AwsHostileTenantIT {
 
   @Test
   void point5_theBudget_allowsFunctionsOverTheWholeSecret() {
-    com.fasterxml.jackson.databind.JsonNode document =
+    tools.jackson.databind.JsonNode document =
         JmesExtractor.parse(
             "{\"a\":[\"x\",\"y\"],\"b\":\"z\"}".getBytes(StandardCharsets.UTF_8), "t");
     assertThat(

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.aws;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.secretsstore.provider.credentials.CredentialCache;
 import io.secretsstore.provider.emulators.EmulatorOptions;
@@ -27,6 +25,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The world an AWS mount runs in for integration tests: the AWS emulator over HTTPS with its own
@@ -39,7 +39,7 @@ final class AwsTestBed implements AutoCloseable {
   static final String FAILOVER = "us-west-2";
   static final String ROLE = "arn:aws:iam::" + AwsEmulator.ACCOUNT + ":role/app";
   static final String SUBJECT = "system:serviceaccount:team-a:app";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
 
   /** The shared fast engine of backend integration tests. */
   static final EngineSettings FAST = ProviderFixture.FAST;
@@ -174,11 +174,7 @@ final class AwsTestBed implements AutoCloseable {
   }
 
   static String json(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return JSON.writeValueAsString(value);
   }
 
   static ProviderClient.MountCall call(Map<String, String> attributes) {
