@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.aws;
 
+import io.secretsstore.provider.json.JsonMappers;
 import java.io.Writer;
 import java.util.Collection;
 import java.util.List;
@@ -100,7 +101,7 @@ final class BudgetedJmesRuntime extends JsonNodeRuntime {
       return value.stringValue();
     }
     StringBuilderWriter out = new StringBuilderWriter();
-    AwsJson.MAPPER.writeValue(out, value);
+    JsonMappers.READER.writeValue(out, value);
     return out.text.toString();
   }
 

@@ -4,6 +4,7 @@ package io.secretsstore.provider.aws;
 import io.burt.jmespath.Expression;
 import io.burt.jmespath.JmesPath;
 import io.burt.jmespath.JmesPathException;
+import io.secretsstore.provider.json.JsonMappers;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,7 @@ final class JmesExtractor {
   /** The secret parsed as JSON. */
   static JsonNode parse(byte[] secret, String where) {
     try {
-      return AwsJson.MAPPER.readTree(secret);
+      return JsonMappers.READER.readTree(secret);
     } catch (JacksonException e) {
       throw ProviderException.of(
           ErrorKind.FAILED_PRECONDITION,

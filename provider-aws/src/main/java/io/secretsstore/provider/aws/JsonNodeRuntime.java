@@ -3,6 +3,7 @@ package io.secretsstore.provider.aws;
 
 import io.burt.jmespath.BaseRuntime;
 import io.burt.jmespath.JmesPathType;
+import io.secretsstore.provider.json.JsonMappers;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -28,7 +29,7 @@ class JsonNodeRuntime extends BaseRuntime<JsonNode> {
   @Override
   public JsonNode parseString(String text) {
     try {
-      return AwsJson.MAPPER.readTree(text);
+      return JsonMappers.READER.readTree(text);
     } catch (JacksonException e) {
       throw new IllegalStateException("a JSON literal in the expression is not valid JSON");
     }
@@ -49,7 +50,7 @@ class JsonNodeRuntime extends BaseRuntime<JsonNode> {
   /** A string's own text; any other value as compact JSON, members in document order. */
   @Override
   public String toString(JsonNode value) {
-    return value.isString() ? value.stringValue() : AwsJson.MAPPER.writeValueAsString(value);
+    return value.isString() ? value.stringValue() : JsonMappers.READER.writeValueAsString(value);
   }
 
   /** Integer, Long, BigInteger or Double as parsed; null for a non-number, as the contract asks. */

@@ -2,6 +2,7 @@
 package io.secretsstore.provider.aws;
 
 import io.secretsstore.provider.credentials.Expiring;
+import io.secretsstore.provider.json.JsonMappers;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.PodIdentity;
 import io.secretsstore.provider.mount.ProviderException;
@@ -125,7 +126,7 @@ final class Logins {
   /** The credentials in the agent's 200 answer; UNAVAILABLE, quoting nothing, when it has none. */
   static Expiring<AwsSessionCredentials> agentCredentials(byte[] answer) {
     try {
-      JsonNode json = AwsJson.MAPPER.readTree(answer);
+      JsonNode json = JsonMappers.READER.readTree(answer);
       return new Expiring<>(
           AwsSessionCredentials.create(
               field(json, "AccessKeyId"), field(json, "SecretAccessKey"), field(json, "Token")),

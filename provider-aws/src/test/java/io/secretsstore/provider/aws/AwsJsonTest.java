@@ -4,6 +4,7 @@ package io.secretsstore.provider.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.secretsstore.provider.json.JsonMappers;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.testing.Canaries;
@@ -45,13 +46,13 @@ class AwsJsonTest {
 
   @Test
   void jackson2Limits_onNamesNumbersAndStrings() {
-    assertThat(AwsJson.MAPPER.readTree("{\"" + "k".repeat(50_000) + "\":1}").size()).isOne();
-    assertThatThrownBy(() -> AwsJson.MAPPER.readTree("{\"" + "k".repeat(50_001) + "\":1}"))
+    assertThat(JsonMappers.READER.readTree("{\"" + "k".repeat(50_000) + "\":1}").size()).isOne();
+    assertThatThrownBy(() -> JsonMappers.READER.readTree("{\"" + "k".repeat(50_001) + "\":1}"))
         .isInstanceOf(JacksonException.class);
-    assertThat(AwsJson.MAPPER.readTree("1".repeat(1000)).isBigInteger()).isTrue();
-    assertThatThrownBy(() -> AwsJson.MAPPER.readTree("1".repeat(1001)))
+    assertThat(JsonMappers.READER.readTree("1".repeat(1000)).isBigInteger()).isTrue();
+    assertThatThrownBy(() -> JsonMappers.READER.readTree("1".repeat(1001)))
         .isInstanceOf(JacksonException.class);
-    assertThat(AwsJson.MAPPER.tokenStreamFactory().streamReadConstraints().getMaxStringLength())
+    assertThat(JsonMappers.READER.tokenStreamFactory().streamReadConstraints().getMaxStringLength())
         .as("Jackson 2's 20 MB rather than Jackson 3's 100 MB")
         .isEqualTo(20_000_000);
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.burt.jmespath.JmesPathType;
+import io.secretsstore.provider.json.JsonMappers;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -25,7 +26,7 @@ class JsonNodeRuntimeTest {
   private final JsonNodeRuntime runtime = new JsonNodeRuntime();
 
   private static JsonNode json(String text) {
-    return AwsJson.MAPPER.readTree(text);
+    return JsonMappers.READER.readTree(text);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.secretsstore.provider.json;
 
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.StreamWriteConstraints;
 import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
@@ -25,12 +26,20 @@ public final class JsonMappers {
       StreamReadConstraints.builder().maxNestingDepth(1000).maxStringLength(20_000_000).build();
 
   /**
+   * Jackson 2's 1000 levels for writing too (Jackson 3: 500), so that whatever was read can be
+   * written back, as a JMESPath {@code to_string(@)} over a secret does.
+   */
+  private static final StreamWriteConstraints WRITE_LIMITS =
+      StreamWriteConstraints.builder().maxNestingDepth(1000).build();
+
+  /**
    * Parsers for input that holds tokens or secrets: a parser's location never carries the source,
    * though our callers replace every parser message anyway.
    */
   public static final JsonFactory FACTORY =
       JsonFactory.builder()
           .streamReadConstraints(LIMITS)
+          .streamWriteConstraints(WRITE_LIMITS)
           .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
           .build();
 

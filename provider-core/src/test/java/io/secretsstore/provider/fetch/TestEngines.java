@@ -38,6 +38,11 @@ public final class TestEngines {
       return engine.refreshDue();
     }
 
+    /** Background refreshes started and not yet settled. */
+    public long refreshesInFlight() {
+      return engine.refreshesInFlight();
+    }
+
     @Override
     public void close() {
       engine.close();

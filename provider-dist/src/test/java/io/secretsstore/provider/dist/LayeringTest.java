@@ -45,14 +45,6 @@ class LayeringTest {
   /** Test infrastructure and tools in no distribution, which may keep Jackson 2. */
   private static final String[] NOT_DISTRIBUTED = {BASE + ".emulators..", BASE + ".bench.."};
 
-  /**
-   * TEMPORARY (issue 23): the backends whose move to Jackson 3 is on other branches. The parent
-   * empties this list when it merges them; the rule then covers every distributed package.
-   */
-  private static final String[] NOT_YET_MIGRATED = {
-    BASE + ".aws..", BASE + ".azure..", BASE + ".gcp..", BASE + ".vault.."
-  };
-
   @Test
   void onlyTheGrpcPackageUsesTheGeneratedTypes() {
     noClasses()
@@ -178,10 +170,7 @@ class LayeringTest {
    */
   @Test
   void productionCodeUsesOnlyJackson3() {
-    String[] skipped = new String[NOT_DISTRIBUTED.length + NOT_YET_MIGRATED.length];
-    System.arraycopy(NOT_DISTRIBUTED, 0, skipped, 0, NOT_DISTRIBUTED.length);
-    System.arraycopy(NOT_YET_MIGRATED, 0, skipped, NOT_DISTRIBUTED.length, NOT_YET_MIGRATED.length);
-    noJackson2Outside(skipped).check(CLASSES);
+    noJackson2Outside(NOT_DISTRIBUTED).check(CLASSES);
   }
 
   /** The one-Jackson rule is real: the emulators, which use Jackson 2, fail it. */

@@ -18,6 +18,7 @@ import io.secretsstore.provider.kube.SharedKubeClient;
 import io.secretsstore.provider.mount.MountRequestContext;
 import io.secretsstore.provider.spi.BackendContext;
 import io.secretsstore.provider.testing.FakeTime;
+import io.secretsstore.provider.testing.LogCapture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The rotation storm of the engine issue against the Vault emulator: 110 pods x 10 objects with 5
@@ -33,6 +36,8 @@ import org.junit.jupiter.api.Test;
  * object) per interval, 50, where upstream reads 1100.
  */
 class VaultRotationStormIT {
+  @RegisterExtension final LogCapture logs = new LogCapture();
+
   private static final Duration INTERVAL = Duration.ofMinutes(2);
   private static final Duration JITTER = Duration.ofSeconds(15);
 
@@ -98,10 +103,8 @@ class VaultRotationStormIT {
           long before = bed.vault.calls().count("vault.read");
           if (interval > 0) {
             time.advance(INTERVAL.plus(JITTER));
-            engine.poll();
-            await()
-                .atMost(Duration.ofSeconds(30))
-                .until(() -> bed.vault.calls().count("vault.read") - before >= 50);
+            int started = engine.poll();
+            awaitRefreshes(bed, engine, interval, started, before);
           }
           List<CompletableFuture<Integer>> mounts = new ArrayList<>();
           for (MountRequestContext request : requests) {
@@ -117,6 +120,33 @@ class VaultRotationStormIT {
         pods.shutdownNow();
         backend.close();
       }
+    }
+  }
+
+  /**
+   * Waits for the interval's 50 refresh reads. A refresh that fails is retried only after a
+   * back-off on the test's frozen clock, so it would never come: the failure then says what the
+   * engine and the emulator saw, and the log says why, instead of a bare timeout.
+   */
+  private void awaitRefreshes(
+      VaultTestBed bed, TestEngines.Manual engine, int interval, int started, long before) {
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> bed.vault.calls().count("vault.read") - before >= 50);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "interval "
+              + interval
+              + ": the poll started "
+              + started
+              + " refreshes, "
+              + engine.refreshesInFlight()
+              + " are in flight, the emulator saw "
+              + bed.vault.calls().snapshot()
+              + " in all; log:\n"
+              + logs.text(),
+          e);
     }
   }
 }
