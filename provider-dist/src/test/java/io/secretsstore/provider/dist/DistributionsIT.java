@@ -60,6 +60,19 @@ class DistributionsIT {
         });
   }
 
+  /**
+   * One Jackson (issue 23): the provider's code uses Jackson 3, so only a cloud SDK that loads
+   * Jackson 2 itself brings it (azure-core does; none of these three do).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"aws", "gcp", "vault"})
+  void aDistributionShipsOneJackson(String cloud) throws IOException {
+    assertThat(jars(cloud))
+        .anyMatch(jar -> jar.startsWith("jackson-databind-3."))
+        .noneMatch(
+            jar -> jar.startsWith("jackson-databind-2.") || jar.startsWith("jackson-core-2."));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"aws", "azure", "gcp", "vault"})
   void theLauncherStartsTheProviderWithOnlyItsBackend(String cloud) throws Exception {
