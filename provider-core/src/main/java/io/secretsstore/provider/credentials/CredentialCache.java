@@ -5,10 +5,14 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Credentials derived from pod tokens, one per identity, shared by all backends of the process. A
@@ -22,6 +26,12 @@ public final class CredentialCache {
   private final Clock clock;
   private final Cache<IdentityKey, Expiring<?>> cache;
 
+  /**
+   * Logins in flight, one per identity; removed when they end, so bounded by the logins running.
+   */
+  private final ConcurrentHashMap<IdentityKey, CompletableFuture<Expiring<?>>> logins =
+      new ConcurrentHashMap<>();
+
   /** A cache of at most {@code maxEntries} identities. */
   public CredentialCache(Clock clock, int maxEntries) {
     this.clock = clock;
@@ -34,23 +44,58 @@ public final class CredentialCache {
   }
 
   /**
-   * The identity's credential, logging in when there is none or it is about to expire.
+   * The identity's credential, logging in when there is none or it is about to expire. Concurrent
+   * callers for one identity share one login; callers for other identities never wait for it.
    *
    * @param login derives a credential; its failures ({@link ProviderException}) reach the caller
-   *     and nothing is cached
+   *     and every caller that waited for the same login, and nothing is cached
+   * @throws ProviderException CANCELLED when the thread is interrupted while it waits for another
+   *     caller's login (its fetch was abandoned)
    */
   @SuppressWarnings("unchecked") // Keys hold the backend name, and each backend stores one type.
   public <C> C get(IdentityKey identity, Login<C> login) {
     Expiring<?> credential = cache.getIfPresent(identity);
-    if (credential == null || !usable(credential)) {
-      credential =
-          cache
-              .asMap()
-              .compute(
-                  identity,
-                  (key, current) -> current != null && usable(current) ? current : login.login());
+    if (credential != null && usable(credential)) {
+      return (C) credential.value();
     }
-    return (C) credential.value();
+    CompletableFuture<Expiring<?>> mine = new CompletableFuture<>();
+    CompletableFuture<Expiring<?>> running = logins.putIfAbsent(identity, mine);
+    if (running != null) {
+      return (C) awaitOther(running).value();
+    }
+    try {
+      // Not the cache's compute: that holds a lock of the map's bin for the whole login, and
+      // identities whose keys share a bin waited for each other's logins (40 ms per fetch
+      // measured with JFR in a cold Mount; a hung login would hold them until its timeout).
+      Expiring<?> current = cache.getIfPresent(identity);
+      Expiring<?> fresh = current != null && usable(current) ? current : login.login();
+      cache.put(identity, fresh);
+      mine.complete(fresh);
+      return (C) fresh.value();
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      logins.remove(identity, mine);
+    }
+  }
+
+  private static Expiring<?> awaitOther(CompletableFuture<Expiring<?>> running) {
+    try {
+      return running.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ProviderException.of(ErrorKind.CANCELLED, "the fetch was cancelled");
+    } catch (ExecutionException e) {
+      // The same failure the login's own caller gets: a ProviderException keeps its kind.
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException("login failed", e.getCause());
+    }
   }
 
   /** Forgets an identity's credential, e.g. after the backend rejected it with 403. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.testing.FakeTime;
 import java.time.Duration;
@@ -64,6 +65,91 @@ class CredentialCacheTest {
     assertThat(gets.stream().map(CompletableFuture::join).distinct()).containsExactly("t1");
     assertThat(logins.get()).isEqualTo(1);
     pool.shutdownNow();
+  }
+
+  /**
+   * "Aa" and "BB" have one hash code, so these two keys always share a bin of the cache's map: a
+   * login run inside the map's compute held that bin, and the other identity waited for it.
+   */
+  @Test
+  void get_anotherIdentitysLoginInFlight_doesNotDelayThisOne() throws Exception {
+    IdentityKey slow = IdentityKey.of("vault", "namespace", "a", "serviceAccount", "Aa");
+    IdentityKey other = IdentityKey.of("vault", "namespace", "a", "serviceAccount", "BB");
+    assertThat(slow.hashCode()).isEqualTo(other.hashCode());
+    CountDownLatch slowStarted = new CountDownLatch(1);
+    CountDownLatch slowMayFinish = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      CompletableFuture<String> slowGet =
+          CompletableFuture.supplyAsync(
+              () ->
+                  cache.get(
+                      slow,
+                      () -> {
+                        slowStarted.countDown();
+                        try {
+                          slowMayFinish.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                        return new Expiring<>("slow", time.instant().plus(Duration.ofHours(1)));
+                      }),
+              pool);
+      assertThat(slowStarted.await(30, TimeUnit.SECONDS)).isTrue();
+
+      CompletableFuture<String> otherGet =
+          CompletableFuture.supplyAsync(
+              () -> cache.get(other, login("other", Duration.ofHours(1))), pool);
+
+      assertThat(otherGet.get(30, TimeUnit.SECONDS)).isEqualTo("other1");
+      assertThat(slowGet).isNotDone();
+      slowMayFinish.countDown();
+      assertThat(slowGet.get(30, TimeUnit.SECONDS)).isEqualTo("slow");
+    } finally {
+      slowMayFinish.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void get_waitersOfAFailedLogin_getItsRefusal_andTheNextGetLogsInAgain() throws Exception {
+    loginsMayFinish = new CountDownLatch(1);
+    CredentialCache.Login<String> failing =
+        () -> {
+          logins.incrementAndGet();
+          try {
+            loginsMayFinish.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          throw ProviderException.of(ErrorKind.PERMISSION_DENIED, "login refused");
+        };
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<CompletableFuture<String>> gets = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        gets.add(CompletableFuture.supplyAsync(() -> cache.get(alice, failing), pool));
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> logins.get() == 1);
+      loginsMayFinish.countDown();
+      // A get that arrived after the failure logs in itself; either way each sees the refusal.
+      for (CompletableFuture<String> get : gets) {
+        assertThatThrownBy(get::join)
+            .hasRootCauseInstanceOf(ProviderException.class)
+            .rootCause()
+            .satisfies(
+                cause ->
+                    assertThat(((ProviderException) cause).kind())
+                        .isEqualTo(ErrorKind.PERMISSION_DENIED));
+      }
+      int failedLogins = logins.get();
+      assertThat(failedLogins).isBetween(1, 4);
+      assertThat(cache.get(alice, login("t", Duration.ofHours(1))))
+          .as("nothing cached from the failure")
+          .isEqualTo("t" + (failedLogins + 1));
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
