@@ -64,9 +64,9 @@ public final class CredentialCache {
       return (C) awaitOther(running).value();
     }
     try {
-      // Not the cache's compute: that holds a lock of the map's bin for the whole login, and
-      // identities whose keys share a bin waited for each other's logins (40 ms per fetch
-      // measured with JFR in a cold Mount; a hung login would hold them until its timeout).
+      // Not the cache's compute: that holds the lock of the map's bin for the whole login, so
+      // identities whose keys share a bin waited for each other's logins, and a hung login held
+      // them until its timeout.
       Expiring<?> current = cache.getIfPresent(identity);
       Expiring<?> fresh = current != null && usable(current) ? current : login.login();
       cache.put(identity, fresh);
