@@ -3,6 +3,7 @@ package io.secretsstore.provider.aws;
 
 import io.secretsstore.provider.credentials.Expiring;
 import io.secretsstore.provider.json.JsonMappers;
+import io.secretsstore.provider.json.JsonTexts;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.PodIdentity;
 import io.secretsstore.provider.mount.ProviderException;
@@ -129,25 +130,15 @@ final class Logins {
       JsonNode json = JsonMappers.READER.readTree(answer);
       return new Expiring<>(
           AwsSessionCredentials.create(
-              field(json, "AccessKeyId"), field(json, "SecretAccessKey"), field(json, "Token")),
-          Instant.parse(field(json, "Expiration")));
+              JsonTexts.asText(json.path("AccessKeyId")),
+              JsonTexts.asText(json.path("SecretAccessKey")),
+              JsonTexts.asText(json.path("Token"))),
+          Instant.parse(JsonTexts.asText(json.path("Expiration"))));
     } catch (RuntimeException e) {
       throw ProviderException.of(
           ErrorKind.UNAVAILABLE,
           "the EKS Pod Identity agent's answer is not valid credentials JSON");
     }
-  }
-
-  /**
-   * A field's text as it was always read (Jackson 2's asText), so the same answers pass: a scalar's
-   * text, "null" for null and empty for an array or object, where Jackson 3 gives "" and throws.
-   */
-  private static String field(JsonNode answer, String name) {
-    JsonNode value = answer.path(name);
-    if (value.isNull()) {
-      return "null";
-    }
-    return value.isContainer() ? "" : value.asString();
   }
 
   private static String hosts(List<URI> endpoints) {

@@ -2,6 +2,7 @@
 package io.secretsstore.provider.audit;
 
 import io.secretsstore.provider.json.JsonMappers;
+import io.secretsstore.provider.json.JsonTexts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -47,10 +48,10 @@ public final class FingerprintReport {
         skipped++;
         continue;
       }
-      String fingerprint = text(event.path("fingerprint"), "");
+      String fingerprint = JsonTexts.asText(event.path("fingerprint"), "");
       if (!event.isObject()
           || fingerprint.isEmpty()
-          || !"OK".equals(text(event.path("outcome"), "null"))) {
+          || !"OK".equals(JsonTexts.asText(event.path("outcome")))) {
         skipped += event.isObject() ? 0 : 1;
         continue;
       }
@@ -58,23 +59,12 @@ public final class FingerprintReport {
       owners
           .computeIfAbsent(fingerprint, f -> new TreeSet<>())
           .add(
-              text(event.path("backend"), "null")
+              JsonTexts.asText(event.path("backend"))
                   + " "
-                  + text(event.path("namespace"), "null")
+                  + JsonTexts.asText(event.path("namespace"))
                   + "/"
-                  + text(event.path("objectId"), "null"));
+                  + JsonTexts.asText(event.path("objectId")));
     }
-  }
-
-  /**
-   * A field's text as Jackson 2's {@code asText} gave it, which named owners before: a scalar's
-   * text, {@code whenNull} for JSON null, empty for an object, an array or an absent field.
-   */
-  private static String text(JsonNode field, String whenNull) {
-    if (field.isNull()) {
-      return whenNull;
-    }
-    return field.isValueNode() ? field.asString() : "";
   }
 
   /** Values served under two or more owners, most owners first. */

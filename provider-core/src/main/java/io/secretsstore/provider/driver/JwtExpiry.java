@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.driver;
 
+import io.secretsstore.provider.json.JsonLongs;
 import io.secretsstore.provider.json.JsonMappers;
 import java.time.Instant;
 import java.util.Base64;
@@ -31,9 +32,8 @@ final class JwtExpiry {
       if (exp == null || !exp.isNumber()) {
         return Optional.empty();
       }
-      // Jackson 2's asLong, as before: a fraction is cut off, an integer beyond a long wraps.
-      long seconds =
-          exp.isIntegralNumber() ? exp.bigIntegerValue().longValue() : (long) exp.doubleValue();
+      // As before: a fraction is cut off, an integer beyond a long wraps.
+      long seconds = JsonLongs.asLong(exp);
       return seconds > 0 && seconds <= MAX_EPOCH_SECONDS
           ? Optional.of(Instant.ofEpochSecond(seconds))
           : Optional.empty();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.mount;
 
+import io.secretsstore.provider.json.JsonLongs;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -61,7 +62,7 @@ final class LocalTokenChecks {
     if (exp == null || !inLongRange(exp)) {
       return Optional.of("has no numeric exp claim");
     }
-    long seconds = exp.isIntegralNumber() ? exp.longValue() : (long) exp.doubleValue();
+    long seconds = JsonLongs.asLong(exp);
     if (!Instant.ofEpochSecond(seconds).isAfter(now)) {
       return Optional.of("has expired (exp claim)");
     }

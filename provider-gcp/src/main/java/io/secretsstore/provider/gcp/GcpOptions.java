@@ -2,6 +2,7 @@
 package io.secretsstore.provider.gcp;
 
 import io.secretsstore.provider.json.JsonMappers;
+import io.secretsstore.provider.json.JsonTexts;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -197,10 +198,8 @@ final class GcpOptions {
     if (credentials != null && !credentials.isEmpty()) {
       try {
         JsonNode file = JsonMappers.READER.readTree(Files.readAllBytes(Path.of(credentials)));
-        JsonNode audience = file.path("audience");
-        // A JSON null audience is the text "null", as Jackson 2's asText() read it, so a file
-        // configures the same audience as before the move to Jackson 3.
-        String text = audience.isNull() ? "null" : audience.asString("");
+        // A JSON null audience is the text "null", as before the move to Jackson 3.
+        String text = JsonTexts.asText(file.path("audience"));
         if ("external_account".equals(file.path("type").asString("")) && !text.isEmpty()) {
           return WorkloadIdentityPool.fromAudience(text);
         }
