@@ -5,14 +5,12 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.secretsstore.provider.concurrent.SingleFlight;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Credentials derived from pod tokens, one per identity, shared by all backends of the process. A
@@ -26,11 +24,8 @@ public final class CredentialCache {
   private final Clock clock;
   private final Cache<IdentityKey, Expiring<?>> cache;
 
-  /**
-   * Logins in flight, one per identity; removed when they end, so bounded by the logins running.
-   */
-  private final ConcurrentHashMap<IdentityKey, CompletableFuture<Expiring<?>>> logins =
-      new ConcurrentHashMap<>();
+  /** Logins in flight, one per identity. */
+  private final SingleFlight<IdentityKey, Expiring<?>> logins = new SingleFlight<>();
 
   /** A cache of at most {@code maxEntries} identities. */
   public CredentialCache(Clock clock, int maxEntries) {
@@ -58,44 +53,26 @@ public final class CredentialCache {
     if (credential != null && usable(credential)) {
       return (C) credential.value();
     }
-    CompletableFuture<Expiring<?>> mine = new CompletableFuture<>();
-    CompletableFuture<Expiring<?>> running = logins.putIfAbsent(identity, mine);
-    if (running != null) {
-      return (C) awaitOther(running).value();
-    }
+    Expiring<?> fresh;
     try {
-      // Not the cache's compute: that holds the lock of the map's bin for the whole login, so
-      // identities whose keys share a bin waited for each other's logins, and a hung login held
-      // them until its timeout.
-      Expiring<?> current = cache.getIfPresent(identity);
-      Expiring<?> fresh = current != null && usable(current) ? current : login.login();
-      cache.put(identity, fresh);
-      mine.complete(fresh);
-      return (C) fresh.value();
-    } catch (RuntimeException | Error e) {
-      mine.completeExceptionally(e);
-      throw e;
-    } finally {
-      logins.remove(identity, mine);
-    }
-  }
-
-  private static Expiring<?> awaitOther(CompletableFuture<Expiring<?>> running) {
-    try {
-      return running.get();
+      fresh =
+          logins.run(
+              identity,
+              () -> {
+                // Another caller's login may have ended between the look-up above and this call.
+                Expiring<?> current = cache.getIfPresent(identity);
+                if (current != null && usable(current)) {
+                  return current;
+                }
+                Expiring<?> made = login.login();
+                cache.put(identity, made);
+                return made;
+              });
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ProviderException.of(ErrorKind.CANCELLED, "the fetch was cancelled");
-    } catch (ExecutionException e) {
-      // The same failure the login's own caller gets: a ProviderException keeps its kind.
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (e.getCause() instanceof Error error) {
-        throw error;
-      }
-      throw new IllegalStateException("login failed", e.getCause());
     }
+    return (C) fresh.value();
   }
 
   /** Forgets an identity's credential, e.g. after the backend rejected it with 403. */

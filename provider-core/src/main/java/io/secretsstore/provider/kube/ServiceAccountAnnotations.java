@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.kube;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.secretsstore.provider.concurrent.SingleFlight;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
 import java.time.Duration;
@@ -35,7 +36,8 @@ public final class ServiceAccountAnnotations implements AutoCloseable {
 
   private final SharedKubeClient kube;
   private final String annotation;
-  private final LoadingCache<Key, Optional<Map<String, String>>> cache;
+  private final Cache<Key, Optional<Map<String, String>>> cache;
+  private final SingleFlight<Key, Optional<Map<String, String>>> reads = new SingleFlight<>();
 
   /**
    * @param kube the process's client, created on first use; {@link #available} says whether there
@@ -51,15 +53,17 @@ public final class ServiceAccountAnnotations implements AutoCloseable {
       SharedKubeClient kube, String annotation, Duration ttl, Ticker ticker) {
     this.kube = kube;
     this.annotation = annotation;
-    // A loading cache runs one load per key at a time; the other callers wait for its result.
-    // Failures are not cached, so the next mount after an API outage asks again.
+    // Not a loading cache: its loader runs under the lock of the map's bin, so a GET that hangs
+    // until its timeout would hold the mounts of every account whose key shares the bin. The GET
+    // runs outside instead, one per account at a time (reads). Failures are not cached, so the
+    // next mount after an API outage asks again.
     this.cache =
         Caffeine.newBuilder()
             .maximumSize(MAX_ACCOUNTS)
             .expireAfterWrite(ttl)
             .ticker(ticker)
             .executor(Runnable::run)
-            .build(this::get);
+            .build();
   }
 
   /** Whether there is a Kubernetes API to read from at all (tests and the demo run without one). */
@@ -71,10 +75,32 @@ public final class ServiceAccountAnnotations implements AutoCloseable {
    * The service account's annotations; empty when it does not exist.
    *
    * @throws ProviderException UNAVAILABLE when the API server cannot be reached,
-   *     FAILED_PRECONDITION when the provider's RBAC does not allow the read
+   *     FAILED_PRECONDITION when the provider's RBAC does not allow the read, CANCELLED when the
+   *     thread is interrupted while another mount's read of the account runs
    */
   public Optional<Map<String, String>> of(String namespace, String serviceAccount) {
-    return cache.get(new Key(namespace, serviceAccount));
+    Key key = new Key(namespace, serviceAccount);
+    Optional<Map<String, String>> known = cache.getIfPresent(key);
+    if (known != null) {
+      return known;
+    }
+    try {
+      return reads.run(
+          key,
+          () -> {
+            // Another mount's read may have ended between the look-up above and this call.
+            Optional<Map<String, String>> read = cache.getIfPresent(key);
+            if (read == null) {
+              read = get(key);
+              cache.put(key, read);
+            }
+            return read;
+          });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ProviderException.of(
+          ErrorKind.CANCELLED, "the mount was cancelled while the service account was read");
+    }
   }
 
   /** Service accounts remembered now, for tests and the bench. */

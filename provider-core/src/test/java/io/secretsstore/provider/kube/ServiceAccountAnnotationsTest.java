@@ -137,6 +137,34 @@ class ServiceAccountAnnotationsTest {
     }
   }
 
+  /**
+   * "Aa" and "BB" have one hash code, so the two accounts' keys share a bin of the cache's map: a
+   * GET run inside the map's compute (a loading cache's loader) held that bin until it ended.
+   */
+  @Test
+  void aHangingGetOfOneAccount_doesNotHoldAnotherAccount() throws Exception {
+    assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
+    create("Aa", "app", Map.of(ROLE, "arn:held"));
+    create("BB", "app", Map.of(ROLE, "arn:other"));
+    // The mock server answers this account's GET only after a minute (without blocking its
+    // other requests); the test ends long before.
+    dispatcher.slowPath = "/namespaces/Aa/";
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try (ServiceAccountAnnotations annotations =
+        new ServiceAccountAnnotations(
+            SharedKubeClient.of(kube), ROLE, Duration.ofSeconds(30), ticker)) {
+      Future<Optional<Map<String, String>>> held = pool.submit(() -> annotations.of("Aa", "app"));
+      assertThat(dispatcher.firstGet.await(TIMEOUT_SECONDS, TimeUnit.SECONDS))
+          .as("the first account's GET arrived")
+          .isTrue();
+      Future<Optional<Map<String, String>>> other = pool.submit(() -> annotations.of("BB", "app"));
+      assertThat(other.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).contains(Map.of(ROLE, "arn:other"));
+      assertThat(held).isNotDone();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void missingAccount_isEmpty_andRememberedForTheTtl() {
     try (ServiceAccountAnnotations annotations =
@@ -233,14 +261,15 @@ class ServiceAccountAnnotationsTest {
   }
 
   /**
-   * The mock API's CRUD behaviour, counting GETs per service account; it can hold GETs until
-   * released.
+   * The mock API's CRUD behaviour, counting GETs per service account; it can hold GETs (those whose
+   * path contains {@code holdOnly}) until released.
    */
   private static final class CountingDispatcher extends KubernetesCrudDispatcher {
     private final Map<String, AtomicInteger> gets = new ConcurrentHashMap<>();
     final AtomicInteger collectionRequests = new AtomicInteger();
     final CountDownLatch firstGet = new CountDownLatch(1);
     volatile CountDownLatch hold;
+    volatile String slowPath;
     volatile boolean forbidden;
 
     @Override
@@ -256,6 +285,10 @@ class ServiceAccountAnnotationsTest {
               .setBody("{\"kind\":\"Status\",\"code\":403}");
         }
         firstGet.countDown();
+        String slow = slowPath;
+        if (slow != null && plain.contains(slow)) {
+          return super.handleGet(path).setBodyDelay(Duration.ofSeconds(2 * TIMEOUT_SECONDS));
+        }
         CountDownLatch gate = hold;
         if (gate != null) {
           try {
