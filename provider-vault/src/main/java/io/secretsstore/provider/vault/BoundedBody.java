@@ -28,6 +28,12 @@ final class BoundedBody {
       if (read < body.length) {
         throw new IOException("the body ended before its declared length");
       }
+      // Read on to the end: the JDK client returns a connection to its pool only once the body
+      // stream has reported its end, and closing it before that closes the connection, so every
+      // call paid a new TCP connection and TLS handshake (VaultConnectionReuseIT).
+      if (in.read() != -1) {
+        throw new IOException("the body is longer than its declared length");
+      }
       return body;
     }
     byte[] body = in.readNBytes(maxBytes + 1);
