@@ -14,7 +14,10 @@ import picocli.CommandLine.Command;
     subcommands = {SocketBenchmark.class, CacheBenchmark.class, MicroCommand.class},
     description = "Benchmarks of secrets-store-provider.")
 public final class BenchMain {
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
+    if (RigJvm.shouldRelaunch(args)) {
+      System.exit(RigJvm.relaunch(args));
+    }
     System.exit(new CommandLine(new BenchMain()).execute(args));
   }
 }

@@ -92,6 +92,10 @@ final class ProviderProcess implements AutoCloseable {
     return startup;
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   /** VmRSS, VmHWM (peak RSS) and thread count of the provider's JVM, from /proc/PID/status. */
   Memory memory() throws IOException {
     long rss = 0;

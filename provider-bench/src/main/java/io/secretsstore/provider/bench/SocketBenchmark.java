@@ -156,6 +156,7 @@ final class SocketBenchmark implements Callable<Integer> {
             "os",
             System.getProperty("os.name") + " " + System.getProperty("os.version")));
     results.put("latencyMs", latencyMillis);
+    results.put("benchJit", RigJvm.describe());
     CloudEmulator emulator = Emulators.select(Emulators.discover(), List.of(cloud)).get(0);
     try (emulator;
         KubeApi kube = new KubeApi(kubeServiceAccounts)) {
@@ -208,8 +209,8 @@ final class SocketBenchmark implements Callable<Integer> {
           }
         }
         if (scenarios.contains("cold")) {
-          cold(client, pods, cold1, cold10, emulator);
-          known(client, pods, cold20, emulator);
+          cold(client, pods, cold1, cold10, emulator, provider.pid());
+          known(client, pods, cold20, emulator, provider.pid());
         }
         if (scenarios.contains("throughput")) {
           throughput(client, pods, warm, floor);
@@ -253,7 +254,8 @@ final class SocketBenchmark implements Callable<Integer> {
       PodMounts pods,
       List<DemoScenario> one,
       List<DemoScenario> ten,
-      CloudEmulator emulator)
+      CloudEmulator emulator,
+      long providerPid)
       throws Exception {
     section(
         "3. cold Mount (fresh identity: one login, then the objects), L = "
@@ -266,12 +268,15 @@ final class SocketBenchmark implements Callable<Integer> {
       int objects = scenarios == one ? 1 : 10;
       List<Long> samples = new ArrayList<>();
       BackendCalls calls = new BackendCalls(emulator.calls());
+      CpuPerMount cpu = new CpuPerMount(providerPid);
       for (DemoScenario scenario : scenarios) {
         ProviderClient.MountCall call = pods.publish(scenario, 0);
         calls.begin();
+        cpu.begin();
         long start = System.nanoTime();
         client.mount(call, CALL_TIMEOUT);
         samples.add(System.nanoTime() - start);
+        cpu.end();
         calls.end();
       }
       Stats stats = Stats.of(samples);
@@ -285,9 +290,12 @@ final class SocketBenchmark implements Callable<Integer> {
               "p99OverL",
               stats.p99Millis() / latencyMillis,
               "backendCallsPerMount",
-              calls.perMount()));
+              calls.perMount(),
+              "cpuPerMount",
+              cpu.perMount()));
       console.println(
           objects + " objects, fresh: backend calls per Mount by operation " + calls.perMount());
+      console.println(objects + " objects, fresh: CPU ms per Mount " + cpu.perMount());
       table.add(
           Integer.toString(objects),
           ms(stats.p50Millis()),
@@ -306,7 +314,11 @@ final class SocketBenchmark implements Callable<Integer> {
    * sample's identity first mounts 10 other objects of its scenario (not measured).
    */
   private void known(
-      ProviderClient client, PodMounts pods, List<DemoScenario> twenty, CloudEmulator emulator)
+      ProviderClient client,
+      PodMounts pods,
+      List<DemoScenario> twenty,
+      CloudEmulator emulator,
+      long providerPid)
       throws Exception {
     section(
         "3b. cold Mount, known identity (credentials cached, 10 objects not cached), L = "
@@ -314,14 +326,17 @@ final class SocketBenchmark implements Callable<Integer> {
             + " ms");
     List<Long> samples = new ArrayList<>();
     BackendCalls calls = new BackendCalls(emulator.calls());
+    CpuPerMount cpu = new CpuPerMount(providerPid);
     for (DemoScenario scenario : twenty) {
       DemoScenario[] halves = halves(scenario);
       client.mount(pods.publish(halves[0], 0), CALL_TIMEOUT);
       ProviderClient.MountCall call = pods.publish(halves[1], 1);
       calls.begin();
+      cpu.begin();
       long start = System.nanoTime();
       client.mount(call, CALL_TIMEOUT);
       samples.add(System.nanoTime() - start);
+      cpu.end();
       calls.end();
     }
     Stats stats = Stats.of(samples);
@@ -337,8 +352,11 @@ final class SocketBenchmark implements Callable<Integer> {
             "p99OverL",
             stats.p99Millis() / latencyMillis,
             "backendCallsPerMount",
-            calls.perMount()));
+            calls.perMount(),
+            "cpuPerMount",
+            cpu.perMount()));
     console.println("10 objects, known: backend calls per Mount by operation " + calls.perMount());
+    console.println("10 objects, known: CPU ms per Mount " + cpu.perMount());
     table("objects", "p50 ms", "p99 ms", "p50 / L", "p99 / L", "floor")
         .add(
             "10",

@@ -11,7 +11,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,14 +22,15 @@ import java.util.UUID;
 
 /**
  * A stand-in for a Kubernetes service-account token issuer, shared by the cloud emulators: mints
- * projected-token-shaped JWTs (ES256, a key of this instance) and verifies them as the clouds do
- * (signature, expiry), returning the claims for the cloud's own checks (audience, subject, issuer).
- * Failures carry a reason, never the token, so each emulator answers in its cloud's format.
+ * projected-token-shaped JWTs (RS256 with a 2048-bit RSA key of this instance, as the API server
+ * signs by default and as the EKS OIDC issuer publishes its keys) and verifies them as the clouds
+ * do (signature, expiry), returning the claims for the cloud's own checks (audience, subject,
+ * issuer). Failures carry a reason, never the token, so each emulator answers in its cloud's
+ * format.
  */
 public final class ServiceAccountJwts {
-  private static final String ALGORITHM = "ES256";
-  // JWS wants the raw r||s pair, which is what this JDK signature name produces and expects.
-  private static final String SIGNATURE = "SHA256withECDSAinP1363Format";
+  private static final String ALGORITHM = "RS256";
+  private static final String SIGNATURE = "SHA256withRSA";
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,15 +39,15 @@ public final class ServiceAccountJwts {
   private final KeyPair keys;
   private final String keyId = UUID.randomUUID().toString();
 
-  /** An issuer with a fresh P-256 key; {@code issuer} goes into the {@code iss} claim. */
+  /** An issuer with a fresh RSA key; {@code issuer} goes into the {@code iss} claim. */
   public ServiceAccountJwts(String issuer) {
     this.issuer = issuer;
     try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048, new SecureRandom());
       keys = generator.generateKeyPair();
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("EC P-256 keys are not available", e);
+      throw new IllegalStateException("RSA keys are not available", e);
     }
   }
 

@@ -151,7 +151,7 @@ public final class AwsEmulator implements CloudEmulator {
   }
 
   /**
-   * A projected service-account token (ES256, this emulator's key): {@code iss}, {@code sub} {@code
+   * A projected service-account token (RS256, this emulator's key): {@code iss}, {@code sub} {@code
    * system:serviceaccount:<ns>:<sa>}, {@code aud} [audience], {@code iat}, {@code exp}. A zero or
    * negative ttl gives an expired token.
    */

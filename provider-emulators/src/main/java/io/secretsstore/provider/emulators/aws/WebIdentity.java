@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The identity side: service-account JWTs this emulator signs (ES256, as the EKS OIDC issuer
+ * The identity side: service-account JWTs this emulator signs (RS256, as the EKS OIDC issuer
  * would), STS {@code AssumeRoleWithWebIdentity} for roles whose trust policy names an audience and
  * a subject, and the EKS Pod Identity agent's {@code GET /v1/credentials}. Thread-safe.
  */

@@ -100,7 +100,7 @@ public final class VaultEmulator implements CloudEmulator {
 
   /**
    * A service-account JWT as the Kubernetes API server would issue it, signed with this emulator's
-   * key (ES256): {@code iss}, {@code sub} {@code system:serviceaccount:<ns>:<sa>}, {@code aud}
+   * key (RS256): {@code iss}, {@code sub} {@code system:serviceaccount:<ns>:<sa>}, {@code aud}
    * [audience] (the API server's own when null), {@code iat}, {@code nbf}, {@code exp} and {@code
    * kubernetes.io}. A zero or negative {@code ttl} gives an already expired token, for tests.
    */
