@@ -10,10 +10,13 @@ import java.util.List;
 /**
  * The JIT of the bench's own JVM, which runs the emulator (standing in for a cloud whose CPUs are
  * elsewhere) and the client. With C2, its compiler threads kept compiling through the cold Mounts
- * that follow the storm (1.07 s of CPU per 10 s, more than the provider's whole 0.63 s), on the
- * same two cores as the provider, and that showed in the provider's latencies. {@code run}
- * therefore runs in a JVM limited to C1, like the provider's: it starts one unless this JVM already
- * is, or {@value #KEEP} is set in the environment.
+ * that follow the storm (1.07 s of CPU per 10 s, more than the provider's whole process used, about
+ * 0.65 s), on the same two cores as the provider, and that showed in the provider's latencies.
+ * {@code run} therefore runs in a JVM limited to C1, like the provider's: it starts one unless this
+ * JVM already is, or {@value #KEEP} is set in the environment. To record the bench itself with JFR,
+ * start it C1-only ({@code java -XX:TieredStopAtLevel=1 -XX:StartFlightRecording=... -jar
+ * provider-bench.jar run ...}): a JVM that relaunches would pass the recording's file to the child
+ * and then overwrite it with its own, nearly empty one.
  */
 final class RigJvm {
   static final String KEEP = "BENCH_RIG_KEEP_JIT";
@@ -49,6 +52,9 @@ final class RigJvm {
     command.add(System.getProperty("java.class.path"));
     command.add(BenchMain.class.getName());
     command.addAll(List.of(args));
-    return new ProcessBuilder(command).inheritIO().start().waitFor();
+    Process child = new ProcessBuilder(command).inheritIO().start();
+    // A launcher stopped by a signal stops the run too, rather than leaving it on the cores.
+    Runtime.getRuntime().addShutdownHook(new Thread(child::destroy));
+    return child.waitFor();
   }
 }

@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
     name = "run",
     description = "Run every scenario against one cloud's distribution and emulator.")
 final class SocketBenchmark implements Callable<Integer> {
-  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+  static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
   private static final int STORM_PODS = 110;
   private static final int STORM_IDENTITIES = 5;
 
@@ -209,8 +209,11 @@ final class SocketBenchmark implements Callable<Integer> {
           }
         }
         if (scenarios.contains("cold")) {
-          cold(client, pods, cold1, cold10, emulator, provider.pid());
-          known(client, pods, cold20, emulator, provider.pid());
+          ColdMounts cold =
+              new ColdMounts(
+                  client, pods, emulator, provider.pid(), latencyMillis, console, results);
+          cold.fresh(cold1, cold10);
+          cold.known(cold20);
         }
         if (scenarios.contains("throughput")) {
           throughput(client, pods, warm, floor);
@@ -246,162 +249,6 @@ final class SocketBenchmark implements Callable<Integer> {
         .add(Integer.toString(stats.count()), ms(stats.p50Millis()), ms(stats.p99Millis()))
         .print(console);
     return stats.p50Millis();
-  }
-
-  /** 2. Cold Mounts: every sample is the first Mount of a fresh identity (login + fetch). */
-  private void cold(
-      ProviderClient client,
-      PodMounts pods,
-      List<DemoScenario> one,
-      List<DemoScenario> ten,
-      CloudEmulator emulator,
-      long providerPid)
-      throws Exception {
-    section(
-        "3. cold Mount (fresh identity: one login, then the objects), L = "
-            + latencyMillis
-            + " ms");
-    TextTable table =
-        table("objects", "p50 ms", "p99 ms", "p50 / L", "p99 / L", "upstream by design");
-    Map<String, Object> cold = new LinkedHashMap<>();
-    for (List<DemoScenario> scenarios : List.of(one, ten)) {
-      int objects = scenarios == one ? 1 : 10;
-      List<Long> samples = new ArrayList<>();
-      BackendCalls calls = new BackendCalls(emulator.calls());
-      CpuPerMount cpu = new CpuPerMount(providerPid);
-      for (DemoScenario scenario : scenarios) {
-        ProviderClient.MountCall call = pods.publish(scenario, 0);
-        calls.begin();
-        cpu.begin();
-        long start = System.nanoTime();
-        client.mount(call, CALL_TIMEOUT);
-        samples.add(System.nanoTime() - start);
-        cpu.end();
-        calls.end();
-      }
-      Stats stats = Stats.of(samples);
-      cold.put(
-          objects + " objects",
-          Map.of(
-              "mount",
-              stats,
-              "p50OverL",
-              stats.p50Millis() / latencyMillis,
-              "p99OverL",
-              stats.p99Millis() / latencyMillis,
-              "backendCallsPerMount",
-              calls.perMount(),
-              "cpuPerMount",
-              cpu.perMount()));
-      console.println(
-          objects + " objects, fresh: backend calls per Mount by operation " + calls.perMount());
-      console.println(objects + " objects, fresh: CPU ms per Mount " + cpu.perMount());
-      table.add(
-          Integer.toString(objects),
-          ms(stats.p50Millis()),
-          ms(stats.p99Millis()),
-          ratio(stats.p50Millis() / latencyMillis),
-          ratio(stats.p99Millis() / latencyMillis),
-          (objects + 1) + " x L (login + sequential reads)");
-    }
-    results.put("cold", cold);
-    table.print(console);
-  }
-
-  /**
-   * 2b. Cold Mounts of a known identity: a new pod of an identity that is already logged in (its
-   * credentials cached, its connections warm) mounting 10 objects that are not cached yet. Each
-   * sample's identity first mounts 10 other objects of its scenario (not measured).
-   */
-  private void known(
-      ProviderClient client,
-      PodMounts pods,
-      List<DemoScenario> twenty,
-      CloudEmulator emulator,
-      long providerPid)
-      throws Exception {
-    section(
-        "3b. cold Mount, known identity (credentials cached, 10 objects not cached), L = "
-            + latencyMillis
-            + " ms");
-    List<Long> samples = new ArrayList<>();
-    BackendCalls calls = new BackendCalls(emulator.calls());
-    CpuPerMount cpu = new CpuPerMount(providerPid);
-    for (DemoScenario scenario : twenty) {
-      DemoScenario[] halves = halves(scenario);
-      client.mount(pods.publish(halves[0], 0), CALL_TIMEOUT);
-      ProviderClient.MountCall call = pods.publish(halves[1], 1);
-      calls.begin();
-      cpu.begin();
-      long start = System.nanoTime();
-      client.mount(call, CALL_TIMEOUT);
-      samples.add(System.nanoTime() - start);
-      cpu.end();
-      calls.end();
-    }
-    Stats stats = Stats.of(samples);
-    results.put(
-        "coldKnownIdentity",
-        Map.of(
-            "objects",
-            10,
-            "mount",
-            stats,
-            "p50OverL",
-            stats.p50Millis() / latencyMillis,
-            "p99OverL",
-            stats.p99Millis() / latencyMillis,
-            "backendCallsPerMount",
-            calls.perMount(),
-            "cpuPerMount",
-            cpu.perMount()));
-    console.println("10 objects, known: backend calls per Mount by operation " + calls.perMount());
-    console.println("10 objects, known: CPU ms per Mount " + cpu.perMount());
-    table("objects", "p50 ms", "p99 ms", "p50 / L", "p99 / L", "floor")
-        .add(
-            "10",
-            ms(stats.p50Millis()),
-            ms(stats.p99Millis()),
-            ratio(stats.p50Millis() / latencyMillis),
-            ratio(stats.p99Millis() / latencyMillis),
-            "1 x L (one parallel round of reads)")
-        .print(console);
-  }
-
-  /**
-   * A load scenario's SecretProviderClass split in two: the same identity and parameters, the first
-   * and the second half of its objects. Every emulator writes the objects last, one list entry per
-   * object, each starting with a {@code "- "} line.
-   */
-  static DemoScenario[] halves(DemoScenario scenario) {
-    String[] lines = scenario.secretProviderClass().split("\n", -1);
-    int first = -1;
-    List<Integer> starts = new ArrayList<>();
-    for (int i = 0; i < lines.length; i++) {
-      if (lines[i].strip().startsWith("- ")) {
-        starts.add(i);
-        first = first < 0 ? i : first;
-      }
-    }
-    if (starts.size() < 2) {
-      throw new IllegalArgumentException(
-          "the " + scenario.backend() + " load scenario has fewer than 2 objects");
-    }
-    int middle = starts.get(starts.size() / 2);
-    String header = String.join("\n", List.of(lines).subList(0, first)) + "\n";
-    String firstHalf = header + String.join("\n", List.of(lines).subList(first, middle)) + "\n";
-    String secondHalf = header + String.join("\n", List.of(lines).subList(middle, lines.length));
-    return new DemoScenario[] {withSpc(scenario, firstHalf), withSpc(scenario, secondHalf)};
-  }
-
-  private static DemoScenario withSpc(DemoScenario scenario, String secretProviderClass) {
-    return new DemoScenario(
-        scenario.backend(),
-        scenario.serveFlags(),
-        secretProviderClass,
-        scenario.namespace(),
-        scenario.serviceAccount(),
-        scenario.tokensByAudience());
   }
 
   /** 3. Cached republish: 1, 8 and 64 clients, each its own pod, Mounts answered from the cache. */
@@ -636,20 +483,20 @@ final class SocketBenchmark implements Callable<Integer> {
         .print(console);
   }
 
-  private void section(String title) {
+  void section(String title) {
     console.println();
     console.println(title);
   }
 
-  private static TextTable table(String... header) {
+  static TextTable table(String... header) {
     return new TextTable(header);
   }
 
-  private static String ms(double millis) {
+  static String ms(double millis) {
     return String.format("%.2f", millis);
   }
 
-  private static String ratio(double ratio) {
+  static String ratio(double ratio) {
     return String.format("%.2f x", ratio);
   }
 
