@@ -2,6 +2,7 @@
 package io.secretsstore.provider.aws;
 
 import io.secretsstore.provider.credentials.Expiring;
+import io.secretsstore.provider.http.BoundedBody;
 import io.secretsstore.provider.json.JsonMappers;
 import io.secretsstore.provider.json.JsonTexts;
 import io.secretsstore.provider.mount.ErrorKind;
@@ -9,6 +10,7 @@ import io.secretsstore.provider.mount.PodIdentity;
 import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.mount.ServiceAccountToken;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -77,7 +79,7 @@ final class Logins {
       PodIdentityAgent.AddressType type,
       ServiceAccountToken token)
       throws InterruptedException {
-    HttpResponse<byte[]> response = null;
+    HttpResponse<InputStream> response = null;
     List<URI> endpoints = agent.endpoints(type);
     for (int i = 0; response == null; i++) {
       URI endpoint = endpoints.get(i);
@@ -89,7 +91,7 @@ final class Logins {
                     .header("Authorization", token.value())
                     .GET()
                     .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse.BodyHandlers.ofInputStream());
       } catch (IOException e) {
         if (i + 1 == endpoints.size()) {
           throw ProviderException.of(
@@ -107,6 +109,15 @@ final class Logins {
             .log("cannot reach the EKS Pod Identity agent; trying its next address");
       }
     }
+    byte[] answer;
+    try {
+      // Read up to the limit, never the whole of a larger answer (null then).
+      answer = BoundedBody.read(response, MAX_AGENT_RESPONSE);
+    } catch (IOException e) {
+      throw ProviderException.of(
+          ErrorKind.UNAVAILABLE,
+          "the EKS Pod Identity agent's answer broke off (" + e.getClass().getSimpleName() + ")");
+    }
     if (response.statusCode() == 401
         || response.statusCode() == 403
         || response.statusCode() == 400) {
@@ -116,12 +127,12 @@ final class Logins {
               + response.statusCode()
               + ")");
     }
-    if (response.statusCode() != 200 || response.body().length > MAX_AGENT_RESPONSE) {
+    if (response.statusCode() != 200 || answer == null) {
       throw ProviderException.of(
           ErrorKind.UNAVAILABLE,
           "the EKS Pod Identity agent answered HTTP " + response.statusCode());
     }
-    return agentCredentials(response.body());
+    return agentCredentials(answer);
   }
 
   /** The credentials in the agent's 200 answer; UNAVAILABLE, quoting nothing, when it has none. */

@@ -3,12 +3,14 @@ package io.secretsstore.provider.azure;
 
 import com.azure.core.credential.AccessToken;
 import io.secretsstore.provider.credentials.Expiring;
+import io.secretsstore.provider.http.BoundedBody;
 import io.secretsstore.provider.json.JsonLongs;
 import io.secretsstore.provider.json.JsonMappers;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.PodIdentity;
 import io.secretsstore.provider.mount.ProviderException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -100,11 +102,14 @@ final class NodeTokenSources {
 
   private static JsonNode get(
       HttpClient http, HttpRequest.Builder request, String source, String noIdentity) {
-    HttpResponse<byte[]> response;
+    HttpResponse<InputStream> response;
+    byte[] answer;
     try {
       response =
           http.send(
-              request.timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+              request.timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+      // Read up to the limit, never the whole of a larger answer (null then).
+      answer = BoundedBody.read(response, MAX_RESPONSE);
     } catch (IOException e) {
       throw ProviderException.of(
           ErrorKind.UNAVAILABLE,
@@ -125,12 +130,12 @@ final class NodeTokenSources {
     if (status == 429) {
       throw ProviderException.throttled(source + " answered HTTP 429", Duration.ofSeconds(1));
     }
-    if (status != 200 || response.body().length > MAX_RESPONSE) {
+    if (status != 200 || answer == null) {
       throw ProviderException.of(ErrorKind.UNAVAILABLE, source + " answered HTTP " + status);
     }
     JsonNode body;
     try {
-      body = JsonMappers.READER.readTree(response.body());
+      body = JsonMappers.READER.readTree(answer);
     } catch (JacksonException e) {
       body = null;
     }

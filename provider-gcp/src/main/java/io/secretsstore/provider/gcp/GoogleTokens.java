@@ -4,6 +4,7 @@ package io.secretsstore.provider.gcp;
 import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import io.secretsstore.provider.credentials.Expiring;
+import io.secretsstore.provider.http.BoundedBody;
 import io.secretsstore.provider.json.JsonLongs;
 import io.secretsstore.provider.json.JsonMappers;
 import io.secretsstore.provider.mount.ErrorKind;
@@ -11,6 +12,7 @@ import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.mount.ServiceAccountToken;
 import io.secretsstore.provider.spi.BackendCalls;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -155,9 +157,12 @@ final class GoogleTokens {
       request.header("Authorization", "Bearer " + bearer);
     }
     long start = System.nanoTime();
-    HttpResponse<byte[]> response;
+    HttpResponse<InputStream> response;
+    byte[] answer;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      // Read up to the limit, never the whole of a larger answer (null then).
+      answer = BoundedBody.read(response, MAX_RESPONSE);
     } catch (IOException e) {
       calls.record(operation, "unreachable", Duration.ofNanos(System.nanoTime() - start));
       throw ProviderException.of(
@@ -178,14 +183,14 @@ final class GoogleTokens {
     if (status != 200) {
       throw ProviderException.of(
           ErrorKind.PERMISSION_DENIED,
-          context + ": " + statusText + status + errorCode(response.body()));
+          context + ": " + statusText + status + errorCode(answer == null ? new byte[0] : answer));
     }
-    if (response.body().length > MAX_RESPONSE) {
+    if (answer == null) {
       throw ProviderException.of(
           ErrorKind.PERMISSION_DENIED, context + ": the answer is too large");
     }
     try {
-      return JsonMappers.READER.readTree(response.body());
+      return JsonMappers.READER.readTree(answer);
     } catch (JacksonException e) {
       throw ProviderException.of(ErrorKind.PERMISSION_DENIED, context + ": the answer is not JSON");
     }

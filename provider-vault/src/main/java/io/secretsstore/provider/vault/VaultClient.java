@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.secretsstore.provider.vault;
 
+import io.secretsstore.provider.http.BoundedBody;
 import io.secretsstore.provider.mount.ErrorKind;
 import io.secretsstore.provider.mount.ProviderException;
 import io.secretsstore.provider.spi.BackendCalls;
@@ -116,24 +117,19 @@ final class VaultClient {
           http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
       calls.record(
           operation, outcome(response.statusCode()), Duration.ofNanos(System.nanoTime() - start));
-      try (InputStream in = response.body()) {
-        byte[] bytes =
-            BoundedBody.read(
-                in, response.headers().firstValueAsLong("Content-Length").orElse(-1), maxBytes);
-        if (bytes == null) {
-          throw ProviderException.of(
-              ErrorKind.RESOURCE_EXHAUSTED,
-              "Vault's answer to "
-                  + action
-                  + " is larger than "
-                  + maxBytes
-                  + " bytes, more than it can be ("
-                  + VaultParameters.ADDRESS
-                  + ")");
-        }
-        return new Answer(
-            response.statusCode(), response.headers().firstValue("Retry-After"), bytes);
+      byte[] bytes = BoundedBody.read(response, maxBytes);
+      if (bytes == null) {
+        throw ProviderException.of(
+            ErrorKind.RESOURCE_EXHAUSTED,
+            "Vault's answer to "
+                + action
+                + " is larger than "
+                + maxBytes
+                + " bytes, more than it can be ("
+                + VaultParameters.ADDRESS
+                + ")");
       }
+      return new Answer(response.statusCode(), response.headers().firstValue("Retry-After"), bytes);
     } catch (IOException e) {
       calls.record(operation, "unreachable", Duration.ofNanos(System.nanoTime() - start));
       throw VaultErrors.unreachable(action, e);

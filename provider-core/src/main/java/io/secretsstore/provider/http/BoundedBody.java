@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.secretsstore.provider.vault;
+package io.secretsstore.provider.http;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.http.HttpResponse;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads an HTTP body up to a limit, allocating once when the length is declared, never beyond the
- * limit.
+ * limit: a backend or a node's token endpoint that answers with a huge body costs the provider at
+ * most the limit, never its heap. Used with the JDK client's {@code BodyHandlers.ofInputStream()},
+ * whose body would otherwise be read whole ({@code ofByteArray()}) before any size check.
  */
-final class BoundedBody {
+public final class BoundedBody {
   private BoundedBody() {}
 
   /**
@@ -17,7 +21,8 @@ final class BoundedBody {
    *
    * @param declaredLength the Content-Length, or -1 when unknown (chunked)
    */
-  static byte[] read(InputStream in, long declaredLength, int maxBytes) throws IOException {
+  public static byte @Nullable [] read(InputStream in, long declaredLength, int maxBytes)
+      throws IOException {
     if (declaredLength > maxBytes) {
       return null;
     }
@@ -38,5 +43,16 @@ final class BoundedBody {
     }
     byte[] body = in.readNBytes(maxBytes + 1);
     return body.length > maxBytes ? null : body;
+  }
+
+  /**
+   * The body of a response from the JDK client, read and closed; null when it is longer than {@code
+   * maxBytes}.
+   */
+  public static byte @Nullable [] read(HttpResponse<InputStream> response, int maxBytes)
+      throws IOException {
+    try (InputStream in = response.body()) {
+      return read(in, response.headers().firstValueAsLong("Content-Length").orElse(-1), maxBytes);
+    }
   }
 }
