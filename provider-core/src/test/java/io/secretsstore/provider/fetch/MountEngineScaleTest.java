@@ -118,7 +118,9 @@ class MountEngineScaleTest {
       int before = backend.fetches();
       if (interval > 0) {
         passOneInterval();
-        await().until(() -> backend.fetches() - before >= 50);
+        // Settled, not only started: a refresh still running when the next interval steps the
+        // clock would be dated in that interval and not be due in its poll.
+        await().until(() -> backend.fetches() - before >= 50 && engine.refreshesInFlight() == 0);
       }
       republishAll(requests);
       readsPerInterval.add(backend.fetches() - before);

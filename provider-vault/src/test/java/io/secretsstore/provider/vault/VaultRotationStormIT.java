@@ -124,16 +124,23 @@ class VaultRotationStormIT {
   }
 
   /**
-   * Waits for the interval's 50 refresh reads. A refresh that fails is retried only after a
-   * back-off on the test's frozen clock, so it would never come: the failure then says what the
-   * engine and the emulator saw, and the log says why, instead of a bare timeout.
+   * Waits for the interval's 50 refresh reads to have reached the emulator and to have settled. The
+   * emulator counts a read when it arrives, 20 ms before its answer: a refresh still in flight when
+   * the next interval steps the clock is dated in that interval, is not due in its poll, and that
+   * interval then starts 49 refreshes (seen once, "the poll started 49 refreshes, 0 are in
+   * flight"). A refresh that fails is retried only after a back-off on the test's frozen clock, so
+   * it would never come: the failure then says what the engine and the emulator saw, and the log
+   * says why, instead of a bare timeout.
    */
   private void awaitRefreshes(
       VaultTestBed bed, TestEngines.Manual engine, int interval, int started, long before) {
     try {
       await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> bed.vault.calls().count("vault.read") - before >= 50);
+          .until(
+              () ->
+                  bed.vault.calls().count("vault.read") - before >= 50
+                      && engine.refreshesInFlight() == 0);
     } catch (ConditionTimeoutException e) {
       throw new AssertionError(
           "interval "
