@@ -58,29 +58,10 @@ final class ColdMounts {
       BackendCalls calls = new BackendCalls(emulator.calls());
       CpuPerMount cpu = new CpuPerMount(providerPid);
       for (DemoScenario scenario : scenarios) {
-        ProviderClient.MountCall call = pods.publish(scenario, 0);
-        calls.begin();
-        cpu.begin();
-        long start = System.nanoTime();
-        client.mount(call, SocketBenchmark.CALL_TIMEOUT);
-        samples.add(System.nanoTime() - start);
-        cpu.end();
-        calls.end();
+        samples.add(measure(pods.publish(scenario, 0), calls, cpu));
       }
       Stats stats = Stats.of(samples);
-      cold.put(
-          objects + " objects",
-          Map.of(
-              "mount",
-              stats,
-              "p50OverL",
-              stats.p50Millis() / latencyMillis,
-              "p99OverL",
-              stats.p99Millis() / latencyMillis,
-              "backendCallsPerMount",
-              calls.perMount(),
-              "cpuPerMount",
-              cpu.perMount()));
+      cold.put(objects + " objects", summary(stats, calls, cpu));
       console.println(
           objects + " objects, fresh: backend calls per Mount by operation " + calls.perMount());
       console.println(objects + " objects, fresh: CPU ms per Mount " + cpu.perMount());
@@ -112,31 +93,12 @@ final class ColdMounts {
     for (DemoScenario scenario : twenty) {
       DemoScenario[] halves = halves(scenario);
       client.mount(pods.publish(halves[0], 0), SocketBenchmark.CALL_TIMEOUT);
-      ProviderClient.MountCall call = pods.publish(halves[1], 1);
-      calls.begin();
-      cpu.begin();
-      long start = System.nanoTime();
-      client.mount(call, SocketBenchmark.CALL_TIMEOUT);
-      samples.add(System.nanoTime() - start);
-      cpu.end();
-      calls.end();
+      samples.add(measure(pods.publish(halves[1], 1), calls, cpu));
     }
     Stats stats = Stats.of(samples);
-    results.put(
-        "coldKnownIdentity",
-        Map.of(
-            "objects",
-            10,
-            "mount",
-            stats,
-            "p50OverL",
-            stats.p50Millis() / latencyMillis,
-            "p99OverL",
-            stats.p99Millis() / latencyMillis,
-            "backendCallsPerMount",
-            calls.perMount(),
-            "cpuPerMount",
-            cpu.perMount()));
+    Map<String, Object> known = new LinkedHashMap<>(Map.of("objects", 10));
+    known.putAll(summary(stats, calls, cpu));
+    results.put("coldKnownIdentity", known);
     console.println("10 objects, known: backend calls per Mount by operation " + calls.perMount());
     console.println("10 objects, known: CPU ms per Mount " + cpu.perMount());
     SocketBenchmark.table("objects", "p50 ms", "p99 ms", "p50 / L", "p99 / L", "floor")
@@ -184,6 +146,29 @@ final class ColdMounts {
         scenario.namespace(),
         scenario.serviceAccount(),
         scenario.tokensByAudience());
+  }
+
+  /** A row's result for the JSON file: the Mount times, as multiples of L, its calls and CPU. */
+  private Map<String, Object> summary(Stats stats, BackendCalls calls, CpuPerMount cpu) {
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("mount", stats);
+    summary.put("p50OverL", stats.p50Millis() / latencyMillis);
+    summary.put("p99OverL", stats.p99Millis() / latencyMillis);
+    summary.put("backendCallsPerMount", calls.perMount());
+    summary.put("cpuPerMount", cpu.perMount());
+    return summary;
+  }
+
+  /** One measured Mount: its wall time in ns, its backend calls and its CPU on each side. */
+  private long measure(ProviderClient.MountCall call, BackendCalls calls, CpuPerMount cpu) {
+    calls.begin();
+    cpu.begin();
+    long start = System.nanoTime();
+    client.mount(call, SocketBenchmark.CALL_TIMEOUT);
+    long elapsed = System.nanoTime() - start;
+    cpu.end();
+    calls.end();
+    return elapsed;
   }
 
   private void section(String title) {
