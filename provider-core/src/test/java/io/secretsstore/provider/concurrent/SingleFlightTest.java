@@ -46,37 +46,53 @@ class SingleFlightTest {
     return result;
   }
 
-  @Test
-  void callersOfOneKey_shareOneCall_andTheNextRunIsANewCall() throws Exception {
-    Future<String> first = pool.submit(() -> flight.run("k", () -> held("one")));
-    assertThat(started.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
-    List<Thread> waiters = new ArrayList<>();
-    List<String> results = Collections.synchronizedList(new ArrayList<>());
-    for (int i = 0; i < 3; i++) {
-      Thread waiter =
-          new Thread(
-              () -> {
-                try {
-                  results.add(flight.run("k", () -> held("not shared")));
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              });
-      waiter.start();
-      waiters.add(waiter);
-    }
-    // Released only once every waiter is parked on the shared call, so none can start its own.
+  /**
+   * A thread calling {@code run(key)} whose own call would answer "not shared"; it records its
+   * result or its failure in {@code outcomes}.
+   */
+  private Thread waiter(String key, List<Object> outcomes) {
+    Thread waiter =
+        new Thread(
+            () -> {
+              try {
+                outcomes.add(flight.run(key, () -> held("not shared")));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (RuntimeException e) {
+                outcomes.add(e);
+              }
+            });
+    waiter.start();
+    return waiter;
+  }
+
+  /** Until every waiter is parked on the shared call, so none can start a call of its own. */
+  private static void awaitParked(List<Thread> waiters) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
     while (!waiters.stream().allMatch(t -> t.getState() == Thread.State.WAITING)) {
       assertThat(System.nanoTime()).as("the waiters park").isLessThan(deadline);
       Thread.onSpinWait();
     }
-    release.countDown();
-    assertThat(first.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo("one");
+  }
+
+  private static void join(List<Thread> waiters) throws InterruptedException {
     for (Thread waiter : waiters) {
       waiter.join(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
     }
-    assertThat(results).containsExactly("one", "one", "one");
+  }
+
+  @Test
+  void callersOfOneKey_shareOneCall_andTheNextRunIsANewCall() throws Exception {
+    Future<String> first = pool.submit(() -> flight.run("k", () -> held("one")));
+    assertThat(started.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    List<Object> outcomes = Collections.synchronizedList(new ArrayList<>());
+    List<Thread> waiters =
+        List.of(waiter("k", outcomes), waiter("k", outcomes), waiter("k", outcomes));
+    awaitParked(waiters);
+    release.countDown();
+    assertThat(first.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo("one");
+    join(waiters);
+    assertThat(outcomes).containsExactly("one", "one", "one");
     assertThat(calls).hasValue(1);
     assertThat(flight.running()).isZero();
     assertThat(flight.run("k", () -> "two")).isEqualTo("two");
@@ -96,24 +112,22 @@ class SingleFlightTest {
   void aFailure_reachesEveryWaiter_andIsNotKept() throws Exception {
     Future<String> first = pool.submit(() -> flight.run("k", () -> held(null)));
     assertThat(started.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
-    CountDownLatch waiting = new CountDownLatch(1);
-    Future<String> waiter =
-        pool.submit(
-            () -> {
-              waiting.countDown();
-              return flight.run("k", () -> "not shared");
-            });
-    assertThat(waiting.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    List<Object> outcomes = Collections.synchronizedList(new ArrayList<>());
+    List<Thread> waiters = List.of(waiter("k", outcomes), waiter("k", outcomes));
+    awaitParked(waiters);
     release.countDown();
     assertThatThrownBy(() -> first.get(TIMEOUT_SECONDS, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(IllegalStateException.class);
-    // The waiter either shared the failure or, arriving after it, made its own call.
-    try {
-      assertThat(waiter.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo("not shared");
-    } catch (ExecutionException e) {
-      assertThat(e.getCause()).isInstanceOf(IllegalStateException.class).hasMessage("refused");
-    }
+    join(waiters);
+    assertThat(outcomes)
+        .hasSize(2)
+        .allSatisfy(
+            outcome ->
+                assertThat(outcome)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasFieldOrPropertyWithValue("message", "refused"));
+    assertThat(calls).hasValue(1);
     assertThat(flight.running()).isZero();
     assertThat(flight.run("k", () -> "again")).isEqualTo("again");
   }
