@@ -39,6 +39,7 @@ final class Dispatcher implements HttpHandler {
 
   @Override
   public void handle(HttpExchange exchange) {
+    long arrived = System.nanoTime();
     String operation = CallCounter.UNMATCHED;
     try {
       EmulatorRequest request = read(exchange);
@@ -58,10 +59,18 @@ final class Dispatcher implements HttpHandler {
       }
       Optional<Fault> replacement = decision.replacement();
       if (replacement.isPresent()) {
+        decision.awaitResponseTime(arrived);
         replace(exchange, operation, replacement.get());
         return;
       }
-      EmulatorResponse response = invoke(match.entry().handler(), request);
+      EmulatorResponse response;
+      try {
+        response = invoke(match.entry().handler(), request);
+      } catch (EmulatorError e) {
+        // A refusal (a bad signature, an unknown secret) takes the backend's time too.
+        response = render(operation, e.status(), e.getMessage());
+      }
+      decision.awaitResponseTime(arrived);
       ExchangeWriter.send(exchange, response, decision.slowBody().orElse(null));
       LOG.debug("{} {} -> {} {}", request.method(), request.path(), operation, response.status());
     } catch (EmulatorError e) {

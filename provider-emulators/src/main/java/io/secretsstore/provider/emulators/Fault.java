@@ -11,17 +11,32 @@ import java.util.Map;
  * EmulatorServer} applies them to HTTP; a gRPC emulator maps them itself (see {@link
  * FaultDecision}).
  *
- * <p>{@link Latency} and {@link SlowBody} shape a response; {@link ErrorResponse}, {@link Reset}
- * and {@link Hang} replace it, and are {@linkplain #replacesResponse() terminal}.
+ * <p>{@link Latency}, {@link ResponseTime} and {@link SlowBody} shape a response; {@link
+ * ErrorResponse}, {@link Reset} and {@link Hang} replace it, and are {@linkplain
+ * #replacesResponse() terminal}.
  */
 public sealed interface Fault
-    permits Fault.Latency, Fault.ErrorResponse, Fault.Reset, Fault.SlowBody, Fault.Hang {
+    permits Fault.Latency,
+        Fault.ResponseTime,
+        Fault.ErrorResponse,
+        Fault.Reset,
+        Fault.SlowBody,
+        Fault.Hang {
   /** How long a {@link Hang} lasts when not given: longer than any client deadline in the suite. */
   Duration DEFAULT_HANG = Duration.ofMinutes(5);
 
   /** Wait this long before handling the call. */
   static Latency latency(Duration delay) {
     return new Latency(delay);
+  }
+
+  /**
+   * Answer no sooner than {@code total} after the call arrived, the emulator's own work (checking a
+   * signature or a token, rendering the answer) inside it rather than on top: how a real backend's
+   * latency looks from the client. {@link #latency} adds its delay to that work instead.
+   */
+  static ResponseTime responseTime(Duration total) {
+    return new ResponseTime(total);
   }
 
   /**
@@ -74,6 +89,14 @@ public sealed interface Fault
     /** Checks the delay is not negative. */
     public Latency {
       requireNotNegative(delay, "latency");
+    }
+  }
+
+  /** The least time from a call's arrival to its answer. */
+  record ResponseTime(Duration total) implements Fault {
+    /** Checks the time is not negative. */
+    public ResponseTime {
+      requireNotNegative(total, "response time");
     }
   }
 

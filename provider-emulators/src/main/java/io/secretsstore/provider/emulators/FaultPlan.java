@@ -9,10 +9,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The faults an emulator injects, per operation, changed at runtime by tests. Thread-safe: rules
  * are added, consumed and cleared while the servers run.
  *
- * <p>Each call takes every matching latency (summed), the first matching slow body, and the first
- * matching {@linkplain Fault#replacesResponse() terminal} fault, in the order they were injected. A
- * rule with a count is used up by the calls it actually hit; a rule that was matched but not
- * applied (a second terminal fault) keeps its count.
+ * <p>Each call takes every matching latency (summed), the longest matching response time, the first
+ * matching slow body, and the first matching {@linkplain Fault#replacesResponse() terminal} fault,
+ * in the order they were injected. A rule with a count is used up by the calls it actually hit; a
+ * rule that was matched but not applied (a second terminal fault) keeps its count.
  *
  * <pre>{@code
  * faults.inject("vault.read", Fault.throttled(Duration.ofSeconds(1)), 2); // next two calls: 429
@@ -70,6 +70,7 @@ public final class FaultPlan {
   /** Decides, and consumes, what one call of an operation on a resource suffers. */
   public FaultDecision next(String operation, String resource) {
     Duration delay = Duration.ZERO;
+    Duration responseTime = Duration.ZERO;
     Fault replacement = null;
     Fault.SlowBody slowBody = null;
     boolean usedUp = false;
@@ -80,6 +81,7 @@ public final class FaultPlan {
       Fault fault = rule.fault();
       boolean wanted =
           fault instanceof Fault.Latency
+              || fault instanceof Fault.ResponseTime
               || (fault instanceof Fault.SlowBody && slowBody == null)
               || (fault.replacesResponse() && replacement == null);
       if (!wanted || !rule.tryConsume()) {
@@ -88,6 +90,8 @@ public final class FaultPlan {
       usedUp |= !rule.isActive();
       if (fault instanceof Fault.Latency latency) {
         delay = delay.plus(latency.delay());
+      } else if (fault instanceof Fault.ResponseTime time) {
+        responseTime = time.total().compareTo(responseTime) > 0 ? time.total() : responseTime;
       } else if (fault instanceof Fault.SlowBody slow) {
         slowBody = slow;
       } else {
@@ -97,9 +101,8 @@ public final class FaultPlan {
     if (usedUp) {
       rules.removeIf(rule -> !rule.isActive());
     }
-    return delay.isZero() && replacement == null && slowBody == null
-        ? FaultDecision.NONE
-        : new FaultDecision(delay, replacement, slowBody);
+    FaultDecision decision = new FaultDecision(delay, responseTime, replacement, slowBody);
+    return decision.isNone() ? FaultDecision.NONE : decision;
   }
 
   @Override

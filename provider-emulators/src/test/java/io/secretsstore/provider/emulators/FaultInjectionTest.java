@@ -12,7 +12,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -55,6 +57,51 @@ class FaultInjectionTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+  }
+
+  @Test
+  void responseTime_runsTheHandlerFirst_andAnswersNoSoonerThanTheTime() throws Exception {
+    CountDownLatch handled = new CountDownLatch(1);
+    server.route(
+        "GET",
+        "/v1/slow/{name}",
+        "vault.slow",
+        request -> {
+          handled.countDown();
+          return EmulatorResponse.text(200, BODY);
+        });
+    faults.inject("vault.slow", Fault.responseTime(Duration.ofMinutes(5)));
+
+    CompletableFuture<HttpResponse<String>> pending =
+        client.sendAsync(
+            HttpRequest.newBuilder(URI.create(server.httpUrl() + "/v1/slow/db")).build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    // The emulator's own work is inside the time, not after it (Fault.latency waits first).
+    assertThat(handled.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(pending).isNotDone();
+    pending.cancel(true);
+  }
+
+  @Test
+  void responseTime_holdsAnswersAndRefusalsForAtLeastTheTime() throws Exception {
+    faults.inject(FaultPlan.ANY_OPERATION, Fault.responseTime(Duration.ofMillis(300)));
+    server.route(
+        "GET",
+        "/v1/refused/{name}",
+        "vault.refused",
+        request -> {
+          throw new EmulatorError(403, "permission denied");
+        });
+
+    for (String path : List.of("/v1/secret/db", "/v1/refused/db")) {
+      long started = System.nanoTime();
+      HttpResponse<String> response = get(path);
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+      assertThat(response.statusCode()).isIn(200, 403);
+      assertThat(took).as(path).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
   }
 
   @Test

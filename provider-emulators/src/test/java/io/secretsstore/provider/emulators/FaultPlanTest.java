@@ -65,6 +65,23 @@ class FaultPlanTest {
   }
 
   @Test
+  void theLongestResponseTimeWins_andAloneMakesADecision() {
+    plan.inject("vault.read", Fault.responseTime(Duration.ofMillis(50)));
+    plan.inject(FaultPlan.ANY_OPERATION, Fault.responseTime(Duration.ofMillis(80)));
+    plan.inject("vault.read", Fault.latency(Duration.ofMillis(7)));
+
+    FaultDecision read = plan.next("vault.read", null);
+    FaultDecision other = plan.next("vault.write", null);
+
+    assertThat(read.responseTime()).isEqualTo(Duration.ofMillis(80));
+    assertThat(read.delay()).isEqualTo(Duration.ofMillis(7));
+    assertThat(other.isNone()).isFalse();
+    assertThat(other.delay()).isZero();
+    assertThat(other.responseTime()).isEqualTo(Duration.ofMillis(80));
+    assertThat(FaultDecision.NONE.responseTime()).isZero();
+  }
+
+  @Test
   void slowBodyShapesTheHandlersAnswerAndCombinesWithLatency() {
     plan.inject("vault.read", Fault.slowBody(10, Duration.ofMillis(5)));
     plan.inject("vault.read", Fault.latency(Duration.ofMillis(7)));

@@ -136,28 +136,34 @@ final class SecretManagerService {
       String operation, Function<Q, String> resource, BiFunction<String, Q, R> handler) {
     return ServerCalls.asyncUnaryCall(
         (request, observer) -> {
+          long arrived = System.nanoTime();
           calls.record(operation);
           FaultDecision decision = faults.next(operation, resource.apply(request));
           try {
             Thread.sleep(decision.delay().toMillis());
+            Fault replacement = decision.replacement().orElse(null);
+            if (replacement instanceof Fault.Hang) {
+              return; // Never answered: the client's deadline ends the call.
+            }
+            if (replacement != null) {
+              decision.awaitResponseTime(arrived);
+              observer.onError(injected(replacement));
+              return;
+            }
+            R answer;
+            try {
+              answer = handler.apply(member(), request);
+            } catch (StatusRuntimeException e) {
+              decision.awaitResponseTime(arrived);
+              observer.onError(e);
+              return;
+            }
+            decision.awaitResponseTime(arrived);
+            observer.onNext(answer);
+            observer.onCompleted();
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             observer.onError(Status.CANCELLED.asRuntimeException());
-            return;
-          }
-          Fault replacement = decision.replacement().orElse(null);
-          if (replacement instanceof Fault.Hang) {
-            return; // Never answered: the client's deadline ends the call.
-          }
-          if (replacement != null) {
-            observer.onError(injected(replacement));
-            return;
-          }
-          try {
-            observer.onNext(handler.apply(member(), request));
-            observer.onCompleted();
-          } catch (StatusRuntimeException e) {
-            observer.onError(e);
           }
         });
   }

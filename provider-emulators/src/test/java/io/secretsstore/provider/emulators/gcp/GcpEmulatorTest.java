@@ -299,6 +299,37 @@ class GcpEmulatorTest {
   }
 
   @Test
+  void responseTime_holdsGrpcAnswersAndRefusalsForAtLeastTheTime() throws Exception {
+    String token = impersonated();
+    gcp.faults().inject(SecretManagerService.ACCESS, Fault.responseTime(Duration.ofMillis(300)));
+    AccessSecretVersionRequest known =
+        AccessSecretVersionRequest.newBuilder().setName(SECRET + "/versions/1").build();
+    AccessSecretVersionRequest missing =
+        AccessSecretVersionRequest.newBuilder().setName(SECRET + "/versions/99").build();
+
+    long started = System.nanoTime();
+    AccessSecretVersionResponse answer =
+        call("AccessSecretVersion", known, AccessSecretVersionResponse.getDefaultInstance(), token);
+    Duration answered = Duration.ofNanos(System.nanoTime() - started);
+    started = System.nanoTime();
+    assertThatThrownBy(
+            () ->
+                call(
+                    "AccessSecretVersion",
+                    missing,
+                    AccessSecretVersionResponse.getDefaultInstance(),
+                    token))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+    Duration refused = Duration.ofNanos(System.nanoTime() - started);
+
+    assertThat(answer.getPayload().getData().toStringUtf8()).isEqualTo("one");
+    assertThat(answered).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    assertThat(refused).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+  }
+
+  @Test
   void faults_becomeGrpcStatuses_perResource() throws Exception {
     String token = impersonated();
     gcp.faults()
