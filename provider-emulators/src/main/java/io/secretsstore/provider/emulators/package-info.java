@@ -5,9 +5,10 @@
  * <p>The shared base: {@link io.secretsstore.provider.emulators.EmulatorServer} (HTTP and HTTPS on
  * 127.0.0.1, routes named by operation), {@link io.secretsstore.provider.emulators.EmulatorTls} (a
  * throw-away CA whose PEM clients trust), {@link io.secretsstore.provider.emulators.FaultPlan}
- * (latency, error statuses with headers, resets, slow bodies, hangs, per operation and optionally
- * per resource), {@link io.secretsstore.provider.emulators.CallCounter}, and the {@link
- * io.secretsstore.provider.emulators.CloudEmulator} SPI that the {@code emulators} command starts.
+ * (latency, response times, error statuses with headers, resets, slow bodies, hangs, per operation
+ * and optionally per resource), {@link io.secretsstore.provider.emulators.CallCounter}, and the
+ * {@link io.secretsstore.provider.emulators.CloudEmulator} SPI that the {@code emulators} command
+ * starts.
  *
  * <h2>Writing a cloud emulator</h2>
  *
